@@ -1,0 +1,11 @@
+//! Pure types and rules of the ISMS: no I/O here, so most unit tests live in this crate and run in milliseconds.
+
+pub mod dates;
+pub mod input;
+pub mod register;
+pub mod registers;
+pub mod role;
+
+pub use dates::{DateStyle, FiscalYear};
+pub use register::{Field, FieldError, FieldKind, Register, Value};
+pub use role::Role;

@@ -1,0 +1,241 @@
+//! The register declaration: a register (台帳) is declared once, as data, and its list page, form,
+//! detail page, API endpoints, XLSX/CSV columns, audit entries and translation keys follow from it.
+
+use serde::Serialize;
+use time::Date;
+
+use crate::dates::{iso, parse_date};
+use crate::input::normalize;
+
+#[derive(Debug)]
+pub struct Register {
+    /// Glossary code name in snake case (`person`); also the audit entity and the translation prefix.
+    pub code: &'static str,
+    /// Kebab-case plural: the URL segment and API collection (`people`).
+    pub collection: &'static str,
+    pub table: &'static str,
+    pub fields: &'static [Field],
+    /// The field other registers and import files use to refer to a record (`employee_no`).
+    pub natural_key: Option<&'static str>,
+    /// The field that names a record on its page.
+    pub title_field: &'static str,
+    /// A department manager may write records whose department is theirs.
+    pub department_field: Option<&'static str>,
+    pub write: WriteScope,
+    pub default_sort: &'static str,
+    /// Fields the free-text filter `q` searches.
+    pub search: &'static [&'static str],
+    /// Cross-field rules: (later, earlier): `later` may not be before `earlier`.
+    pub not_before: &'static [(&'static str, &'static str)],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteScope {
+    /// Only the ISMS secretariat writes.
+    Secretariat,
+    /// The secretariat, and a department manager for records of their department.
+    SecretariatOrOwnDepartment,
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    /// Unique within the organisation.
+    pub unique: bool,
+    /// Shown as a column on the list page.
+    pub list: bool,
+    /// Offered as a filter on the list page (choices and references).
+    pub filter: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text { max: usize },
+    Email,
+    Date,
+    Choice(&'static [&'static str]),
+    /// A reference to a record of another register, by its collection.
+    Ref(&'static str),
+}
+
+impl FieldKind {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldKind::Text { .. } => "text",
+            FieldKind::Email => "email",
+            FieldKind::Date => "date",
+            FieldKind::Choice(_) => "choice",
+            FieldKind::Ref(_) => "ref",
+        }
+    }
+}
+
+/// A typed field value. A reference is carried as the referenced record's natural key until the
+/// store resolves it to an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Null,
+    Text(String),
+    Int(i64),
+    Date(Date),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The form shown in files and forms: dates in ISO 8601.
+    pub fn to_plain(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Date(d) => iso(*d),
+        }
+    }
+
+    pub fn as_date(&self) -> Option<Date> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// Why a field value was refused; `code` is a translation key suffix (`error-field-<code>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &'static str) -> Self {
+        Self { field: field.to_string(), code, detail: None }
+    }
+    pub fn with(field: &str, code: &'static str, detail: impl Into<String>) -> Self {
+        Self { field: field.to_string(), code, detail: Some(detail.into()) }
+    }
+}
+
+/// Upper bound on any text a register accepts, whatever its declared maximum.
+pub const MAX_TEXT: usize = 2000;
+
+impl Field {
+    /// Parses what a user typed (form, API, file cell) into a typed value, normalising full-width input.
+    pub fn parse(&self, raw: &str) -> Result<Value, FieldError> {
+        if raw.chars().count() > MAX_TEXT * 2 {
+            return Err(FieldError::with(self.name, "too-long", MAX_TEXT.to_string()));
+        }
+        let s = normalize(raw);
+        if s.is_empty() {
+            return if self.required { Err(FieldError::new(self.name, "required")) } else { Ok(Value::Null) };
+        }
+        if s.chars().any(|c| c.is_control()) {
+            return Err(FieldError::new(self.name, "control-characters"));
+        }
+        match self.kind {
+            FieldKind::Text { max } => {
+                if s.chars().count() > max.min(MAX_TEXT) {
+                    Err(FieldError::with(self.name, "too-long", max.to_string()))
+                } else {
+                    Ok(Value::Text(s))
+                }
+            }
+            FieldKind::Email => {
+                let s = s.to_lowercase();
+                let valid = s.len() <= 254
+                    && s.split_once('@').is_some_and(|(local, domain)| {
+                        !local.is_empty()
+                            && domain.contains('.')
+                            && !domain.starts_with('.')
+                            && !domain.ends_with('.')
+                            && !s.contains(' ')
+                            && s.matches('@').count() == 1
+                    });
+                if valid { Ok(Value::Text(s)) } else { Err(FieldError::new(self.name, "invalid-email")) }
+            }
+            FieldKind::Date => {
+                parse_date(&s).map(Value::Date).ok_or_else(|| FieldError::new(self.name, "invalid-date"))
+            }
+            FieldKind::Choice(choices) => {
+                if choices.contains(&s.as_str()) {
+                    Ok(Value::Text(s))
+                } else {
+                    Err(FieldError::with(self.name, "invalid-choice", choices.join(", ")))
+                }
+            }
+            FieldKind::Ref(_) => {
+                if s.chars().count() > 100 {
+                    Err(FieldError::with(self.name, "too-long", "100"))
+                } else {
+                    Ok(Value::Text(s))
+                }
+            }
+        }
+    }
+}
+
+impl Register {
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Checks the cross-field rules on a complete set of values (in declaration order).
+    pub fn check(&self, values: &[Value]) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        for (later, earlier) in self.not_before {
+            let get = |name: &str| {
+                self.fields.iter().position(|f| f.name == name).and_then(|i| values.get(i)).and_then(Value::as_date)
+            };
+            if let (Some(l), Some(e)) = (get(later), get(earlier))
+                && l < e
+            {
+                errors.push(FieldError::with(later, "not-before", *earlier));
+            }
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registers::PEOPLE;
+    use time::macros::date;
+
+    #[test]
+    fn fields_parse_full_width_and_refuse_bad_input() {
+        let no = PEOPLE.field("employee_no").unwrap();
+        assert_eq!(no.parse("０１２３"), Ok(Value::Text("0123".into())));
+        assert_eq!(no.parse("  ").unwrap_err().code, "required");
+        assert_eq!(no.parse(&"1".repeat(50)).unwrap_err().code, "too-long");
+        let joined = PEOPLE.field("joined_on").unwrap();
+        assert_eq!(joined.parse("平成29年4月1日"), Ok(Value::Date(date!(2017 - 04 - 01))));
+        assert_eq!(joined.parse("2017-13-01").unwrap_err().code, "invalid-date");
+        let kind = PEOPLE.field("employment_type").unwrap();
+        assert_eq!(kind.parse("pirate").unwrap_err().code, "invalid-choice");
+        let email = PEOPLE.field("email").unwrap();
+        assert_eq!(email.parse("ＳＴＡＦＦ＠ｓａｊｅｃｏ.example"), Ok(Value::Text("staff@sajeco.example".into())));
+        assert_eq!(email.parse("not-an-email").unwrap_err().code, "invalid-email");
+        assert_eq!(email.parse(""), Ok(Value::Null));
+        assert_eq!(no.parse("a\u{0007}b").unwrap_err().code, "control-characters");
+    }
+
+    #[test]
+    fn leaving_before_joining_is_refused() {
+        let mut values: Vec<Value> = PEOPLE.fields.iter().map(|_| Value::Null).collect();
+        let pos = |n: &str| PEOPLE.fields.iter().position(|f| f.name == n).unwrap();
+        values[pos("joined_on")] = Value::Date(date!(2017 - 04 - 01));
+        values[pos("left_on")] = Value::Date(date!(2017 - 03 - 31));
+        let errors = PEOPLE.check(&values);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "left_on");
+    }
+}

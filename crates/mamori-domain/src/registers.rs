@@ -1,0 +1,129 @@
+//! The registers of the ISMS, each declared once. A new register is a new constant here, a table in
+//! the migrations and its translations.
+
+use crate::register::{Field, FieldKind, Register, WriteScope};
+
+const fn field(name: &'static str, kind: FieldKind) -> Field {
+    Field { name, kind, required: false, unique: false, list: true, filter: false }
+}
+const fn required(mut f: Field) -> Field {
+    f.required = true;
+    f
+}
+const fn unique(mut f: Field) -> Field {
+    f.unique = true;
+    f.required = true;
+    f
+}
+const fn filter(mut f: Field) -> Field {
+    f.filter = true;
+    f
+}
+const fn detail_only(mut f: Field) -> Field {
+    f.list = false;
+    f
+}
+
+pub const EMPLOYMENT_TYPES: &[&str] = &["officer", "employee", "temporary", "dispatched", "contractor"];
+pub const APPOINTMENT_ROLES: &[&str] = &[
+    "isms_manager_lead",
+    "department_info_manager",
+    "system_admin",
+    "system_admin_deputy",
+    "internal_audit_lead",
+    "external_advisor",
+];
+
+/// 部門: departments have validity dates, so a reorganisation keeps its history.
+pub static DEPARTMENTS: Register = Register {
+    code: "department",
+    collection: "departments",
+    table: "departments",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 20 })),
+        required(field("name", FieldKind::Text { max: 100 })),
+        field("name_en", FieldKind::Text { max: 100 }),
+        required(field("valid_from", FieldKind::Date)),
+        field("valid_to", FieldKind::Date),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "name",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "code",
+    search: &["code", "name", "name_en"],
+    not_before: &[("valid_to", "valid_from")],
+};
+
+/// 社員等: officers, employees, temporary and dispatched staff and on-site contractors.
+pub static PEOPLE: Register = Register {
+    code: "person",
+    collection: "people",
+    table: "people",
+    fields: &[
+        unique(field("employee_no", FieldKind::Text { max: 20 })),
+        required(field("name", FieldKind::Text { max: 100 })),
+        field("name_kana", FieldKind::Text { max: 100 }),
+        detail_only(field("email", FieldKind::Email)),
+        filter(required(field("employment_type", FieldKind::Choice(EMPLOYMENT_TYPES)))),
+        filter(required(field("department", FieldKind::Ref("departments")))),
+        required(field("joined_on", FieldKind::Date)),
+        field("left_on", FieldKind::Date),
+    ],
+    natural_key: Some("employee_no"),
+    title_field: "name",
+    department_field: Some("department"),
+    write: WriteScope::SecretariatOrOwnDepartment,
+    default_sort: "employee_no",
+    search: &["employee_no", "name", "name_kana", "email"],
+    not_before: &[("left_on", "joined_on")],
+};
+
+/// 任命: ISO事務局長, 部門情報管理責任者, システム管理責任者 and the others, each with a term.
+pub static APPOINTMENTS: Register = Register {
+    code: "appointment",
+    collection: "appointments",
+    table: "appointments",
+    fields: &[
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(required(field("role", FieldKind::Choice(APPOINTMENT_ROLES)))),
+        filter(field("department", FieldKind::Ref("departments"))),
+        required(field("starts_on", FieldKind::Date)),
+        field("ends_on", FieldKind::Date),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "role",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "starts_on",
+    search: &["note"],
+    not_before: &[("ends_on", "starts_on")],
+};
+
+/// Every register, in navigation order.
+pub static ALL: &[&Register] = &[&DEPARTMENTS, &PEOPLE, &APPOINTMENTS];
+
+pub fn by_collection(collection: &str) -> Option<&'static Register> {
+    ALL.iter().copied().find(|r| r.collection == collection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_names_a_declared_register_with_a_natural_key() {
+        for reg in ALL {
+            assert!(reg.field(reg.title_field).is_some(), "{}", reg.code);
+            assert!(reg.field(reg.default_sort).is_some(), "{}", reg.code);
+            for f in reg.fields {
+                if let FieldKind::Ref(target) = f.kind {
+                    let target = by_collection(target).expect("declared target");
+                    assert!(target.natural_key.is_some(), "{} refers to {}", reg.code, target.code);
+                }
+            }
+        }
+    }
+}
