@@ -1,1 +1,39 @@
-//! placeholder
+//! Schema, migrations and one repository per register over SQLite or PostgreSQL; permission checks
+//! and the audit trail live here, where records are read and written, so no route can forget them.
+
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod db;
+pub mod error;
+pub mod org;
+pub mod records;
+pub mod schema;
+pub mod testing;
+
+pub use audit::Actor;
+pub use auth::{Policy, User};
+pub use db::{Backend, Pool};
+pub use error::StoreError;
+pub use org::{Access, Organization};
+pub use records::{Input, ListQuery, Page, Record, Status};
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub pool: Pool,
+    pub policy: Policy,
+}
+
+impl Store {
+    /// Connects and applies pending migrations.
+    pub async fn open(url: &str, policy: Policy) -> Result<Store, StoreError> {
+        let pool = Pool::connect(url).await?;
+        schema::migrate(&pool).await?;
+        Ok(Store { pool, policy })
+    }
+
+    /// The database answers a query (for `/readyz`).
+    pub async fn ready(&self) -> bool {
+        self.pool.fetch_one("SELECT 1", &[]).await.is_ok()
+    }
+}

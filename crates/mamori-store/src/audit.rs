@@ -1,0 +1,284 @@
+//! The append-only, hash-chained audit trail. Every write appends here in its own transaction;
+//! each row's hash covers the row and the previous hash, so a changed or removed row breaks the chain.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::db::{P, Pool, Row, Tx};
+use crate::error::StoreError;
+
+/// Who did it: a signed-in user, or the command line.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn cli(what: &str) -> Self {
+        Actor { user_id: None, label: format!("cli:{what}") }
+    }
+}
+
+pub struct Entry<'a> {
+    pub org_id: Option<i64>,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub action: &'a str,
+    pub reason: Option<&'a str>,
+    pub before: Option<&'a serde_json::Value>,
+    pub after: Option<&'a serde_json::Value>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    seq: i64,
+    at: &str,
+    org_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    actor: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    action: &str,
+    reason: Option<&str>,
+    before: Option<&str>,
+    after: Option<&str>,
+    prev_hash: &str,
+) -> String {
+    let material = serde_json::json!([
+        seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before, after, prev_hash
+    ]);
+    hex::encode(Sha256::digest(material.to_string().as_bytes()))
+}
+
+/// Appends one entry. The head row is updated first, which takes the write lock on both backends and
+/// so serialises appenders: the chain never forks.
+pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64, StoreError> {
+    let head = tx
+        .fetch_one("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", &[])
+        .await?;
+    let seq = head.i64(0)?;
+    let prev_hash = head.text(1)?;
+    let at = OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .map_err(|err| StoreError::Data(err.to_string()))?;
+    let before = e.before.map(|v| v.to_string());
+    let after = e.after.map(|v| v.to_string());
+    let hash = chain_hash(
+        seq,
+        &at,
+        e.org_id,
+        actor.user_id,
+        &actor.label,
+        e.entity,
+        e.entity_id,
+        e.action,
+        e.reason,
+        before.as_deref(),
+        after.as_deref(),
+        &prev_hash,
+    );
+    tx.execute(
+        "INSERT INTO audit_events (seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, \
+         before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        &[
+            P::Int(seq),
+            P::Text(at),
+            P::OptInt(e.org_id),
+            P::OptInt(actor.user_id),
+            P::Text(actor.label.clone()),
+            P::Text(e.entity.to_string()),
+            P::OptInt(e.entity_id),
+            P::Text(e.action.to_string()),
+            P::OptText(e.reason.map(str::to_string)),
+            P::OptText(before),
+            P::OptText(after),
+            P::Text(prev_hash),
+            P::Text(hash.clone()),
+        ],
+    )
+    .await?;
+    tx.execute("UPDATE audit_head SET hash = $1 WHERE id = 1", &[P::Text(hash)]).await?;
+    Ok(seq)
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Verification {
+    pub rows: i64,
+    /// The first row whose hash or link does not hold, if any.
+    pub first_broken: Option<i64>,
+    pub head_matches: bool,
+}
+
+impl Verification {
+    pub fn intact(&self) -> bool {
+        self.first_broken.is_none() && self.head_matches
+    }
+}
+
+const COLUMNS: &str = "seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before_json, after_json, prev_hash, hash";
+
+/// Walks the whole chain in order, a page at a time, and reports the first row that does not hold.
+pub async fn verify(pool: &Pool, progress: &(dyn Fn(i64, i64) + Sync)) -> Result<Verification, StoreError> {
+    let total = pool.fetch_one("SELECT COUNT(*) FROM audit_events", &[]).await?.i64(0)?;
+    let mut prev = "0".repeat(64);
+    let mut expected_seq = 1;
+    let mut rows = 0;
+    let mut first_broken = None;
+    let mut last_seq = 0;
+    'pages: loop {
+        let page = pool
+            .fetch_all(
+                &format!("SELECT {COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT 2000"),
+                &[P::Int(expected_seq)],
+            )
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for row in &page {
+            let seq = row.i64(0)?;
+            rows += 1;
+            last_seq = seq;
+            let prev_hash = row.text(11)?;
+            let hash = row.text(12)?;
+            let computed = recompute(row)?;
+            if seq != expected_seq || prev_hash != prev || computed != hash {
+                first_broken = Some(if seq != expected_seq { expected_seq } else { seq });
+                break 'pages;
+            }
+            prev = hash;
+            expected_seq = seq + 1;
+        }
+        progress(rows, total);
+    }
+    let head = pool.fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[]).await?;
+    let head_matches = first_broken.is_some() || (head.i64(0)? == last_seq && head.text(1)? == prev);
+    if first_broken.is_none() && !head_matches {
+        first_broken = Some(last_seq + 1);
+    }
+    Ok(Verification { rows, first_broken, head_matches })
+}
+
+fn recompute(row: &Row) -> Result<String, StoreError> {
+    Ok(chain_hash(
+        row.i64(0)?,
+        &row.text(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        &row.text(4)?,
+        &row.text(5)?,
+        row.get(6)?,
+        &row.text(7)?,
+        row.opt_text(8)?.as_deref(),
+        row.opt_text(9)?.as_deref(),
+        row.opt_text(10)?.as_deref(),
+        &row.text(11)?,
+    ))
+}
+
+/// One entry of a record's history, as its detail page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub field: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub async fn history(pool: &Pool, org_id: i64, entity: &str, entity_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+    let rows = pool
+        .fetch_all(
+            "SELECT e.seq, e.at, COALESCE(u.display_name, e.actor), e.action, e.reason, e.before_json, e.after_json \
+             FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id \
+             WHERE e.org_id = $1 AND e.entity = $2 AND e.entity_id = $3 ORDER BY e.seq",
+            &[P::Int(org_id), P::Text(entity.to_string()), P::Int(entity_id)],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let parse = |s: Option<String>| -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+                Ok(match s {
+                    Some(s) => match serde_json::from_str(&s)? {
+                        serde_json::Value::Object(m) => m,
+                        _ => Default::default(),
+                    },
+                    None => Default::default(),
+                })
+            };
+            let before = parse(r.opt_text(5)?)?;
+            let after = parse(r.opt_text(6)?)?;
+            let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            let changes = keys
+                .into_iter()
+                .filter(|k| before.get(*k) != after.get(*k))
+                .map(|k| Change { field: k.clone(), before: before.get(k).cloned(), after: after.get(k).cloned() })
+                .collect();
+            Ok(HistoryEntry {
+                seq: r.i64(0)?,
+                at: r.text(1)?,
+                actor: r.text(2)?,
+                action: r.text(3)?,
+                reason: r.opt_text(4)?,
+                changes,
+            })
+        })
+        .collect()
+}
+
+/// The latest entries of an organisation's trail, newest first, for the audit page.
+pub async fn recent(pool: &Pool, org_id: i64, limit: i64, offset: i64) -> Result<(Vec<HistoryEntryRow>, i64), StoreError> {
+    let total = pool
+        .fetch_one("SELECT COUNT(*) FROM audit_events WHERE org_id = $1", &[P::Int(org_id)])
+        .await?
+        .i64(0)?;
+    let rows = pool
+        .fetch_all(
+            "SELECT e.seq, e.at, COALESCE(u.display_name, e.actor), e.entity, e.entity_id, e.action, e.reason, e.hash \
+             FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id \
+             WHERE e.org_id = $1 ORDER BY e.seq DESC LIMIT $2 OFFSET $3",
+            &[P::Int(org_id), P::Int(limit), P::Int(offset)],
+        )
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(HistoryEntryRow {
+                seq: r.i64(0)?,
+                at: r.text(1)?,
+                actor: r.text(2)?,
+                entity: r.text(3)?,
+                entity_id: r.get(4)?,
+                action: r.text(5)?,
+                reason: r.opt_text(6)?,
+                hash: r.text(7)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((items, total))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntryRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub action: String,
+    pub reason: Option<String>,
+    pub hash: String,
+}

@@ -1,0 +1,408 @@
+//! Users, passwords (argon2id, policy, lockout), sessions stored in the database, and API tokens.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::audit::{self, Actor, Entry};
+use crate::db::P;
+use crate::error::StoreError;
+use crate::Store;
+use mamori_domain::{DateStyle, FieldError};
+
+const COMMON_PASSWORDS: &str = include_str!("../assets/common-passwords.txt");
+
+/// Sign-in and password rules, from settings.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub lockout_threshold: i64,
+    pub lockout_minutes: i64,
+    pub password_min_length: usize,
+    /// A password older than this must be changed before anything else; 0 turns it off.
+    pub password_max_age_days: i64,
+    pub session_hours: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            password_min_length: 10,
+            password_max_age_days: 180,
+            session_hours: 12,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub lang: String,
+    pub date_style: DateStyle,
+    pub password_changed_at: OffsetDateTime,
+    pub disabled: bool,
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, lang, date_style, password_changed_at, disabled";
+
+fn user_from(r: &crate::db::Row) -> Result<User, StoreError> {
+    Ok(User {
+        id: r.i64(0)?,
+        email: r.text(1)?,
+        display_name: r.text(2)?,
+        lang: r.text(3)?,
+        date_style: DateStyle::parse(&r.text(4)?).unwrap_or_default(),
+        password_changed_at: r.get(5)?,
+        disabled: r.get(6)?,
+    })
+}
+
+pub fn normalize_email(raw: &str) -> Result<String, StoreError> {
+    let field = mamori_domain::Field {
+        name: "email",
+        kind: mamori_domain::FieldKind::Email,
+        required: true,
+        unique: true,
+        list: true,
+        filter: false,
+    };
+    match field.parse(raw).map_err(|e| StoreError::Invalid(vec![e]))? {
+        mamori_domain::Value::Text(s) => Ok(s),
+        _ => Err(StoreError::invalid("email", "required")),
+    }
+}
+
+impl Store {
+    /// Checks a new password against the policy: length, the bundled common-password list, and not the email.
+    pub fn check_password(&self, password: &str, email: &str) -> Result<(), StoreError> {
+        let n = password.chars().count();
+        if n < self.policy.password_min_length {
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "password",
+                "password-too-short",
+                self.policy.password_min_length.to_string(),
+            )]));
+        }
+        if n > 200 {
+            return Err(StoreError::Invalid(vec![FieldError::with("password", "too-long", "200")]));
+        }
+        let lower = password.to_lowercase();
+        if COMMON_PASSWORDS.lines().any(|l| l == lower) || lower == email.to_lowercase() {
+            return Err(StoreError::invalid("password", "password-common"));
+        }
+        Ok(())
+    }
+
+    async fn hash_password(password: &str) -> Result<String, StoreError> {
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| StoreError::Data(e.to_string()))
+        })
+        .await
+        .map_err(|e| StoreError::Data(e.to_string()))?
+    }
+
+    async fn password_matches(hash: String, password: &str) -> bool {
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&hash)
+                .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        email: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<User, StoreError> {
+        let email = normalize_email(email)?;
+        let display_name = mamori_domain::input::normalize(display_name);
+        if display_name.is_empty() {
+            return Err(StoreError::invalid("display_name", "required"));
+        }
+        if display_name.chars().count() > 100 {
+            return Err(StoreError::Invalid(vec![FieldError::with("display_name", "too-long", "100")]));
+        }
+        self.check_password(password, &email)?;
+        let hash = Self::hash_password(password).await?;
+        let mut tx = self.pool.begin().await?;
+        if tx.fetch_optional("SELECT id FROM users WHERE email = $1", &[email.clone().into()]).await?.is_some() {
+            return Err(StoreError::invalid("email", "duplicate"));
+        }
+        let now = OffsetDateTime::now_utc();
+        let id = tx
+            .fetch_one(
+                "INSERT INTO users (email, display_name, password_hash, password_changed_at, failed_logins, disabled, lang, date_style, created_at) \
+                 VALUES ($1, $2, $3, $4, 0, $5, 'ja', 'western', $4) RETURNING id",
+                &[email.clone().into(), display_name.clone().into(), hash.into(), now.into(), P::Bool(false)],
+            )
+            .await?
+            .i64(0)?;
+        let after = serde_json::json!({"email": email, "display_name": display_name});
+        audit::append(
+            &mut tx,
+            actor,
+            Entry { org_id: None, entity: "user", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) },
+        )
+        .await?;
+        tx.commit().await?;
+        self.user(id).await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User, StoreError> {
+        let row = self.pool.fetch_one(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"), &[id.into()]).await?;
+        user_from(&row)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
+        let email = normalize_email(email)?;
+        let row = self.pool.fetch_one(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"), &[email.into()]).await?;
+        user_from(&row)
+    }
+
+    /// Checks a password, counting failures and locking the account after too many. A locked or
+    /// disabled account, or a wrong password, gives the same answer to the caller.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<User, StoreError> {
+        let Ok(email) = normalize_email(email) else {
+            return Err(StoreError::Auth("bad-credentials"));
+        };
+        let row = self
+            .pool
+            .fetch_optional("SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE email = $1", &[email.clone().into()])
+            .await?;
+        let Some(row) = row else {
+            // Spend the same time as a real check, so timing does not tell which emails exist.
+            let _ = Self::password_matches("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g".into(), password).await;
+            return Err(StoreError::Auth("bad-credentials"));
+        };
+        let id = row.i64(0)?;
+        let hash = row.text(1)?;
+        let failed = row.i64(2)?;
+        let locked_until: Option<OffsetDateTime> = row.get(3)?;
+        let disabled: bool = row.get(4)?;
+        let now = OffsetDateTime::now_utc();
+        if disabled {
+            return Err(StoreError::Auth("bad-credentials"));
+        }
+        if locked_until.is_some_and(|t| t > now) {
+            return Err(StoreError::Auth("locked"));
+        }
+        let actor = Actor { user_id: Some(id), label: email.clone() };
+        if Self::password_matches(hash, password).await {
+            let mut tx = self.pool.begin().await?;
+            tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", &[id.into()]).await?;
+            audit::append(&mut tx, &actor, Entry { org_id: None, entity: "user", entity_id: Some(id), action: "sign-in", reason: None, before: None, after: None }).await?;
+            tx.commit().await?;
+            self.user(id).await
+        } else {
+            let failed = failed + 1;
+            let lock = failed >= self.policy.lockout_threshold;
+            let mut tx = self.pool.begin().await?;
+            tx.execute(
+                "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+                &[P::Int(if lock { 0 } else { failed }), P::OptTs(lock.then(|| now + Duration::minutes(self.policy.lockout_minutes))), id.into()],
+            )
+            .await?;
+            let action = if lock { "locked" } else { "sign-in-failed" };
+            audit::append(&mut tx, &actor, Entry { org_id: None, entity: "user", entity_id: Some(id), action, reason: None, before: None, after: None }).await?;
+            tx.commit().await?;
+            Err(StoreError::Auth(if lock { "locked" } else { "bad-credentials" }))
+        }
+    }
+
+    pub fn password_expired(&self, user: &User) -> bool {
+        self.policy.password_max_age_days > 0
+            && user.password_changed_at + Duration::days(self.policy.password_max_age_days) < OffsetDateTime::now_utc()
+    }
+
+    /// Sets a new password (the user's own change, or an administrator's reset from the CLI).
+    pub async fn set_password(&self, actor: &Actor, user_id: i64, password: &str) -> Result<(), StoreError> {
+        let user = self.user(user_id).await?;
+        self.check_password(password, &user.email)?;
+        let hash = Self::hash_password(password).await?;
+        let mut tx = self.pool.begin().await?;
+        tx.execute(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
+            &[hash.into(), OffsetDateTime::now_utc().into(), user_id.into()],
+        )
+        .await?;
+        audit::append(&mut tx, actor, Entry { org_id: None, entity: "user", entity_id: Some(user_id), action: "set-password", reason: None, before: None, after: None }).await?;
+        tx.commit().await
+    }
+
+    /// Changes one's own password: the current one must be given and the new one must differ.
+    pub async fn change_password(&self, user_id: i64, current: &str, new: &str) -> Result<(), StoreError> {
+        let row = self.pool.fetch_one("SELECT password_hash, email FROM users WHERE id = $1", &[user_id.into()]).await?;
+        if !Self::password_matches(row.text(0)?, current).await {
+            return Err(StoreError::invalid("current_password", "password-wrong"));
+        }
+        if current == new {
+            return Err(StoreError::invalid("password", "password-unchanged"));
+        }
+        self.set_password(&Actor { user_id: Some(user_id), label: row.text(1)? }, user_id, new).await
+    }
+
+    pub async fn set_disabled(&self, actor: &Actor, user_id: i64, disabled: bool) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let n = tx.execute("UPDATE users SET disabled = $1 WHERE id = $2", &[P::Bool(disabled), user_id.into()]).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", &[user_id.into()]).await?;
+            tx.execute("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", &[OffsetDateTime::now_utc().into(), user_id.into()]).await?;
+        }
+        let action = if disabled { "disable" } else { "enable" };
+        audit::append(&mut tx, actor, Entry { org_id: None, entity: "user", entity_id: Some(user_id), action, reason: None, before: None, after: None }).await?;
+        tx.commit().await
+    }
+
+    pub async fn set_preferences(&self, user_id: i64, lang: Option<&str>, date_style: Option<DateStyle>) -> Result<(), StoreError> {
+        let user = self.user(user_id).await?;
+        let lang = match lang {
+            Some(l @ ("ja" | "en")) => l.to_string(),
+            Some(_) => return Err(StoreError::invalid("lang", "invalid-choice")),
+            None => user.lang.clone(),
+        };
+        let style = date_style.unwrap_or(user.date_style);
+        let mut tx = self.pool.begin().await?;
+        tx.execute("UPDATE users SET lang = $1, date_style = $2 WHERE id = $3", &[lang.clone().into(), style.code().into(), user_id.into()]).await?;
+        let before = serde_json::json!({"lang": user.lang, "date_style": user.date_style.code()});
+        let after = serde_json::json!({"lang": lang, "date_style": style.code()});
+        audit::append(&mut tx, &Actor { user_id: Some(user_id), label: user.email }, Entry { org_id: None, entity: "user", entity_id: Some(user_id), action: "preferences", reason: None, before: Some(&before), after: Some(&after) }).await?;
+        tx.commit().await
+    }
+
+    /// Starts a session; returns the cookie token (only its hash is stored) and the CSRF token.
+    pub async fn create_session(&self, user_id: i64) -> Result<(String, String), StoreError> {
+        let token = random_token();
+        let csrf = random_token();
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.pool.begin().await?;
+        tx.execute("DELETE FROM sessions WHERE expires_at < $1", &[now.into()]).await?;
+        tx.execute(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            &[token_hash(&token).into(), user_id.into(), csrf.clone().into(), now.into(), (now + Duration::hours(self.policy.session_hours)).into()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((token, csrf))
+    }
+
+    /// The user and CSRF token of a live session.
+    pub async fn session(&self, token: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row = self
+            .pool
+            .fetch_optional(
+                &format!("SELECT {}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+                    USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")),
+                &[token_hash(token).into(), OffsetDateTime::now_utc().into()],
+            )
+            .await?;
+        match row {
+            Some(r) => Ok(Some((user_from(&r)?, r.text(7)?))),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
+        self.pool.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash(token).into()]).await?;
+        Ok(())
+    }
+
+    /// Makes a personal API token; the plain token is shown once and only its hash is kept.
+    pub async fn create_api_token(&self, user: &User, name: &str) -> Result<String, StoreError> {
+        let name = mamori_domain::input::normalize(name);
+        if name.is_empty() {
+            return Err(StoreError::invalid("name", "required"));
+        }
+        if name.chars().count() > 100 {
+            return Err(StoreError::Invalid(vec![FieldError::with("name", "too-long", "100")]));
+        }
+        let token = format!("mamori_{}", random_token());
+        let mut tx = self.pool.begin().await?;
+        let id = tx
+            .fetch_one(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[user.id.into(), name.clone().into(), token_hash(&token).into(), OffsetDateTime::now_utc().into()],
+            )
+            .await?
+            .i64(0)?;
+        let after = serde_json::json!({"name": name});
+        audit::append(&mut tx, &Actor { user_id: Some(user.id), label: user.email.clone() }, Entry { org_id: None, entity: "api_token", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) }).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id", &[user_id.into()])
+            .await?;
+        rows.iter()
+            .map(|r| Ok(ApiToken { id: r.i64(0)?, name: r.text(1)?, created_at: r.get(2)?, last_used_at: r.get(3)?, revoked_at: r.get(4)? }))
+            .collect()
+    }
+
+    pub async fn revoke_api_token(&self, user: &User, token_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+                &[OffsetDateTime::now_utc().into(), token_id.into(), user.id.into()],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::append(&mut tx, &Actor { user_id: Some(user.id), label: user.email.clone() }, Entry { org_id: None, entity: "api_token", entity_id: Some(token_id), action: "revoke", reason: None, before: None, after: None }).await?;
+        tx.commit().await
+    }
+
+    /// The user behind a bearer token (a personal token or one from `POST /api/v1/auth/token`).
+    pub async fn token_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let row = self
+            .pool
+            .fetch_optional(
+                &format!("SELECT {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled"),
+                &[token_hash(token).into()],
+            )
+            .await?;
+        row.map(|r| user_from(&r)).transpose()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}

@@ -1,0 +1,231 @@
+//! Organisations, memberships and the access context every read and write is checked against.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::audit::{self, Actor, Entry};
+use crate::db::P;
+use crate::error::StoreError;
+use crate::Store;
+use mamori_domain::{FieldError, Role};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub profile: serde_json::Value,
+    pub fiscal_year_start_month: u8,
+}
+
+/// The signed-in user acting in one organisation, with the role their membership gives.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub actor: Actor,
+    pub org: Organization,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub person_id: Option<i64>,
+}
+
+impl Access {
+    /// The command line acting as the secretariat of an organisation (demo loading, import, synth).
+    pub fn system(org: Organization, what: &str) -> Self {
+        Access { actor: Actor::cli(what), org, role: Role::IsmsManager, department_id: None, person_id: None }
+    }
+
+    pub fn org_id(&self) -> i64 {
+        self.org.id
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Membership {
+    pub org_slug: String,
+    pub org_name: String,
+    pub role: Role,
+    pub valid_until: Option<Date>,
+}
+
+fn org_from(r: &crate::db::Row) -> Result<Organization, StoreError> {
+    Ok(Organization {
+        id: r.i64(0)?,
+        slug: r.text(1)?,
+        name: r.text(2)?,
+        name_en: r.opt_text(3)?,
+        profile: serde_json::from_str(&r.text(4)?)?,
+        fiscal_year_start_month: u8::try_from(r.i64(5)?).unwrap_or(4),
+    })
+}
+
+const ORG_COLUMNS: &str = "id, slug, name, name_en, profile, fiscal_year_start_month";
+
+pub fn valid_slug(slug: &str) -> bool {
+    (2..=40).contains(&slug.len())
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+}
+
+impl Store {
+    pub async fn create_organization(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        name: &str,
+        name_en: Option<&str>,
+        profile: serde_json::Value,
+        fiscal_year_start_month: u8,
+    ) -> Result<Organization, StoreError> {
+        if !valid_slug(slug) {
+            return Err(StoreError::invalid("slug", "invalid-slug"));
+        }
+        if !(1..=12).contains(&fiscal_year_start_month) {
+            return Err(StoreError::invalid("fiscal_year_start_month", "invalid-choice"));
+        }
+        let mut tx = self.pool.begin().await?;
+        if tx.fetch_optional("SELECT id FROM organizations WHERE slug = $1", &[slug.into()]).await?.is_some() {
+            return Err(StoreError::invalid("slug", "duplicate"));
+        }
+        let id = tx
+            .fetch_one(
+                "INSERT INTO organizations (slug, name, name_en, profile, fiscal_year_start_month, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    slug.into(),
+                    name.into(),
+                    P::OptText(name_en.map(str::to_string)),
+                    profile.to_string().into(),
+                    P::Int(fiscal_year_start_month.into()),
+                    OffsetDateTime::now_utc().into(),
+                ],
+            )
+            .await?
+            .i64(0)?;
+        let after = serde_json::json!({"slug": slug, "name": name, "fiscal_year_start_month": fiscal_year_start_month});
+        audit::append(&mut tx, actor, Entry { org_id: Some(id), entity: "organization", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) }).await?;
+        tx.commit().await?;
+        self.organization(slug).await
+    }
+
+    pub async fn organization(&self, slug: &str) -> Result<Organization, StoreError> {
+        let row = self.pool.fetch_one(&format!("SELECT {ORG_COLUMNS} FROM organizations WHERE slug = $1"), &[slug.into()]).await?;
+        org_from(&row)
+    }
+
+    pub async fn organization_count(&self) -> Result<i64, StoreError> {
+        self.pool.fetch_one("SELECT COUNT(*) FROM organizations", &[]).await?.i64(0)
+    }
+
+    /// Organisation settings (admin): the fiscal year's first month.
+    pub async fn set_fiscal_year_start(&self, access: &Access, month: u8) -> Result<(), StoreError> {
+        if access.role != Role::Admin && access.role != Role::IsmsManager {
+            return Err(StoreError::Forbidden);
+        }
+        if !(1..=12).contains(&month) {
+            return Err(StoreError::invalid("fiscal_year_start_month", "invalid-choice"));
+        }
+        let mut tx = self.pool.begin().await?;
+        tx.execute("UPDATE organizations SET fiscal_year_start_month = $1 WHERE id = $2", &[P::Int(month.into()), access.org_id().into()]).await?;
+        let before = serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month});
+        let after = serde_json::json!({"fiscal_year_start_month": month});
+        audit::append(&mut tx, &access.actor, Entry { org_id: Some(access.org_id()), entity: "organization", entity_id: Some(access.org_id()), action: "update", reason: None, before: Some(&before), after: Some(&after) }).await?;
+        tx.commit().await
+    }
+
+    /// Makes `user_id` a member of an organisation. An auditor's membership must end.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_membership(
+        &self,
+        actor: &Actor,
+        org: &Organization,
+        user_id: i64,
+        role: Role,
+        department_code: Option<&str>,
+        employee_no: Option<&str>,
+        valid_until: Option<Date>,
+    ) -> Result<(), StoreError> {
+        if role == Role::Auditor && valid_until.is_none() {
+            return Err(StoreError::Invalid(vec![FieldError::new("valid_until", "auditor-needs-end-date")]));
+        }
+        let mut tx = self.pool.begin().await?;
+        let department_id = match department_code {
+            Some(code) => Some(
+                tx.fetch_optional("SELECT id FROM departments WHERE org_id = $1 AND code = $2", &[org.id.into(), code.into()])
+                    .await?
+                    .ok_or_else(|| StoreError::invalid("department", "unknown-ref"))?
+                    .i64(0)?,
+            ),
+            None => None,
+        };
+        if role == Role::DepartmentManager && department_id.is_none() {
+            return Err(StoreError::invalid("department", "required"));
+        }
+        let person_id = match employee_no {
+            Some(no) => Some(
+                tx.fetch_optional("SELECT id FROM people WHERE org_id = $1 AND employee_no = $2", &[org.id.into(), no.into()])
+                    .await?
+                    .ok_or_else(|| StoreError::invalid("person", "unknown-ref"))?
+                    .i64(0)?,
+            ),
+            None => None,
+        };
+        if tx.fetch_optional("SELECT id FROM memberships WHERE user_id = $1 AND org_id = $2", &[user_id.into(), org.id.into()]).await?.is_some() {
+            return Err(StoreError::invalid("user", "duplicate"));
+        }
+        let id = tx
+            .fetch_one(
+                "INSERT INTO memberships (user_id, org_id, role, department_id, person_id, valid_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[user_id.into(), org.id.into(), role.code().into(), P::OptInt(department_id), P::OptInt(person_id), P::OptDate(valid_until), OffsetDateTime::now_utc().into()],
+            )
+            .await?
+            .i64(0)?;
+        let after = serde_json::json!({"user_id": user_id, "role": role.code(), "department": department_code, "person": employee_no, "valid_until": valid_until.map(mamori_domain::dates::iso)});
+        audit::append(&mut tx, actor, Entry { org_id: Some(org.id), entity: "membership", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) }).await?;
+        tx.commit().await
+    }
+
+    pub async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                "SELECT o.slug, o.name, m.role, m.valid_until FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1 ORDER BY o.id",
+                &[user_id.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Membership {
+                    org_slug: r.text(0)?,
+                    org_name: r.text(1)?,
+                    role: Role::parse(&r.text(2)?).ok_or_else(|| StoreError::Data("unknown role".into()))?,
+                    valid_until: r.get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The access context of a user in an organisation; refused when they are not a member, or
+    /// their (auditor's) membership has ended.
+    pub async fn access(&self, user: &crate::auth::User, org_slug: &str) -> Result<Access, StoreError> {
+        let row = self
+            .pool
+            .fetch_optional(
+                "SELECT o.id, o.slug, o.name, o.name_en, o.profile, o.fiscal_year_start_month, m.role, m.department_id, m.person_id, m.valid_until \
+                 FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1 AND o.slug = $2",
+                &[user.id.into(), org_slug.into()],
+            )
+            .await?
+            .ok_or(StoreError::Forbidden)?;
+        let valid_until: Option<Date> = row.get(9)?;
+        if valid_until.is_some_and(|d| d < OffsetDateTime::now_utc().date()) {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(Access {
+            actor: Actor { user_id: Some(user.id), label: user.email.clone() },
+            org: org_from(&row)?,
+            role: Role::parse(&row.text(6)?).ok_or_else(|| StoreError::Data("unknown role".into()))?,
+            department_id: row.get(7)?,
+            person_id: row.get(8)?,
+        })
+    }
+}

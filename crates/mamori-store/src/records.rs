@@ -1,0 +1,594 @@
+//! One repository for every declared register: list, read, create, update, withdraw and reinstate,
+//! with the permission table applied here, where records are read and written, and an audit entry
+//! in the same transaction as every write.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use mamori_domain::register::{FieldKind, Register, Value, WriteScope};
+use mamori_domain::{registers, FieldError, Role};
+
+use crate::audit::{self, Entry};
+use crate::db::{Row, Tx, P};
+use crate::error::StoreError;
+use crate::org::Access;
+use crate::schema::column_of;
+use crate::Store;
+
+/// What a user typed, by field name; every source (form, API, file) arrives as text.
+pub type Input = BTreeMap<String, String>;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub id: i64,
+    /// Field values in declaration order; references as the referenced record's natural key.
+    pub values: Vec<Value>,
+    /// For references, the referenced record's title (a department's name); otherwise `None`.
+    pub labels: Vec<Option<String>>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub withdrawn_at: Option<OffsetDateTime>,
+    pub withdrawn_reason: Option<String>,
+}
+
+impl Record {
+    pub fn value(&self, reg: &Register, field: &str) -> Option<&Value> {
+        reg.fields.iter().position(|f| f.name == field).and_then(|i| self.values.get(i))
+    }
+
+    /// Field values by name, as the API and the audit trail show them.
+    pub fn fields_json(&self, reg: &Register) -> serde_json::Map<String, serde_json::Value> {
+        reg.fields
+            .iter()
+            .zip(&self.values)
+            .map(|(f, v)| {
+                let json = match v {
+                    Value::Null => serde_json::Value::Null,
+                    other => serde_json::Value::String(other.to_plain()),
+                };
+                (f.name.to_string(), json)
+            })
+            .collect()
+    }
+
+    pub fn to_json(&self, reg: &Register) -> serde_json::Value {
+        let mut map = self.fields_json(reg);
+        map.insert("id".into(), self.id.into());
+        map.insert(
+            "withdrawn".into(),
+            match (&self.withdrawn_at, &self.withdrawn_reason) {
+                (Some(at), reason) => serde_json::json!({"at": at.to_string(), "reason": reason}),
+                _ => serde_json::Value::Null,
+            },
+        );
+        serde_json::Value::Object(map)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Status {
+    #[default]
+    Active,
+    Withdrawn,
+    All,
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" | "" => Some(Status::Active),
+            "withdrawn" => Some(Status::Withdrawn),
+            "all" => Some(Status::All),
+            _ => None,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Withdrawn => "withdrawn",
+            Status::All => "all",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    /// Exact filters on fields declared `filter`: a choice code or a referenced record's natural key.
+    pub filters: Vec<(String, String)>,
+    pub sort: Option<String>,
+    pub desc: bool,
+    pub limit: i64,
+    pub offset: i64,
+    pub status: Status,
+}
+
+pub const MAX_LIMIT: i64 = 1000;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Page {
+    pub items: Vec<Record>,
+    pub total: i64,
+}
+
+/// Reading: every member reads the organisation's registers (auditors while their membership runs).
+pub fn can_read(_access: &Access, _reg: &Register) -> bool {
+    true
+}
+
+/// Writing, per DESIGN.md: the secretariat writes everything in its organisation; a department
+/// manager writes records of their own department where the register allows it; nobody else writes.
+pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) -> bool {
+    match access.role {
+        Role::IsmsManager => true,
+        Role::DepartmentManager => {
+            reg.write == WriteScope::SecretariatOrOwnDepartment
+                && department_id.is_some()
+                && department_id == access.department_id
+        }
+        Role::Admin | Role::Staff | Role::Auditor => false,
+    }
+}
+
+/// Whether the user may create records at all (to show or hide the button).
+pub fn can_create(access: &Access, reg: &Register) -> bool {
+    match access.role {
+        Role::IsmsManager => true,
+        Role::DepartmentManager => reg.write == WriteScope::SecretariatOrOwnDepartment,
+        _ => false,
+    }
+}
+
+fn select_sql(reg: &Register) -> String {
+    let mut cols = vec![
+        "t.id".to_string(),
+        "t.created_at".into(),
+        "t.updated_at".into(),
+        "t.withdrawn_at".into(),
+        "t.withdrawn_reason".into(),
+    ];
+    let mut joins = String::new();
+    for (i, f) in reg.fields.iter().enumerate() {
+        match f.kind {
+            FieldKind::Ref(target) => {
+                let target = registers::by_collection(target).unwrap_or(reg);
+                let key = target.natural_key.unwrap_or("id");
+                cols.push(format!("r{i}.{key}"));
+                cols.push(format!("r{i}.{}", target.title_field));
+                joins.push_str(&format!(" LEFT JOIN {} r{i} ON r{i}.id = t.{}", target.table, column_of(f.kind, f.name)));
+            }
+            _ => cols.push(format!("t.{}", f.name)),
+        }
+    }
+    format!("SELECT {} FROM {} t{}", cols.join(", "), reg.table, joins)
+}
+
+fn record_from(reg: &Register, row: &Row) -> Result<Record, StoreError> {
+    let mut values = Vec::with_capacity(reg.fields.len());
+    let mut labels = Vec::with_capacity(reg.fields.len());
+    let mut i = 5;
+    for f in reg.fields {
+        match f.kind {
+            FieldKind::Date => {
+                let d: Option<Date> = row.get(i)?;
+                values.push(d.map_or(Value::Null, Value::Date));
+                labels.push(None);
+                i += 1;
+            }
+            FieldKind::Ref(_) => {
+                let key: Option<String> = row.get(i)?;
+                let title: Option<String> = row.get(i + 1)?;
+                values.push(key.map_or(Value::Null, Value::Text));
+                labels.push(title);
+                i += 2;
+            }
+            _ => {
+                let s: Option<String> = row.get(i)?;
+                values.push(s.map_or(Value::Null, Value::Text));
+                labels.push(None);
+                i += 1;
+            }
+        }
+    }
+    Ok(Record {
+        id: row.i64(0)?,
+        values,
+        labels,
+        created_at: row.get(1)?,
+        updated_at: row.get(2)?,
+        withdrawn_at: row.get(3)?,
+        withdrawn_reason: row.get(4)?,
+    })
+}
+
+fn like_pattern(q: &str) -> String {
+    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Store {
+    pub async fn list(&self, access: &Access, reg: &Register, query: &ListQuery) -> Result<Page, StoreError> {
+        if !can_read(access, reg) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut params = vec![P::Int(access.org_id())];
+        let mut conds = vec!["t.org_id = $1".to_string()];
+        match query.status {
+            Status::Active => conds.push("t.withdrawn_at IS NULL".into()),
+            Status::Withdrawn => conds.push("t.withdrawn_at IS NOT NULL".into()),
+            Status::All => {}
+        }
+        if let Some(q) = query.q.as_deref().map(mamori_domain::input::normalize).filter(|q| !q.is_empty()) {
+            if q.chars().count() > 200 {
+                return Err(StoreError::Invalid(vec![FieldError::with("q", "too-long", "200")]));
+            }
+            params.push(P::Text(like_pattern(&q)));
+            let n = params.len();
+            let ors: Vec<String> = reg.search.iter().map(|c| format!("LOWER(t.{c}) LIKE ${n} ESCAPE '\\'")).collect();
+            conds.push(format!("({})", ors.join(" OR ")));
+        }
+        for (name, raw) in &query.filters {
+            let Some((i, f)) = reg.fields.iter().enumerate().find(|(_, f)| f.name == name && f.filter) else {
+                return Err(StoreError::invalid(name, "unknown-filter"));
+            };
+            let value = mamori_domain::input::normalize(raw);
+            if value.is_empty() {
+                continue;
+            }
+            params.push(P::Text(value));
+            let n = params.len();
+            match f.kind {
+                FieldKind::Ref(target) => {
+                    let key = registers::by_collection(target).and_then(|t| t.natural_key).unwrap_or("id");
+                    conds.push(format!("r{i}.{key} = ${n}"));
+                }
+                _ => conds.push(format!("t.{} = ${n}", f.name)),
+            }
+        }
+        let sort_field = query
+            .sort
+            .as_deref()
+            .and_then(|s| reg.field(s))
+            .unwrap_or_else(|| reg.field(reg.default_sort).unwrap_or(&reg.fields[0]));
+        let sort_col = match sort_field.kind {
+            FieldKind::Ref(target) => {
+                let i = reg.fields.iter().position(|f| std::ptr::eq(f, sort_field)).unwrap_or(0);
+                let title = registers::by_collection(target).map(|t| t.title_field).unwrap_or("id");
+                format!("r{i}.{title}")
+            }
+            _ => format!("t.{}", sort_field.name),
+        };
+        let dir = if query.desc { "DESC" } else { "ASC" };
+        let where_sql = conds.join(" AND ");
+        let base = select_sql(reg);
+        let from = &base[base.find(" FROM ").unwrap_or(0)..];
+        let mut conn = self.pool.acquire().await?;
+        let total = conn.fetch_one(&format!("SELECT COUNT(*) {from} WHERE {where_sql}"), &params).await?.i64(0)?;
+        let limit = query.limit.clamp(1, MAX_LIMIT);
+        let offset = query.offset.max(0);
+        params.push(P::Int(limit));
+        params.push(P::Int(offset));
+        let n = params.len();
+        let sql = format!(
+            "{base} WHERE {where_sql} ORDER BY {sort_col} {dir} NULLS LAST, t.id {dir} LIMIT ${} OFFSET ${n}",
+            n - 1
+        );
+        let rows = conn.fetch_all(&sql, &params).await?;
+        let items = rows.iter().map(|r| record_from(reg, r)).collect::<Result<_, _>>()?;
+        Ok(Page { items, total })
+    }
+
+    pub async fn get(&self, access: &Access, reg: &Register, id: i64) -> Result<Record, StoreError> {
+        if !can_read(access, reg) {
+            return Err(StoreError::Forbidden);
+        }
+        let row = self
+            .pool
+            .fetch_optional(&format!("{} WHERE t.org_id = $1 AND t.id = $2", select_sql(reg)), &[access.org_id().into(), id.into()])
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        record_from(reg, &row)
+    }
+
+    /// Choices for a reference field: the active records of the target register (natural key, title).
+    pub async fn ref_options(&self, access: &Access, target: &Register) -> Result<Vec<(String, String)>, StoreError> {
+        let key = target.natural_key.unwrap_or("id");
+        let rows = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT {key}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL ORDER BY {key}",
+                    target.title_field, target.table
+                ),
+                &[access.org_id().into()],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+    }
+
+    pub async fn create(&self, access: &Access, reg: &Register, input: &Input) -> Result<Record, StoreError> {
+        if !can_create(access, reg) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = insert_in(&mut tx, access, reg, input).await?;
+        tx.commit().await?;
+        self.get(access, reg, id).await
+    }
+
+    /// Creates many records in one transaction: all of them, or (on any bad row) none. Errors come
+    /// back per row (1-based, as in the file).
+    pub async fn create_many(
+        &self,
+        access: &Access,
+        reg: &Register,
+        rows: &[Input],
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<usize, Vec<(usize, Vec<FieldError>)>> {
+        let fail = |e: StoreError| vec![(0, vec![FieldError::with("", "database", e.to_string())])];
+        if !can_create(access, reg) {
+            return Err(vec![(0, vec![FieldError::new("", "forbidden")])]);
+        }
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        let mut errors = Vec::new();
+        for (i, input) in rows.iter().enumerate() {
+            match insert_in(&mut tx, access, reg, input).await {
+                Ok(_) => {}
+                Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
+                Err(StoreError::Forbidden) => errors.push((i + 1, vec![FieldError::new("", "forbidden")])),
+                Err(e) => return Err(fail(e)),
+            }
+            if i % 500 == 0 {
+                progress(i as u64, rows.len() as u64);
+            }
+        }
+        progress(rows.len() as u64, rows.len() as u64);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        tx.commit().await.map_err(fail)?;
+        Ok(rows.len())
+    }
+
+    /// Updates the fields present in `input`; the others keep their values.
+    pub async fn update(&self, access: &Access, reg: &Register, id: i64, input: &Input) -> Result<Record, StoreError> {
+        let before = self.get(access, reg, id).await?;
+        if before.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
+        }
+        let mut tx = self.pool.begin().await?;
+        let old_dept = department_of(&mut tx, access, reg, &before).await?;
+        if !can_write(access, reg, old_dept) {
+            return Err(StoreError::Forbidden);
+        }
+        let (values, ids) = prepare(&mut tx, access, reg, input, Some(&before), id).await?;
+        if !can_write(access, reg, department_from(reg, &ids)) {
+            return Err(StoreError::Forbidden);
+        }
+        let sets: Vec<String> =
+            reg.fields.iter().enumerate().map(|(i, f)| format!("{} = ${}", column_of(f.kind, f.name), i + 1)).collect();
+        let mut params = bind_values(reg, &values, &ids);
+        let n = params.len();
+        params.push(P::Ts(OffsetDateTime::now_utc()));
+        params.push(P::Int(access.org_id()));
+        params.push(P::Int(id));
+        tx.execute(
+            &format!("UPDATE {} SET {}, updated_at = ${} WHERE org_id = ${} AND id = ${}", reg.table, sets.join(", "), n + 1, n + 2, n + 3),
+            &params,
+        )
+        .await?;
+        let before_json = serde_json::Value::Object(before.fields_json(reg));
+        let after_json = serde_json::Value::Object(json_of(reg, &values));
+        audit::append(
+            &mut tx,
+            &access.actor,
+            Entry { org_id: Some(access.org_id()), entity: reg.code, entity_id: Some(id), action: "update", reason: None, before: Some(&before_json), after: Some(&after_json) },
+        )
+        .await?;
+        tx.commit().await?;
+        self.get(access, reg, id).await
+    }
+
+    /// Withdraws a record: it stays, marked with when and why, and leaves the default lists.
+    pub async fn withdraw(&self, access: &Access, reg: &Register, id: i64, reason: &str) -> Result<Record, StoreError> {
+        self.set_withdrawn(access, reg, id, Some(reason)).await
+    }
+
+    /// Undoes a withdrawal.
+    pub async fn reinstate(&self, access: &Access, reg: &Register, id: i64) -> Result<Record, StoreError> {
+        self.set_withdrawn(access, reg, id, None).await
+    }
+
+    async fn set_withdrawn(&self, access: &Access, reg: &Register, id: i64, reason: Option<&str>) -> Result<Record, StoreError> {
+        let before = self.get(access, reg, id).await?;
+        let reason = match reason {
+            Some(r) => {
+                let r = mamori_domain::input::normalize(r);
+                if r.is_empty() {
+                    return Err(StoreError::invalid("reason", "required"));
+                }
+                if r.chars().count() > 500 {
+                    return Err(StoreError::Invalid(vec![FieldError::with("reason", "too-long", "500")]));
+                }
+                if before.withdrawn_at.is_some() {
+                    return Err(StoreError::Refused("record-withdrawn"));
+                }
+                Some(r)
+            }
+            None => {
+                if before.withdrawn_at.is_none() {
+                    return Err(StoreError::Refused("record-not-withdrawn"));
+                }
+                None
+            }
+        };
+        let mut tx = self.pool.begin().await?;
+        let dept = department_of(&mut tx, access, reg, &before).await?;
+        if !can_write(access, reg, dept) {
+            return Err(StoreError::Forbidden);
+        }
+        let now = OffsetDateTime::now_utc();
+        tx.execute(
+            &format!("UPDATE {} SET withdrawn_at = $1, withdrawn_reason = $2, updated_at = $3 WHERE org_id = $4 AND id = $5", reg.table),
+            &[P::OptTs(reason.as_ref().map(|_| now)), P::OptText(reason.clone()), P::Ts(now), access.org_id().into(), id.into()],
+        )
+        .await?;
+        let action = if reason.is_some() { "withdraw" } else { "reinstate" };
+        audit::append(
+            &mut tx,
+            &access.actor,
+            Entry { org_id: Some(access.org_id()), entity: reg.code, entity_id: Some(id), action, reason: reason.as_deref(), before: None, after: None },
+        )
+        .await?;
+        tx.commit().await?;
+        self.get(access, reg, id).await
+    }
+
+    pub async fn history(&self, access: &Access, reg: &Register, id: i64) -> Result<Vec<audit::HistoryEntry>, StoreError> {
+        self.get(access, reg, id).await?;
+        audit::history(&self.pool, access.org_id(), reg.code, id).await
+    }
+}
+
+async fn insert_in(tx: &mut Tx, access: &Access, reg: &Register, input: &Input) -> Result<i64, StoreError> {
+    let (values, ids) = prepare(tx, access, reg, input, None, 0).await?;
+    if !can_write(access, reg, department_from(reg, &ids)) {
+        return Err(StoreError::Forbidden);
+    }
+    let cols: Vec<String> = reg.fields.iter().map(|f| column_of(f.kind, f.name)).collect();
+    let mut params = bind_values(reg, &values, &ids);
+    let n = params.len();
+    let now = OffsetDateTime::now_utc();
+    params.push(P::Int(access.org_id()));
+    params.push(P::Ts(now));
+    let placeholders: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    let id = tx
+        .fetch_one(
+            &format!(
+                "INSERT INTO {} ({}, org_id, created_at, updated_at) VALUES ({}, ${}, ${}, ${}) RETURNING id",
+                reg.table,
+                cols.join(", "),
+                placeholders.join(", "),
+                n + 1,
+                n + 2,
+                n + 2
+            ),
+            &params,
+        )
+        .await?
+        .i64(0)?;
+    let after = serde_json::Value::Object(json_of(reg, &values));
+    audit::append(
+        tx,
+        &access.actor,
+        Entry { org_id: Some(access.org_id()), entity: reg.code, entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) },
+    )
+    .await?;
+    Ok(id)
+}
+
+fn json_of(reg: &Register, values: &[Value]) -> serde_json::Map<String, serde_json::Value> {
+    reg.fields
+        .iter()
+        .zip(values)
+        .map(|(f, v)| {
+            (f.name.to_string(), if v.is_null() { serde_json::Value::Null } else { v.to_plain().into() })
+        })
+        .collect()
+}
+
+fn bind_values(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> Vec<P> {
+    reg.fields
+        .iter()
+        .zip(values)
+        .zip(ids)
+        .map(|((f, v), id)| match f.kind {
+            FieldKind::Ref(_) => P::OptInt(*id),
+            FieldKind::Date => P::OptDate(v.as_date()),
+            _ => P::OptText(match v {
+                Value::Null => None,
+                other => Some(other.to_plain()),
+            }),
+        })
+        .collect()
+}
+
+fn department_from(reg: &Register, ids: &[Option<i64>]) -> Option<i64> {
+    let name = reg.department_field?;
+    reg.fields.iter().position(|f| f.name == name).and_then(|i| ids.get(i).copied().flatten())
+}
+
+async fn department_of(tx: &mut Tx, access: &Access, reg: &Register, record: &Record) -> Result<Option<i64>, StoreError> {
+    let Some(name) = reg.department_field else { return Ok(None) };
+    let Some(Value::Text(code)) = record.value(reg, name) else { return Ok(None) };
+    let row = tx
+        .fetch_optional("SELECT id FROM departments WHERE org_id = $1 AND code = $2", &[access.org_id().into(), code.clone().into()])
+        .await?;
+    row.map(|r| r.i64(0)).transpose()
+}
+
+/// Parses and checks every field, resolves references and checks uniqueness; all errors at once.
+async fn prepare(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    input: &Input,
+    existing: Option<&Record>,
+    self_id: i64,
+) -> Result<(Vec<Value>, Vec<Option<i64>>), StoreError> {
+    let mut errors: Vec<FieldError> = input
+        .keys()
+        .filter(|k| reg.field(k).is_none())
+        .map(|k| FieldError::new(k, "unknown-field"))
+        .collect();
+    let mut values = Vec::with_capacity(reg.fields.len());
+    for (i, f) in reg.fields.iter().enumerate() {
+        let parsed = match (input.get(f.name), existing) {
+            (Some(raw), _) => f.parse(raw),
+            (None, Some(rec)) => Ok(rec.values[i].clone()),
+            (None, None) => f.parse(""),
+        };
+        match parsed {
+            Ok(v) => values.push(v),
+            Err(e) => {
+                errors.push(e);
+                values.push(Value::Null);
+            }
+        }
+    }
+    errors.extend(reg.check(&values));
+    let mut ids = vec![None; reg.fields.len()];
+    for (i, f) in reg.fields.iter().enumerate() {
+        match (&f.kind, &values[i]) {
+            (FieldKind::Ref(target), Value::Text(key)) => {
+                let target = registers::by_collection(target).ok_or_else(|| StoreError::Data(format!("unknown register {target}")))?;
+                let key_col = target.natural_key.unwrap_or("id");
+                let row = tx
+                    .fetch_optional(
+                        &format!("SELECT id FROM {} WHERE org_id = $1 AND {key_col} = $2 AND withdrawn_at IS NULL", target.table),
+                        &[access.org_id().into(), key.clone().into()],
+                    )
+                    .await?;
+                match row {
+                    Some(r) => ids[i] = Some(r.i64(0)?),
+                    None => errors.push(FieldError::with(f.name, "unknown-ref", key.clone())),
+                }
+            }
+            (_, Value::Text(v)) if f.unique => {
+                let dup = tx
+                    .fetch_optional(
+                        &format!("SELECT id FROM {} WHERE org_id = $1 AND {} = $2 AND id <> $3", reg.table, f.name),
+                        &[access.org_id().into(), v.clone().into(), self_id.into()],
+                    )
+                    .await?;
+                if dup.is_some() {
+                    errors.push(FieldError::with(f.name, "duplicate", v.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if errors.is_empty() { Ok((values, ids)) } else { Err(StoreError::Invalid(errors)) }
+}

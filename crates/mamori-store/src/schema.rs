@@ -1,0 +1,344 @@
+//! The one schema definition: versioned migrations written once with type placeholders, expanded
+//! per backend, and the column catalogue that backup and restore read.
+
+use mamori_domain::register::{FieldKind, Register};
+use mamori_domain::registers;
+
+use crate::db::{Backend, Pool};
+use crate::error::StoreError;
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    /// SQL for both backends, with `{{id}}`, `{{ts}}` and `{{date}}` placeholders.
+    pub common: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    common: r#"
+CREATE TABLE organizations (
+    id {{id}},
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_en TEXT,
+    profile TEXT NOT NULL,
+    fiscal_year_start_month BIGINT NOT NULL,
+    created_at {{ts}} NOT NULL
+);
+CREATE TABLE users (
+    id {{id}},
+    email TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    password_changed_at {{ts}} NOT NULL,
+    failed_logins BIGINT NOT NULL,
+    locked_until {{ts}},
+    disabled BOOLEAN NOT NULL,
+    lang TEXT NOT NULL,
+    date_style TEXT NOT NULL,
+    created_at {{ts}} NOT NULL
+);
+CREATE TABLE departments (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_en TEXT,
+    valid_from {{date}} NOT NULL,
+    valid_to {{date}},
+    note TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT,
+    UNIQUE (org_id, code)
+);
+CREATE TABLE people (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    employee_no TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_kana TEXT,
+    email TEXT,
+    employment_type TEXT NOT NULL,
+    department_id BIGINT NOT NULL REFERENCES departments(id),
+    joined_on {{date}} NOT NULL,
+    left_on {{date}},
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT,
+    UNIQUE (org_id, employee_no)
+);
+CREATE INDEX people_org_department ON people (org_id, department_id);
+CREATE INDEX people_org_name ON people (org_id, name);
+CREATE TABLE appointments (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    role TEXT NOT NULL,
+    department_id BIGINT REFERENCES departments(id),
+    starts_on {{date}} NOT NULL,
+    ends_on {{date}},
+    note TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT
+);
+CREATE INDEX appointments_org ON appointments (org_id, starts_on);
+CREATE TABLE memberships (
+    id {{id}},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    role TEXT NOT NULL,
+    department_id BIGINT REFERENCES departments(id),
+    person_id BIGINT REFERENCES people(id),
+    valid_until {{date}},
+    created_at {{ts}} NOT NULL,
+    UNIQUE (user_id, org_id)
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    created_at {{ts}} NOT NULL,
+    expires_at {{ts}} NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE api_tokens (
+    id {{id}},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at {{ts}} NOT NULL,
+    last_used_at {{ts}},
+    revoked_at {{ts}}
+);
+CREATE TABLE audit_head (
+    id BIGINT PRIMARY KEY,
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+CREATE TABLE audit_events (
+    seq BIGINT PRIMARY KEY,
+    at TEXT NOT NULL,
+    org_id BIGINT,
+    actor_user_id BIGINT,
+    actor TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id BIGINT,
+    action TEXT NOT NULL,
+    reason TEXT,
+    before_json TEXT,
+    after_json TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_events_entity ON audit_events (org_id, entity, entity_id);
+"#,
+    sqlite: r#"
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"#,
+    postgres: r#"
+CREATE FUNCTION mamori_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION mamori_audit_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION mamori_audit_append_only();
+"#,
+}];
+
+fn expand(sql: &str, backend: Backend) -> String {
+    let (id, ts, date) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT"),
+        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "DATE"),
+    };
+    sql.replace("{{id}}", id).replace("{{ts}}", ts).replace("{{date}}", date)
+}
+
+/// Applies the migrations not yet applied, each in its own transaction. Returns how many ran.
+pub async fn migrate(pool: &Pool) -> Result<usize, StoreError> {
+    let mut conn = pool.acquire().await?;
+    conn.execute_script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+    )
+    .await?;
+    drop(conn);
+    let mut ran = 0;
+    for m in MIGRATIONS {
+        let mut tx = pool.begin().await?;
+        let done = tx
+            .fetch_optional("SELECT version FROM schema_migrations WHERE version = $1", &[m.version.into()])
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        let backend = pool.backend();
+        let specific = match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        tx.execute_script(&expand(m.common, backend)).await?;
+        tx.execute_script(specific).await?;
+        tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[m.version.into(), m.name.into()])
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+/// Column types as backup and restore see them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    Int,
+    Text,
+    Bool,
+    Date,
+    Ts,
+}
+
+pub struct Table {
+    pub name: &'static str,
+    pub columns: Vec<(String, Col)>,
+    pub has_serial_id: bool,
+}
+
+/// System columns every register table carries besides its declared fields.
+pub const REGISTER_SYSTEM_COLUMNS: &[(&str, Col)] = &[
+    ("id", Col::Int),
+    ("org_id", Col::Int),
+    ("created_at", Col::Ts),
+    ("updated_at", Col::Ts),
+    ("withdrawn_at", Col::Ts),
+    ("withdrawn_reason", Col::Text),
+];
+
+/// The column a declared field is stored in: references are stored as `<name>_id`.
+pub fn column_of(kind: FieldKind, name: &'static str) -> String {
+    match kind {
+        FieldKind::Ref(_) => format!("{name}_id"),
+        _ => name.to_string(),
+    }
+}
+
+pub fn register_table(reg: &Register) -> Table {
+    let mut columns = cols(REGISTER_SYSTEM_COLUMNS);
+    for f in reg.fields {
+        let col = match f.kind {
+            FieldKind::Date => Col::Date,
+            FieldKind::Ref(_) => Col::Int,
+            _ => Col::Text,
+        };
+        columns.push((column_of(f.kind, f.name), col));
+    }
+    Table { name: reg.table, columns, has_serial_id: true }
+}
+
+fn cols(columns: &[(&str, Col)]) -> Vec<(String, Col)> {
+    columns.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+}
+
+/// Every table in foreign-key order (parents first): the order restore writes them in.
+pub fn catalogue() -> Vec<Table> {
+    use Col::*;
+    let mut tables = vec![
+        Table {
+            name: "organizations",
+            columns: cols(&[
+                ("id", Int),
+                ("slug", Text),
+                ("name", Text),
+                ("name_en", Text),
+                ("profile", Text),
+                ("fiscal_year_start_month", Int),
+                ("created_at", Ts),
+            ]),
+            has_serial_id: true,
+        },
+        Table {
+            name: "users",
+            columns: cols(&[
+                ("id", Int),
+                ("email", Text),
+                ("display_name", Text),
+                ("password_hash", Text),
+                ("password_changed_at", Ts),
+                ("failed_logins", Int),
+                ("locked_until", Ts),
+                ("disabled", Bool),
+                ("lang", Text),
+                ("date_style", Text),
+                ("created_at", Ts),
+            ]),
+            has_serial_id: true,
+        },
+    ];
+    for reg in registers::ALL {
+        tables.push(register_table(reg));
+    }
+    tables.extend([
+        Table {
+            name: "memberships",
+            columns: cols(&[
+                ("id", Int),
+                ("user_id", Int),
+                ("org_id", Int),
+                ("role", Text),
+                ("department_id", Int),
+                ("person_id", Int),
+                ("valid_until", Date),
+                ("created_at", Ts),
+            ]),
+            has_serial_id: true,
+        },
+        Table {
+            name: "api_tokens",
+            columns: cols(&[
+                ("id", Int),
+                ("user_id", Int),
+                ("name", Text),
+                ("token_hash", Text),
+                ("created_at", Ts),
+                ("last_used_at", Ts),
+                ("revoked_at", Ts),
+            ]),
+            has_serial_id: true,
+        },
+        Table {
+            name: "audit_events",
+            columns: cols(&[
+                ("seq", Int),
+                ("at", Text),
+                ("org_id", Int),
+                ("actor_user_id", Int),
+                ("actor", Text),
+                ("entity", Text),
+                ("entity_id", Int),
+                ("action", Text),
+                ("reason", Text),
+                ("before_json", Text),
+                ("after_json", Text),
+                ("prev_hash", Text),
+                ("hash", Text),
+            ]),
+            has_serial_id: false,
+        },
+    ]);
+    tables
+}
