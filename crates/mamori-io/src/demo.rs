@@ -1,0 +1,71 @@
+//! The demo organisation 株式会社サジェコ, from the readable files in `demo/`, loaded through the same
+//! import path and service layer as user input.
+
+use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
+use mamori_domain::Role;
+use mamori_store::{Access, Actor, Organization, Store};
+use serde::Deserialize;
+use time::{Duration, OffsetDateTime};
+
+use crate::sheet::{import, Sheet};
+use crate::IoError;
+
+pub const PASSWORD: &str = "mamori-demo";
+
+const ORGANIZATION: &str = include_str!("../demo/organization.toml");
+const FILES: &[(&mamori_domain::Register, &str)] = &[
+    (&DEPARTMENTS, include_str!("../demo/departments.csv")),
+    (&PEOPLE, include_str!("../demo/people.csv")),
+    (&APPOINTMENTS, include_str!("../demo/appointments.csv")),
+];
+
+/// The demo accounts: email, role, department (for the manager), employee number of their person.
+pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
+    ("admin@sajeco.example", Role::Admin, None, Some("0002")),
+    ("isms@sajeco.example", Role::IsmsManager, None, Some("0001")),
+    ("manager@sajeco.example", Role::DepartmentManager, Some("SOUMU"), Some("0005")),
+    ("staff@sajeco.example", Role::Staff, None, Some("0009")),
+    ("auditor@sajeco.example", Role::Auditor, None, None),
+];
+
+#[derive(Deserialize)]
+struct OrgFile {
+    slug: String,
+    name: String,
+    name_en: Option<String>,
+    fiscal_year_start_month: u8,
+    #[serde(flatten)]
+    profile: serde_json::Map<String, serde_json::Value>,
+}
+
+pub async fn load(store: &Store, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Organization, IoError> {
+    let file: OrgFile = toml::from_str(ORGANIZATION).map_err(|e| IoError::Unreadable(e.to_string()))?;
+    let actor = Actor::cli("demo");
+    let org = store
+        .create_organization(
+            &actor,
+            &file.slug,
+            &file.name,
+            file.name_en.as_deref(),
+            serde_json::Value::Object(file.profile),
+            file.fiscal_year_start_month,
+        )
+        .await?;
+    let access = Access::system(org.clone(), "demo");
+    for (reg, csv) in FILES {
+        let sheet = Sheet::from_csv(csv.as_bytes())?;
+        import(store, &access, reg, &sheet, &|_| None, &|done, total| progress(reg.collection, done, total)).await?;
+    }
+    let names: std::collections::HashMap<String, String> = {
+        let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
+        sheet.rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect()
+    };
+    for (i, (email, role, dept, person)) in ACCOUNTS.iter().enumerate() {
+        let display = person.and_then(|p| names.get(p).cloned()).unwrap_or_else(|| "監査員 (外部)".to_string());
+        let user = store.create_user(&actor, email, &display, PASSWORD).await?;
+        let until = (*role == Role::Auditor).then(|| (OffsetDateTime::now_utc() + Duration::days(365)).date());
+        store.add_membership(&actor, &org, user.id, *role, *dept, *person, until).await?;
+        progress("users", i as u64 + 1, ACCOUNTS.len() as u64);
+    }
+    Ok(org)
+}
