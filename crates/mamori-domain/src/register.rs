@@ -46,7 +46,7 @@ pub struct Field {
     pub unique: bool,
     /// Shown as a column on the list page.
     pub list: bool,
-    /// Offered as a filter on the list page (choices and references).
+    /// Offered as a filter on the list page: equality for choices and references, a from–to range for dates.
     pub filter: bool,
 }
 

@@ -140,7 +140,7 @@ impl Sheet {
 
     /// Maps the header row to fields (by field code or by any label `alias` knows) and each row to
     /// an input. Fully empty rows are skipped.
-    pub fn to_inputs(&self, reg: &Register, alias: &dyn Fn(&str) -> Option<&'static str>) -> Result<Vec<Input>, Vec<ImportError>> {
+    pub fn to_inputs(&self, reg: &Register, alias: &(dyn Fn(&str) -> Option<&'static str> + Sync)) -> Result<Vec<Input>, Vec<ImportError>> {
         let mut errors = Vec::new();
         let mut fields: Vec<Option<&'static str>> = Vec::new();
         for h in &self.headers {
@@ -206,7 +206,7 @@ pub async fn import(
     access: &Access,
     reg: &Register,
     sheet: &Sheet,
-    alias: &dyn Fn(&str) -> Option<&'static str>,
+    alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<usize, IoError> {
     let inputs = sheet.to_inputs(reg, alias).map_err(IoError::Rows)?;

@@ -229,3 +229,21 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// The organisation's trail, newest first: for the secretariat, administrators and auditors.
+    pub async fn audit_trail(&self, access: &Access, limit: i64, offset: i64) -> Result<(Vec<audit::HistoryEntryRow>, i64), StoreError> {
+        if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
+            return Err(StoreError::Forbidden);
+        }
+        audit::recent(&self.pool, access.org_id(), limit.clamp(1, 500), offset.max(0)).await
+    }
+
+    /// Verifies the whole chain, for the same roles.
+    pub async fn audit_verify(&self, access: &Access) -> Result<audit::Verification, StoreError> {
+        if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
+            return Err(StoreError::Forbidden);
+        }
+        audit::verify(&self.pool, &|_, _| {}).await
+    }
+}

@@ -98,6 +98,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Exact filters on fields declared `filter`: a choice code or a referenced record's natural key.
     pub filters: Vec<(String, String)>,
+    /// Date ranges (inclusive) on date fields: `(field, from, to)`.
+    pub ranges: Vec<(String, Option<Date>, Option<Date>)>,
     pub sort: Option<String>,
     pub desc: bool,
     pub limit: i64,
@@ -245,6 +247,17 @@ impl Store {
                     conds.push(format!("r{i}.{key} = ${n}"));
                 }
                 _ => conds.push(format!("t.{} = ${n}", f.name)),
+            }
+        }
+        for (name, from, to) in &query.ranges {
+            if !reg.field(name).is_some_and(|f| f.kind == FieldKind::Date) {
+                return Err(StoreError::invalid(name, "unknown-filter"));
+            }
+            for (bound, op) in [(from, ">="), (to, "<=")] {
+                if let Some(d) = bound {
+                    params.push(P::Date(*d));
+                    conds.push(format!("t.{name} {op} ${}", params.len()));
+                }
             }
         }
         let sort_field = query

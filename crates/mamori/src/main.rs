@@ -1,1 +1,288 @@
-fn main() {}
+//! The `mamori` command: serve the web UI and API, load the demo organisation, migrate, manage users,
+//! verify the audit trail, back up and restore, and build synthetic data for benchmarks.
+
+mod config;
+mod progress;
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use mamori_domain::Role;
+use mamori_store::{Actor, Store};
+
+use crate::config::{Settings, SharedArgs};
+use crate::progress::Progress;
+
+#[derive(Parser)]
+#[command(name = "mamori", version, about = "Mamori (守り): run an ISO/IEC 27001 ISMS and publish its yearly information security report")]
+struct Cli {
+    #[command(flatten)]
+    shared: SharedArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "MAMORI_BIND")]
+        bind: Option<String>,
+    },
+    /// Load the demo organisation (株式会社サジェコ) into a new database and serve it.
+    Demo {
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "MAMORI_BIND")]
+        bind: Option<String>,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write every record and the audit trail to a JSON file.
+    Backup { file: std::path::PathBuf },
+    /// Load a backup into an empty database (SQLite or PostgreSQL, whichever the backup came from).
+    Restore { file: std::path::PathBuf },
+    /// Build a synthetic organisation for benchmarks.
+    Synth {
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+        #[arg(long, default_value_t = 10)]
+        departments: usize,
+        #[arg(long, default_value_t = 3)]
+        years: i32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The organisation's identifier in URLs.
+        #[arg(long, default_value = "synth")]
+        slug: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user, and optionally make them a member of an organisation.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The password; read from standard input when omitted.
+        #[arg(long, env = "MAMORI_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Organisation slug to join.
+        #[arg(long)]
+        org: Option<String>,
+        /// admin, isms_manager, department_manager, staff or auditor.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// Department code (department managers).
+        #[arg(long)]
+        department: Option<String>,
+        /// Employee number of the person this user is.
+        #[arg(long)]
+        person: Option<String>,
+        /// Last day of membership (auditors must have one), YYYY-MM-DD.
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Set a user's password (also unlocks the account).
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "MAMORI_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Disable a user: sessions end and API tokens are revoked.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain; exits 1 and names the first broken row when it does not hold.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = std::env::var("MAMORI_LOG").unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+fn read_password(given: Option<String>) -> Result<String> {
+    if let Some(p) = given {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("password: ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn describe(e: mamori_store::StoreError) -> Box<dyn std::error::Error + Send + Sync> {
+    match e {
+        mamori_store::StoreError::Invalid(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}{}", e.field, e.code, e.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("; ")
+            .into(),
+        other => other.to_string().into(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let settings = Settings::load(&cli.shared)?;
+    match cli.command {
+        Command::Serve { bind } => {
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            serve(store, &settings, bind).await?;
+        }
+        Command::Demo { bind } => {
+            // A temporary database unless one is named; a named one must be empty.
+            let temp = tempfile::tempdir()?;
+            let url = if cli.shared.database_url.is_some() || std::env::var("MAMORI_DATABASE_URL").is_ok() {
+                settings.database_url.clone()
+            } else {
+                format!("sqlite://{}", temp.path().join("mamori-demo.db").display())
+            };
+            let store = Store::open(&url, settings.policy.clone()).await?;
+            if !store.is_empty().await? {
+                return Err(format!("refusing to load the demo into a database that is not empty: {url}").into());
+            }
+            let p = Progress::new("demo");
+            mamori_io::demo::load(&store, &|what, done, total| p.step(what, done, total)).await.map_err(|e| e.to_string())?;
+            p.finish();
+            let bind = bind.or(settings.bind.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            println!("Mamori demo: 株式会社サジェコ (sajeco)");
+            println!("  database: {url}");
+            println!("  open:     http://{bind}/");
+            println!("  accounts (password: {}):", mamori_io::demo::PASSWORD);
+            for (email, role, ..) in mamori_io::demo::ACCOUNTS {
+                println!("    {email:<26} {}", role.code());
+            }
+            serve(store, &settings, Some(bind)).await?;
+            drop(temp);
+        }
+        Command::Migrate => {
+            let pool = mamori_store::Pool::connect(&settings.database_url).await?;
+            let n = mamori_store::schema::migrate(&pool).await?;
+            println!("{n} migration(s) applied; schema version {}", mamori_store::schema::schema_version());
+        }
+        Command::User(cmd) => {
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let actor = Actor::cli("user");
+            match cmd {
+                UserCommand::Add { email, name, password, org, role, department, person, until } => {
+                    let role = Role::parse(&role).ok_or("role must be one of admin, isms_manager, department_manager, staff, auditor")?;
+                    let until = match until {
+                        Some(u) => Some(mamori_domain::dates::parse_date(&u).ok_or("--until is not a date")?),
+                        None => None,
+                    };
+                    let password = read_password(password)?;
+                    let user = store.create_user(&actor, &email, &name, &password).await.map_err(describe)?;
+                    if let Some(slug) = org {
+                        let org = store.organization(&slug).await.map_err(|_| format!("no organisation {slug}"))?;
+                        store
+                            .add_membership(&actor, &org, user.id, role, department.as_deref(), person.as_deref(), until)
+                            .await
+                            .map_err(describe)?;
+                    }
+                    println!("user {} added", user.email);
+                }
+                UserCommand::SetPassword { email, password } => {
+                    let user = store.user_by_email(&email).await.map_err(|_| format!("no user {email}"))?;
+                    let password = read_password(password)?;
+                    store.set_password(&actor, user.id, &password).await.map_err(describe)?;
+                    println!("password of {} set", user.email);
+                }
+                UserCommand::Disable { email } => {
+                    let user = store.user_by_email(&email).await.map_err(|_| format!("no user {email}"))?;
+                    store.set_disabled(&actor, user.id, true).await.map_err(describe)?;
+                    println!("user {} disabled", user.email);
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let p = Progress::new("verify");
+            let v = mamori_store::audit::verify(&store.pool, &|done, total| p.step("audit", done as u64, total as u64)).await?;
+            p.finish();
+            if v.intact() {
+                println!("audit trail intact: {} rows", v.rows);
+            } else {
+                println!("audit trail BROKEN at row {}", v.first_broken.unwrap_or(0));
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Backup { file } => {
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let p = Progress::new("backup");
+            let backup = store.backup(&|what, done, total| p.step(what, done, total)).await?;
+            p.finish();
+            // Write beside the target, then rename: a crash never leaves half a backup under the name.
+            let tmp = file.with_extension("partial");
+            std::fs::write(&tmp, serde_json::to_vec(&backup)?)?;
+            std::fs::rename(&tmp, &file)?;
+            println!("backup written to {}", file.display());
+        }
+        Command::Restore { file } => {
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let backup: mamori_store::backup::Backup = serde_json::from_slice(&std::fs::read(&file)?)?;
+            let p = Progress::new("restore");
+            store.restore(&backup, &|what, done, total| p.step(what, done, total)).await.map_err(describe)?;
+            p.finish();
+            println!("restored {} into {}", file.display(), settings.database_url);
+        }
+        Command::Synth { people, departments, years, seed, slug } => {
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let p = Progress::new("synth");
+            let opts = mamori_io::synth::Options { people, departments, years, seed, slug };
+            let org = mamori_io::synth::build(&store, &opts, &|what, done, total| p.step(what, done, total)).await.map_err(|e| e.to_string())?;
+            p.finish();
+            println!("organisation {} built: {people} people in {departments} departments over {years} years", org.slug);
+            println!("accounts <role>@{}.example, password {}", org.slug, mamori_io::demo::PASSWORD);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(store: Store, settings: &Settings, bind: Option<String>) -> Result<()> {
+    let bind = bind.or(settings.bind.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    let state = mamori_web::AppState { store, config: Arc::new(mamori_web::Config { secure_cookies: settings.secure_cookies }) };
+    mamori_web::serve(listener, state).await?;
+    Ok(())
+}

@@ -1,0 +1,291 @@
+# Mamori: English
+
+## Shell
+nav-skip = Skip to content
+nav-label = Main menu
+nav-menu = Menu
+nav-dashboard = Dashboard
+nav-audit = Audit trail
+nav-settings = Organization settings
+nav-back-home = Back to start
+fiscal-year = Fiscal year
+switch-language = 日本語
+sign-in = Sign in
+sign-in-lead = Sign in with your organization account.
+sign-out = Sign out
+printed-on = Printed on
+required = required
+group-organization = Organization
+group-people = People and training
+group-assets = Assets
+group-operations = Operations and improvement
+group-risk = Risk and controls
+group-report = Report
+group-system = System
+
+## Roles
+role-admin = Administrator
+role-isms_manager = ISMS secretariat
+role-department_manager = Department information manager
+role-staff = Staff
+role-auditor = Auditor
+
+## Registers
+register-department = Departments
+register-person = People
+register-appointment = Appointments
+department-code = Code
+department-name = Name
+department-name_en = Name (English)
+department-valid_from = Valid from
+department-valid_to = Valid to
+department-note = Note
+person-employee_no = Employee no.
+person-name = Name
+person-name_kana = Name (kana)
+person-email = E-mail
+person-employment_type = Employment type
+person-department = Department
+person-joined_on = Joined on
+person-left_on = Left on
+employment_type-officer = Officer
+employment_type-employee = Employee
+employment_type-temporary = Temporary
+employment_type-dispatched = Dispatched
+employment_type-contractor = On-site contractor
+appointment-person = Person
+appointment-role = Appointment
+appointment-department = Department
+appointment-starts_on = Term starts
+appointment-ends_on = Term ends
+appointment-note = Note
+role-isms_manager_lead = ISMS manager
+role-department_info_manager = Department information manager
+role-system_admin = System administrator
+role-system_admin_deputy = Deputy system administrator
+role-internal_audit_lead = Internal audit lead
+role-external_advisor = External advisor
+
+## Areas not built yet
+area-training = Training
+area-training-items = Courses, training sessions and attendance, comprehension tests, external seminars, NDAs and identity guarantees.
+area-assets = Information assets
+area-assets-items = The asset register and handlers, handling records and disposal, devices and cables, customer keys and their inspections.
+area-improvement = Incidents and corrections
+area-improvement-items = Security incidents and near misses, corrective actions, audits and findings, complaints.
+area-governance = Policy and meetings
+area-governance-items = Security objectives, requirements and law changes, meetings and minutes, bulletin notices, management reviews, certification.
+area-risk = Risk and controls
+area-risk-items = The risk register and treatments, Annex A and the statement of applicability, internal rules, continuity drills, facility assessments, the self-assessment.
+area-report = Information security report
+area-report-items = The yearly information security report made from the records (HTML, PDF, DOCX), with the records behind every figure.
+area-not-built = This area is not built yet (planned in issue #{ $issue }).
+
+## Dashboard
+dashboard-period = Period: { $period }
+dashboard-people = People employed (now)
+dashboard-joined = Joined in the fiscal year
+dashboard-departments = Departments
+dashboard-appointments-started = Appointments started in the fiscal year
+dashboard-note = Click a figure to see the records behind it.
+
+## Lists
+list-count = { $total } records (showing { $from }–{ $to })
+list-empty = No records match.
+filter-search = Search
+filter-from = from
+filter-to = to
+filter-any = Any
+filter-status = Status
+status-active = Active
+status-withdrawn = Withdrawn
+status-all = All
+pager-label = Pages
+pager-prev = ← Previous
+pager-next = Next →
+pager-page = Page { $page } of { $pages }
+
+## Actions
+action-apply = Apply
+action-new = New
+action-import = Import
+action-export-xlsx = Export Excel
+action-export-csv = Export CSV
+action-print = Print
+action-filter = Filter
+action-clear = Clear filters
+action-save = Save
+action-cancel = Cancel
+action-edit = Edit
+action-withdraw = Withdraw
+action-reinstate = Undo withdrawal
+action-create = Created
+action-update = Edited
+action-sign-in = Signed in
+action-sign-in-failed = Sign-in failed
+action-locked = Account locked
+action-set-password = Password set
+action-disable = Disabled
+action-enable = Enabled
+action-preferences = Preferences changed
+action-revoke = Revoked
+
+## Forms and records
+form-new-title = New: { $register }
+form-edit-title = Edit { $record }
+form-has-errors = Please check the highlighted fields.
+date-placeholder = e.g. 2017-04-01
+date-hint = Western (2017-04-01, 2017/4/1) or Japanese era (平成29年4月1日, H29.4.1) dates; full-width digits are accepted.
+record-withdrawn = This record was withdrawn on { $at }. Reason: { $reason }
+withdraw-hint = The record is not deleted: it stays, with the reason for its withdrawal.
+history = History
+history-at = When
+history-actor = Who
+history-action = What
+history-changes = Changes
+
+## Import
+import-title = Import { $register }
+import-lead = Choose an Excel (.xlsx) or CSV (UTF-8) file whose first row holds the headings. If any row is wrong, nothing is imported and every error is listed by row and column.
+import-columns = Headings
+import-file = File
+import-done = Imported { $count } records.
+import-back = Back to the list
+import-failed = Nothing was imported: the file has { $count } errors.
+import-row-heading = Row
+import-column = Column
+import-reason = Reason
+import-row = Row { $row }: { $message }
+
+## Audit trail
+audit-intact = The audit trail's hash chain is intact ({ $rows } entries verified).
+audit-broken = The audit trail's hash chain breaks at entry { $row }: it may have been tampered with.
+audit-count = { $total } entries
+audit-entity = Record
+audit-hash = Hash
+entity-user = User
+entity-api_token = API token
+entity-organization = Organization
+entity-membership = Membership
+entity-department = Department
+entity-person = Person
+entity-appointment = Appointment
+
+## Settings
+settings-profile = Organization profile
+settings-name = Name
+settings-fiscal-year = Fiscal year
+settings-fiscal-year-start = First month of the fiscal year
+month = { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+}
+profile-postal_code = Postal code
+profile-address = Address
+profile-phone = Phone
+profile-certification_scope = Certification scope
+
+## Account
+account-title = Account
+account-preferences = Preferences
+account-language = Language
+account-date-style = Date format
+account-memberships = Organizations
+account-password = Password
+account-tokens = API tokens
+token-created = Token created. It is shown only once: copy it now.
+token-name = Name
+token-created-on = Created
+token-state = State
+token-revoked = Revoked
+token-revoke = Revoke
+token-create = Create token
+password-change = Change password
+password-expired-lead = Your password has expired. Set a new one to continue.
+password-policy-hint = At least 10 characters; common passwords are refused.
+field-email = E-mail
+field-password = Password
+field-current_password = Current password
+field-new_password = New password
+field-password_confirm = New password (again)
+field-reason = Reason
+field-name = Name
+field-display_name = Display name
+field-date_style = Date format
+field-lang = Language
+field-q = Search
+field-status = Status
+field-fy = Fiscal year
+field-fiscal_year_start_month = First month of the fiscal year
+field-limit = Limit
+
+## Errors
+status-400 = Bad request
+status-401 = Sign-in required
+status-403 = Not allowed
+status-404 = Not found
+status-405 = Not allowed here
+status-409 = Cannot be done
+status-413 = Too large
+status-422 = Invalid input
+status-500 = System error
+error-home = Back to start
+error-sign-in-required = Please sign in.
+error-forbidden = You are not allowed to do this.
+error-not-found = The page or record you asked for does not exist.
+error-invalid = Some of the input is invalid.
+error-import-rows = The file has errors, so nothing was imported.
+error-internal = A system error occurred. Please tell your administrator.
+error-csrf = This page has expired. Open it again and retry.
+error-bad-credentials = Wrong e-mail address or password.
+error-locked = Too many failed sign-ins: the account is locked for a while. Try again later.
+error-password-expired = Your password has expired. Please set a new one.
+error-record-withdrawn = This record has been withdrawn and cannot be changed.
+error-record-not-withdrawn = This record is not withdrawn.
+error-database-not-empty = The database is not empty. Use an empty database.
+error-backup-format = This is not a Mamori backup file.
+error-backup-schema-version = The backup's schema version does not match this Mamori.
+error-file-unreadable = The file could not be read. Choose an Excel (.xlsx) or UTF-8 CSV file.
+error-file-missing = Please choose a file.
+error-method-not-allowed = This method is not allowed here.
+error-too-large = The request is too large.
+error-bad-request = The request is malformed.
+error-bad-json = The body is not a JSON object.
+error-field-required = { $field } is required.
+error-field-too-long = { $field } must be at most { $detail } characters.
+error-field-invalid-date = { $field } is not a date (e.g. 2017-04-01 or 平成29年4月1日).
+error-field-invalid-choice = { $field } must be one of the choices.
+error-field-invalid-email = { $field } must be an e-mail address.
+error-field-unknown-ref = { $field } "{ $detail }" does not exist.
+error-field-duplicate = { $field } "{ $detail }" is already registered.
+error-field-not-before = { $field } cannot be before { $detail }.
+error-field-unknown-field = There is no field "{ $field }".
+error-field-unknown-column = The heading "{ $field }" is not a known column.
+error-field-duplicate-column = The heading "{ $field }" appears twice.
+error-field-missing-column = The required column "{ $field }" is missing.
+error-field-no-rows = There are no rows to import.
+error-field-control-characters = { $field } contains control characters.
+error-field-forbidden = You may not register this row.
+error-field-database = Database error: { $detail }
+error-field-invalid = { $field } is invalid.
+error-field-invalid-type = { $field } must be a string, a number or null.
+error-field-invalid-number = { $field } must be a whole number.
+error-field-out-of-range = { $field } must be between 1 and { $detail }.
+error-field-unknown-filter = Cannot filter by "{ $field }".
+error-field-password-too-short = The password must be at least { $detail } characters.
+error-field-password-common = This password is too common.
+error-field-password-wrong = The current password is wrong.
+error-field-password-unchanged = The new password must differ from the current one.
+error-field-password-mismatch = The two new passwords differ.
+error-field-invalid-slug = The organization identifier must be 2–40 lower-case letters, digits or hyphens.
+error-field-auditor-needs-end-date = An auditor's membership needs an end date.

@@ -1,0 +1,154 @@
+//! The OpenAPI 3.1 document, generated from the register declarations, so every declared register's
+//! endpoints and fields appear without being written twice.
+
+use mamori_domain::register::{FieldKind, Register};
+use mamori_domain::registers;
+use serde_json::{json, Map, Value};
+
+fn field_schema(kind: FieldKind) -> Value {
+    match kind {
+        FieldKind::Text { max } => json!({"type": ["string", "null"], "maxLength": max}),
+        FieldKind::Email => json!({"type": ["string", "null"], "format": "email"}),
+        FieldKind::Date => json!({"type": ["string", "null"], "format": "date", "description": "ISO 8601; Japanese era (平成29年4月1日) and full-width forms are accepted on input"}),
+        FieldKind::Choice(choices) => json!({"type": ["string", "null"], "enum": choices}),
+        FieldKind::Ref(target) => {
+            let key = registers::by_collection(target).and_then(|t| t.natural_key).unwrap_or("id");
+            json!({"type": ["string", "null"], "description": format!("the {key} of a record in /api/v1/{target}")})
+        }
+    }
+}
+
+fn schemas(reg: &Register) -> (Value, Value) {
+    let mut props = Map::new();
+    props.insert("id".into(), json!({"type": "integer"}));
+    for f in reg.fields {
+        props.insert(f.name.into(), field_schema(f.kind));
+    }
+    props.insert(
+        "withdrawn".into(),
+        json!({"oneOf": [{"type": "null"}, {"type": "object", "properties": {"at": {"type": "string"}, "reason": {"type": "string"}}}]}),
+    );
+    let required: Vec<&str> = reg.fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    let mut input_props = Map::new();
+    for f in reg.fields {
+        input_props.insert(f.name.into(), field_schema(f.kind));
+    }
+    (
+        json!({"type": "object", "properties": props, "required": ["id"]}),
+        json!({"type": "object", "properties": input_props, "required": required, "additionalProperties": false}),
+    )
+}
+
+fn camel(code: &str) -> String {
+    code.split('_').map(|w| {
+        let mut c = w.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    }).collect()
+}
+
+pub fn document() -> Value {
+    let error = json!({"$ref": "#/components/schemas/Error"});
+    let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": error}}});
+    let errors = json!({
+        "400": err("malformed request"), "401": err("not signed in"), "403": err("not allowed for this role"),
+        "404": err("no such record in this organisation"), "422": err("invalid input; details name each field"),
+    });
+    let mut paths = Map::new();
+    let mut components = Map::new();
+    components.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["code", "message", "details"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "details": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "row": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}),
+    );
+    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    for reg in registers::ALL {
+        let name = camel(reg.code);
+        let (schema, input) = schemas(reg);
+        components.insert(name.clone(), schema);
+        components.insert(format!("{name}Input"), input.clone());
+        let one = json!({"$ref": format!("#/components/schemas/{name}")});
+        let input_ref = json!({"$ref": format!("#/components/schemas/{name}Input")});
+        let ok = |d: &str, s: &Value| json!({"description": d, "content": {"application/json": {"schema": s}}});
+        let with_errors = |mut m: Map<String, Value>| {
+            if let Some(e) = errors.as_object() {
+                m.extend(e.clone());
+            }
+            Value::Object(m)
+        };
+        let mut params = vec![
+            json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}),
+            json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}),
+            json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("searches {}", reg.search.join(", "))}),
+            json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": reg.fields.iter().map(|f| f.name).collect::<Vec<_>>()}}),
+            json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
+            json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": ["active", "withdrawn", "all"]}}),
+        ];
+        for f in reg.fields.iter().filter(|f| f.filter) {
+            if f.kind == FieldKind::Date {
+                params.push(json!({"name": format!("{}_from", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
+                params.push(json!({"name": format!("{}_to", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
+            } else {
+                params.push(json!({"name": f.name, "in": "query", "schema": field_schema(f.kind)}));
+            }
+        }
+        let tag = reg.collection;
+        let list_schema = json!({"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": one}, "total": {"type": "integer"}}});
+        paths.insert(
+            format!("/api/v1/{}", reg.collection),
+            json!({
+                "get": {"tags": [tag], "operationId": format!("list{name}"), "parameters": params, "responses": with_errors(Map::from_iter([("200".into(), ok("a page of records", &list_schema))]))},
+                "post": {"tags": [tag], "operationId": format!("create{name}"), "requestBody": {"required": true, "content": {"application/json": {"schema": input_ref}}},
+                         "responses": with_errors(Map::from_iter([("201".into(), ok("created", &one))]))},
+            }),
+        );
+        let patch_input = json!({"type": "object", "properties": input.get("properties").cloned().unwrap_or_default(), "additionalProperties": false});
+        paths.insert(
+            format!("/api/v1/{}/{{id}}", reg.collection),
+            json!({
+                "get": {"tags": [tag], "operationId": format!("get{name}"), "parameters": [id_param], "responses": with_errors(Map::from_iter([("200".into(), ok("the record", &one))]))},
+                "patch": {"tags": [tag], "operationId": format!("update{name}"), "parameters": [id_param], "requestBody": {"required": true, "content": {"application/json": {"schema": patch_input}}},
+                          "responses": with_errors(Map::from_iter([("200".into(), ok("updated", &one))]))},
+            }),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}/withdraw", reg.collection),
+            json!({"post": {"tags": [tag], "operationId": format!("withdraw{name}"), "parameters": [id_param],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 500}}}}}},
+                "responses": with_errors(Map::from_iter([("200".into(), ok("withdrawn", &one)), ("409".into(), err("already withdrawn"))]))}}),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}/reinstate", reg.collection),
+            json!({"post": {"tags": [tag], "operationId": format!("reinstate{name}"), "parameters": [id_param],
+                "responses": with_errors(Map::from_iter([("200".into(), ok("reinstated", &one)), ("409".into(), err("not withdrawn"))]))}}),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}/history", reg.collection),
+            json!({"get": {"tags": [tag], "operationId": format!("history{name}"), "parameters": [id_param],
+                "responses": with_errors(Map::from_iter([("200".into(), ok("the record's audit history", &json!({"type": "object", "properties": {"items": {"type": "array"}, "total": {"type": "integer"}}})))]))}}),
+        );
+    }
+    paths.insert(
+        "/api/v1/auth/token".into(),
+        json!({"post": {"tags": ["auth"], "operationId": "createToken", "security": [],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "a bearer token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}, "400": err("malformed request"), "401": err("wrong email or password, or locked")}}}),
+    );
+    paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
+    paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));
+    paths.insert("/healthz".into(), json!({"get": {"tags": ["ops"], "operationId": "healthz", "security": [], "responses": {"200": {"description": "the process is alive"}}}}));
+    paths.insert("/readyz".into(), json!({"get": {"tags": ["ops"], "operationId": "readyz", "security": [], "responses": {"200": {"description": "the database answers"}, "503": {"description": "the database does not answer"}}}}));
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Mamori API", "version": env!("CARGO_PKG_VERSION"), "description": "ISMS registers of one organisation, chosen by the X-Mamori-Organization header or the org query parameter (default: the caller's first membership)."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "parameters": {"organization": {"name": "X-Mamori-Organization", "in": "header", "schema": {"type": "string"}}}},
+    })
+}
+
+pub async fn serve() -> axum::Json<Value> {
+    axum::Json(document())
+}

@@ -1,0 +1,89 @@
+//! Translations (Fluent files per locale, embedded): Japanese by default, English complete.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use mamori_domain::register::{FieldKind, Register, Value};
+use mamori_domain::{DateStyle, FieldError};
+
+fluent_templates::static_loader! {
+    pub static LOCALES = {
+        locales: "./locales",
+        fallback_language: "ja",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub const LANGS: [&str; 2] = ["ja", "en"];
+static JA: LanguageIdentifier = langid!("ja");
+static EN: LanguageIdentifier = langid!("en");
+
+pub fn lang_id(lang: &str) -> &'static LanguageIdentifier {
+    if lang == "en" { &EN } else { &JA }
+}
+
+/// The language code for a request: `en` when asked for, `ja` otherwise.
+pub fn pick(lang: Option<&str>) -> &'static str {
+    match lang {
+        Some(l) if l.trim().to_ascii_lowercase().starts_with("en") => "en",
+        _ => "ja",
+    }
+}
+
+/// Translates `key`; a missing key shows as itself, which the translation test catches.
+pub fn t(lang: &str, key: &str) -> String {
+    LOCALES.try_lookup(lang_id(lang), key).unwrap_or_else(|| key.to_string())
+}
+
+pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> =
+        args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
+    LOCALES.try_lookup_with_args(lang_id(lang), key, &map).unwrap_or_else(|| key.to_string())
+}
+
+pub fn has(lang: &str, key: &str) -> bool {
+    LOCALES.try_lookup(lang_id(lang), key).is_some()
+}
+
+pub fn register_name(lang: &str, reg: &Register) -> String {
+    t(lang, &format!("register-{}", reg.code))
+}
+
+pub fn field_label(lang: &str, reg: &Register, field: &str) -> String {
+    t(lang, &format!("{}-{}", reg.code, field))
+}
+
+pub fn choice_label(lang: &str, field: &str, value: &str) -> String {
+    t(lang, &format!("{field}-{value}"))
+}
+
+/// A field value as a person reads it: dates in the user's style, choices translated, references
+/// by the referenced record's title.
+pub fn display(lang: &str, style: DateStyle, kind: FieldKind, field: &str, value: &Value, label: Option<&str>) -> String {
+    match (kind, value) {
+        (_, Value::Null) => String::new(),
+        (FieldKind::Date, Value::Date(d)) => mamori_domain::dates::format_date(*d, style, lang),
+        (FieldKind::Choice(_), Value::Text(s)) => choice_label(lang, field, s),
+        (FieldKind::Ref(_), Value::Text(key)) => match label {
+            Some(l) => format!("{l} ({key})"),
+            None => key.clone(),
+        },
+        (_, v) => v.to_plain(),
+    }
+}
+
+/// A validation error as a sentence naming the field.
+pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String {
+    let label = match reg {
+        Some(r) if r.field(&e.field).is_some() => field_label(lang, r, &e.field),
+        _ if has(lang, &format!("field-{}", e.field)) => t(lang, &format!("field-{}", e.field)),
+        _ => e.field.clone(),
+    };
+    let mut detail = e.detail.clone().unwrap_or_default();
+    if let (Some(r), "not-before") = (reg, e.code) {
+        detail = field_label(lang, r, &detail);
+    }
+    t_args(lang, &format!("error-field-{}", e.code), &[("field", label), ("detail", detail)])
+}

@@ -1,0 +1,479 @@
+//! The pages of every declared register, written once: list (filter, sort, paginate, counts),
+//! detail with history, create, edit, withdraw and reinstate, export (XLSX, CSV) and import.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+
+use mamori_domain::register::{FieldKind, Register, Value as FieldValue};
+use mamori_domain::{FieldError, registers};
+use mamori_io::Sheet;
+use mamori_store::records::{can_create, Status, MAX_LIMIT};
+use mamori_store::{Input, ListQuery, Record};
+
+use super::{get, pairs, parse_id, Hx};
+use crate::error::AppError;
+use crate::i18n;
+use crate::render;
+use crate::session::Ctx;
+use crate::AppState;
+
+const PER_PAGE: i64 = 50;
+
+pub fn register(collection: &str) -> Result<&'static Register, AppError> {
+    registers::by_collection(collection).ok_or(AppError::NotFound)
+}
+
+/// Turns list parameters (from a page URL or the API) into a store query.
+pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQuery, AppError> {
+    let mut q = ListQuery { limit: PER_PAGE, ..Default::default() };
+    for (k, v) in params {
+        match k.as_str() {
+            "q" => q.q = Some(v.clone()),
+            "sort" => q.sort = reg.field(v).map(|f| f.name.to_string()),
+            "dir" => q.desc = v == "desc",
+            "status" => q.status = Status::parse(v).ok_or_else(|| AppError::Invalid(vec![FieldError::new("status", "invalid-choice")]))?,
+            _ => {
+                if let Some(f) = reg.field(k).filter(|f| f.filter && f.kind != FieldKind::Date) {
+                    q.filters.push((f.name.to_string(), v.clone()));
+                } else if let Some((name, end)) = k.rsplit_once('_').filter(|(_, e)| *e == "from" || *e == "to") {
+                    if let Some(f) = reg.field(name).filter(|f| f.filter && f.kind == FieldKind::Date) {
+                        if v.trim().is_empty() {
+                            continue;
+                        }
+                        let d = mamori_domain::dates::parse_date(v).ok_or_else(|| AppError::Invalid(vec![FieldError::new(k, "invalid-date")]))?;
+                        match q.ranges.iter_mut().find(|(n, ..)| n == f.name) {
+                            Some(r) if end == "from" => r.1 = Some(d),
+                            Some(r) => r.2 = Some(d),
+                            None if end == "from" => q.ranges.push((f.name.to_string(), Some(d), None)),
+                            None => q.ranges.push((f.name.to_string(), None, Some(d))),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(q)
+}
+
+fn cell_text(ctx: &Ctx, reg: &Register, rec: &Record, i: usize) -> String {
+    let f = &reg.fields[i];
+    i18n::display(ctx.lang, ctx.style, f.kind, f.name, &rec.values[i], rec.labels[i].as_deref())
+}
+
+/// Headers in the user's language; import accepts them in either language, or as field codes.
+pub fn headers(lang: &str, reg: &Register) -> Vec<String> {
+    reg.fields.iter().map(|f| i18n::field_label(lang, reg, f.name)).collect()
+}
+
+pub fn header_alias(reg: &'static Register) -> impl Fn(&str) -> Option<&'static str> + Sync {
+    move |h: &str| {
+        reg.fields
+            .iter()
+            .find(|f| i18n::LANGS.iter().any(|l| mamori_domain::input::normalize(&i18n::field_label(l, reg, f.name)) == h))
+            .map(|f| f.name)
+    }
+}
+
+async fn filter_options(state: &AppState, ctx: &Ctx, reg: &Register, params: &[(String, String)]) -> Result<Vec<Value>, AppError> {
+    let mut out = Vec::new();
+    for f in reg.fields.iter().filter(|f| f.filter) {
+        let label = i18n::field_label(ctx.lang, reg, f.name);
+        match f.kind {
+            FieldKind::Date => {
+                out.push(context! {
+                    name => f.name, label, kind => "date",
+                    from => get(params, &format!("{}_from", f.name)).unwrap_or(""),
+                    to => get(params, &format!("{}_to", f.name)).unwrap_or(""),
+                });
+            }
+            _ => {
+                let selected = get(params, f.name).unwrap_or("");
+                let options = options_for(state, ctx, f.kind, f.name).await?;
+                out.push(context! { name => f.name, label, kind => "select", selected, options });
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn options_for(state: &AppState, ctx: &Ctx, kind: FieldKind, name: &str) -> Result<Vec<Value>, AppError> {
+    Ok(match kind {
+        FieldKind::Choice(choices) => choices.iter().map(|c| context! { value => c, label => i18n::choice_label(ctx.lang, name, c) }).collect(),
+        FieldKind::Ref(target) => {
+            let target = register(target)?;
+            state.store.ref_options(&ctx.access, target).await?.into_iter().map(|(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") }).collect()
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// The list's query string with some parameters replaced; any change but paging goes back to page 1.
+fn with_params(query: &[(String, String)], set: &[(&str, &str)]) -> String {
+    let paging = set.iter().all(|(k, _)| *k == "page");
+    let mut q: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| !set.iter().any(|(s, _)| s == k) && (paging || k != "page"))
+        .cloned()
+        .collect();
+    q.extend(set.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    serde_urlencoded::to_string(&q).unwrap_or_default()
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let mut query = list_query(reg, &params)?;
+    let page_no = get(&params, "page").and_then(|p| mamori_domain::input::normalize(p).parse::<i64>().ok()).unwrap_or(1).max(1);
+    query.offset = (page_no - 1) * PER_PAGE;
+    let page = state.store.list(&ctx.access, reg, &query).await?;
+    let list_fields: Vec<usize> = (0..reg.fields.len()).filter(|i| reg.fields[*i].list).collect();
+    let sort = query.sort.clone().unwrap_or_else(|| reg.default_sort.to_string());
+    let columns: Vec<Value> = list_fields
+        .iter()
+        .map(|i| {
+            let f = &reg.fields[*i];
+            let active = sort == f.name;
+            let dir = if active && !query.desc { "desc" } else { "asc" };
+            let href = format!("?{}", with_params(&params, &[("sort", f.name), ("dir", dir)]));
+            context! { label => i18n::field_label(ctx.lang, reg, f.name), href, active, desc => active && query.desc }
+        })
+        .collect();
+    let rows: Vec<Value> = page
+        .items
+        .iter()
+        .map(|r| {
+            context! {
+                href => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
+                cells => list_fields.iter().map(|i| cell_text(&ctx, reg, r, *i)).collect::<Vec<_>>(),
+                title_index => list_fields.iter().position(|i| reg.fields[*i].name == reg.title_field).unwrap_or(0),
+                withdrawn => r.withdrawn_at.is_some(),
+            }
+        })
+        .collect();
+    let pages = ((page.total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let export_query = serde_urlencoded::to_string(params.iter().filter(|(k, _)| k != "page").collect::<Vec<_>>()).unwrap_or_default();
+    let filters = filter_options(&state, &ctx, reg, &params).await?;
+    render::page(
+        &ctx,
+        hx,
+        "list.html",
+        context! {
+            title => i18n::register_name(ctx.lang, reg),
+            collection => reg.collection,
+            total => page.total,
+            shown_from => if page.total == 0 { 0 } else { query.offset + 1 },
+            shown_to => query.offset + page.items.len() as i64,
+            columns, rows, filters,
+            q => get(&params, "q").unwrap_or(""),
+            status => query.status.code(),
+            page_no, pages,
+            prev_href => (page_no > 1).then(|| format!("?{}", with_params(&params, &[("page", &(page_no - 1).to_string())]))),
+            next_href => (page_no < pages).then(|| format!("?{}", with_params(&params, &[("page", &(page_no + 1).to_string())]))),
+            export_query,
+            can_create => can_create(&ctx.access, reg),
+        },
+        StatusCode::OK,
+    )
+}
+
+async fn form_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, record: Option<&Record>, input: &Input, errors: &[FieldError], status: StatusCode) -> Result<Response, AppError> {
+    let mut fields = Vec::new();
+    for (i, f) in reg.fields.iter().enumerate() {
+        let value = match (input.get(f.name), record) {
+            (Some(v), _) => v.clone(),
+            (None, Some(r)) => r.values[i].to_plain(),
+            (None, None) => String::new(),
+        };
+        let error = errors.iter().find(|e| e.field == f.name).map(|e| i18n::field_error(ctx.lang, Some(reg), e));
+        let max = match f.kind {
+            FieldKind::Text { max } => Some(max),
+            _ => None,
+        };
+        fields.push(context! {
+            name => f.name,
+            label => i18n::field_label(ctx.lang, reg, f.name),
+            kind => f.kind.code(),
+            required => f.required,
+            value, error, max,
+            long => max.is_some_and(|m| m > 200),
+            options => options_for(state, ctx, f.kind, f.name).await?,
+        });
+    }
+    let other_errors: Vec<String> = errors.iter().filter(|e| reg.field(&e.field).is_none()).map(|e| i18n::field_error(ctx.lang, Some(reg), e)).collect();
+    let action = match record {
+        Some(r) => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
+        None => format!("/o/{}/{}", ctx.org(), reg.collection),
+    };
+    render::page(
+        ctx,
+        hx,
+        "form.html",
+        context! {
+            title => i18n::register_name(ctx.lang, reg),
+            collection => reg.collection,
+            editing => record.is_some(),
+            record_title => record.map(|r| title_of(ctx, reg, r)),
+            action, fields, other_errors,
+            has_errors => !errors.is_empty(),
+        },
+        status,
+    )
+}
+
+fn title_of(ctx: &Ctx, reg: &Register, r: &Record) -> String {
+    let i = reg.fields.iter().position(|f| f.name == reg.title_field).unwrap_or(0);
+    cell_text(ctx, reg, r, i)
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    if !can_create(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    form_page(&state, &ctx, hx, reg, None, &Input::new(), &[], StatusCode::OK).await
+}
+
+/// The form's fields; the CSRF token is checked and dropped.
+fn form_input(ctx: &Ctx, body: &[u8]) -> Result<Input, AppError> {
+    let pairs = pairs(body)?;
+    ctx.viewer.check_csrf(get(&pairs, "csrf"))?;
+    Ok(pairs.into_iter().filter(|(k, _)| k != "csrf").collect())
+}
+
+pub async fn create(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>, body: Bytes) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let input = form_input(&ctx, &body)?;
+    match state.store.create(&ctx.access, reg, &input).await {
+        Ok(r) => Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response()),
+        Err(mamori_store::StoreError::Invalid(errors)) => form_page(&state, &ctx, hx, reg, None, &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let record = state.store.get(&ctx.access, reg, parse_id(&id)?).await?;
+    if !can_create(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    form_page(&state, &ctx, hx, reg, Some(&record), &Input::new(), &[], StatusCode::OK).await
+}
+
+pub async fn update(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>, body: Bytes) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let id = parse_id(&id)?;
+    let input = form_input(&ctx, &body)?;
+    match state.store.update(&ctx.access, reg, id, &input).await {
+        Ok(r) => Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response()),
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            let record = state.store.get(&ctx.access, reg, id).await?;
+            form_page(&state, &ctx, hx, reg, Some(&record), &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn detail_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, id: i64, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+    let record = state.store.get(&ctx.access, reg, id).await?;
+    let history = state.store.history(&ctx.access, reg, id).await?;
+    let fields: Vec<Value> = reg
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let href = match (f.kind, &record.values[i]) {
+                (FieldKind::Ref(target), FieldValue::Text(key)) => Some(format!("/o/{}/{}?q={}", ctx.org(), target, crate::error::url_escape(key))),
+                _ => None,
+            };
+            context! { label => i18n::field_label(ctx.lang, reg, f.name), text => cell_text(ctx, reg, &record, i), href }
+        })
+        .collect();
+    let history: Vec<Value> = history
+        .iter()
+        .map(|h| {
+            let changes: Vec<Value> = h
+                .changes
+                .iter()
+                .map(|c| {
+                    let show = |v: &Option<serde_json::Value>| match v {
+                        Some(serde_json::Value::String(s)) => match reg.field(&c.field).map(|f| f.kind) {
+                            Some(FieldKind::Choice(_)) => i18n::choice_label(ctx.lang, &c.field, s),
+                            Some(FieldKind::Date) => mamori_domain::dates::parse_date(s).map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)).unwrap_or(s.clone()),
+                            _ => s.clone(),
+                        },
+                        _ => String::new(),
+                    };
+                    context! { field => i18n::field_label(ctx.lang, reg, &c.field), before => show(&c.before), after => show(&c.after) }
+                })
+                .collect();
+            context! {
+                seq => h.seq,
+                at => crate::pages::org::format_at(ctx, &h.at),
+                actor => h.actor.clone(),
+                action => i18n::t(ctx.lang, &format!("action-{}", h.action)),
+                reason => h.reason.clone(),
+                changes,
+            }
+        })
+        .collect();
+    render::page(
+        ctx,
+        hx,
+        "detail.html",
+        context! {
+            title => i18n::register_name(ctx.lang, reg),
+            collection => reg.collection,
+            id => record.id,
+            record_title => title_of(ctx, reg, &record),
+            fields, history, error,
+            withdrawn => record.withdrawn_at.is_some(),
+            withdrawn_reason => record.withdrawn_reason.clone(),
+            withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
+            can_write => can_create(&ctx.access, reg),
+        },
+        status,
+    )
+}
+
+pub async fn detail(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    detail_page(&state, &ctx, hx, reg, parse_id(&id)?, None, StatusCode::OK).await
+}
+
+pub async fn withdraw(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>, body: Bytes) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let id = parse_id(&id)?;
+    let input = form_input(&ctx, &body)?;
+    let reason = input.get("reason").map(String::as_str).unwrap_or("");
+    match state.store.withdraw(&ctx.access, reg, id, reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, id)).into_response()),
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            let msg = errors.first().map(|e| i18n::field_error(ctx.lang, Some(reg), e));
+            detail_page(&state, &ctx, hx, reg, id, msg, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn reinstate(State(state): State<AppState>, ctx: Ctx, Path((_, collection, id)): Path<(String, String, String)>, body: Bytes) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let id = parse_id(&id)?;
+    form_input(&ctx, &body)?;
+    state.store.reinstate(&ctx.access, reg, id).await?;
+    Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, id)).into_response())
+}
+
+/// Every record the list's filters select (not just one page), for export.
+pub async fn all_matching(state: &AppState, access: &mamori_store::Access, reg: &Register, params: &[(String, String)]) -> Result<Vec<Record>, AppError> {
+    let mut query = list_query(reg, params)?;
+    query.limit = MAX_LIMIT;
+    let mut out = Vec::new();
+    loop {
+        let page = state.store.list(access, reg, &query).await?;
+        let n = page.items.len() as i64;
+        out.extend(page.items);
+        if n < MAX_LIMIT {
+            break;
+        }
+        query.offset += MAX_LIMIT;
+    }
+    Ok(out)
+}
+
+fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", filename.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"), crate::error::url_escape(filename));
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+pub async fn export_xlsx(state: State<AppState>, ctx: Ctx, path: Path<(String, String)>, raw: RawQuery) -> Result<Response, AppError> {
+    export(state, ctx, path, raw, "xlsx").await
+}
+
+pub async fn export_csv(state: State<AppState>, ctx: Ctx, path: Path<(String, String)>, raw: RawQuery) -> Result<Response, AppError> {
+    export(state, ctx, path, raw, "csv").await
+}
+
+async fn export(State(state): State<AppState>, ctx: Ctx, Path((_, collection)): Path<(String, String)>, RawQuery(raw): RawQuery, format: &str) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let records = all_matching(&state, &ctx.access, reg, &params).await?;
+    let sheet = Sheet::from_records(headers(ctx.lang, reg), &records);
+    let name = format!("{}-{}", reg.collection, mamori_domain::dates::iso(time::OffsetDateTime::now_utc().date()));
+    match format {
+        "xlsx" => Ok(download(
+            sheet.to_xlsx(reg, &i18n::register_name(ctx.lang, reg))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{name}.xlsx"),
+        )),
+        "csv" => Ok(download(sheet.to_csv()?, "text/csv; charset=utf-8", &format!("{name}.csv"))),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn import_page(ctx: &Ctx, hx: bool, reg: &Register, errors: Vec<Value>, imported: Option<usize>, status: StatusCode) -> Result<Response, AppError> {
+    render::page(
+        ctx,
+        hx,
+        "import.html",
+        context! {
+            title => i18n::register_name(ctx.lang, reg),
+            collection => reg.collection,
+            columns => headers(ctx.lang, reg),
+            codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
+            errors, imported,
+        },
+        status,
+    )
+}
+
+pub async fn import_form(ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    if !can_create(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    import_page(&ctx, hx, reg, Vec::new(), None, StatusCode::OK).await
+}
+
+pub async fn import(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>, mut multipart: Multipart) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let bad = |_| AppError::Refused(StatusCode::BAD_REQUEST, "file-unreadable");
+    let mut csrf = None;
+    let mut file: Option<(String, Bytes)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("csrf") => csrf = Some(field.text().await.map_err(bad)?),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_lowercase();
+                file = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    ctx.viewer.check_csrf(csrf.as_deref())?;
+    if !can_create(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(AppError::Refused(StatusCode::BAD_REQUEST, "file-missing"));
+    };
+    let sheet = if name.ends_with(".csv") || !bytes.starts_with(b"PK") { Sheet::from_csv(&bytes)? } else { Sheet::from_xlsx(&bytes)? };
+    let alias = header_alias(reg);
+    match mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await {
+        Ok(n) => import_page(&ctx, hx, reg, Vec::new(), Some(n), StatusCode::OK).await,
+        Err(mamori_io::IoError::Rows(rows)) => {
+            let errors = rows
+                .iter()
+                .map(|r| {
+                    let fe = FieldError { field: r.column.clone(), code: crate::error::static_code(&r.code), detail: r.detail.clone() };
+                    let column = reg.field(&r.column).map(|f| i18n::field_label(ctx.lang, reg, f.name)).unwrap_or(r.column.clone());
+                    context! { row => r.row, column, message => i18n::field_error(ctx.lang, Some(reg), &fe) }
+                })
+                .collect();
+            import_page(&ctx, hx, reg, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,137 @@
+//! Server-rendered pages: templates embedded at build time (minijinja), translations and date
+//! formatting available in every template, and the htmx rule in one place: an htmx request gets the
+//! page's `content` block, anything else the whole page.
+
+use std::sync::LazyLock;
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use minijinja::value::Kwargs;
+use minijinja::{Environment, State, Value, context};
+
+use crate::error::AppError;
+use crate::i18n;
+use crate::pages::AREAS;
+use crate::session::Ctx;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("bare.html", include_str!("../templates/bare.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    ("area.html", include_str!("../templates/area.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("form.html", include_str!("../templates/form.html")),
+    ("detail.html", include_str!("../templates/detail.html")),
+    ("import.html", include_str!("../templates/import.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+    ("account.html", include_str!("../templates/account.html")),
+    ("password.html", include_str!("../templates/password.html")),
+    ("settings.html", include_str!("../templates/settings.html")),
+];
+
+pub fn template_sources() -> &'static [(&'static str, &'static str)] {
+    TEMPLATES
+}
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, src) in TEMPLATES {
+        if let Err(e) = env.add_template(name, src) {
+            panic!("template {name} does not compile: {e}");
+        }
+    }
+    env.add_function("t", translate);
+    env
+});
+
+/// `t("key", name=value, …)` in templates, in the page's language.
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let lang = state.lookup("lang").and_then(|l| l.as_str().map(str::to_string)).unwrap_or_else(|| "ja".into());
+    let args: Vec<(&str, String)> = kwargs
+        .args()
+        .map(|k| (k, kwargs.get::<Value>(k).map(|v| v.to_string()).unwrap_or_default()))
+        .collect();
+    kwargs.assert_all_used()?;
+    Ok(if args.is_empty() { i18n::t(&lang, key) } else { i18n::t_args(&lang, key, &args) })
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// What every page inside an organisation shows around its content.
+pub fn base(ctx: &Ctx) -> Value {
+    let lang = ctx.lang;
+    let years: Vec<Value> = (0..12)
+        .map(|i| {
+            let fy = mamori_domain::FiscalYear::new(ctx.fy.year.max(today_fy(ctx)) - i + 1, ctx.fy.start_month);
+            context! { year => fy.year, label => fy.label(ctx.style, lang), selected => fy.year == ctx.fy.year }
+        })
+        .collect();
+    let areas: Vec<Value> = AREAS
+        .iter()
+        .map(|a| {
+            let href = format!("/o/{}/{}", ctx.org(), a.path);
+            context! { key => a.key, href => href.clone(), active => ctx.path == href || ctx.path.starts_with(&format!("{href}/")), group => a.group }
+        })
+        .collect();
+    context! {
+        lang,
+        other_lang => if lang == "ja" { "en" } else { "ja" },
+        user => context! { name => ctx.viewer.user.display_name.clone(), email => ctx.viewer.user.email.clone() },
+        org => context! { slug => ctx.org(), name => if lang == "en" { ctx.access.org.name_en.clone().unwrap_or(ctx.access.org.name.clone()) } else { ctx.access.org.name.clone() } },
+        role => ctx.access.role.code(),
+        memberships => ctx.memberships.iter().map(|m| context! { slug => m.org_slug.clone(), name => m.org_name.clone() }).collect::<Vec<_>>(),
+        csrf => ctx.viewer.csrf.clone(),
+        fy_label => ctx.fy.label(ctx.style, lang),
+        years,
+        areas,
+        path => ctx.path.clone(),
+        back => if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) },
+        printed_on => mamori_domain::dates::format_date(time::OffsetDateTime::now_utc().date(), ctx.style, lang),
+    }
+}
+
+fn today_fy(ctx: &Ctx) -> i32 {
+    mamori_domain::FiscalYear::containing(time::OffsetDateTime::now_utc().date(), ctx.fy.start_month).year
+}
+
+/// Renders a page with the base context merged in; an htmx request gets only its `content` block.
+pub fn page(ctx: &Ctx, hx: bool, name: &str, page: Value, status: StatusCode) -> Result<Response, AppError> {
+    let merged = context! { ..page, ..base(ctx) };
+    let tmpl = ENV.get_template(name).map_err(|e| AppError::Internal(e.to_string()))?;
+    // `eval_to_state` evaluates without producing output; `render_captured` would render the page twice.
+    #[allow(deprecated)]
+    let body = if hx {
+        tmpl.eval_to_state(merged).and_then(|mut s| s.render_block("content"))
+    } else {
+        tmpl.render(merged)
+    }
+    .map_err(|e| AppError::Internal(format!("{name}: {e:#}")))?;
+    Ok(html(status, body))
+}
+
+/// A page outside any organisation (sign-in, account, errors).
+pub fn bare(name: &str, ctx: Value, status: StatusCode) -> Result<Response, AppError> {
+    let tmpl = ENV.get_template(name).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = tmpl.render(ctx).map_err(|e| AppError::Internal(format!("{name}: {e:#}")))?;
+    Ok(html(status, body))
+}
+
+pub fn error_page(lang: &str, err: &AppError) -> String {
+    let details: Vec<String> = err.details(lang).into_iter().map(|d| d.message).collect();
+    ENV.get_template("error.html")
+        .and_then(|t| {
+            t.render(context! {
+                lang,
+                other_lang => if lang == "ja" { "en" } else { "ja" },
+                status => err.status().as_u16(),
+                title => i18n::t(lang, &format!("status-{}", err.status().as_u16())),
+                message => err.message(lang),
+                details,
+            })
+        })
+        .unwrap_or_else(|_| err.message(lang))
+}

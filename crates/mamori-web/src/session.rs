@@ -1,0 +1,179 @@
+//! Who is asking: a session cookie (pages) or a bearer token (API), the organisation they act in,
+//! and the CSRF check for cookie-authenticated writes.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use mamori_domain::{DateStyle, FiscalYear};
+use mamori_store::org::Membership;
+use mamori_store::{Access, User};
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n;
+
+pub const SESSION_COOKIE: &str = "mamori_session";
+pub const LANG_COOKIE: &str = "mamori_lang";
+pub const FY_COOKIE: &str = "mamori_fy";
+pub const PRE_CSRF_COOKIE: &str = "mamori_pre_csrf";
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) -> String {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+/// The language of a request before (or without) knowing the user: cookie, then Accept-Language.
+pub fn request_lang(headers: &HeaderMap) -> &'static str {
+    if let Some(l) = cookie(headers, LANG_COOKIE) {
+        return i18n::pick(Some(&l));
+    }
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    i18n::pick(accept.and_then(|a| a.split(',').next()))
+}
+
+/// A signed-in user, by session cookie or by `Authorization: Bearer`.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub user: User,
+    /// The session's CSRF token; empty for bearer requests, which carry no ambient credentials.
+    pub csrf: String,
+    pub bearer: bool,
+}
+
+impl Viewer {
+    /// Refuses a cookie-authenticated write whose form or header lacks the session's CSRF token.
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
+        if self.bearer {
+            return Ok(());
+        }
+        match submitted {
+            Some(t) if !self.csrf.is_empty() && constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
+            _ => Err(AppError::Refused(axum::http::StatusCode::FORBIDDEN, "csrf")),
+        }
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(v) = parts.extensions.get::<Viewer>() {
+            return Ok(v.clone());
+        }
+        let auth = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let viewer = if let Some(token) = auth.and_then(|a| a.strip_prefix("Bearer ")) {
+            let user = state.store.token_user(token.trim()).await?.ok_or(AppError::SignInRequired)?;
+            Viewer { user, csrf: String::new(), bearer: true }
+        } else {
+            let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::SignInRequired)?;
+            let (user, csrf) = state.store.session(&token).await?.ok_or(AppError::SignInRequired)?;
+            Viewer { user, csrf, bearer: false }
+        };
+        parts.extensions.insert(viewer.clone());
+        Ok(viewer)
+    }
+}
+
+/// Everything a page inside an organisation needs: the viewer, their access, language, date style
+/// and the selected fiscal year.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub viewer: Viewer,
+    pub access: Access,
+    pub memberships: Vec<Membership>,
+    pub lang: &'static str,
+    pub style: DateStyle,
+    pub fy: FiscalYear,
+    pub path: String,
+    pub query: String,
+}
+
+impl Ctx {
+    pub fn org(&self) -> &str {
+        &self.access.org.slug
+    }
+}
+
+fn org_segment(path: &str) -> Option<&str> {
+    path.strip_prefix("/o/").map(|rest| rest.split('/').next().unwrap_or(rest))
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        if state.store.password_expired(&viewer.user) {
+            return Err(AppError::Refused(axum::http::StatusCode::FORBIDDEN, "password-expired"));
+        }
+        let slug = org_segment(parts.uri.path()).ok_or(AppError::NotFound)?.to_string();
+        let access = state.store.access(&viewer.user, &slug).await?;
+        let memberships = state.store.memberships(viewer.user.id).await?;
+        let start = access.org.fiscal_year_start_month;
+        let today = FiscalYear::containing(OffsetDateTime::now_utc().date(), start);
+        let fy = cookie(&parts.headers, FY_COOKIE)
+            .and_then(|y| y.parse::<i32>().ok())
+            .filter(|y| (1990..=today.year + 1).contains(y))
+            .map(|y| FiscalYear::new(y, start))
+            .unwrap_or(today);
+        Ok(Ctx {
+            lang: i18n::pick(Some(&viewer.user.lang)),
+            style: viewer.user.date_style,
+            access,
+            memberships,
+            fy,
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+            viewer,
+        })
+    }
+}
+
+/// The API caller in an organisation: named by the `X-Mamori-Organization` header or `org` query
+/// parameter, else the caller's first membership.
+#[derive(Clone, Debug)]
+pub struct ApiCtx {
+    pub viewer: Viewer,
+    pub access: Access,
+    pub lang: &'static str,
+}
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        let from_query = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "org").map(|(_, v)| v))
+        });
+        let from_header = parts.headers.get("x-mamori-organization").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let slug = match from_header.or(from_query) {
+            Some(s) => s,
+            None => state.store.memberships(viewer.user.id).await?.into_iter().next().map(|m| m.org_slug).ok_or(AppError::Forbidden)?,
+        };
+        let access = state.store.access(&viewer.user, &slug).await?;
+        let lang = match parts.headers.get(header::ACCEPT_LANGUAGE) {
+            Some(_) => request_lang(&parts.headers),
+            None => i18n::pick(Some(&viewer.user.lang)),
+        };
+        Ok(ApiCtx { viewer, access, lang })
+    }
+}

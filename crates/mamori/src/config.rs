@@ -1,0 +1,70 @@
+//! Settings in one place. Precedence, highest first: command-line flags, `MAMORI_*` environment
+//! variables, the `mamori.toml` file (or the one `--config` names), then built-in defaults.
+
+use clap::Args;
+use mamori_store::Policy;
+use serde::Deserialize;
+
+#[derive(Args, Clone, Debug)]
+pub struct SharedArgs {
+    /// Database: sqlite://FILE (created if missing) or postgres://… [default: sqlite://mamori.db]
+    #[arg(long, global = true, env = "MAMORI_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Settings file [default: mamori.toml, if present]
+    #[arg(long, global = true, env = "MAMORI_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+}
+
+/// The optional settings file; every key may be left out.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub lockout_threshold: Option<i64>,
+    pub lockout_minutes: Option<i64>,
+    pub password_min_length: Option<usize>,
+    pub password_max_age_days: Option<i64>,
+    pub session_hours: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: Option<String>,
+    pub secure_cookies: bool,
+    pub policy: Policy,
+}
+
+fn env<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
+    match std::env::var(name) {
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| format!("{name} has an invalid value: {v}")),
+        Err(_) => Ok(None),
+    }
+}
+
+impl Settings {
+    pub fn load(args: &SharedArgs) -> Result<Settings, String> {
+        let path = args.config.clone().unwrap_or_else(|| "mamori.toml".into());
+        let file: FileSettings = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+            Err(_) if args.config.is_none() => FileSettings::default(),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let d = Policy::default();
+        let policy = Policy {
+            lockout_threshold: env("MAMORI_LOCKOUT_THRESHOLD")?.or(file.lockout_threshold).unwrap_or(d.lockout_threshold).max(1),
+            lockout_minutes: env("MAMORI_LOCKOUT_MINUTES")?.or(file.lockout_minutes).unwrap_or(d.lockout_minutes).max(0),
+            password_min_length: env("MAMORI_PASSWORD_MIN_LENGTH")?.or(file.password_min_length).unwrap_or(d.password_min_length).max(8),
+            password_max_age_days: env("MAMORI_PASSWORD_MAX_AGE_DAYS")?.or(file.password_max_age_days).unwrap_or(d.password_max_age_days).max(0),
+            session_hours: env("MAMORI_SESSION_HOURS")?.or(file.session_hours).unwrap_or(d.session_hours).max(1),
+        };
+        Ok(Settings {
+            database_url: args.database_url.clone().or(file.database_url).unwrap_or_else(|| "sqlite://mamori.db".into()),
+            bind: file.bind,
+            secure_cookies: env("MAMORI_SECURE_COOKIES")?.or(file.secure_cookies).unwrap_or(false),
+            policy,
+        })
+    }
+}
