@@ -368,13 +368,13 @@ impl Store {
     /// Updates the fields present in `input`; the others keep their values.
     pub async fn update(&self, access: &Access, reg: &Register, id: i64, input: &Input) -> Result<Record, StoreError> {
         let before = self.get(access, reg, id).await?;
-        if before.withdrawn_at.is_some() {
-            return Err(StoreError::Refused("record-withdrawn"));
-        }
         let mut tx = self.pool.begin().await?;
         let old_dept = department_of(&mut tx, access, reg, &before).await?;
         if !can_write(access, reg, old_dept) {
             return Err(StoreError::Forbidden);
+        }
+        if before.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
         }
         let (values, ids) = prepare(&mut tx, access, reg, input, Some(&before), id).await?;
         if !can_write(access, reg, department_from(reg, &ids)) {
@@ -416,6 +416,12 @@ impl Store {
 
     async fn set_withdrawn(&self, access: &Access, reg: &Register, id: i64, reason: Option<&str>) -> Result<Record, StoreError> {
         let before = self.get(access, reg, id).await?;
+        let mut tx = self.pool.begin().await?;
+        // Permission first: someone who may not write learns nothing from validation messages.
+        let dept = department_of(&mut tx, access, reg, &before).await?;
+        if !can_write(access, reg, dept) {
+            return Err(StoreError::Forbidden);
+        }
         let reason = match reason {
             Some(r) => {
                 let r = mamori_domain::input::normalize(r);
@@ -437,11 +443,6 @@ impl Store {
                 None
             }
         };
-        let mut tx = self.pool.begin().await?;
-        let dept = department_of(&mut tx, access, reg, &before).await?;
-        if !can_write(access, reg, dept) {
-            return Err(StoreError::Forbidden);
-        }
         let now = OffsetDateTime::now_utc();
         tx.execute(
             &format!("UPDATE {} SET withdrawn_at = $1, withdrawn_reason = $2, updated_at = $3 WHERE org_id = $4 AND id = $5", reg.table),

@@ -167,7 +167,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve { bind } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
-            serve(store, &settings, bind).await?;
+            let listener = listen(bind.or(settings.bind.clone())).await?;
+            println!("Mamori: http://{}/", listener.local_addr()?);
+            serve(store, &settings, listener).await?;
         }
         Command::Demo { bind } => {
             // A temporary database unless one is named; a named one must be empty.
@@ -184,15 +186,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let p = Progress::new("demo");
             mamori_io::demo::load(&store, &|what, done, total| p.step(what, done, total)).await.map_err(|e| e.to_string())?;
             p.finish();
-            let bind = bind.or(settings.bind.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listener = listen(bind.or(settings.bind.clone())).await?;
             println!("Mamori demo: 株式会社サジェコ (sajeco)");
             println!("  database: {url}");
-            println!("  open:     http://{bind}/");
+            println!("  open:     http://{}/", listener.local_addr()?);
             println!("  accounts (password: {}):", mamori_io::demo::PASSWORD);
             for (email, role, ..) in mamori_io::demo::ACCOUNTS {
                 println!("    {email:<26} {}", role.code());
             }
-            serve(store, &settings, Some(bind)).await?;
+            serve(store, &settings, listener).await?;
             drop(temp);
         }
         Command::Migrate => {
@@ -278,10 +280,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(store: Store, settings: &Settings, bind: Option<String>) -> Result<()> {
-    let bind = bind.or(settings.bind.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
-    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-    tracing::info!(address = %listener.local_addr()?, "serving");
+async fn listen(bind: Option<String>) -> Result<tokio::net::TcpListener> {
+    let bind = bind.unwrap_or_else(|| "127.0.0.1:8080".into());
+    Ok(tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?)
+}
+
+async fn serve(store: Store, settings: &Settings, listener: tokio::net::TcpListener) -> Result<()> {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
     let state = mamori_web::AppState { store, config: Arc::new(mamori_web::Config { secure_cookies: settings.secure_cookies }) };
     mamori_web::serve(listener, state).await?;
     Ok(())

@@ -1,0 +1,73 @@
+//! A real server per test: a fresh database (SQLite file, or PostgreSQL when
+//! MAMORI_TEST_DATABASE_URL is set) with the demo organisation, served on a random port.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use mamori_store::testing::TestDb;
+use mamori_store::Store;
+use serde_json::Value;
+
+pub const PASSWORD: &str = "mamori-demo";
+pub const ROLES: [&str; 5] = ["admin", "isms", "manager", "staff", "auditor"];
+
+pub struct App {
+    pub url: String,
+    pub store: Store,
+    pub http: reqwest::Client,
+    _db: TestDb,
+}
+
+pub async fn spawn_app() -> App {
+    let db = TestDb::new().await.expect("test database");
+    let store = db.store().await.expect("store");
+    mamori_io::demo::load(&store, &|_, _, _| {}).await.expect("demo loads");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = mamori_web::AppState { store: store.clone(), config: Arc::new(mamori_web::Config::default()) };
+    tokio::spawn(async move { mamori_web::serve(listener, state).await });
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    App { url, store, http, _db: db }
+}
+
+impl App {
+    /// A bearer token for a demo account (`isms` → isms@sajeco.example).
+    pub async fn token(&self, who: &str) -> String {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/auth/token", self.url))
+            .json(&serde_json::json!({"email": format!("{who}@sajeco.example"), "password": PASSWORD}))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(res.status(), 200, "token for {who}");
+        res.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string()
+    }
+
+    /// A browser-like client with a cookie jar, signed in through the sign-in form.
+    pub async fn browser(&self, who: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page = client.get(format!("{}/login", self.url)).send().await.expect("login page").text().await.expect("text");
+        let csrf = field_value(&page, "csrf");
+        let res = client
+            .post(format!("{}/login", self.url))
+            .form(&[("email", format!("{who}@sajeco.example").as_str()), ("password", PASSWORD), ("csrf", &csrf), ("next", "/")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), 303, "sign-in of {who}");
+        client
+    }
+}
+
+/// The value of a hidden input in a page.
+pub fn field_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} field"));
+    html[start..].split('"').next().unwrap_or("").to_string()
+}

@@ -1,0 +1,178 @@
+// End-to-end check of Mamori in a real browser (headless Chromium via playwright-core).
+//
+// Starts `mamori demo` on a free port, then for every demo account (admin, isms, manager,
+// staff, auditor) on a desktop and a phone viewport, in a fresh browser context:
+//   sign in -> dashboard; open 社員等 (people) from the side navigation; filter by name
+//   (live htmx search) and by department; role rules for the #new-record link (and 403 on
+//   /people/new for staff); switch to English and back; full-page screenshot to
+//   e2e/screenshots/<role>-<viewport>.png; sign out, and check the list then needs sign-in.
+// Prints `ok <case>` / `FAIL <case>: <message>` per case and finally `N passed, M failed`.
+// Usage (from the repository root): node e2e/run.mjs   (MAMORI_BIN overrides the binary path)
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const BIN = process.env.MAMORI_BIN || 'target/debug/mamori';
+const PASSWORD = 'mamori-demo';
+const ACCOUNTS = ['admin', 'isms', 'manager', 'staff', 'auditor'];
+const CAN_CREATE = new Set(['isms', 'manager']);
+const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+};
+const SHOTS = 'e2e/screenshots';
+
+// Start `mamori demo` and resolve with { proc, url } once it prints its "open:" line.
+function startServer() {
+  const proc = spawn(BIN, ['demo', '--bind', '127.0.0.1:0'], {
+    env: { ...process.env, MAMORI_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${BIN} did not print its URL within 60 s`)), 60_000);
+    proc.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${BIN}: ${e.message}`)); });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${BIN} exited (${code}) before printing its URL\n${stderr}`)); });
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      const m = line.match(/open:\s+(http:\/\/\S+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1] + '/'); }
+    });
+  });
+  return { proc, url };
+}
+
+// Poll `get` until `check(value)` holds; on timeout throw with the last value seen.
+async function until(what, get, check, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try { last = await get(); if (check(last)) return last; } catch (e) { last = `<error: ${e.message}>`; }
+    if (Date.now() > end) throw new Error(`${what}: got ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const text = (page, sel) => () => page.locator(sel).first().innerText();
+const expectH1 = (page, want, exact = true) =>
+  until(`h1 should ${exact ? 'be' : 'contain'} ${want}`, text(page, 'h1'), (t) => (exact ? t.trim() === want : t.includes(want)));
+const expectUrl = (page, what, check) => until(`URL should ${what}`, () => page.url(), check);
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function runCase(browser, url, role, vpName) {
+  const context = await browser.newContext({ ...VIEWPORTS[vpName], locale: 'ja-JP' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  try {
+    // Sign in.
+    await page.goto(`${url}login`);
+    await page.fill('#email', `${role}@sajeco.example`);
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await expectH1(page, 'ダッシュボード', false);
+
+    // People list through the side navigation (collapsed <details> on phones).
+    const link = page.locator('nav.side a[href="/o/sajeco/people"]');
+    if (!(await link.isVisible())) await page.click('#nav-details summary');
+    await link.click();
+    await expectUrl(page, 'be the people list', (u) => new URL(u).pathname === '/o/sajeco/people');
+    await expectH1(page, '社員等');
+    await until('#count should contain "全 "', text(page, '#count'), (t) => t.includes('全 '));
+
+    // Live search by name.
+    await page.fill('#filter-q', '伊藤 直樹');
+    await until('#count should start with "全 1 件"', text(page, '#count'), (t) => t.startsWith('全 1 件'));
+    await until('first row should contain 伊藤 直樹', text(page, 'table.register tbody tr'), (t) => t.includes('伊藤 直樹'));
+    await expectUrl(page, 'contain q=', (u) => u.includes('q='));
+
+    // Filter by department.
+    await page.goto(`${url}o/sajeco/people?department=SOUMU`);
+    const count = await until('#count should show a number > 0', text(page, '#count'),
+      (t) => Number((t.match(/\d+/) || ['0'])[0]) > 0);
+    const rows = await page.locator('table.register tbody tr').allInnerTexts();
+    assert(rows.length > 0, `no rows for department=SOUMU (count: ${count})`);
+    rows.forEach((r, i) => assert(r.includes('総務経理部門'), `department=SOUMU row ${i + 1} lacks 総務経理部門: ${JSON.stringify(r)}`));
+
+    // Role rules.
+    const newCount = await page.locator('#new-record').count();
+    if (CAN_CREATE.has(role)) {
+      assert(await page.locator('#new-record').isVisible(), `#new-record should be visible for ${role} (found ${newCount})`);
+    } else {
+      assert(newCount === 0, `#new-record should be absent for ${role}`);
+    }
+    if (role === 'staff') {
+      const resp = await page.goto(`${url}o/sajeco/people/new`);
+      assert(resp.status() === 403, `GET /o/sajeco/people/new as staff: status ${resp.status()}, want 403`);
+      const body = await page.content();
+      assert(body.includes('権限がありません'), `403 page lacks 権限がありません: ${JSON.stringify(body.slice(0, 500))}`);
+      await page.goto(`${url}o/sajeco/people?department=SOUMU`);
+    }
+
+    // English and back (the language is saved per user).
+    await page.click('#switch-lang');
+    await until('html lang should be en', () => page.getAttribute('html', 'lang'), (l) => l === 'en');
+    await expectH1(page, 'People');
+    await page.click('#switch-lang');
+    await until('html lang should be ja', () => page.getAttribute('html', 'lang'), (l) => l === 'ja');
+    await expectH1(page, '社員等');
+
+    await page.screenshot({ path: `${SHOTS}/${role}-${vpName}.png`, fullPage: true });
+
+    // Sign out; the list then asks for sign-in again.
+    await page.click('#sign-out');
+    await expectUrl(page, 'contain /login', (u) => u.includes('/login'));
+    await page.goto(`${url}o/sajeco/people`);
+    await expectUrl(page, 'contain /login?next=', (u) => u.includes('/login?next='));
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const server = startServer();
+  const running = () => server.proc.exitCode === null && server.proc.signalCode === null;
+  const stop = () => { if (running()) server.proc.kill('SIGTERM'); };
+  process.on('exit', stop);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stop(); process.exit(130); });
+  let passed = 0, failed = 0, browser;
+  try {
+    const url = await server.url;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    for (const role of ACCOUNTS) {
+      for (const vp of Object.keys(VIEWPORTS)) {
+        const name = `${role}-${vp}`;
+        try {
+          await runCase(browser, url, role, vp);
+          passed++;
+          console.log(`ok ${name}`);
+        } catch (e) {
+          failed++;
+          console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+        }
+      }
+    }
+  } catch (e) {
+    failed++;
+    console.log(`FAIL setup: ${e.message}`);
+  } finally {
+    if (browser) await browser.close();
+    if (running()) { // let the demo remove its temporary database before we exit
+      const exited = new Promise((r) => server.proc.once('exit', r));
+      stop();
+      const force = setTimeout(() => server.proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(force);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
