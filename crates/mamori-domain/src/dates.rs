@@ -13,12 +13,19 @@ pub struct FiscalYear {
 
 impl FiscalYear {
     pub fn new(year: i32, start_month: u8) -> Self {
-        Self { year, start_month: start_month.clamp(1, 12) }
+        Self {
+            year,
+            start_month: start_month.clamp(1, 12),
+        }
     }
 
     pub fn containing(date: Date, start_month: u8) -> Self {
         let start_month = start_month.clamp(1, 12);
-        let year = if (date.month() as u8) >= start_month { date.year() } else { date.year() - 1 };
+        let year = if (date.month() as u8) >= start_month {
+            date.year()
+        } else {
+            date.year() - 1
+        };
         Self { year, start_month }
     }
 
@@ -29,7 +36,11 @@ impl FiscalYear {
 
     /// The first day after the fiscal year (exclusive end), convenient for `date < end` queries.
     pub fn end_exclusive(&self) -> Date {
-        FiscalYear { year: self.year + 1, start_month: self.start_month }.start()
+        FiscalYear {
+            year: self.year + 1,
+            start_month: self.start_month,
+        }
+        .start()
     }
 
     pub fn last_day(&self) -> Date {
@@ -41,7 +52,10 @@ impl FiscalYear {
     }
 
     pub fn previous(&self) -> Self {
-        Self { year: self.year - 1, start_month: self.start_month }
+        Self {
+            year: self.year - 1,
+            start_month: self.start_month,
+        }
     }
 
     /// `2017年度` / `FY2017`, or `平成29年度` in era style.
@@ -96,16 +110,37 @@ pub struct Era {
 
 /// Eras since the Meiji calendar reform, newest first.
 pub const ERAS: &[Era] = &[
-    Era { name: "令和", letter: "R", first_day: (2019, 5, 1) },
-    Era { name: "平成", letter: "H", first_day: (1989, 1, 8) },
-    Era { name: "昭和", letter: "S", first_day: (1926, 12, 25) },
-    Era { name: "大正", letter: "T", first_day: (1912, 7, 30) },
-    Era { name: "明治", letter: "M", first_day: (1873, 1, 1) },
+    Era {
+        name: "令和",
+        letter: "R",
+        first_day: (2019, 5, 1),
+    },
+    Era {
+        name: "平成",
+        letter: "H",
+        first_day: (1989, 1, 8),
+    },
+    Era {
+        name: "昭和",
+        letter: "S",
+        first_day: (1926, 12, 25),
+    },
+    Era {
+        name: "大正",
+        letter: "T",
+        first_day: (1912, 7, 30),
+    },
+    Era {
+        name: "明治",
+        letter: "M",
+        first_day: (1873, 1, 1),
+    },
 ];
 
 fn era_start(era: &Era) -> Date {
     let (y, m, d) = era.first_day;
-    Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), d).unwrap_or(Date::MIN)
+    Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), d)
+        .unwrap_or(Date::MIN)
 }
 
 /// The era a date falls in and the year within it (1 = 元年).
@@ -120,7 +155,11 @@ pub fn era_of(date: Date) -> (&'static Era, i32) {
 }
 
 fn year_text(y: i32) -> String {
-    if y == 1 { "元".to_string() } else { y.to_string() }
+    if y == 1 {
+        "元".to_string()
+    } else {
+        y.to_string()
+    }
 }
 
 /// Formats a date for display: `2017年11月25日`, `平成29年11月25日`, `H29.11.25`, or `2017-11-25` in English.
@@ -150,7 +189,8 @@ pub fn parse_date(raw: &str) -> Option<Date> {
     }
     for era in ERAS {
         let rest = s.strip_prefix(era.name).or_else(|| {
-            s.strip_prefix(era.letter).or_else(|| s.strip_prefix(&era.letter.to_lowercase()))
+            s.strip_prefix(era.letter)
+                .or_else(|| s.strip_prefix(&era.letter.to_lowercase()))
         });
         if let Some(rest) = rest {
             let rest = rest.replacen('元', "1", 1);
@@ -182,14 +222,23 @@ fn split_ymd(s: &str) -> Option<(i32, i32, i32)> {
         return None;
     }
     let n = |p: &str| -> Option<i32> {
-        if p.chars().all(|c| c.is_ascii_digit()) && p.len() <= 4 { p.parse().ok() } else { None }
+        if p.chars().all(|c| c.is_ascii_digit()) && p.len() <= 4 {
+            p.parse().ok()
+        } else {
+            None
+        }
     };
     Some((n(parts[0])?, n(parts[1])?, n(parts[2])?))
 }
 
 /// ISO 8601 form used in storage, files and the API.
 pub fn iso(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), date.month() as u8, date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month() as u8,
+        date.day()
+    )
 }
 
 #[cfg(test)]
@@ -213,26 +262,53 @@ mod tests {
     #[test]
     fn fiscal_year_start_month_is_configurable() {
         let fy = FiscalYear::containing(date!(2017 - 12 - 31), 1);
-        assert_eq!((fy.start(), fy.last_day()), (date!(2017 - 01 - 01), date!(2017 - 12 - 31)));
+        assert_eq!(
+            (fy.start(), fy.last_day()),
+            (date!(2017 - 01 - 01), date!(2017 - 12 - 31))
+        );
         let fy = FiscalYear::containing(date!(2017 - 09 - 30), 10);
         assert_eq!(fy.year, 2016);
     }
 
     #[test]
     fn era_dates_switch_from_heisei_to_reiwa_with_gannen() {
-        assert_eq!(format_date(date!(2017 - 11 - 25), DateStyle::Era, "ja"), "平成29年11月25日");
-        assert_eq!(format_date(date!(2019 - 04 - 30), DateStyle::Era, "ja"), "平成31年4月30日");
-        assert_eq!(format_date(date!(2019 - 05 - 01), DateStyle::Era, "ja"), "令和元年5月1日");
-        assert_eq!(format_date(date!(2017 - 11 - 25), DateStyle::EraShort, "ja"), "H29.11.25");
-        assert_eq!(format_date(date!(2017 - 11 - 25), DateStyle::Western, "ja"), "2017年11月25日");
-        assert_eq!(FiscalYear::new(2019, 4).label(DateStyle::Era, "ja"), "平成31年度");
-        assert_eq!(FiscalYear::new(2020, 4).label(DateStyle::Era, "ja"), "令和2年度");
+        assert_eq!(
+            format_date(date!(2017 - 11 - 25), DateStyle::Era, "ja"),
+            "平成29年11月25日"
+        );
+        assert_eq!(
+            format_date(date!(2019 - 04 - 30), DateStyle::Era, "ja"),
+            "平成31年4月30日"
+        );
+        assert_eq!(
+            format_date(date!(2019 - 05 - 01), DateStyle::Era, "ja"),
+            "令和元年5月1日"
+        );
+        assert_eq!(
+            format_date(date!(2017 - 11 - 25), DateStyle::EraShort, "ja"),
+            "H29.11.25"
+        );
+        assert_eq!(
+            format_date(date!(2017 - 11 - 25), DateStyle::Western, "ja"),
+            "2017年11月25日"
+        );
+        assert_eq!(
+            FiscalYear::new(2019, 4).label(DateStyle::Era, "ja"),
+            "平成31年度"
+        );
+        assert_eq!(
+            FiscalYear::new(2020, 4).label(DateStyle::Era, "ja"),
+            "令和2年度"
+        );
     }
 
     #[test]
     fn dates_are_parsed_from_western_era_and_full_width_forms() {
         assert_eq!(parse_date("2017-11-25"), Some(date!(2017 - 11 - 25)));
-        assert_eq!(parse_date("２０１７／１１／２５"), Some(date!(2017 - 11 - 25)));
+        assert_eq!(
+            parse_date("２０１７／１１／２５"),
+            Some(date!(2017 - 11 - 25))
+        );
         assert_eq!(parse_date("2017年11月25日"), Some(date!(2017 - 11 - 25)));
         assert_eq!(parse_date("平成29年11月25日"), Some(date!(2017 - 11 - 25)));
         assert_eq!(parse_date("令和元年5月1日"), Some(date!(2019 - 05 - 01)));

@@ -52,7 +52,9 @@ pub struct Field {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
-    Text { max: usize },
+    Text {
+        max: usize,
+    },
     Email,
     Date,
     Choice(&'static [&'static str]),
@@ -117,10 +119,18 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, code: &'static str) -> Self {
-        Self { field: field.to_string(), code, detail: None }
+        Self {
+            field: field.to_string(),
+            code,
+            detail: None,
+        }
     }
     pub fn with(field: &str, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { field: field.to_string(), code, detail: Some(detail.into()) }
+        Self {
+            field: field.to_string(),
+            code,
+            detail: Some(detail.into()),
+        }
     }
 }
 
@@ -131,11 +141,19 @@ impl Field {
     /// Parses what a user typed (form, API, file cell) into a typed value, normalising full-width input.
     pub fn parse(&self, raw: &str) -> Result<Value, FieldError> {
         if raw.chars().count() > MAX_TEXT * 2 {
-            return Err(FieldError::with(self.name, "too-long", MAX_TEXT.to_string()));
+            return Err(FieldError::with(
+                self.name,
+                "too-long",
+                MAX_TEXT.to_string(),
+            ));
         }
         let s = normalize(raw);
         if s.is_empty() {
-            return if self.required { Err(FieldError::new(self.name, "required")) } else { Ok(Value::Null) };
+            return if self.required {
+                Err(FieldError::new(self.name, "required"))
+            } else {
+                Ok(Value::Null)
+            };
         }
         if s.chars().any(|c| c.is_control()) {
             return Err(FieldError::new(self.name, "control-characters"));
@@ -159,16 +177,24 @@ impl Field {
                             && !s.contains(' ')
                             && s.matches('@').count() == 1
                     });
-                if valid { Ok(Value::Text(s)) } else { Err(FieldError::new(self.name, "invalid-email")) }
+                if valid {
+                    Ok(Value::Text(s))
+                } else {
+                    Err(FieldError::new(self.name, "invalid-email"))
+                }
             }
-            FieldKind::Date => {
-                parse_date(&s).map(Value::Date).ok_or_else(|| FieldError::new(self.name, "invalid-date"))
-            }
+            FieldKind::Date => parse_date(&s)
+                .map(Value::Date)
+                .ok_or_else(|| FieldError::new(self.name, "invalid-date")),
             FieldKind::Choice(choices) => {
                 if choices.contains(&s.as_str()) {
                     Ok(Value::Text(s))
                 } else {
-                    Err(FieldError::with(self.name, "invalid-choice", choices.join(", ")))
+                    Err(FieldError::with(
+                        self.name,
+                        "invalid-choice",
+                        choices.join(", "),
+                    ))
                 }
             }
             FieldKind::Ref(_) => {
@@ -192,7 +218,11 @@ impl Register {
         let mut errors = Vec::new();
         for (later, earlier) in self.not_before {
             let get = |name: &str| {
-                self.fields.iter().position(|f| f.name == name).and_then(|i| values.get(i)).and_then(Value::as_date)
+                self.fields
+                    .iter()
+                    .position(|f| f.name == name)
+                    .and_then(|i| values.get(i))
+                    .and_then(Value::as_date)
             };
             if let (Some(l), Some(e)) = (get(later), get(earlier))
                 && l < e
@@ -217,15 +247,27 @@ mod tests {
         assert_eq!(no.parse("  ").unwrap_err().code, "required");
         assert_eq!(no.parse(&"1".repeat(50)).unwrap_err().code, "too-long");
         let joined = PEOPLE.field("joined_on").unwrap();
-        assert_eq!(joined.parse("平成29年4月1日"), Ok(Value::Date(date!(2017 - 04 - 01))));
+        assert_eq!(
+            joined.parse("平成29年4月1日"),
+            Ok(Value::Date(date!(2017 - 04 - 01)))
+        );
         assert_eq!(joined.parse("2017-13-01").unwrap_err().code, "invalid-date");
         let kind = PEOPLE.field("employment_type").unwrap();
         assert_eq!(kind.parse("pirate").unwrap_err().code, "invalid-choice");
         let email = PEOPLE.field("email").unwrap();
-        assert_eq!(email.parse("ＳＴＡＦＦ＠ｓａｊｅｃｏ.example"), Ok(Value::Text("staff@sajeco.example".into())));
-        assert_eq!(email.parse("not-an-email").unwrap_err().code, "invalid-email");
+        assert_eq!(
+            email.parse("ＳＴＡＦＦ＠ｓａｊｅｃｏ.example"),
+            Ok(Value::Text("staff@sajeco.example".into()))
+        );
+        assert_eq!(
+            email.parse("not-an-email").unwrap_err().code,
+            "invalid-email"
+        );
         assert_eq!(email.parse(""), Ok(Value::Null));
-        assert_eq!(no.parse("a\u{0007}b").unwrap_err().code, "control-characters");
+        assert_eq!(
+            no.parse("a\u{0007}b").unwrap_err().code,
+            "control-characters"
+        );
     }
 
     #[test]

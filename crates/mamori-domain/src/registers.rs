@@ -4,7 +4,14 @@
 use crate::register::{Field, FieldKind, Register, WriteScope};
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
-    Field { name, kind, required: false, unique: false, list: true, filter: false }
+    Field {
+        name,
+        kind,
+        required: false,
+        unique: false,
+        list: true,
+        filter: false,
+    }
 }
 const fn required(mut f: Field) -> Field {
     f.required = true;
@@ -24,7 +31,13 @@ const fn detail_only(mut f: Field) -> Field {
     f
 }
 
-pub const EMPLOYMENT_TYPES: &[&str] = &["officer", "employee", "temporary", "dispatched", "contractor"];
+pub const EMPLOYMENT_TYPES: &[&str] = &[
+    "officer",
+    "employee",
+    "temporary",
+    "dispatched",
+    "contractor",
+];
 pub const APPOINTMENT_ROLES: &[&str] = &[
     "isms_manager_lead",
     "department_info_manager",
@@ -66,7 +79,10 @@ pub static PEOPLE: Register = Register {
         required(field("name", FieldKind::Text { max: 100 })),
         field("name_kana", FieldKind::Text { max: 100 }),
         detail_only(field("email", FieldKind::Email)),
-        filter(required(field("employment_type", FieldKind::Choice(EMPLOYMENT_TYPES)))),
+        filter(required(field(
+            "employment_type",
+            FieldKind::Choice(EMPLOYMENT_TYPES),
+        ))),
         filter(required(field("department", FieldKind::Ref("departments")))),
         filter(required(field("joined_on", FieldKind::Date))),
         field("left_on", FieldKind::Date),
@@ -87,7 +103,10 @@ pub static APPOINTMENTS: Register = Register {
     table: "appointments",
     fields: &[
         filter(required(field("person", FieldKind::Ref("people")))),
-        filter(required(field("role", FieldKind::Choice(APPOINTMENT_ROLES)))),
+        filter(required(field(
+            "role",
+            FieldKind::Choice(APPOINTMENT_ROLES),
+        ))),
         filter(field("department", FieldKind::Ref("departments"))),
         filter(required(field("starts_on", FieldKind::Date))),
         field("ends_on", FieldKind::Date),
@@ -121,7 +140,12 @@ mod tests {
             for f in reg.fields {
                 if let FieldKind::Ref(target) = f.kind {
                     let target = by_collection(target).expect("declared target");
-                    assert!(target.natural_key.is_some(), "{} refers to {}", reg.code, target.code);
+                    assert!(
+                        target.natural_key.is_some(),
+                        "{} refers to {}",
+                        reg.code,
+                        target.code
+                    );
                 }
             }
         }

@@ -13,8 +13,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] =
-        [Role::Admin, Role::IsmsManager, Role::DepartmentManager, Role::Staff, Role::Auditor];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::IsmsManager,
+        Role::DepartmentManager,
+        Role::Staff,
+        Role::Auditor,
+    ];
 
     pub fn code(&self) -> &'static str {
         match self {

@@ -1,14 +1,14 @@
 //! The demo organisation 株式会社サジェコ, from the readable files in `demo/`, loaded through the same
 //! import path and service layer as user input.
 
-use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
 use mamori_domain::Role;
+use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::sheet::{import, Sheet};
 use crate::IoError;
+use crate::sheet::{Sheet, import};
 
 pub const PASSWORD: &str = "mamori-demo";
 
@@ -23,7 +23,12 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
 pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("admin@sajeco.example", Role::Admin, None, Some("0002")),
     ("isms@sajeco.example", Role::IsmsManager, None, Some("0001")),
-    ("manager@sajeco.example", Role::DepartmentManager, Some("SOUMU"), Some("0005")),
+    (
+        "manager@sajeco.example",
+        Role::DepartmentManager,
+        Some("SOUMU"),
+        Some("0005"),
+    ),
     ("staff@sajeco.example", Role::Staff, None, Some("0009")),
     ("auditor@sajeco.example", Role::Auditor, None, None),
 ];
@@ -38,8 +43,12 @@ struct OrgFile {
     profile: serde_json::Map<String, serde_json::Value>,
 }
 
-pub async fn load(store: &Store, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Organization, IoError> {
-    let file: OrgFile = toml::from_str(ORGANIZATION).map_err(|e| IoError::Unreadable(e.to_string()))?;
+pub async fn load(
+    store: &Store,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<Organization, IoError> {
+    let file: OrgFile =
+        toml::from_str(ORGANIZATION).map_err(|e| IoError::Unreadable(e.to_string()))?;
     let actor = Actor::cli("demo");
     let org = store
         .create_organization(
@@ -54,17 +63,29 @@ pub async fn load(store: &Store, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> 
     let access = Access::system(org.clone(), "demo");
     for (reg, csv) in FILES {
         let sheet = Sheet::from_csv(csv.as_bytes())?;
-        import(store, &access, reg, &sheet, &|_| None, &|done, total| progress(reg.collection, done, total)).await?;
+        import(store, &access, reg, &sheet, &|_| None, &|done, total| {
+            progress(reg.collection, done, total)
+        })
+        .await?;
     }
     let names: std::collections::HashMap<String, String> = {
         let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
-        sheet.rows.iter().map(|r| (r[0].clone(), r[1].clone())).collect()
+        sheet
+            .rows
+            .iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect()
     };
     for (i, (email, role, dept, person)) in ACCOUNTS.iter().enumerate() {
-        let display = person.and_then(|p| names.get(p).cloned()).unwrap_or_else(|| "監査員 (外部)".to_string());
+        let display = person
+            .and_then(|p| names.get(p).cloned())
+            .unwrap_or_else(|| "監査員 (外部)".to_string());
         let user = store.create_user(&actor, email, &display, PASSWORD).await?;
-        let until = (*role == Role::Auditor).then(|| (OffsetDateTime::now_utc() + Duration::days(365)).date());
-        store.add_membership(&actor, &org, user.id, *role, *dept, *person, until).await?;
+        let until = (*role == Role::Auditor)
+            .then(|| (OffsetDateTime::now_utc() + Duration::days(365)).date());
+        store
+            .add_membership(&actor, &org, user.id, *role, *dept, *person, until)
+            .await?;
         progress("users", i as u64 + 1, ACCOUNTS.len() as u64);
     }
     Ok(org)

@@ -32,7 +32,10 @@ pub const MAX_IMPORT_ROWS: usize = 100_000;
 impl Sheet {
     /// The records as cells, one column per declared field, headers as given (translated labels).
     pub fn from_records(headers: Vec<String>, records: &[Record]) -> Sheet {
-        let rows = records.iter().map(|r| r.values.iter().map(Value::to_plain).collect()).collect();
+        let rows = records
+            .iter()
+            .map(|r| r.values.iter().map(Value::to_plain).collect())
+            .collect();
         Sheet { headers, rows }
     }
 
@@ -40,9 +43,11 @@ impl Sheet {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(&self.headers).map_err(|e| IoError::Unreadable(e.to_string()))?;
+            w.write_record(&self.headers)
+                .map_err(|e| IoError::Unreadable(e.to_string()))?;
             for row in &self.rows {
-                w.write_record(row).map_err(|e| IoError::Unreadable(e.to_string()))?;
+                w.write_record(row)
+                    .map_err(|e| IoError::Unreadable(e.to_string()))?;
             }
             w.flush().map_err(|e| IoError::Unreadable(e.to_string()))?;
         }
@@ -59,7 +64,8 @@ impl Sheet {
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let text = Format::new().set_num_format("@");
         for (c, h) in self.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold).map_err(x)?;
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(x)?;
             ws.set_column_width(c as u16, 16).map_err(x)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
@@ -71,11 +77,18 @@ impl Sheet {
                 let is_date = reg.fields.get(c).is_some_and(|f| f.kind == FieldKind::Date);
                 match (is_date, mamori_domain::dates::parse_date(cell)) {
                     (true, Some(d)) => {
-                        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day()).map_err(x)?;
-                        ws.write_datetime_with_format(r, c as u16, &dt, &date).map_err(x)?;
+                        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day(),
+                        )
+                        .map_err(x)?;
+                        ws.write_datetime_with_format(r, c as u16, &dt, &date)
+                            .map_err(x)?;
                     }
                     _ => {
-                        ws.write_string_with_format(r, c as u16, cell, &text).map_err(x)?;
+                        ws.write_string_with_format(r, c as u16, cell, &text)
+                            .map_err(x)?;
                     }
                 }
             }
@@ -86,12 +99,22 @@ impl Sheet {
 
     pub fn from_csv(bytes: &[u8]) -> Result<Sheet, IoError> {
         check_size(bytes)?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|_| IoError::Unreadable("not-utf8".into()))?;
-        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let bytes = bytes
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(bytes);
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| IoError::Unreadable("not-utf8".into()))?;
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut records = r.records();
         let headers = match records.next() {
-            Some(h) => h.map_err(|e| IoError::Unreadable(e.to_string()))?.iter().map(str::to_string).collect(),
+            Some(h) => h
+                .map_err(|e| IoError::Unreadable(e.to_string()))?
+                .iter()
+                .map(str::to_string)
+                .collect(),
             None => return Err(IoError::Unreadable("empty".into())),
         };
         let mut rows = Vec::new();
@@ -109,7 +132,8 @@ impl Sheet {
     pub fn from_xlsx(bytes: &[u8]) -> Result<Sheet, IoError> {
         use calamine::{Data, Reader, Xlsx};
         check_size(bytes)?;
-        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|e| IoError::Unreadable(e.to_string()))?;
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
+            .map_err(|e| IoError::Unreadable(e.to_string()))?;
         let range = book
             .worksheet_range_at(0)
             .ok_or_else(|| IoError::Unreadable("empty".into()))?
@@ -120,17 +144,23 @@ impl Sheet {
                     Data::Empty => String::new(),
                     Data::String(s) => s.clone(),
                     Data::Int(i) => i.to_string(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
                     Data::Float(f) => f.to_string(),
                     Data::Bool(b) => b.to_string(),
-                    Data::DateTime(dt) => excel_serial_to_date(dt.as_f64()).map(mamori_domain::dates::iso).unwrap_or_default(),
+                    Data::DateTime(dt) => excel_serial_to_date(dt.as_f64())
+                        .map(mamori_domain::dates::iso)
+                        .unwrap_or_default(),
                     Data::DateTimeIso(s) => s.chars().take(10).collect(),
                     Data::DurationIso(s) => s.clone(),
                     Data::Error(e) => format!("#{e:?}"),
                 })
                 .collect::<Vec<String>>()
         });
-        let headers = rows.next().ok_or_else(|| IoError::Unreadable("empty".into()))?;
+        let headers = rows
+            .next()
+            .ok_or_else(|| IoError::Unreadable("empty".into()))?;
         let rows: Vec<Vec<String>> = rows.collect();
         if rows.len() > MAX_IMPORT_ROWS {
             return Err(IoError::Unreadable("too-many-rows".into()));
@@ -140,23 +170,42 @@ impl Sheet {
 
     /// Maps the header row to fields (by field code or by any label `alias` knows) and each row to
     /// an input. Fully empty rows are skipped.
-    pub fn to_inputs(&self, reg: &Register, alias: &(dyn Fn(&str) -> Option<&'static str> + Sync)) -> Result<Vec<Input>, Vec<ImportError>> {
+    pub fn to_inputs(
+        &self,
+        reg: &Register,
+        alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
+    ) -> Result<Vec<Input>, Vec<ImportError>> {
         let mut errors = Vec::new();
         let mut fields: Vec<Option<&'static str>> = Vec::new();
         for h in &self.headers {
             let h = mamori_domain::input::normalize(h);
             let f = reg.field(&h).map(|f| f.name).or_else(|| alias(&h));
             if f.is_none() && !h.is_empty() {
-                errors.push(ImportError { row: 1, column: h.clone(), code: "unknown-column".into(), detail: None });
+                errors.push(ImportError {
+                    row: 1,
+                    column: h.clone(),
+                    code: "unknown-column".into(),
+                    detail: None,
+                });
             }
             if f.is_some() && fields.contains(&f) {
-                errors.push(ImportError { row: 1, column: h.clone(), code: "duplicate-column".into(), detail: None });
+                errors.push(ImportError {
+                    row: 1,
+                    column: h.clone(),
+                    code: "duplicate-column".into(),
+                    detail: None,
+                });
             }
             fields.push(f);
         }
         for f in reg.fields.iter().filter(|f| f.required) {
             if !fields.contains(&Some(f.name)) {
-                errors.push(ImportError { row: 1, column: f.name.into(), code: "missing-column".into(), detail: None });
+                errors.push(ImportError {
+                    row: 1,
+                    column: f.name.into(),
+                    code: "missing-column".into(),
+                    detail: None,
+                });
             }
         }
         if !errors.is_empty() {
@@ -176,7 +225,12 @@ impl Sheet {
             inputs.push(input);
         }
         if inputs.is_empty() {
-            return Err(vec![ImportError { row: 2, column: String::new(), code: "no-rows".into(), detail: None }]);
+            return Err(vec![ImportError {
+                row: 2,
+                column: String::new(),
+                code: "no-rows".into(),
+                detail: None,
+            }]);
         }
         Ok(inputs)
     }
@@ -218,19 +272,26 @@ pub async fn import(
         .filter(|(_, r)| !r.iter().all(|c| c.trim().is_empty()))
         .map(|(i, _)| i + 2)
         .collect();
-    store.create_many(access, reg, &inputs, progress).await.map_err(|errs| {
-        IoError::Rows(
-            errs.into_iter()
-                .flat_map(|(row, fes)| {
-                    let file_row = if row == 0 { 0 } else { file_rows.get(row - 1).copied().unwrap_or(row + 1) };
-                    fes.into_iter().map(move |fe| ImportError {
-                        row: file_row,
-                        column: fe.field.clone(),
-                        code: fe.code.to_string(),
-                        detail: fe.detail.clone(),
+    store
+        .create_many(access, reg, &inputs, progress)
+        .await
+        .map_err(|errs| {
+            IoError::Rows(
+                errs.into_iter()
+                    .flat_map(|(row, fes)| {
+                        let file_row = if row == 0 {
+                            0
+                        } else {
+                            file_rows.get(row - 1).copied().unwrap_or(row + 1)
+                        };
+                        fes.into_iter().map(move |fe| ImportError {
+                            row: file_row,
+                            column: fe.field.clone(),
+                            code: fe.code.to_string(),
+                            detail: fe.detail.clone(),
+                        })
                     })
-                })
-                .collect(),
-        )
-    })
+                    .collect(),
+            )
+        })
 }

@@ -1,12 +1,15 @@
 //! Files in and out of registers, and the demo organisation, against a real database.
 
 use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
-use mamori_io::{sheet, IoError, Sheet};
+use mamori_io::{IoError, Sheet, sheet};
 use mamori_store::testing::TestDb;
 use mamori_store::{Access, ListQuery};
 
 fn all() -> ListQuery {
-    ListQuery { limit: 1000, ..Default::default() }
+    ListQuery {
+        limit: 1000,
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -17,12 +20,43 @@ async fn the_demo_organisation_loads_with_its_people_departments_and_appointment
     assert_eq!(org.slug, "sajeco");
     let access = Access::system(org, "test");
     assert!(store.list(&access, &PEOPLE, &all()).await.unwrap().total >= 40);
-    assert_eq!(store.list(&access, &DEPARTMENTS, &all()).await.unwrap().total, 6);
-    assert!(store.list(&access, &APPOINTMENTS, &all()).await.unwrap().total >= 5);
-    let ito = store.list(&access, &PEOPLE, &ListQuery { q: Some("伊藤 直樹".into()), limit: 5, ..Default::default() }).await.unwrap();
+    assert_eq!(
+        store
+            .list(&access, &DEPARTMENTS, &all())
+            .await
+            .unwrap()
+            .total,
+        6
+    );
+    assert!(
+        store
+            .list(&access, &APPOINTMENTS, &all())
+            .await
+            .unwrap()
+            .total
+            >= 5
+    );
+    let ito = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                q: Some("伊藤 直樹".into()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(ito.total, 1);
     for (email, ..) in mamori_io::demo::ACCOUNTS {
-        assert!(store.sign_in(email, mamori_io::demo::PASSWORD).await.is_ok(), "{email}");
+        assert!(
+            store
+                .sign_in(email, mamori_io::demo::PASSWORD)
+                .await
+                .is_ok(),
+            "{email}"
+        );
     }
 }
 
@@ -33,26 +67,62 @@ async fn people_round_trip_through_xlsx_and_csv() {
     let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
     let access = Access::system(org, "test");
     let people = store.list(&access, &PEOPLE, &all()).await.unwrap();
-    let headers: Vec<String> = PEOPLE.fields.iter().map(|f| format!("見出し{}", f.name)).collect();
+    let headers: Vec<String> = PEOPLE
+        .fields
+        .iter()
+        .map(|f| format!("見出し{}", f.name))
+        .collect();
     let out = Sheet::from_records(headers, &people.items);
     let xlsx = out.to_xlsx(&PEOPLE, "社員等").unwrap();
     let csv = out.to_csv().unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
-    let alias = |h: &str| PEOPLE.fields.iter().find(|f| h == format!("見出し{}", f.name)).map(|f| f.name);
+    let alias = |h: &str| {
+        PEOPLE
+            .fields
+            .iter()
+            .find(|f| h == format!("見出し{}", f.name))
+            .map(|f| f.name)
+    };
 
-    for back in [Sheet::from_xlsx(&xlsx).unwrap(), Sheet::from_csv(&csv).unwrap()] {
+    for back in [
+        Sheet::from_xlsx(&xlsx).unwrap(),
+        Sheet::from_csv(&csv).unwrap(),
+    ] {
         assert_eq!(back.rows, out.rows);
         // Into a fresh organisation with the same departments, the file imports whole.
-        let target = TestDb::sqlite().unwrap().store().await.unwrap();
-        let org2 = target.create_organization(&mamori_store::Actor::cli("t"), "copy", "写し", None, serde_json::json!({}), 4).await.unwrap();
+        let target_db = TestDb::sqlite().unwrap();
+        let target = target_db.store().await.unwrap();
+        let org2 = target
+            .create_organization(
+                &mamori_store::Actor::cli("t"),
+                "copy",
+                "写し",
+                None,
+                serde_json::json!({}),
+                4,
+            )
+            .await
+            .unwrap();
         let a2 = Access::system(org2, "t");
         let depts = store.list(&access, &DEPARTMENTS, &all()).await.unwrap();
-        let dsheet = Sheet::from_records(DEPARTMENTS.fields.iter().map(|f| f.name.to_string()).collect(), &depts.items);
-        sheet::import(&target, &a2, &DEPARTMENTS, &dsheet, &|_| None, &|_, _| {}).await.unwrap();
-        let n = sheet::import(&target, &a2, &PEOPLE, &back, &alias, &|_, _| {}).await.unwrap();
+        let dsheet = Sheet::from_records(
+            DEPARTMENTS
+                .fields
+                .iter()
+                .map(|f| f.name.to_string())
+                .collect(),
+            &depts.items,
+        );
+        sheet::import(&target, &a2, &DEPARTMENTS, &dsheet, &|_| None, &|_, _| {})
+            .await
+            .unwrap();
+        let n = sheet::import(&target, &a2, &PEOPLE, &back, &alias, &|_, _| {})
+            .await
+            .unwrap();
         assert_eq!(n, people.items.len());
         let copied = target.list(&a2, &PEOPLE, &all()).await.unwrap();
-        let values = |p: &mamori_store::Page| p.items.iter().map(|r| r.values.clone()).collect::<Vec<_>>();
+        let values =
+            |p: &mamori_store::Page| p.items.iter().map(|r| r.values.clone()).collect::<Vec<_>>();
         assert_eq!(values(&copied), values(&people));
     }
 }
@@ -70,20 +140,47 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
                7002,新人 二郎,employee,SOUMU,2024-04-31\n\
                0001,重複 太郎,employee,XX,2024-04-01\n";
     let sheet = Sheet::from_csv(csv.as_bytes()).unwrap();
-    let Err(IoError::Rows(errors)) = sheet::import(&store, &access, &PEOPLE, &sheet, &|_| None, &|_, _| {}).await else {
+    let Err(IoError::Rows(errors)) =
+        sheet::import(&store, &access, &PEOPLE, &sheet, &|_| None, &|_, _| {}).await
+    else {
         panic!("bad rows must be refused");
     };
-    let found: Vec<(usize, &str, &str)> = errors.iter().map(|e| (e.row, e.column.as_str(), e.code.as_str())).collect();
-    assert_eq!(found, [(4, "joined_on", "invalid-date"), (5, "employee_no", "duplicate"), (5, "department", "unknown-ref")]);
-    assert_eq!(store.list(&access, &PEOPLE, &all()).await.unwrap().total, before);
+    let found: Vec<(usize, &str, &str)> = errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (4, "joined_on", "invalid-date"),
+            (5, "employee_no", "duplicate"),
+            (5, "department", "unknown-ref")
+        ]
+    );
+    assert_eq!(
+        store.list(&access, &PEOPLE, &all()).await.unwrap().total,
+        before
+    );
 
     let bad_header = Sheet::from_csv("employee_no,氏名??\n1,2\n".as_bytes()).unwrap();
-    let Err(IoError::Rows(errors)) = sheet::import(&store, &access, &PEOPLE, &bad_header, &|_| None, &|_, _| {}).await else {
+    let Err(IoError::Rows(errors)) =
+        sheet::import(&store, &access, &PEOPLE, &bad_header, &|_| None, &|_, _| {}).await
+    else {
         panic!("unknown columns must be refused");
     };
     assert_eq!(errors[0].code, "unknown-column");
-    assert!(errors.iter().any(|e| e.code == "missing-column" && e.column == "name"));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.code == "missing-column" && e.column == "name")
+    );
     assert!(matches!(Sheet::from_csv(b""), Err(IoError::Unreadable(_))));
-    assert!(matches!(Sheet::from_xlsx(b"not a zip"), Err(IoError::Unreadable(_))));
-    assert!(matches!(Sheet::from_csv(b"\xff\xfe\x00"), Err(IoError::Unreadable(_))));
+    assert!(matches!(
+        Sheet::from_xlsx(b"not a zip"),
+        Err(IoError::Unreadable(_))
+    ));
+    assert!(matches!(
+        Sheet::from_csv(b"\xff\xfe\x00"),
+        Err(IoError::Unreadable(_))
+    ));
 }

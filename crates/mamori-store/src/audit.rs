@@ -18,7 +18,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn cli(what: &str) -> Self {
-        Actor { user_id: None, label: format!("cli:{what}") }
+        Actor {
+            user_id: None,
+            label: format!("cli:{what}"),
+        }
     }
 }
 
@@ -48,7 +51,18 @@ fn chain_hash(
     prev_hash: &str,
 ) -> String {
     let material = serde_json::json!([
-        seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before, after, prev_hash
+        seq,
+        at,
+        org_id,
+        actor_user_id,
+        actor,
+        entity,
+        entity_id,
+        action,
+        reason,
+        before,
+        after,
+        prev_hash
     ]);
     hex::encode(Sha256::digest(material.to_string().as_bytes()))
 }
@@ -57,7 +71,10 @@ fn chain_hash(
 /// so serialises appenders: the chain never forks.
 pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64, StoreError> {
     let head = tx
-        .fetch_one("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", &[])
+        .fetch_one(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            &[],
+        )
         .await?;
     let seq = head.i64(0)?;
     let prev_hash = head.text(1)?;
@@ -100,7 +117,11 @@ pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64, Sto
         ],
     )
     .await?;
-    tx.execute("UPDATE audit_head SET hash = $1 WHERE id = 1", &[P::Text(hash)]).await?;
+    tx.execute(
+        "UPDATE audit_head SET hash = $1 WHERE id = 1",
+        &[P::Text(hash)],
+    )
+    .await?;
     Ok(seq)
 }
 
@@ -121,8 +142,14 @@ impl Verification {
 const COLUMNS: &str = "seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before_json, after_json, prev_hash, hash";
 
 /// Walks the whole chain in order, a page at a time, and reports the first row that does not hold.
-pub async fn verify(pool: &Pool, progress: &(dyn Fn(i64, i64) + Sync)) -> Result<Verification, StoreError> {
-    let total = pool.fetch_one("SELECT COUNT(*) FROM audit_events", &[]).await?.i64(0)?;
+pub async fn verify(
+    pool: &Pool,
+    progress: &(dyn Fn(i64, i64) + Sync),
+) -> Result<Verification, StoreError> {
+    let total = pool
+        .fetch_one("SELECT COUNT(*) FROM audit_events", &[])
+        .await?
+        .i64(0)?;
     let mut prev = "0".repeat(64);
     let mut expected_seq = 1;
     let mut rows = 0;
@@ -131,7 +158,9 @@ pub async fn verify(pool: &Pool, progress: &(dyn Fn(i64, i64) + Sync)) -> Result
     'pages: loop {
         let page = pool
             .fetch_all(
-                &format!("SELECT {COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT 2000"),
+                &format!(
+                    "SELECT {COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT 2000"
+                ),
                 &[P::Int(expected_seq)],
             )
             .await?;
@@ -146,7 +175,11 @@ pub async fn verify(pool: &Pool, progress: &(dyn Fn(i64, i64) + Sync)) -> Result
             let hash = row.text(12)?;
             let computed = recompute(row)?;
             if seq != expected_seq || prev_hash != prev || computed != hash {
-                first_broken = Some(if seq != expected_seq { expected_seq } else { seq });
+                first_broken = Some(if seq != expected_seq {
+                    expected_seq
+                } else {
+                    seq
+                });
                 break 'pages;
             }
             prev = hash;
@@ -154,12 +187,19 @@ pub async fn verify(pool: &Pool, progress: &(dyn Fn(i64, i64) + Sync)) -> Result
         }
         progress(rows, total);
     }
-    let head = pool.fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[]).await?;
-    let head_matches = first_broken.is_some() || (head.i64(0)? == last_seq && head.text(1)? == prev);
+    let head = pool
+        .fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+        .await?;
+    let head_matches =
+        first_broken.is_some() || (head.i64(0)? == last_seq && head.text(1)? == prev);
     if first_broken.is_none() && !head_matches {
         first_broken = Some(last_seq + 1);
     }
-    Ok(Verification { rows, first_broken, head_matches })
+    Ok(Verification {
+        rows,
+        first_broken,
+        head_matches,
+    })
 }
 
 fn recompute(row: &Row) -> Result<String, StoreError> {
@@ -197,7 +237,12 @@ pub struct Change {
     pub after: Option<serde_json::Value>,
 }
 
-pub async fn history(pool: &Pool, org_id: i64, entity: &str, entity_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+pub async fn history(
+    pool: &Pool,
+    org_id: i64,
+    entity: &str,
+    entity_id: i64,
+) -> Result<Vec<HistoryEntry>, StoreError> {
     let rows = pool
         .fetch_all(
             "SELECT e.seq, e.at, COALESCE(u.display_name, e.actor), e.action, e.reason, e.before_json, e.after_json \
@@ -240,9 +285,17 @@ pub async fn history(pool: &Pool, org_id: i64, entity: &str, entity_id: i64) -> 
 }
 
 /// The latest entries of an organisation's trail, newest first, for the audit page.
-pub async fn recent(pool: &Pool, org_id: i64, limit: i64, offset: i64) -> Result<(Vec<HistoryEntryRow>, i64), StoreError> {
+pub async fn recent(
+    pool: &Pool,
+    org_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<HistoryEntryRow>, i64), StoreError> {
     let total = pool
-        .fetch_one("SELECT COUNT(*) FROM audit_events WHERE org_id = $1", &[P::Int(org_id)])
+        .fetch_one(
+            "SELECT COUNT(*) FROM audit_events WHERE org_id = $1",
+            &[P::Int(org_id)],
+        )
         .await?
         .i64(0)?;
     let rows = pool

@@ -1,16 +1,16 @@
 //! Users, passwords (argon2id, policy, lockout), sessions stored in the database, and API tokens.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
+use crate::Store;
 use crate::audit::{self, Actor, Entry};
 use crate::db::P;
 use crate::error::StoreError;
-use crate::Store;
 use mamori_domain::{DateStyle, FieldError};
 
 const COMMON_PASSWORDS: &str = include_str!("../assets/common-passwords.txt");
@@ -59,7 +59,8 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, lang, date_style, password_changed_at, disabled";
+const USER_COLUMNS: &str =
+    "id, email, display_name, lang, date_style, password_changed_at, disabled";
 
 fn user_from(r: &crate::db::Row) -> Result<User, StoreError> {
     Ok(User {
@@ -100,7 +101,9 @@ impl Store {
             )]));
         }
         if n > 200 {
-            return Err(StoreError::Invalid(vec![FieldError::with("password", "too-long", "200")]));
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "password", "too-long", "200",
+            )]));
         }
         let lower = password.to_lowercase();
         if COMMON_PASSWORDS.lines().any(|l| l == lower) || lower == email.to_lowercase() {
@@ -126,7 +129,11 @@ impl Store {
         let password = password.to_string();
         tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
-                .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+                .map(|h| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &h)
+                        .is_ok()
+                })
                 .unwrap_or(false)
         })
         .await
@@ -146,12 +153,23 @@ impl Store {
             return Err(StoreError::invalid("display_name", "required"));
         }
         if display_name.chars().count() > 100 {
-            return Err(StoreError::Invalid(vec![FieldError::with("display_name", "too-long", "100")]));
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "display_name",
+                "too-long",
+                "100",
+            )]));
         }
         self.check_password(password, &email)?;
         let hash = Self::hash_password(password).await?;
         let mut tx = self.pool.begin().await?;
-        if tx.fetch_optional("SELECT id FROM users WHERE email = $1", &[email.clone().into()]).await?.is_some() {
+        if tx
+            .fetch_optional(
+                "SELECT id FROM users WHERE email = $1",
+                &[email.clone().into()],
+            )
+            .await?
+            .is_some()
+        {
             return Err(StoreError::invalid("email", "duplicate"));
         }
         let now = OffsetDateTime::now_utc();
@@ -167,7 +185,15 @@ impl Store {
         audit::append(
             &mut tx,
             actor,
-            Entry { org_id: None, entity: "user", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) },
+            Entry {
+                org_id: None,
+                entity: "user",
+                entity_id: Some(id),
+                action: "create",
+                reason: None,
+                before: None,
+                after: Some(&after),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -175,13 +201,25 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
-        let row = self.pool.fetch_one(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"), &[id.into()]).await?;
+        let row = self
+            .pool
+            .fetch_one(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+                &[id.into()],
+            )
+            .await?;
         user_from(&row)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<User, StoreError> {
         let email = normalize_email(email)?;
-        let row = self.pool.fetch_one(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"), &[email.into()]).await?;
+        let row = self
+            .pool
+            .fetch_one(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
+                &[email.into()],
+            )
+            .await?;
         user_from(&row)
     }
 
@@ -212,11 +250,31 @@ impl Store {
         if locked_until.is_some_and(|t| t > now) {
             return Err(StoreError::Auth("locked"));
         }
-        let actor = Actor { user_id: Some(id), label: email.clone() };
+        let actor = Actor {
+            user_id: Some(id),
+            label: email.clone(),
+        };
         if Self::password_matches(hash, password).await {
             let mut tx = self.pool.begin().await?;
-            tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", &[id.into()]).await?;
-            audit::append(&mut tx, &actor, Entry { org_id: None, entity: "user", entity_id: Some(id), action: "sign-in", reason: None, before: None, after: None }).await?;
+            tx.execute(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                &[id.into()],
+            )
+            .await?;
+            audit::append(
+                &mut tx,
+                &actor,
+                Entry {
+                    org_id: None,
+                    entity: "user",
+                    entity_id: Some(id),
+                    action: "sign-in",
+                    reason: None,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
             tx.commit().await?;
             self.user(id).await
         } else {
@@ -225,23 +283,50 @@ impl Store {
             let mut tx = self.pool.begin().await?;
             tx.execute(
                 "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-                &[P::Int(if lock { 0 } else { failed }), P::OptTs(lock.then(|| now + Duration::minutes(self.policy.lockout_minutes))), id.into()],
+                &[
+                    P::Int(if lock { 0 } else { failed }),
+                    P::OptTs(lock.then(|| now + Duration::minutes(self.policy.lockout_minutes))),
+                    id.into(),
+                ],
             )
             .await?;
             let action = if lock { "locked" } else { "sign-in-failed" };
-            audit::append(&mut tx, &actor, Entry { org_id: None, entity: "user", entity_id: Some(id), action, reason: None, before: None, after: None }).await?;
+            audit::append(
+                &mut tx,
+                &actor,
+                Entry {
+                    org_id: None,
+                    entity: "user",
+                    entity_id: Some(id),
+                    action,
+                    reason: None,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
             tx.commit().await?;
-            Err(StoreError::Auth(if lock { "locked" } else { "bad-credentials" }))
+            Err(StoreError::Auth(if lock {
+                "locked"
+            } else {
+                "bad-credentials"
+            }))
         }
     }
 
     pub fn password_expired(&self, user: &User) -> bool {
         self.policy.password_max_age_days > 0
-            && user.password_changed_at + Duration::days(self.policy.password_max_age_days) < OffsetDateTime::now_utc()
+            && user.password_changed_at + Duration::days(self.policy.password_max_age_days)
+                < OffsetDateTime::now_utc()
     }
 
     /// Sets a new password (the user's own change, or an administrator's reset from the CLI).
-    pub async fn set_password(&self, actor: &Actor, user_id: i64, password: &str) -> Result<(), StoreError> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password: &str,
+    ) -> Result<(), StoreError> {
         let user = self.user(user_id).await?;
         self.check_password(password, &user.email)?;
         let hash = Self::hash_password(password).await?;
@@ -251,38 +336,103 @@ impl Store {
             &[hash.into(), OffsetDateTime::now_utc().into(), user_id.into()],
         )
         .await?;
-        audit::append(&mut tx, actor, Entry { org_id: None, entity: "user", entity_id: Some(user_id), action: "set-password", reason: None, before: None, after: None }).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Entry {
+                org_id: None,
+                entity: "user",
+                entity_id: Some(user_id),
+                action: "set-password",
+                reason: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Changes one's own password: the current one must be given and the new one must differ.
-    pub async fn change_password(&self, user_id: i64, current: &str, new: &str) -> Result<(), StoreError> {
-        let row = self.pool.fetch_one("SELECT password_hash, email FROM users WHERE id = $1", &[user_id.into()]).await?;
+    pub async fn change_password(
+        &self,
+        user_id: i64,
+        current: &str,
+        new: &str,
+    ) -> Result<(), StoreError> {
+        let row = self
+            .pool
+            .fetch_one(
+                "SELECT password_hash, email FROM users WHERE id = $1",
+                &[user_id.into()],
+            )
+            .await?;
         if !Self::password_matches(row.text(0)?, current).await {
             return Err(StoreError::invalid("current_password", "password-wrong"));
         }
         if current == new {
             return Err(StoreError::invalid("password", "password-unchanged"));
         }
-        self.set_password(&Actor { user_id: Some(user_id), label: row.text(1)? }, user_id, new).await
+        self.set_password(
+            &Actor {
+                user_id: Some(user_id),
+                label: row.text(1)?,
+            },
+            user_id,
+            new,
+        )
+        .await
     }
 
-    pub async fn set_disabled(&self, actor: &Actor, user_id: i64, disabled: bool) -> Result<(), StoreError> {
+    pub async fn set_disabled(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let n = tx.execute("UPDATE users SET disabled = $1 WHERE id = $2", &[P::Bool(disabled), user_id.into()]).await?;
+        let n = tx
+            .execute(
+                "UPDATE users SET disabled = $1 WHERE id = $2",
+                &[P::Bool(disabled), user_id.into()],
+            )
+            .await?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
         if disabled {
-            tx.execute("DELETE FROM sessions WHERE user_id = $1", &[user_id.into()]).await?;
-            tx.execute("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", &[OffsetDateTime::now_utc().into(), user_id.into()]).await?;
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", &[user_id.into()])
+                .await?;
+            tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                &[OffsetDateTime::now_utc().into(), user_id.into()],
+            )
+            .await?;
         }
         let action = if disabled { "disable" } else { "enable" };
-        audit::append(&mut tx, actor, Entry { org_id: None, entity: "user", entity_id: Some(user_id), action, reason: None, before: None, after: None }).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Entry {
+                org_id: None,
+                entity: "user",
+                entity_id: Some(user_id),
+                action,
+                reason: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
-    pub async fn set_preferences(&self, user_id: i64, lang: Option<&str>, date_style: Option<DateStyle>) -> Result<(), StoreError> {
+    pub async fn set_preferences(
+        &self,
+        user_id: i64,
+        lang: Option<&str>,
+        date_style: Option<DateStyle>,
+    ) -> Result<(), StoreError> {
         let user = self.user(user_id).await?;
         let lang = match lang {
             Some(l @ ("ja" | "en")) => l.to_string(),
@@ -291,10 +441,30 @@ impl Store {
         };
         let style = date_style.unwrap_or(user.date_style);
         let mut tx = self.pool.begin().await?;
-        tx.execute("UPDATE users SET lang = $1, date_style = $2 WHERE id = $3", &[lang.clone().into(), style.code().into(), user_id.into()]).await?;
+        tx.execute(
+            "UPDATE users SET lang = $1, date_style = $2 WHERE id = $3",
+            &[lang.clone().into(), style.code().into(), user_id.into()],
+        )
+        .await?;
         let before = serde_json::json!({"lang": user.lang, "date_style": user.date_style.code()});
         let after = serde_json::json!({"lang": lang, "date_style": style.code()});
-        audit::append(&mut tx, &Actor { user_id: Some(user_id), label: user.email }, Entry { org_id: None, entity: "user", entity_id: Some(user_id), action: "preferences", reason: None, before: Some(&before), after: Some(&after) }).await?;
+        audit::append(
+            &mut tx,
+            &Actor {
+                user_id: Some(user_id),
+                label: user.email,
+            },
+            Entry {
+                org_id: None,
+                entity: "user",
+                entity_id: Some(user_id),
+                action: "preferences",
+                reason: None,
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -304,7 +474,8 @@ impl Store {
         let csrf = random_token();
         let now = OffsetDateTime::now_utc();
         let mut tx = self.pool.begin().await?;
-        tx.execute("DELETE FROM sessions WHERE expires_at < $1", &[now.into()]).await?;
+        tx.execute("DELETE FROM sessions WHERE expires_at < $1", &[now.into()])
+            .await?;
         tx.execute(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             &[token_hash(&token).into(), user_id.into(), csrf.clone().into(), now.into(), (now + Duration::hours(self.policy.session_hours)).into()],
@@ -331,7 +502,12 @@ impl Store {
     }
 
     pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
-        self.pool.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash(token).into()]).await?;
+        self.pool
+            .execute(
+                "DELETE FROM sessions WHERE token_hash = $1",
+                &[token_hash(token).into()],
+            )
+            .await?;
         Ok(())
     }
 
@@ -342,7 +518,9 @@ impl Store {
             return Err(StoreError::invalid("name", "required"));
         }
         if name.chars().count() > 100 {
-            return Err(StoreError::Invalid(vec![FieldError::with("name", "too-long", "100")]));
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "name", "too-long", "100",
+            )]));
         }
         let token = format!("mamori_{}", random_token());
         let mut tx = self.pool.begin().await?;
@@ -354,7 +532,23 @@ impl Store {
             .await?
             .i64(0)?;
         let after = serde_json::json!({"name": name});
-        audit::append(&mut tx, &Actor { user_id: Some(user.id), label: user.email.clone() }, Entry { org_id: None, entity: "api_token", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) }).await?;
+        audit::append(
+            &mut tx,
+            &Actor {
+                user_id: Some(user.id),
+                label: user.email.clone(),
+            },
+            Entry {
+                org_id: None,
+                entity: "api_token",
+                entity_id: Some(id),
+                action: "create",
+                reason: None,
+                before: None,
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -365,7 +559,15 @@ impl Store {
             .fetch_all("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id", &[user_id.into()])
             .await?;
         rows.iter()
-            .map(|r| Ok(ApiToken { id: r.i64(0)?, name: r.text(1)?, created_at: r.get(2)?, last_used_at: r.get(3)?, revoked_at: r.get(4)? }))
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.i64(0)?,
+                    name: r.text(1)?,
+                    created_at: r.get(2)?,
+                    last_used_at: r.get(3)?,
+                    revoked_at: r.get(4)?,
+                })
+            })
             .collect()
     }
 
@@ -380,13 +582,33 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::append(&mut tx, &Actor { user_id: Some(user.id), label: user.email.clone() }, Entry { org_id: None, entity: "api_token", entity_id: Some(token_id), action: "revoke", reason: None, before: None, after: None }).await?;
+        audit::append(
+            &mut tx,
+            &Actor {
+                user_id: Some(user.id),
+                label: user.email.clone(),
+            },
+            Entry {
+                org_id: None,
+                entity: "api_token",
+                entity_id: Some(token_id),
+                action: "revoke",
+                reason: None,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
     /// The user behind a bearer token (a personal token or one from `POST /api/v1/auth/token`).
     pub async fn token_user(&self, token: &str) -> Result<Option<User>, StoreError> {
-        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let cols = USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let row = self
             .pool
             .fetch_optional(

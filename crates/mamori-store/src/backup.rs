@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
+use crate::Store;
 use crate::db::{Backend, P, Row};
 use crate::error::StoreError;
-use crate::schema::{catalogue, schema_version, Col};
-use crate::Store;
+use crate::schema::{Col, catalogue, schema_version};
 
 pub const FORMAT: &str = "mamori-backup";
 
@@ -34,9 +34,14 @@ fn cell(row: &Row, i: usize, col: Col) -> Result<serde_json::Value, StoreError> 
         Col::Int => row.get::<Option<i64>>(i)?.map_or(J::Null, J::from),
         Col::Text => row.get::<Option<String>>(i)?.map_or(J::Null, J::from),
         Col::Bool => row.get::<Option<bool>>(i)?.map_or(J::Null, J::from),
-        Col::Date => row.get::<Option<Date>>(i)?.map_or(J::Null, |d| J::from(mamori_domain::dates::iso(d))),
+        Col::Date => row
+            .get::<Option<Date>>(i)?
+            .map_or(J::Null, |d| J::from(mamori_domain::dates::iso(d))),
         Col::Ts => match row.get::<Option<OffsetDateTime>>(i)? {
-            Some(t) => J::from(t.format(&Rfc3339).map_err(|e| StoreError::Data(e.to_string()))?),
+            Some(t) => J::from(
+                t.format(&Rfc3339)
+                    .map_err(|e| StoreError::Data(e.to_string()))?,
+            ),
             None => J::Null,
         },
     })
@@ -51,37 +56,66 @@ fn param(v: &serde_json::Value, col: Col, table: &str, column: &str) -> Result<P
         (Col::Text, v) => P::Text(v.as_str().ok_or_else(bad)?.to_string()),
         (Col::Bool, v) => P::Bool(v.as_bool().ok_or_else(bad)?),
         (Col::Date, serde_json::Value::Null) => P::OptDate(None),
-        (Col::Date, v) => P::Date(mamori_domain::dates::parse_date(v.as_str().ok_or_else(bad)?).ok_or_else(bad)?),
+        (Col::Date, v) => {
+            P::Date(mamori_domain::dates::parse_date(v.as_str().ok_or_else(bad)?).ok_or_else(bad)?)
+        }
         (Col::Ts, serde_json::Value::Null) => P::OptTs(None),
-        (Col::Ts, v) => P::Ts(OffsetDateTime::parse(v.as_str().ok_or_else(bad)?, &Rfc3339).map_err(|_| bad())?),
+        (Col::Ts, v) => {
+            P::Ts(OffsetDateTime::parse(v.as_str().ok_or_else(bad)?, &Rfc3339).map_err(|_| bad())?)
+        }
     })
 }
 
 impl Store {
-    pub async fn backup(&self, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Backup, StoreError> {
+    pub async fn backup(
+        &self,
+        progress: &(dyn Fn(&str, u64, u64) + Sync),
+    ) -> Result<Backup, StoreError> {
         // One transaction gives one consistent snapshot of every table.
         let mut tx = self.pool.begin().await?;
-        let head = tx.fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[]).await?;
+        let head = tx
+            .fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+            .await?;
         let audit_head = (head.i64(0)?, head.text(1)?);
         let tables = catalogue();
         let mut dumps = Vec::new();
         for (n, t) in tables.iter().enumerate() {
             let names: Vec<&str> = t.columns.iter().map(|(c, _)| c.as_str()).collect();
             let rows = tx
-                .fetch_all(&format!("SELECT {} FROM {} ORDER BY {}", names.join(", "), t.name, names[0]), &[])
+                .fetch_all(
+                    &format!(
+                        "SELECT {} FROM {} ORDER BY {}",
+                        names.join(", "),
+                        t.name,
+                        names[0]
+                    ),
+                    &[],
+                )
                 .await?;
             let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
-                out.push(t.columns.iter().enumerate().map(|(i, (_, c))| cell(r, i, *c)).collect::<Result<Vec<_>, _>>()?);
+                out.push(
+                    t.columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, c))| cell(r, i, *c))
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
             }
-            dumps.push(TableDump { name: t.name.to_string(), columns: names.iter().map(|s| s.to_string()).collect(), rows: out });
+            dumps.push(TableDump {
+                name: t.name.to_string(),
+                columns: names.iter().map(|s| s.to_string()).collect(),
+                rows: out,
+            });
             progress(t.name, n as u64 + 1, tables.len() as u64);
         }
         tx.commit().await?;
         Ok(Backup {
             format: FORMAT.into(),
             schema_version: schema_version(),
-            created_at: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
+            created_at: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
             audit_head,
             tables: dumps,
         })
@@ -97,7 +131,11 @@ impl Store {
     }
 
     /// Restores a backup into an empty database, in one transaction.
-    pub async fn restore(&self, backup: &Backup, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<(), StoreError> {
+    pub async fn restore(
+        &self,
+        backup: &Backup,
+        progress: &(dyn Fn(&str, u64, u64) + Sync),
+    ) -> Result<(), StoreError> {
         if backup.format != FORMAT {
             return Err(StoreError::Refused("backup-format"));
         }
@@ -110,7 +148,9 @@ impl Store {
         let tables = catalogue();
         let mut tx = self.pool.begin().await?;
         for (n, t) in tables.iter().enumerate() {
-            let Some(dump) = backup.tables.iter().find(|d| d.name == t.name) else { continue };
+            let Some(dump) = backup.tables.iter().find(|d| d.name == t.name) else {
+                continue;
+            };
             let cols: Vec<(usize, Col)> = dump
                 .columns
                 .iter()
@@ -119,14 +159,25 @@ impl Store {
                         .iter()
                         .find(|(name, _)| name == c)
                         .map(|(_, col)| (0, *col))
-                        .ok_or_else(|| StoreError::Data(format!("backup: unknown column {}.{c}", t.name)))
+                        .ok_or_else(|| {
+                            StoreError::Data(format!("backup: unknown column {}.{c}", t.name))
+                        })
                 })
                 .collect::<Result<_, _>>()?;
             let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("INSERT INTO {} ({}) VALUES ({})", t.name, dump.columns.join(", "), placeholders.join(", "));
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                t.name,
+                dump.columns.join(", "),
+                placeholders.join(", ")
+            );
             for row in &dump.rows {
                 if row.len() != cols.len() {
-                    return Err(StoreError::Data(format!("backup: row of {} has {} cells", t.name, row.len())));
+                    return Err(StoreError::Data(format!(
+                        "backup: row of {} has {} cells",
+                        t.name,
+                        row.len()
+                    )));
                 }
                 let params = row
                     .iter()
@@ -147,7 +198,10 @@ impl Store {
         }
         tx.execute(
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
-            &[P::Int(backup.audit_head.0), P::Text(backup.audit_head.1.clone())],
+            &[
+                P::Int(backup.audit_head.0),
+                P::Text(backup.audit_head.1.clone()),
+            ],
         )
         .await?;
         tx.commit().await

@@ -5,7 +5,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::{Decode, Postgres, Row as _, Sqlite, Type};
 use time::{Date, OffsetDateTime};
 
@@ -179,7 +182,10 @@ impl Pool {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(15));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
             Ok(Pool::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
@@ -189,7 +195,9 @@ impl Pool {
                 .await?;
             Ok(Pool::Postgres(pool))
         } else {
-            Err(StoreError::Config(format!("unsupported database URL (use sqlite:// or postgres://): {url}")))
+            Err(StoreError::Config(format!(
+                "unsupported database URL (use sqlite:// or postgres://): {url}"
+            )))
         }
     }
 
@@ -245,7 +253,10 @@ impl Row {
     /// Reads column `idx` as `T`, which must decode on both backends.
     pub fn get<T>(&self, idx: usize) -> Result<T, StoreError>
     where
-        T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>,
+        T: for<'r> Decode<'r, Sqlite>
+            + Type<Sqlite>
+            + for<'r> Decode<'r, Postgres>
+            + Type<Postgres>,
     {
         Ok(match self {
             Row::Sqlite(r) => r.try_get(idx)?,

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+use crate::Store;
 use crate::audit::{self, Actor, Entry};
 use crate::db::P;
 use crate::error::StoreError;
-use crate::Store;
 use mamori_domain::{FieldError, Role};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -32,7 +32,13 @@ pub struct Access {
 impl Access {
     /// The command line acting as the secretariat of an organisation (demo loading, import, synth).
     pub fn system(org: Organization, what: &str) -> Self {
-        Access { actor: Actor::cli(what), org, role: Role::IsmsManager, department_id: None, person_id: None }
+        Access {
+            actor: Actor::cli(what),
+            org,
+            role: Role::IsmsManager,
+            department_id: None,
+            person_id: None,
+        }
     }
 
     pub fn org_id(&self) -> i64 {
@@ -63,7 +69,9 @@ const ORG_COLUMNS: &str = "id, slug, name, name_en, profile, fiscal_year_start_m
 
 pub fn valid_slug(slug: &str) -> bool {
     (2..=40).contains(&slug.len())
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
 }
 
@@ -81,10 +89,20 @@ impl Store {
             return Err(StoreError::invalid("slug", "invalid-slug"));
         }
         if !(1..=12).contains(&fiscal_year_start_month) {
-            return Err(StoreError::invalid("fiscal_year_start_month", "invalid-choice"));
+            return Err(StoreError::invalid(
+                "fiscal_year_start_month",
+                "invalid-choice",
+            ));
         }
         let mut tx = self.pool.begin().await?;
-        if tx.fetch_optional("SELECT id FROM organizations WHERE slug = $1", &[slug.into()]).await?.is_some() {
+        if tx
+            .fetch_optional(
+                "SELECT id FROM organizations WHERE slug = $1",
+                &[slug.into()],
+            )
+            .await?
+            .is_some()
+        {
             return Err(StoreError::invalid("slug", "duplicate"));
         }
         let id = tx
@@ -102,33 +120,80 @@ impl Store {
             .await?
             .i64(0)?;
         let after = serde_json::json!({"slug": slug, "name": name, "fiscal_year_start_month": fiscal_year_start_month});
-        audit::append(&mut tx, actor, Entry { org_id: Some(id), entity: "organization", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) }).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Entry {
+                org_id: Some(id),
+                entity: "organization",
+                entity_id: Some(id),
+                action: "create",
+                reason: None,
+                before: None,
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await?;
         self.organization(slug).await
     }
 
     pub async fn organization(&self, slug: &str) -> Result<Organization, StoreError> {
-        let row = self.pool.fetch_one(&format!("SELECT {ORG_COLUMNS} FROM organizations WHERE slug = $1"), &[slug.into()]).await?;
+        let row = self
+            .pool
+            .fetch_one(
+                &format!("SELECT {ORG_COLUMNS} FROM organizations WHERE slug = $1"),
+                &[slug.into()],
+            )
+            .await?;
         org_from(&row)
     }
 
     pub async fn organization_count(&self) -> Result<i64, StoreError> {
-        self.pool.fetch_one("SELECT COUNT(*) FROM organizations", &[]).await?.i64(0)
+        self.pool
+            .fetch_one("SELECT COUNT(*) FROM organizations", &[])
+            .await?
+            .i64(0)
     }
 
     /// Organisation settings (admin): the fiscal year's first month.
-    pub async fn set_fiscal_year_start(&self, access: &Access, month: u8) -> Result<(), StoreError> {
+    pub async fn set_fiscal_year_start(
+        &self,
+        access: &Access,
+        month: u8,
+    ) -> Result<(), StoreError> {
         if access.role != Role::Admin && access.role != Role::IsmsManager {
             return Err(StoreError::Forbidden);
         }
         if !(1..=12).contains(&month) {
-            return Err(StoreError::invalid("fiscal_year_start_month", "invalid-choice"));
+            return Err(StoreError::invalid(
+                "fiscal_year_start_month",
+                "invalid-choice",
+            ));
         }
         let mut tx = self.pool.begin().await?;
-        tx.execute("UPDATE organizations SET fiscal_year_start_month = $1 WHERE id = $2", &[P::Int(month.into()), access.org_id().into()]).await?;
-        let before = serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month});
+        tx.execute(
+            "UPDATE organizations SET fiscal_year_start_month = $1 WHERE id = $2",
+            &[P::Int(month.into()), access.org_id().into()],
+        )
+        .await?;
+        let before =
+            serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month});
         let after = serde_json::json!({"fiscal_year_start_month": month});
-        audit::append(&mut tx, &access.actor, Entry { org_id: Some(access.org_id()), entity: "organization", entity_id: Some(access.org_id()), action: "update", reason: None, before: Some(&before), after: Some(&after) }).await?;
+        audit::append(
+            &mut tx,
+            &access.actor,
+            Entry {
+                org_id: Some(access.org_id()),
+                entity: "organization",
+                entity_id: Some(access.org_id()),
+                action: "update",
+                reason: None,
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -145,15 +210,21 @@ impl Store {
         valid_until: Option<Date>,
     ) -> Result<(), StoreError> {
         if role == Role::Auditor && valid_until.is_none() {
-            return Err(StoreError::Invalid(vec![FieldError::new("valid_until", "auditor-needs-end-date")]));
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "valid_until",
+                "auditor-needs-end-date",
+            )]));
         }
         let mut tx = self.pool.begin().await?;
         let department_id = match department_code {
             Some(code) => Some(
-                tx.fetch_optional("SELECT id FROM departments WHERE org_id = $1 AND code = $2", &[org.id.into(), code.into()])
-                    .await?
-                    .ok_or_else(|| StoreError::invalid("department", "unknown-ref"))?
-                    .i64(0)?,
+                tx.fetch_optional(
+                    "SELECT id FROM departments WHERE org_id = $1 AND code = $2",
+                    &[org.id.into(), code.into()],
+                )
+                .await?
+                .ok_or_else(|| StoreError::invalid("department", "unknown-ref"))?
+                .i64(0)?,
             ),
             None => None,
         };
@@ -162,14 +233,24 @@ impl Store {
         }
         let person_id = match employee_no {
             Some(no) => Some(
-                tx.fetch_optional("SELECT id FROM people WHERE org_id = $1 AND employee_no = $2", &[org.id.into(), no.into()])
-                    .await?
-                    .ok_or_else(|| StoreError::invalid("person", "unknown-ref"))?
-                    .i64(0)?,
+                tx.fetch_optional(
+                    "SELECT id FROM people WHERE org_id = $1 AND employee_no = $2",
+                    &[org.id.into(), no.into()],
+                )
+                .await?
+                .ok_or_else(|| StoreError::invalid("person", "unknown-ref"))?
+                .i64(0)?,
             ),
             None => None,
         };
-        if tx.fetch_optional("SELECT id FROM memberships WHERE user_id = $1 AND org_id = $2", &[user_id.into(), org.id.into()]).await?.is_some() {
+        if tx
+            .fetch_optional(
+                "SELECT id FROM memberships WHERE user_id = $1 AND org_id = $2",
+                &[user_id.into(), org.id.into()],
+            )
+            .await?
+            .is_some()
+        {
             return Err(StoreError::invalid("user", "duplicate"));
         }
         let id = tx
@@ -180,7 +261,20 @@ impl Store {
             .await?
             .i64(0)?;
         let after = serde_json::json!({"user_id": user_id, "role": role.code(), "department": department_code, "person": employee_no, "valid_until": valid_until.map(mamori_domain::dates::iso)});
-        audit::append(&mut tx, actor, Entry { org_id: Some(org.id), entity: "membership", entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) }).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Entry {
+                org_id: Some(org.id),
+                entity: "membership",
+                entity_id: Some(id),
+                action: "create",
+                reason: None,
+                before: None,
+                after: Some(&after),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -197,7 +291,8 @@ impl Store {
                 Ok(Membership {
                     org_slug: r.text(0)?,
                     org_name: r.text(1)?,
-                    role: Role::parse(&r.text(2)?).ok_or_else(|| StoreError::Data("unknown role".into()))?,
+                    role: Role::parse(&r.text(2)?)
+                        .ok_or_else(|| StoreError::Data("unknown role".into()))?,
                     valid_until: r.get(3)?,
                 })
             })
@@ -206,7 +301,11 @@ impl Store {
 
     /// The access context of a user in an organisation; refused when they are not a member, or
     /// their (auditor's) membership has ended.
-    pub async fn access(&self, user: &crate::auth::User, org_slug: &str) -> Result<Access, StoreError> {
+    pub async fn access(
+        &self,
+        user: &crate::auth::User,
+        org_slug: &str,
+    ) -> Result<Access, StoreError> {
         let row = self
             .pool
             .fetch_optional(
@@ -221,9 +320,13 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         Ok(Access {
-            actor: Actor { user_id: Some(user.id), label: user.email.clone() },
+            actor: Actor {
+                user_id: Some(user.id),
+                label: user.email.clone(),
+            },
             org: org_from(&row)?,
-            role: Role::parse(&row.text(6)?).ok_or_else(|| StoreError::Data("unknown role".into()))?,
+            role: Role::parse(&row.text(6)?)
+                .ok_or_else(|| StoreError::Data("unknown role".into()))?,
             department_id: row.get(7)?,
             person_id: row.get(8)?,
         })
@@ -232,11 +335,22 @@ impl Store {
 
 impl Store {
     /// The organisation's trail, newest first: for the secretariat, administrators and auditors.
-    pub async fn audit_trail(&self, access: &Access, limit: i64, offset: i64) -> Result<(Vec<audit::HistoryEntryRow>, i64), StoreError> {
+    pub async fn audit_trail(
+        &self,
+        access: &Access,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<audit::HistoryEntryRow>, i64), StoreError> {
         if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
             return Err(StoreError::Forbidden);
         }
-        audit::recent(&self.pool, access.org_id(), limit.clamp(1, 500), offset.max(0)).await
+        audit::recent(
+            &self.pool,
+            access.org_id(),
+            limit.clamp(1, 500),
+            offset.max(0),
+        )
+        .await
     }
 
     /// Verifies the whole chain, for the same roles.

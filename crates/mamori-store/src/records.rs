@@ -8,14 +8,14 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use mamori_domain::register::{FieldKind, Register, Value, WriteScope};
-use mamori_domain::{registers, FieldError, Role};
+use mamori_domain::{FieldError, Role, registers};
 
+use crate::Store;
 use crate::audit::{self, Entry};
-use crate::db::{Row, Tx, P};
+use crate::db::{P, Row, Tx};
 use crate::error::StoreError;
 use crate::org::Access;
 use crate::schema::column_of;
-use crate::Store;
 
 /// What a user typed, by field name; every source (form, API, file) arrives as text.
 pub type Input = BTreeMap<String, String>;
@@ -35,7 +35,10 @@ pub struct Record {
 
 impl Record {
     pub fn value(&self, reg: &Register, field: &str) -> Option<&Value> {
-        reg.fields.iter().position(|f| f.name == field).and_then(|i| self.values.get(i))
+        reg.fields
+            .iter()
+            .position(|f| f.name == field)
+            .and_then(|i| self.values.get(i))
     }
 
     /// Field values by name, as the API and the audit trail show them.
@@ -159,7 +162,11 @@ fn select_sql(reg: &Register) -> String {
                 let key = target.natural_key.unwrap_or("id");
                 cols.push(format!("r{i}.{key}"));
                 cols.push(format!("r{i}.{}", target.title_field));
-                joins.push_str(&format!(" LEFT JOIN {} r{i} ON r{i}.id = t.{}", target.table, column_of(f.kind, f.name)));
+                joins.push_str(&format!(
+                    " LEFT JOIN {} r{i} ON r{i}.id = t.{}",
+                    target.table,
+                    column_of(f.kind, f.name)
+                ));
             }
             _ => cols.push(format!("t.{}", f.name)),
         }
@@ -206,12 +213,21 @@ fn record_from(reg: &Register, row: &Row) -> Result<Record, StoreError> {
 }
 
 fn like_pattern(q: &str) -> String {
-    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
 impl Store {
-    pub async fn list(&self, access: &Access, reg: &Register, query: &ListQuery) -> Result<Page, StoreError> {
+    pub async fn list(
+        &self,
+        access: &Access,
+        reg: &Register,
+        query: &ListQuery,
+    ) -> Result<Page, StoreError> {
         if !can_read(access, reg) {
             return Err(StoreError::Forbidden);
         }
@@ -222,17 +238,33 @@ impl Store {
             Status::Withdrawn => conds.push("t.withdrawn_at IS NOT NULL".into()),
             Status::All => {}
         }
-        if let Some(q) = query.q.as_deref().map(mamori_domain::input::normalize).filter(|q| !q.is_empty()) {
+        if let Some(q) = query
+            .q
+            .as_deref()
+            .map(mamori_domain::input::normalize)
+            .filter(|q| !q.is_empty())
+        {
             if q.chars().count() > 200 {
-                return Err(StoreError::Invalid(vec![FieldError::with("q", "too-long", "200")]));
+                return Err(StoreError::Invalid(vec![FieldError::with(
+                    "q", "too-long", "200",
+                )]));
             }
             params.push(P::Text(like_pattern(&q)));
             let n = params.len();
-            let ors: Vec<String> = reg.search.iter().map(|c| format!("LOWER(t.{c}) LIKE ${n} ESCAPE '\\'")).collect();
+            let ors: Vec<String> = reg
+                .search
+                .iter()
+                .map(|c| format!("LOWER(t.{c}) LIKE ${n} ESCAPE '\\'"))
+                .collect();
             conds.push(format!("({})", ors.join(" OR ")));
         }
         for (name, raw) in &query.filters {
-            let Some((i, f)) = reg.fields.iter().enumerate().find(|(_, f)| f.name == name && f.filter) else {
+            let Some((i, f)) = reg
+                .fields
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.name == name && f.filter)
+            else {
                 return Err(StoreError::invalid(name, "unknown-filter"));
             };
             let value = mamori_domain::input::normalize(raw);
@@ -243,7 +275,9 @@ impl Store {
             let n = params.len();
             match f.kind {
                 FieldKind::Ref(target) => {
-                    let key = registers::by_collection(target).and_then(|t| t.natural_key).unwrap_or("id");
+                    let key = registers::by_collection(target)
+                        .and_then(|t| t.natural_key)
+                        .unwrap_or("id");
                     conds.push(format!("r{i}.{key} = ${n}"));
                 }
                 _ => conds.push(format!("t.{} = ${n}", f.name)),
@@ -267,8 +301,14 @@ impl Store {
             .unwrap_or_else(|| reg.field(reg.default_sort).unwrap_or(&reg.fields[0]));
         let sort_col = match sort_field.kind {
             FieldKind::Ref(target) => {
-                let i = reg.fields.iter().position(|f| std::ptr::eq(f, sort_field)).unwrap_or(0);
-                let title = registers::by_collection(target).map(|t| t.title_field).unwrap_or("id");
+                let i = reg
+                    .fields
+                    .iter()
+                    .position(|f| std::ptr::eq(f, sort_field))
+                    .unwrap_or(0);
+                let title = registers::by_collection(target)
+                    .map(|t| t.title_field)
+                    .unwrap_or("id");
                 format!("r{i}.{title}")
             }
             _ => format!("t.{}", sort_field.name),
@@ -278,7 +318,13 @@ impl Store {
         let base = select_sql(reg);
         let from = &base[base.find(" FROM ").unwrap_or(0)..];
         let mut conn = self.pool.acquire().await?;
-        let total = conn.fetch_one(&format!("SELECT COUNT(*) {from} WHERE {where_sql}"), &params).await?.i64(0)?;
+        let total = conn
+            .fetch_one(
+                &format!("SELECT COUNT(*) {from} WHERE {where_sql}"),
+                &params,
+            )
+            .await?
+            .i64(0)?;
         let limit = query.limit.clamp(1, MAX_LIMIT);
         let offset = query.offset.max(0);
         params.push(P::Int(limit));
@@ -289,24 +335,39 @@ impl Store {
             n - 1
         );
         let rows = conn.fetch_all(&sql, &params).await?;
-        let items = rows.iter().map(|r| record_from(reg, r)).collect::<Result<_, _>>()?;
+        let items = rows
+            .iter()
+            .map(|r| record_from(reg, r))
+            .collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }
 
-    pub async fn get(&self, access: &Access, reg: &Register, id: i64) -> Result<Record, StoreError> {
+    pub async fn get(
+        &self,
+        access: &Access,
+        reg: &Register,
+        id: i64,
+    ) -> Result<Record, StoreError> {
         if !can_read(access, reg) {
             return Err(StoreError::Forbidden);
         }
         let row = self
             .pool
-            .fetch_optional(&format!("{} WHERE t.org_id = $1 AND t.id = $2", select_sql(reg)), &[access.org_id().into(), id.into()])
+            .fetch_optional(
+                &format!("{} WHERE t.org_id = $1 AND t.id = $2", select_sql(reg)),
+                &[access.org_id().into(), id.into()],
+            )
             .await?
             .ok_or(StoreError::NotFound)?;
         record_from(reg, &row)
     }
 
     /// Choices for a reference field: the active records of the target register (natural key, title).
-    pub async fn ref_options(&self, access: &Access, target: &Register) -> Result<Vec<(String, String)>, StoreError> {
+    pub async fn ref_options(
+        &self,
+        access: &Access,
+        target: &Register,
+    ) -> Result<Vec<(String, String)>, StoreError> {
         let key = target.natural_key.unwrap_or("id");
         let rows = self
             .pool
@@ -321,7 +382,12 @@ impl Store {
         rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
     }
 
-    pub async fn create(&self, access: &Access, reg: &Register, input: &Input) -> Result<Record, StoreError> {
+    pub async fn create(
+        &self,
+        access: &Access,
+        reg: &Register,
+        input: &Input,
+    ) -> Result<Record, StoreError> {
         if !can_create(access, reg) {
             return Err(StoreError::Forbidden);
         }
@@ -350,7 +416,9 @@ impl Store {
             match insert_in(&mut tx, access, reg, input).await {
                 Ok(_) => {}
                 Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
-                Err(StoreError::Forbidden) => errors.push((i + 1, vec![FieldError::new("", "forbidden")])),
+                Err(StoreError::Forbidden) => {
+                    errors.push((i + 1, vec![FieldError::new("", "forbidden")]))
+                }
                 Err(e) => return Err(fail(e)),
             }
             if i % 500 == 0 {
@@ -366,7 +434,13 @@ impl Store {
     }
 
     /// Updates the fields present in `input`; the others keep their values.
-    pub async fn update(&self, access: &Access, reg: &Register, id: i64, input: &Input) -> Result<Record, StoreError> {
+    pub async fn update(
+        &self,
+        access: &Access,
+        reg: &Register,
+        id: i64,
+        input: &Input,
+    ) -> Result<Record, StoreError> {
         let before = self.get(access, reg, id).await?;
         let mut tx = self.pool.begin().await?;
         let old_dept = department_of(&mut tx, access, reg, &before).await?;
@@ -380,15 +454,26 @@ impl Store {
         if !can_write(access, reg, department_from(reg, &ids)) {
             return Err(StoreError::Forbidden);
         }
-        let sets: Vec<String> =
-            reg.fields.iter().enumerate().map(|(i, f)| format!("{} = ${}", column_of(f.kind, f.name), i + 1)).collect();
+        let sets: Vec<String> = reg
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{} = ${}", column_of(f.kind, f.name), i + 1))
+            .collect();
         let mut params = bind_values(reg, &values, &ids);
         let n = params.len();
         params.push(P::Ts(OffsetDateTime::now_utc()));
         params.push(P::Int(access.org_id()));
         params.push(P::Int(id));
         tx.execute(
-            &format!("UPDATE {} SET {}, updated_at = ${} WHERE org_id = ${} AND id = ${}", reg.table, sets.join(", "), n + 1, n + 2, n + 3),
+            &format!(
+                "UPDATE {} SET {}, updated_at = ${} WHERE org_id = ${} AND id = ${}",
+                reg.table,
+                sets.join(", "),
+                n + 1,
+                n + 2,
+                n + 3
+            ),
             &params,
         )
         .await?;
@@ -397,7 +482,15 @@ impl Store {
         audit::append(
             &mut tx,
             &access.actor,
-            Entry { org_id: Some(access.org_id()), entity: reg.code, entity_id: Some(id), action: "update", reason: None, before: Some(&before_json), after: Some(&after_json) },
+            Entry {
+                org_id: Some(access.org_id()),
+                entity: reg.code,
+                entity_id: Some(id),
+                action: "update",
+                reason: None,
+                before: Some(&before_json),
+                after: Some(&after_json),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -405,16 +498,33 @@ impl Store {
     }
 
     /// Withdraws a record: it stays, marked with when and why, and leaves the default lists.
-    pub async fn withdraw(&self, access: &Access, reg: &Register, id: i64, reason: &str) -> Result<Record, StoreError> {
+    pub async fn withdraw(
+        &self,
+        access: &Access,
+        reg: &Register,
+        id: i64,
+        reason: &str,
+    ) -> Result<Record, StoreError> {
         self.set_withdrawn(access, reg, id, Some(reason)).await
     }
 
     /// Undoes a withdrawal.
-    pub async fn reinstate(&self, access: &Access, reg: &Register, id: i64) -> Result<Record, StoreError> {
+    pub async fn reinstate(
+        &self,
+        access: &Access,
+        reg: &Register,
+        id: i64,
+    ) -> Result<Record, StoreError> {
         self.set_withdrawn(access, reg, id, None).await
     }
 
-    async fn set_withdrawn(&self, access: &Access, reg: &Register, id: i64, reason: Option<&str>) -> Result<Record, StoreError> {
+    async fn set_withdrawn(
+        &self,
+        access: &Access,
+        reg: &Register,
+        id: i64,
+        reason: Option<&str>,
+    ) -> Result<Record, StoreError> {
         let before = self.get(access, reg, id).await?;
         let mut tx = self.pool.begin().await?;
         // Permission first: someone who may not write learns nothing from validation messages.
@@ -429,7 +539,9 @@ impl Store {
                     return Err(StoreError::invalid("reason", "required"));
                 }
                 if r.chars().count() > 500 {
-                    return Err(StoreError::Invalid(vec![FieldError::with("reason", "too-long", "500")]));
+                    return Err(StoreError::Invalid(vec![FieldError::with(
+                        "reason", "too-long", "500",
+                    )]));
                 }
                 if before.withdrawn_at.is_some() {
                     return Err(StoreError::Refused("record-withdrawn"));
@@ -449,29 +561,55 @@ impl Store {
             &[P::OptTs(reason.as_ref().map(|_| now)), P::OptText(reason.clone()), P::Ts(now), access.org_id().into(), id.into()],
         )
         .await?;
-        let action = if reason.is_some() { "withdraw" } else { "reinstate" };
+        let action = if reason.is_some() {
+            "withdraw"
+        } else {
+            "reinstate"
+        };
         audit::append(
             &mut tx,
             &access.actor,
-            Entry { org_id: Some(access.org_id()), entity: reg.code, entity_id: Some(id), action, reason: reason.as_deref(), before: None, after: None },
+            Entry {
+                org_id: Some(access.org_id()),
+                entity: reg.code,
+                entity_id: Some(id),
+                action,
+                reason: reason.as_deref(),
+                before: None,
+                after: None,
+            },
         )
         .await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
 
-    pub async fn history(&self, access: &Access, reg: &Register, id: i64) -> Result<Vec<audit::HistoryEntry>, StoreError> {
+    pub async fn history(
+        &self,
+        access: &Access,
+        reg: &Register,
+        id: i64,
+    ) -> Result<Vec<audit::HistoryEntry>, StoreError> {
         self.get(access, reg, id).await?;
         audit::history(&self.pool, access.org_id(), reg.code, id).await
     }
 }
 
-async fn insert_in(tx: &mut Tx, access: &Access, reg: &Register, input: &Input) -> Result<i64, StoreError> {
+async fn insert_in(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    input: &Input,
+) -> Result<i64, StoreError> {
     let (values, ids) = prepare(tx, access, reg, input, None, 0).await?;
     if !can_write(access, reg, department_from(reg, &ids)) {
         return Err(StoreError::Forbidden);
     }
-    let cols: Vec<String> = reg.fields.iter().map(|f| column_of(f.kind, f.name)).collect();
+    let cols: Vec<String> = reg
+        .fields
+        .iter()
+        .map(|f| column_of(f.kind, f.name))
+        .collect();
     let mut params = bind_values(reg, &values, &ids);
     let n = params.len();
     let now = OffsetDateTime::now_utc();
@@ -497,7 +635,15 @@ async fn insert_in(tx: &mut Tx, access: &Access, reg: &Register, input: &Input) 
     audit::append(
         tx,
         &access.actor,
-        Entry { org_id: Some(access.org_id()), entity: reg.code, entity_id: Some(id), action: "create", reason: None, before: None, after: Some(&after) },
+        Entry {
+            org_id: Some(access.org_id()),
+            entity: reg.code,
+            entity_id: Some(id),
+            action: "create",
+            reason: None,
+            before: None,
+            after: Some(&after),
+        },
     )
     .await?;
     Ok(id)
@@ -508,7 +654,14 @@ fn json_of(reg: &Register, values: &[Value]) -> serde_json::Map<String, serde_js
         .iter()
         .zip(values)
         .map(|(f, v)| {
-            (f.name.to_string(), if v.is_null() { serde_json::Value::Null } else { v.to_plain().into() })
+            (
+                f.name.to_string(),
+                if v.is_null() {
+                    serde_json::Value::Null
+                } else {
+                    v.to_plain().into()
+                },
+            )
         })
         .collect()
 }
@@ -531,14 +684,29 @@ fn bind_values(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> Vec<P> 
 
 fn department_from(reg: &Register, ids: &[Option<i64>]) -> Option<i64> {
     let name = reg.department_field?;
-    reg.fields.iter().position(|f| f.name == name).and_then(|i| ids.get(i).copied().flatten())
+    reg.fields
+        .iter()
+        .position(|f| f.name == name)
+        .and_then(|i| ids.get(i).copied().flatten())
 }
 
-async fn department_of(tx: &mut Tx, access: &Access, reg: &Register, record: &Record) -> Result<Option<i64>, StoreError> {
-    let Some(name) = reg.department_field else { return Ok(None) };
-    let Some(Value::Text(code)) = record.value(reg, name) else { return Ok(None) };
+async fn department_of(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    record: &Record,
+) -> Result<Option<i64>, StoreError> {
+    let Some(name) = reg.department_field else {
+        return Ok(None);
+    };
+    let Some(Value::Text(code)) = record.value(reg, name) else {
+        return Ok(None);
+    };
     let row = tx
-        .fetch_optional("SELECT id FROM departments WHERE org_id = $1 AND code = $2", &[access.org_id().into(), code.clone().into()])
+        .fetch_optional(
+            "SELECT id FROM departments WHERE org_id = $1 AND code = $2",
+            &[access.org_id().into(), code.clone().into()],
+        )
         .await?;
     row.map(|r| r.i64(0)).transpose()
 }
@@ -577,7 +745,8 @@ async fn prepare(
     for (i, f) in reg.fields.iter().enumerate() {
         match (&f.kind, &values[i]) {
             (FieldKind::Ref(target), Value::Text(key)) => {
-                let target = registers::by_collection(target).ok_or_else(|| StoreError::Data(format!("unknown register {target}")))?;
+                let target = registers::by_collection(target)
+                    .ok_or_else(|| StoreError::Data(format!("unknown register {target}")))?;
                 let key_col = target.natural_key.unwrap_or("id");
                 let row = tx
                     .fetch_optional(
@@ -593,7 +762,10 @@ async fn prepare(
             (_, Value::Text(v)) if f.unique => {
                 let dup = tx
                     .fetch_optional(
-                        &format!("SELECT id FROM {} WHERE org_id = $1 AND {} = $2 AND id <> $3", reg.table, f.name),
+                        &format!(
+                            "SELECT id FROM {} WHERE org_id = $1 AND {} = $2 AND id <> $3",
+                            reg.table, f.name
+                        ),
                         &[access.org_id().into(), v.clone().into(), self_id.into()],
                     )
                     .await?;
@@ -604,5 +776,9 @@ async fn prepare(
             _ => {}
         }
     }
-    if errors.is_empty() { Ok((values, ids)) } else { Err(StoreError::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok((values, ids))
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
 }

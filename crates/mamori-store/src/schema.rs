@@ -163,7 +163,9 @@ fn expand(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT"),
         Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "DATE"),
     };
-    sql.replace("{{id}}", id).replace("{{ts}}", ts).replace("{{date}}", date)
+    sql.replace("{{id}}", id)
+        .replace("{{ts}}", ts)
+        .replace("{{date}}", date)
 }
 
 /// Applies the migrations not yet applied, each in its own transaction. Returns how many ran.
@@ -178,7 +180,10 @@ pub async fn migrate(pool: &Pool) -> Result<usize, StoreError> {
     for m in MIGRATIONS {
         let mut tx = pool.begin().await?;
         let done = tx
-            .fetch_optional("SELECT version FROM schema_migrations WHERE version = $1", &[m.version.into()])
+            .fetch_optional(
+                "SELECT version FROM schema_migrations WHERE version = $1",
+                &[m.version.into()],
+            )
             .await?;
         if done.is_some() {
             continue;
@@ -190,8 +195,11 @@ pub async fn migrate(pool: &Pool) -> Result<usize, StoreError> {
         };
         tx.execute_script(&expand(m.common, backend)).await?;
         tx.execute_script(specific).await?;
-        tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[m.version.into(), m.name.into()])
-            .await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &[m.version.into(), m.name.into()],
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(version = m.version, name = m.name, "migration applied");
         ran += 1;
@@ -247,7 +255,11 @@ pub fn register_table(reg: &Register) -> Table {
         };
         columns.push((column_of(f.kind, f.name), col));
     }
-    Table { name: reg.table, columns, has_serial_id: true }
+    Table {
+        name: reg.table,
+        columns,
+        has_serial_id: true,
+    }
 }
 
 fn cols(columns: &[(&str, Col)]) -> Vec<(String, Col)> {

@@ -19,19 +19,29 @@ impl TestDb {
     pub fn sqlite() -> Result<TestDb, StoreError> {
         let dir = tempfile::tempdir().map_err(|e| StoreError::Config(e.to_string()))?;
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        Ok(TestDb { url, _dir: Some(dir) })
+        Ok(TestDb {
+            url,
+            _dir: Some(dir),
+        })
     }
 
     pub async fn postgres(server: &str) -> Result<TestDb, StoreError> {
         let name = format!("mamori_t_{}", &crate::auth::random_token()[..16]);
         let admin = crate::Pool::connect(server).await?;
-        admin.execute(&format!("CREATE DATABASE {name}"), &[]).await?;
+        admin
+            .execute(&format!("CREATE DATABASE {name}"), &[])
+            .await?;
         admin.close().await;
         let base = match server.rfind('/') {
-            Some(i) if server[..i].contains("://") && i > server.find("://").unwrap_or(0) + 2 => &server[..i],
+            Some(i) if server[..i].contains("://") && i > server.find("://").unwrap_or(0) + 2 => {
+                &server[..i]
+            }
             _ => server,
         };
-        Ok(TestDb { url: format!("{base}/{name}"), _dir: None })
+        Ok(TestDb {
+            url: format!("{base}/{name}"),
+            _dir: None,
+        })
     }
 
     pub async fn store(&self) -> Result<Store, StoreError> {

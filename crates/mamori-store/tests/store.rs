@@ -1,23 +1,37 @@
 //! The store against a real database: a SQLite file, or PostgreSQL when MAMORI_TEST_DATABASE_URL is set.
 
-use mamori_domain::registers::{DEPARTMENTS, PEOPLE};
 use mamori_domain::Role;
+use mamori_domain::registers::{DEPARTMENTS, PEOPLE};
 use mamori_store::testing::TestDb;
-use mamori_store::{audit, Access, Actor, Input, ListQuery, Store, StoreError};
+use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit};
 
 fn input(pairs: &[(&str, &str)]) -> Input {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 async fn org_with_departments(store: &Store) -> Access {
     let org = store
-        .create_organization(&Actor::cli("test"), "acme", "株式会社アクメ", None, serde_json::json!({}), 4)
+        .create_organization(
+            &Actor::cli("test"),
+            "acme",
+            "株式会社アクメ",
+            None,
+            serde_json::json!({}),
+            4,
+        )
         .await
         .unwrap();
     let access = Access::system(org, "test");
     for (code, name) in [("SOUMU", "総務経理部門"), ("ISO", "ISO事務局")] {
         store
-            .create(&access, &DEPARTMENTS, &input(&[("code", code), ("name", name), ("valid_from", "2005-04-01")]))
+            .create(
+                &access,
+                &DEPARTMENTS,
+                &input(&[("code", code), ("name", name), ("valid_from", "2005-04-01")]),
+            )
             .await
             .unwrap();
     }
@@ -35,7 +49,11 @@ fn person(no: &str, dept: &str) -> Input {
 }
 
 fn as_role(access: &Access, role: Role, department_id: Option<i64>) -> Access {
-    Access { role, department_id, ..access.clone() }
+    Access {
+        role,
+        department_id,
+        ..access.clone()
+    }
 }
 
 #[tokio::test]
@@ -43,9 +61,18 @@ async fn every_write_lands_in_an_intact_hash_chain_and_tampering_is_found() {
     let db = TestDb::new().await.unwrap();
     let store = db.store().await.unwrap();
     let access = org_with_departments(&store).await;
-    let p = store.create(&access, &PEOPLE, &person("0001", "SOUMU")).await.unwrap();
-    store.update(&access, &PEOPLE, p.id, &input(&[("name", "山田 花子")])).await.unwrap();
-    store.withdraw(&access, &PEOPLE, p.id, "登録誤り").await.unwrap();
+    let p = store
+        .create(&access, &PEOPLE, &person("0001", "SOUMU"))
+        .await
+        .unwrap();
+    store
+        .update(&access, &PEOPLE, p.id, &input(&[("name", "山田 花子")]))
+        .await
+        .unwrap();
+    store
+        .withdraw(&access, &PEOPLE, p.id, "登録誤り")
+        .await
+        .unwrap();
 
     let v = audit::verify(&store.pool, &|_, _| {}).await.unwrap();
     assert!(v.intact(), "{v:?}");
@@ -59,9 +86,18 @@ async fn every_write_lands_in_an_intact_hash_chain_and_tampering_is_found() {
     assert_eq!(history[2].reason.as_deref(), Some("登録誤り"));
 
     // The database itself refuses to change or remove trail rows.
-    let update = store.pool.execute("UPDATE audit_events SET actor = 'someone' WHERE seq = 2", &[]).await;
+    let update = store
+        .pool
+        .execute(
+            "UPDATE audit_events SET actor = 'someone' WHERE seq = 2",
+            &[],
+        )
+        .await;
     assert!(update.is_err());
-    let delete = store.pool.execute("DELETE FROM audit_events WHERE seq = 2", &[]).await;
+    let delete = store
+        .pool
+        .execute("DELETE FROM audit_events WHERE seq = 2", &[])
+        .await;
     assert!(delete.is_err());
 
     // Someone with database access removes the guard and edits a row behind the application's back.
@@ -72,7 +108,10 @@ async fn every_write_lands_in_an_intact_hash_chain_and_tampering_is_found() {
     store.pool.execute(drop, &[]).await.unwrap();
     store
         .pool
-        .execute("UPDATE audit_events SET after_json = '{\"name\":\"偽\"}' WHERE seq = 4", &[])
+        .execute(
+            "UPDATE audit_events SET after_json = '{\"name\":\"偽\"}' WHERE seq = 4",
+            &[],
+        )
         .await
         .unwrap();
     let v = audit::verify(&store.pool, &|_, _| {}).await.unwrap();
@@ -85,31 +124,117 @@ async fn permissions_follow_the_design_table() {
     let db = TestDb::new().await.unwrap();
     let store = db.store().await.unwrap();
     let access = org_with_departments(&store).await;
-    let soumu = store.list(&access, &DEPARTMENTS, &ListQuery { q: Some("SOUMU".into()), limit: 10, ..Default::default() }).await.unwrap().items[0].id;
-    let iso = store.list(&access, &DEPARTMENTS, &ListQuery { q: Some("ISO".into()), limit: 10, ..Default::default() }).await.unwrap().items[0].id;
+    let soumu = store
+        .list(
+            &access,
+            &DEPARTMENTS,
+            &ListQuery {
+                q: Some("SOUMU".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let iso = store
+        .list(
+            &access,
+            &DEPARTMENTS,
+            &ListQuery {
+                q: Some("ISO".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
 
     for role in [Role::Staff, Role::Auditor, Role::Admin] {
         let a = as_role(&access, role, None);
-        assert!(matches!(store.create(&a, &PEOPLE, &person("0100", "SOUMU")).await, Err(StoreError::Forbidden)), "{role:?}");
-        assert_eq!(store.list(&a, &PEOPLE, &ListQuery { limit: 10, ..Default::default() }).await.unwrap().total, 0);
+        assert!(
+            matches!(
+                store.create(&a, &PEOPLE, &person("0100", "SOUMU")).await,
+                Err(StoreError::Forbidden)
+            ),
+            "{role:?}"
+        );
+        assert_eq!(
+            store
+                .list(
+                    &a,
+                    &PEOPLE,
+                    &ListQuery {
+                        limit: 10,
+                        ..Default::default()
+                    }
+                )
+                .await
+                .unwrap()
+                .total,
+            0
+        );
     }
     let manager = as_role(&access, Role::DepartmentManager, Some(soumu));
-    let own = store.create(&manager, &PEOPLE, &person("0101", "SOUMU")).await.unwrap();
-    assert!(matches!(store.create(&manager, &PEOPLE, &person("0102", "ISO")).await, Err(StoreError::Forbidden)));
-    // Moving a person out of one's department is writing another department's record.
-    assert!(matches!(store.update(&manager, &PEOPLE, own.id, &input(&[("department", "ISO")])).await, Err(StoreError::Forbidden)));
+    let own = store
+        .create(&manager, &PEOPLE, &person("0101", "SOUMU"))
+        .await
+        .unwrap();
     assert!(matches!(
-        store.create(&manager, &DEPARTMENTS, &input(&[("code", "X"), ("name", "X"), ("valid_from", "2020-01-01")])).await,
+        store
+            .create(&manager, &PEOPLE, &person("0102", "ISO"))
+            .await,
+        Err(StoreError::Forbidden)
+    ));
+    // Moving a person out of one's department is writing another department's record.
+    assert!(matches!(
+        store
+            .update(&manager, &PEOPLE, own.id, &input(&[("department", "ISO")]))
+            .await,
+        Err(StoreError::Forbidden)
+    ));
+    assert!(matches!(
+        store
+            .create(
+                &manager,
+                &DEPARTMENTS,
+                &input(&[("code", "X"), ("name", "X"), ("valid_from", "2020-01-01")])
+            )
+            .await,
         Err(StoreError::Forbidden)
     ));
     let other_manager = as_role(&access, Role::DepartmentManager, Some(iso));
-    assert!(matches!(store.withdraw(&other_manager, &PEOPLE, own.id, "x").await, Err(StoreError::Forbidden)));
+    assert!(matches!(
+        store.withdraw(&other_manager, &PEOPLE, own.id, "x").await,
+        Err(StoreError::Forbidden)
+    ));
 
     // Another organisation's records are not there at all.
-    let other = store.create_organization(&Actor::cli("test"), "other", "他社", None, serde_json::json!({}), 4).await.unwrap();
+    let other = store
+        .create_organization(
+            &Actor::cli("test"),
+            "other",
+            "他社",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
     let stranger = Access::system(other, "test");
-    assert!(matches!(store.get(&stranger, &PEOPLE, own.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(store.update(&stranger, &PEOPLE, own.id, &input(&[("name", "x")])).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.get(&stranger, &PEOPLE, own.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .update(&stranger, &PEOPLE, own.id, &input(&[("name", "x")]))
+            .await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 #[tokio::test]
@@ -120,21 +245,66 @@ async fn bad_rows_are_all_reported_and_nothing_is_imported() {
     let rows = vec![
         person("0001", "SOUMU"),
         person("0001", "SOUMU"),
-        input(&[("employee_no", "0003"), ("name", ""), ("employment_type", "pirate"), ("department", "NOPE"), ("joined_on", "2017-02-30")]),
+        input(&[
+            ("employee_no", "0003"),
+            ("name", ""),
+            ("employment_type", "pirate"),
+            ("department", "NOPE"),
+            ("joined_on", "2017-02-30"),
+        ]),
         person("０００４", "ISO"),
     ];
-    let errors = store.create_many(&access, &PEOPLE, &rows, &|_, _| {}).await.unwrap_err();
+    let errors = store
+        .create_many(&access, &PEOPLE, &rows, &|_, _| {})
+        .await
+        .unwrap_err();
     assert_eq!(errors.len(), 2);
     assert_eq!(errors[0].0, 2);
     assert_eq!(errors[0].1[0].code, "duplicate");
     assert_eq!(errors[1].0, 3);
     let codes: Vec<&str> = errors[1].1.iter().map(|e| e.code).collect();
-    assert_eq!(codes, ["required", "invalid-choice", "invalid-date", "unknown-ref"]);
-    assert_eq!(store.list(&access, &PEOPLE, &ListQuery { limit: 10, ..Default::default() }).await.unwrap().total, 0);
+    assert_eq!(
+        codes,
+        ["required", "invalid-choice", "invalid-date", "unknown-ref"]
+    );
+    assert_eq!(
+        store
+            .list(
+                &access,
+                &PEOPLE,
+                &ListQuery {
+                    limit: 10,
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 
-    let ok = store.create_many(&access, &PEOPLE, &[person("0001", "SOUMU"), person("０００４", "ISO")], &|_, _| {}).await.unwrap();
+    let ok = store
+        .create_many(
+            &access,
+            &PEOPLE,
+            &[person("0001", "SOUMU"), person("０００４", "ISO")],
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
     assert_eq!(ok, 2);
-    let page = store.list(&access, &PEOPLE, &ListQuery { filters: vec![("department".into(), "ISO".into())], limit: 10, ..Default::default() }).await.unwrap();
+    let page = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                filters: vec![("department".into(), "ISO".into())],
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].values[0].to_plain(), "0004");
     assert_eq!(page.items[0].labels[5].as_deref(), Some("ISO事務局"));
@@ -146,18 +316,49 @@ async fn sign_in_locks_after_repeated_failures_and_refuses_weak_passwords() {
     let store = db.store().await.unwrap();
     let cli = Actor::cli("test");
     for weak in ["short", "password123", "qwertyuiop"] {
-        assert!(matches!(store.create_user(&cli, "a@example.jp", "A", weak).await, Err(StoreError::Invalid(_))), "{weak}");
+        assert!(
+            matches!(
+                store.create_user(&cli, "a@example.jp", "A", weak).await,
+                Err(StoreError::Invalid(_))
+            ),
+            "{weak}"
+        );
     }
-    let user = store.create_user(&cli, "Ａ@example.jp", "A", "correct horse battery").await.unwrap();
+    let user = store
+        .create_user(&cli, "Ａ@example.jp", "A", "correct horse battery")
+        .await
+        .unwrap();
     assert_eq!(user.email, "a@example.jp");
-    assert!(matches!(store.create_user(&cli, "a@example.jp", "B", "correct horse battery").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store
+            .create_user(&cli, "a@example.jp", "B", "correct horse battery")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
     for _ in 0..4 {
-        assert!(matches!(store.sign_in("a@example.jp", "wrong password!").await, Err(StoreError::Auth("bad-credentials"))));
+        assert!(matches!(
+            store.sign_in("a@example.jp", "wrong password!").await,
+            Err(StoreError::Auth("bad-credentials"))
+        ));
     }
-    assert!(matches!(store.sign_in("a@example.jp", "wrong password!").await, Err(StoreError::Auth("locked"))));
-    assert!(matches!(store.sign_in("a@example.jp", "correct horse battery").await, Err(StoreError::Auth("locked"))));
-    store.set_password(&cli, user.id, "another good phrase").await.unwrap();
-    assert!(store.sign_in("a@example.jp", "another good phrase").await.is_ok());
+    assert!(matches!(
+        store.sign_in("a@example.jp", "wrong password!").await,
+        Err(StoreError::Auth("locked"))
+    ));
+    assert!(matches!(
+        store.sign_in("a@example.jp", "correct horse battery").await,
+        Err(StoreError::Auth("locked"))
+    ));
+    store
+        .set_password(&cli, user.id, "another good phrase")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .sign_in("a@example.jp", "another good phrase")
+            .await
+            .is_ok()
+    );
 
     let token = store.create_api_token(&user, "CI").await.unwrap();
     assert_eq!(store.token_user(&token).await.unwrap().unwrap().id, user.id);
@@ -171,28 +372,78 @@ async fn a_backup_restores_into_the_other_backend_with_its_trail_intact() {
     let db = TestDb::new().await.unwrap();
     let store = db.store().await.unwrap();
     let access = org_with_departments(&store).await;
-    store.create(&access, &PEOPLE, &person("0001", "SOUMU")).await.unwrap();
-    store.create_user(&Actor::cli("test"), "b@example.jp", "B", "correct horse battery").await.unwrap();
+    store
+        .create(&access, &PEOPLE, &person("0001", "SOUMU"))
+        .await
+        .unwrap();
+    store
+        .create_user(
+            &Actor::cli("test"),
+            "b@example.jp",
+            "B",
+            "correct horse battery",
+        )
+        .await
+        .unwrap();
     let backup = store.backup(&|_, _, _| {}).await.unwrap();
     let json = serde_json::to_string(&backup).unwrap();
 
     // Into the other backend when a PostgreSQL server is given, else into another SQLite file.
-    let target = match (store.pool.backend(), std::env::var("MAMORI_TEST_DATABASE_URL")) {
+    let target = match (
+        store.pool.backend(),
+        std::env::var("MAMORI_TEST_DATABASE_URL"),
+    ) {
         (mamori_store::Backend::Postgres, _) => TestDb::sqlite().unwrap(),
-        (_, Ok(server)) if server.starts_with("postgres") => TestDb::postgres(&server).await.unwrap(),
+        (_, Ok(server)) if server.starts_with("postgres") => {
+            TestDb::postgres(&server).await.unwrap()
+        }
         _ => TestDb::sqlite().unwrap(),
     };
     let restored = target.store().await.unwrap();
-    restored.restore(&serde_json::from_str(&json).unwrap(), &|_, _, _| {}).await.unwrap();
-    assert!(audit::verify(&restored.pool, &|_, _| {}).await.unwrap().intact());
+    restored
+        .restore(&serde_json::from_str(&json).unwrap(), &|_, _, _| {})
+        .await
+        .unwrap();
+    assert!(
+        audit::verify(&restored.pool, &|_, _| {})
+            .await
+            .unwrap()
+            .intact()
+    );
     let org = restored.organization("acme").await.unwrap();
     let raccess = Access::system(org, "test");
-    let page = restored.list(&raccess, &PEOPLE, &ListQuery { limit: 10, ..Default::default() }).await.unwrap();
+    let page = restored
+        .list(
+            &raccess,
+            &PEOPLE,
+            &ListQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.total, 1);
     // New records continue after the restored ids, and the chain continues.
-    restored.create(&raccess, &PEOPLE, &person("0002", "ISO")).await.unwrap();
-    assert!(audit::verify(&restored.pool, &|_, _| {}).await.unwrap().intact());
-    assert!(restored.sign_in("b@example.jp", "correct horse battery").await.is_ok());
+    restored
+        .create(&raccess, &PEOPLE, &person("0002", "ISO"))
+        .await
+        .unwrap();
+    assert!(
+        audit::verify(&restored.pool, &|_, _| {})
+            .await
+            .unwrap()
+            .intact()
+    );
+    assert!(
+        restored
+            .sign_in("b@example.jp", "correct horse battery")
+            .await
+            .is_ok()
+    );
     // A second restore into a non-empty database is refused.
-    assert!(matches!(restored.restore(&backup, &|_, _, _| {}).await, Err(StoreError::Refused("database-not-empty"))));
+    assert!(matches!(
+        restored.restore(&backup, &|_, _, _| {}).await,
+        Err(StoreError::Refused("database-not-empty"))
+    ));
 }

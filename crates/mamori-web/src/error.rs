@@ -81,17 +81,33 @@ impl AppError {
         match self {
             AppError::Invalid(errors) => errors
                 .iter()
-                .map(|e| Detail { field: Some(e.field.clone()), row: None, code: e.code.to_string(), message: i18n::field_error(lang, None, e) })
+                .map(|e| Detail {
+                    field: Some(e.field.clone()),
+                    row: None,
+                    code: e.code.to_string(),
+                    message: i18n::field_error(lang, None, e),
+                })
                 .collect(),
             AppError::Import(rows) => rows
                 .iter()
                 .map(|r| {
-                    let fe = FieldError { field: r.column.clone(), code: static_code(&r.code), detail: r.detail.clone() };
+                    let fe = FieldError {
+                        field: r.column.clone(),
+                        code: static_code(&r.code),
+                        detail: r.detail.clone(),
+                    };
                     Detail {
                         field: Some(r.column.clone()),
                         row: Some(r.row),
                         code: r.code.clone(),
-                        message: i18n::t_args(lang, "import-row", &[("row", r.row.to_string()), ("message", i18n::field_error(lang, None, &fe))]),
+                        message: i18n::t_args(
+                            lang,
+                            "import-row",
+                            &[
+                                ("row", r.row.to_string()),
+                                ("message", i18n::field_error(lang, None, &fe)),
+                            ],
+                        ),
                     }
                 })
                 .collect(),
@@ -103,11 +119,28 @@ impl AppError {
 /// Import error codes are the same closed set as field error codes.
 pub fn static_code(code: &str) -> &'static str {
     const CODES: &[&str] = &[
-        "required", "too-long", "invalid-date", "invalid-choice", "invalid-email", "unknown-ref", "duplicate",
-        "not-before", "unknown-field", "unknown-column", "duplicate-column", "missing-column", "no-rows",
-        "control-characters", "forbidden", "database",
+        "required",
+        "too-long",
+        "invalid-date",
+        "invalid-choice",
+        "invalid-email",
+        "unknown-ref",
+        "duplicate",
+        "not-before",
+        "unknown-field",
+        "unknown-column",
+        "duplicate-column",
+        "missing-column",
+        "no-rows",
+        "control-characters",
+        "forbidden",
+        "database",
     ];
-    CODES.iter().find(|c| **c == code).copied().unwrap_or("invalid")
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("invalid")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,24 +165,46 @@ impl IntoResponse for AppError {
 }
 
 /// Builds the body of an error response for the request it answers.
-pub fn render(err: &AppError, api: bool, lang: &str, path_and_query: &str, headers: &HeaderMap) -> Response {
+pub fn render(
+    err: &AppError,
+    api: bool,
+    lang: &str,
+    path_and_query: &str,
+    headers: &HeaderMap,
+) -> Response {
     if api {
         let body = serde_json::json!({"code": err.code(), "message": err.message(lang), "details": err.details(lang)});
-        return (err.status(), [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+        return (
+            err.status(),
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
     }
     if matches!(err, AppError::SignInRequired) {
         let next = url_escape(path_and_query);
         if headers.contains_key("hx-request") {
-            return (StatusCode::OK, [("hx-redirect", format!("/login?next={next}"))]).into_response();
+            return (
+                StatusCode::OK,
+                [("hx-redirect", format!("/login?next={next}"))],
+            )
+                .into_response();
         }
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
     let html = crate::render::error_page(lang, err);
-    (err.status(), [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    (
+        err.status(),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
 }
 
 pub fn url_escape(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|q| q[1..].to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|q| q[1..].to_string())
+        .unwrap_or_default()
 }
 
 /// A generic error for statuses that axum or tower produce themselves (405, 413, …).

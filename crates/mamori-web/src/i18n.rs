@@ -34,17 +34,34 @@ pub fn pick(lang: Option<&str>) -> &'static str {
 
 /// Translates `key`; a missing key shows as itself, which the translation test catches.
 pub fn t(lang: &str, key: &str) -> String {
-    LOCALES.try_lookup(lang_id(lang), key).unwrap_or_else(|| key.to_string())
+    LOCALES
+        .try_lookup(lang_id(lang), key)
+        .unwrap_or_else(|| key.to_string())
 }
 
 pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue> =
-        args.iter().map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone()))).collect();
-    LOCALES.try_lookup_with_args(lang_id(lang), key, &map).unwrap_or_else(|| key.to_string())
+    let map: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(lang_id(lang), key, &map)
+        .unwrap_or_else(|| key.to_string())
 }
 
+/// Whether `key` has a text in `lang` (messages with variables are tried with placeholder values).
 pub fn has(lang: &str, key: &str) -> bool {
-    LOCALES.try_lookup(lang_id(lang), key).is_some()
+    const VARS: &[&str] = &[
+        "at", "count", "detail", "field", "from", "issue", "message", "month", "page", "pages",
+        "period", "reason", "record", "register", "row", "rows", "to", "total",
+    ];
+    let args: HashMap<Cow<'static, str>, FluentValue> = VARS
+        .iter()
+        .map(|v| (Cow::Borrowed(*v), FluentValue::from("1")))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(lang_id(lang), key, &args)
+        .is_some()
 }
 
 pub fn register_name(lang: &str, reg: &Register) -> String {
@@ -61,7 +78,14 @@ pub fn choice_label(lang: &str, field: &str, value: &str) -> String {
 
 /// A field value as a person reads it: dates in the user's style, choices translated, references
 /// by the referenced record's title.
-pub fn display(lang: &str, style: DateStyle, kind: FieldKind, field: &str, value: &Value, label: Option<&str>) -> String {
+pub fn display(
+    lang: &str,
+    style: DateStyle,
+    kind: FieldKind,
+    field: &str,
+    value: &Value,
+    label: Option<&str>,
+) -> String {
     match (kind, value) {
         (_, Value::Null) => String::new(),
         (FieldKind::Date, Value::Date(d)) => mamori_domain::dates::format_date(*d, style, lang),
@@ -85,5 +109,9 @@ pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String
     if let (Some(r), "not-before") = (reg, e.code) {
         detail = field_label(lang, r, &detail);
     }
-    t_args(lang, &format!("error-field-{}", e.code), &[("field", label), ("detail", detail)])
+    t_args(
+        lang,
+        &format!("error-field-{}", e.code),
+        &[("field", label), ("detail", detail)],
+    )
 }

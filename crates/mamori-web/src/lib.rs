@@ -10,12 +10,12 @@ pub mod session;
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter};
-use axum::Router;
+use axum::routing::{MethodFilter, on};
 
 use mamori_store::Store;
 
@@ -58,7 +58,10 @@ impl RouteBook {
 }
 
 fn book() -> RouteBook {
-    let b = RouteBook { router: Router::new(), routes: Vec::new() };
+    let b = RouteBook {
+        router: Router::new(),
+        routes: Vec::new(),
+    };
     use Method as M;
     b.add(M::GET, "/healthz", api::healthz)
         .add(M::GET, "/readyz", api::readyz)
@@ -72,7 +75,11 @@ fn book() -> RouteBook {
         .add(M::GET, "/account/password", account::password_form)
         .add(M::POST, "/account/password", account::change_password)
         .add(M::POST, "/account/tokens", account::create_token)
-        .add(M::POST, "/account/tokens/{id}/revoke", account::revoke_token)
+        .add(
+            M::POST,
+            "/account/tokens/{id}/revoke",
+            account::revoke_token,
+        )
         .add(M::GET, "/o/{org}", org::dashboard)
         .add(M::GET, "/o/{org}/areas/{area}", org::area)
         .add(M::GET, "/o/{org}/audit", org::audit)
@@ -82,15 +89,39 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/{collection}", registers::list)
         .add(M::POST, "/o/{org}/{collection}", registers::create)
         .add(M::GET, "/o/{org}/{collection}/new", registers::new_form)
-        .add(M::GET, "/o/{org}/{collection}/export.xlsx", registers::export_xlsx)
-        .add(M::GET, "/o/{org}/{collection}/export.csv", registers::export_csv)
-        .add(M::GET, "/o/{org}/{collection}/import", registers::import_form)
+        .add(
+            M::GET,
+            "/o/{org}/{collection}/export.xlsx",
+            registers::export_xlsx,
+        )
+        .add(
+            M::GET,
+            "/o/{org}/{collection}/export.csv",
+            registers::export_csv,
+        )
+        .add(
+            M::GET,
+            "/o/{org}/{collection}/import",
+            registers::import_form,
+        )
         .add(M::POST, "/o/{org}/{collection}/import", registers::import)
         .add(M::GET, "/o/{org}/{collection}/{id}", registers::detail)
         .add(M::POST, "/o/{org}/{collection}/{id}", registers::update)
-        .add(M::GET, "/o/{org}/{collection}/{id}/edit", registers::edit_form)
-        .add(M::POST, "/o/{org}/{collection}/{id}/withdraw", registers::withdraw)
-        .add(M::POST, "/o/{org}/{collection}/{id}/reinstate", registers::reinstate)
+        .add(
+            M::GET,
+            "/o/{org}/{collection}/{id}/edit",
+            registers::edit_form,
+        )
+        .add(
+            M::POST,
+            "/o/{org}/{collection}/{id}/withdraw",
+            registers::withdraw,
+        )
+        .add(
+            M::POST,
+            "/o/{org}/{collection}/{id}/reinstate",
+            registers::reinstate,
+        )
         .add(M::GET, "/api/v1/openapi.json", api::openapi::serve)
         .add(M::POST, "/api/v1/auth/token", api::token)
         .add(M::GET, "/api/v1/me", api::me)
@@ -101,7 +132,11 @@ fn book() -> RouteBook {
         .add(M::PATCH, "/api/v1/{collection}/{id}", api::update)
         .add(M::GET, "/api/v1/{collection}/{id}/history", api::history)
         .add(M::POST, "/api/v1/{collection}/{id}/withdraw", api::withdraw)
-        .add(M::POST, "/api/v1/{collection}/{id}/reinstate", api::reinstate)
+        .add(
+            M::POST,
+            "/api/v1/{collection}/{id}/reinstate",
+            api::reinstate,
+        )
 }
 
 /// The routes as (method, path pattern), for the permission walk.
@@ -113,7 +148,9 @@ pub fn app(state: AppState) -> Router {
     book()
         .router
         .fallback(|| async { AppError::NotFound })
-        .layer(DefaultBodyLimit::max(mamori_io::sheet::MAX_IMPORT_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(
+            mamori_io::sheet::MAX_IMPORT_BYTES + 64 * 1024,
+        ))
         .layer(middleware::from_fn(finish))
         .with_state(state)
 }
@@ -123,19 +160,31 @@ async fn finish(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     let lang = session::request_lang(req.headers());
-    let path_and_query = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or(path.clone());
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or(path.clone());
     let headers = req.headers().clone();
     let mut res = next.run(req).await;
     let err = res.extensions_mut().remove::<AppError>();
     // Statuses that axum or tower answer by themselves come without a body worth showing.
-    let bare = res.headers().get(header::CONTENT_TYPE).is_none_or(|c| c.as_bytes().starts_with(b"text/plain"));
+    let bare = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|c| c.as_bytes().starts_with(b"text/plain"));
     let err = match err {
         Some(e) => Some(e),
         None if res.status().as_u16() >= 400 && bare => Some(error::from_status(res.status())),
         None => None,
     };
     if let Some(err) = err {
-        let cookies: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+        let cookies: Vec<HeaderValue> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
         res = if let (false, "password-expired") = (api, err.code()) {
             axum::response::Redirect::to("/account/password").into_response()
         } else {
@@ -146,7 +195,10 @@ async fn finish(req: Request, next: Next) -> Response {
         }
     }
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
@@ -157,15 +209,30 @@ async fn finish(req: Request, next: Next) -> Response {
 }
 
 const STATIC: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
-    ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/htmx.min.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/app.js"),
+    ),
+    (
+        "htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/htmx.min.js"),
+    ),
 ];
 
 async fn static_file(Path(file): Path<String>) -> Response {
     match STATIC.iter().find(|(name, ..)| *name == file) {
         Some((_, ctype, bytes)) => (
-            [(header::CONTENT_TYPE, *ctype), (header::CACHE_CONTROL, "public, max-age=3600")],
+            [
+                (header::CONTENT_TYPE, *ctype),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
             *bytes,
         )
             .into_response(),
@@ -175,7 +242,9 @@ async fn static_file(Path(file): Path<String>) -> Response {
 
 /// Serves until the process is told to stop (Ctrl-C or SIGTERM), then finishes requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {
@@ -184,7 +253,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -19,7 +19,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("bare.html", include_str!("../templates/bare.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
-    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
     ("area.html", include_str!("../templates/area.html")),
     ("list.html", include_str!("../templates/list.html")),
     ("form.html", include_str!("../templates/form.html")),
@@ -48,17 +51,37 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 /// `t("key", name=value, …)` in templates, in the page's language.
 fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
-    let lang = state.lookup("lang").and_then(|l| l.as_str().map(str::to_string)).unwrap_or_else(|| "ja".into());
+    let lang = state
+        .lookup("lang")
+        .and_then(|l| l.as_str().map(str::to_string))
+        .unwrap_or_else(|| "ja".into());
     let args: Vec<(&str, String)> = kwargs
         .args()
-        .map(|k| (k, kwargs.get::<Value>(k).map(|v| v.to_string()).unwrap_or_default()))
+        .map(|k| {
+            (
+                k,
+                kwargs
+                    .get::<Value>(k)
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     kwargs.assert_all_used()?;
-    Ok(if args.is_empty() { i18n::t(&lang, key) } else { i18n::t_args(&lang, key, &args) })
+    Ok(if args.is_empty() {
+        i18n::t(&lang, key)
+    } else {
+        i18n::t_args(&lang, key, &args)
+    })
 }
 
 fn html(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// What every page inside an organisation shows around its content.
@@ -95,17 +118,30 @@ pub fn base(ctx: &Ctx) -> Value {
 }
 
 fn today_fy(ctx: &Ctx) -> i32 {
-    mamori_domain::FiscalYear::containing(time::OffsetDateTime::now_utc().date(), ctx.fy.start_month).year
+    mamori_domain::FiscalYear::containing(
+        time::OffsetDateTime::now_utc().date(),
+        ctx.fy.start_month,
+    )
+    .year
 }
 
 /// Renders a page with the base context merged in; an htmx request gets only its `content` block.
-pub fn page(ctx: &Ctx, hx: bool, name: &str, page: Value, status: StatusCode) -> Result<Response, AppError> {
+pub fn page(
+    ctx: &Ctx,
+    hx: bool,
+    name: &str,
+    page: Value,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let merged = context! { ..page, ..base(ctx) };
-    let tmpl = ENV.get_template(name).map_err(|e| AppError::Internal(e.to_string()))?;
+    let tmpl = ENV
+        .get_template(name)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     // `eval_to_state` evaluates without producing output; `render_captured` would render the page twice.
     #[allow(deprecated)]
     let body = if hx {
-        tmpl.eval_to_state(merged).and_then(|mut s| s.render_block("content"))
+        tmpl.eval_to_state(merged)
+            .and_then(|mut s| s.render_block("content"))
     } else {
         tmpl.render(merged)
     }
@@ -115,8 +151,12 @@ pub fn page(ctx: &Ctx, hx: bool, name: &str, page: Value, status: StatusCode) ->
 
 /// A page outside any organisation (sign-in, account, errors).
 pub fn bare(name: &str, ctx: Value, status: StatusCode) -> Result<Response, AppError> {
-    let tmpl = ENV.get_template(name).map_err(|e| AppError::Internal(e.to_string()))?;
-    let body = tmpl.render(ctx).map_err(|e| AppError::Internal(format!("{name}: {e:#}")))?;
+    let tmpl = ENV
+        .get_template(name)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = tmpl
+        .render(ctx)
+        .map_err(|e| AppError::Internal(format!("{name}: {e:#}")))?;
     Ok(html(status, body))
 }
 

@@ -30,7 +30,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) -> String {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
@@ -39,7 +43,9 @@ pub fn request_lang(headers: &HeaderMap) -> &'static str {
     if let Some(l) = cookie(headers, LANG_COOKIE) {
         return i18n::pick(Some(&l));
     }
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
     i18n::pick(accept.and_then(|a| a.split(',').next()))
 }
 
@@ -59,7 +65,12 @@ impl Viewer {
             return Ok(());
         }
         match submitted {
-            Some(t) if !self.csrf.is_empty() && constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
+            Some(t)
+                if !self.csrf.is_empty()
+                    && constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) =>
+            {
+                Ok(())
+            }
             _ => Err(AppError::Refused(axum::http::StatusCode::FORBIDDEN, "csrf")),
         }
     }
@@ -72,18 +83,40 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(v) = parts.extensions.get::<Viewer>() {
             return Ok(v.clone());
         }
-        let auth = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let auth = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let viewer = if let Some(token) = auth.and_then(|a| a.strip_prefix("Bearer ")) {
-            let user = state.store.token_user(token.trim()).await?.ok_or(AppError::SignInRequired)?;
-            Viewer { user, csrf: String::new(), bearer: true }
+            let user = state
+                .store
+                .token_user(token.trim())
+                .await?
+                .ok_or(AppError::SignInRequired)?;
+            Viewer {
+                user,
+                csrf: String::new(),
+                bearer: true,
+            }
         } else {
             let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::SignInRequired)?;
-            let (user, csrf) = state.store.session(&token).await?.ok_or(AppError::SignInRequired)?;
-            Viewer { user, csrf, bearer: false }
+            let (user, csrf) = state
+                .store
+                .session(&token)
+                .await?
+                .ok_or(AppError::SignInRequired)?;
+            Viewer {
+                user,
+                csrf,
+                bearer: false,
+            }
         };
         parts.extensions.insert(viewer.clone());
         Ok(viewer)
@@ -111,18 +144,27 @@ impl Ctx {
 }
 
 fn org_segment(path: &str) -> Option<&str> {
-    path.strip_prefix("/o/").map(|rest| rest.split('/').next().unwrap_or(rest))
+    path.strip_prefix("/o/")
+        .map(|rest| rest.split('/').next().unwrap_or(rest))
 }
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
         if state.store.password_expired(&viewer.user) {
-            return Err(AppError::Refused(axum::http::StatusCode::FORBIDDEN, "password-expired"));
+            return Err(AppError::Refused(
+                axum::http::StatusCode::FORBIDDEN,
+                "password-expired",
+            ));
         }
-        let slug = org_segment(parts.uri.path()).ok_or(AppError::NotFound)?.to_string();
+        let slug = org_segment(parts.uri.path())
+            .ok_or(AppError::NotFound)?
+            .to_string();
         let access = state.store.access(&viewer.user, &slug).await?;
         let memberships = state.store.memberships(viewer.user.id).await?;
         let start = access.org.fiscal_year_start_month;
@@ -157,23 +199,41 @@ pub struct ApiCtx {
 impl FromRequestParts<AppState> for ApiCtx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
         let from_query = parts.uri.query().and_then(|q| {
             serde_urlencoded::from_str::<Vec<(String, String)>>(q)
                 .ok()
                 .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "org").map(|(_, v)| v))
         });
-        let from_header = parts.headers.get("x-mamori-organization").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let from_header = parts
+            .headers
+            .get("x-mamori-organization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let slug = match from_header.or(from_query) {
             Some(s) => s,
-            None => state.store.memberships(viewer.user.id).await?.into_iter().next().map(|m| m.org_slug).ok_or(AppError::Forbidden)?,
+            None => state
+                .store
+                .memberships(viewer.user.id)
+                .await?
+                .into_iter()
+                .next()
+                .map(|m| m.org_slug)
+                .ok_or(AppError::Forbidden)?,
         };
         let access = state.store.access(&viewer.user, &slug).await?;
         let lang = match parts.headers.get(header::ACCEPT_LANGUAGE) {
             Some(_) => request_lang(&parts.headers),
             None => i18n::pick(Some(&viewer.user.lang)),
         };
-        Ok(ApiCtx { viewer, access, lang })
+        Ok(ApiCtx {
+            viewer,
+            access,
+            lang,
+        })
     }
 }

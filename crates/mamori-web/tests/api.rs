@@ -3,15 +3,22 @@
 mod common;
 
 use common::spawn_app;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn people_are_listed_paginated_created_edited_withdrawn_and_have_history() {
     let app = spawn_app().await;
     let token = app.token("isms").await;
-    let get = |path: String| app.http.get(format!("{}{path}", app.url)).bearer_auth(&token).send();
+    let get = |path: String| {
+        app.http
+            .get(format!("{}{path}", app.url))
+            .bearer_auth(&token)
+            .send()
+    };
 
-    let res = get("/api/v1/people?limit=10&offset=5".into()).await.unwrap();
+    let res = get("/api/v1/people?limit=10&offset=5".into())
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let page: Value = res.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 10);
@@ -33,21 +40,70 @@ async fn people_are_listed_paginated_created_edited_withdrawn_and_have_history()
     assert_eq!(created["joined_on"], "2019-05-01");
     let id = created["id"].as_i64().unwrap();
 
-    let res = app.http.patch(format!("{}/api/v1/people/{id}", app.url)).bearer_auth(&token).json(&json!({"name_kana": "シンニュウ タロウ"})).send().await.unwrap();
+    let res = app
+        .http
+        .patch(format!("{}/api/v1/people/{id}", app.url))
+        .bearer_auth(&token)
+        .json(&json!({"name_kana": "シンニュウ タロウ"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let res = app.http.post(format!("{}/api/v1/people/{id}/withdraw", app.url)).bearer_auth(&token).json(&json!({"reason": "二重登録"})).send().await.unwrap();
+    let res = app
+        .http
+        .post(format!("{}/api/v1/people/{id}/withdraw", app.url))
+        .bearer_auth(&token)
+        .json(&json!({"reason": "二重登録"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let after: Value = get(format!("/api/v1/people/{id}")).await.unwrap().json().await.unwrap();
+    let after: Value = get(format!("/api/v1/people/{id}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(after["withdrawn"]["reason"], "二重登録");
-    let history: Value = get(format!("/api/v1/people/{id}/history")).await.unwrap().json().await.unwrap();
-    let actions: Vec<&str> = history["items"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    let history: Value = get(format!("/api/v1/people/{id}/history"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["create", "update", "withdraw"]);
-    let listed: Value = get("/api/v1/people?limit=1".into()).await.unwrap().json().await.unwrap();
-    assert_eq!(listed["total"].as_i64().unwrap(), total, "a withdrawn record leaves the default list");
-    let res = app.http.post(format!("{}/api/v1/people/{id}/reinstate", app.url)).bearer_auth(&token).send().await.unwrap();
+    let listed: Value = get("/api/v1/people?limit=1".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["total"].as_i64().unwrap(),
+        total,
+        "a withdrawn record leaves the default list"
+    );
+    let res = app
+        .http
+        .post(format!("{}/api/v1/people/{id}/reinstate", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
 
-    let verify: Value = get("/api/v1/audit/verify".into()).await.unwrap().json().await.unwrap();
+    let verify: Value = get("/api/v1/audit/verify".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(verify["intact"], true);
 }
 
@@ -56,7 +112,16 @@ async fn bad_input_gets_a_translated_4xx_and_changes_nothing() {
     let app = spawn_app().await;
     let token = app.token("isms").await;
     let count = || async {
-        let v: Value = app.http.get(format!("{}/api/v1/people?limit=1&status=all", app.url)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        let v: Value = app
+            .http
+            .get(format!("{}/api/v1/people?limit=1&status=all", app.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         v["total"].as_i64().unwrap()
     };
     let before = count().await;
@@ -95,8 +160,16 @@ async fn bad_input_gets_a_translated_4xx_and_changes_nothing() {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status().as_u16(), status, "{method} {path} {}", &body.chars().take(80).collect::<String>());
-        let v: Value = res.json().await.unwrap_or_else(|_| panic!("{method} {path}: JSON error body"));
+        assert_eq!(
+            res.status().as_u16(),
+            status,
+            "{method} {path} {}",
+            &body.chars().take(80).collect::<String>()
+        );
+        let v: Value = res
+            .json()
+            .await
+            .unwrap_or_else(|_| panic!("{method} {path}: JSON error body"));
         assert_eq!(v["code"], code, "{method} {path}");
         assert!(!v["message"].as_str().unwrap().is_empty());
         assert!(v["details"].is_array());
@@ -114,39 +187,123 @@ async fn bad_input_gets_a_translated_4xx_and_changes_nothing() {
         .await
         .unwrap();
     let v: Value = res.json().await.unwrap();
-    let messages: Vec<&str> = v["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
-    assert!(messages.iter().any(|m| m.contains("already registered")), "{messages:?}");
-    let res = app.http.post(format!("{}/api/v1/people", app.url)).bearer_auth(&token).header("accept-language", "ja").json(&json!({"employee_no": "0001"})).send().await.unwrap();
+    let messages: Vec<&str> = v["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("already registered")),
+        "{messages:?}"
+    );
+    let res = app
+        .http
+        .post(format!("{}/api/v1/people", app.url))
+        .bearer_auth(&token)
+        .header("accept-language", "ja")
+        .json(&json!({"employee_no": "0001"}))
+        .send()
+        .await
+        .unwrap();
     let v: Value = res.json().await.unwrap();
-    assert!(v["details"].as_array().unwrap().iter().any(|d| d["message"].as_str().unwrap().contains("すでに登録されています")));
+    assert!(v["details"].as_array().unwrap().iter().any(|d| {
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("すでに登録されています")
+    }));
 }
 
 #[tokio::test]
 async fn tokens_are_refused_when_wrong_and_another_organisations_records_are_not_found() {
     let app = spawn_app().await;
-    let res = app.http.post(format!("{}/api/v1/auth/token", app.url)).json(&json!({"email": "isms@sajeco.example", "password": "wrong-password"})).send().await.unwrap();
+    let res = app
+        .http
+        .post(format!("{}/api/v1/auth/token", app.url))
+        .json(&json!({"email": "isms@sajeco.example", "password": "wrong-password"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["code"], "bad-credentials");
-    let res = app.http.get(format!("{}/api/v1/people", app.url)).bearer_auth("mamori_not-a-token").send().await.unwrap();
+    let res = app
+        .http
+        .get(format!("{}/api/v1/people", app.url))
+        .bearer_auth("mamori_not-a-token")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
 
     // Another organisation with a person of its own: sajeco's secretariat cannot reach it by id.
-    let other = app.store.create_organization(&mamori_store::Actor::cli("t"), "other", "他社", None, json!({}), 4).await.unwrap();
+    let other = app
+        .store
+        .create_organization(
+            &mamori_store::Actor::cli("t"),
+            "other",
+            "他社",
+            None,
+            json!({}),
+            4,
+        )
+        .await
+        .unwrap();
     let access = mamori_store::Access::system(other, "t");
-    let dept_input = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<mamori_store::Input>();
-    app.store.create(&access, &mamori_domain::registers::DEPARTMENTS, &dept_input(&[("code", "X"), ("name", "X部"), ("valid_from", "2020-04-01")])).await.unwrap();
+    let dept_input = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<mamori_store::Input>()
+    };
+    app.store
+        .create(
+            &access,
+            &mamori_domain::registers::DEPARTMENTS,
+            &dept_input(&[("code", "X"), ("name", "X部"), ("valid_from", "2020-04-01")]),
+        )
+        .await
+        .unwrap();
     let theirs = app
         .store
-        .create(&access, &mamori_domain::registers::PEOPLE, &dept_input(&[("employee_no", "1"), ("name", "他社 一郎"), ("employment_type", "employee"), ("department", "X"), ("joined_on", "2020-04-01")]))
+        .create(
+            &access,
+            &mamori_domain::registers::PEOPLE,
+            &dept_input(&[
+                ("employee_no", "1"),
+                ("name", "他社 一郎"),
+                ("employment_type", "employee"),
+                ("department", "X"),
+                ("joined_on", "2020-04-01"),
+            ]),
+        )
         .await
         .unwrap();
     let token = app.token("isms").await;
-    for (method, path) in [("GET", format!("/api/v1/people/{}", theirs.id)), ("PATCH", format!("/api/v1/people/{}", theirs.id)), ("GET", format!("/o/sajeco/people/{}", theirs.id))] {
-        let res = app.http.request(method.parse().unwrap(), format!("{}{path}", app.url)).bearer_auth(&token).json(&json!({"name": "乗っ取り"})).send().await.unwrap();
+    for (method, path) in [
+        ("GET", format!("/api/v1/people/{}", theirs.id)),
+        ("PATCH", format!("/api/v1/people/{}", theirs.id)),
+        ("GET", format!("/o/sajeco/people/{}", theirs.id)),
+    ] {
+        let res = app
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", app.url))
+            .bearer_auth(&token)
+            .json(&json!({"name": "乗っ取り"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 404, "{method} {path}");
     }
-    let res = app.http.get(format!("{}/api/v1/people", app.url)).bearer_auth(&token).header("x-mamori-organization", "other").send().await.unwrap();
+    let res = app
+        .http
+        .get(format!("{}/api/v1/people", app.url))
+        .bearer_auth(&token)
+        .header("x-mamori-organization", "other")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     // A department code of another organisation is unknown here.
     let res = app.http.post(format!("{}/api/v1/people", app.url)).bearer_auth(&token).json(&json!({"employee_no": "7777", "name": "x", "employment_type": "employee", "department": "X", "joined_on": "2020-04-01"})).send().await.unwrap();
@@ -156,21 +313,52 @@ async fn tokens_are_refused_when_wrong_and_another_organisations_records_are_not
 #[tokio::test]
 async fn the_openapi_document_lists_every_register_and_health_endpoints_answer() {
     let app = spawn_app().await;
-    let doc: Value = app.http.get(format!("{}/api/v1/openapi.json", app.url)).send().await.unwrap().json().await.unwrap();
+    let doc: Value = app
+        .http
+        .get(format!("{}/api/v1/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     for reg in mamori_domain::registers::ALL {
-        assert!(doc["paths"][format!("/api/v1/{}", reg.collection)]["get"].is_object(), "{}", reg.collection);
+        assert!(
+            doc["paths"][format!("/api/v1/{}", reg.collection)]["get"].is_object(),
+            "{}",
+            reg.collection
+        );
         assert!(doc["paths"][format!("/api/v1/{}/{{id}}", reg.collection)]["patch"].is_object());
     }
     assert!(doc["paths"]["/api/v1/auth/token"]["post"].is_object());
     let routes = mamori_web::routes();
-    for (method, path) in routes.iter().filter(|(_, p)| p.starts_with("/api/v1/") && *p != "/api/v1/openapi.json") {
+    for (method, path) in routes
+        .iter()
+        .filter(|(_, p)| p.starts_with("/api/v1/") && *p != "/api/v1/openapi.json")
+    {
         let any_collection = mamori_domain::registers::ALL.iter().any(|r| {
             let concrete = path.replace("{collection}", r.collection);
             doc["paths"][&concrete][method.as_str().to_lowercase()].is_object()
         });
         assert!(any_collection, "{method} {path} is not documented");
     }
-    assert_eq!(app.http.get(format!("{}/healthz", app.url)).send().await.unwrap().status(), 200);
-    assert_eq!(app.http.get(format!("{}/readyz", app.url)).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.http
+            .get(format!("{}/healthz", app.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.http
+            .get(format!("{}/readyz", app.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::Method;
-use common::{spawn_app, App};
+use common::{App, spawn_app};
 use mamori_store::{Access, Actor, ListQuery};
 use reqwest::StatusCode;
 
@@ -27,23 +27,58 @@ const PEOPLE_WRITERS: &[&str] = &["isms", "manager"];
 /// The permission table, route by route. Writes to people are allowed to the department manager for
 /// records of their own department; the walk uses a record of another department.
 fn rule(method: &Method, path: &str, collection: &str) -> Rule {
-    let writers = if collection == "people" { PEOPLE_WRITERS } else { SECRETARIAT };
+    let writers = if collection == "people" {
+        PEOPLE_WRITERS
+    } else {
+        SECRETARIAT
+    };
     let record_writers = SECRETARIAT;
     match (method.as_str(), path) {
-        (_, "/healthz" | "/readyz" | "/static/{file}" | "/login" | "/api/v1/openapi.json" | "/api/v1/auth/token") => Rule::Public,
+        (
+            _,
+            "/healthz"
+            | "/readyz"
+            | "/static/{file}"
+            | "/login"
+            | "/api/v1/openapi.json"
+            | "/api/v1/auth/token",
+        ) => Rule::Public,
         (_, "/" | "/logout" | "/api/v1/me") => Rule::SignedIn,
         (_, p) if p.starts_with("/account") => Rule::SignedIn,
         ("GET", "/o/{org}" | "/o/{org}/areas/{area}" | "/o/{org}/settings") => Rule::Roles(ALL),
         ("POST", "/o/{org}/fiscal-year") => Rule::Roles(ALL),
         ("GET", "/o/{org}/audit" | "/api/v1/audit/verify") => Rule::Roles(TRAIL),
         ("POST", "/o/{org}/settings") => Rule::Roles(SETTINGS),
-        ("GET", "/o/{org}/{collection}" | "/o/{org}/{collection}/{id}" | "/o/{org}/{collection}/export.xlsx" | "/o/{org}/{collection}/export.csv") => Rule::Roles(ALL),
-        ("GET", "/api/v1/{collection}" | "/api/v1/{collection}/{id}" | "/api/v1/{collection}/{id}/history") => Rule::Roles(ALL),
+        (
+            "GET",
+            "/o/{org}/{collection}"
+            | "/o/{org}/{collection}/{id}"
+            | "/o/{org}/{collection}/export.xlsx"
+            | "/o/{org}/{collection}/export.csv",
+        ) => Rule::Roles(ALL),
+        (
+            "GET",
+            "/api/v1/{collection}"
+            | "/api/v1/{collection}/{id}"
+            | "/api/v1/{collection}/{id}/history",
+        ) => Rule::Roles(ALL),
         ("POST", "/o/{org}/{collection}" | "/api/v1/{collection}") => Rule::Roles(writers),
-        ("GET" | "POST", "/o/{org}/{collection}/new" | "/o/{org}/{collection}/import") => Rule::Roles(writers),
+        ("GET" | "POST", "/o/{org}/{collection}/new" | "/o/{org}/{collection}/import") => {
+            Rule::Roles(writers)
+        }
         ("GET", "/o/{org}/{collection}/{id}/edit") => Rule::Roles(writers),
-        ("POST" | "PATCH", "/o/{org}/{collection}/{id}" | "/o/{org}/{collection}/{id}/withdraw" | "/o/{org}/{collection}/{id}/reinstate") => Rule::Roles(record_writers),
-        ("POST" | "PATCH", "/api/v1/{collection}/{id}" | "/api/v1/{collection}/{id}/withdraw" | "/api/v1/{collection}/{id}/reinstate") => Rule::Roles(record_writers),
+        (
+            "POST" | "PATCH",
+            "/o/{org}/{collection}/{id}"
+            | "/o/{org}/{collection}/{id}/withdraw"
+            | "/o/{org}/{collection}/{id}/reinstate",
+        ) => Rule::Roles(record_writers),
+        (
+            "POST" | "PATCH",
+            "/api/v1/{collection}/{id}"
+            | "/api/v1/{collection}/{id}/withdraw"
+            | "/api/v1/{collection}/{id}/reinstate",
+        ) => Rule::Roles(record_writers),
         (m, p) => panic!("route {m} {p} has no permission rule in this test"),
     }
 }
@@ -62,7 +97,10 @@ async fn send(app: &App, method: &Method, path: &str, caller: &Caller) -> Status
         "GET" => app.http.get(&url),
         "PATCH" => app.http.patch(&url).json(&serde_json::json!({})),
         _ if path.ends_with("/import") => {
-            let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name("empty.csv"));
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(Vec::new()).file_name("empty.csv"),
+            );
             app.http.post(&url).multipart(form)
         }
         _ if path.starts_with("/api/") => app.http.post(&url).json(&serde_json::json!({})),
@@ -82,9 +120,40 @@ async fn send(app: &App, method: &Method, path: &str, caller: &Caller) -> Status
 async fn every_route_answers_every_role_as_the_permission_table_says() {
     let app = spawn_app().await;
     // A member of another organisation only.
-    let other = app.store.create_organization(&Actor::cli("t"), "other", "他社", None, serde_json::json!({}), 4).await.unwrap();
-    let stranger = app.store.create_user(&Actor::cli("t"), "stranger@other.example", "他社 花子", "correct horse battery").await.unwrap();
-    app.store.add_membership(&Actor::cli("t"), &other, stranger.id, mamori_domain::Role::IsmsManager, None, None, None).await.unwrap();
+    let other = app
+        .store
+        .create_organization(
+            &Actor::cli("t"),
+            "other",
+            "他社",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
+    let stranger = app
+        .store
+        .create_user(
+            &Actor::cli("t"),
+            "stranger@other.example",
+            "他社 花子",
+            "correct horse battery",
+        )
+        .await
+        .unwrap();
+    app.store
+        .add_membership(
+            &Actor::cli("t"),
+            &other,
+            stranger.id,
+            mamori_domain::Role::IsmsManager,
+            None,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
     let stranger_token = app.store.create_api_token(&stranger, "walk").await.unwrap();
 
     let org = app.store.organization("sajeco").await.unwrap();
@@ -92,7 +161,18 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
     // A record of each register outside the department manager's department (総務経理部門).
     let mut ids = std::collections::HashMap::new();
     for reg in mamori_domain::registers::ALL {
-        let page = app.store.list(&access, reg, &ListQuery { limit: 1000, ..Default::default() }).await.unwrap();
+        let page = app
+            .store
+            .list(
+                &access,
+                reg,
+                &ListQuery {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         let record = page
             .items
             .iter()
@@ -109,7 +189,10 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
     let mut failures = Vec::new();
     for (method, pattern) in mamori_web::routes() {
         let collections: Vec<&str> = if pattern.contains("{collection}") {
-            mamori_domain::registers::ALL.iter().map(|r| r.collection).collect()
+            mamori_domain::registers::ALL
+                .iter()
+                .map(|r| r.collection)
+                .collect()
         } else {
             vec![""]
         };
@@ -118,13 +201,17 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                 .replace("{org}", "sajeco")
                 .replace("{collection}", collection)
                 // No one's token: revoking one's own would end the walk's own credentials.
-                .replace("{id}", &ids.get(collection).copied().unwrap_or(999_999).to_string())
+                .replace(
+                    "{id}",
+                    &ids.get(collection).copied().unwrap_or(999_999).to_string(),
+                )
                 .replace("{file}", "app.css")
                 .replace("{area}", "risk");
             let rule = rule(&method, pattern, collection);
             for caller in &callers {
                 let status = send(&app, &method, &path, caller).await;
-                let denied = status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED
+                let denied = status == StatusCode::FORBIDDEN
+                    || status == StatusCode::UNAUTHORIZED
                     || (status == StatusCode::SEE_OTHER && matches!(caller, Caller::Anonymous));
                 let expect_allowed = match (&rule, caller) {
                     (Rule::Public, _) => true,
@@ -133,13 +220,26 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                     (Rule::Roles(_), Caller::Stranger(_)) => false,
                     (Rule::Roles(roles), Caller::Member(who, _)) => roles.contains(who),
                 };
-                let ok = status.as_u16() < 500 && if expect_allowed { !denied || (rule == Rule::Public) } else { denied };
+                let ok = status.as_u16() < 500
+                    && if expect_allowed {
+                        !denied || (rule == Rule::Public)
+                    } else {
+                        denied
+                    };
                 if !ok {
-                    failures.push(format!("{method} {path} as {caller:?}: {status} (expected {})", if expect_allowed { "allowed" } else { "denied" }));
+                    failures.push(format!(
+                        "{method} {path} as {caller:?}: {status} (expected {})",
+                        if expect_allowed { "allowed" } else { "denied" }
+                    ));
                 }
                 checked += 1;
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

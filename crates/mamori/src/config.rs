@@ -39,7 +39,11 @@ pub struct Settings {
 
 fn env<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
     match std::env::var(name) {
-        Ok(v) => v.trim().parse().map(Some).map_err(|_| format!("{name} has an invalid value: {v}")),
+        Ok(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{name} has an invalid value: {v}")),
         Err(_) => Ok(None),
     }
 }
@@ -54,16 +58,37 @@ impl Settings {
         };
         let d = Policy::default();
         let policy = Policy {
-            lockout_threshold: env("MAMORI_LOCKOUT_THRESHOLD")?.or(file.lockout_threshold).unwrap_or(d.lockout_threshold).max(1),
-            lockout_minutes: env("MAMORI_LOCKOUT_MINUTES")?.or(file.lockout_minutes).unwrap_or(d.lockout_minutes).max(0),
-            password_min_length: env("MAMORI_PASSWORD_MIN_LENGTH")?.or(file.password_min_length).unwrap_or(d.password_min_length).max(8),
-            password_max_age_days: env("MAMORI_PASSWORD_MAX_AGE_DAYS")?.or(file.password_max_age_days).unwrap_or(d.password_max_age_days).max(0),
-            session_hours: env("MAMORI_SESSION_HOURS")?.or(file.session_hours).unwrap_or(d.session_hours).max(1),
+            lockout_threshold: env("MAMORI_LOCKOUT_THRESHOLD")?
+                .or(file.lockout_threshold)
+                .unwrap_or(d.lockout_threshold)
+                .max(1),
+            lockout_minutes: env("MAMORI_LOCKOUT_MINUTES")?
+                .or(file.lockout_minutes)
+                .unwrap_or(d.lockout_minutes)
+                .max(0),
+            password_min_length: env("MAMORI_PASSWORD_MIN_LENGTH")?
+                .or(file.password_min_length)
+                .unwrap_or(d.password_min_length)
+                .max(8),
+            password_max_age_days: env("MAMORI_PASSWORD_MAX_AGE_DAYS")?
+                .or(file.password_max_age_days)
+                .unwrap_or(d.password_max_age_days)
+                .max(0),
+            session_hours: env("MAMORI_SESSION_HOURS")?
+                .or(file.session_hours)
+                .unwrap_or(d.session_hours)
+                .max(1),
         };
         Ok(Settings {
-            database_url: args.database_url.clone().or(file.database_url).unwrap_or_else(|| "sqlite://mamori.db".into()),
+            database_url: args
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .unwrap_or_else(|| "sqlite://mamori.db".into()),
             bind: file.bind,
-            secure_cookies: env("MAMORI_SECURE_COOKIES")?.or(file.secure_cookies).unwrap_or(false),
+            secure_cookies: env("MAMORI_SECURE_COOKIES")?
+                .or(file.secure_cookies)
+                .unwrap_or(false),
             policy,
         })
     }

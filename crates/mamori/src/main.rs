@@ -16,7 +16,11 @@ use crate::config::{Settings, SharedArgs};
 use crate::progress::Progress;
 
 #[derive(Parser)]
-#[command(name = "mamori", version, about = "Mamori (守り): run an ISO/IEC 27001 ISMS and publish its yearly information security report")]
+#[command(
+    name = "mamori",
+    version,
+    about = "Mamori (守り): run an ISO/IEC 27001 ISMS and publish its yearly information security report"
+)]
 struct Cli {
     #[command(flatten)]
     shared: SharedArgs,
@@ -120,7 +124,10 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -154,7 +161,17 @@ fn describe(e: mamori_store::StoreError) -> Box<dyn std::error::Error + Send + S
     match e {
         mamori_store::StoreError::Invalid(errors) => errors
             .iter()
-            .map(|e| format!("{}: {}{}", e.field, e.code, e.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()))
+            .map(|e| {
+                format!(
+                    "{}: {}{}",
+                    e.field,
+                    e.code,
+                    e.detail
+                        .as_ref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default()
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
             .into(),
@@ -174,17 +191,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { bind } => {
             // A temporary database unless one is named; a named one must be empty.
             let temp = tempfile::tempdir()?;
-            let url = if cli.shared.database_url.is_some() || std::env::var("MAMORI_DATABASE_URL").is_ok() {
+            let url = if cli.shared.database_url.is_some()
+                || std::env::var("MAMORI_DATABASE_URL").is_ok()
+            {
                 settings.database_url.clone()
             } else {
                 format!("sqlite://{}", temp.path().join("mamori-demo.db").display())
             };
             let store = Store::open(&url, settings.policy.clone()).await?;
             if !store.is_empty().await? {
-                return Err(format!("refusing to load the demo into a database that is not empty: {url}").into());
+                return Err(format!(
+                    "refusing to load the demo into a database that is not empty: {url}"
+                )
+                .into());
             }
             let p = Progress::new("demo");
-            mamori_io::demo::load(&store, &|what, done, total| p.step(what, done, total)).await.map_err(|e| e.to_string())?;
+            mamori_io::demo::load(&store, &|what, done, total| p.step(what, done, total))
+                .await
+                .map_err(|e| e.to_string())?;
             p.finish();
             let listener = listen(bind.or(settings.bind.clone())).await?;
             println!("Mamori demo: 株式会社サジェコ (sajeco)");
@@ -200,38 +224,78 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Migrate => {
             let pool = mamori_store::Pool::connect(&settings.database_url).await?;
             let n = mamori_store::schema::migrate(&pool).await?;
-            println!("{n} migration(s) applied; schema version {}", mamori_store::schema::schema_version());
+            println!(
+                "{n} migration(s) applied; schema version {}",
+                mamori_store::schema::schema_version()
+            );
         }
         Command::User(cmd) => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let actor = Actor::cli("user");
             match cmd {
-                UserCommand::Add { email, name, password, org, role, department, person, until } => {
+                UserCommand::Add {
+                    email,
+                    name,
+                    password,
+                    org,
+                    role,
+                    department,
+                    person,
+                    until,
+                } => {
                     let role = Role::parse(&role).ok_or("role must be one of admin, isms_manager, department_manager, staff, auditor")?;
                     let until = match until {
-                        Some(u) => Some(mamori_domain::dates::parse_date(&u).ok_or("--until is not a date")?),
+                        Some(u) => Some(
+                            mamori_domain::dates::parse_date(&u).ok_or("--until is not a date")?,
+                        ),
                         None => None,
                     };
                     let password = read_password(password)?;
-                    let user = store.create_user(&actor, &email, &name, &password).await.map_err(describe)?;
+                    let user = store
+                        .create_user(&actor, &email, &name, &password)
+                        .await
+                        .map_err(describe)?;
                     if let Some(slug) = org {
-                        let org = store.organization(&slug).await.map_err(|_| format!("no organisation {slug}"))?;
+                        let org = store
+                            .organization(&slug)
+                            .await
+                            .map_err(|_| format!("no organisation {slug}"))?;
                         store
-                            .add_membership(&actor, &org, user.id, role, department.as_deref(), person.as_deref(), until)
+                            .add_membership(
+                                &actor,
+                                &org,
+                                user.id,
+                                role,
+                                department.as_deref(),
+                                person.as_deref(),
+                                until,
+                            )
                             .await
                             .map_err(describe)?;
                     }
                     println!("user {} added", user.email);
                 }
                 UserCommand::SetPassword { email, password } => {
-                    let user = store.user_by_email(&email).await.map_err(|_| format!("no user {email}"))?;
+                    let user = store
+                        .user_by_email(&email)
+                        .await
+                        .map_err(|_| format!("no user {email}"))?;
                     let password = read_password(password)?;
-                    store.set_password(&actor, user.id, &password).await.map_err(describe)?;
+                    store
+                        .set_password(&actor, user.id, &password)
+                        .await
+                        .map_err(describe)?;
                     println!("password of {} set", user.email);
                 }
                 UserCommand::Disable { email } => {
-                    let user = store.user_by_email(&email).await.map_err(|_| format!("no user {email}"))?;
-                    store.set_disabled(&actor, user.id, true).await.map_err(describe)?;
+                    let user = store
+                        .user_by_email(&email)
+                        .await
+                        .map_err(|_| format!("no user {email}"))?;
+                    store
+                        .set_disabled(&actor, user.id, true)
+                        .await
+                        .map_err(describe)?;
                     println!("user {} disabled", user.email);
                 }
             }
@@ -239,7 +303,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(AuditCommand::Verify) => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("verify");
-            let v = mamori_store::audit::verify(&store.pool, &|done, total| p.step("audit", done as u64, total as u64)).await?;
+            let v = mamori_store::audit::verify(&store.pool, &|done, total| {
+                p.step("audit", done as u64, total as u64)
+            })
+            .await?;
             p.finish();
             if v.intact() {
                 println!("audit trail intact: {} rows", v.rows);
@@ -251,7 +318,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backup { file } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("backup");
-            let backup = store.backup(&|what, done, total| p.step(what, done, total)).await?;
+            let backup = store
+                .backup(&|what, done, total| p.step(what, done, total))
+                .await?;
             p.finish();
             // Write beside the target, then rename: a crash never leaves half a backup under the name.
             let tmp = file.with_extension("partial");
@@ -261,20 +330,47 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Restore { file } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
-            let backup: mamori_store::backup::Backup = serde_json::from_slice(&std::fs::read(&file)?)?;
+            let backup: mamori_store::backup::Backup =
+                serde_json::from_slice(&std::fs::read(&file)?)?;
             let p = Progress::new("restore");
-            store.restore(&backup, &|what, done, total| p.step(what, done, total)).await.map_err(describe)?;
+            store
+                .restore(&backup, &|what, done, total| p.step(what, done, total))
+                .await
+                .map_err(describe)?;
             p.finish();
             println!("restored {} into {}", file.display(), settings.database_url);
         }
-        Command::Synth { people, departments, years, seed, slug } => {
+        Command::Synth {
+            people,
+            departments,
+            years,
+            seed,
+            slug,
+        } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("synth");
-            let opts = mamori_io::synth::Options { people, departments, years, seed, slug };
-            let org = mamori_io::synth::build(&store, &opts, &|what, done, total| p.step(what, done, total)).await.map_err(|e| e.to_string())?;
+            let opts = mamori_io::synth::Options {
+                people,
+                departments,
+                years,
+                seed,
+                slug,
+            };
+            let org = mamori_io::synth::build(&store, &opts, &|what, done, total| {
+                p.step(what, done, total)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
             p.finish();
-            println!("organisation {} built: {people} people in {departments} departments over {years} years", org.slug);
-            println!("accounts <role>@{}.example, password {}", org.slug, mamori_io::demo::PASSWORD);
+            println!(
+                "organisation {} built: {people} people in {departments} departments over {years} years",
+                org.slug
+            );
+            println!(
+                "accounts <role>@{}.example, password {}",
+                org.slug,
+                mamori_io::demo::PASSWORD
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -282,13 +378,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 async fn listen(bind: Option<String>) -> Result<tokio::net::TcpListener> {
     let bind = bind.unwrap_or_else(|| "127.0.0.1:8080".into());
-    Ok(tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?)
+    Ok(tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?)
 }
 
 async fn serve(store: Store, settings: &Settings, listener: tokio::net::TcpListener) -> Result<()> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    let state = mamori_web::AppState { store, config: Arc::new(mamori_web::Config { secure_cookies: settings.secure_cookies }) };
+    let state = mamori_web::AppState {
+        store,
+        config: Arc::new(mamori_web::Config {
+            secure_cookies: settings.secure_cookies,
+        }),
+    };
     mamori_web::serve(listener, state).await?;
     Ok(())
 }

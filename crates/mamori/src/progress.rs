@@ -14,13 +14,18 @@ impl Progress {
     pub fn new(label: &str) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::new(0);
-            if let Ok(style) = ProgressStyle::with_template("{prefix} {msg:>12} [{bar:30}] {pos}/{len}") {
+            if let Ok(style) =
+                ProgressStyle::with_template("{prefix} {msg:>12} [{bar:30}] {pos}/{len}")
+            {
                 b.set_style(style.progress_chars("=> "));
             }
             b.set_prefix(label.to_string());
             b
         });
-        Progress { bar, last: Mutex::new((String::new(), 0)) }
+        Progress {
+            bar,
+            last: Mutex::new((String::new(), 0)),
+        }
     }
 
     pub fn step(&self, what: &str, done: u64, total: u64) {
@@ -32,7 +37,9 @@ impl Progress {
             }
             None => {
                 // A log line when the stage changes, when it ends, and every tenth of the way.
-                let Ok(mut last) = self.last.lock() else { return };
+                let Ok(mut last) = self.last.lock() else {
+                    return;
+                };
                 let tenth = (total / 10).max(1);
                 if last.0 != what || done == total || done / tenth != last.1 / tenth {
                     tracing::info!(stage = what, done, total, "progress");

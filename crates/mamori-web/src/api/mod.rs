@@ -3,21 +3,21 @@
 
 pub mod openapi;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use mamori_domain::FieldError;
 use mamori_store::{Input, StoreError};
 
+use crate::AppState;
 use crate::error::AppError;
 use crate::pages::registers::{list_query, register};
 use crate::pages::{pairs, parse_id};
 use crate::session::{ApiCtx, Viewer};
-use crate::AppState;
 
 fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, AppError> {
     match serde_json::from_slice::<Value>(body) {
@@ -44,18 +44,31 @@ fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
             _ => errors.push(FieldError::new(&k, "invalid-type")),
         }
     }
-    if errors.is_empty() { Ok(input) } else { Err(AppError::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(AppError::Invalid(errors))
+    }
 }
 
 pub async fn token(State(state): State<AppState>, body: Bytes) -> Result<Response, AppError> {
     let map = body_json(&body)?;
     let field = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let user = match state.store.sign_in(&field("email"), &field("password")).await {
+    let user = match state
+        .store
+        .sign_in(&field("email"), &field("password"))
+        .await
+    {
         Ok(u) => u,
-        Err(StoreError::Auth(code)) => return Err(AppError::Refused(StatusCode::UNAUTHORIZED, code)),
+        Err(StoreError::Auth(code)) => {
+            return Err(AppError::Refused(StatusCode::UNAUTHORIZED, code));
+        }
         Err(e) => return Err(e.into()),
     };
-    let token = state.store.create_api_token(&user, "POST /api/v1/auth/token").await?;
+    let token = state
+        .store
+        .create_api_token(&user, "POST /api/v1/auth/token")
+        .await?;
     Ok(Json(json!({"token": token})).into_response())
 }
 
@@ -71,65 +84,145 @@ pub async fn me(State(state): State<AppState>, viewer: Viewer) -> Result<Respons
     .into_response())
 }
 
-pub async fn list(State(state): State<AppState>, ctx: ApiCtx, Path(collection): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(collection): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let mut query = list_query(reg, &params)?;
     let number = |k: &str, default: i64| -> Result<i64, AppError> {
         match crate::pages::get(&params, k) {
-            Some(v) => mamori_domain::input::normalize(v).parse::<i64>().map_err(|_| AppError::Invalid(vec![FieldError::new(k, "invalid-number")])),
+            Some(v) => mamori_domain::input::normalize(v)
+                .parse::<i64>()
+                .map_err(|_| AppError::Invalid(vec![FieldError::new(k, "invalid-number")])),
             None => Ok(default),
         }
     };
     query.limit = number("limit", 100)?;
     query.offset = number("offset", 0)?;
     if !(1..=mamori_store::records::MAX_LIMIT).contains(&query.limit) || query.offset < 0 {
-        return Err(AppError::Invalid(vec![FieldError::with("limit", "out-of-range", mamori_store::records::MAX_LIMIT.to_string())]));
+        return Err(AppError::Invalid(vec![FieldError::with(
+            "limit",
+            "out-of-range",
+            mamori_store::records::MAX_LIMIT.to_string(),
+        )]));
     }
     let page = state.store.list(&ctx.access, reg, &query).await?;
     Ok(Json(json!({"items": page.items.iter().map(|r| r.to_json(reg)).collect::<Vec<_>>(), "total": page.total})).into_response())
 }
 
-pub async fn create(State(state): State<AppState>, ctx: ApiCtx, Path(collection): Path<String>, body: Bytes) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(collection): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let input = to_input(body_json(&body)?)?;
     let record = state.store.create(&ctx.access, reg, &input).await?;
     let location = format!("/api/v1/{}/{}", reg.collection, record.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(record.to_json(reg))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(record.to_json(reg)),
+    )
+        .into_response())
 }
 
-pub async fn get(State(state): State<AppState>, ctx: ApiCtx, Path((collection, id)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path((collection, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    Ok(Json(state.store.get(&ctx.access, reg, parse_id(&id)?).await?.to_json(reg)).into_response())
+    Ok(Json(
+        state
+            .store
+            .get(&ctx.access, reg, parse_id(&id)?)
+            .await?
+            .to_json(reg),
+    )
+    .into_response())
 }
 
-pub async fn update(State(state): State<AppState>, ctx: ApiCtx, Path((collection, id)): Path<(String, String)>, body: Bytes) -> Result<Response, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path((collection, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let input = to_input(body_json(&body)?)?;
-    Ok(Json(state.store.update(&ctx.access, reg, parse_id(&id)?, &input).await?.to_json(reg)).into_response())
+    Ok(Json(
+        state
+            .store
+            .update(&ctx.access, reg, parse_id(&id)?, &input)
+            .await?
+            .to_json(reg),
+    )
+    .into_response())
 }
 
-pub async fn withdraw(State(state): State<AppState>, ctx: ApiCtx, Path((collection, id)): Path<(String, String)>, body: Bytes) -> Result<Response, AppError> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path((collection, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let map = body_json(&body)?;
     let reason = map.get("reason").and_then(Value::as_str).unwrap_or("");
-    Ok(Json(state.store.withdraw(&ctx.access, reg, parse_id(&id)?, reason).await?.to_json(reg)).into_response())
+    Ok(Json(
+        state
+            .store
+            .withdraw(&ctx.access, reg, parse_id(&id)?, reason)
+            .await?
+            .to_json(reg),
+    )
+    .into_response())
 }
 
-pub async fn reinstate(State(state): State<AppState>, ctx: ApiCtx, Path((collection, id)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn reinstate(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path((collection, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    Ok(Json(state.store.reinstate(&ctx.access, reg, parse_id(&id)?).await?.to_json(reg)).into_response())
+    Ok(Json(
+        state
+            .store
+            .reinstate(&ctx.access, reg, parse_id(&id)?)
+            .await?
+            .to_json(reg),
+    )
+    .into_response())
 }
 
-pub async fn history(State(state): State<AppState>, ctx: ApiCtx, Path((collection, id)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn history(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path((collection, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    let items = state.store.history(&ctx.access, reg, parse_id(&id)?).await?;
+    let items = state
+        .store
+        .history(&ctx.access, reg, parse_id(&id)?)
+        .await?;
     Ok(Json(json!({"items": items, "total": items.len()})).into_response())
 }
 
-pub async fn audit_verify(State(state): State<AppState>, ctx: ApiCtx) -> Result<Response, AppError> {
+pub async fn audit_verify(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Response, AppError> {
     let v = state.store.audit_verify(&ctx.access).await?;
-    Ok(Json(json!({"intact": v.intact(), "rows": v.rows, "first_broken": v.first_broken})).into_response())
+    Ok(
+        Json(json!({"intact": v.intact(), "rows": v.rows, "first_broken": v.first_broken}))
+            .into_response(),
+    )
 }
 
 pub async fn healthz() -> Response {

@@ -3,16 +3,20 @@
 
 use mamori_domain::register::{FieldKind, Register};
 use mamori_domain::registers;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 fn field_schema(kind: FieldKind) -> Value {
     match kind {
         FieldKind::Text { max } => json!({"type": ["string", "null"], "maxLength": max}),
         FieldKind::Email => json!({"type": ["string", "null"], "format": "email"}),
-        FieldKind::Date => json!({"type": ["string", "null"], "format": "date", "description": "ISO 8601; Japanese era (平成29年4月1日) and full-width forms are accepted on input"}),
+        FieldKind::Date => {
+            json!({"type": ["string", "null"], "format": "date", "description": "ISO 8601; Japanese era (平成29年4月1日) and full-width forms are accepted on input"})
+        }
         FieldKind::Choice(choices) => json!({"type": ["string", "null"], "enum": choices}),
         FieldKind::Ref(target) => {
-            let key = registers::by_collection(target).and_then(|t| t.natural_key).unwrap_or("id");
+            let key = registers::by_collection(target)
+                .and_then(|t| t.natural_key)
+                .unwrap_or("id");
             json!({"type": ["string", "null"], "description": format!("the {key} of a record in /api/v1/{target}")})
         }
     }
@@ -28,7 +32,12 @@ fn schemas(reg: &Register) -> (Value, Value) {
         "withdrawn".into(),
         json!({"oneOf": [{"type": "null"}, {"type": "object", "properties": {"at": {"type": "string"}, "reason": {"type": "string"}}}]}),
     );
-    let required: Vec<&str> = reg.fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    let required: Vec<&str> = reg
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
     let mut input_props = Map::new();
     for f in reg.fields {
         input_props.insert(f.name.into(), field_schema(f.kind));
@@ -40,15 +49,20 @@ fn schemas(reg: &Register) -> (Value, Value) {
 }
 
 fn camel(code: &str) -> String {
-    code.split('_').map(|w| {
-        let mut c = w.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-    }).collect()
+    code.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 pub fn document() -> Value {
     let error = json!({"$ref": "#/components/schemas/Error"});
-    let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": error}}});
+    let err =
+        |d: &str| json!({"description": d, "content": {"application/json": {"schema": error}}});
     let errors = json!({
         "400": err("malformed request"), "401": err("not signed in"), "403": err("not allowed for this role"),
         "404": err("no such record in this organisation"), "422": err("invalid input; details name each field"),
@@ -61,7 +75,8 @@ pub fn document() -> Value {
             "code": {"type": "string"}, "message": {"type": "string"},
             "details": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "row": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}),
     );
-    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
     for reg in registers::ALL {
         let name = camel(reg.code);
         let (schema, input) = schemas(reg);

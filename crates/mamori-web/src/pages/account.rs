@@ -10,21 +10,32 @@ use mamori_domain::DateStyle;
 use mamori_store::StoreError;
 
 use super::{get, pairs, parse_id};
+use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
 use crate::render;
-use crate::session::{cookie, request_lang, set_cookie, Viewer, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE};
-use crate::AppState;
+use crate::session::{
+    LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, request_lang, set_cookie,
+};
 
 /// Only same-site paths are followed after sign-in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
-fn login_page(state: &AppState, lang: &str, next: &str, email: &str, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+fn login_page(
+    state: &AppState,
+    lang: &str,
+    next: &str,
+    email: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let pre = mamori_store::auth::random_token();
     let mut res = render::bare(
         "login.html",
@@ -37,13 +48,24 @@ fn login_page(state: &AppState, lang: &str, next: &str, email: &str, error: Opti
     Ok(res)
 }
 
-pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let lang = match get(&params, "lang") {
         Some(l) => i18n::pick(Some(l)),
         None => request_lang(&headers),
     };
-    let mut res = login_page(&state, lang, &safe_next(get(&params, "next")), "", None, StatusCode::OK)?;
+    let mut res = login_page(
+        &state,
+        lang,
+        &safe_next(get(&params, "next")),
+        "",
+        None,
+        StatusCode::OK,
+    )?;
     if get(&params, "lang").is_some()
         && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang, 60 * 60 * 24 * 365).parse()
     {
@@ -52,40 +74,82 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQu
     Ok(res)
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     let lang = request_lang(&headers);
     let next = safe_next(get(&form, "next"));
     let email = get(&form, "email").unwrap_or("");
     let pre = cookie(&headers, PRE_CSRF_COOKIE);
     if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
-        return login_page(&state, lang, &next, email, Some(i18n::t(lang, "error-csrf")), StatusCode::FORBIDDEN);
+        return login_page(
+            &state,
+            lang,
+            &next,
+            email,
+            Some(i18n::t(lang, "error-csrf")),
+            StatusCode::FORBIDDEN,
+        );
     }
-    match state.store.sign_in(email, get(&form, "password").unwrap_or("")).await {
+    match state
+        .store
+        .sign_in(email, get(&form, "password").unwrap_or(""))
+        .await
+    {
         Ok(user) => {
             let (token, _) = state.store.create_session(user.id).await?;
-            let target = if state.store.password_expired(&user) { "/account/password".to_string() } else { next };
+            let target = if state.store.password_expired(&user) {
+                "/account/password".to_string()
+            } else {
+                next
+            };
             let mut res = Redirect::to(&target).into_response();
             let hours = state.store.policy.session_hours * 3600;
-            for c in [set_cookie(&state, SESSION_COOKIE, &token, hours), set_cookie(&state, LANG_COOKIE, &user.lang, 60 * 60 * 24 * 365), set_cookie(&state, PRE_CSRF_COOKIE, "", 0)] {
+            for c in [
+                set_cookie(&state, SESSION_COOKIE, &token, hours),
+                set_cookie(&state, LANG_COOKIE, &user.lang, 60 * 60 * 24 * 365),
+                set_cookie(&state, PRE_CSRF_COOKIE, "", 0),
+            ] {
                 if let Ok(v) = c.parse() {
                     res.headers_mut().append(header::SET_COOKIE, v);
                 }
             }
             Ok(res)
         }
-        Err(StoreError::Auth(code)) => login_page(&state, lang, &next, email, Some(i18n::t(lang, &format!("error-{code}"))), StatusCode::UNAUTHORIZED),
+        Err(StoreError::Auth(code)) => login_page(
+            &state,
+            lang,
+            &next,
+            email,
+            Some(i18n::t(lang, &format!("error-{code}"))),
+            StatusCode::UNAUTHORIZED,
+        ),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn logout(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap, body: Bytes) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     viewer.check_csrf(get(&form, "csrf"))?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&token).await?;
     }
-    Ok(([(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response())
+    Ok((
+        [(
+            header::SET_COOKIE,
+            set_cookie(&state, SESSION_COOKIE, "", 0),
+        )],
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 /// The front door: the first organisation of a signed-in user, else sign-in.
@@ -97,7 +161,13 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     })
 }
 
-async fn account_page(state: &AppState, viewer: &Viewer, new_token: Option<String>, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+async fn account_page(
+    state: &AppState,
+    viewer: &Viewer,
+    new_token: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = i18n::pick(Some(&viewer.user.lang));
     let tokens: Vec<_> = state
         .store
@@ -133,26 +203,44 @@ pub async fn account(State(state): State<AppState>, viewer: Viewer) -> Result<Re
 }
 
 /// Saves language and date style; the language switch in the header posts here too.
-pub async fn preferences(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Result<Response, AppError> {
+pub async fn preferences(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     viewer.check_csrf(get(&form, "csrf"))?;
     let lang = get(&form, "lang");
     let style = match get(&form, "date_style") {
-        Some(s) => Some(DateStyle::parse(s).ok_or_else(|| AppError::Invalid(vec![mamori_domain::FieldError::new("date_style", "invalid-choice")]))?),
+        Some(s) => Some(DateStyle::parse(s).ok_or_else(|| {
+            AppError::Invalid(vec![mamori_domain::FieldError::new(
+                "date_style",
+                "invalid-choice",
+            )])
+        })?),
         None => None,
     };
-    state.store.set_preferences(viewer.user.id, lang, style).await?;
+    state
+        .store
+        .set_preferences(viewer.user.id, lang, style)
+        .await?;
     let back = safe_next(get(&form, "back").or(Some("/account")));
     let mut res = Redirect::to(&back).into_response();
     if let Some(l) = lang
-        && let Ok(v) = set_cookie(&state, LANG_COOKIE, i18n::pick(Some(l)), 60 * 60 * 24 * 365).parse()
+        && let Ok(v) =
+            set_cookie(&state, LANG_COOKIE, i18n::pick(Some(l)), 60 * 60 * 24 * 365).parse()
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(res)
 }
 
-fn password_page(viewer: &Viewer, expired: bool, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+fn password_page(
+    viewer: &Viewer,
+    expired: bool,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = i18n::pick(Some(&viewer.user.lang));
     render::bare(
         "password.html",
@@ -161,33 +249,75 @@ fn password_page(viewer: &Viewer, expired: bool, error: Option<String>, status: 
     )
 }
 
-pub async fn password_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
-    password_page(&viewer, state.store.password_expired(&viewer.user), None, StatusCode::OK)
+pub async fn password_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    password_page(
+        &viewer,
+        state.store.password_expired(&viewer.user),
+        None,
+        StatusCode::OK,
+    )
 }
 
-pub async fn change_password(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Result<Response, AppError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     viewer.check_csrf(get(&form, "csrf"))?;
     let lang = i18n::pick(Some(&viewer.user.lang));
     let new = get(&form, "password").unwrap_or("");
     if Some(new) != get(&form, "password_confirm") {
         let e = mamori_domain::FieldError::new("password_confirm", "password-mismatch");
-        return password_page(&viewer, state.store.password_expired(&viewer.user), Some(i18n::field_error(lang, None, &e)), StatusCode::UNPROCESSABLE_ENTITY);
+        return password_page(
+            &viewer,
+            state.store.password_expired(&viewer.user),
+            Some(i18n::field_error(lang, None, &e)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
-    match state.store.change_password(viewer.user.id, get(&form, "current_password").unwrap_or(""), new).await {
+    match state
+        .store
+        .change_password(
+            viewer.user.id,
+            get(&form, "current_password").unwrap_or(""),
+            new,
+        )
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/").into_response()),
         Err(StoreError::Invalid(errors)) => {
-            let msg = errors.iter().map(|e| i18n::field_error(lang, None, e)).collect::<Vec<_>>().join(" ");
-            password_page(&viewer, state.store.password_expired(&viewer.user), Some(msg), StatusCode::UNPROCESSABLE_ENTITY)
+            let msg = errors
+                .iter()
+                .map(|e| i18n::field_error(lang, None, e))
+                .collect::<Vec<_>>()
+                .join(" ");
+            password_page(
+                &viewer,
+                state.store.password_expired(&viewer.user),
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn create_token(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Result<Response, AppError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     viewer.check_csrf(get(&form, "csrf"))?;
-    match state.store.create_api_token(&viewer.user, get(&form, "name").unwrap_or("")).await {
+    match state
+        .store
+        .create_api_token(&viewer.user, get(&form, "name").unwrap_or(""))
+        .await
+    {
         Ok(token) => account_page(&state, &viewer, Some(token), None, StatusCode::OK).await,
         Err(StoreError::Invalid(errors)) => {
             let lang = i18n::pick(Some(&viewer.user.lang));
@@ -198,9 +328,17 @@ pub async fn create_token(State(state): State<AppState>, viewer: Viewer, body: B
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>, body: Bytes) -> Result<Response, AppError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     viewer.check_csrf(get(&form, "csrf"))?;
-    state.store.revoke_api_token(&viewer.user, parse_id(&id)?).await?;
+    state
+        .store
+        .revoke_api_token(&viewer.user, parse_id(&id)?)
+        .await?;
     Ok(Redirect::to("/account").into_response())
 }

@@ -18,17 +18,72 @@ pub struct Area {
 }
 
 pub const AREAS: &[Area] = &[
-    Area { key: "register-department", path: "departments", group: "organization", issue: None },
-    Area { key: "register-person", path: "people", group: "organization", issue: None },
-    Area { key: "register-appointment", path: "appointments", group: "organization", issue: None },
-    Area { key: "area-training", path: "areas/training", group: "people", issue: Some(3) },
-    Area { key: "area-assets", path: "areas/assets", group: "assets", issue: Some(4) },
-    Area { key: "area-improvement", path: "areas/improvement", group: "operations", issue: Some(5) },
-    Area { key: "area-governance", path: "areas/governance", group: "operations", issue: Some(5) },
-    Area { key: "area-risk", path: "areas/risk", group: "risk", issue: Some(6) },
-    Area { key: "area-report", path: "areas/report", group: "report", issue: Some(7) },
-    Area { key: "nav-audit", path: "audit", group: "system", issue: None },
-    Area { key: "nav-settings", path: "settings", group: "system", issue: None },
+    Area {
+        key: "register-department",
+        path: "departments",
+        group: "organization",
+        issue: None,
+    },
+    Area {
+        key: "register-person",
+        path: "people",
+        group: "organization",
+        issue: None,
+    },
+    Area {
+        key: "register-appointment",
+        path: "appointments",
+        group: "organization",
+        issue: None,
+    },
+    Area {
+        key: "area-training",
+        path: "areas/training",
+        group: "people",
+        issue: Some(3),
+    },
+    Area {
+        key: "area-assets",
+        path: "areas/assets",
+        group: "assets",
+        issue: Some(4),
+    },
+    Area {
+        key: "area-improvement",
+        path: "areas/improvement",
+        group: "operations",
+        issue: Some(5),
+    },
+    Area {
+        key: "area-governance",
+        path: "areas/governance",
+        group: "operations",
+        issue: Some(5),
+    },
+    Area {
+        key: "area-risk",
+        path: "areas/risk",
+        group: "risk",
+        issue: Some(6),
+    },
+    Area {
+        key: "area-report",
+        path: "areas/report",
+        group: "report",
+        issue: Some(7),
+    },
+    Area {
+        key: "nav-audit",
+        path: "audit",
+        group: "system",
+        issue: None,
+    },
+    Area {
+        key: "nav-settings",
+        path: "settings",
+        group: "system",
+        issue: None,
+    },
 ];
 
 /// True for an htmx request that wants only the page's content (not a boosted navigation).
@@ -37,7 +92,9 @@ pub struct Hx(pub bool);
 impl<S: Send + Sync> FromRequestParts<S> for Hx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Hx(parts.headers.contains_key("hx-request") && !parts.headers.contains_key("hx-boosted")))
+        Ok(Hx(
+            parts.headers.contains_key("hx-request") && !parts.headers.contains_key("hx-boosted")
+        ))
     }
 }
 
@@ -48,9 +105,16 @@ pub fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, AppError> {
 }
 
 pub fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
-    mamori_domain::input::normalize(raw).parse::<i64>().ok().filter(|i| *i > 0).ok_or(AppError::NotFound)
+    mamori_domain::input::normalize(raw)
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or(AppError::NotFound)
 }

@@ -6,37 +6,57 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
-use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
 use mamori_domain::Role;
+use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
 use mamori_store::ListQuery;
 
-use super::{get, pairs, Hx, AREAS};
+use super::{AREAS, Hx, get, pairs};
+use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
 use crate::render;
-use crate::session::{set_cookie, Ctx, FY_COOKIE};
-use crate::AppState;
+use crate::session::{Ctx, FY_COOKIE, set_cookie};
 
 /// An audit timestamp (RFC 3339, UTC) shown as a date and time in Japan.
 pub fn format_at(ctx: &Ctx, at: &str) -> String {
     use time::format_description::well_known::Rfc3339;
     match time::OffsetDateTime::parse(at, &Rfc3339) {
         Ok(t) => {
-            let jst = t.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC));
-            format!("{} {:02}:{:02}:{:02}", mamori_domain::dates::format_date(jst.date(), ctx.style, ctx.lang), jst.hour(), jst.minute(), jst.second())
+            let jst =
+                t.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC));
+            format!(
+                "{} {:02}:{:02}:{:02}",
+                mamori_domain::dates::format_date(jst.date(), ctx.style, ctx.lang),
+                jst.hour(),
+                jst.minute(),
+                jst.second()
+            )
         }
         Err(_) => at.to_string(),
     }
 }
 
-pub async fn dashboard(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx) -> Result<Response, AppError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+) -> Result<Response, AppError> {
     let count = |reg, q: ListQuery| {
         let state = state.clone();
         let access = ctx.access.clone();
-        async move { state.store.list(&access, reg, &ListQuery { limit: 1, ..q }).await.map(|p| p.total) }
+        async move {
+            state
+                .store
+                .list(&access, reg, &ListQuery { limit: 1, ..q })
+                .await
+                .map(|p| p.total)
+        }
     };
     let (from, to) = (ctx.fy.start(), ctx.fy.last_day());
-    let range = |field: &str| ListQuery { ranges: vec![(field.to_string(), Some(from), Some(to))], ..Default::default() };
+    let range = |field: &str| ListQuery {
+        ranges: vec![(field.to_string(), Some(from), Some(to))],
+        ..Default::default()
+    };
     let iso = mamori_domain::dates::iso;
     let base = format!("/o/{}", ctx.org());
     let figures = vec![
@@ -45,18 +65,48 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx) -> R
         context! { label => i18n::t(ctx.lang, "dashboard-departments"), value => count(&DEPARTMENTS, ListQuery::default()).await?, href => format!("{base}/departments") },
         context! { label => i18n::t(ctx.lang, "dashboard-appointments-started"), value => count(&APPOINTMENTS, range("starts_on")).await?, href => format!("{base}/appointments?starts_on_from={}&starts_on_to={}", iso(from), iso(to)) },
     ];
-    render::page(&ctx, hx, "dashboard.html", context! { figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)) }, StatusCode::OK)
+    render::page(
+        &ctx,
+        hx,
+        "dashboard.html",
+        context! { figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)) },
+        StatusCode::OK,
+    )
 }
 
-pub async fn area(ctx: Ctx, Hx(hx): Hx, Path((_, key)): Path<(String, String)>) -> Result<Response, AppError> {
-    let area = AREAS.iter().find(|a| a.path == format!("areas/{key}")).ok_or(AppError::NotFound)?;
-    render::page(&ctx, hx, "area.html", context! { area_key => area.key, issue => area.issue, items_key => format!("{}-items", area.key) }, StatusCode::OK)
+pub async fn area(
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, key)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let area = AREAS
+        .iter()
+        .find(|a| a.path == format!("areas/{key}"))
+        .ok_or(AppError::NotFound)?;
+    render::page(
+        &ctx,
+        hx,
+        "area.html",
+        context! { area_key => area.key, issue => area.issue, items_key => format!("{}-items", area.key) },
+        StatusCode::OK,
+    )
 }
 
-pub async fn audit(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let page_no = get(&params, "page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
-    let (rows, total) = state.store.audit_trail(&ctx.access, 100, (page_no - 1) * 100).await?;
+    let page_no = get(&params, "page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let (rows, total) = state
+        .store
+        .audit_trail(&ctx.access, 100, (page_no - 1) * 100)
+        .await?;
     let verification = state.store.audit_verify(&ctx.access).await?;
     let entries: Vec<_> = rows
         .iter()
@@ -64,7 +114,10 @@ pub async fn audit(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, RawQuery
             let href = mamori_domain::registers::ALL
                 .iter()
                 .find(|reg| reg.code == r.entity)
-                .and_then(|reg| r.entity_id.map(|id| format!("/o/{}/{}/{id}", ctx.org(), reg.collection)));
+                .and_then(|reg| {
+                    r.entity_id
+                        .map(|id| format!("/o/{}/{}/{id}", ctx.org(), reg.collection))
+                });
             context! {
                 seq => r.seq, at => format_at(&ctx, &r.at), actor => r.actor.clone(),
                 entity => i18n::t(ctx.lang, &format!("entity-{}", r.entity)),
@@ -93,7 +146,12 @@ pub async fn settings(ctx: Ctx, Hx(hx): Hx) -> Result<Response, AppError> {
     settings_page(&ctx, hx, None, StatusCode::OK)
 }
 
-fn settings_page(ctx: &Ctx, hx: bool, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+fn settings_page(
+    ctx: &Ctx,
+    hx: bool,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let months: Vec<_> = (1..=12u8).map(|m| context! { value => m, label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]), selected => m == ctx.access.org.fiscal_year_start_month }).collect();
     let profile: Vec<_> = ctx
         .access
@@ -107,31 +165,61 @@ fn settings_page(ctx: &Ctx, hx: bool, error: Option<String>, status: StatusCode)
         })
         .unwrap_or_default();
     let can_edit = matches!(ctx.access.role, Role::Admin | Role::IsmsManager);
-    render::page(ctx, hx, "settings.html", context! { months, profile, can_edit, error }, status)
+    render::page(
+        ctx,
+        hx,
+        "settings.html",
+        context! { months, profile, can_edit, error },
+        status,
+    )
 }
 
-pub async fn save_settings(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, body: Bytes) -> Result<Response, AppError> {
+pub async fn save_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     ctx.viewer.check_csrf(get(&form, "csrf"))?;
-    let month = get(&form, "fiscal_year_start_month").and_then(|m| mamori_domain::input::normalize(m).parse::<u8>().ok()).unwrap_or(0);
+    let month = get(&form, "fiscal_year_start_month")
+        .and_then(|m| mamori_domain::input::normalize(m).parse::<u8>().ok())
+        .unwrap_or(0);
     match state.store.set_fiscal_year_start(&ctx.access, month).await {
         Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings", ctx.org())).into_response()),
-        Err(mamori_store::StoreError::Invalid(e)) => settings_page(&ctx, hx, e.first().map(|e| i18n::field_error(ctx.lang, None, e)), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(mamori_store::StoreError::Invalid(e)) => settings_page(
+            &ctx,
+            hx,
+            e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Selects the fiscal year the pages show, and goes back where the user was.
-pub async fn select_fiscal_year(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, AppError> {
+pub async fn select_fiscal_year(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     ctx.viewer.check_csrf(get(&form, "csrf"))?;
     let year = get(&form, "fy")
         .and_then(|y| mamori_domain::input::normalize(y).parse::<i32>().ok())
         .filter(|y| (1990..=2100).contains(y))
-        .ok_or_else(|| AppError::Invalid(vec![mamori_domain::FieldError::new("fy", "invalid-choice")]))?;
-    let back = get(&form, "back").filter(|b| b.starts_with(&format!("/o/{}", ctx.org())) && !b.starts_with("//")).map(str::to_string).unwrap_or(format!("/o/{}", ctx.org()));
+        .ok_or_else(|| {
+            AppError::Invalid(vec![mamori_domain::FieldError::new("fy", "invalid-choice")])
+        })?;
+    let back = get(&form, "back")
+        .filter(|b| b.starts_with(&format!("/o/{}", ctx.org())) && !b.starts_with("//"))
+        .map(str::to_string)
+        .unwrap_or(format!("/o/{}", ctx.org()));
     Ok((
-        [(header::SET_COOKIE, set_cookie(&state, FY_COOKIE, &year.to_string(), 60 * 60 * 24 * 365))],
+        [(
+            header::SET_COOKIE,
+            set_cookie(&state, FY_COOKIE, &year.to_string(), 60 * 60 * 24 * 365),
+        )],
         Redirect::to(&back),
     )
         .into_response())

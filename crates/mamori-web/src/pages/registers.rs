@@ -10,15 +10,15 @@ use minijinja::{Value, context};
 use mamori_domain::register::{FieldKind, Register, Value as FieldValue};
 use mamori_domain::{FieldError, registers};
 use mamori_io::Sheet;
-use mamori_store::records::{can_create, Status, MAX_LIMIT};
+use mamori_store::records::{MAX_LIMIT, Status, can_create};
 use mamori_store::{Input, ListQuery, Record};
 
-use super::{get, pairs, parse_id, Hx};
+use super::{Hx, get, pairs, parse_id};
+use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
 use crate::render;
 use crate::session::Ctx;
-use crate::AppState;
 
 const PER_PAGE: i64 = 50;
 
@@ -28,26 +28,46 @@ pub fn register(collection: &str) -> Result<&'static Register, AppError> {
 
 /// Turns list parameters (from a page URL or the API) into a store query.
 pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQuery, AppError> {
-    let mut q = ListQuery { limit: PER_PAGE, ..Default::default() };
+    let mut q = ListQuery {
+        limit: PER_PAGE,
+        ..Default::default()
+    };
     for (k, v) in params {
         match k.as_str() {
             "q" => q.q = Some(v.clone()),
             "sort" => q.sort = reg.field(v).map(|f| f.name.to_string()),
             "dir" => q.desc = v == "desc",
-            "status" => q.status = Status::parse(v).ok_or_else(|| AppError::Invalid(vec![FieldError::new("status", "invalid-choice")]))?,
+            "status" => {
+                q.status = Status::parse(v).ok_or_else(|| {
+                    AppError::Invalid(vec![FieldError::new("status", "invalid-choice")])
+                })?
+            }
             _ => {
-                if let Some(f) = reg.field(k).filter(|f| f.filter && f.kind != FieldKind::Date) {
+                if let Some(f) = reg
+                    .field(k)
+                    .filter(|f| f.filter && f.kind != FieldKind::Date)
+                {
                     q.filters.push((f.name.to_string(), v.clone()));
-                } else if let Some((name, end)) = k.rsplit_once('_').filter(|(_, e)| *e == "from" || *e == "to") {
-                    if let Some(f) = reg.field(name).filter(|f| f.filter && f.kind == FieldKind::Date) {
+                } else if let Some((name, end)) = k
+                    .rsplit_once('_')
+                    .filter(|(_, e)| *e == "from" || *e == "to")
+                {
+                    if let Some(f) = reg
+                        .field(name)
+                        .filter(|f| f.filter && f.kind == FieldKind::Date)
+                    {
                         if v.trim().is_empty() {
                             continue;
                         }
-                        let d = mamori_domain::dates::parse_date(v).ok_or_else(|| AppError::Invalid(vec![FieldError::new(k, "invalid-date")]))?;
+                        let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
+                            AppError::Invalid(vec![FieldError::new(k, "invalid-date")])
+                        })?;
                         match q.ranges.iter_mut().find(|(n, ..)| n == f.name) {
                             Some(r) if end == "from" => r.1 = Some(d),
                             Some(r) => r.2 = Some(d),
-                            None if end == "from" => q.ranges.push((f.name.to_string(), Some(d), None)),
+                            None if end == "from" => {
+                                q.ranges.push((f.name.to_string(), Some(d), None))
+                            }
                             None => q.ranges.push((f.name.to_string(), None, Some(d))),
                         }
                     }
@@ -60,24 +80,43 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
 
 fn cell_text(ctx: &Ctx, reg: &Register, rec: &Record, i: usize) -> String {
     let f = &reg.fields[i];
-    i18n::display(ctx.lang, ctx.style, f.kind, f.name, &rec.values[i], rec.labels[i].as_deref())
+    i18n::display(
+        ctx.lang,
+        ctx.style,
+        f.kind,
+        f.name,
+        &rec.values[i],
+        rec.labels[i].as_deref(),
+    )
 }
 
 /// Headers in the user's language; import accepts them in either language, or as field codes.
 pub fn headers(lang: &str, reg: &Register) -> Vec<String> {
-    reg.fields.iter().map(|f| i18n::field_label(lang, reg, f.name)).collect()
+    reg.fields
+        .iter()
+        .map(|f| i18n::field_label(lang, reg, f.name))
+        .collect()
 }
 
 pub fn header_alias(reg: &'static Register) -> impl Fn(&str) -> Option<&'static str> + Sync {
     move |h: &str| {
         reg.fields
             .iter()
-            .find(|f| i18n::LANGS.iter().any(|l| mamori_domain::input::normalize(&i18n::field_label(l, reg, f.name)) == h))
+            .find(|f| {
+                i18n::LANGS.iter().any(|l| {
+                    mamori_domain::input::normalize(&i18n::field_label(l, reg, f.name)) == h
+                })
+            })
             .map(|f| f.name)
     }
 }
 
-async fn filter_options(state: &AppState, ctx: &Ctx, reg: &Register, params: &[(String, String)]) -> Result<Vec<Value>, AppError> {
+async fn filter_options(
+    state: &AppState,
+    ctx: &Ctx,
+    reg: &Register,
+    params: &[(String, String)],
+) -> Result<Vec<Value>, AppError> {
     let mut out = Vec::new();
     for f in reg.fields.iter().filter(|f| f.filter) {
         let label = i18n::field_label(ctx.lang, reg, f.name);
@@ -87,6 +126,8 @@ async fn filter_options(state: &AppState, ctx: &Ctx, reg: &Register, params: &[(
                     name => f.name, label, kind => "date",
                     from => get(params, &format!("{}_from", f.name)).unwrap_or(""),
                     to => get(params, &format!("{}_to", f.name)).unwrap_or(""),
+                    from_hint => mamori_domain::dates::iso(ctx.fy.start()),
+                    to_hint => mamori_domain::dates::iso(ctx.fy.last_day()),
                 });
             }
             _ => {
@@ -99,12 +140,26 @@ async fn filter_options(state: &AppState, ctx: &Ctx, reg: &Register, params: &[(
     Ok(out)
 }
 
-async fn options_for(state: &AppState, ctx: &Ctx, kind: FieldKind, name: &str) -> Result<Vec<Value>, AppError> {
+async fn options_for(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: FieldKind,
+    name: &str,
+) -> Result<Vec<Value>, AppError> {
     Ok(match kind {
-        FieldKind::Choice(choices) => choices.iter().map(|c| context! { value => c, label => i18n::choice_label(ctx.lang, name, c) }).collect(),
+        FieldKind::Choice(choices) => choices
+            .iter()
+            .map(|c| context! { value => c, label => i18n::choice_label(ctx.lang, name, c) })
+            .collect(),
         FieldKind::Ref(target) => {
             let target = register(target)?;
-            state.store.ref_options(&ctx.access, target).await?.into_iter().map(|(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") }).collect()
+            state
+                .store
+                .ref_options(&ctx.access, target)
+                .await?
+                .into_iter()
+                .map(|(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") })
+                .collect()
         }
         _ => Vec::new(),
     })
@@ -122,15 +177,29 @@ fn with_params(query: &[(String, String)], set: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(&q).unwrap_or_default()
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let mut query = list_query(reg, &params)?;
-    let page_no = get(&params, "page").and_then(|p| mamori_domain::input::normalize(p).parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page_no = get(&params, "page")
+        .and_then(|p| mamori_domain::input::normalize(p).parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
     query.offset = (page_no - 1) * PER_PAGE;
     let page = state.store.list(&ctx.access, reg, &query).await?;
-    let list_fields: Vec<usize> = (0..reg.fields.len()).filter(|i| reg.fields[*i].list).collect();
-    let sort = query.sort.clone().unwrap_or_else(|| reg.default_sort.to_string());
+    let list_fields: Vec<usize> = (0..reg.fields.len())
+        .filter(|i| reg.fields[*i].list)
+        .collect();
+    let sort = query
+        .sort
+        .clone()
+        .unwrap_or_else(|| reg.default_sort.to_string());
     let columns: Vec<Value> = list_fields
         .iter()
         .map(|i| {
@@ -154,7 +223,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, 
         })
         .collect();
     let pages = ((page.total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let export_query = serde_urlencoded::to_string(params.iter().filter(|(k, _)| k != "page").collect::<Vec<_>>()).unwrap_or_default();
+    let export_query = serde_urlencoded::to_string(
+        params
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     let filters = filter_options(&state, &ctx, reg, &params).await?;
     render::page(
         &ctx,
@@ -179,7 +254,16 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, 
     )
 }
 
-async fn form_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, record: Option<&Record>, input: &Input, errors: &[FieldError], status: StatusCode) -> Result<Response, AppError> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    hx: bool,
+    reg: &Register,
+    record: Option<&Record>,
+    input: &Input,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let mut fields = Vec::new();
     for (i, f) in reg.fields.iter().enumerate() {
         let value = match (input.get(f.name), record) {
@@ -187,7 +271,10 @@ async fn form_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, record
             (None, Some(r)) => r.values[i].to_plain(),
             (None, None) => String::new(),
         };
-        let error = errors.iter().find(|e| e.field == f.name).map(|e| i18n::field_error(ctx.lang, Some(reg), e));
+        let error = errors
+            .iter()
+            .find(|e| e.field == f.name)
+            .map(|e| i18n::field_error(ctx.lang, Some(reg), e));
         let max = match f.kind {
             FieldKind::Text { max } => Some(max),
             _ => None,
@@ -202,7 +289,11 @@ async fn form_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, record
             options => options_for(state, ctx, f.kind, f.name).await?,
         });
     }
-    let other_errors: Vec<String> = errors.iter().filter(|e| reg.field(&e.field).is_none()).map(|e| i18n::field_error(ctx.lang, Some(reg), e)).collect();
+    let other_errors: Vec<String> = errors
+        .iter()
+        .filter(|e| reg.field(&e.field).is_none())
+        .map(|e| i18n::field_error(ctx.lang, Some(reg), e))
+        .collect();
     let action = match record {
         Some(r) => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
         None => format!("/o/{}/{}", ctx.org(), reg.collection),
@@ -224,16 +315,35 @@ async fn form_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, record
 }
 
 fn title_of(ctx: &Ctx, reg: &Register, r: &Record) -> String {
-    let i = reg.fields.iter().position(|f| f.name == reg.title_field).unwrap_or(0);
+    let i = reg
+        .fields
+        .iter()
+        .position(|f| f.name == reg.title_field)
+        .unwrap_or(0);
     cell_text(ctx, reg, r, i)
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
-    form_page(&state, &ctx, hx, reg, None, &Input::new(), &[], StatusCode::OK).await
+    form_page(
+        &state,
+        &ctx,
+        hx,
+        reg,
+        None,
+        &Input::new(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The form's fields; the CSRF token is checked and dropped.
@@ -243,40 +353,101 @@ fn form_input(ctx: &Ctx, body: &[u8]) -> Result<Input, AppError> {
     Ok(pairs.into_iter().filter(|(k, _)| k != "csrf").collect())
 }
 
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>, body: Bytes) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let input = form_input(&ctx, &body)?;
     match state.store.create(&ctx.access, reg, &input).await {
-        Ok(r) => Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response()),
-        Err(mamori_store::StoreError::Invalid(errors)) => form_page(&state, &ctx, hx, reg, None, &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>) -> Result<Response, AppError> {
-    let reg = register(&collection)?;
-    let record = state.store.get(&ctx.access, reg, parse_id(&id)?).await?;
-    if !can_create(&ctx.access, reg) {
-        return Err(AppError::Forbidden);
-    }
-    form_page(&state, &ctx, hx, reg, Some(&record), &Input::new(), &[], StatusCode::OK).await
-}
-
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>, body: Bytes) -> Result<Response, AppError> {
-    let reg = register(&collection)?;
-    let id = parse_id(&id)?;
-    let input = form_input(&ctx, &body)?;
-    match state.store.update(&ctx.access, reg, id, &input).await {
-        Ok(r) => Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response()),
+        Ok(r) => Ok(
+            Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response(),
+        ),
         Err(mamori_store::StoreError::Invalid(errors)) => {
-            let record = state.store.get(&ctx.access, reg, id).await?;
-            form_page(&state, &ctx, hx, reg, Some(&record), &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &state,
+                &ctx,
+                hx,
+                reg,
+                None,
+                &input,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn detail_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, id: i64, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection, id)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let record = state.store.get(&ctx.access, reg, parse_id(&id)?).await?;
+    if !can_create(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    form_page(
+        &state,
+        &ctx,
+        hx,
+        reg,
+        Some(&record),
+        &Input::new(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection, id)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let id = parse_id(&id)?;
+    let input = form_input(&ctx, &body)?;
+    match state.store.update(&ctx.access, reg, id, &input).await {
+        Ok(r) => Ok(
+            Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response(),
+        ),
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            let record = state.store.get(&ctx.access, reg, id).await?;
+            form_page(
+                &state,
+                &ctx,
+                hx,
+                reg,
+                Some(&record),
+                &input,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &Ctx,
+    hx: bool,
+    reg: &Register,
+    id: i64,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let record = state.store.get(&ctx.access, reg, id).await?;
     let history = state.store.history(&ctx.access, reg, id).await?;
     let fields: Vec<Value> = reg
@@ -338,27 +509,56 @@ async fn detail_page(state: &AppState, ctx: &Ctx, hx: bool, reg: &Register, id: 
     )
 }
 
-pub async fn detail(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>) -> Result<Response, AppError> {
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection, id)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     detail_page(&state, &ctx, hx, reg, parse_id(&id)?, None, StatusCode::OK).await
 }
 
-pub async fn withdraw(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection, id)): Path<(String, String, String)>, body: Bytes) -> Result<Response, AppError> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection, id)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let id = parse_id(&id)?;
     let input = form_input(&ctx, &body)?;
     let reason = input.get("reason").map(String::as_str).unwrap_or("");
     match state.store.withdraw(&ctx.access, reg, id, reason).await {
-        Ok(_) => Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, id)).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, id)).into_response(),
+        ),
         Err(mamori_store::StoreError::Invalid(errors)) => {
-            let msg = errors.first().map(|e| i18n::field_error(ctx.lang, Some(reg), e));
-            detail_page(&state, &ctx, hx, reg, id, msg, StatusCode::UNPROCESSABLE_ENTITY).await
+            let msg = errors
+                .first()
+                .map(|e| i18n::field_error(ctx.lang, Some(reg), e));
+            detail_page(
+                &state,
+                &ctx,
+                hx,
+                reg,
+                id,
+                msg,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn reinstate(State(state): State<AppState>, ctx: Ctx, Path((_, collection, id)): Path<(String, String, String)>, body: Bytes) -> Result<Response, AppError> {
+pub async fn reinstate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, collection, id)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let id = parse_id(&id)?;
     form_input(&ctx, &body)?;
@@ -367,7 +567,12 @@ pub async fn reinstate(State(state): State<AppState>, ctx: Ctx, Path((_, collect
 }
 
 /// Every record the list's filters select (not just one page), for export.
-pub async fn all_matching(state: &AppState, access: &mamori_store::Access, reg: &Register, params: &[(String, String)]) -> Result<Vec<Record>, AppError> {
+pub async fn all_matching(
+    state: &AppState,
+    access: &mamori_store::Access,
+    reg: &Register,
+    params: &[(String, String)],
+) -> Result<Vec<Record>, AppError> {
     let mut query = list_query(reg, params)?;
     query.limit = MAX_LIMIT;
     let mut out = Vec::new();
@@ -384,36 +589,81 @@ pub async fn all_matching(state: &AppState, access: &mamori_store::Access, reg: 
 }
 
 fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", filename.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"), crate::error::url_escape(filename));
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        filename.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        ),
+        crate::error::url_escape(filename)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
-pub async fn export_xlsx(state: State<AppState>, ctx: Ctx, path: Path<(String, String)>, raw: RawQuery) -> Result<Response, AppError> {
+pub async fn export_xlsx(
+    state: State<AppState>,
+    ctx: Ctx,
+    path: Path<(String, String)>,
+    raw: RawQuery,
+) -> Result<Response, AppError> {
     export(state, ctx, path, raw, "xlsx").await
 }
 
-pub async fn export_csv(state: State<AppState>, ctx: Ctx, path: Path<(String, String)>, raw: RawQuery) -> Result<Response, AppError> {
+pub async fn export_csv(
+    state: State<AppState>,
+    ctx: Ctx,
+    path: Path<(String, String)>,
+    raw: RawQuery,
+) -> Result<Response, AppError> {
     export(state, ctx, path, raw, "csv").await
 }
 
-async fn export(State(state): State<AppState>, ctx: Ctx, Path((_, collection)): Path<(String, String)>, RawQuery(raw): RawQuery, format: &str) -> Result<Response, AppError> {
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, collection)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    format: &str,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let records = all_matching(&state, &ctx.access, reg, &params).await?;
     let sheet = Sheet::from_records(headers(ctx.lang, reg), &records);
-    let name = format!("{}-{}", reg.collection, mamori_domain::dates::iso(time::OffsetDateTime::now_utc().date()));
+    let name = format!(
+        "{}-{}",
+        reg.collection,
+        mamori_domain::dates::iso(time::OffsetDateTime::now_utc().date())
+    );
     match format {
         "xlsx" => Ok(download(
             sheet.to_xlsx(reg, &i18n::register_name(ctx.lang, reg))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             &format!("{name}.xlsx"),
         )),
-        "csv" => Ok(download(sheet.to_csv()?, "text/csv; charset=utf-8", &format!("{name}.csv"))),
+        "csv" => Ok(download(
+            sheet.to_csv()?,
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+        )),
         _ => Err(AppError::NotFound),
     }
 }
 
-async fn import_page(ctx: &Ctx, hx: bool, reg: &Register, errors: Vec<Value>, imported: Option<usize>, status: StatusCode) -> Result<Response, AppError> {
+async fn import_page(
+    ctx: &Ctx,
+    hx: bool,
+    reg: &Register,
+    errors: Vec<Value>,
+    imported: Option<usize>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     render::page(
         ctx,
         hx,
@@ -429,7 +679,11 @@ async fn import_page(ctx: &Ctx, hx: bool, reg: &Register, errors: Vec<Value>, im
     )
 }
 
-pub async fn import_form(ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn import_form(
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection)): Path<(String, String)>,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
@@ -437,7 +691,13 @@ pub async fn import_form(ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(Stri
     import_page(&ctx, hx, reg, Vec::new(), None, StatusCode::OK).await
 }
 
-pub async fn import(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_, collection)): Path<(String, String)>, mut multipart: Multipart) -> Result<Response, AppError> {
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Hx(hx): Hx,
+    Path((_, collection)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let bad = |_| AppError::Refused(StatusCode::BAD_REQUEST, "file-unreadable");
     let mut csrf = None;
@@ -459,9 +719,14 @@ pub async fn import(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::Refused(StatusCode::BAD_REQUEST, "file-missing"));
     };
-    let sheet = if name.ends_with(".csv") || !bytes.starts_with(b"PK") { Sheet::from_csv(&bytes)? } else { Sheet::from_xlsx(&bytes)? };
+    let sheet = if name.ends_with(".csv") || !bytes.starts_with(b"PK") {
+        Sheet::from_csv(&bytes)?
+    } else {
+        Sheet::from_xlsx(&bytes)?
+    };
     let alias = header_alias(reg);
-    match mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await {
+    match mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await
+    {
         Ok(n) => import_page(&ctx, hx, reg, Vec::new(), Some(n), StatusCode::OK).await,
         Err(mamori_io::IoError::Rows(rows)) => {
             let errors = rows
@@ -472,7 +737,15 @@ pub async fn import(State(state): State<AppState>, ctx: Ctx, Hx(hx): Hx, Path((_
                     context! { row => r.row, column, message => i18n::field_error(ctx.lang, Some(reg), &fe) }
                 })
                 .collect();
-            import_page(&ctx, hx, reg, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            import_page(
+                &ctx,
+                hx,
+                reg,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use mamori_store::testing::TestDb;
 use mamori_store::Store;
+use mamori_store::testing::TestDb;
 use serde_json::Value;
 
 pub const PASSWORD: &str = "mamori-demo";
@@ -22,13 +22,28 @@ pub struct App {
 pub async fn spawn_app() -> App {
     let db = TestDb::new().await.expect("test database");
     let store = db.store().await.expect("store");
-    mamori_io::demo::load(&store, &|_, _, _| {}).await.expect("demo loads");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    mamori_io::demo::load(&store, &|_, _, _| {})
+        .await
+        .expect("demo loads");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = mamori_web::AppState { store: store.clone(), config: Arc::new(mamori_web::Config::default()) };
+    let state = mamori_web::AppState {
+        store: store.clone(),
+        config: Arc::new(mamori_web::Config::default()),
+    };
     tokio::spawn(async move { mamori_web::serve(listener, state).await });
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    App { url, store, http, _db: db }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    App {
+        url,
+        store,
+        http,
+        _db: db,
+    }
 }
 
 impl App {
@@ -42,7 +57,10 @@ impl App {
             .await
             .expect("token request");
         assert_eq!(res.status(), 200, "token for {who}");
-        res.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string()
+        res.json::<Value>().await.expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_string()
     }
 
     /// A browser-like client with a cookie jar, signed in through the sign-in form.
@@ -52,11 +70,23 @@ impl App {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let page = client.get(format!("{}/login", self.url)).send().await.expect("login page").text().await.expect("text");
+        let page = client
+            .get(format!("{}/login", self.url))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("text");
         let csrf = field_value(&page, "csrf");
         let res = client
             .post(format!("{}/login", self.url))
-            .form(&[("email", format!("{who}@sajeco.example").as_str()), ("password", PASSWORD), ("csrf", &csrf), ("next", "/")])
+            .form(&[
+                ("email", format!("{who}@sajeco.example").as_str()),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ])
             .send()
             .await
             .expect("sign in");
@@ -68,6 +98,9 @@ impl App {
 /// The value of a hidden input in a page.
 pub fn field_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no {name} field"));
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no {name} field"));
     html[start..].split('"').next().unwrap_or("").to_string()
 }

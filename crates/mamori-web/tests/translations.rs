@@ -1,0 +1,91 @@
+//! Every visible string has a Japanese and an English text: the two locale files hold the same
+//! keys, and every key the templates, the registers and the error codes use exists in both.
+
+use std::collections::BTreeSet;
+
+fn keys(ftl: &str) -> BTreeSet<String> {
+    ftl.lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn japanese_and_english_have_the_same_keys() {
+    let ja = keys(include_str!("../locales/ja/main.ftl"));
+    let en = keys(include_str!("../locales/en/main.ftl"));
+    let only_ja: Vec<_> = ja.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&ja).collect();
+    assert!(
+        only_ja.is_empty() && only_en.is_empty(),
+        "only in ja: {only_ja:?}; only in en: {only_en:?}"
+    );
+}
+
+#[test]
+fn every_key_in_use_is_translated() {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for (_, src) in mamori_web::render::template_sources() {
+        // Literal keys only: `t("group-" ~ a.group)` is built at run time and checked below.
+        for quote in ['"', '\''] {
+            for part in src.split(&format!("t({quote}")).skip(1) {
+                if let Some((key, rest)) = part.split_once(quote)
+                    && (rest.starts_with(')') || rest.starts_with(','))
+                {
+                    used.insert(key.to_string());
+                }
+            }
+        }
+    }
+    for reg in mamori_domain::registers::ALL {
+        used.insert(format!("register-{}", reg.code));
+        used.insert(format!("entity-{}", reg.code));
+        for f in reg.fields {
+            used.insert(format!("{}-{}", reg.code, f.name));
+            if let mamori_domain::FieldKind::Choice(choices) = f.kind {
+                for c in choices {
+                    used.insert(format!("{}-{c}", f.name));
+                }
+            }
+        }
+    }
+    for role in mamori_domain::Role::ALL {
+        used.insert(format!("role-{}", role.code()));
+    }
+    for area in mamori_web::pages::AREAS {
+        used.insert(area.key.to_string());
+        used.insert(format!("group-{}", area.group));
+        if area.issue.is_some() {
+            used.insert(format!("{}-items", area.key));
+        }
+    }
+    for status in ["active", "withdrawn", "all"] {
+        used.insert(format!("status-{status}"));
+    }
+    for code in [400, 401, 403, 404, 405, 409, 413, 422, 500] {
+        used.insert(format!("status-{code}"));
+    }
+    for action in [
+        "create",
+        "update",
+        "withdraw",
+        "reinstate",
+        "sign-in",
+        "sign-in-failed",
+        "locked",
+        "set-password",
+        "disable",
+        "enable",
+        "preferences",
+        "revoke",
+    ] {
+        used.insert(format!("action-{action}"));
+    }
+    for lang in mamori_web::i18n::LANGS {
+        let missing: Vec<&String> = used
+            .iter()
+            .filter(|k| !mamori_web::i18n::has(lang, k))
+            .collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+    }
+}
