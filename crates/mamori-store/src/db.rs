@@ -134,8 +134,8 @@ pub enum PoolConn {
 impl PoolConn {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            PoolConn::Sqlite(c) => Conn::Sqlite(&mut **c),
-            PoolConn::Postgres(c) => Conn::Postgres(&mut **c),
+            PoolConn::Sqlite(c) => Conn::Sqlite(c),
+            PoolConn::Postgres(c) => Conn::Postgres(c),
         }
     }
     query_methods!(self);
@@ -150,8 +150,8 @@ pub enum Tx {
 impl Tx {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
-            Tx::Postgres(t) => Conn::Postgres(&mut **t),
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
     query_methods!(self);

@@ -126,20 +126,14 @@ fn today_fy(ctx: &Ctx) -> i32 {
 }
 
 /// Renders a page with the base context merged in; an htmx request gets only its `content` block.
-pub fn page(
-    ctx: &Ctx,
-    hx: bool,
-    name: &str,
-    page: Value,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+pub fn page(ctx: &Ctx, name: &str, page: Value, status: StatusCode) -> Result<Response, AppError> {
     let merged = context! { ..page, ..base(ctx) };
     let tmpl = ENV
         .get_template(name)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // `eval_to_state` evaluates without producing output; `render_captured` would render the page twice.
     #[allow(deprecated)]
-    let body = if hx {
+    let body = if ctx.hx {
         tmpl.eval_to_state(merged)
             .and_then(|mut s| s.render_block("content"))
     } else {

@@ -135,6 +135,8 @@ pub struct Ctx {
     pub fy: FiscalYear,
     pub path: String,
     pub query: String,
+    /// An htmx request that wants only the page's content (not a boosted navigation).
+    pub hx: bool,
 }
 
 impl Ctx {
@@ -182,6 +184,8 @@ impl FromRequestParts<AppState> for Ctx {
             fy,
             path: parts.uri.path().to_string(),
             query: parts.uri.query().unwrap_or("").to_string(),
+            hx: parts.headers.contains_key("hx-request")
+                && !parts.headers.contains_key("hx-boosted"),
             viewer,
         })
     }

@@ -4,9 +4,6 @@ pub mod account;
 pub mod org;
 pub mod registers;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-
 use crate::error::AppError;
 
 /// A navigation area of the ISMS; `issue` names where an area not built yet is planned.
@@ -85,18 +82,6 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
 ];
-
-/// True for an htmx request that wants only the page's content (not a boosted navigation).
-pub struct Hx(pub bool);
-
-impl<S: Send + Sync> FromRequestParts<S> for Hx {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Hx(
-            parts.headers.contains_key("hx-request") && !parts.headers.contains_key("hx-boosted")
-        ))
-    }
-}
 
 /// Decodes an `application/x-www-form-urlencoded` body or a query string into pairs.
 pub fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, AppError> {

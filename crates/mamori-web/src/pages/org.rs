@@ -10,7 +10,7 @@ use mamori_domain::Role;
 use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
 use mamori_store::ListQuery;
 
-use super::{AREAS, Hx, get, pairs};
+use super::{AREAS, get, pairs};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
@@ -36,11 +36,7 @@ pub fn format_at(ctx: &Ctx, at: &str) -> String {
     }
 }
 
-pub async fn dashboard(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Hx(hx): Hx,
-) -> Result<Response, AppError> {
+pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let count = |reg, q: ListQuery| {
         let state = state.clone();
         let access = ctx.access.clone();
@@ -67,25 +63,19 @@ pub async fn dashboard(
     ];
     render::page(
         &ctx,
-        hx,
         "dashboard.html",
         context! { figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)) },
         StatusCode::OK,
     )
 }
 
-pub async fn area(
-    ctx: Ctx,
-    Hx(hx): Hx,
-    Path((_, key)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+pub async fn area(ctx: Ctx, Path((_, key)): Path<(String, String)>) -> Result<Response, AppError> {
     let area = AREAS
         .iter()
         .find(|a| a.path == format!("areas/{key}"))
         .ok_or(AppError::NotFound)?;
     render::page(
         &ctx,
-        hx,
         "area.html",
         context! { area_key => area.key, issue => area.issue, items_key => format!("{}-items", area.key) },
         StatusCode::OK,
@@ -95,7 +85,6 @@ pub async fn area(
 pub async fn audit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
@@ -130,7 +119,6 @@ pub async fn audit(
     let pages = ((total + 99) / 100).max(1);
     render::page(
         &ctx,
-        hx,
         "audit.html",
         context! {
             entries, total, page_no, pages,
@@ -142,13 +130,12 @@ pub async fn audit(
     )
 }
 
-pub async fn settings(ctx: Ctx, Hx(hx): Hx) -> Result<Response, AppError> {
-    settings_page(&ctx, hx, None, StatusCode::OK)
+pub async fn settings(ctx: Ctx) -> Result<Response, AppError> {
+    settings_page(&ctx, None, StatusCode::OK)
 }
 
 fn settings_page(
     ctx: &Ctx,
-    hx: bool,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -167,7 +154,6 @@ fn settings_page(
     let can_edit = matches!(ctx.access.role, Role::Admin | Role::IsmsManager);
     render::page(
         ctx,
-        hx,
         "settings.html",
         context! { months, profile, can_edit, error },
         status,
@@ -177,7 +163,6 @@ fn settings_page(
 pub async fn save_settings(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = pairs(&body)?;
@@ -189,7 +174,6 @@ pub async fn save_settings(
         Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings", ctx.org())).into_response()),
         Err(mamori_store::StoreError::Invalid(e)) => settings_page(
             &ctx,
-            hx,
             e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),

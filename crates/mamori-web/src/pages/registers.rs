@@ -13,7 +13,7 @@ use mamori_io::Sheet;
 use mamori_store::records::{MAX_LIMIT, Status, can_create};
 use mamori_store::{Input, ListQuery, Record};
 
-use super::{Hx, get, pairs, parse_id};
+use super::{get, pairs, parse_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
@@ -51,25 +51,19 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                 } else if let Some((name, end)) = k
                     .rsplit_once('_')
                     .filter(|(_, e)| *e == "from" || *e == "to")
-                {
-                    if let Some(f) = reg
+                    && let Some(f) = reg
                         .field(name)
                         .filter(|f| f.filter && f.kind == FieldKind::Date)
-                    {
-                        if v.trim().is_empty() {
-                            continue;
-                        }
-                        let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
-                            AppError::Invalid(vec![FieldError::new(k, "invalid-date")])
-                        })?;
-                        match q.ranges.iter_mut().find(|(n, ..)| n == f.name) {
-                            Some(r) if end == "from" => r.1 = Some(d),
-                            Some(r) => r.2 = Some(d),
-                            None if end == "from" => {
-                                q.ranges.push((f.name.to_string(), Some(d), None))
-                            }
-                            None => q.ranges.push((f.name.to_string(), None, Some(d))),
-                        }
+                    && !v.trim().is_empty()
+                {
+                    let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
+                        AppError::Invalid(vec![FieldError::new(k, "invalid-date")])
+                    })?;
+                    match q.ranges.iter_mut().find(|(n, ..)| n == f.name) {
+                        Some(r) if end == "from" => r.1 = Some(d),
+                        Some(r) => r.2 = Some(d),
+                        None if end == "from" => q.ranges.push((f.name.to_string(), Some(d), None)),
+                        None => q.ranges.push((f.name.to_string(), None, Some(d))),
                     }
                 }
             }
@@ -180,7 +174,6 @@ fn with_params(query: &[(String, String)], set: &[(&str, &str)]) -> String {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
@@ -233,7 +226,6 @@ pub async fn list(
     let filters = filter_options(&state, &ctx, reg, &params).await?;
     render::page(
         &ctx,
-        hx,
         "list.html",
         context! {
             title => i18n::register_name(ctx.lang, reg),
@@ -257,7 +249,6 @@ pub async fn list(
 async fn form_page(
     state: &AppState,
     ctx: &Ctx,
-    hx: bool,
     reg: &Register,
     record: Option<&Record>,
     input: &Input,
@@ -300,7 +291,6 @@ async fn form_page(
     };
     render::page(
         ctx,
-        hx,
         "form.html",
         context! {
             title => i18n::register_name(ctx.lang, reg),
@@ -326,24 +316,13 @@ fn title_of(ctx: &Ctx, reg: &Register, r: &Record) -> String {
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
-    form_page(
-        &state,
-        &ctx,
-        hx,
-        reg,
-        None,
-        &Input::new(),
-        &[],
-        StatusCode::OK,
-    )
-    .await
+    form_page(&state, &ctx, reg, None, &Input::new(), &[], StatusCode::OK).await
 }
 
 /// The form's fields; the CSRF token is checked and dropped.
@@ -356,7 +335,6 @@ fn form_input(ctx: &Ctx, body: &[u8]) -> Result<Input, AppError> {
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -370,7 +348,6 @@ pub async fn create(
             form_page(
                 &state,
                 &ctx,
-                hx,
                 reg,
                 None,
                 &input,
@@ -386,7 +363,6 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection, id)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
@@ -397,7 +373,6 @@ pub async fn edit_form(
     form_page(
         &state,
         &ctx,
-        hx,
         reg,
         Some(&record),
         &Input::new(),
@@ -410,7 +385,6 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection, id)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -426,7 +400,6 @@ pub async fn update(
             form_page(
                 &state,
                 &ctx,
-                hx,
                 reg,
                 Some(&record),
                 &input,
@@ -442,7 +415,6 @@ pub async fn update(
 async fn detail_page(
     state: &AppState,
     ctx: &Ctx,
-    hx: bool,
     reg: &Register,
     id: i64,
     error: Option<String>,
@@ -492,7 +464,6 @@ async fn detail_page(
         .collect();
     render::page(
         ctx,
-        hx,
         "detail.html",
         context! {
             title => i18n::register_name(ctx.lang, reg),
@@ -512,17 +483,15 @@ async fn detail_page(
 pub async fn detail(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection, id)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    detail_page(&state, &ctx, hx, reg, parse_id(&id)?, None, StatusCode::OK).await
+    detail_page(&state, &ctx, reg, parse_id(&id)?, None, StatusCode::OK).await
 }
 
 pub async fn withdraw(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection, id)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -538,16 +507,7 @@ pub async fn withdraw(
             let msg = errors
                 .first()
                 .map(|e| i18n::field_error(ctx.lang, Some(reg), e));
-            detail_page(
-                &state,
-                &ctx,
-                hx,
-                reg,
-                id,
-                msg,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            detail_page(&state, &ctx, reg, id, msg, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
@@ -658,7 +618,6 @@ async fn export(
 
 async fn import_page(
     ctx: &Ctx,
-    hx: bool,
     reg: &Register,
     errors: Vec<Value>,
     imported: Option<usize>,
@@ -666,7 +625,6 @@ async fn import_page(
 ) -> Result<Response, AppError> {
     render::page(
         ctx,
-        hx,
         "import.html",
         context! {
             title => i18n::register_name(ctx.lang, reg),
@@ -681,20 +639,18 @@ async fn import_page(
 
 pub async fn import_form(
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
-    import_page(&ctx, hx, reg, Vec::new(), None, StatusCode::OK).await
+    import_page(&ctx, reg, Vec::new(), None, StatusCode::OK).await
 }
 
 pub async fn import(
     State(state): State<AppState>,
     ctx: Ctx,
-    Hx(hx): Hx,
     Path((_, collection)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
@@ -727,7 +683,7 @@ pub async fn import(
     let alias = header_alias(reg);
     match mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await
     {
-        Ok(n) => import_page(&ctx, hx, reg, Vec::new(), Some(n), StatusCode::OK).await,
+        Ok(n) => import_page(&ctx, reg, Vec::new(), Some(n), StatusCode::OK).await,
         Err(mamori_io::IoError::Rows(rows)) => {
             let errors = rows
                 .iter()
@@ -737,15 +693,7 @@ pub async fn import(
                     context! { row => r.row, column, message => i18n::field_error(ctx.lang, Some(reg), &fe) }
                 })
                 .collect();
-            import_page(
-                &ctx,
-                hx,
-                reg,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            import_page(&ctx, reg, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
