@@ -181,7 +181,10 @@ impl Pool {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(15));
+                .busy_timeout(Duration::from_secs(15))
+                // A page of up to 1,000 rows crosses from SQLite's worker thread in one go instead of
+                // waking this task every 50 rows.
+                .row_buffer_size(1024);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)

@@ -299,19 +299,20 @@ impl Store {
             .collect()
     }
 
-    /// The access context of a user in an organisation; refused when they are not a member, or
-    /// their (auditor's) membership has ended.
+    /// The access context of a user in an organisation (by default their first), refused when they
+    /// are not a member or their (auditor's) membership has ended. One query: it runs on every request.
     pub async fn access(
         &self,
         user: &crate::auth::User,
-        org_slug: &str,
+        org_slug: Option<&str>,
     ) -> Result<Access, StoreError> {
         let row = self
             .pool
             .fetch_optional(
                 "SELECT o.id, o.slug, o.name, o.name_en, o.profile, o.fiscal_year_start_month, m.role, m.department_id, m.person_id, m.valid_until \
-                 FROM memberships m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1 AND o.slug = $2",
-                &[user.id.into(), org_slug.into()],
+                 FROM memberships m JOIN organizations o ON o.id = m.org_id \
+                 WHERE m.user_id = $1 AND (o.slug = $2 OR $3) ORDER BY o.id LIMIT 1",
+                &[user.id.into(), P::Text(org_slug.unwrap_or("").to_string()), P::Bool(org_slug.is_none())],
             )
             .await?
             .ok_or(StoreError::Forbidden)?;

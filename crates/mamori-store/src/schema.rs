@@ -74,6 +74,8 @@ CREATE TABLE people (
     withdrawn_reason TEXT,
     UNIQUE (org_id, employee_no)
 );
+CREATE INDEX departments_org_active ON departments (org_id, withdrawn_at);
+CREATE INDEX people_org_active ON people (org_id, withdrawn_at);
 CREATE INDEX people_org_department ON people (org_id, department_id);
 CREATE INDEX people_org_name ON people (org_id, name);
 CREATE TABLE appointments (
@@ -90,7 +92,15 @@ CREATE TABLE appointments (
     withdrawn_at {{ts}},
     withdrawn_reason TEXT
 );
-CREATE INDEX appointments_org ON appointments (org_id, starts_on);
+CREATE INDEX appointments_org_active ON appointments (org_id, withdrawn_at);
+CREATE INDEX appointments_org_starts ON appointments (org_id, starts_on);
+CREATE TABLE register_totals (
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    register TEXT NOT NULL,
+    active BIGINT NOT NULL,
+    withdrawn BIGINT NOT NULL,
+    PRIMARY KEY (org_id, register)
+);
 CREATE TABLE memberships (
     id {{id}},
     user_id BIGINT NOT NULL REFERENCES users(id),
@@ -305,6 +315,16 @@ pub fn catalogue() -> Vec<Table> {
         tables.push(register_table(reg));
     }
     tables.extend([
+        Table {
+            name: "register_totals",
+            columns: cols(&[
+                ("org_id", Int),
+                ("register", Text),
+                ("active", Int),
+                ("withdrawn", Int),
+            ]),
+            has_serial_id: false,
+        },
         Table {
             name: "memberships",
             columns: cols(&[

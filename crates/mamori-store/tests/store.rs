@@ -447,3 +447,27 @@ async fn a_backup_restores_into_the_other_backend_with_its_trail_intact() {
         Err(StoreError::Refused("database-not-empty"))
     ));
 }
+
+#[tokio::test]
+async fn the_kept_totals_agree_with_counting_the_records() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    let rows: Vec<Input> = (1..=30).map(|i| person(&format!("{i:04}"), if i % 3 == 0 { "ISO" } else { "SOUMU" })).collect();
+    store.create_many(&access, &PEOPLE, &rows, &|_, _| {}).await.unwrap();
+    let page = store.list(&access, &PEOPLE, &ListQuery { limit: 5, ..Default::default() }).await.unwrap();
+    for r in &page.items {
+        store.withdraw(&access, &PEOPLE, r.id, "誤登録").await.unwrap();
+    }
+    store.reinstate(&access, &PEOPLE, page.items[0].id).await.unwrap();
+    // A rejected import changes no total.
+    let _ = store.create_many(&access, &PEOPLE, &[person("9999", "SOUMU"), person("9999", "SOUMU")], &|_, _| {}).await;
+    for status in [mamori_store::Status::Active, mamori_store::Status::Withdrawn, mamori_store::Status::All] {
+        let kept = store.list(&access, &PEOPLE, &ListQuery { status, limit: 1, ..Default::default() }).await.unwrap().total;
+        // A date range that every record matches forces a real COUNT.
+        let wide = vec![("joined_on".to_string(), Some(time::macros::date!(1900 - 01 - 01)), None)];
+        let counted = store.list(&access, &PEOPLE, &ListQuery { status, ranges: wide, limit: 1, ..Default::default() }).await.unwrap().total;
+        assert_eq!(kept, counted, "{status:?}");
+    }
+    assert_eq!(store.list(&access, &PEOPLE, &ListQuery { limit: 1, ..Default::default() }).await.unwrap().total, 26);
+}

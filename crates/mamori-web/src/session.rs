@@ -167,7 +167,7 @@ impl FromRequestParts<AppState> for Ctx {
         let slug = org_segment(parts.uri.path())
             .ok_or(AppError::NotFound)?
             .to_string();
-        let access = state.store.access(&viewer.user, &slug).await?;
+        let access = state.store.access(&viewer.user, Some(&slug)).await?;
         let memberships = state.store.memberships(viewer.user.id).await?;
         let start = access.org.fiscal_year_start_month;
         let today = FiscalYear::containing(OffsetDateTime::now_utc().date(), start);
@@ -218,18 +218,10 @@ impl FromRequestParts<AppState> for ApiCtx {
             .get("x-mamori-organization")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let slug = match from_header.or(from_query) {
-            Some(s) => s,
-            None => state
-                .store
-                .memberships(viewer.user.id)
-                .await?
-                .into_iter()
-                .next()
-                .map(|m| m.org_slug)
-                .ok_or(AppError::Forbidden)?,
-        };
-        let access = state.store.access(&viewer.user, &slug).await?;
+        let access = state
+            .store
+            .access(&viewer.user, from_header.or(from_query).as_deref())
+            .await?;
         let lang = match parts.headers.get(header::ACCEPT_LANGUAGE) {
             Some(_) => request_lang(&parts.headers),
             None => i18n::pick(Some(&viewer.user.lang)),
