@@ -15,7 +15,8 @@ cargo build --release --bin mamori >&2
 
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-DB="sqlite://$WORK/bench.db"
+# MAMORI_BENCH_DATABASE_URL names an empty PostgreSQL database to measure that backend instead.
+DB="${MAMORI_BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
 export MAMORI_LOG=warn
 synth_start=$(date +%s.%N)
 "$BIN" --database-url "$DB" synth --people "$PEOPLE" --departments 20 --years 5 --seed 1 >&2
@@ -41,7 +42,7 @@ rss_after=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
 p() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 cat <<MD
-| measure | result | target |
+| measure ($(echo "$DB" | cut -d: -f1)) | result | target |
 |---|---|---|
 | people list page \`/o/synth/people\` (50 rows of $PEOPLE), 1 connection: p50 / p99 | $(p 50% "$WORK/page.txt") / $(p 99% "$WORK/page.txt") ($(rps "$WORK/page.txt") req/s) | p50 ≤ 10 ms |
 | \`GET /api/v1/people?limit=100\`, 4 connections: throughput (p50) | $(rps "$WORK/api.txt") req/s ($(p 50% "$WORK/api.txt")) | ≥ 2,000 req/s |

@@ -204,6 +204,7 @@ impl Store {
             ],
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.analyze().await
     }
 }

@@ -32,6 +32,12 @@ impl Store {
         Ok(Store { pool, policy })
     }
 
+    /// Refreshes the planner's statistics after a bulk load: without them PostgreSQL sorts a whole
+    /// register for every page instead of walking its index.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        self.pool.execute("ANALYZE", &[]).await.map(|_| ())
+    }
+
     /// The database answers a query (for `/readyz`).
     pub async fn ready(&self) -> bool {
         self.pool.fetch_one("SELECT 1", &[]).await.is_ok()

@@ -54,17 +54,38 @@ impl Record {
             .collect()
     }
 
-    pub fn to_json(&self, reg: &Register) -> serde_json::Value {
-        let mut map = self.fields_json(reg);
-        map.insert("id".into(), self.id.into());
-        map.insert(
-            "withdrawn".into(),
-            match (&self.withdrawn_at, &self.withdrawn_reason) {
-                (Some(at), reason) => serde_json::json!({"at": at.to_string(), "reason": reason}),
-                _ => serde_json::Value::Null,
-            },
-        );
-        serde_json::Value::Object(map)
+    /// The record as the API shows it: its fields, `id` and `withdrawn`, serialised without building
+    /// an intermediate map (lists of a thousand records are common).
+    pub fn json<'a>(&'a self, reg: &'a Register) -> RecordJson<'a> {
+        RecordJson { reg, record: self }
+    }
+}
+
+pub struct RecordJson<'a> {
+    reg: &'a Register,
+    record: &'a Record,
+}
+
+impl Serialize for RecordJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.reg.fields.len() + 2))?;
+        map.serialize_entry("id", &self.record.id)?;
+        for (f, v) in self.reg.fields.iter().zip(&self.record.values) {
+            match v {
+                Value::Null => map.serialize_entry(f.name, &None::<&str>)?,
+                Value::Text(t) => map.serialize_entry(f.name, t)?,
+                other => map.serialize_entry(f.name, &other.to_plain())?,
+            }
+        }
+        match &self.record.withdrawn_at {
+            Some(at) => map.serialize_entry(
+                "withdrawn",
+                &serde_json::json!({"at": at.to_string(), "reason": self.record.withdrawn_reason}),
+            )?,
+            None => map.serialize_entry("withdrawn", &None::<()>)?,
+        }
+        map.end()
     }
 }
 
@@ -167,7 +188,86 @@ fn select_sql(reg: &Register) -> String {
             _ => cols.push(format!("t.{}", f.name)),
         }
     }
+    // Aliased, so that a list can wrap the query and aggregate its rows (see `Store::list`).
+    let cols: Vec<String> = cols
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} AS c{i}"))
+        .collect();
     format!("SELECT {} FROM {} t{}", cols.join(", "), reg.table, joins)
+}
+
+fn column_count(reg: &Register) -> usize {
+    3 + reg
+        .fields
+        .iter()
+        .map(|f| {
+            if matches!(f.kind, FieldKind::Ref(_)) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum::<usize>()
+}
+
+/// A record from one row of the JSON array a list query aggregates to.
+fn record_from_json(reg: &Register, cells: &[serde_json::Value]) -> Result<Record, StoreError> {
+    use time::format_description::well_known::Rfc3339;
+    let text = |i: usize| -> Option<String> {
+        match cells.get(i) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let bad = |what: &str| StoreError::Data(format!("list row: bad {what}"));
+    let id = cells
+        .first()
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(|| bad("id"))?;
+    // SQLite keeps timestamps as `2026-11-27 10:20:30.5+00:00`, PostgreSQL's JSON writes a `T`.
+    let withdrawn_at = match text(1) {
+        Some(t) => Some(
+            OffsetDateTime::parse(&t.replacen(' ', "T", 1), &Rfc3339)
+                .map_err(|_| bad("timestamp"))?,
+        ),
+        None => None,
+    };
+    let mut values = Vec::with_capacity(reg.fields.len());
+    let mut labels = Vec::with_capacity(reg.fields.len());
+    let mut i = 3;
+    for f in reg.fields {
+        match f.kind {
+            FieldKind::Date => {
+                values.push(match text(i) {
+                    Some(d) => Value::Date(
+                        mamori_domain::dates::parse_date(&d).ok_or_else(|| bad("date"))?,
+                    ),
+                    None => Value::Null,
+                });
+                labels.push(None);
+                i += 1;
+            }
+            FieldKind::Ref(_) => {
+                values.push(text(i).map_or(Value::Null, Value::Text));
+                labels.push(text(i + 1));
+                i += 2;
+            }
+            _ => {
+                values.push(text(i).map_or(Value::Null, Value::Text));
+                labels.push(None);
+                i += 1;
+            }
+        }
+    }
+    Ok(Record {
+        id,
+        values,
+        labels,
+        withdrawn_at,
+        withdrawn_reason: text(2),
+    })
 }
 
 fn record_from(reg: &Register, row: &Row) -> Result<Record, StoreError> {
@@ -367,10 +467,24 @@ impl Store {
             "{base} WHERE {where_sql} ORDER BY {sort_col} {dir}{nulls}{tie} LIMIT ${} OFFSET ${n}",
             n - 1
         );
-        let rows = conn.fetch_all(&sql, &params).await?;
+        // The page comes back as one JSON array: SQLite's driver hands rows across threads one at a
+        // time, which cost more than the query itself on a page of a hundred.
+        let aliases: Vec<String> = (0..column_count(reg)).map(|i| format!("q.c{i}")).collect();
+        let wrapped = match self.pool.backend() {
+            crate::db::Backend::Sqlite => format!(
+                "SELECT json_group_array(json_array({})) FROM ({sql}) q",
+                aliases.join(", ")
+            ),
+            crate::db::Backend::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array({})), '[]'::json)::text FROM ({sql}) q",
+                aliases.join(", ")
+            ),
+        };
+        let json = conn.fetch_one(&wrapped, &params).await?.text(0)?;
+        let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(&json)?;
         let items = rows
             .iter()
-            .map(|r| record_from(reg, r))
+            .map(|r| record_from_json(reg, r))
             .collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }
@@ -463,6 +577,9 @@ impl Store {
             return Err(errors);
         }
         tx.commit().await.map_err(fail)?;
+        if rows.len() >= 1000 {
+            self.analyze().await.map_err(fail)?;
+        }
         Ok(rows.len())
     }
 

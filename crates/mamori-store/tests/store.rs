@@ -453,21 +453,177 @@ async fn the_kept_totals_agree_with_counting_the_records() {
     let db = TestDb::new().await.unwrap();
     let store = db.store().await.unwrap();
     let access = org_with_departments(&store).await;
-    let rows: Vec<Input> = (1..=30).map(|i| person(&format!("{i:04}"), if i % 3 == 0 { "ISO" } else { "SOUMU" })).collect();
-    store.create_many(&access, &PEOPLE, &rows, &|_, _| {}).await.unwrap();
-    let page = store.list(&access, &PEOPLE, &ListQuery { limit: 5, ..Default::default() }).await.unwrap();
+    let rows: Vec<Input> = (1..=30)
+        .map(|i| person(&format!("{i:04}"), if i % 3 == 0 { "ISO" } else { "SOUMU" }))
+        .collect();
+    store
+        .create_many(&access, &PEOPLE, &rows, &|_, _| {})
+        .await
+        .unwrap();
+    let page = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     for r in &page.items {
-        store.withdraw(&access, &PEOPLE, r.id, "誤登録").await.unwrap();
+        store
+            .withdraw(&access, &PEOPLE, r.id, "誤登録")
+            .await
+            .unwrap();
     }
-    store.reinstate(&access, &PEOPLE, page.items[0].id).await.unwrap();
+    store
+        .reinstate(&access, &PEOPLE, page.items[0].id)
+        .await
+        .unwrap();
     // A rejected import changes no total.
-    let _ = store.create_many(&access, &PEOPLE, &[person("9999", "SOUMU"), person("9999", "SOUMU")], &|_, _| {}).await;
-    for status in [mamori_store::Status::Active, mamori_store::Status::Withdrawn, mamori_store::Status::All] {
-        let kept = store.list(&access, &PEOPLE, &ListQuery { status, limit: 1, ..Default::default() }).await.unwrap().total;
+    let _ = store
+        .create_many(
+            &access,
+            &PEOPLE,
+            &[person("9999", "SOUMU"), person("9999", "SOUMU")],
+            &|_, _| {},
+        )
+        .await;
+    for status in [
+        mamori_store::Status::Active,
+        mamori_store::Status::Withdrawn,
+        mamori_store::Status::All,
+    ] {
+        let kept = store
+            .list(
+                &access,
+                &PEOPLE,
+                &ListQuery {
+                    status,
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .total;
         // A date range that every record matches forces a real COUNT.
-        let wide = vec![("joined_on".to_string(), Some(time::macros::date!(1900 - 01 - 01)), None)];
-        let counted = store.list(&access, &PEOPLE, &ListQuery { status, ranges: wide, limit: 1, ..Default::default() }).await.unwrap().total;
+        let wide = vec![(
+            "joined_on".to_string(),
+            Some(time::macros::date!(1900 - 01 - 01)),
+            None,
+        )];
+        let counted = store
+            .list(
+                &access,
+                &PEOPLE,
+                &ListQuery {
+                    status,
+                    ranges: wide,
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .total;
         assert_eq!(kept, counted, "{status:?}");
     }
-    assert_eq!(store.list(&access, &PEOPLE, &ListQuery { limit: 1, ..Default::default() }).await.unwrap().total, 26);
+    assert_eq!(
+        store
+            .list(
+                &access,
+                &PEOPLE,
+                &ListQuery {
+                    limit: 1,
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .total,
+        26
+    );
+}
+
+#[tokio::test]
+async fn a_page_keeps_the_order_asked_for() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    let rows: Vec<Input> = (1..=40)
+        .map(|i| {
+            person(
+                &format!("{:04}", (i * 37) % 100),
+                if i % 2 == 0 { "ISO" } else { "SOUMU" },
+            )
+        })
+        .collect();
+    store
+        .create_many(&access, &PEOPLE, &rows, &|_, _| {})
+        .await
+        .unwrap();
+    let p = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let nos: Vec<String> = p.items.iter().map(|r| r.values[0].to_plain()).collect();
+    let mut sorted = nos.clone();
+    sorted.sort();
+    assert_eq!(nos, sorted);
+    let p = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                sort: Some("employee_no".into()),
+                desc: true,
+                limit: 10,
+                offset: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let nos: Vec<String> = p.items.iter().map(|r| r.values[0].to_plain()).collect();
+    assert_eq!(
+        nos,
+        sorted
+            .iter()
+            .rev()
+            .skip(5)
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let withdrawn = store
+        .withdraw(&access, &PEOPLE, p.items[0].id, "テスト")
+        .await
+        .unwrap();
+    let w = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                status: mamori_store::Status::Withdrawn,
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.items[0].id, withdrawn.id);
+    assert!(w.items[0].withdrawn_at.is_some());
+    assert_eq!(
+        w.items[0].labels[5].as_deref(),
+        withdrawn.labels[5].as_deref()
+    );
 }

@@ -2,7 +2,7 @@
 //! as `{"code","message","details"}` for the API. Handlers return `AppError`; the `render` layer
 //! turns it into a body in the request's language, so no handler formats an error itself.
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::FieldError;
 use mamori_io::ImportError;
@@ -165,13 +165,7 @@ impl IntoResponse for AppError {
 }
 
 /// Builds the body of an error response for the request it answers.
-pub fn render(
-    err: &AppError,
-    api: bool,
-    lang: &str,
-    path_and_query: &str,
-    headers: &HeaderMap,
-) -> Response {
+pub fn render(err: &AppError, api: bool, lang: &str, path_and_query: &str, hx: bool) -> Response {
     if api {
         let body = serde_json::json!({"code": err.code(), "message": err.message(lang), "details": err.details(lang)});
         return (
@@ -183,7 +177,7 @@ pub fn render(
     }
     if matches!(err, AppError::SignInRequired) {
         let next = url_escape(path_and_query);
-        if headers.contains_key("hx-request") {
+        if hx {
             return (
                 StatusCode::OK,
                 [("hx-redirect", format!("/login?next={next}"))],

@@ -165,7 +165,7 @@ async fn finish(req: Request, next: Next) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or(path.clone());
-    let headers = req.headers().clone();
+    let hx = req.headers().contains_key("hx-request");
     let mut res = next.run(req).await;
     let err = res.extensions_mut().remove::<AppError>();
     // Statuses that axum or tower answer by themselves come without a body worth showing.
@@ -188,7 +188,7 @@ async fn finish(req: Request, next: Next) -> Response {
         res = if let (false, "password-expired") = (api, err.code()) {
             axum::response::Redirect::to("/account/password").into_response()
         } else {
-            error::render(&err, api, lang, &path_and_query, &headers)
+            error::render(&err, api, lang, &path_and_query, hx)
         };
         for c in cookies {
             res.headers_mut().append(header::SET_COOKIE, c);

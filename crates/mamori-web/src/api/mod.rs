@@ -111,7 +111,7 @@ pub async fn list(
         )]));
     }
     let page = state.store.list(&ctx.access, reg, &query).await?;
-    Ok(Json(json!({"items": page.items.iter().map(|r| r.to_json(reg)).collect::<Vec<_>>(), "total": page.total})).into_response())
+    Ok(Json(json!({"items": page.items.iter().map(|r| r.json(reg)).collect::<Vec<_>>(), "total": page.total})).into_response())
 }
 
 pub async fn create(
@@ -127,7 +127,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(record.to_json(reg)),
+        Json(record.json(reg)),
     )
         .into_response())
 }
@@ -143,7 +143,7 @@ pub async fn get(
             .store
             .get(&ctx.access, reg, parse_id(&id)?)
             .await?
-            .to_json(reg),
+            .json(reg),
     )
     .into_response())
 }
@@ -161,7 +161,7 @@ pub async fn update(
             .store
             .update(&ctx.access, reg, parse_id(&id)?, &input)
             .await?
-            .to_json(reg),
+            .json(reg),
     )
     .into_response())
 }
@@ -180,7 +180,7 @@ pub async fn withdraw(
             .store
             .withdraw(&ctx.access, reg, parse_id(&id)?, reason)
             .await?
-            .to_json(reg),
+            .json(reg),
     )
     .into_response())
 }
@@ -196,7 +196,7 @@ pub async fn reinstate(
             .store
             .reinstate(&ctx.access, reg, parse_id(&id)?)
             .await?
-            .to_json(reg),
+            .json(reg),
     )
     .into_response())
 }
