@@ -362,3 +362,48 @@ impl Store {
         audit::verify(&self.pool, &|_, _| {}).await
     }
 }
+
+/// A member of an organisation as the members page lists them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Member {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+    pub person: Option<String>,
+    pub valid_until: Option<Date>,
+    pub disabled: bool,
+}
+
+impl Store {
+    /// Who may sign in to the organisation and as what: for administrators, the secretariat and auditors.
+    pub async fn members(&self, access: &Access) -> Result<Vec<Member>, StoreError> {
+        if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
+            return Err(StoreError::Forbidden);
+        }
+        let rows = self
+            .pool
+            .fetch_all(
+                "SELECT u.email, u.display_name, m.role, d.code, p.employee_no, m.valid_until, u.disabled \
+                 FROM memberships m JOIN users u ON u.id = m.user_id \
+                 LEFT JOIN departments d ON d.id = m.department_id LEFT JOIN people p ON p.id = m.person_id \
+                 WHERE m.org_id = $1 ORDER BY u.email",
+                &[access.org_id().into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Member {
+                    email: r.text(0)?,
+                    display_name: r.text(1)?,
+                    role: Role::parse(&r.text(2)?)
+                        .ok_or_else(|| StoreError::Data("unknown role".into()))?,
+                    department: r.opt_text(3)?,
+                    person: r.opt_text(4)?,
+                    valid_until: r.get(5)?,
+                    disabled: r.get(6)?,
+                })
+            })
+            .collect()
+    }
+}

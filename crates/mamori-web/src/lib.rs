@@ -83,6 +83,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}", org::dashboard)
         .add(M::GET, "/o/{org}/areas/{area}", org::area)
         .add(M::GET, "/o/{org}/audit", org::audit)
+        .add(M::GET, "/o/{org}/members", org::members)
         .add(M::GET, "/o/{org}/settings", org::settings)
         .add(M::POST, "/o/{org}/settings", org::save_settings)
         .add(M::POST, "/o/{org}/fiscal-year", org::select_fiscal_year)

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account.html", include_str!("../templates/account.html")),
     ("password.html", include_str!("../templates/password.html")),
     ("settings.html", include_str!("../templates/settings.html")),
+    ("members.html", include_str!("../templates/members.html")),
 ];
 
 pub fn template_sources() -> &'static [(&'static str, &'static str)] {

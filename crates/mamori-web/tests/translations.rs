@@ -59,6 +59,16 @@ fn every_key_in_use_is_translated() {
             used.insert(format!("{}-items", area.key));
         }
     }
+    for key in [
+        "postal_code",
+        "address",
+        "phone",
+        "contacts",
+        "management_systems",
+        "certification_scope",
+    ] {
+        used.insert(format!("profile-{key}"));
+    }
     for status in ["active", "withdrawn", "all"] {
         used.insert(format!("status-{status}"));
     }

@@ -47,7 +47,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         (_, p) if p.starts_with("/account") => Rule::SignedIn,
         ("GET", "/o/{org}" | "/o/{org}/areas/{area}" | "/o/{org}/settings") => Rule::Roles(ALL),
         ("POST", "/o/{org}/fiscal-year") => Rule::Roles(ALL),
-        ("GET", "/o/{org}/audit" | "/api/v1/audit/verify") => Rule::Roles(TRAIL),
+        ("GET", "/o/{org}/audit" | "/o/{org}/members" | "/api/v1/audit/verify") => {
+            Rule::Roles(TRAIL)
+        }
         ("POST", "/o/{org}/settings") => Rule::Roles(SETTINGS),
         (
             "GET",

@@ -83,7 +83,7 @@ area-not-built = This area is not built yet (planned in issue #{ $issue }).
 
 ## Dashboard
 dashboard-period = Period: { $period }
-dashboard-people = People employed (now)
+dashboard-people = People on record
 dashboard-joined = Joined in the fiscal year
 dashboard-departments = Departments
 dashboard-appointments-started = Appointments started in the fiscal year
@@ -157,6 +157,15 @@ import-column = Column
 import-reason = Reason
 import-row = Row { $row }: { $message }
 
+nav-members = Members
+members-count = { $total } members
+members-lead = Who may sign in to this organization, with which role and until when. Add or change members with the mamori user command.
+members-role = Role
+members-valid-until = Until
+members-state = State
+members-active = Active
+members-disabled = Disabled
+
 ## Audit trail
 audit-intact = The audit trail's hash chain is intact ({ $rows } entries verified).
 audit-broken = The audit trail's hash chain breaks at entry { $row }: it may have been tampered with.
@@ -193,6 +202,8 @@ month = { $month ->
 profile-postal_code = Postal code
 profile-address = Address
 profile-phone = Phone
+profile-contacts = Responsible persons
+profile-management_systems = Management systems
 profile-certification_scope = Certification scope
 
 ## Account

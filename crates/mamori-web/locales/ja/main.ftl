@@ -83,7 +83,7 @@ area-not-built = この領域はまだ作られていません（issue #{ $issue
 
 ## ダッシュボード
 dashboard-period = 対象期間: { $period }
-dashboard-people = 在籍者数（現在）
+dashboard-people = 社員等の登録数
 dashboard-joined = 年度内の入社者
 dashboard-departments = 部門数
 dashboard-appointments-started = 年度内に開始した任命
@@ -157,6 +157,15 @@ import-column = 列
 import-reason = 理由
 import-row = { $row } 行目: { $message }
 
+nav-members = メンバー
+members-count = 全 { $total } 名
+members-lead = この組織にサインインできる人と、その役割・期限です。追加や変更は mamori user コマンドで行います。
+members-role = 役割
+members-valid-until = 期限
+members-state = 状態
+members-active = 利用中
+members-disabled = 利用停止
+
 ## 監査証跡
 audit-intact = 監査証跡のハッシュチェーンは改ざんされていません（{ $rows } 件を検証）。
 audit-broken = 監査証跡のハッシュチェーンが { $row } 番目の記録で壊れています。改ざんの可能性があります。
@@ -180,6 +189,8 @@ month = { $month }月
 profile-postal_code = 郵便番号
 profile-address = 所在地
 profile-phone = 電話番号
+profile-contacts = 責任者（連絡先）
+profile-management_systems = マネジメントシステム
 profile-certification_scope = 認証範囲
 
 ## アカウント

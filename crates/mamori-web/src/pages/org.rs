@@ -140,6 +140,8 @@ fn settings_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let months: Vec<_> = (1..=12u8).map(|m| context! { value => m, label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]), selected => m == ctx.access.org.fiscal_year_start_month }).collect();
+    // The profile as the organisation file gives it: texts, lists (management systems) and the
+    // responsible persons with their phones.
     let profile: Vec<_> = ctx
         .access
         .org
@@ -147,7 +149,26 @@ fn settings_page(
         .as_object()
         .map(|o| {
             o.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| context! { label => i18n::t(ctx.lang, &format!("profile-{k}")), value => s.to_string() }))
+                .filter_map(|(k, v)| {
+                    let value = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Array(items) => items
+                            .iter()
+                            .map(|i| match i {
+                                serde_json::Value::String(s) => s.to_uppercase(),
+                                serde_json::Value::Object(c) => ["title", "name", "phone"]
+                                    .iter()
+                                    .filter_map(|f| c.get(*f).and_then(|x| x.as_str()))
+                                    .collect::<Vec<_>>()
+                                    .join("　"),
+                                other => other.to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" / "),
+                        _ => return None,
+                    };
+                    Some(context! { label => i18n::t(ctx.lang, &format!("profile-{k}")), value })
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -207,4 +228,26 @@ pub async fn select_fiscal_year(
         Redirect::to(&back),
     )
         .into_response())
+}
+
+/// Who may sign in to the organisation, with which role and until when.
+pub async fn members(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let members: Vec<_> = state
+        .store
+        .members(&ctx.access)
+        .await?
+        .into_iter()
+        .map(|m| {
+            context! {
+                email => m.email,
+                name => m.display_name,
+                role => i18n::t(ctx.lang, &format!("role-{}", m.role.code())),
+                department => m.department,
+                person => m.person,
+                valid_until => m.valid_until.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
+                disabled => m.disabled,
+            }
+        })
+        .collect();
+    render::page(&ctx, "members.html", context! { members }, StatusCode::OK)
 }

@@ -437,21 +437,31 @@ async fn detail_page(
     let history: Vec<Value> = history
         .iter()
         .map(|h| {
-            let changes: Vec<Value> = h
+            // In the form's order; a field left empty on both sides is no change to show.
+            let mut changes: Vec<(usize, Value)> = h
                 .changes
                 .iter()
-                .map(|c| {
+                .filter_map(|c| {
                     let show = |v: &Option<serde_json::Value>| match v {
                         Some(serde_json::Value::String(s)) => match reg.field(&c.field).map(|f| f.kind) {
                             Some(FieldKind::Choice(_)) => i18n::choice_label(ctx.lang, &c.field, s),
-                            Some(FieldKind::Date) => mamori_domain::dates::parse_date(s).map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)).unwrap_or(s.clone()),
+                            Some(FieldKind::Date) => mamori_domain::dates::parse_date(s)
+                                .map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang))
+                                .unwrap_or(s.clone()),
                             _ => s.clone(),
                         },
                         _ => String::new(),
                     };
-                    context! { field => i18n::field_label(ctx.lang, reg, &c.field), before => show(&c.before), after => show(&c.after) }
+                    let (before, after) = (show(&c.before), show(&c.after));
+                    if before == after {
+                        return None;
+                    }
+                    let order = reg.fields.iter().position(|f| f.name == c.field).unwrap_or(usize::MAX);
+                    Some((order, context! { field => i18n::field_label(ctx.lang, reg, &c.field), before, after }))
                 })
                 .collect();
+            changes.sort_by_key(|(order, _)| *order);
+            let changes: Vec<Value> = changes.into_iter().map(|(_, v)| v).collect();
             context! {
                 seq => h.seq,
                 at => crate::pages::org::format_at(ctx, &h.at),
