@@ -33,6 +33,8 @@ await page.goto(`${url}/o/sajeco/audit`);
 await page.screenshot({ path: `${out}/audit.png` });
 await page.goto(`${url}/o/sajeco/areas/risk`);
 await page.screenshot({ path: `${out}/area.png` });
+await page.goto(`${url}/o/sajeco/members`);
+await page.screenshot({ path: `${out}/members.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/settings`);
 await page.screenshot({ path: `${out}/settings.png`, fullPage: true });
 await page.goto(`${url}/account`);

@@ -70,6 +70,12 @@ pub const AREAS: &[Area] = &[
         issue: Some(7),
     },
     Area {
+        key: "nav-members",
+        path: "members",
+        group: "system",
+        issue: None,
+    },
+    Area {
         key: "nav-audit",
         path: "audit",
         group: "system",
