@@ -157,6 +157,7 @@ import-column = Column
 import-reason = Reason
 import-row = Row { $row }: { $message }
 
+nav-organizations = Switch organization
 nav-members = Members
 members-count = { $total } members
 members-lead = Who may sign in to this organization, with which role and until when. Add or change members with the mamori user command.

@@ -157,6 +157,7 @@ import-column = 列
 import-reason = 理由
 import-row = { $row } 行目: { $message }
 
+nav-organizations = 組織の切り替え
 nav-members = メンバー
 members-count = 全 { $total } 名
 members-lead = この組織にサインインできる人と、その役割・期限です。追加や変更は mamori user コマンドで行います。

@@ -102,6 +102,14 @@ pub fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// The page number of a paged list: 1 unless a sensible number is given.
+pub fn page_number(pairs: &[(String, String)]) -> i64 {
+    get(pairs, "page")
+        .and_then(|p| mamori_domain::input::normalize(p).parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 1_000_000)
+}
+
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
     mamori_domain::input::normalize(raw)
         .parse::<i64>()

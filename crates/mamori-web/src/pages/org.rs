@@ -88,10 +88,7 @@ pub async fn audit(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let page_no = get(&params, "page")
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page_no = super::page_number(&params);
     let (rows, total) = state
         .store
         .audit_trail(&ctx.access, 100, (page_no - 1) * 100)

@@ -180,10 +180,7 @@ pub async fn list(
     let reg = register(&collection)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let mut query = list_query(reg, &params)?;
-    let page_no = get(&params, "page")
-        .and_then(|p| mamori_domain::input::normalize(p).parse::<i64>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page_no = super::page_number(&params);
     query.offset = (page_no - 1) * PER_PAGE;
     let page = state.store.list(&ctx.access, reg, &query).await?;
     let list_fields: Vec<usize> = (0..reg.fields.len())
