@@ -35,6 +35,37 @@ pub struct Entry<'a> {
     pub after: Option<&'a serde_json::Value>,
 }
 
+impl<'a> Entry<'a> {
+    pub fn new(
+        org_id: Option<i64>,
+        entity: &'a str,
+        entity_id: Option<i64>,
+        action: &'a str,
+    ) -> Self {
+        Entry {
+            org_id,
+            entity,
+            entity_id,
+            action,
+            reason: None,
+            before: None,
+            after: None,
+        }
+    }
+    pub fn reason(mut self, reason: Option<&'a str>) -> Self {
+        self.reason = reason;
+        self
+    }
+    pub fn before(mut self, before: &'a serde_json::Value) -> Self {
+        self.before = Some(before);
+        self
+    }
+    pub fn after(mut self, after: &'a serde_json::Value) -> Self {
+        self.after = Some(after);
+        self
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn chain_hash(
     seq: i64,

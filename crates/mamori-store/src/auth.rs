@@ -185,15 +185,7 @@ impl Store {
         audit::append(
             &mut tx,
             actor,
-            Entry {
-                org_id: None,
-                entity: "user",
-                entity_id: Some(id),
-                action: "create",
-                reason: None,
-                before: None,
-                after: Some(&after),
-            },
+            Entry::new(None, "user", Some(id), "create").after(&after),
         )
         .await?;
         tx.commit().await?;
@@ -264,15 +256,7 @@ impl Store {
             audit::append(
                 &mut tx,
                 &actor,
-                Entry {
-                    org_id: None,
-                    entity: "user",
-                    entity_id: Some(id),
-                    action: "sign-in",
-                    reason: None,
-                    before: None,
-                    after: None,
-                },
+                Entry::new(None, "user", Some(id), "sign-in"),
             )
             .await?;
             tx.commit().await?;
@@ -291,20 +275,7 @@ impl Store {
             )
             .await?;
             let action = if lock { "locked" } else { "sign-in-failed" };
-            audit::append(
-                &mut tx,
-                &actor,
-                Entry {
-                    org_id: None,
-                    entity: "user",
-                    entity_id: Some(id),
-                    action,
-                    reason: None,
-                    before: None,
-                    after: None,
-                },
-            )
-            .await?;
+            audit::append(&mut tx, &actor, Entry::new(None, "user", Some(id), action)).await?;
             tx.commit().await?;
             Err(StoreError::Auth(if lock {
                 "locked"
@@ -339,15 +310,7 @@ impl Store {
         audit::append(
             &mut tx,
             actor,
-            Entry {
-                org_id: None,
-                entity: "user",
-                entity_id: Some(user_id),
-                action: "set-password",
-                reason: None,
-                before: None,
-                after: None,
-            },
+            Entry::new(None, "user", Some(user_id), "set-password"),
         )
         .await?;
         tx.commit().await
@@ -413,15 +376,7 @@ impl Store {
         audit::append(
             &mut tx,
             actor,
-            Entry {
-                org_id: None,
-                entity: "user",
-                entity_id: Some(user_id),
-                action,
-                reason: None,
-                before: None,
-                after: None,
-            },
+            Entry::new(None, "user", Some(user_id), action),
         )
         .await?;
         tx.commit().await
@@ -454,15 +409,9 @@ impl Store {
                 user_id: Some(user_id),
                 label: user.email,
             },
-            Entry {
-                org_id: None,
-                entity: "user",
-                entity_id: Some(user_id),
-                action: "preferences",
-                reason: None,
-                before: Some(&before),
-                after: Some(&after),
-            },
+            Entry::new(None, "user", Some(user_id), "preferences")
+                .before(&before)
+                .after(&after),
         )
         .await?;
         tx.commit().await
@@ -538,15 +487,7 @@ impl Store {
                 user_id: Some(user.id),
                 label: user.email.clone(),
             },
-            Entry {
-                org_id: None,
-                entity: "api_token",
-                entity_id: Some(id),
-                action: "create",
-                reason: None,
-                before: None,
-                after: Some(&after),
-            },
+            Entry::new(None, "api_token", Some(id), "create").after(&after),
         )
         .await?;
         tx.commit().await?;
@@ -588,15 +529,7 @@ impl Store {
                 user_id: Some(user.id),
                 label: user.email.clone(),
             },
-            Entry {
-                org_id: None,
-                entity: "api_token",
-                entity_id: Some(token_id),
-                action: "revoke",
-                reason: None,
-                before: None,
-                after: None,
-            },
+            Entry::new(None, "api_token", Some(token_id), "revoke"),
         )
         .await?;
         tx.commit().await

@@ -123,15 +123,7 @@ impl Store {
         audit::append(
             &mut tx,
             actor,
-            Entry {
-                org_id: Some(id),
-                entity: "organization",
-                entity_id: Some(id),
-                action: "create",
-                reason: None,
-                before: None,
-                after: Some(&after),
-            },
+            Entry::new(Some(id), "organization", Some(id), "create").after(&after),
         )
         .await?;
         tx.commit().await?;
@@ -183,15 +175,14 @@ impl Store {
         audit::append(
             &mut tx,
             &access.actor,
-            Entry {
-                org_id: Some(access.org_id()),
-                entity: "organization",
-                entity_id: Some(access.org_id()),
-                action: "update",
-                reason: None,
-                before: Some(&before),
-                after: Some(&after),
-            },
+            Entry::new(
+                Some(access.org_id()),
+                "organization",
+                Some(access.org_id()),
+                "update",
+            )
+            .before(&before)
+            .after(&after),
         )
         .await?;
         tx.commit().await
@@ -264,15 +255,7 @@ impl Store {
         audit::append(
             &mut tx,
             actor,
-            Entry {
-                org_id: Some(org.id),
-                entity: "membership",
-                entity_id: Some(id),
-                action: "create",
-                reason: None,
-                before: None,
-                after: Some(&after),
-            },
+            Entry::new(Some(org.id), "membership", Some(id), "create").after(&after),
         )
         .await?;
         tx.commit().await

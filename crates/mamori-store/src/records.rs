@@ -632,15 +632,9 @@ impl Store {
         audit::append(
             &mut tx,
             &access.actor,
-            Entry {
-                org_id: Some(access.org_id()),
-                entity: reg.code,
-                entity_id: Some(id),
-                action: "update",
-                reason: None,
-                before: Some(&before_json),
-                after: Some(&after_json),
-            },
+            Entry::new(Some(access.org_id()), reg.code, Some(id), "update")
+                .before(&before_json)
+                .after(&after_json),
         )
         .await?;
         tx.commit().await?;
@@ -725,15 +719,7 @@ impl Store {
         audit::append(
             &mut tx,
             &access.actor,
-            Entry {
-                org_id: Some(access.org_id()),
-                entity: reg.code,
-                entity_id: Some(id),
-                action,
-                reason: reason.as_deref(),
-                before: None,
-                after: None,
-            },
+            Entry::new(Some(access.org_id()), reg.code, Some(id), action).reason(reason.as_deref()),
         )
         .await?;
         tx.commit().await?;
@@ -797,15 +783,7 @@ async fn insert_in(
     audit::append(
         tx,
         &access.actor,
-        Entry {
-            org_id: Some(access.org_id()),
-            entity: reg.code,
-            entity_id: Some(id),
-            action: "create",
-            reason: None,
-            before: None,
-            after: Some(&after),
-        },
+        Entry::new(Some(access.org_id()), reg.code, Some(id), "create").after(&after),
     )
     .await?;
     Ok(id)

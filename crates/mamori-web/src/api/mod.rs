@@ -51,6 +51,11 @@ fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
     }
 }
 
+/// One record as the API answers it.
+fn one(reg: &mamori_domain::Register, record: mamori_store::Record) -> Response {
+    Json(record.json(reg)).into_response()
+}
+
 pub async fn token(State(state): State<AppState>, body: Bytes) -> Result<Response, AppError> {
     let map = body_json(&body)?;
     let field = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or("").to_string();
@@ -138,14 +143,10 @@ pub async fn get(
     Path((collection, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    Ok(Json(
-        state
-            .store
-            .get(&ctx.access, reg, parse_id(&id)?)
-            .await?
-            .json(reg),
-    )
-    .into_response())
+    Ok(one(
+        reg,
+        state.store.get(&ctx.access, reg, parse_id(&id)?).await?,
+    ))
 }
 
 pub async fn update(
@@ -156,14 +157,13 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let input = to_input(body_json(&body)?)?;
-    Ok(Json(
+    Ok(one(
+        reg,
         state
             .store
             .update(&ctx.access, reg, parse_id(&id)?, &input)
-            .await?
-            .json(reg),
-    )
-    .into_response())
+            .await?,
+    ))
 }
 
 pub async fn withdraw(
@@ -175,14 +175,13 @@ pub async fn withdraw(
     let reg = register(&collection)?;
     let map = body_json(&body)?;
     let reason = map.get("reason").and_then(Value::as_str).unwrap_or("");
-    Ok(Json(
+    Ok(one(
+        reg,
         state
             .store
             .withdraw(&ctx.access, reg, parse_id(&id)?, reason)
-            .await?
-            .json(reg),
-    )
-    .into_response())
+            .await?,
+    ))
 }
 
 pub async fn reinstate(
@@ -191,14 +190,13 @@ pub async fn reinstate(
     Path((collection, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    Ok(Json(
+    Ok(one(
+        reg,
         state
             .store
             .reinstate(&ctx.access, reg, parse_id(&id)?)
-            .await?
-            .json(reg),
-    )
-    .into_response())
+            .await?,
+    ))
 }
 
 pub async fn history(
