@@ -430,3 +430,81 @@ async fn an_htmx_request_gets_only_the_content_and_filters_stay_in_the_url() {
         .unwrap();
     assert!(audit.contains("改ざんされていません"));
 }
+
+#[tokio::test]
+async fn a_personal_api_token_is_made_on_the_account_page_works_and_can_be_revoked() {
+    let app = spawn_app().await;
+    let browser = app.browser("manager").await;
+    let page = browser
+        .get(format!("{}/account", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = field_value(&page, "csrf");
+    let res = browser
+        .post(format!("{}/account/tokens", app.url))
+        .form(&[("csrf", csrf.as_str()), ("name", "　")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = browser
+        .post(format!("{}/account/tokens", app.url))
+        .form(&[("csrf", csrf.as_str()), ("name", "Excel連携")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let token = html
+        .split("<code id=\"new-token\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let me = |t: String| {
+        app.http
+            .get(format!("{}/api/v1/me", app.url))
+            .bearer_auth(t)
+            .send()
+    };
+    assert_eq!(me(token.clone()).await.unwrap().status(), 200);
+    // Only the hash is stored.
+    let stored = app
+        .store
+        .pool
+        .fetch_one(
+            "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
+            &[token.clone().into()],
+        )
+        .await
+        .unwrap()
+        .i64(0)
+        .unwrap();
+    assert_eq!(stored, 0);
+    let id = app
+        .store
+        .api_tokens(
+            app.store
+                .user_by_email("manager@sajeco.example")
+                .await
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let res = browser
+        .post(format!("{}/account/tokens/{id}/revoke", app.url))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(me(token).await.unwrap().status(), 401);
+}

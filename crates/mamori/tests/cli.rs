@@ -208,3 +208,64 @@ async fn the_demo_refuses_a_database_that_is_in_use() {
     assert!(!o.status.success());
     assert!(text(&o).contains("not empty"), "{}", text(&o));
 }
+
+#[test]
+fn flags_beat_the_environment_which_beats_the_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(
+        path("mamori.toml"),
+        format!(
+            "database_url = \"sqlite://{}\"\n",
+            path("from-file.db").display()
+        ),
+    )
+    .unwrap();
+    let run = |env_url: Option<String>, flag_url: Option<String>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mamori"));
+        cmd.current_dir(dir.path())
+            .env_remove("MAMORI_DATABASE_URL")
+            .env_remove("MAMORI_CONFIG")
+            .env("MAMORI_LOG", "warn");
+        if let Some(u) = env_url {
+            cmd.env("MAMORI_DATABASE_URL", u);
+        }
+        if let Some(u) = flag_url {
+            cmd.args(["--database-url", &u]);
+        }
+        let o = cmd.arg("migrate").output().unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    };
+    run(None, None);
+    assert!(
+        path("from-file.db").exists(),
+        "mamori.toml in the working directory is read"
+    );
+    run(
+        Some(format!("sqlite://{}", path("from-env.db").display())),
+        None,
+    );
+    assert!(
+        path("from-env.db").exists(),
+        "the environment beats the file"
+    );
+    run(
+        Some(format!("sqlite://{}", path("ignored.db").display())),
+        Some(format!("sqlite://{}", path("from-flag.db").display())),
+    );
+    assert!(
+        path("from-flag.db").exists() && !path("ignored.db").exists(),
+        "a flag beats the environment"
+    );
+    std::fs::write(path("bad.toml"), "lockout_treshold = 3\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mamori"))
+        .current_dir(dir.path())
+        .args(["--config", "bad.toml", "migrate"])
+        .output()
+        .unwrap();
+    assert!(
+        !o.status.success() && text(&o).contains("unknown field"),
+        "a misspelt setting is refused: {}",
+        text(&o)
+    );
+}
