@@ -390,3 +390,149 @@ impl Store {
             .collect()
     }
 }
+
+/// What an administrator fills in to let someone sign in to the organisation.
+#[derive(Clone, Debug, Default)]
+pub struct NewMember {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub person: Option<String>,
+    pub valid_until: Option<String>,
+}
+
+impl Store {
+    /// Adds a member (and their user, when the e-mail address is new): administrators only.
+    /// Everything is checked before anything is written.
+    pub async fn add_member(&self, access: &Access, m: &NewMember) -> Result<(), StoreError> {
+        if access.role != Role::Admin {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        let role = Role::parse(&m.role);
+        if role.is_none() {
+            errors.push(FieldError::new("role", "invalid-choice"));
+        }
+        let until = match m
+            .valid_until
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => match mamori_domain::dates::parse_date(s) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(FieldError::new("valid_until", "invalid-date"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(mamori_domain::input::normalize)
+                .filter(|s| !s.is_empty())
+        };
+        let (department, person) = (clean(&m.department), clean(&m.person));
+        if role == Some(Role::Auditor)
+            && until.is_none()
+            && m.valid_until.as_deref().is_none_or(|s| s.trim().is_empty())
+        {
+            errors.push(FieldError::new("valid_until", "auditor-needs-end-date"));
+        }
+        if role == Some(Role::DepartmentManager) && department.is_none() {
+            errors.push(FieldError::new("department", "required"));
+        }
+        for (field, table, column, value) in [
+            ("department", "departments", "code", &department),
+            ("person", "people", "employee_no", &person),
+        ] {
+            if let Some(v) = value {
+                let found = self
+                    .pool
+                    .fetch_optional(
+                        &format!("SELECT id FROM {table} WHERE org_id = $1 AND {column} = $2"),
+                        &[access.org_id().into(), v.clone().into()],
+                    )
+                    .await?;
+                if found.is_none() {
+                    errors.push(FieldError::with(field, "unknown-ref", v.clone()));
+                }
+            }
+        }
+        let existing = match self.user_by_email(&m.email).await {
+            Ok(u) => Some(u),
+            Err(StoreError::NotFound) => None,
+            Err(StoreError::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(u) = &existing
+            && self
+                .memberships(u.id)
+                .await?
+                .iter()
+                .any(|mb| mb.org_slug == access.org.slug)
+        {
+            errors.push(FieldError::with("email", "duplicate", u.email.clone()));
+        }
+        if existing.is_none() {
+            if let Err(StoreError::Invalid(e)) = self.check_password(&m.password, &m.email) {
+                errors.extend(e);
+            }
+            let name = mamori_domain::input::normalize(&m.display_name);
+            if name.is_empty() {
+                errors.push(FieldError::new("display_name", "required"));
+            }
+        }
+        let Some(role) = role.filter(|_| errors.is_empty()) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        let user = match existing {
+            Some(u) => u,
+            None => {
+                self.create_user(&access.actor, &m.email, &m.display_name, &m.password)
+                    .await?
+            }
+        };
+        self.add_membership(
+            &access.actor,
+            &access.org,
+            user.id,
+            role,
+            department.as_deref(),
+            person.as_deref(),
+            until,
+        )
+        .await
+    }
+
+    /// Stops (or restarts) a member's sign-in: administrators only, never their own.
+    pub async fn set_member_disabled(
+        &self,
+        access: &Access,
+        email: &str,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
+        if access.role != Role::Admin {
+            return Err(StoreError::Forbidden);
+        }
+        let user = self.user_by_email(email).await?;
+        if !self
+            .memberships(user.id)
+            .await?
+            .iter()
+            .any(|m| m.org_slug == access.org.slug)
+        {
+            return Err(StoreError::NotFound);
+        }
+        if Some(user.id) == access.actor.user_id {
+            return Err(StoreError::Refused("own-account"));
+        }
+        self.set_disabled(&access.actor, user.id, disabled).await
+    }
+}

@@ -84,6 +84,12 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/areas/{area}", org::area)
         .add(M::GET, "/o/{org}/audit", org::audit)
         .add(M::GET, "/o/{org}/members", org::members)
+        .add(M::POST, "/o/{org}/members", org::add_member)
+        .add(
+            M::POST,
+            "/o/{org}/members/disable",
+            org::set_member_disabled,
+        )
         .add(M::GET, "/o/{org}/settings", org::settings)
         .add(M::POST, "/o/{org}/settings", org::save_settings)
         .add(M::POST, "/o/{org}/fiscal-year", org::select_fiscal_year)

@@ -508,3 +508,124 @@ async fn a_personal_api_token_is_made_on_the_account_page_works_and_can_be_revok
     assert_eq!(res.status(), 303);
     assert_eq!(me(token).await.unwrap().status(), 401);
 }
+
+#[tokio::test]
+async fn an_administrator_adds_and_disables_members_and_nobody_else_can() {
+    let app = spawn_app().await;
+    let admin = app.browser("admin").await;
+    let page = admin
+        .get(format!("{}/o/sajeco/members", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("staff@sajeco.example") && page.contains("id=\"m-email\""));
+    let csrf = field_value(&page, "csrf");
+    let add = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form = vec![("csrf", csrf.clone())];
+        form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        admin
+            .post(format!("{}/o/sajeco/members", app.url))
+            .form(&form)
+            .send()
+    };
+    // Mistakes are named and what was typed stays.
+    let res = add(vec![
+        ("email", "新人@例"),
+        ("display_name", "新人 花子"),
+        ("password", "password"),
+        ("role", "department_manager"),
+        ("person", "0000"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("value=\"新人 花子\""));
+    assert!(
+        html.contains("メールアドレスの形式")
+            && html.contains("所属部門を入力してください")
+            && html.contains("「0000」は登録されていません")
+    );
+    let res = add(vec![
+        ("email", "auditor2@audit.example"),
+        ("display_name", "外部 監査員"),
+        ("password", "a long enough phrase"),
+        ("role", "auditor"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422, "an auditor needs an end date");
+    let res = add(vec![
+        ("email", "ＮＥＷ＠sajeco.example"),
+        ("display_name", "新人 花子"),
+        ("password", "a long enough phrase"),
+        ("role", "staff"),
+        ("person", "1704"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        app.store
+            .sign_in("new@sajeco.example", "a long enough phrase")
+            .await
+            .is_ok()
+    );
+    let res = add(vec![("email", "new@sajeco.example"), ("role", "staff")])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422, "already a member");
+
+    let res = admin
+        .post(format!("{}/o/sajeco/members/disable", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "new@sajeco.example"),
+            ("disabled", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        app.store
+            .sign_in("new@sajeco.example", "a long enough phrase")
+            .await
+            .is_err()
+    );
+    let res = admin
+        .post(format!("{}/o/sajeco/members/disable", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "admin@sajeco.example"),
+            ("disabled", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409, "not one's own account");
+
+    let isms = app.browser("isms").await;
+    let page = isms
+        .get(format!("{}/o/sajeco/members", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("id=\"m-email\""), "no form for the secretariat");
+    let res = isms
+        .post(format!("{}/o/sajeco/members", app.url))
+        .form(&[
+            ("csrf", field_value(&page, "csrf").as_str()),
+            ("email", "x@sajeco.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}

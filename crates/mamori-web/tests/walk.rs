@@ -51,6 +51,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             Rule::Roles(TRAIL)
         }
         ("POST", "/o/{org}/settings") => Rule::Roles(SETTINGS),
+        ("POST", "/o/{org}/members" | "/o/{org}/members/disable") => Rule::Roles(&["admin"]),
         (
             "GET",
             "/o/{org}/{collection}"

@@ -227,8 +227,18 @@ pub async fn select_fiscal_year(
         .into_response())
 }
 
-/// Who may sign in to the organisation, with which role and until when.
+/// Who may sign in to the organisation, with which role and until when; administrators add and stop members here.
 pub async fn members(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    members_page(&state, &ctx, &[], &[], StatusCode::OK).await
+}
+
+async fn members_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &[(String, String)],
+    errors: &[mamori_domain::FieldError],
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let members: Vec<_> = state
         .store
         .members(&ctx.access)
@@ -246,5 +256,86 @@ pub async fn members(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             }
         })
         .collect();
-    render::page(&ctx, "members.html", context! { members }, StatusCode::OK)
+    let roles: Vec<_> = Role::ALL
+        .iter()
+        .map(|r| context! { value => r.code(), label => i18n::t(ctx.lang, &format!("role-{}", r.code())) })
+        .collect();
+    let departments: Vec<_> = state
+        .store
+        .ref_options(&ctx.access, &DEPARTMENTS)
+        .await?
+        .into_iter()
+        .map(|(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") })
+        .collect();
+    let value = |k: &str| get(form, k).unwrap_or("").to_string();
+    let error = |k: &str| {
+        errors
+            .iter()
+            .filter(|e| e.field == k)
+            .map(|e| i18n::field_error(ctx.lang, None, e))
+            .next()
+    };
+    let fields: Vec<_> = ["email", "display_name", "password", "role", "department", "person", "valid_until"]
+        .iter()
+        .map(|k| context! { name => k, value => if *k == "password" { String::new() } else { value(k) }, error => error(k) })
+        .collect();
+    render::page(
+        ctx,
+        "members.html",
+        context! { members, roles, departments, fields, can_manage => ctx.access.role == Role::Admin, has_errors => !errors.is_empty() },
+        status,
+    )
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = pairs(&body)?;
+    ctx.viewer.check_csrf(get(&form, "csrf"))?;
+    let text = |k: &str| get(&form, k).unwrap_or("").to_string();
+    let optional = |k: &str| {
+        get(&form, k)
+            .map(str::to_string)
+            .filter(|v| !v.trim().is_empty())
+    };
+    let new = mamori_store::org::NewMember {
+        email: text("email"),
+        display_name: text("display_name"),
+        password: text("password"),
+        role: text("role"),
+        department: optional("department"),
+        person: optional("person"),
+        valid_until: optional("valid_until"),
+    };
+    match state.store.add_member(&ctx.access, &new).await {
+        Ok(()) => Ok(Redirect::to(&format!("/o/{}/members", ctx.org())).into_response()),
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            members_page(
+                &state,
+                &ctx,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn set_member_disabled(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = pairs(&body)?;
+    ctx.viewer.check_csrf(get(&form, "csrf"))?;
+    let disabled = get(&form, "disabled") == Some("true");
+    state
+        .store
+        .set_member_disabled(&ctx.access, get(&form, "email").unwrap_or(""), disabled)
+        .await?;
+    Ok(Redirect::to(&format!("/o/{}/members", ctx.org())).into_response())
 }
