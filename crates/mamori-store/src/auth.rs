@@ -317,11 +317,14 @@ impl Store {
     }
 
     /// Changes one's own password: the current one must be given and the new one must differ.
+    /// Changes one's own password. Every other session of the user ends: whoever knew the old
+    /// password is signed out. `keep_session` is the cookie token of the session making the change.
     pub async fn change_password(
         &self,
         user_id: i64,
         current: &str,
         new: &str,
+        keep_session: Option<&str>,
     ) -> Result<(), StoreError> {
         let row = self
             .pool
@@ -344,7 +347,15 @@ impl Store {
             user_id,
             new,
         )
-        .await
+        .await?;
+        let keep = keep_session.map(token_hash).unwrap_or_default();
+        self.pool
+            .execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                &[user_id.into(), keep.into()],
+            )
+            .await?;
+        Ok(())
     }
 
     pub async fn set_disabled(

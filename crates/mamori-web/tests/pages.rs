@@ -617,7 +617,10 @@ async fn an_administrator_adds_and_disables_members_and_nobody_else_can() {
         .text()
         .await
         .unwrap();
-    assert!(!page.contains("id=\"m-email\""), "no form for the secretariat");
+    assert!(
+        !page.contains("id=\"m-email\""),
+        "no form for the secretariat"
+    );
     let res = isms
         .post(format!("{}/o/sajeco/members", app.url))
         .form(&[

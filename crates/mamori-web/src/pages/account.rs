@@ -264,6 +264,7 @@ pub async fn password_form(
 pub async fn change_password(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = pairs(&body)?;
@@ -285,6 +286,7 @@ pub async fn change_password(
             viewer.user.id,
             get(&form, "current_password").unwrap_or(""),
             new,
+            cookie(&headers, SESSION_COOKIE).as_deref(),
         )
         .await
     {
