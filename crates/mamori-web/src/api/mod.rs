@@ -26,7 +26,7 @@ fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, AppError> {
     }
 }
 
-/// JSON field values arrive as strings, numbers or null (to clear); anything else is refused.
+/// JSON field values arrive as strings, or null to clear; anything else is refused.
 fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
     let mut input = Input::new();
     let mut errors = Vec::new();
@@ -34,9 +34,6 @@ fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
         match v {
             Value::String(s) => {
                 input.insert(k, s);
-            }
-            Value::Number(n) => {
-                input.insert(k, n.to_string());
             }
             Value::Null => {
                 input.insert(k, String::new());
@@ -108,6 +105,31 @@ pub async fn list(
     };
     query.limit = number("limit", 100)?;
     query.offset = number("offset", 0)?;
+    // The API is strict where the pages are lenient: a repeated parameter or an unknown sort field
+    // is an error, not ignored.
+    for (i, (k, _)) in params.iter().enumerate() {
+        if params[..i].iter().any(|(earlier, _)| earlier == k) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                k,
+                "repeated-parameter",
+            )]));
+        }
+    }
+    if let Some(sort) = crate::pages::get(&params, "sort")
+        && reg.field(sort).is_none()
+    {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "sort",
+            "invalid-choice",
+        )]));
+    }
+    if query.offset > 1_000_000_000 {
+        return Err(AppError::Invalid(vec![FieldError::with(
+            "offset",
+            "out-of-range",
+            "1000000000",
+        )]));
+    }
     if !(1..=mamori_store::records::MAX_LIMIT).contains(&query.limit) || query.offset < 0 {
         return Err(AppError::Invalid(vec![FieldError::with(
             "limit",

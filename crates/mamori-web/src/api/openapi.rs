@@ -5,6 +5,21 @@ use mamori_domain::register::{FieldKind, Register};
 use mamori_domain::registers;
 use serde_json::{Map, Value, json};
 
+/// A field's schema for input; a required field is a non-empty string, an optional one may be null.
+fn input_schema(f: &mamori_domain::Field) -> Value {
+    let mut schema = field_schema(f.kind);
+    if let Some(o) = schema.as_object_mut() {
+        o.insert("type".into(), json!("string"));
+        if f.required {
+            o.insert("minLength".into(), json!(1));
+        } else {
+            // An optional field is cleared with null or an empty string.
+            return json!({"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}]});
+        }
+    }
+    schema
+}
+
 fn field_schema(kind: FieldKind) -> Value {
     match kind {
         FieldKind::Text { max } => json!({"type": ["string", "null"], "maxLength": max}),
@@ -40,7 +55,7 @@ fn schemas(reg: &Register) -> (Value, Value) {
         .collect();
     let mut input_props = Map::new();
     for f in reg.fields {
-        input_props.insert(f.name.into(), field_schema(f.kind));
+        input_props.insert(f.name.into(), input_schema(f));
     }
     (
         json!({"type": "object", "properties": props, "required": ["id"]}),
@@ -93,16 +108,18 @@ pub fn document() -> Value {
         };
         let mut params = vec![
             json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}),
-            json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}),
-            json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("searches {}", reg.search.join(", "))}),
+            json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000, "default": 0}}),
+            json!({"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": format!("searches {}", reg.search.join(", "))}),
             json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": reg.fields.iter().map(|f| f.name).collect::<Vec<_>>()}}),
             json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
             json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": ["active", "withdrawn", "all"]}}),
         ];
         for f in reg.fields.iter().filter(|f| f.filter) {
             if f.kind == FieldKind::Date {
-                params.push(json!({"name": format!("{}_from", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
-                params.push(json!({"name": format!("{}_to", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
+                // Empty means no bound, as a filter form submits it.
+                let date_or_empty = json!({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]});
+                params.push(json!({"name": format!("{}_from", f.name), "in": "query", "schema": date_or_empty}));
+                params.push(json!({"name": format!("{}_to", f.name), "in": "query", "schema": date_or_empty}));
             } else {
                 params.push(json!({"name": f.name, "in": "query", "schema": field_schema(f.kind)}));
             }
@@ -123,13 +140,13 @@ pub fn document() -> Value {
             json!({
                 "get": {"tags": [tag], "operationId": format!("get{name}"), "parameters": [id_param], "responses": with_errors(Map::from_iter([("200".into(), ok("the record", &one))]))},
                 "patch": {"tags": [tag], "operationId": format!("update{name}"), "parameters": [id_param], "requestBody": {"required": true, "content": {"application/json": {"schema": patch_input}}},
-                          "responses": with_errors(Map::from_iter([("200".into(), ok("updated", &one))]))},
+                          "responses": with_errors(Map::from_iter([("200".into(), ok("updated", &one)), ("409".into(), err("the record is withdrawn"))]))},
             }),
         );
         paths.insert(
             format!("/api/v1/{}/{{id}}/withdraw", reg.collection),
             json!({"post": {"tags": [tag], "operationId": format!("withdraw{name}"), "parameters": [id_param],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 500}}}}}},
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}}}}}},
                 "responses": with_errors(Map::from_iter([("200".into(), ok("withdrawn", &one)), ("409".into(), err("already withdrawn"))]))}}),
         );
         paths.insert(

@@ -110,10 +110,11 @@ pub fn page_number(pairs: &[(String, String)]) -> i64 {
         .clamp(1, 1_000_000)
 }
 
+/// A record id from a URL: ASCII digits only (ids come from the app's own links, not from typing).
 pub fn parse_id(raw: &str) -> Result<i64, AppError> {
-    mamori_domain::input::normalize(raw)
-        .parse::<i64>()
-        .ok()
+    Some(raw)
+        .filter(|r| !r.is_empty() && r.len() <= 18 && r.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|r| r.parse::<i64>().ok())
         .filter(|i| *i > 0)
         .ok_or(AppError::NotFound)
 }

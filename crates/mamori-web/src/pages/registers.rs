@@ -36,7 +36,18 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
         match k.as_str() {
             "q" => q.q = Some(v.clone()),
             "sort" => q.sort = reg.field(v).map(|f| f.name.to_string()),
-            "dir" => q.desc = v == "desc",
+            "dir" => {
+                q.desc = match v.as_str() {
+                    "desc" => true,
+                    "asc" | "" => false,
+                    _ => {
+                        return Err(AppError::Invalid(vec![FieldError::new(
+                            "dir",
+                            "invalid-choice",
+                        )]));
+                    }
+                }
+            }
             "status" => {
                 q.status = Status::parse(v).ok_or_else(|| {
                     AppError::Invalid(vec![FieldError::new("status", "invalid-choice")])
@@ -47,6 +58,15 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                     .field(k)
                     .filter(|f| f.filter && f.kind != FieldKind::Date)
                 {
+                    if let FieldKind::Choice(choices) = f.kind {
+                        let value = mamori_domain::input::normalize(v);
+                        if !value.is_empty() && !choices.contains(&value.as_str()) {
+                            return Err(AppError::Invalid(vec![FieldError::new(
+                                f.name,
+                                "invalid-choice",
+                            )]));
+                        }
+                    }
                     q.filters.push((f.name.to_string(), v.clone()));
                 } else if let Some((name, end)) = k
                     .rsplit_once('_')
