@@ -121,8 +121,90 @@ pub static APPOINTMENTS: Register = Register {
     not_before: &[("ends_on", "starts_on")],
 };
 
+pub const COURSE_KINDS: &[&str] = &[
+    "onboarding",
+    "periodic",
+    "remedial",
+    "mental_health",
+    "other",
+];
+pub const COURSE_AUDIENCES: &[&str] = &["everyone", "new_joiners", "department", "named"];
+
+/// 秘密保持誓約書: the date a person signed the pledge and the version of its text.
+pub static PLEDGES: Register = Register {
+    code: "pledge",
+    collection: "pledges",
+    table: "pledges",
+    fields: &[
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(required(field("signed_on", FieldKind::Date))),
+        required(field("version", FieldKind::Text { max: 50 })),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "person",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "signed_on",
+    search: &["version", "note"],
+    not_before: &[],
+};
+
+/// 身元保証書: when the paper was received and where it is kept; nothing more about the guarantor.
+pub static IDENTITY_GUARANTEES: Register = Register {
+    code: "identity_guarantee",
+    collection: "identity-guarantees",
+    table: "identity_guarantees",
+    fields: &[
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(required(field("received_on", FieldKind::Date))),
+        required(field("kept_at", FieldKind::Text { max: 200 })),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "person",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "received_on",
+    search: &["kept_at", "note"],
+    not_before: &[],
+};
+
+/// 研修: a course, the management systems and clauses it serves, its content and audience.
+pub static COURSES: Register = Register {
+    code: "course",
+    collection: "courses",
+    table: "courses",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 20 })),
+        required(field("name", FieldKind::Text { max: 200 })),
+        filter(required(field("kind", FieldKind::Choice(COURSE_KINDS)))),
+        field("management_systems", FieldKind::Text { max: 100 }),
+        field("clauses", FieldKind::Text { max: 200 }),
+        filter(required(field(
+            "audience",
+            FieldKind::Choice(COURSE_AUDIENCES),
+        ))),
+        detail_only(field("content", FieldKind::Text { max: 2000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "name",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "code",
+    search: &["code", "name", "clauses", "content"],
+    not_before: &[],
+};
+
 /// Every register, in navigation order.
-pub static ALL: &[&Register] = &[&DEPARTMENTS, &PEOPLE, &APPOINTMENTS];
+pub static ALL: &[&Register] = &[
+    &DEPARTMENTS,
+    &PEOPLE,
+    &APPOINTMENTS,
+    &PLEDGES,
+    &IDENTITY_GUARANTEES,
+    &COURSES,
+];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {
     ALL.iter().copied().find(|r| r.collection == collection)

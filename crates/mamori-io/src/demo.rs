@@ -2,7 +2,9 @@
 //! import path and service layer as user input.
 
 use mamori_domain::Role;
-use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
+use mamori_domain::registers::{
+    APPOINTMENTS, COURSES, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE, PLEDGES,
+};
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -17,6 +19,12 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
     (&DEPARTMENTS, include_str!("../demo/departments.csv")),
     (&PEOPLE, include_str!("../demo/people.csv")),
     (&APPOINTMENTS, include_str!("../demo/appointments.csv")),
+    (&PLEDGES, include_str!("../demo/pledges.csv")),
+    (
+        &IDENTITY_GUARANTEES,
+        include_str!("../demo/identity_guarantees.csv"),
+    ),
+    (&COURSES, include_str!("../demo/courses.csv")),
 ];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.

@@ -36,6 +36,41 @@ async fn the_demo_organisation_loads_with_its_people_departments_and_appointment
             .total
             >= 5
     );
+    // Everyone on staff signed the NDA; the external advisor is bound by contract instead.
+    let staff = store
+        .list(&access, &PEOPLE, &all())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|p| !p.values[0].to_plain().starts_with('9'))
+        .count();
+    assert_eq!(
+        store
+            .list(&access, &mamori_domain::registers::PLEDGES, &all())
+            .await
+            .unwrap()
+            .total as usize,
+        staff
+    );
+    let courses = store
+        .list(&access, &mamori_domain::registers::COURSES, &all())
+        .await
+        .unwrap();
+    assert_eq!(courses.total, 4);
+    let renewal = store
+        .list(
+            &access,
+            &mamori_domain::registers::IDENTITY_GUARANTEES,
+            &ListQuery {
+                q: Some("更新".into()),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(renewal.total, 1, "one guarantee near its five-year limit");
     let ito = store
         .list(
             &access,

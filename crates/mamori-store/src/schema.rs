@@ -16,10 +16,11 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    common: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        common: r#"
 CREATE TABLE organizations (
     id {{id}},
     slug TEXT NOT NULL UNIQUE,
@@ -152,13 +153,13 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_entity ON audit_events (org_id, entity, entity_id);
 "#,
-    sqlite: r#"
+        sqlite: r#"
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 "#,
-    postgres: r#"
+        postgres: r#"
 CREATE FUNCTION mamori_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
@@ -166,7 +167,61 @@ FOR EACH ROW EXECUTE FUNCTION mamori_audit_append_only();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
 FOR EACH STATEMENT EXECUTE FUNCTION mamori_audit_append_only();
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "staff obligations and courses",
+        common: r#"
+CREATE TABLE pledges (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    signed_on {{date}} NOT NULL,
+    version TEXT NOT NULL,
+    note TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT
+);
+CREATE INDEX pledges_org_active ON pledges (org_id, withdrawn_at);
+CREATE INDEX pledges_org_person ON pledges (org_id, person_id);
+CREATE TABLE identity_guarantees (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    received_on {{date}} NOT NULL,
+    kept_at TEXT NOT NULL,
+    note TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT
+);
+CREATE INDEX identity_guarantees_org_active ON identity_guarantees (org_id, withdrawn_at);
+CREATE INDEX identity_guarantees_org_person ON identity_guarantees (org_id, person_id);
+CREATE TABLE courses (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    management_systems TEXT,
+    clauses TEXT,
+    audience TEXT NOT NULL,
+    content TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT,
+    UNIQUE (org_id, code)
+);
+CREATE INDEX courses_org_active ON courses (org_id, withdrawn_at);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 fn expand(sql: &str, backend: Backend) -> String {
     let (id, ts, date) = match backend {

@@ -34,6 +34,24 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-pledge",
+        path: "pledges",
+        group: "people",
+        issue: None,
+    },
+    Area {
+        key: "register-identity_guarantee",
+        path: "identity-guarantees",
+        group: "people",
+        issue: None,
+    },
+    Area {
+        key: "register-course",
+        path: "courses",
+        group: "people",
+        issue: None,
+    },
+    Area {
         key: "area-training",
         path: "areas/training",
         group: "people",
