@@ -182,7 +182,7 @@ pub fn format_date(date: Date, style: DateStyle, lang: &str) -> String {
 /// Parses a date typed by a user: `2017-11-25`, `2017/11/25`, `2017年11月25日`, `平成29年11月25日`,
 /// `令和元年5月1日`, `H29.11.25`, with full-width digits accepted.
 pub fn parse_date(raw: &str) -> Option<Date> {
-    let s = crate::input::normalize(raw);
+    let s = crate::input::normalize_strict(raw);
     let s = s.trim();
     if s.is_empty() {
         return None;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::dates::{iso, parse_date};
-use crate::input::normalize;
+use crate::input::{normalize, normalize_strict};
 
 #[derive(Debug)]
 pub struct Register {
@@ -147,7 +147,12 @@ impl Field {
                 MAX_TEXT.to_string(),
             ));
         }
-        let s = normalize(raw);
+        // Free text keeps Japanese punctuation as typed; codes, references, choices, dates and
+        // e-mail addresses are compared exactly, so they take the strict form.
+        let s = match self.kind {
+            FieldKind::Text { .. } if !self.unique => normalize(raw),
+            _ => normalize_strict(raw),
+        };
         if s.is_empty() {
             return if self.required {
                 Err(FieldError::new(self.name, "required"))
