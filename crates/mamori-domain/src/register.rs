@@ -27,6 +27,9 @@ pub struct Register {
     pub search: &'static [&'static str],
     /// Cross-field rules: (later, earlier): `later` may not be before `earlier`.
     pub not_before: &'static [(&'static str, &'static str)],
+    /// Registers that refer to this one and whose absence is worth listing ("who lacks an NDA"):
+    /// (collection, the reference field there).
+    pub lacks: &'static [(&'static str, &'static str)],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -67,6 +67,7 @@ pub static DEPARTMENTS: Register = Register {
     default_sort: "code",
     search: &["code", "name", "name_en"],
     not_before: &[("valid_to", "valid_from")],
+    lacks: &[],
 };
 
 /// 社員等: officers, employees, temporary and dispatched staff and on-site contractors.
@@ -94,6 +95,7 @@ pub static PEOPLE: Register = Register {
     default_sort: "employee_no",
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
+    lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
 };
 
 /// 任命: ISO事務局長, 部門情報管理責任者, システム管理責任者 and the others, each with a term.
@@ -119,6 +121,7 @@ pub static APPOINTMENTS: Register = Register {
     default_sort: "starts_on",
     search: &["note"],
     not_before: &[("ends_on", "starts_on")],
+    lacks: &[],
 };
 
 pub const COURSE_KINDS: &[&str] = &[
@@ -148,6 +151,7 @@ pub static PLEDGES: Register = Register {
     default_sort: "signed_on",
     search: &["version", "note"],
     not_before: &[],
+    lacks: &[],
 };
 
 /// 身元保証書: when the paper was received and where it is kept; nothing more about the guarantor.
@@ -168,6 +172,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     default_sort: "received_on",
     search: &["kept_at", "note"],
     not_before: &[],
+    lacks: &[],
 };
 
 /// 研修: a course, the management systems and clauses it serves, its content and audience.
@@ -194,6 +199,7 @@ pub static COURSES: Register = Register {
     default_sort: "code",
     search: &["code", "name", "clauses", "content"],
     not_before: &[],
+    lacks: &[],
 };
 
 /// Every register, in navigation order.

@@ -122,6 +122,8 @@ pub struct ListQuery {
     pub filters: Vec<(String, String)>,
     /// Date ranges (inclusive) on date fields: `(field, from, to)`.
     pub ranges: Vec<(String, Option<Date>, Option<Date>)>,
+    /// Only records that no active record of these registers (collections) refers to.
+    pub lacks: Vec<String>,
     pub sort: Option<String>,
     pub desc: bool,
     pub limit: i64,
@@ -388,6 +390,21 @@ impl Store {
                 }
             }
         }
+        for collection in &query.lacks {
+            let Some((other, field)) = reg
+                .lacks
+                .iter()
+                .find(|(c, _)| c == collection)
+                .and_then(|(c, f)| registers::by_collection(c).map(|o| (o, *f)))
+            else {
+                return Err(StoreError::invalid("lacks", "unknown-filter"));
+            };
+            conds.push(format!(
+                "NOT EXISTS (SELECT 1 FROM {} x WHERE x.org_id = t.org_id AND x.{} = t.id AND x.withdrawn_at IS NULL)",
+                other.table,
+                column_of(FieldKind::Ref(reg.collection), field)
+            ));
+        }
         let sort_field = query
             .sort
             .as_deref()
@@ -432,7 +449,10 @@ impl Store {
             format!(" FROM {} t", reg.table)
         };
         let mut conn = self.pool.acquire().await?;
-        let unfiltered = query.filters.is_empty() && query.ranges.is_empty() && params.len() == 1;
+        let unfiltered = query.filters.is_empty()
+            && query.ranges.is_empty()
+            && query.lacks.is_empty()
+            && params.len() == 1;
         let total = if unfiltered {
             // Counting a large register costs a scan per page; the kept totals answer at once.
             let row = conn

@@ -632,3 +632,90 @@ async fn an_administrator_adds_and_disables_members_and_nobody_else_can() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn who_lacks_an_nda_or_identity_guarantee_is_one_click_from_the_dashboard() {
+    let app = spawn_app().await;
+    let browser = app.browser("isms").await;
+    let dashboard = browser
+        .get(format!("{}/o/sajeco", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dashboard.contains("people?lacks=pledges"));
+    assert!(dashboard.contains("identity-guarantees?received_on_to="));
+    let lacking = browser
+        .get(format!("{}/o/sajeco/people?lacks=pledges", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        lacking.contains("全 1 件") && lacking.contains("9001"),
+        "only the external advisor has no NDA"
+    );
+    // Withdrawing an NDA puts its person on the list; a person on file with both is on neither.
+    let token = app.token("isms").await;
+    let ndas: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/pledges?q=", app.url))
+        .bearer_auth(&token)
+        .query(&[("person", "0009")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = ndas["items"][0]["id"].as_i64().unwrap();
+    let res = app
+        .http
+        .post(format!("{}/api/v1/pledges/{id}/withdraw", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"reason": "再提出のため"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let lacking: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/people?lacks=pledges", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lacking["total"], 2);
+    let both: serde_json::Value = app
+        .http
+        .get(format!(
+            "{}/api/v1/people?lacks=pledges&lacks=identity-guarantees",
+            app.url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        both["code"], "invalid",
+        "a repeated API parameter is refused"
+    );
+    let res = app
+        .http
+        .get(format!("{}/api/v1/people?lacks=salary", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+}

@@ -40,6 +40,9 @@ fn every_key_in_use_is_translated() {
     for reg in mamori_domain::registers::ALL {
         used.insert(format!("register-{}", reg.code));
         used.insert(format!("entity-{}", reg.code));
+        for (collection, _) in reg.lacks {
+            used.insert(format!("lacks-{collection}"));
+        }
         for f in reg.fields {
             used.insert(format!("{}-{}", reg.code, f.name));
             if let mamori_domain::FieldKind::Choice(choices) = f.kind {

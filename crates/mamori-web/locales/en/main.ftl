@@ -118,6 +118,8 @@ dashboard-people = People on record
 dashboard-joined = Joined in the fiscal year
 dashboard-departments = Departments
 dashboard-appointments-started = Appointments started in the fiscal year
+dashboard-no-pledge = People without an NDA on file
+dashboard-guarantee-limit = Identity guarantees near or past the five-year limit
 dashboard-note = Click a figure to see the records behind it.
 
 ## Lists
@@ -127,6 +129,9 @@ filter-search = Search
 filter-from = from
 filter-to = to
 filter-any = Any
+filter-lacks = Lacking
+lacks-pledges = No NDA on file
+lacks-identity-guarantees = No identity guarantee on file
 filter-status = Status
 status-active = Active
 status-withdrawn = Withdrawn

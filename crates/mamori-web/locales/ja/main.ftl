@@ -118,6 +118,8 @@ dashboard-people = 社員等の登録数
 dashboard-joined = 年度内の入社者
 dashboard-departments = 部門数
 dashboard-appointments-started = 年度内に開始した任命
+dashboard-no-pledge = 秘密保持誓約書がない社員等
+dashboard-guarantee-limit = 5年の期間満了が近い・過ぎた身元保証書
 dashboard-note = 数値をクリックすると、その数値の根拠となる記録の一覧が開きます。
 
 ## 一覧
@@ -127,6 +129,9 @@ filter-search = 検索
 filter-from = から
 filter-to = まで
 filter-any = すべて
+filter-lacks = 不足
+lacks-pledges = 秘密保持誓約書がない
+lacks-identity-guarantees = 身元保証書がない
 filter-status = 状態
 status-active = 有効
 status-withdrawn = 取り下げ済み

@@ -114,6 +114,10 @@ pub fn document() -> Value {
             json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
             json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": ["active", "withdrawn", "all"]}}),
         ];
+        if !reg.lacks.is_empty() {
+            let lacks: Vec<&str> = reg.lacks.iter().map(|(c, _)| *c).collect();
+            params.push(json!({"name": "lacks", "in": "query", "schema": {"type": "string", "enum": lacks}, "description": "only records no active record of that register refers to"}));
+        }
         for f in reg.fields.iter().filter(|f| f.filter) {
             if f.kind == FieldKind::Date {
                 // Empty means no bound, as a filter form submits it.

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
 use mamori_domain::Role;
-use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
+use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE};
 use mamori_store::ListQuery;
 
 use super::{AREAS, get, pairs};
@@ -55,11 +55,24 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     };
     let iso = mamori_domain::dates::iso;
     let base = format!("/o/{}", ctx.org());
+    // Japanese law limits an identity guarantee to five years: warn 90 days before.
+    let today = time::OffsetDateTime::now_utc().date();
+    let five_years_ago = today
+        .replace_year(today.year() - 5)
+        .or_else(|_| {
+            today
+                .replace_day(28)
+                .and_then(|d| d.replace_year(today.year() - 5))
+        })
+        .unwrap_or(today);
+    let guarantee_warn = five_years_ago + time::Duration::days(90);
     let figures = vec![
         context! { label => i18n::t(ctx.lang, "dashboard-people"), value => count(&PEOPLE, ListQuery::default()).await?, href => format!("{base}/people") },
         context! { label => i18n::t(ctx.lang, "dashboard-joined"), value => count(&PEOPLE, range("joined_on")).await?, href => format!("{base}/people?joined_on_from={}&joined_on_to={}", iso(from), iso(to)) },
         context! { label => i18n::t(ctx.lang, "dashboard-departments"), value => count(&DEPARTMENTS, ListQuery::default()).await?, href => format!("{base}/departments") },
         context! { label => i18n::t(ctx.lang, "dashboard-appointments-started"), value => count(&APPOINTMENTS, range("starts_on")).await?, href => format!("{base}/appointments?starts_on_from={}&starts_on_to={}", iso(from), iso(to)) },
+        context! { label => i18n::t(ctx.lang, "dashboard-no-pledge"), value => count(&PEOPLE, ListQuery { lacks: vec!["pledges".into()], ..Default::default() }).await?, href => format!("{base}/people?lacks=pledges") },
+        context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}", iso(guarantee_warn)) },
     ];
     render::page(
         &ctx,

@@ -48,6 +48,15 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                     }
                 }
             }
+            "lacks" if !v.is_empty() => {
+                if !reg.lacks.iter().any(|(c, _)| c == v) {
+                    return Err(AppError::Invalid(vec![FieldError::new(
+                        "lacks",
+                        "invalid-choice",
+                    )]));
+                }
+                q.lacks.push(v.clone());
+            }
             "status" => {
                 q.status = Status::parse(v).ok_or_else(|| {
                     AppError::Invalid(vec![FieldError::new("status", "invalid-choice")])
@@ -150,6 +159,17 @@ async fn filter_options(
                 out.push(context! { name => f.name, label, kind => "select", selected, options });
             }
         }
+    }
+    if !reg.lacks.is_empty() {
+        let selected = get(params, "lacks").unwrap_or("");
+        let options: Vec<Value> = reg
+            .lacks
+            .iter()
+            .map(
+                |(c, _)| context! { value => c, label => i18n::t(ctx.lang, &format!("lacks-{c}")) },
+            )
+            .collect();
+        out.push(context! { name => "lacks", label => i18n::t(ctx.lang, "filter-lacks"), kind => "select", selected, options });
     }
     Ok(out)
 }
