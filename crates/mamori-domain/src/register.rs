@@ -30,6 +30,8 @@ pub struct Register {
     /// Registers that refer to this one and whose absence is worth listing ("who lacks an NDA"):
     /// (collection, the reference field there).
     pub lacks: &'static [(&'static str, &'static str)],
+    /// Field groups whose values together must be unique within the organisation.
+    pub unique_together: &'static [&'static [&'static str]],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

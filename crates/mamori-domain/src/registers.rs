@@ -68,6 +68,7 @@ pub static DEPARTMENTS: Register = Register {
     search: &["code", "name", "name_en"],
     not_before: &[("valid_to", "valid_from")],
     lacks: &[],
+    unique_together: &[],
 };
 
 /// 社員等: officers, employees, temporary and dispatched staff and on-site contractors.
@@ -96,6 +97,7 @@ pub static PEOPLE: Register = Register {
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
+    unique_together: &[],
 };
 
 /// 任命: ISO事務局長, 部門情報管理責任者, システム管理責任者 and the others, each with a term.
@@ -122,6 +124,7 @@ pub static APPOINTMENTS: Register = Register {
     search: &["note"],
     not_before: &[("ends_on", "starts_on")],
     lacks: &[],
+    unique_together: &[],
 };
 
 pub const COURSE_KINDS: &[&str] = &[
@@ -152,6 +155,7 @@ pub static PLEDGES: Register = Register {
     search: &["version", "note"],
     not_before: &[],
     lacks: &[],
+    unique_together: &[],
 };
 
 /// 身元保証書: when the paper was received and where it is kept; nothing more about the guarantor.
@@ -173,6 +177,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     search: &["kept_at", "note"],
     not_before: &[],
     lacks: &[],
+    unique_together: &[],
 };
 
 /// 研修: a course, the management systems and clauses it serves, its content and audience.
@@ -200,6 +205,62 @@ pub static COURSES: Register = Register {
     search: &["code", "name", "clauses", "content"],
     not_before: &[],
     lacks: &[],
+    unique_together: &[],
+};
+
+pub const ATTENDANCE_STATUSES: &[&str] = &["attended", "absent", "excused"];
+
+/// 研修実施: one holding of a course.
+pub static TRAINING_SESSIONS: Register = Register {
+    code: "training_session",
+    collection: "training-sessions",
+    table: "training_sessions",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("course", FieldKind::Ref("courses")))),
+        filter(required(field("held_on", FieldKind::Date))),
+        field("instructor", FieldKind::Text { max: 100 }),
+        field("material", FieldKind::Text { max: 200 }),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "held_on",
+    search: &["code", "instructor", "material", "note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+};
+
+/// 受講: a person expected at a session, and whether they attended, were absent or excused. Who is
+/// expected is data (partner staff included, onboarding trainees left out of the periodic course, …).
+pub static ATTENDANCES: Register = Register {
+    code: "attendance",
+    collection: "attendances",
+    table: "attendances",
+    fields: &[
+        filter(required(field(
+            "session",
+            FieldKind::Ref("training-sessions"),
+        ))),
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(required(field(
+            "status",
+            FieldKind::Choice(ATTENDANCE_STATUSES),
+        ))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "person",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "session",
+    search: &["note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[&["session", "person"]],
 };
 
 /// Every register, in navigation order.
@@ -210,6 +271,8 @@ pub static ALL: &[&Register] = &[
     &PLEDGES,
     &IDENTITY_GUARANTEES,
     &COURSES,
+    &TRAINING_SESSIONS,
+    &ATTENDANCES,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

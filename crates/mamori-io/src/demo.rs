@@ -3,7 +3,8 @@
 
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    APPOINTMENTS, COURSES, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE, PLEDGES,
+    APPOINTMENTS, ATTENDANCES, COURSES, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE, PLEDGES,
+    TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -25,6 +26,11 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
         include_str!("../demo/identity_guarantees.csv"),
     ),
     (&COURSES, include_str!("../demo/courses.csv")),
+    (
+        &TRAINING_SESSIONS,
+        include_str!("../demo/training_sessions.csv"),
+    ),
+    (&ATTENDANCES, include_str!("../demo/attendances.csv")),
 ];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.

@@ -219,3 +219,34 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
         Err(IoError::Unreadable(_))
     ));
 }
+
+#[tokio::test]
+async fn the_demo_attendance_gives_the_reports_training_figures() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let access = Access::system(org, "test");
+    let figures = |year| {
+        let store = store.clone();
+        let access = access.clone();
+        async move {
+            store
+                .completion(&access, mamori_domain::FiscalYear::new(year, 4))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.code, (c.sessions > 0, c.expected, c.attended)))
+                .collect::<std::collections::HashMap<_, _>>()
+        }
+    };
+    // 5.2(2) of the FY2017 report: target(previous) and attended(previous).
+    let (fy2017, fy2016) = (figures(2017).await, figures(2016).await);
+    assert_eq!(fy2017["ISO-INIT"], (true, 34, 34));
+    assert_eq!(fy2016["ISO-INIT"], (true, 9, 9));
+    assert_eq!(fy2017["ISO-PERIODIC"], (true, 27, 27));
+    assert_eq!(fy2016["ISO-PERIODIC"], (true, 37, 37));
+    assert_eq!(fy2017["ISO-REMEDIAL"], (false, 0, 0));
+    assert_eq!(fy2016["ISO-REMEDIAL"], (false, 0, 0));
+    assert_eq!(fy2017["MENTAL"], (true, 10, 10));
+    assert_eq!(fy2016["MENTAL"], (false, 0, 0));
+}

@@ -10,6 +10,7 @@ pub mod org;
 pub mod records;
 pub mod schema;
 pub mod testing;
+pub mod training;
 
 pub use audit::Actor;
 pub use auth::{Policy, User};

@@ -936,6 +936,46 @@ async fn prepare(
             _ => {}
         }
     }
+    for group in reg.unique_together {
+        let mut conds = Vec::new();
+        let mut params: Vec<P> = vec![access.org_id().into(), self_id.into()];
+        for name in *group {
+            let Some(i) = reg.fields.iter().position(|f| f.name == *name) else {
+                continue;
+            };
+            let f = &reg.fields[i];
+            params.push(match (f.kind, &values[i]) {
+                (FieldKind::Ref(_), _) => P::OptInt(ids[i]),
+                (FieldKind::Date, v) => P::OptDate(v.as_date()),
+                (_, Value::Null) => P::OptText(None),
+                (_, v) => P::Text(v.to_plain()),
+            });
+            conds.push(format!("{} = ${}", column_of(f.kind, f.name), params.len()));
+        }
+        if conds.len() == group.len()
+            && !params
+                .iter()
+                .any(|p| matches!(p, P::OptInt(None) | P::OptDate(None) | P::OptText(None)))
+        {
+            let dup = tx
+                .fetch_optional(
+                    &format!(
+                        "SELECT id FROM {} WHERE org_id = $1 AND id <> $2 AND {}",
+                        reg.table,
+                        conds.join(" AND ")
+                    ),
+                    &params,
+                )
+                .await?;
+            if dup.is_some() {
+                errors.push(FieldError::with(
+                    group[0],
+                    "duplicate-combination",
+                    group[1..].join(", "),
+                ));
+            }
+        }
+    }
     if errors.is_empty() {
         Ok((values, ids))
     } else {

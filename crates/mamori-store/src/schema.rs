@@ -170,7 +170,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION mamori_audit_append_only();
     },
     Migration {
         version: 2,
-        name: "staff obligations and courses",
+        name: "staff obligations, courses, sessions and attendance",
         common: r#"
 CREATE TABLE pledges (
     id {{id}},
@@ -217,6 +217,39 @@ CREATE TABLE courses (
     UNIQUE (org_id, code)
 );
 CREATE INDEX courses_org_active ON courses (org_id, withdrawn_at);
+CREATE TABLE training_sessions (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    code TEXT NOT NULL,
+    course_id BIGINT NOT NULL REFERENCES courses(id),
+    held_on {{date}} NOT NULL,
+    instructor TEXT,
+    material TEXT,
+    note TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT,
+    UNIQUE (org_id, code)
+);
+CREATE INDEX training_sessions_org_active ON training_sessions (org_id, withdrawn_at);
+CREATE INDEX training_sessions_course ON training_sessions (org_id, course_id, held_on);
+CREATE TABLE attendances (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    session_id BIGINT NOT NULL REFERENCES training_sessions(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    status TEXT NOT NULL,
+    note TEXT,
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    withdrawn_at {{ts}},
+    withdrawn_reason TEXT,
+    UNIQUE (org_id, session_id, person_id)
+);
+CREATE INDEX attendances_org_active ON attendances (org_id, withdrawn_at);
+CREATE INDEX attendances_session ON attendances (session_id);
+CREATE INDEX attendances_person ON attendances (org_id, person_id);
 "#,
         sqlite: "",
         postgres: "",

@@ -127,6 +127,7 @@ pub fn static_code(code: &str) -> &'static str {
         "unknown-ref",
         "duplicate",
         "not-before",
+        "duplicate-combination",
         "unknown-field",
         "unknown-column",
         "duplicate-column",

@@ -53,7 +53,7 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 pub fn has(lang: &str, key: &str) -> bool {
     const VARS: &[&str] = &[
         "at", "count", "detail", "field", "from", "issue", "message", "month", "page", "pages",
-        "period", "reason", "record", "register", "row", "rows", "to", "total",
+        "period", "reason", "previous", "record", "register", "row", "rows", "to", "total",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()
@@ -106,7 +106,7 @@ pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String
         _ => e.field.clone(),
     };
     let mut detail = e.detail.clone().unwrap_or_default();
-    if let (Some(r), "not-before") = (reg, e.code) {
+    if let (Some(r), "not-before" | "duplicate-combination") = (reg, e.code) {
         detail = field_label(lang, r, &detail);
     }
     t_args(

@@ -84,6 +84,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/areas/{area}", org::area)
         .add(M::GET, "/o/{org}/audit", org::audit)
         .add(M::GET, "/o/{org}/members", org::members)
+        .add(M::GET, "/o/{org}/training/completion", org::completion)
         .add(M::POST, "/o/{org}/members", org::add_member)
         .add(
             M::POST,

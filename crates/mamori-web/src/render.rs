@@ -33,6 +33,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("password.html", include_str!("../templates/password.html")),
     ("settings.html", include_str!("../templates/settings.html")),
     ("members.html", include_str!("../templates/members.html")),
+    (
+        "completion.html",
+        include_str!("../templates/completion.html"),
+    ),
 ];
 
 pub fn template_sources() -> &'static [(&'static str, &'static str)] {

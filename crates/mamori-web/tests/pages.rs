@@ -719,3 +719,50 @@ async fn who_lacks_an_nda_or_identity_guarantee_is_one_click_from_the_dashboard(
         .unwrap();
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn the_completion_page_shows_the_fiscal_year_with_the_previous_one_and_links_to_the_sessions()
+{
+    let app = spawn_app().await;
+    let browser = app.browser("auditor").await;
+    let page = browser
+        .get(format!("{}/o/sajeco", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = browser
+        .post(format!("{}/o/sajeco/fiscal-year", app.url))
+        .form(&[
+            ("csrf", field_value(&page, "csrf").as_str()),
+            ("fy", "2017"),
+            ("back", "/o/sajeco/training/completion"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let html = browser
+        .get(format!("{}/o/sajeco/training/completion", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("2017年度"));
+    assert!(
+        html.contains(">34</a>(<a") && html.contains(">9</a>)"),
+        "onboarding 34(9)"
+    );
+    assert!(
+        html.contains(">27</a>(<a") && html.contains(">37</a>)"),
+        "periodic 27(37)"
+    );
+    assert!(html.contains("<strong>100%</strong>"));
+    assert!(html.contains("course=ISO-INIT&amp;held_on_from=2017-04-01&amp;held_on_to=2018-03-31"));
+    let sessions = browser.get(format!("{}/o/sajeco/training-sessions?course=ISO-PERIODIC&held_on_from=2017-04-01&held_on_to=2018-03-31", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(sessions.contains("全 1 件") && sessions.contains("2017-PERIODIC"));
+}

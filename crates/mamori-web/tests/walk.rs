@@ -51,6 +51,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             Rule::Roles(TRAIL)
         }
         ("POST", "/o/{org}/settings") => Rule::Roles(SETTINGS),
+        ("GET", "/o/{org}/training/completion") => {
+            Rule::Roles(&["admin", "isms", "manager", "auditor"])
+        }
         ("POST", "/o/{org}/members" | "/o/{org}/members/disable") => Rule::Roles(&["admin"]),
         (
             "GET",

@@ -97,6 +97,32 @@ entity-pledge = NDA
 entity-identity_guarantee = Identity guarantee
 entity-course = Course
 
+register-training_session = Training sessions
+register-attendance = Attendance
+training_session-code = Session code
+training_session-course = Course
+training_session-held_on = Held on
+training_session-instructor = Instructor
+training_session-material = Material
+training_session-note = Note
+attendance-session = Session
+attendance-person = Person
+attendance-status = Status
+attendance-note = Note
+status-attended = Attended
+status-absent = Absent
+status-excused = Excused
+entity-training_session = Training session
+entity-attendance = Attendance
+
+completion-title = Training completion
+completion-lead = Sessions held, people expected and people who attended, per course, counted from attendance records. Previous year ({ $previous }) in brackets. Click a figure to see the sessions behind it.
+completion-sessions = Sessions
+completion-expected = Expected
+completion-attended = Attended
+completion-rate = Completion
+completion-overall = Completion of onboarding and periodic training
+
 ## Areas not built yet
 area-training = Training
 area-training-items = Training sessions and attendance, comprehension tests, external seminars, joining and leaving checklists, My page.
@@ -332,6 +358,7 @@ error-field-invalid-choice = { $field } must be one of the choices.
 error-field-invalid-email = { $field } must be an e-mail address.
 error-field-unknown-ref = { $field } "{ $detail }" does not exist.
 error-field-duplicate = { $field } "{ $detail }" is already registered.
+error-field-duplicate-combination = This { $field } and { $detail } are already registered together.
 error-field-not-before = { $field } cannot be before { $detail }.
 error-field-unknown-field = There is no field "{ $field }".
 error-field-unknown-column = The heading "{ $field }" is not a known column.

@@ -97,6 +97,32 @@ entity-pledge = 秘密保持誓約書
 entity-identity_guarantee = 身元保証書
 entity-course = 研修
 
+register-training_session = 研修実施
+register-attendance = 受講
+training_session-code = 実施コード
+training_session-course = 研修
+training_session-held_on = 実施日
+training_session-instructor = 講師
+training_session-material = 教材
+training_session-note = 備考
+attendance-session = 研修実施
+attendance-person = 氏名
+attendance-status = 受講状況
+attendance-note = 備考
+status-attended = 受講
+status-absent = 欠席
+status-excused = 免除
+entity-training_session = 研修実施
+entity-attendance = 受講
+
+completion-title = 受講率
+completion-lead = 受講記録から数えた研修ごとの実施回数・対象者・受講者です。括弧内は前年度（{ $previous }）。数値をクリックすると、その研修実施の一覧が開きます。
+completion-sessions = 実施回数
+completion-expected = 対象者
+completion-attended = 受講者
+completion-rate = 受講率
+completion-overall = 初任時研修と定期教育訓練の受講率
+
 ## 未構築の領域
 area-training = 教育・訓練
 area-training-items = 研修実施と受講、理解度テスト、社外研修、入社・退職のチェックリスト、マイページ。
@@ -319,6 +345,7 @@ error-field-invalid-choice = { $field }は選択肢から選んでください�
 error-field-invalid-email = { $field }はメールアドレスの形式で入力してください。
 error-field-unknown-ref = { $field }「{ $detail }」は登録されていません。
 error-field-duplicate = { $field }「{ $detail }」はすでに登録されています。
+error-field-duplicate-combination = この{ $field }と{ $detail }の組み合わせはすでに登録されています。
 error-field-not-before = { $field }は{ $detail }より前の日付にできません。
 error-field-unknown-field = 「{ $field }」という項目はありません。
 error-field-unknown-column = 見出し「{ $field }」は項目として認識できません。

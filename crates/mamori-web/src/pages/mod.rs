@@ -52,6 +52,24 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-training_session",
+        path: "training-sessions",
+        group: "people",
+        issue: None,
+    },
+    Area {
+        key: "register-attendance",
+        path: "attendances",
+        group: "people",
+        issue: None,
+    },
+    Area {
+        key: "completion-title",
+        path: "training/completion",
+        group: "people",
+        issue: None,
+    },
+    Area {
         key: "area-training",
         path: "areas/training",
         group: "people",

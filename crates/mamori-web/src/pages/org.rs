@@ -352,3 +352,55 @@ pub async fn set_member_disabled(
         .await?;
     Ok(Redirect::to(&format!("/o/{}/members", ctx.org())).into_response())
 }
+
+/// Completion per course for the selected fiscal year, with the previous year in brackets as the
+/// report prints it (`34(9)`); each figure opens the sessions behind it.
+pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let current = state.store.completion(&ctx.access, ctx.fy).await?;
+    let previous = state
+        .store
+        .completion(&ctx.access, ctx.fy.previous())
+        .await?;
+    let iso = mamori_domain::dates::iso;
+    let link = |code: &str, fy: mamori_domain::FiscalYear| {
+        format!(
+            "/o/{}/training-sessions?course={}&held_on_from={}&held_on_to={}",
+            ctx.org(),
+            crate::error::url_escape(code),
+            iso(fy.start()),
+            iso(fy.last_day())
+        )
+    };
+    let rate = |attended: i64, expected: i64| {
+        (expected > 0).then(|| format!("{:.0}%", attended as f64 * 100.0 / expected as f64))
+    };
+    let rows: Vec<_> = current
+        .iter()
+        .map(|c| {
+            let p = previous.iter().find(|p| p.code == c.code);
+            let (p_sessions, p_expected, p_attended) =
+                p.map_or((0, 0, 0), |p| (p.sessions, p.expected, p.attended));
+            context! {
+                name => c.name.clone(),
+                kind => i18n::t(ctx.lang, &format!("kind-{}", c.kind)),
+                sessions => c.sessions, p_sessions,
+                expected => c.expected, p_expected,
+                attended => c.attended, p_attended,
+                rate => rate(c.attended, c.expected),
+                href => link(&c.code, ctx.fy),
+                p_href => link(&c.code, ctx.fy.previous()),
+            }
+        })
+        .collect();
+    // The report's headline rate: onboarding and periodic courses together.
+    let (expected, attended) = current
+        .iter()
+        .filter(|c| c.kind == "onboarding" || c.kind == "periodic")
+        .fold((0, 0), |(e, a), c| (e + c.expected, a + c.attended));
+    render::page(
+        &ctx,
+        "completion.html",
+        context! { rows, overall => rate(attended, expected), previous_label => ctx.fy.previous().label(ctx.style, ctx.lang) },
+        StatusCode::OK,
+    )
+}
