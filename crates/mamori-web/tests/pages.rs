@@ -766,3 +766,66 @@ async fn the_completion_page_shows_the_fiscal_year_with_the_previous_one_and_lin
     let sessions = browser.get(format!("{}/o/sajeco/training-sessions?course=ISO-PERIODIC&held_on_from=2017-04-01&held_on_to=2018-03-31", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(sessions.contains("全 1 件") && sessions.contains("2017-PERIODIC"));
 }
+
+#[tokio::test]
+async fn a_record_links_to_the_records_that_refer_to_it() {
+    let app = spawn_app().await;
+    let browser = app.browser("isms").await;
+    let token = app.token("isms").await;
+    let sessions: serde_json::Value = app
+        .http
+        .get(format!(
+            "{}/api/v1/training-sessions?q=2017-PERIODIC",
+            app.url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = sessions["items"][0]["id"].as_i64().unwrap();
+    let html = browser
+        .get(format!("{}/o/sajeco/training-sessions/{id}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("attendances?session=2017-PERIODIC")
+            && html.contains("受講 <span class=\"count\">27 件"),
+        "{html}"
+    );
+    let people: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/people?q=0009", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let html = browser
+        .get(format!(
+            "{}/o/sajeco/people/{}",
+            app.url, people["items"][0]["id"]
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for related in [
+        "pledges?person=0009",
+        "identity-guarantees?person=0009",
+        "attendances?person=0009",
+        "appointments?person=0009",
+    ] {
+        assert!(html.contains(related), "{related}");
+    }
+}

@@ -200,6 +200,7 @@ date-placeholder = e.g. 2017-04-01
 date-hint = Western (2017-04-01, 2017/4/1) or Japanese era (平成29年4月1日, H29.4.1) dates; full-width digits are accepted.
 record-withdrawn = This record was withdrawn on { $at }. Reason: { $reason }
 withdraw-hint = The record is not deleted: it stays, with the reason for its withdrawal.
+related-count = { $total }
 history = History
 history-at = When
 history-actor = Who

@@ -200,6 +200,7 @@ date-placeholder = 例: 2017-04-01
 date-hint = 西暦（2017-04-01、2017/4/1）または和暦（平成29年4月1日、H29.4.1）で入力できます。全角数字も使えます。
 record-withdrawn = この記録は { $at } に取り下げられました。理由: { $reason }
 withdraw-hint = 記録は削除されず、取り下げの理由とともに残ります。
+related-count = { $total } 件
 history = 変更履歴
 history-at = 日時
 history-actor = 実施者

@@ -449,6 +449,44 @@ pub async fn update(
     }
 }
 
+/// The records of other registers that refer to this one (a session's attendance, a person's NDAs),
+/// each group counted and linked as a filtered list: found from the declarations, not written per page.
+async fn related_records(
+    state: &AppState,
+    ctx: &Ctx,
+    reg: &Register,
+    record: &Record,
+) -> Result<Vec<Value>, AppError> {
+    let Some(key) = reg
+        .natural_key
+        .and_then(|k| record.value(reg, k))
+        .map(FieldValue::to_plain)
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for other in registers::ALL {
+        for f in other
+            .fields
+            .iter()
+            .filter(|f| f.filter && f.kind == FieldKind::Ref(reg.collection))
+        {
+            let query = ListQuery {
+                filters: vec![(f.name.to_string(), key.clone())],
+                limit: 1,
+                ..Default::default()
+            };
+            let total = state.store.list(&ctx.access, other, &query).await?.total;
+            out.push(context! {
+                label => i18n::register_name(ctx.lang, other),
+                total,
+                href => format!("/o/{}/{}?{}={}", ctx.org(), other.collection, f.name, crate::error::url_escape(&key)),
+            });
+        }
+    }
+    Ok(out)
+}
+
 async fn detail_page(
     state: &AppState,
     ctx: &Ctx,
@@ -459,6 +497,7 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let record = state.store.get(&ctx.access, reg, id).await?;
     let history = state.store.history(&ctx.access, reg, id).await?;
+    let related = related_records(state, ctx, reg, &record).await?;
     let fields: Vec<Value> = reg
         .fields
         .iter()
@@ -522,6 +561,7 @@ async fn detail_page(
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
             can_write => can_create(&ctx.access, reg),
+            related,
         },
         status,
     )
