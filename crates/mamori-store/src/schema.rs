@@ -10,7 +10,8 @@ use crate::error::StoreError;
 pub struct Migration {
     pub version: i64,
     pub name: &'static str,
-    /// SQL for both backends, with `{{id}}`, `{{ts}}` and `{{date}}` placeholders.
+    /// SQL for both backends, with `{{id}}`, `{{ts}}` and `{{date}}` placeholders, and `{{record}}` for
+    /// the system columns every register table carries (see `REGISTER_SYSTEM_COLUMNS`).
     pub common: &'static str,
     pub sqlite: &'static str,
     pub postgres: &'static str,
@@ -52,10 +53,7 @@ CREATE TABLE departments (
     valid_from {{date}} NOT NULL,
     valid_to {{date}},
     note TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT,
+    {{record}},
     UNIQUE (org_id, code)
 );
 CREATE TABLE people (
@@ -69,10 +67,7 @@ CREATE TABLE people (
     department_id BIGINT NOT NULL REFERENCES departments(id),
     joined_on {{date}} NOT NULL,
     left_on {{date}},
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT,
+    {{record}},
     UNIQUE (org_id, employee_no)
 );
 CREATE INDEX departments_org_active ON departments (org_id, withdrawn_at);
@@ -88,10 +83,7 @@ CREATE TABLE appointments (
     starts_on {{date}} NOT NULL,
     ends_on {{date}},
     note TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT
+    {{record}}
 );
 CREATE INDEX appointments_org_active ON appointments (org_id, withdrawn_at);
 CREATE INDEX appointments_org_starts ON appointments (org_id, starts_on);
@@ -179,10 +171,7 @@ CREATE TABLE pledges (
     signed_on {{date}} NOT NULL,
     version TEXT NOT NULL,
     note TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT
+    {{record}}
 );
 CREATE INDEX pledges_org_active ON pledges (org_id, withdrawn_at);
 CREATE INDEX pledges_org_person ON pledges (org_id, person_id);
@@ -193,10 +182,7 @@ CREATE TABLE identity_guarantees (
     received_on {{date}} NOT NULL,
     kept_at TEXT NOT NULL,
     note TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT
+    {{record}}
 );
 CREATE INDEX identity_guarantees_org_active ON identity_guarantees (org_id, withdrawn_at);
 CREATE INDEX identity_guarantees_org_person ON identity_guarantees (org_id, person_id);
@@ -210,10 +196,7 @@ CREATE TABLE courses (
     clauses TEXT,
     audience TEXT NOT NULL,
     content TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT,
+    {{record}},
     UNIQUE (org_id, code)
 );
 CREATE INDEX courses_org_active ON courses (org_id, withdrawn_at);
@@ -226,10 +209,7 @@ CREATE TABLE training_sessions (
     instructor TEXT,
     material TEXT,
     note TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT,
+    {{record}},
     UNIQUE (org_id, code)
 );
 CREATE INDEX training_sessions_org_active ON training_sessions (org_id, withdrawn_at);
@@ -241,10 +221,7 @@ CREATE TABLE attendances (
     person_id BIGINT NOT NULL REFERENCES people(id),
     status TEXT NOT NULL,
     note TEXT,
-    created_at {{ts}} NOT NULL,
-    updated_at {{ts}} NOT NULL,
-    withdrawn_at {{ts}},
-    withdrawn_reason TEXT,
+    {{record}},
     UNIQUE (org_id, session_id, person_id)
 );
 CREATE INDEX attendances_org_active ON attendances (org_id, withdrawn_at);
