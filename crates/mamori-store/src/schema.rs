@@ -238,9 +238,13 @@ fn expand(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "TEXT"),
         Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "DATE"),
     };
-    sql.replace("{{id}}", id)
-        .replace("{{ts}}", ts)
-        .replace("{{date}}", date)
+    sql.replace(
+        "{{record}}",
+        "created_at {{ts}} NOT NULL, updated_at {{ts}} NOT NULL, withdrawn_at {{ts}}, withdrawn_reason TEXT",
+    )
+    .replace("{{id}}", id)
+    .replace("{{ts}}", ts)
+    .replace("{{date}}", date)
 }
 
 /// Applies the migrations not yet applied, each in its own transaction. Returns how many ran.
