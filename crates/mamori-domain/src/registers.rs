@@ -263,6 +263,56 @@ pub static ATTENDANCES: Register = Register {
     unique_together: &[&["session", "person"]],
 };
 
+pub const YES_NO: &[&str] = &["yes", "no"];
+
+/// 社外研修: a seminar held by another organisation (e.g. IPA), and whether it is security training.
+pub static EXTERNAL_SEMINARS: Register = Register {
+    code: "external_seminar",
+    collection: "external-seminars",
+    table: "external_seminars",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        required(field("title", FieldKind::Text { max: 200 })),
+        required(field("organiser", FieldKind::Text { max: 100 })),
+        filter(required(field("held_on", FieldKind::Date))),
+        filter(required(field("security", FieldKind::Choice(YES_NO)))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "title",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "held_on",
+    search: &["code", "title", "organiser", "note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+};
+
+/// 社外研修の受講者: who attended an external seminar.
+pub static SEMINAR_ATTENDEES: Register = Register {
+    code: "seminar_attendee",
+    collection: "seminar-attendees",
+    table: "seminar_attendees",
+    fields: &[
+        filter(required(field(
+            "seminar",
+            FieldKind::Ref("external-seminars"),
+        ))),
+        filter(required(field("person", FieldKind::Ref("people")))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "person",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "seminar",
+    search: &["note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[&["seminar", "person"]],
+};
+
 /// Every register, in navigation order.
 pub static ALL: &[&Register] = &[
     &DEPARTMENTS,
@@ -273,6 +323,8 @@ pub static ALL: &[&Register] = &[
     &COURSES,
     &TRAINING_SESSIONS,
     &ATTENDANCES,
+    &EXTERNAL_SEMINARS,
+    &SEMINAR_ATTENDEES,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

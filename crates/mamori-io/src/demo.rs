@@ -3,8 +3,8 @@
 
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    APPOINTMENTS, ATTENDANCES, COURSES, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE, PLEDGES,
-    TRAINING_SESSIONS,
+    APPOINTMENTS, ATTENDANCES, COURSES, DEPARTMENTS, EXTERNAL_SEMINARS, IDENTITY_GUARANTEES,
+    PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -31,6 +31,14 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
         include_str!("../demo/training_sessions.csv"),
     ),
     (&ATTENDANCES, include_str!("../demo/attendances.csv")),
+    (
+        &EXTERNAL_SEMINARS,
+        include_str!("../demo/external_seminars.csv"),
+    ),
+    (
+        &SEMINAR_ATTENDEES,
+        include_str!("../demo/seminar_attendees.csv"),
+    ),
 ];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.

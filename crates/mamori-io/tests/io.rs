@@ -249,4 +249,36 @@ async fn the_demo_attendance_gives_the_reports_training_figures() {
     assert_eq!(fy2016["ISO-REMEDIAL"], (false, 0, 0));
     assert_eq!(fy2017["MENTAL"], (true, 10, 10));
     assert_eq!(fy2016["MENTAL"], (false, 0, 0));
+
+    // External security seminars: IPA 3 and UNIZON 2 in FY2017, 2 in FY2016.
+    let seminars = store
+        .list(
+            &access,
+            &mamori_domain::registers::EXTERNAL_SEMINARS,
+            &all(),
+        )
+        .await
+        .unwrap();
+    let mut attendees = std::collections::BTreeMap::new();
+    for s in &seminars.items {
+        let code = s.values[0].to_plain();
+        let q = ListQuery {
+            filters: vec![("seminar".into(), code.clone())],
+            limit: 1,
+            ..Default::default()
+        };
+        let n = store
+            .list(&access, &mamori_domain::registers::SEMINAR_ATTENDEES, &q)
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(s.values[4].to_plain(), "yes", "security training");
+        attendees.insert(code, n);
+    }
+    let expected: std::collections::BTreeMap<String, i64> =
+        [("2016-ISMS", 2), ("2017-IPA", 3), ("2017-UNIZON", 2)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+    assert_eq!(attendees, expected);
 }

@@ -227,6 +227,30 @@ CREATE TABLE attendances (
 CREATE INDEX attendances_org_active ON attendances (org_id, withdrawn_at);
 CREATE INDEX attendances_session ON attendances (session_id);
 CREATE INDEX attendances_person ON attendances (org_id, person_id);
+CREATE TABLE external_seminars (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    code TEXT NOT NULL,
+    title TEXT NOT NULL,
+    organiser TEXT NOT NULL,
+    held_on {{date}} NOT NULL,
+    security TEXT NOT NULL,
+    note TEXT,
+    {{record}},
+    UNIQUE (org_id, code)
+);
+CREATE INDEX external_seminars_org_active ON external_seminars (org_id, withdrawn_at);
+CREATE TABLE seminar_attendees (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    seminar_id BIGINT NOT NULL REFERENCES external_seminars(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    note TEXT,
+    {{record}},
+    UNIQUE (org_id, seminar_id, person_id)
+);
+CREATE INDEX seminar_attendees_org_active ON seminar_attendees (org_id, withdrawn_at);
+CREATE INDEX seminar_attendees_seminar ON seminar_attendees (seminar_id);
 "#,
         sqlite: "",
         postgres: "",

@@ -123,9 +123,25 @@ completion-attended = Attended
 completion-rate = Completion
 completion-overall = Completion of onboarding and periodic training
 
+register-external_seminar = External seminars
+register-seminar_attendee = Seminar attendees
+external_seminar-code = Seminar code
+external_seminar-title = Title
+external_seminar-organiser = Organiser
+external_seminar-held_on = Held on
+external_seminar-security = Security training
+external_seminar-note = Note
+security-yes = Yes
+security-no = No
+seminar_attendee-seminar = Seminar
+seminar_attendee-person = Person
+seminar_attendee-note = Note
+entity-external_seminar = External seminar
+entity-seminar_attendee = Seminar attendee
+
 ## Areas not built yet
 area-training = Training
-area-training-items = Training sessions and attendance, comprehension tests, external seminars, joining and leaving checklists, My page.
+area-training-items = Comprehension tests (questions, attempts, pass marks), joining and leaving checklists with eligibility, My page.
 area-assets = Information assets
 area-assets-items = The asset register and handlers, handling records and disposal, devices and cables, customer keys and their inspections.
 area-improvement = Incidents and corrections

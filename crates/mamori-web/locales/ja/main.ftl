@@ -123,9 +123,25 @@ completion-attended = 受講者
 completion-rate = 受講率
 completion-overall = 初任時研修と定期教育訓練の受講率
 
+register-external_seminar = 社外研修
+register-seminar_attendee = 社外研修の受講者
+external_seminar-code = 社外研修コード
+external_seminar-title = 研修名
+external_seminar-organiser = 主催
+external_seminar-held_on = 開催日
+external_seminar-security = 情報セキュリティ研修
+external_seminar-note = 備考
+security-yes = はい
+security-no = いいえ
+seminar_attendee-seminar = 社外研修
+seminar_attendee-person = 氏名
+seminar_attendee-note = 備考
+entity-external_seminar = 社外研修
+entity-seminar_attendee = 社外研修の受講者
+
 ## 未構築の領域
 area-training = 教育・訓練
-area-training-items = 研修実施と受講、理解度テスト、社外研修、入社・退職のチェックリスト、マイページ。
+area-training-items = 理解度テスト（問題、受験、合否）、入社・退職のチェックリストと取扱い資格、マイページ。
 area-assets = 情報資産
 area-assets-items = 資産台帳と取扱者、取扱い履歴と廃棄、情報機器とLANケーブル、お預り鍵と点検。
 area-improvement = 事故・是正

@@ -64,6 +64,18 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-external_seminar",
+        path: "external-seminars",
+        group: "people",
+        issue: None,
+    },
+    Area {
+        key: "register-seminar_attendee",
+        path: "seminar-attendees",
+        group: "people",
+        issue: None,
+    },
+    Area {
         key: "completion-title",
         path: "training/completion",
         group: "people",
