@@ -53,7 +53,7 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 pub fn has(lang: &str, key: &str) -> bool {
     const VARS: &[&str] = &[
         "at", "count", "detail", "field", "from", "issue", "message", "month", "page", "pages",
-        "period", "reason", "previous", "record", "register", "row", "rows", "to", "total",
+        "period", "reason", "on", "previous", "record", "register", "row", "rows", "to", "total",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

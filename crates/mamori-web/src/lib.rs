@@ -2,6 +2,7 @@
 //! sign-in, sessions and CSRF, translations and the embedded static files.
 
 pub mod api;
+pub mod chart;
 pub mod error;
 pub mod i18n;
 pub mod pages;
@@ -85,6 +86,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/audit", org::audit)
         .add(M::GET, "/o/{org}/members", org::members)
         .add(M::GET, "/o/{org}/training/completion", org::completion)
+        .add(M::GET, "/o/{org}/organization-chart", org::chart)
         .add(M::POST, "/o/{org}/members", org::add_member)
         .add(
             M::POST,

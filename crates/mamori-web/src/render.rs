@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "completion.html",
         include_str!("../templates/completion.html"),
     ),
+    ("chart.html", include_str!("../templates/chart.html")),
 ];
 
 pub fn template_sources() -> &'static [(&'static str, &'static str)] {

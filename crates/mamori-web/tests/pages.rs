@@ -829,3 +829,56 @@ async fn a_record_links_to_the_records_that_refer_to_it() {
         assert!(html.contains(related), "{related}");
     }
 }
+
+#[tokio::test]
+async fn the_organisation_chart_is_drawn_from_the_appointments_of_the_chosen_year() {
+    let app = spawn_app().await;
+    let browser = app.browser("staff").await;
+    let page = browser
+        .get(format!("{}/o/sajeco", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let select = |fy: &'static str| {
+        browser
+            .post(format!("{}/o/sajeco/fiscal-year", app.url))
+            .form(&[
+                ("csrf", field_value(&page, "csrf")),
+                ("fy", fy.to_string()),
+                ("back", "/o/sajeco".to_string()),
+            ])
+            .send()
+    };
+    select("2017").await.unwrap();
+    let html = browser
+        .get(format!("{}/o/sajeco/organization-chart", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<svg") && html.contains("2018年3月31日時点"));
+    assert!(html.contains("ISO事務局長") && html.contains("伊藤 直樹") && html.contains("飯高 司"));
+    assert!(
+        html.contains("部門情報管理責任者（IT営業・業務部門）"),
+        "the department before the 2018 reorganisation"
+    );
+    assert!(!html.contains("部門情報管理責任者（営業部門）"));
+    select("2018").await.unwrap();
+    let html = browser
+        .get(format!("{}/o/sajeco/organization-chart", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("部門情報管理責任者（営業部門）")
+            && !html.contains("部門情報管理責任者（IT営業・業務部門）")
+    );
+}

@@ -102,3 +102,19 @@ fn every_key_in_use_is_translated() {
         assert!(missing.is_empty(), "{lang} lacks {missing:?}");
     }
 }
+
+#[test]
+fn every_template_file_is_embedded() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let embedded: BTreeSet<&str> = mamori_web::render::template_sources()
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            embedded.contains(name.as_str()),
+            "{name} is not in render::TEMPLATES"
+        );
+    }
+}

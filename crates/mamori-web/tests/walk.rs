@@ -45,7 +45,13 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         ) => Rule::Public,
         (_, "/" | "/logout" | "/api/v1/me") => Rule::SignedIn,
         (_, p) if p.starts_with("/account") => Rule::SignedIn,
-        ("GET", "/o/{org}" | "/o/{org}/areas/{area}" | "/o/{org}/settings") => Rule::Roles(ALL),
+        (
+            "GET",
+            "/o/{org}"
+            | "/o/{org}/areas/{area}"
+            | "/o/{org}/settings"
+            | "/o/{org}/organization-chart",
+        ) => Rule::Roles(ALL),
         ("POST", "/o/{org}/fiscal-year") => Rule::Roles(ALL),
         ("GET", "/o/{org}/audit" | "/o/{org}/members" | "/api/v1/audit/verify") => {
             Rule::Roles(TRAIL)

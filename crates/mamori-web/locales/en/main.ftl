@@ -139,6 +139,10 @@ seminar_attendee-note = Note
 entity-external_seminar = External seminar
 entity-seminar_attendee = Seminar attendee
 
+chart-title = Organization chart
+chart-on = as of { $on }
+chart-lead = The information security organization, drawn from the appointment records. Choose a fiscal year to see it at that year's end (today for the current year).
+
 ## Areas not built yet
 area-training = Training
 area-training-items = Comprehension tests (questions, attempts, pass marks), joining and leaving checklists with eligibility, My page.

@@ -139,6 +139,10 @@ seminar_attendee-note = 備考
 entity-external_seminar = 社外研修
 entity-seminar_attendee = 社外研修の受講者
 
+chart-title = 体制図
+chart-on = { $on }時点
+chart-lead = 任命の記録から描いた情報セキュリティの推進体制です。年度を選ぶと、その年度末（当年度は今日）の体制を表示します。
+
 ## 未構築の領域
 area-training = 教育・訓練
 area-training-items = 理解度テスト（問題、受験、合否）、入社・退職のチェックリストと取扱い資格、マイページ。

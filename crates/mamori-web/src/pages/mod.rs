@@ -34,6 +34,12 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "chart-title",
+        path: "organization-chart",
+        group: "organization",
+        issue: None,
+    },
+    Area {
         key: "register-pledge",
         path: "pledges",
         group: "people",

@@ -404,3 +404,30 @@ pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
         StatusCode::OK,
     )
 }
+
+/// The organisation chart on the last day of the selected fiscal year (or today, within the current one).
+pub async fn chart(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = if ctx.fy.contains(today) {
+        today
+    } else {
+        ctx.fy.last_day()
+    };
+    let holders = state.store.appointments_on(&ctx.access, day).await?;
+    let title = i18n::t(ctx.lang, "chart-title");
+    let svg = crate::chart::svg(
+        &holders,
+        &|role| i18n::t(ctx.lang, &format!("role-{role}")),
+        &title,
+    );
+    render::page(
+        &ctx,
+        "chart.html",
+        context! {
+            svg => minijinja::Value::from_safe_string(svg),
+            on => mamori_domain::dates::format_date(day, ctx.style, ctx.lang),
+            holders => holders.len(),
+        },
+        StatusCode::OK,
+    )
+}
