@@ -4,7 +4,7 @@
 use mamori_store::chart::Holder;
 
 const BOX_W: i64 = 190;
-const BOX_H: i64 = 58;
+const BOX_H: i64 = 66;
 const GAP: i64 = 16;
 const ROW_GAP: i64 = 46;
 
@@ -43,46 +43,50 @@ pub fn svg(holders: &[Holder], label: &dyn Fn(&str) -> String, title: &str) -> S
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\" font-size=\"13\">",
         esc(title)
     );
-    let mut centres: Vec<Vec<(i64, i64)>> = Vec::new();
+    let mut boxes = String::new();
+    let mut lines = String::new();
+    let top_x = width / 2;
     for (r, row) in rows.iter().enumerate() {
         let row_w = row.len() as i64 * (BOX_W + GAP) - GAP;
         let x0 = (width - row_w) / 2;
         let y = GAP + r as i64 * (BOX_H + ROW_GAP);
-        let mut row_centres = Vec::new();
         for (i, h) in row.iter().enumerate() {
             let x = x0 + i as i64 * (BOX_W + GAP);
-            let role = match &h.department {
-                Some(d) => format!("{}（{}）", label(&h.role), d),
-                None => label(&h.role),
+            let cx = x + BOX_W / 2;
+            // Two small lines (role, department) above the name in bold.
+            let (role_y, name_y) = if h.department.is_some() {
+                (y + 18, y + 54)
+            } else {
+                (y + 24, y + 48)
             };
-            out.push_str(&format!(
+            boxes.push_str(&format!(
                 "<g class=\"holder\"><rect x=\"{x}\" y=\"{y}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"6\" fill=\"#f4f7fb\" stroke=\"#0b5cad\"/>\
-                 <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#5b6670\">{}</text>\
-                 <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#1d2329\">{}</text></g>",
-                x + BOX_W / 2,
-                y + 22,
-                esc(&role),
-                x + BOX_W / 2,
-                y + 44,
+                 <text x=\"{cx}\" y=\"{role_y}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#5b6670\">{}</text>",
+                esc(&label(&h.role))
+            ));
+            if let Some(d) = &h.department {
+                boxes.push_str(&format!(
+                    "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#5b6670\">{}</text>",
+                    y + 34,
+                    esc(d)
+                ));
+            }
+            boxes.push_str(&format!(
+                "<text x=\"{cx}\" y=\"{name_y}\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#1d2329\">{}</text></g>",
                 esc(&h.person)
             ));
-            row_centres.push((x + BOX_W / 2, y));
-        }
-        centres.push(row_centres);
-    }
-    // Each row hangs from the first box of the row above.
-    for r in 1..centres.len() {
-        let Some(&(px, py)) = centres[r - 1].first() else {
-            continue;
-        };
-        for &(cx, cy) in &centres[r] {
-            out.push_str(&format!(
-                "<path d=\"M{px} {} V{} H{cx} V{cy}\" fill=\"none\" stroke=\"#9aa3ab\"/>",
-                py + BOX_H,
-                cy - ROW_GAP / 2
-            ));
+            // Every row reports to the top: a trunk from the top box to a bus above the row.
+            if r > 0 {
+                let bus = y - ROW_GAP / 2;
+                lines.push_str(&format!(
+                    "<path d=\"M{top_x} {} V{bus} H{cx} V{y}\" fill=\"none\" stroke=\"#9aa3ab\"/>",
+                    GAP + BOX_H
+                ));
+            }
         }
     }
+    out.push_str(&lines);
+    out.push_str(&boxes);
     out.push_str("</svg>");
     out
 }
