@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks of issue 2, against the release binary on this machine: a synthetic organisation of
-# 10,000 people (SQLite), the people list page (p50), GET /api/v1/people?limit=100 over 4 connections,
+# Benchmarks against the release binary on this machine: a synthetic organisation of 10,000 people
+# with ten years of training records (SQLite by default), the people list page (p50), GET /api/v1/people?limit=100 over 4 connections,
 # cold start to the first 200, idle RSS and the binary's size. Server and load generator share the
 # machine's cores. Needs wrk (apt-get install wrk). Results go to standard output as Markdown.
 set -euo pipefail
@@ -19,7 +19,7 @@ trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 DB="${MAMORI_BENCH_DATABASE_URL:-sqlite://$WORK/bench.db}"
 export MAMORI_LOG=warn
 synth_start=$(date +%s.%N)
-"$BIN" --database-url "$DB" synth --people "$PEOPLE" --departments 20 --years 5 --seed 1 >&2
+"$BIN" --database-url "$DB" synth --people "$PEOPLE" --departments 20 --years 10 --seed 1 >&2
 synth_end=$(date +%s.%N)
 
 # Cold start: from exec to the first 200 on the sign-in page.
@@ -37,6 +37,8 @@ AUTH="Authorization: Bearer $TOKEN"
 
 page=$(wrk -t1 -c1 -d"$DURATION" --latency -H "$AUTH" "http://127.0.0.1:$PORT/o/synth/people" | tee "$WORK/page.txt")
 api=$(wrk -t2 -c4 -d"$DURATION" --latency -H "$AUTH" "http://127.0.0.1:$PORT/api/v1/people?limit=100" | tee "$WORK/api.txt")
+completion=$(wrk -t1 -c1 -d"$DURATION" --latency -H "$AUTH" -H "Cookie: mamori_fy=$(( $(date +%Y) - 2 ))" "http://127.0.0.1:$PORT/o/synth/training/completion" | tee "$WORK/completion.txt")
+training=$(wrk -t1 -c1 -d"$DURATION" --latency -H "$AUTH" "http://127.0.0.1:$PORT/o/synth/attendances" | tee "$WORK/training.txt")
 rss_after=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
 
 p() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
@@ -46,6 +48,8 @@ cat <<MD
 |---|---|---|
 | people list page \`/o/synth/people\` (50 rows of $PEOPLE), 1 connection: p50 / p99 | $(p 50% "$WORK/page.txt") / $(p 99% "$WORK/page.txt") ($(rps "$WORK/page.txt") req/s) | p50 ≤ 10 ms |
 | \`GET /api/v1/people?limit=100\`, 4 connections: throughput (p50) | $(rps "$WORK/api.txt") req/s ($(p 50% "$WORK/api.txt")) | ≥ 2,000 req/s |
+| completion page (courses of one fiscal year, ten years of attendance), 1 connection: p50 | $(p 50% "$WORK/completion.txt") | ≤ 50 ms (issue 3) |
+| attendance list page \`/o/synth/attendances\`, 1 connection: p50 | $(p 50% "$WORK/training.txt") | ≤ 20 ms (issue 3) |
 | cold start to the first 200 | $(echo "($ready - $start) * 1000" | bc -l | xargs printf '%.0f') ms | ≤ 1 s |
 | idle RSS after start / after the load | $((rss_idle / 1024)) MiB / $((rss_after / 1024)) MiB | idle ≤ 50 MiB |
 | release binary size | $(( $(stat -c %s "$BIN") / 1024 / 1024 )) MiB | |

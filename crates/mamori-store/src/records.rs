@@ -411,6 +411,12 @@ impl Store {
             .and_then(|s| reg.field(s))
             .unwrap_or_else(|| reg.field(reg.default_sort).unwrap_or(&reg.fields[0]));
         let sort_col = match sort_field.kind {
+            // By default a reference sorts by the referenced record's id (creation order, e.g. sessions
+            // in the order they were held), which an index gives without sorting the register; a user
+            // who asks for that column gets the referenced titles in order.
+            FieldKind::Ref(_) if query.sort.is_none() => {
+                format!("t.{}", column_of(sort_field.kind, sort_field.name))
+            }
             FieldKind::Ref(target) => {
                 let i = reg
                     .fields
@@ -530,23 +536,32 @@ impl Store {
     }
 
     /// Choices for a reference field: the active records of the target register (natural key, title).
+    /// `None` when the target register is too large to choose from a list (the form then asks for
+    /// the natural key, e.g. an employee number).
     pub async fn ref_options(
         &self,
         access: &Access,
         target: &Register,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    ) -> Result<Option<Vec<(String, String)>>, StoreError> {
+        const MAX_OPTIONS: i64 = 300;
         let key = target.natural_key.unwrap_or("id");
         let rows = self
             .pool
             .fetch_all(
                 &format!(
-                    "SELECT {key}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL ORDER BY {key}",
+                    "SELECT {key}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL ORDER BY {key} LIMIT $2",
                     target.title_field, target.table
                 ),
-                &[access.org_id().into()],
+                &[access.org_id().into(), P::Int(MAX_OPTIONS + 1)],
             )
             .await?;
-        rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+        if rows.len() as i64 > MAX_OPTIONS {
+            return Ok(None);
+        }
+        rows.iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 
     pub async fn create(

@@ -627,3 +627,40 @@ async fn a_page_keeps_the_order_asked_for() {
         withdrawn.labels[5].as_deref()
     );
 }
+
+#[tokio::test]
+async fn a_register_too_large_for_a_list_is_chosen_by_its_code() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    assert_eq!(
+        store
+            .ref_options(&access, &DEPARTMENTS)
+            .await
+            .unwrap()
+            .map(|o| o.len()),
+        Some(2)
+    );
+    let many: Vec<Input> = (0..300)
+        .map(|i| {
+            input(&[
+                ("code", &format!("D{i:03}")),
+                ("name", "部"),
+                ("valid_from", "2020-04-01"),
+            ])
+        })
+        .collect();
+    store
+        .create_many(&access, &DEPARTMENTS, &many, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ref_options(&access, &DEPARTMENTS).await.unwrap(),
+        None
+    );
+    // Typing the code still works.
+    store
+        .create(&access, &PEOPLE, &person("0001", "D123"))
+        .await
+        .unwrap();
+}

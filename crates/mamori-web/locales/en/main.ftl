@@ -217,6 +217,7 @@ form-new-title = New: { $register }
 form-edit-title = Edit { $record }
 form-has-errors = Please check the highlighted fields.
 date-placeholder = e.g. 2017-04-01
+ref-key-hint = There are too many to list: type the code (employee number, …).
 date-hint = Western (2017-04-01, 2017/4/1) or Japanese era (平成29年4月1日, H29.4.1) dates; full-width digits are accepted.
 record-withdrawn = This record was withdrawn on { $at }. Reason: { $reason }
 withdraw-hint = The record is not deleted: it stays, with the reason for its withdrawal.

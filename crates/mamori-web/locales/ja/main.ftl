@@ -217,6 +217,7 @@ form-new-title = { $register }の新規登録
 form-edit-title = { $record }の修正
 form-has-errors = 入力内容を確認してください。
 date-placeholder = 例: 2017-04-01
+ref-key-hint = 件数が多いため、コード（社員番号など）を入力してください。
 date-hint = 西暦（2017-04-01、2017/4/1）または和暦（平成29年4月1日、H29.4.1）で入力できます。全角数字も使えます。
 record-withdrawn = この記録は { $at } に取り下げられました。理由: { $reason }
 withdraw-hint = 記録は削除されず、取り下げの理由とともに残ります。

@@ -277,6 +277,7 @@ async fn members_page(
         .store
         .ref_options(&ctx.access, &DEPARTMENTS)
         .await?
+        .unwrap_or_default()
         .into_iter()
         .map(|(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") })
         .collect();

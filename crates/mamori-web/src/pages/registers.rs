@@ -156,7 +156,8 @@ async fn filter_options(
             _ => {
                 let selected = get(params, f.name).unwrap_or("");
                 let options = options_for(state, ctx, f.kind, f.name).await?;
-                out.push(context! { name => f.name, label, kind => "select", selected, options });
+                let kind = if options.is_some() { "select" } else { "text" };
+                out.push(context! { name => f.name, label, kind, selected, options });
             }
         }
     }
@@ -174,28 +175,36 @@ async fn filter_options(
     Ok(out)
 }
 
+/// The choices of a field; `None` for a reference to a register too large for a list.
 async fn options_for(
     state: &AppState,
     ctx: &Ctx,
     kind: FieldKind,
     name: &str,
-) -> Result<Vec<Value>, AppError> {
+) -> Result<Option<Vec<Value>>, AppError> {
     Ok(match kind {
-        FieldKind::Choice(choices) => choices
-            .iter()
-            .map(|c| context! { value => c, label => i18n::choice_label(ctx.lang, name, c) })
-            .collect(),
+        FieldKind::Choice(choices) => Some(
+            choices
+                .iter()
+                .map(|c| context! { value => c, label => i18n::choice_label(ctx.lang, name, c) })
+                .collect(),
+        ),
         FieldKind::Ref(target) => {
             let target = register(target)?;
             state
                 .store
                 .ref_options(&ctx.access, target)
                 .await?
-                .into_iter()
-                .map(|(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") })
-                .collect()
+                .map(|options| {
+                    options
+                        .into_iter()
+                        .map(
+                            |(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") },
+                        )
+                        .collect()
+                })
         }
-        _ => Vec::new(),
+        _ => Some(Vec::new()),
     })
 }
 
