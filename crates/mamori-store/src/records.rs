@@ -115,6 +115,19 @@ impl Status {
     }
 }
 
+#[derive(Clone, Debug)]
+pub struct Through {
+    pub field: String,
+    pub target_field: String,
+    pub value: ThroughValue,
+}
+
+#[derive(Clone, Debug)]
+pub enum ThroughValue {
+    Is(String),
+    Between(Option<Date>, Option<Date>),
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {
     pub q: Option<String>,
@@ -124,6 +137,9 @@ pub struct ListQuery {
     pub ranges: Vec<(String, Option<Date>, Option<Date>)>,
     /// Only records that no active record of these registers (collections) refers to.
     pub lacks: Vec<String>,
+    /// Filters through a reference, one level deep: (reference field, filter of the referenced register,
+    /// exact value or date range), e.g. attendance whose `session`'s `course` is `ISO-INIT`.
+    pub through: Vec<Through>,
     pub sort: Option<String>,
     pub desc: bool,
     pub limit: i64,
@@ -390,6 +406,56 @@ impl Store {
                 }
             }
         }
+        for th in &query.through {
+            let bad = || {
+                StoreError::invalid(
+                    &format!("{}.{}", th.field, th.target_field),
+                    "unknown-filter",
+                )
+            };
+            let Some(FieldKind::Ref(target)) =
+                reg.field(&th.field).filter(|f| f.filter).map(|f| f.kind)
+            else {
+                return Err(bad());
+            };
+            let target = registers::by_collection(target).ok_or_else(bad)?;
+            let sub = target
+                .field(&th.target_field)
+                .filter(|f| f.filter)
+                .ok_or_else(bad)?;
+            let cond = match (&th.value, sub.kind) {
+                (ThroughValue::Is(v), FieldKind::Ref(inner)) => {
+                    let inner = registers::by_collection(inner).ok_or_else(bad)?;
+                    params.push(P::Text(mamori_domain::input::normalize(v)));
+                    format!(
+                        "x.{} = (SELECT y.id FROM {} y WHERE y.org_id = t.org_id AND y.{} = ${})",
+                        column_of(sub.kind, sub.name),
+                        inner.table,
+                        inner.natural_key.unwrap_or("id"),
+                        params.len()
+                    )
+                }
+                (ThroughValue::Is(v), FieldKind::Choice(_)) => {
+                    params.push(P::Text(mamori_domain::input::normalize(v)));
+                    format!("x.{} = ${}", sub.name, params.len())
+                }
+                (ThroughValue::Between(from, to), FieldKind::Date) => {
+                    let mut parts = vec!["1 = 1".to_string()];
+                    for (bound, op) in [(from, ">="), (to, "<=")] {
+                        if let Some(d) = bound {
+                            params.push(P::Date(*d));
+                            parts.push(format!("x.{} {op} ${}", sub.name, params.len()));
+                        }
+                    }
+                    parts.join(" AND ")
+                }
+                _ => return Err(bad()),
+            };
+            conds.push(format!(
+                "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = t.org_id AND {cond})",
+                th.field, target.table
+            ));
+        }
         for collection in &query.lacks {
             let Some((other, field)) = reg
                 .lacks
@@ -458,6 +524,7 @@ impl Store {
         let unfiltered = query.filters.is_empty()
             && query.ranges.is_empty()
             && query.lacks.is_empty()
+            && query.through.is_empty()
             && params.len() == 1;
         let total = if unfiltered {
             // Counting a large register costs a scan per page; the kept totals answer at once.

@@ -62,3 +62,49 @@ impl Store {
             .collect()
     }
 }
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct DepartmentCompletion {
+    pub course: String,
+    pub department: String,
+    pub department_name: String,
+    pub expected: i64,
+    pub attended: i64,
+}
+
+impl Store {
+    /// Completion per course and the department each person belongs to, for one fiscal year.
+    pub async fn completion_by_department(
+        &self,
+        access: &Access,
+        fy: FiscalYear,
+    ) -> Result<Vec<DepartmentCompletion>, StoreError> {
+        if access.role == Role::Staff {
+            return Err(StoreError::Forbidden);
+        }
+        let rows = self
+            .pool
+            .fetch_all(
+                "SELECT c.code, d.code, d.name, COUNT(a.id), COUNT(CASE WHEN a.status = 'attended' THEN 1 END) \
+                 FROM attendances a JOIN training_sessions s ON s.id = a.session_id \
+                 JOIN courses c ON c.id = s.course_id JOIN people p ON p.id = a.person_id \
+                 JOIN departments d ON d.id = p.department_id \
+                 WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL \
+                   AND s.held_on >= $2 AND s.held_on < $3 \
+                 GROUP BY c.code, d.code, d.name ORDER BY c.code, d.code",
+                &[access.org_id().into(), P::Date(fy.start()), P::Date(fy.end_exclusive())],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DepartmentCompletion {
+                    course: r.text(0)?,
+                    department: r.text(1)?,
+                    department_name: r.text(2)?,
+                    expected: r.i64(3)?,
+                    attended: r.i64(4)?,
+                })
+            })
+            .collect()
+    }
+}

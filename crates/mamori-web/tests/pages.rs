@@ -762,9 +762,40 @@ async fn the_completion_page_shows_the_fiscal_year_with_the_previous_one_and_lin
         "periodic 27(37)"
     );
     assert!(html.contains("<strong>100%</strong>"));
-    assert!(html.contains("course=ISO-INIT&amp;held_on_from=2017-04-01&amp;held_on_to=2018-03-31"));
-    let sessions = browser.get(format!("{}/o/sajeco/training-sessions?course=ISO-PERIODIC&held_on_from=2017-04-01&held_on_to=2018-03-31", app.url)).send().await.unwrap().text().await.unwrap();
-    assert!(sessions.contains("全 1 件") && sessions.contains("2017-PERIODIC"));
+    assert!(html.contains("session.course=ISO-INIT&amp;session.held_on_from=2017-04-01&amp;session.held_on_to=2018-03-31"));
+    // The figure's link opens exactly the attendance records it counts.
+    let get = |path: String| {
+        let request = browser.get(format!("{}{path}", app.url));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let periodic = "/o/sajeco/attendances?session.course=ISO-PERIODIC&session.held_on_from=2017-04-01&session.held_on_to=2018-03-31";
+    assert!(get(periodic.to_string()).await.contains("全 27 件"));
+    let previous = "/o/sajeco/attendances?session.course=ISO-PERIODIC&session.held_on_from=2016-04-01&session.held_on_to=2017-03-31";
+    assert!(get(previous.to_string()).await.contains("全 37 件"));
+    // By department: the table's figure and the list behind it agree.
+    let token = app.token("isms").await;
+    let soumu: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/attendances?session.course=ISO-PERIODIC&session.held_on_from=2017-04-01&session.held_on_to=2018-03-31&person.department=SOUMU", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let n = soumu["total"].as_i64().unwrap();
+    assert!(n > 0 && n < 27);
+    assert!(
+        html.contains(&format!("person.department=SOUMU\">{n}</a>")),
+        "by-department figure {n}"
+    );
+    let bad = browser
+        .get(format!("{}/o/sajeco/attendances?session.salary=1", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
 }
 
 #[tokio::test]

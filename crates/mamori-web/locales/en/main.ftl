@@ -116,7 +116,8 @@ entity-training_session = Training session
 entity-attendance = Attendance
 
 completion-title = Training completion
-completion-lead = Sessions held, people expected and people who attended, per course, counted from attendance records. Previous year ({ $previous }) in brackets. Click a figure to see the sessions behind it.
+completion-lead = Sessions held, people expected and people who attended, per course, counted from attendance records. Previous year ({ $previous }) in brackets. Click a figure to see the attendance records behind it.
+completion-by-department = By department (people's current department)
 completion-sessions = Sessions
 completion-expected = Expected
 completion-attended = Attended

@@ -116,7 +116,8 @@ entity-training_session = 研修実施
 entity-attendance = 受講
 
 completion-title = 受講率
-completion-lead = 受講記録から数えた研修ごとの実施回数・対象者・受講者です。括弧内は前年度（{ $previous }）。数値をクリックすると、その研修実施の一覧が開きます。
+completion-lead = 受講記録から数えた研修ごとの実施回数・対象者・受講者です。括弧内は前年度（{ $previous }）。数値をクリックすると、その受講記録の一覧が開きます。
+completion-by-department = 部門別（所属部門は現在のもの）
 completion-sessions = 実施回数
 completion-expected = 対象者
 completion-attended = 受講者

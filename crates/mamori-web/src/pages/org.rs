@@ -363,14 +363,22 @@ pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
         .completion(&ctx.access, ctx.fy.previous())
         .await?;
     let iso = mamori_domain::dates::iso;
-    let link = |code: &str, fy: mamori_domain::FiscalYear| {
-        format!(
-            "/o/{}/training-sessions?course={}&held_on_from={}&held_on_to={}",
+    // Each figure opens the attendance records it counts.
+    let link = |code: &str, fy: mamori_domain::FiscalYear, department: Option<&str>| {
+        let mut href = format!(
+            "/o/{}/attendances?session.course={}&session.held_on_from={}&session.held_on_to={}",
             ctx.org(),
             crate::error::url_escape(code),
             iso(fy.start()),
             iso(fy.last_day())
-        )
+        );
+        if let Some(d) = department {
+            href.push_str(&format!(
+                "&person.department={}",
+                crate::error::url_escape(d)
+            ));
+        }
+        href
     };
     let rate = |attended: i64, expected: i64| {
         (expected > 0).then(|| format!("{:.0}%", attended as f64 * 100.0 / expected as f64))
@@ -388,8 +396,8 @@ pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
                 expected => c.expected, p_expected,
                 attended => c.attended, p_attended,
                 rate => rate(c.attended, c.expected),
-                href => link(&c.code, ctx.fy),
-                p_href => link(&c.code, ctx.fy.previous()),
+                href => link(&c.code, ctx.fy, None),
+                p_href => link(&c.code, ctx.fy.previous(), None),
             }
         })
         .collect();
@@ -398,10 +406,29 @@ pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
         .iter()
         .filter(|c| c.kind == "onboarding" || c.kind == "periodic")
         .fold((0, 0), |(e, a), c| (e + c.expected, a + c.attended));
+    let by_department: Vec<_> = state
+        .store
+        .completion_by_department(&ctx.access, ctx.fy)
+        .await?
+        .iter()
+        .map(|d| {
+            let course = current
+                .iter()
+                .find(|c| c.code == d.course)
+                .map(|c| c.name.clone())
+                .unwrap_or(d.course.clone());
+            context! {
+                course, department => d.department_name.clone(),
+                expected => d.expected, attended => d.attended,
+                rate => rate(d.attended, d.expected),
+                href => link(&d.course, ctx.fy, Some(&d.department)),
+            }
+        })
+        .collect();
     render::page(
         &ctx,
         "completion.html",
-        context! { rows, overall => rate(attended, expected), previous_label => ctx.fy.previous().label(ctx.style, ctx.lang) },
+        context! { rows, by_department, overall => rate(attended, expected), previous_label => ctx.fy.previous().label(ctx.style, ctx.lang) },
         StatusCode::OK,
     )
 }

@@ -10,7 +10,7 @@ use minijinja::{Value, context};
 use mamori_domain::register::{FieldKind, Register, Value as FieldValue};
 use mamori_domain::{FieldError, registers};
 use mamori_io::Sheet;
-use mamori_store::records::{MAX_LIMIT, Status, can_create};
+use mamori_store::records::{MAX_LIMIT, Status, Through, ThroughValue, can_create};
 use mamori_store::{Input, ListQuery, Record};
 
 use super::{get, pairs, parse_id};
@@ -46,6 +46,59 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                             "invalid-choice",
                         )]));
                     }
+                }
+            }
+            // A filter through a reference: `session.course=ISO-INIT`, `session.held_on_from=2017-04-01`.
+            _ if k.contains('.') => {
+                if v.trim().is_empty() {
+                    continue;
+                }
+                let (field, sub) = k.split_once('.').unwrap_or((k, ""));
+                let range = sub
+                    .rsplit_once('_')
+                    .filter(|(_, e)| *e == "from" || *e == "to");
+                let target = reg.field(field).and_then(|f| match f.kind {
+                    FieldKind::Ref(t) => registers::by_collection(t),
+                    _ => None,
+                });
+                let is_date = |name: &str| {
+                    target
+                        .and_then(|t| t.field(name))
+                        .is_some_and(|f| f.kind == FieldKind::Date)
+                };
+                match range.filter(|(name, _)| is_date(name)) {
+                    Some((name, end)) => {
+                        let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
+                            AppError::Invalid(vec![FieldError::new(k, "invalid-date")])
+                        })?;
+                        let existing = q
+                            .through
+                            .iter_mut()
+                            .find(|t| t.field == field && t.target_field == name);
+                        let slot = match existing {
+                            Some(t) => t,
+                            None => {
+                                q.through.push(Through {
+                                    field: field.to_string(),
+                                    target_field: name.to_string(),
+                                    value: ThroughValue::Between(None, None),
+                                });
+                                q.through.last_mut().ok_or(AppError::NotFound)?
+                            }
+                        };
+                        if let ThroughValue::Between(from, to) = &mut slot.value {
+                            if end == "from" {
+                                *from = Some(d)
+                            } else {
+                                *to = Some(d)
+                            }
+                        }
+                    }
+                    None => q.through.push(Through {
+                        field: field.to_string(),
+                        target_field: sub.to_string(),
+                        value: ThroughValue::Is(v.clone()),
+                    }),
                 }
             }
             "lacks" if !v.is_empty() => {
