@@ -60,6 +60,13 @@ pub struct Viewer {
 
 impl Viewer {
     /// Refuses a cookie-authenticated write whose form or header lacks the session's CSRF token.
+    /// The fields of a form posted with this session's CSRF token; refused without it.
+    pub fn form(&self, body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+        let form = crate::pages::pairs(body)?;
+        self.check_csrf(crate::pages::get(&form, "csrf"))?;
+        Ok(form)
+    }
+
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
         if self.bearer {
             return Ok(());

@@ -137,8 +137,7 @@ pub async fn logout(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    viewer.check_csrf(get(&form, "csrf"))?;
+    viewer.form(&body)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.store.end_session(&token).await?;
     }
@@ -208,8 +207,7 @@ pub async fn preferences(
     viewer: Viewer,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    viewer.check_csrf(get(&form, "csrf"))?;
+    let form = viewer.form(&body)?;
     let lang = get(&form, "lang");
     let style = match get(&form, "date_style") {
         Some(s) => Some(DateStyle::parse(s).ok_or_else(|| {
@@ -267,8 +265,7 @@ pub async fn change_password(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    viewer.check_csrf(get(&form, "csrf"))?;
+    let form = viewer.form(&body)?;
     let lang = i18n::pick(Some(&viewer.user.lang));
     let new = get(&form, "password").unwrap_or("");
     if Some(new) != get(&form, "password_confirm") {
@@ -313,8 +310,7 @@ pub async fn create_token(
     viewer: Viewer,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    viewer.check_csrf(get(&form, "csrf"))?;
+    let form = viewer.form(&body)?;
     match state
         .store
         .create_api_token(&viewer.user, get(&form, "name").unwrap_or(""))
@@ -336,8 +332,7 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    viewer.check_csrf(get(&form, "csrf"))?;
+    viewer.form(&body)?;
     state
         .store
         .revoke_api_token(&viewer.user, parse_id(&id)?)

@@ -196,8 +196,7 @@ pub async fn save_settings(
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    ctx.viewer.check_csrf(get(&form, "csrf"))?;
+    let form = ctx.viewer.form(&body)?;
     let month = get(&form, "fiscal_year_start_month")
         .and_then(|m| mamori_domain::input::normalize(m).parse::<u8>().ok())
         .unwrap_or(0);
@@ -218,8 +217,7 @@ pub async fn select_fiscal_year(
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    ctx.viewer.check_csrf(get(&form, "csrf"))?;
+    let form = ctx.viewer.form(&body)?;
     let year = get(&form, "fy")
         .and_then(|y| mamori_domain::input::normalize(y).parse::<i32>().ok())
         .filter(|y| (1990..=2100).contains(y))
@@ -306,8 +304,7 @@ pub async fn add_member(
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    ctx.viewer.check_csrf(get(&form, "csrf"))?;
+    let form = ctx.viewer.form(&body)?;
     let text = |k: &str| get(&form, k).unwrap_or("").to_string();
     let optional = |k: &str| {
         get(&form, k)
@@ -344,8 +341,7 @@ pub async fn set_member_disabled(
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = pairs(&body)?;
-    ctx.viewer.check_csrf(get(&form, "csrf"))?;
+    let form = ctx.viewer.form(&body)?;
     let disabled = get(&form, "disabled") == Some("true");
     state
         .store

@@ -307,7 +307,7 @@ pub async fn list(
         .iter()
         .map(|r| {
             context! {
-                href => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
+                href => record_href(ctx.org(), reg, r.id),
                 cells => list_fields.iter().map(|i| cell_text(&ctx, reg, r, *i)).collect::<Vec<_>>(),
                 title_index => list_fields.iter().position(|i| reg.fields[*i].name == reg.title_field).unwrap_or(0),
                 withdrawn => r.withdrawn_at.is_some(),
@@ -385,7 +385,7 @@ async fn form_page(
         .map(|e| i18n::field_error(ctx.lang, Some(reg), e))
         .collect();
     let action = match record {
-        Some(r) => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
+        Some(r) => record_href(ctx.org(), reg, r.id),
         None => format!("/o/{}/{}", ctx.org(), reg.collection),
     };
     render::page(
@@ -424,11 +424,19 @@ pub async fn new_form(
     form_page(&state, &ctx, reg, None, &Input::new(), &[], StatusCode::OK).await
 }
 
+/// The page of one record.
+fn record_href(org: &str, reg: &Register, id: i64) -> String {
+    format!("/o/{org}/{}/{id}", reg.collection)
+}
+
 /// The form's fields; the CSRF token is checked and dropped.
 fn form_input(ctx: &Ctx, body: &[u8]) -> Result<Input, AppError> {
-    let pairs = pairs(body)?;
-    ctx.viewer.check_csrf(get(&pairs, "csrf"))?;
-    Ok(pairs.into_iter().filter(|(k, _)| k != "csrf").collect())
+    Ok(ctx
+        .viewer
+        .form(body)?
+        .into_iter()
+        .filter(|(k, _)| k != "csrf")
+        .collect())
 }
 
 pub async fn create(
@@ -440,9 +448,7 @@ pub async fn create(
     let reg = register(&collection)?;
     let input = form_input(&ctx, &body)?;
     match state.store.create(&ctx.access, reg, &input).await {
-        Ok(r) => Ok(
-            Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response(),
-        ),
+        Ok(r) => Ok(Redirect::to(&record_href(ctx.org(), reg, r.id)).into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
             form_page(
                 &state,
@@ -491,9 +497,7 @@ pub async fn update(
     let id = parse_id(&id)?;
     let input = form_input(&ctx, &body)?;
     match state.store.update(&ctx.access, reg, id, &input).await {
-        Ok(r) => Ok(
-            Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id)).into_response(),
-        ),
+        Ok(r) => Ok(Redirect::to(&record_href(ctx.org(), reg, r.id)).into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
             let record = state.store.get(&ctx.access, reg, id).await?;
             form_page(
@@ -649,9 +653,7 @@ pub async fn withdraw(
     let input = form_input(&ctx, &body)?;
     let reason = input.get("reason").map(String::as_str).unwrap_or("");
     match state.store.withdraw(&ctx.access, reg, id, reason).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, id)).into_response(),
-        ),
+        Ok(_) => Ok(Redirect::to(&record_href(ctx.org(), reg, id)).into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
             let msg = errors
                 .first()
@@ -672,7 +674,7 @@ pub async fn reinstate(
     let id = parse_id(&id)?;
     form_input(&ctx, &body)?;
     state.store.reinstate(&ctx.access, reg, id).await?;
-    Ok(Redirect::to(&format!("/o/{}/{}/{}", ctx.org(), reg.collection, id)).into_response())
+    Ok(Redirect::to(&record_href(ctx.org(), reg, id)).into_response())
 }
 
 /// Every record the list's filters select (not just one page), for export.
