@@ -40,6 +40,18 @@ pub fn normalize_strict(raw: &str) -> String {
     collapse_spaces(&s)
 }
 
+/// The light normalisation, line by line: long text keeps its line breaks; blank lines at either
+/// end go.
+pub fn normalize_lines(raw: &str) -> String {
+    let lines: Vec<String> = raw
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(normalize)
+        .collect();
+    lines.join("\n").trim_matches('\n').to_string()
+}
+
 fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
@@ -77,5 +89,9 @@ mod tests {
             "STAFF@sajeco.example"
         );
         assert_eq!(normalize_strict("２０１７／１１／２５"), "2017/11/25");
+        assert_eq!(
+            super::normalize_lines("\r\n　Ａ案\r\nＢ案　\n\n"),
+            "A案\nB案"
+        );
     }
 }

@@ -7,5 +7,5 @@ pub mod registers;
 pub mod role;
 
 pub use dates::{DateStyle, FiscalYear};
-pub use register::{Field, FieldError, FieldKind, Register, Value};
+pub use register::{Field, FieldError, FieldKind, ReadScope, Register, Value, WriteScope};
 pub use role::Role;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::dates::{iso, parse_date};
-use crate::input::{normalize, normalize_strict};
+use crate::input::{normalize, normalize_lines, normalize_strict};
 
 #[derive(Debug)]
 pub struct Register {
@@ -32,12 +32,31 @@ pub struct Register {
     pub lacks: &'static [(&'static str, &'static str)],
     /// Field groups whose values together must be unique within the organisation.
     pub unique_together: &'static [&'static [&'static str]],
+    /// Who reads the register's records.
+    pub read: ReadScope,
+    /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
+    /// choices); run after every field parsed, on values in declaration order.
+    pub validate: Option<fn(&[Value]) -> Vec<FieldError>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadScope {
+    /// Every member of the organisation.
+    Members,
+    /// Every member, except that staff read only the records whose named reference field is
+    /// their own person (their pledges, their attendance, their test results).
+    OwnForStaff(&'static str),
+    /// Everyone but staff (the question bank holds the answers).
+    NotStaff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteScope {
     /// Only the ISMS secretariat writes.
     Secretariat,
+    /// Nobody writes through forms, the API or imports: the records come from a flow of their own
+    /// (a test attempt is written by taking the test).
+    Nobody,
     /// The secretariat, and a department manager for records of their department.
     SecretariatOrOwnDepartment,
 }
@@ -62,6 +81,11 @@ pub enum FieldKind {
     },
     Email,
     Date,
+    /// A whole number within bounds.
+    Int {
+        min: i64,
+        max: i64,
+    },
     Choice(&'static [&'static str]),
     /// A reference to a record of another register, by its collection.
     Ref(&'static str),
@@ -73,6 +97,7 @@ impl FieldKind {
             FieldKind::Text { .. } => "text",
             FieldKind::Email => "email",
             FieldKind::Date => "date",
+            FieldKind::Int { .. } => "int",
             FieldKind::Choice(_) => "choice",
             FieldKind::Ref(_) => "ref",
         }
@@ -143,6 +168,11 @@ impl FieldError {
 pub const MAX_TEXT: usize = 2000;
 
 impl Field {
+    /// Long free text keeps its line breaks (a course's content, a question's choices).
+    pub fn multiline(&self) -> bool {
+        matches!(self.kind, FieldKind::Text { max } if max > 200) && !self.unique
+    }
+
     /// Parses what a user typed (form, API, file cell) into a typed value, normalising full-width input.
     pub fn parse(&self, raw: &str) -> Result<Value, FieldError> {
         if raw.chars().count() > MAX_TEXT * 2 {
@@ -155,6 +185,7 @@ impl Field {
         // Free text keeps Japanese punctuation as typed; codes, references, choices, dates and
         // e-mail addresses are compared exactly, so they take the strict form.
         let s = match self.kind {
+            FieldKind::Text { .. } if self.multiline() => normalize_lines(raw),
             FieldKind::Text { .. } if !self.unique => normalize(raw),
             _ => normalize_strict(raw),
         };
@@ -165,7 +196,7 @@ impl Field {
                 Ok(Value::Null)
             };
         }
-        if s.chars().any(|c| c.is_control()) {
+        if s.chars().any(|c| c.is_control() && c != '\n') {
             return Err(FieldError::new(self.name, "control-characters"));
         }
         match self.kind {
@@ -196,6 +227,15 @@ impl Field {
             FieldKind::Date => parse_date(&s)
                 .map(Value::Date)
                 .ok_or_else(|| FieldError::new(self.name, "invalid-date")),
+            FieldKind::Int { min, max } => match s.replace(',', "").parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
+                Ok(_) => Err(FieldError::with(
+                    self.name,
+                    "int-range",
+                    format!("{min}–{max}"),
+                )),
+                Err(_) => Err(FieldError::new(self.name, "invalid-number")),
+            },
             FieldKind::Choice(choices) => {
                 if choices.contains(&s.as_str()) {
                     Ok(Value::Text(s))
@@ -240,7 +280,14 @@ impl Register {
                 errors.push(FieldError::with(later, "not-before", *earlier));
             }
         }
+        if let Some(validate) = self.validate {
+            errors.extend(validate(values));
+        }
         errors
+    }
+
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The registers of the ISMS, each declared once. A new register is a new constant here, a table in
 //! the migrations and its translations.
 
-use crate::register::{Field, FieldKind, Register, WriteScope};
+use crate::register::{Field, FieldError, FieldKind, ReadScope, Register, Value, WriteScope};
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
     Field {
@@ -69,6 +69,8 @@ pub static DEPARTMENTS: Register = Register {
     not_before: &[("valid_to", "valid_from")],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
 };
 
 /// 社員等: officers, employees, temporary and dispatched staff and on-site contractors.
@@ -98,6 +100,8 @@ pub static PEOPLE: Register = Register {
     not_before: &[("left_on", "joined_on")],
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
     unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
 };
 
 /// 任命: ISO事務局長, 部門情報管理責任者, システム管理責任者 and the others, each with a term.
@@ -125,6 +129,8 @@ pub static APPOINTMENTS: Register = Register {
     not_before: &[("ends_on", "starts_on")],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
 };
 
 pub const COURSE_KINDS: &[&str] = &[
@@ -156,6 +162,8 @@ pub static PLEDGES: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::OwnForStaff("person"),
+    validate: None,
 };
 
 /// 身元保証書: when the paper was received and where it is kept; nothing more about the guarantor.
@@ -178,6 +186,8 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::OwnForStaff("person"),
+    validate: None,
 };
 
 /// 研修: a course, the management systems and clauses it serves, its content and audience.
@@ -196,6 +206,8 @@ pub static COURSES: Register = Register {
             FieldKind::Choice(COURSE_AUDIENCES),
         ))),
         detail_only(field("content", FieldKind::Text { max: 2000 })),
+        detail_only(field("pass_mark", FieldKind::Int { min: 1, max: 100 })),
+        detail_only(field("test_minutes", FieldKind::Int { min: 1, max: 240 })),
     ],
     natural_key: Some("code"),
     title_field: "name",
@@ -206,6 +218,8 @@ pub static COURSES: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
 };
 
 pub const ATTENDANCE_STATUSES: &[&str] = &["attended", "absent", "excused"];
@@ -232,6 +246,8 @@ pub static TRAINING_SESSIONS: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
 };
 
 /// 受講: a person expected at a session, and whether they attended, were absent or excused. Who is
@@ -261,6 +277,8 @@ pub static ATTENDANCES: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[&["session", "person"]],
+    read: ReadScope::OwnForStaff("person"),
+    validate: None,
 };
 
 pub const YES_NO: &[&str] = &["yes", "no"];
@@ -287,6 +305,8 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
 };
 
 /// 社外研修の受講者: who attended an external seminar.
@@ -311,6 +331,141 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     not_before: &[],
     lacks: &[],
     unique_together: &[&["seminar", "person"]],
+    read: ReadScope::OwnForStaff("person"),
+    validate: None,
+};
+
+pub const QUESTION_KINDS: &[&str] = &["single", "multiple", "true_false"];
+/// Most choices a question offers.
+pub const MAX_CHOICES: usize = 10;
+
+/// 理解度テストの設問: a question of a course's comprehension test. Choices are one per line; the
+/// answer names the correct ones by number (`2`, or `1,3` for multiple choice) or is `true`/`false`.
+pub static TEST_QUESTIONS: Register = Register {
+    code: "test_question",
+    collection: "test-questions",
+    table: "test_questions",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("course", FieldKind::Ref("courses")))),
+        filter(required(field("kind", FieldKind::Choice(QUESTION_KINDS)))),
+        required(field("text", FieldKind::Text { max: 1000 })),
+        detail_only(field("choices", FieldKind::Text { max: 2000 })),
+        detail_only(required(field("answer", FieldKind::Text { max: 50 }))),
+        detail_only(field("explanation", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "code",
+    search: &["code", "text", "choices"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::NotStaff,
+    validate: Some(check_question),
+};
+
+/// A question's choices, one per line.
+pub fn question_choices(choices: &str) -> Vec<&str> {
+    choices
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The correct answer of a question as a set of choice numbers (1-based); `true` is 1 and `false`
+/// is 2 for a true/false question. `None` when the answer does not fit the question.
+pub fn parse_answer(kind: &str, answer: &str, choices: usize) -> Option<Vec<usize>> {
+    if kind == "true_false" {
+        return match answer.to_lowercase().as_str() {
+            "true" | "○" | "〇" => Some(vec![1]),
+            "false" | "×" => Some(vec![2]),
+            _ => None,
+        };
+    }
+    let mut picked = Vec::new();
+    for part in answer
+        .split([',', '，', '、', ' '])
+        .filter(|p| !p.is_empty())
+    {
+        let n: usize = part.trim().parse().ok()?;
+        if n == 0 || n > choices || picked.contains(&n) {
+            return None;
+        }
+        picked.push(n);
+    }
+    picked.sort_unstable();
+    match (kind, picked.len()) {
+        (_, 0) => None,
+        ("single", 1) | ("multiple", _) => Some(picked),
+        _ => None,
+    }
+}
+
+fn check_question(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| {
+        TEST_QUESTIONS
+            .position(name)
+            .and_then(|i| values.get(i))
+            .map(Value::to_plain)
+            .unwrap_or_default()
+    };
+    let kind = get("kind");
+    let choices = get("choices");
+    let n = question_choices(&choices).len();
+    let mut errors = Vec::new();
+    match kind.as_str() {
+        "true_false" if n > 0 => {
+            errors.push(FieldError::new("choices", "no-choices-for-true-false"))
+        }
+        "single" | "multiple" if !(2..=MAX_CHOICES).contains(&n) => errors.push(FieldError::with(
+            "choices",
+            "choice-count",
+            format!("2–{MAX_CHOICES}"),
+        )),
+        "" => return errors,
+        _ => {}
+    }
+    let answer = get("answer");
+    if errors.is_empty() && !answer.is_empty() && parse_answer(&kind, &answer, n).is_none() {
+        errors.push(FieldError::with("answer", "invalid-answer", kind));
+    }
+    errors
+}
+
+pub const ATTEMPT_RESULTS: &[&str] = &["in_progress", "passed", "failed", "expired"];
+
+/// 理解度テストの受験: one attempt at a course's test, with its score. Written by taking the test,
+/// never by hand, and kept: the reference company uses the results in personnel decisions.
+pub static TEST_ATTEMPTS: Register = Register {
+    code: "test_attempt",
+    collection: "test-attempts",
+    table: "test_attempts",
+    fields: &[
+        filter(required(field("course", FieldKind::Ref("courses")))),
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(required(field("started_on", FieldKind::Date))),
+        filter(required(field(
+            "result",
+            FieldKind::Choice(ATTEMPT_RESULTS),
+        ))),
+        field("score", FieldKind::Int { min: 0, max: 100 }),
+        field("pass_mark", FieldKind::Int { min: 1, max: 100 }),
+    ],
+    natural_key: None,
+    title_field: "person",
+    department_field: None,
+    write: WriteScope::Nobody,
+    default_sort: "started_on",
+    search: &[],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::OwnForStaff("person"),
+    validate: None,
 };
 
 /// Every register, in navigation order.
@@ -325,6 +480,8 @@ pub static ALL: &[&Register] = &[
     &ATTENDANCES,
     &EXTERNAL_SEMINARS,
     &SEMINAR_ATTENDEES,
+    &TEST_QUESTIONS,
+    &TEST_ATTEMPTS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {
@@ -334,6 +491,27 @@ pub fn by_collection(collection: &str) -> Option<&'static Register> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_must_fit_their_question() {
+        assert_eq!(parse_answer("single", "2", 3), Some(vec![2]));
+        assert_eq!(parse_answer("single", "4", 3), None);
+        assert_eq!(parse_answer("single", "1,2", 3), None);
+        assert_eq!(parse_answer("multiple", "3,1", 3), Some(vec![1, 3]));
+        assert_eq!(parse_answer("multiple", "1,1", 3), None);
+        assert_eq!(parse_answer("true_false", "FALSE", 0), Some(vec![2]));
+        assert_eq!(parse_answer("true_false", "maybe", 0), None);
+        let mut values: Vec<Value> = TEST_QUESTIONS.fields.iter().map(|_| Value::Null).collect();
+        let pos = |n: &str| TEST_QUESTIONS.position(n).unwrap();
+        values[pos("kind")] = Value::Text("single".into());
+        values[pos("choices")] = Value::Text("施錠する\n放置する".into());
+        values[pos("answer")] = Value::Text("3".into());
+        let errors = TEST_QUESTIONS.check(&values);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "invalid-answer");
+        values[pos("choices")] = Value::Text("一つだけ".into());
+        assert_eq!(TEST_QUESTIONS.check(&values)[0].code, "choice-count");
+    }
 
     #[test]
     fn every_reference_names_a_declared_register_with_a_natural_key() {

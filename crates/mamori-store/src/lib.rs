@@ -1,6 +1,7 @@
 //! Schema, migrations and one repository per register over SQLite or PostgreSQL; permission checks
 //! and the audit trail live here, where records are read and written, so no route can forget them.
 
+pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -8,6 +9,7 @@ pub mod chart;
 pub mod db;
 pub mod error;
 pub mod org;
+pub mod people;
 pub mod records;
 pub mod schema;
 pub mod testing;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
-use mamori_domain::register::{FieldKind, Register, Value, WriteScope};
+use mamori_domain::register::{FieldKind, ReadScope, Register, Value, WriteScope};
 use mamori_domain::{FieldError, Role, registers};
 
 use crate::Store;
@@ -155,15 +155,36 @@ pub struct Page {
     pub total: i64,
 }
 
-/// Reading: every member reads the organisation's registers (auditors while their membership runs).
-pub fn can_read(_access: &Access, _reg: &Register) -> bool {
-    true
+/// Reading: every member reads the organisation's registers (auditors while their membership
+/// runs), except that staff read only their own records of a register declared `OwnForStaff`, and
+/// none of one declared `NotStaff`.
+pub fn can_read(access: &Access, reg: &Register) -> bool {
+    !(reg.read == ReadScope::NotStaff && access.role == Role::Staff)
+}
+
+/// The condition limiting staff to their own records, if the register asks for one.
+fn own_condition(access: &Access, reg: &Register, params: &mut Vec<P>) -> Option<String> {
+    let ReadScope::OwnForStaff(field) = reg.read else {
+        return None;
+    };
+    if access.role != Role::Staff {
+        return None;
+    }
+    let f = reg.field(field)?;
+    Some(match access.person_id {
+        Some(person) => {
+            params.push(P::Int(person));
+            format!("t.{} = ${}", column_of(f.kind, f.name), params.len())
+        }
+        None => "1 = 0".to_string(),
+    })
 }
 
 /// Writing, per DESIGN.md: the secretariat writes everything in its organisation; a department
 /// manager writes records of their own department where the register allows it; nobody else writes.
 pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) -> bool {
     match access.role {
+        _ if reg.write == WriteScope::Nobody => false,
         Role::IsmsManager => true,
         Role::DepartmentManager => {
             reg.write == WriteScope::SecretariatOrOwnDepartment
@@ -177,6 +198,7 @@ pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) ->
 /// Whether the user may create records at all (to show or hide the button).
 pub fn can_create(access: &Access, reg: &Register) -> bool {
     match access.role {
+        _ if reg.write == WriteScope::Nobody => false,
         Role::IsmsManager => true,
         Role::DepartmentManager => reg.write == WriteScope::SecretariatOrOwnDepartment,
         _ => false,
@@ -272,6 +294,14 @@ fn record_from_json(reg: &Register, cells: &[serde_json::Value]) -> Result<Recor
                 labels.push(text(i + 1));
                 i += 2;
             }
+            FieldKind::Int { .. } => {
+                values.push(match cells.get(i).and_then(serde_json::Value::as_i64) {
+                    Some(n) => Value::Int(n),
+                    None => Value::Null,
+                });
+                labels.push(None);
+                i += 1;
+            }
             _ => {
                 values.push(text(i).map_or(Value::Null, Value::Text));
                 labels.push(None);
@@ -306,6 +336,12 @@ fn record_from(reg: &Register, row: &Row) -> Result<Record, StoreError> {
                 values.push(key.map_or(Value::Null, Value::Text));
                 labels.push(title);
                 i += 2;
+            }
+            FieldKind::Int { .. } => {
+                let n: Option<i64> = row.get(i)?;
+                values.push(n.map_or(Value::Null, Value::Int));
+                labels.push(None);
+                i += 1;
             }
             _ => {
                 let s: Option<String> = row.get(i)?;
@@ -345,6 +381,10 @@ impl Store {
         }
         let mut params = vec![P::Int(access.org_id())];
         let mut conds = vec!["t.org_id = $1".to_string()];
+        let own = own_condition(access, reg, &mut params);
+        if let Some(c) = &own {
+            conds.push(c.clone());
+        }
         match query.status {
             Status::Active => conds.push("t.withdrawn_at IS NULL".into()),
             Status::Withdrawn => conds.push("t.withdrawn_at IS NOT NULL".into()),
@@ -525,6 +565,7 @@ impl Store {
             && query.ranges.is_empty()
             && query.lacks.is_empty()
             && query.through.is_empty()
+            && own.is_none()
             && params.len() == 1;
         let total = if unfiltered {
             // Counting a large register costs a scan per page; the kept totals answer at once.
@@ -591,11 +632,15 @@ impl Store {
         if !can_read(access, reg) {
             return Err(StoreError::Forbidden);
         }
+        let mut params = vec![P::Int(access.org_id()), P::Int(id)];
+        let own = own_condition(access, reg, &mut params)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
         let row = self
             .pool
             .fetch_optional(
-                &format!("{} WHERE t.org_id = $1 AND t.id = $2", select_sql(reg)),
-                &[access.org_id().into(), id.into()],
+                &format!("{} WHERE t.org_id = $1 AND t.id = $2{own}", select_sql(reg)),
+                &params,
             )
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -916,6 +961,10 @@ fn bind_values(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> Vec<P> 
         .map(|((f, v), id)| match f.kind {
             FieldKind::Ref(_) => P::OptInt(*id),
             FieldKind::Date => P::OptDate(v.as_date()),
+            FieldKind::Int { .. } => P::OptInt(match v {
+                Value::Int(n) => Some(*n),
+                _ => None,
+            }),
             _ => P::OptText(match v {
                 Value::Null => None,
                 other => Some(other.to_plain()),
@@ -1029,6 +1078,7 @@ async fn prepare(
             params.push(match (f.kind, &values[i]) {
                 (FieldKind::Ref(_), _) => P::OptInt(ids[i]),
                 (FieldKind::Date, v) => P::OptDate(v.as_date()),
+                (FieldKind::Int { .. }, Value::Int(n)) => P::Int(*n),
                 (_, Value::Null) => P::OptText(None),
                 (_, v) => P::Text(v.to_plain()),
             });

@@ -255,6 +255,57 @@ CREATE INDEX seminar_attendees_seminar ON seminar_attendees (seminar_id);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 3,
+        name: "comprehension tests",
+        common: r#"
+ALTER TABLE courses ADD COLUMN pass_mark BIGINT;
+ALTER TABLE courses ADD COLUMN test_minutes BIGINT;
+CREATE TABLE test_questions (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    code TEXT NOT NULL,
+    course_id BIGINT NOT NULL REFERENCES courses(id),
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    choices TEXT,
+    answer TEXT NOT NULL,
+    explanation TEXT,
+    {{record}},
+    UNIQUE (org_id, code)
+);
+CREATE INDEX test_questions_org_active ON test_questions (org_id, withdrawn_at);
+CREATE INDEX test_questions_course ON test_questions (course_id);
+CREATE TABLE test_attempts (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    course_id BIGINT NOT NULL REFERENCES courses(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    started_on {{date}} NOT NULL,
+    result TEXT NOT NULL,
+    score BIGINT,
+    pass_mark BIGINT,
+    {{record}}
+);
+CREATE INDEX test_attempts_org_active ON test_attempts (org_id, withdrawn_at);
+CREATE INDEX test_attempts_org_started ON test_attempts (org_id, started_on);
+CREATE INDEX test_attempts_person ON test_attempts (person_id, course_id);
+CREATE INDEX test_attempts_course ON test_attempts (course_id);
+CREATE TABLE attempt_papers (
+    attempt_id BIGINT PRIMARY KEY REFERENCES test_attempts(id),
+    user_id BIGINT REFERENCES users(id),
+    started_at {{ts}} NOT NULL,
+    deadline_at {{ts}} NOT NULL,
+    submitted_at {{ts}},
+    paper TEXT NOT NULL,
+    answers TEXT,
+    correct BIGINT,
+    total BIGINT NOT NULL
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {
@@ -353,7 +404,7 @@ pub fn register_table(reg: &Register) -> Table {
     for f in reg.fields {
         let col = match f.kind {
             FieldKind::Date => Col::Date,
-            FieldKind::Ref(_) => Col::Int,
+            FieldKind::Ref(_) | FieldKind::Int { .. } => Col::Int,
             _ => Col::Text,
         };
         columns.push((column_of(f.kind, f.name), col));
@@ -408,6 +459,21 @@ pub fn catalogue() -> Vec<Table> {
         tables.push(register_table(reg));
     }
     tables.extend([
+        Table {
+            name: "attempt_papers",
+            columns: cols(&[
+                ("attempt_id", Int),
+                ("user_id", Int),
+                ("started_at", Ts),
+                ("deadline_at", Ts),
+                ("submitted_at", Ts),
+                ("paper", Text),
+                ("answers", Text),
+                ("correct", Int),
+                ("total", Int),
+            ]),
+            has_serial_id: false,
+        },
         Table {
             name: "register_totals",
             columns: cols(&[

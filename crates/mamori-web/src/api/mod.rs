@@ -26,7 +26,8 @@ fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, AppError> {
     }
 }
 
-/// JSON field values arrive as strings, or null to clear; anything else is refused.
+/// JSON field values arrive as strings (whole numbers also as numbers), or null to clear; anything
+/// else is refused.
 fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
     let mut input = Input::new();
     let mut errors = Vec::new();
@@ -37,6 +38,9 @@ fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
             }
             Value::Null => {
                 input.insert(k, String::new());
+            }
+            Value::Number(n) if n.is_i64() => {
+                input.insert(k, n.to_string());
             }
             _ => errors.push(FieldError::new(&k, "invalid-type")),
         }

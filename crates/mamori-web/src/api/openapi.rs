@@ -27,6 +27,9 @@ fn field_schema(kind: FieldKind) -> Value {
         FieldKind::Date => {
             json!({"type": ["string", "null"], "format": "date", "description": "ISO 8601; Japanese era (平成29年4月1日) and full-width forms are accepted on input"})
         }
+        FieldKind::Int { min, max } => {
+            json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
+        }
         FieldKind::Choice(choices) => json!({"type": ["string", "null"], "enum": choices}),
         FieldKind::Ref(target) => {
             let key = registers::by_collection(target)
