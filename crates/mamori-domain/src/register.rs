@@ -36,8 +36,11 @@ pub struct Register {
     pub read: ReadScope,
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
-    pub validate: Option<fn(&[Value]) -> Vec<FieldError>>,
+    pub validate: Option<Validate>,
 }
+
+/// A register's own cross-field rule.
+pub type Validate = fn(&[Value]) -> Vec<FieldError>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadScope {

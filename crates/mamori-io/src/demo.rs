@@ -4,7 +4,7 @@
 use mamori_domain::Role;
 use mamori_domain::registers::{
     APPOINTMENTS, ATTENDANCES, COURSES, DEPARTMENTS, EXTERNAL_SEMINARS, IDENTITY_GUARANTEES,
-    PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TRAINING_SESSIONS,
+    PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
         include_str!("../demo/identity_guarantees.csv"),
     ),
     (&COURSES, include_str!("../demo/courses.csv")),
+    (&TEST_QUESTIONS, include_str!("../demo/test_questions.csv")),
     (
         &TRAINING_SESSIONS,
         include_str!("../demo/training_sessions.csv"),
@@ -51,7 +52,7 @@ pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
         Some("SOUMU"),
         Some("0005"),
     ),
-    ("staff@sajeco.example", Role::Staff, None, Some("0009")),
+    ("staff@sajeco.example", Role::Staff, None, Some(NEW_JOINER)),
     ("auditor@sajeco.example", Role::Auditor, None, None),
 ];
 
@@ -90,6 +91,8 @@ pub async fn load(
         })
         .await?;
     }
+    attempts(store, &access).await?;
+    progress("test-attempts", 1, 1);
     let names: std::collections::HashMap<String, String> = {
         let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
         sheet
@@ -111,4 +114,99 @@ pub async fn load(
         progress("users", i as u64 + 1, ACCOUNTS.len() as u64);
     }
     Ok(org)
+}
+
+/// The newest joiner, the demo's staff account: onboarding attended, test not taken yet.
+pub const NEW_JOINER: &str = "2601";
+
+/// People who failed the onboarding test once before passing it (FY2017 joiners, fictional).
+const RETAKERS: &[&str] = &["1701", "1705", "1712"];
+
+/// The onboarding test results: everyone who attended an onboarding session passed its test that
+/// day, a few at the second try. The newest joiner (the demo's staff account) has attended but not
+/// yet taken the test, so My page shows it as due.
+async fn attempts(store: &Store, access: &Access) -> Result<(), IoError> {
+    use mamori_store::ListQuery;
+    use mamori_store::records::{Through, ThroughValue};
+    let all = |filters: Vec<(String, String)>, through: Vec<Through>| ListQuery {
+        filters,
+        through,
+        limit: mamori_store::records::MAX_LIMIT,
+        ..Default::default()
+    };
+    let sessions = store
+        .list(
+            access,
+            &TRAINING_SESSIONS,
+            &all(vec![("course".into(), "ISO-INIT".into())], vec![]),
+        )
+        .await?;
+    let held: std::collections::HashMap<String, time::Date> = sessions
+        .items
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.value(&TRAINING_SESSIONS, "code")?.to_plain(),
+                r.value(&TRAINING_SESSIONS, "held_on")?.as_date()?,
+            ))
+        })
+        .collect();
+    let attended = store
+        .list(
+            access,
+            &ATTENDANCES,
+            &all(
+                vec![("status".into(), "attended".into())],
+                vec![Through {
+                    field: "session".into(),
+                    target_field: "course".into(),
+                    value: ThroughValue::Is("ISO-INIT".into()),
+                }],
+            ),
+        )
+        .await?;
+    let jst = time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    for r in &attended.items {
+        let (Some(session), Some(person)) = (
+            r.value(&ATTENDANCES, "session").map(|v| v.to_plain()),
+            r.value(&ATTENDANCES, "person").map(|v| v.to_plain()),
+        ) else {
+            continue;
+        };
+        let Some(day) = held.get(&session) else {
+            continue;
+        };
+        if person == NEW_JOINER {
+            continue;
+        }
+        let id = store.person_id(access, &person).await?;
+        let at = day
+            .with_hms(15, 0, 0)
+            .unwrap_or(day.midnight())
+            .assume_offset(jst);
+        if RETAKERS.contains(&person.as_str()) {
+            // One wrong answer: 4 of 5 is 80%, so two wrong to fail.
+            let wrong = std::sync::atomic::AtomicUsize::new(0);
+            store
+                .record_attempt(access, "ISO-INIT", id, at, &|q| {
+                    if wrong.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 2 {
+                        let other = q
+                            .choices
+                            .iter()
+                            .map(|(k, _)| *k)
+                            .find(|k| !q.answer.contains(k));
+                        vec![other.unwrap_or(1)]
+                    } else {
+                        q.answer.clone()
+                    }
+                })
+                .await?;
+        }
+        store
+            .record_attempt(access, "ISO-INIT", id, at + Duration::hours(1), &|q| {
+                q.answer.clone()
+            })
+            .await?;
+    }
+    Ok(())
 }

@@ -96,104 +96,62 @@ impl Store {
             .await?
         {
             tx.commit().await?;
-            return Ok(open.i64(0)?);
+            return open.i64(0);
         }
-        let rows = tx
-            .fetch_all(
-                "SELECT id, code, kind, text, choices, answer, explanation FROM test_questions \
-                 WHERE org_id = $1 AND course_id = $2 AND withdrawn_at IS NULL ORDER BY code",
-                &[access.org_id().into(), course_id.into()],
-            )
-            .await?;
-        let mut questions = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let kind = r.text(2)?;
-            let choices: Option<String> = r.get(4)?;
-            let choices: Vec<String> = if kind == "true_false" {
-                Vec::new()
-            } else {
-                question_choices(choices.as_deref().unwrap_or(""))
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect()
-            };
-            let code = r.text(1)?;
-            let answer = parse_answer(&kind, &r.text(5)?, choices.len())
-                .ok_or_else(|| StoreError::Data(format!("question {code} has a bad answer")))?;
-            let mut numbered: Vec<(usize, String)> = if kind == "true_false" {
-                vec![(1, "true".into()), (2, "false".into())]
-            } else {
-                choices
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, c)| (i + 1, c))
-                    .collect()
-            };
-            if kind != "true_false" {
-                numbered.shuffle(&mut rand::thread_rng());
-            }
-            questions.push(PaperQuestion {
-                id: r.i64(0)?,
-                code,
-                kind,
-                text: r.text(3)?,
-                choices: numbered,
-                answer,
-                explanation: r.get(6)?,
-            });
+        let questions = build_paper(&mut tx, access, course_id).await?;
+        let id = insert_attempt(
+            &mut tx, access, person, course_id, course, pass_mark, now, minutes, &questions,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records an attempt taken earlier, on paper or in another system, with the answers given
+    /// (`choose` answers each question of the paper). It is graded like any other. Only the
+    /// secretariat records attempts this way; the audit trail names who did.
+    pub async fn record_attempt(
+        &self,
+        access: &Access,
+        course: &str,
+        person: i64,
+        taken_at: OffsetDateTime,
+        choose: &(dyn Fn(&PaperQuestion) -> Vec<usize> + Sync),
+    ) -> Result<i64, StoreError> {
+        if access.role != Role::IsmsManager {
+            return Err(StoreError::Forbidden);
         }
-        if questions.is_empty() {
-            return Err(StoreError::Refused("no-questions"));
-        }
-        questions.shuffle(&mut rand::thread_rng());
-        let id = tx
-            .fetch_one(
-                "INSERT INTO test_attempts (org_id, course_id, person_id, started_on, result, pass_mark, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, $6) RETURNING id",
+        let mut tx = self.pool.begin().await?;
+        let row = tx
+            .fetch_optional(
+                "SELECT id, COALESCE(pass_mark, $3), COALESCE(test_minutes, $4) FROM courses \
+                 WHERE org_id = $1 AND code = $2 AND withdrawn_at IS NULL",
                 &[
                     access.org_id().into(),
-                    course_id.into(),
-                    person.into(),
-                    P::Date(now.date()),
-                    pass_mark.into(),
-                    P::Ts(now),
+                    course.into(),
+                    DEFAULT_PASS_MARK.into(),
+                    DEFAULT_MINUTES.into(),
                 ],
             )
             .await?
-            .i64(0)?;
-        tx.execute(
-            "INSERT INTO attempt_papers (attempt_id, user_id, started_at, deadline_at, paper, total) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                id.into(),
-                P::OptInt(access.actor.user_id),
-                P::Ts(now),
-                P::Ts(now + Duration::minutes(minutes)),
-                P::Text(serde_json::to_string(&questions)?),
-                P::Int(questions.len() as i64),
-            ],
+            .ok_or(StoreError::NotFound)?;
+        let (course_id, pass_mark, minutes) = (row.i64(0)?, row.i64(1)?, row.i64(2)?);
+        let questions = build_paper(&mut tx, access, course_id).await?;
+        let id = insert_attempt(
+            &mut tx, access, person, course_id, course, pass_mark, taken_at, minutes, &questions,
         )
         .await?;
-        tx.execute(
-            "INSERT INTO register_totals (org_id, register, active, withdrawn) VALUES ($1, $2, 1, 0) \
-             ON CONFLICT (org_id, register) DO UPDATE SET active = register_totals.active + 1",
-            &[access.org_id().into(), TEST_ATTEMPTS.code.into()],
-        )
-        .await?;
-        let after = serde_json::json!({
-            "course": course, "result": "in_progress", "pass_mark": pass_mark,
-            "questions": questions.len(), "deadline_minutes": minutes,
-        });
-        audit::append(
+        let answers: Answers = questions.iter().map(|q| (q.id, choose(q))).collect();
+        let correct = grade(&questions, &answers).map_err(StoreError::Invalid)?;
+        close_attempt(
             &mut tx,
-            &access.actor,
-            Entry::new(
-                Some(access.org_id()),
-                TEST_ATTEMPTS.code,
-                Some(id),
-                "create",
-            )
-            .after(&after),
+            access,
+            id,
+            &questions,
+            pass_mark,
+            &answers,
+            correct,
+            taken_at + Duration::minutes(minutes / 2),
         )
         .await?;
         tx.commit().await?;
@@ -264,93 +222,249 @@ impl Store {
             tx.commit().await?;
             return Err(StoreError::Refused("attempt-expired"));
         }
-        let mut errors = Vec::new();
-        for id in answers.keys() {
-            if !paper.questions.iter().any(|q| q.id == *id) {
-                errors.push(FieldError::with(
-                    &format!("q{id}"),
-                    "unknown-question",
-                    id.to_string(),
-                ));
-            }
-        }
-        let mut correct = 0;
-        for (n, q) in paper.questions.iter().enumerate() {
-            let name = format!("q{}", q.id);
-            let position = (n + 1).to_string();
-            let mut chosen = answers.get(&q.id).cloned().unwrap_or_default();
-            chosen.sort_unstable();
-            chosen.dedup();
-            if chosen.is_empty() {
-                errors.push(FieldError::with(&name, "unanswered", position));
-            } else if chosen
-                .iter()
-                .any(|c| !q.choices.iter().any(|(k, _)| k == c))
-            {
-                errors.push(FieldError::with(&name, "answer-out-of-range", position));
-            } else if q.kind != "multiple" && chosen.len() > 1 {
-                errors.push(FieldError::with(&name, "one-answer", position));
-            } else if chosen == q.answer {
-                correct += 1;
-            }
-        }
-        if !errors.is_empty() {
-            return Err(StoreError::Invalid(errors));
-        }
-        let total = paper.questions.len() as i64;
-        let score = correct * 100 / total.max(1);
-        let result = if score >= paper.pass_mark {
-            "passed"
-        } else {
-            "failed"
-        };
+        let correct = grade(&paper.questions, answers).map_err(StoreError::Invalid)?;
         let mut tx = self.pool.begin().await?;
-        // The condition on the result makes a second, concurrent submission change nothing.
-        let changed = tx
-            .execute(
-                "UPDATE test_attempts SET result = $1, score = $2, updated_at = $3 \
-                 WHERE org_id = $4 AND id = $5 AND result = 'in_progress'",
-                &[
-                    result.into(),
-                    score.into(),
-                    P::Ts(now),
-                    access.org_id().into(),
-                    attempt.into(),
-                ],
-            )
-            .await?;
-        if changed != 1 {
-            return Err(StoreError::Refused("attempt-closed"));
-        }
-        tx.execute(
-            "UPDATE attempt_papers SET submitted_at = $1, answers = $2, correct = $3 WHERE attempt_id = $4",
-            &[
-                P::Ts(now),
-                P::Text(serde_json::to_string(answers)?),
-                correct.into(),
-                attempt.into(),
-            ],
-        )
-        .await?;
-        audit::append(
+        close_attempt(
             &mut tx,
-            &access.actor,
-            Entry::new(
-                Some(access.org_id()),
-                TEST_ATTEMPTS.code,
-                Some(attempt),
-                "submit",
-            )
-            .before(&serde_json::json!({"result": "in_progress"}))
-            .after(&serde_json::json!({
-                "result": result, "score": score, "correct": correct, "total": total,
-                "pass_mark": paper.pass_mark,
-            })),
+            access,
+            attempt,
+            &paper.questions,
+            paper.pass_mark,
+            answers,
+            correct,
+            now,
         )
         .await?;
         tx.commit().await?;
         self.paper(access, attempt).await
     }
+}
+
+/// The questions of a course's test, in a shuffled order with shuffled choices.
+async fn build_paper(
+    tx: &mut Tx,
+    access: &Access,
+    course_id: i64,
+) -> Result<Vec<PaperQuestion>, StoreError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT id, code, kind, text, choices, answer, explanation FROM test_questions \
+                 WHERE org_id = $1 AND course_id = $2 AND withdrawn_at IS NULL ORDER BY code",
+            &[access.org_id().into(), course_id.into()],
+        )
+        .await?;
+    let mut questions = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let kind = r.text(2)?;
+        let choices: Option<String> = r.get(4)?;
+        let choices: Vec<String> = if kind == "true_false" {
+            Vec::new()
+        } else {
+            question_choices(choices.as_deref().unwrap_or(""))
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        };
+        let code = r.text(1)?;
+        let answer = parse_answer(&kind, &r.text(5)?, choices.len())
+            .ok_or_else(|| StoreError::Data(format!("question {code} has a bad answer")))?;
+        let mut numbered: Vec<(usize, String)> = if kind == "true_false" {
+            vec![(1, "true".into()), (2, "false".into())]
+        } else {
+            choices
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (i + 1, c))
+                .collect()
+        };
+        if kind != "true_false" {
+            numbered.shuffle(&mut rand::thread_rng());
+        }
+        questions.push(PaperQuestion {
+            id: r.i64(0)?,
+            code,
+            kind,
+            text: r.text(3)?,
+            choices: numbered,
+            answer,
+            explanation: r.get(6)?,
+        });
+    }
+    if questions.is_empty() {
+        return Err(StoreError::Refused("no-questions"));
+    }
+    questions.shuffle(&mut rand::thread_rng());
+    Ok(questions)
+}
+
+/// Writes a new attempt (in progress) with its paper, its count and its audit entry.
+#[allow(clippy::too_many_arguments)]
+async fn insert_attempt(
+    tx: &mut Tx,
+    access: &Access,
+    person: i64,
+    course_id: i64,
+    course: &str,
+    pass_mark: i64,
+    now: OffsetDateTime,
+    minutes: i64,
+    questions: &[PaperQuestion],
+) -> Result<i64, StoreError> {
+    let id = tx
+            .fetch_one(
+                "INSERT INTO test_attempts (org_id, course_id, person_id, started_on, result, pass_mark, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, $6) RETURNING id",
+                &[
+                    access.org_id().into(),
+                    course_id.into(),
+                    person.into(),
+                    P::Date(now.date()),
+                    pass_mark.into(),
+                    P::Ts(now),
+                ],
+            )
+            .await?
+            .i64(0)?;
+    tx.execute(
+        "INSERT INTO attempt_papers (attempt_id, user_id, started_at, deadline_at, paper, total) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            id.into(),
+            P::OptInt(access.actor.user_id),
+            P::Ts(now),
+            P::Ts(now + Duration::minutes(minutes)),
+            P::Text(serde_json::to_string(questions)?),
+            P::Int(questions.len() as i64),
+        ],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO register_totals (org_id, register, active, withdrawn) VALUES ($1, $2, 1, 0) \
+             ON CONFLICT (org_id, register) DO UPDATE SET active = register_totals.active + 1",
+        &[access.org_id().into(), TEST_ATTEMPTS.code.into()],
+    )
+    .await?;
+    let after = serde_json::json!({
+        "course": course, "result": "in_progress", "pass_mark": pass_mark,
+        "questions": questions.len(), "deadline_minutes": minutes,
+    });
+    audit::append(
+        tx,
+        &access.actor,
+        Entry::new(
+            Some(access.org_id()),
+            TEST_ATTEMPTS.code,
+            Some(id),
+            "create",
+        )
+        .after(&after),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Counts the right answers; every question must be answered with choices it offers.
+fn grade(questions: &[PaperQuestion], answers: &Answers) -> Result<i64, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for id in answers.keys() {
+        if !questions.iter().any(|q| q.id == *id) {
+            errors.push(FieldError::with(
+                &format!("q{id}"),
+                "unknown-question",
+                id.to_string(),
+            ));
+        }
+    }
+    let mut correct = 0;
+    for (n, q) in questions.iter().enumerate() {
+        let name = format!("q{}", q.id);
+        let position = (n + 1).to_string();
+        let mut chosen = answers.get(&q.id).cloned().unwrap_or_default();
+        chosen.sort_unstable();
+        chosen.dedup();
+        if chosen.is_empty() {
+            errors.push(FieldError::with(&name, "unanswered", position));
+        } else if chosen
+            .iter()
+            .any(|c| !q.choices.iter().any(|(k, _)| k == c))
+        {
+            errors.push(FieldError::with(&name, "answer-out-of-range", position));
+        } else if q.kind != "multiple" && chosen.len() > 1 {
+            errors.push(FieldError::with(&name, "one-answer", position));
+        } else if chosen == q.answer {
+            correct += 1;
+        }
+    }
+    if errors.is_empty() {
+        Ok(correct)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Records the graded answers of an open attempt. The condition on the result makes a second,
+/// concurrent submission change nothing.
+#[allow(clippy::too_many_arguments)]
+async fn close_attempt(
+    tx: &mut Tx,
+    access: &Access,
+    attempt: i64,
+    questions: &[PaperQuestion],
+    pass_mark: i64,
+    answers: &Answers,
+    correct: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let total = questions.len() as i64;
+    let score = correct * 100 / total.max(1);
+    let result = if score >= pass_mark {
+        "passed"
+    } else {
+        "failed"
+    };
+    let changed = tx
+        .execute(
+            "UPDATE test_attempts SET result = $1, score = $2, updated_at = $3 \
+             WHERE org_id = $4 AND id = $5 AND result = 'in_progress'",
+            &[
+                result.into(),
+                score.into(),
+                P::Ts(now),
+                access.org_id().into(),
+                attempt.into(),
+            ],
+        )
+        .await?;
+    if changed != 1 {
+        return Err(StoreError::Refused("attempt-closed"));
+    }
+    tx.execute(
+        "UPDATE attempt_papers SET submitted_at = $1, answers = $2, correct = $3 WHERE attempt_id = $4",
+        &[
+            P::Ts(now),
+            P::Text(serde_json::to_string(answers)?),
+            correct.into(),
+            attempt.into(),
+        ],
+    )
+    .await?;
+    audit::append(
+        tx,
+        &access.actor,
+        Entry::new(
+            Some(access.org_id()),
+            TEST_ATTEMPTS.code,
+            Some(attempt),
+            "submit",
+        )
+        .before(&serde_json::json!({"result": "in_progress"}))
+        .after(&serde_json::json!({
+            "result": result, "score": score, "correct": correct, "total": total,
+            "pass_mark": pass_mark,
+        })),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Marks a person's open attempts whose deadline has passed as expired.

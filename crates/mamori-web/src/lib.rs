@@ -21,7 +21,7 @@ use axum::routing::{MethodFilter, on};
 use mamori_store::Store;
 
 use crate::error::AppError;
-use crate::pages::{account, org, registers};
+use crate::pages::{account, org, registers, training};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -87,6 +87,10 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/members", org::members)
         .add(M::GET, "/o/{org}/training/completion", org::completion)
         .add(M::GET, "/o/{org}/organization-chart", org::chart)
+        .add(M::GET, "/o/{org}/me", training::me)
+        .add(M::POST, "/o/{org}/tests/{course}", training::start)
+        .add(M::GET, "/o/{org}/tests/attempts/{id}", training::paper)
+        .add(M::POST, "/o/{org}/tests/attempts/{id}", training::submit)
         .add(M::POST, "/o/{org}/members", org::add_member)
         .add(
             M::POST,
@@ -136,6 +140,18 @@ fn book() -> RouteBook {
         .add(M::POST, "/api/v1/auth/token", api::token)
         .add(M::GET, "/api/v1/me", api::me)
         .add(M::GET, "/api/v1/audit/verify", api::audit_verify)
+        .add(
+            M::POST,
+            "/api/v1/tests/{course}/attempts",
+            api::start_attempt,
+        )
+        .add(M::GET, "/api/v1/tests/attempts/{id}", api::get_attempt)
+        .add(
+            M::POST,
+            "/api/v1/tests/attempts/{id}/answers",
+            api::submit_attempt,
+        )
+        .add(M::GET, "/api/v1/people/{id}/eligibility", api::eligibility)
         .add(M::GET, "/api/v1/{collection}", api::list)
         .add(M::POST, "/api/v1/{collection}", api::create)
         .add(M::GET, "/api/v1/{collection}/{id}", api::get)

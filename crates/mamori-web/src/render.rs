@@ -27,6 +27,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("list.html", include_str!("../templates/list.html")),
     ("form.html", include_str!("../templates/form.html")),
     ("detail.html", include_str!("../templates/detail.html")),
+    ("me.html", include_str!("../templates/me.html")),
+    ("paper.html", include_str!("../templates/paper.html")),
+    (
+        "eligibility.html",
+        include_str!("../templates/eligibility.html"),
+    ),
     ("import.html", include_str!("../templates/import.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("account.html", include_str!("../templates/account.html")),
@@ -101,6 +107,10 @@ pub fn base(ctx: &Ctx) -> Value {
         .collect();
     let areas: Vec<Value> = AREAS
         .iter()
+        .filter(|a| {
+            mamori_domain::registers::by_collection(a.path)
+                .is_none_or(|r| mamori_store::records::can_read(&ctx.access, r))
+        })
         .map(|a| {
             let href = format!("/o/{}/{}", ctx.org(), a.path);
             context! { key => a.key, href => href.clone(), active => ctx.path == href || ctx.path.starts_with(&format!("{href}/")), group => a.group }

@@ -91,8 +91,35 @@ fn every_key_in_use_is_translated() {
         "enable",
         "preferences",
         "revoke",
+        "submit",
+        "expire",
     ] {
         used.insert(format!("action-{action}"));
+    }
+    // Codes the store and the test pages produce.
+    for code in [
+        "int-range",
+        "invalid-answer",
+        "choice-count",
+        "no-choices-for-true-false",
+        "answer-out-of-range",
+        "unanswered",
+        "one-answer",
+        "unknown-question",
+    ] {
+        used.insert(format!("error-field-{code}"));
+    }
+    for code in [
+        "no-person",
+        "no-questions",
+        "attempt-closed",
+        "attempt-expired",
+        "not-eligible",
+    ] {
+        used.insert(format!("error-{code}"));
+    }
+    for answer in ["true", "false"] {
+        used.insert(format!("answer-{answer}"));
     }
     for lang in mamori_web::i18n::LANGS {
         let missing: Vec<&String> = used

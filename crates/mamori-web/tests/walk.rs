@@ -23,16 +23,33 @@ const TRAIL: &[&str] = &["admin", "isms", "auditor"];
 const SETTINGS: &[&str] = &["admin", "isms"];
 const SECRETARIAT: &[&str] = &["isms"];
 const PEOPLE_WRITERS: &[&str] = &["isms", "manager"];
+const NOT_STAFF: &[&str] = &["admin", "isms", "manager", "auditor"];
+const NOBODY: &[&str] = &[];
 
 /// The permission table, route by route. Writes to people are allowed to the department manager for
 /// records of their own department; the walk uses a record of another department.
 fn rule(method: &Method, path: &str, collection: &str) -> Rule {
-    let writers = if collection == "people" {
-        PEOPLE_WRITERS
+    // Test attempts are written by taking the test, never through the register's forms.
+    let writers = match collection {
+        "people" => PEOPLE_WRITERS,
+        "test-attempts" => NOBODY,
+        _ => SECRETARIAT,
+    };
+    let record_writers = if collection == "test-attempts" {
+        NOBODY
     } else {
         SECRETARIAT
     };
-    let record_writers = SECRETARIAT;
+    // The question bank holds the answers: staff do not read it.
+    let readers = if collection == "test-questions" {
+        NOT_STAFF
+    } else {
+        ALL
+    };
+    // Staff read only their own NDAs, attendance and test results; the walk's record is someone else's.
+    let own_only = mamori_domain::registers::by_collection(collection)
+        .is_some_and(|r| matches!(r.read, mamori_domain::ReadScope::OwnForStaff(_)));
+    let record_readers = if own_only { NOT_STAFF } else { readers };
     match (method.as_str(), path) {
         (
             _,
@@ -53,6 +70,17 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/o/{org}/organization-chart",
         ) => Rule::Roles(ALL),
         ("POST", "/o/{org}/fiscal-year") => Rule::Roles(ALL),
+        // Every member may open My page and take a test; an attempt's paper is the taker's, and
+        // the store answers 404 (not 403) for anyone else's, so nothing about it leaks.
+        ("GET", "/o/{org}/me" | "/o/{org}/tests/attempts/{id}" | "/api/v1/tests/attempts/{id}")
+        | ("GET", "/api/v1/people/{id}/eligibility")
+        | (
+            "POST",
+            "/o/{org}/tests/{course}"
+            | "/o/{org}/tests/attempts/{id}"
+            | "/api/v1/tests/{course}/attempts"
+            | "/api/v1/tests/attempts/{id}/answers",
+        ) => Rule::Roles(ALL),
         ("GET", "/o/{org}/audit" | "/o/{org}/members" | "/api/v1/audit/verify") => {
             Rule::Roles(TRAIL)
         }
@@ -64,16 +92,16 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         (
             "GET",
             "/o/{org}/{collection}"
-            | "/o/{org}/{collection}/{id}"
             | "/o/{org}/{collection}/export.xlsx"
-            | "/o/{org}/{collection}/export.csv",
-        ) => Rule::Roles(ALL),
+            | "/o/{org}/{collection}/export.csv"
+            | "/api/v1/{collection}",
+        ) => Rule::Roles(readers),
         (
             "GET",
-            "/api/v1/{collection}"
+            "/o/{org}/{collection}/{id}"
             | "/api/v1/{collection}/{id}"
             | "/api/v1/{collection}/{id}/history",
-        ) => Rule::Roles(ALL),
+        ) => Rule::Roles(record_readers),
         ("POST", "/o/{org}/{collection}" | "/api/v1/{collection}") => Rule::Roles(writers),
         ("GET" | "POST", "/o/{org}/{collection}/new" | "/o/{org}/{collection}/import") => {
             Rule::Roles(writers)
@@ -218,12 +246,21 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                     &ids.get(collection).copied().unwrap_or(999_999).to_string(),
                 )
                 .replace("{file}", "app.css")
+                .replace("{course}", "ISO-INIT")
                 .replace("{area}", "risk");
             let rule = rule(&method, pattern, collection);
             for caller in &callers {
                 let status = send(&app, &method, &path, caller).await;
+                // Staff do not learn that someone else's NDA, attendance or test result exists:
+                // touching one answers 404, which denies as well as 403.
+                let hidden = status == StatusCode::NOT_FOUND
+                    && matches!(caller, Caller::Member("staff", _))
+                    && mamori_domain::registers::by_collection(collection).is_some_and(|r| {
+                        matches!(r.read, mamori_domain::ReadScope::OwnForStaff(_))
+                    });
                 let denied = status == StatusCode::FORBIDDEN
                     || status == StatusCode::UNAUTHORIZED
+                    || hidden
                     || (status == StatusCode::SEE_OTHER && matches!(caller, Caller::Anonymous));
                 let expect_allowed = match (&rule, caller) {
                     (Rule::Public, _) => true,

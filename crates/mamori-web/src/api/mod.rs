@@ -260,3 +260,122 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"code": "database-unavailable", "message": "the database does not answer", "details": []}))).into_response()
     }
 }
+
+/// A paper as the API answers it: while the attempt is open, without the correct answers.
+fn paper_json(p: &mamori_store::attempts::Paper) -> Value {
+    let open = p.open();
+    json!({
+        "id": p.attempt_id,
+        "course": p.course,
+        "person": p.person,
+        "result": p.result,
+        "score": p.score,
+        "pass_mark": p.pass_mark,
+        "correct": p.correct,
+        "total": p.total,
+        "started_at": p.started_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "deadline_at": p.deadline_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "questions": p.questions.iter().map(|q| json!({
+            "id": q.id,
+            "kind": q.kind,
+            "text": q.text,
+            "choices": q.choices.iter().map(|(n, text)| json!({"value": n, "text": text})).collect::<Vec<_>>(),
+            "answer": if open { Value::Null } else { json!(q.answer) },
+            "answered": p.answers.get(&q.id),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Starts (or resumes) the caller's attempt at a course's test.
+pub async fn start_attempt(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(course): Path<String>,
+) -> Result<Response, AppError> {
+    let course = mamori_domain::input::normalize_strict(&course);
+    let id = state.store.start_attempt(&ctx.access, &course).await?;
+    let paper = state.store.paper(&ctx.access, id).await?;
+    Ok((StatusCode::CREATED, Json(paper_json(&paper))).into_response())
+}
+
+pub async fn get_attempt(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let paper = state.store.paper(&ctx.access, parse_id(&id)?).await?;
+    Ok(Json(paper_json(&paper)).into_response())
+}
+
+/// Submits answers: `{"answers": {"<question id>": [choice number, …]}}`.
+pub async fn submit_attempt(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let map = body_json(&body)?;
+    let mut answers = mamori_store::attempts::Answers::new();
+    let mut errors = Vec::new();
+    match map.get("answers") {
+        Some(Value::Object(a)) => {
+            for (k, v) in a {
+                let Ok(q) = k.parse::<i64>() else {
+                    errors.push(FieldError::with(
+                        &format!("q{k}"),
+                        "unknown-question",
+                        k.clone(),
+                    ));
+                    continue;
+                };
+                let picked: Option<Vec<usize>> = match v {
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_u64().and_then(|n| usize::try_from(n).ok()))
+                        .collect(),
+                    Value::Number(n) => n
+                        .as_u64()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .map(|n| vec![n]),
+                    _ => None,
+                };
+                match picked {
+                    Some(p) => {
+                        answers.insert(q, p);
+                    }
+                    None => errors.push(FieldError::with(
+                        &format!("q{q}"),
+                        "answer-out-of-range",
+                        q.to_string(),
+                    )),
+                }
+            }
+        }
+        _ => errors.push(FieldError::new("answers", "required")),
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let paper = state
+        .store
+        .submit_attempt(&ctx.access, id, &answers)
+        .await?;
+    Ok(Json(paper_json(&paper)).into_response())
+}
+
+/// Whether a person may handle information assets, and which step is missing.
+pub async fn eligibility(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let e = state.store.eligibility(&ctx.access, parse_id(&id)?).await?;
+    Ok(Json(json!({
+        "eligible": e.eligible,
+        "pledge": e.pledge.map(mamori_domain::dates::iso),
+        "onboarding": e.onboarding.map(mamori_domain::dates::iso),
+        "test_passed": e.test_passed.map(mamori_domain::dates::iso),
+    }))
+    .into_response())
+}

@@ -173,6 +173,52 @@ pub fn document() -> Value {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
             "responses": {"200": {"description": "a bearer token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}, "400": err("malformed request"), "401": err("wrong email or password, or locked")}}}),
     );
+    let paper = json!({"type": "object", "properties": {
+        "id": {"type": "integer"}, "course": {"type": "string"}, "person": {"type": "string"},
+        "result": {"type": "string", "enum": registers::ATTEMPT_RESULTS}, "score": {"type": ["integer", "null"]},
+        "pass_mark": {"type": "integer"}, "correct": {"type": ["integer", "null"]}, "total": {"type": "integer"},
+        "started_at": {"type": "string"}, "deadline_at": {"type": "string"},
+        "questions": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string"}, "text": {"type": "string"},
+            "choices": {"type": "array", "items": {"type": "object", "properties": {"value": {"type": "integer"}, "text": {"type": "string"}}}},
+            "answer": {"description": "the correct choice numbers, once the attempt is closed"},
+            "answered": {"description": "the choice numbers given"}}}}}});
+    let paper_ok =
+        |d: &str| json!({"description": d, "content": {"application/json": {"schema": paper}}});
+    let attempt_errors = |m: Map<String, Value>| {
+        let mut m = m;
+        if let Some(e) = errors.as_object() {
+            m.extend(e.clone());
+        }
+        Value::Object(m)
+    };
+    let course_param = json!({"name": "course", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 20}});
+    paths.insert(
+        "/api/v1/tests/{course}/attempts".into(),
+        json!({"post": {"tags": ["tests"], "operationId": "startAttempt", "parameters": [course_param],
+            "description": "Starts the caller's attempt at a course's comprehension test, or returns the one still open. Questions and choices come shuffled, without the answers.",
+            "responses": attempt_errors(Map::from_iter([("201".into(), paper_ok("the paper")), ("409".into(), err("the caller is not linked to a person, or the course has no questions"))]))}}),
+    );
+    paths.insert(
+        "/api/v1/tests/attempts/{id}".into(),
+        json!({"get": {"tags": ["tests"], "operationId": "getAttempt", "parameters": [id_param],
+            "responses": attempt_errors(Map::from_iter([("200".into(), paper_ok("the paper; the answers once closed"))]))}}),
+    );
+    paths.insert(
+        "/api/v1/tests/attempts/{id}/answers".into(),
+        json!({"post": {"tags": ["tests"], "operationId": "submitAttempt", "parameters": [id_param],
+            "description": "Submits the answers of the caller's open attempt, once, before its deadline.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["answers"],
+                "properties": {"answers": {"type": "object", "description": "question id → the chosen choice numbers", "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 10}}}}}}}},
+            "responses": attempt_errors(Map::from_iter([("200".into(), paper_ok("the graded paper")), ("409".into(), err("already submitted, or past the deadline"))]))}}),
+    );
+    paths.insert(
+        "/api/v1/people/{id}/eligibility".into(),
+        json!({"get": {"tags": ["people"], "operationId": "eligibility", "parameters": [id_param],
+            "description": "Whether the person may handle information assets: NDA signed, onboarding course attended, its test passed.",
+            "responses": attempt_errors(Map::from_iter([("200".into(), json!({"description": "the three steps and the verdict", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "eligible": {"type": "boolean"}, "pledge": {"type": ["string", "null"]}, "onboarding": {"type": ["string", "null"]}, "test_passed": {"type": ["string", "null"]}}}}}}))]))}}),
+    );
     paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));
     paths.insert("/healthz".into(), json!({"get": {"tags": ["ops"], "operationId": "healthz", "security": [], "responses": {"200": {"description": "the process is alive"}}}}));

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod org;
 pub mod registers;
+pub mod training;
 
 use crate::error::AppError;
 
@@ -15,6 +16,12 @@ pub struct Area {
 }
 
 pub const AREAS: &[Area] = &[
+    Area {
+        key: "me-title",
+        path: "me",
+        group: "mine",
+        issue: None,
+    },
     Area {
         key: "register-department",
         path: "departments",
@@ -82,16 +89,22 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
-        key: "completion-title",
-        path: "training/completion",
+        key: "register-test_question",
+        path: "test-questions",
         group: "people",
         issue: None,
     },
     Area {
-        key: "area-training",
-        path: "areas/training",
+        key: "register-test_attempt",
+        path: "test-attempts",
         group: "people",
-        issue: Some(3),
+        issue: None,
+    },
+    Area {
+        key: "completion-title",
+        path: "training/completion",
+        group: "people",
+        issue: None,
     },
     Area {
         key: "area-assets",

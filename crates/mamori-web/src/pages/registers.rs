@@ -532,6 +532,9 @@ async fn related_records(
     };
     let mut out = Vec::new();
     for other in registers::ALL {
+        if !mamori_store::records::can_read(&ctx.access, other) {
+            continue;
+        }
         for f in other
             .fields
             .iter()
@@ -553,6 +556,82 @@ async fn related_records(
     Ok(out)
 }
 
+/// What a record's page shows beyond its fields, for the registers that have more to say: a
+/// person's eligibility and leaving checklist, the way to a test attempt's paper, a course's test.
+async fn panels(
+    state: &AppState,
+    ctx: &Ctx,
+    reg: &Register,
+    record: &Record,
+) -> Result<Value, AppError> {
+    let key = |name: &str| {
+        record
+            .value(reg, name)
+            .map(FieldValue::to_plain)
+            .unwrap_or_default()
+    };
+    let link = |label: &str, href: String| context! { label => i18n::t(ctx.lang, label), href };
+    Ok(match reg.code {
+        "person" => {
+            let eligibility = match state.store.eligibility(&ctx.access, record.id).await {
+                Ok(e) => Some(crate::pages::training::eligibility_view(ctx, &e)),
+                Err(mamori_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let leaving = match state.store.leaving(&ctx.access, record.id).await {
+                Ok(l) => Some(context! {
+                    left_on => l.left_on.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
+                    accounts => l.accounts.iter().map(|a| context! { email => a.email.clone(), disabled => a.disabled }).collect::<Vec<_>>(),
+                    all_disabled => l.accounts.iter().all(|a| a.disabled),
+                    pledge_on_file => l.pledge_on_file,
+                    members_href => format!("/o/{}/members", ctx.org()),
+                }),
+                Err(mamori_store::StoreError::Forbidden) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let no = crate::error::url_escape(&key("employee_no"));
+            let links = if mamori_store::records::can_read(&ctx.access, &registers::TEST_ATTEMPTS)
+                && ctx.access.role != mamori_domain::Role::Staff
+            {
+                vec![
+                    link(
+                        "person-export-attempts-xlsx",
+                        format!("/o/{}/test-attempts/export.xlsx?person={no}", ctx.org()),
+                    ),
+                    link(
+                        "person-export-attempts-csv",
+                        format!("/o/{}/test-attempts/export.csv?person={no}", ctx.org()),
+                    ),
+                ]
+            } else {
+                Vec::new()
+            };
+            context! { eligibility, leaving, links }
+        }
+        "test_attempt" => context! {
+            links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
+        },
+        "course" => {
+            let mut links = Vec::new();
+            if mamori_store::records::can_read(&ctx.access, &registers::TEST_QUESTIONS) {
+                links.push(link(
+                    "course-questions",
+                    format!(
+                        "/o/{}/test-questions?course={}",
+                        ctx.org(),
+                        crate::error::url_escape(&key("code"))
+                    ),
+                ));
+            }
+            if ctx.access.person_id.is_some() {
+                links.push(link("me-title", format!("/o/{}/me", ctx.org())));
+            }
+            context! { links }
+        }
+        _ => context! {},
+    })
+}
+
 async fn detail_page(
     state: &AppState,
     ctx: &Ctx,
@@ -564,6 +643,7 @@ async fn detail_page(
     let record = state.store.get(&ctx.access, reg, id).await?;
     let history = state.store.history(&ctx.access, reg, id).await?;
     let related = related_records(state, ctx, reg, &record).await?;
+    let panels = panels(state, ctx, reg, &record).await?;
     let fields: Vec<Value> = reg
         .fields
         .iter()
@@ -627,7 +707,7 @@ async fn detail_page(
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
             can_write => can_create(&ctx.access, reg),
-            related,
+            related, panels,
         },
         status,
     )
