@@ -39,6 +39,9 @@ page=$(wrk -t1 -c1 -d"$DURATION" --latency -H "$AUTH" "http://127.0.0.1:$PORT/o/
 api=$(wrk -t2 -c4 -d"$DURATION" --latency -H "$AUTH" "http://127.0.0.1:$PORT/api/v1/people?limit=100" | tee "$WORK/api.txt")
 completion=$(wrk -t1 -c1 -d"$DURATION" --latency -H "$AUTH" -H "Cookie: mamori_fy=$(( $(date +%Y) - 2 ))" "http://127.0.0.1:$PORT/o/synth/training/completion" | tee "$WORK/completion.txt")
 training=$(wrk -t1 -c1 -d"$DURATION" --latency -H "$AUTH" "http://127.0.0.1:$PORT/o/synth/attendances" | tee "$WORK/training.txt")
+STAFF=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'content-type: application/json' \
+  -d '{"email":"staff@synth.example","password":"mamori-demo"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+read -r submit_p50 submit_p99 < <(node bench/attempts.mjs "http://127.0.0.1:$PORT" "$STAFF" 300)
 rss_after=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
 
 p() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
@@ -50,6 +53,7 @@ cat <<MD
 | \`GET /api/v1/people?limit=100\`, 4 connections: throughput (p50) | $(rps "$WORK/api.txt") req/s ($(p 50% "$WORK/api.txt")) | ≥ 2,000 req/s |
 | completion page (per course and per course × department, one fiscal year of ten years of attendance), 1 connection: p50 | $(p 50% "$WORK/completion.txt") | ≤ 50 ms (issue 3) |
 | attendance list page \`/o/synth/attendances\`, 1 connection: p50 | $(p 50% "$WORK/training.txt") | ≤ 20 ms (issue 3) |
+| submitting a test attempt (\`POST /api/v1/tests/attempts/{id}/answers\`, 300 rounds), 1 connection: p50 / p99 | $submit_p50 ms / $submit_p99 ms | p50 ≤ 20 ms (issue 3) |
 | cold start to the first 200 | $(echo "($ready - $start) * 1000" | bc -l | xargs printf '%.0f') ms | ≤ 1 s |
 | idle RSS after start / after the load | $((rss_idle / 1024)) MiB / $((rss_after / 1024)) MiB | idle ≤ 50 MiB |
 | release binary size | $(( $(stat -c %s "$BIN") / 1024 / 1024 )) MiB | |

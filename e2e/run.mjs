@@ -9,7 +9,7 @@
 // Prints `ok <case>` / `FAIL <case>: <message>` per case and finally `N passed, M failed`.
 // Usage (from the repository root): node e2e/run.mjs   (MAMORI_BIN overrides the binary path)
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
@@ -129,6 +129,98 @@ async function runCase(browser, url, role, vpName) {
   }
 }
 
+// The demo's question bank (the answer key the browser test answers from): question text -> the
+// correct choice numbers (true = 1, false = 2), read from the same CSV the demo loads.
+function answerKey() {
+  const src = readFileSync('crates/mamori-io/demo/test_questions.csv', 'utf8');
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
+    else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  const [head, ...body] = rows;
+  const col = (n) => head.indexOf(n);
+  const key = new Map();
+  for (const r of body) {
+    const answer = r[col('answer')];
+    const numbers = answer === 'true' ? [1] : answer === 'false' ? [2] : answer.split(',').map(Number);
+    key.set(r[col('text')], numbers);
+  }
+  return key;
+}
+
+// Answers every question of the open paper: right, except the first `wrong` ones.
+async function answerPaper(page, key, wrong) {
+  const questions = page.locator('fieldset.question');
+  const n = await questions.count();
+  assert(n === 5, `the onboarding paper should have 5 questions, has ${n}`);
+  for (let i = 0; i < n; i++) {
+    const q = questions.nth(i);
+    const qtext = (await q.locator('.qtext').innerText()).trim();
+    const right = key.get(qtext);
+    assert(right, `question not in the bank: ${qtext}`);
+    const values = await q.locator('input').evaluateAll((els) => els.map((e) => Number(e.value)));
+    const pick = i < wrong ? [values.find((v) => !right.includes(v))] : right;
+    for (const v of pick) await q.locator(`input[value="${v}"]`).check();
+  }
+}
+
+// At phone width, the demo's new joiner (staff) opens My page, takes the onboarding test, fails,
+// retakes it and passes; their eligibility to handle information assets changes.
+async function takeTestCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const key = answerKey();
+  try {
+    await page.goto(`${url}login`);
+    await page.fill('#email', 'staff@sajeco.example');
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    const link = page.locator('nav.side a[href="/o/sajeco/me"]');
+    if (!(await link.isVisible())) await page.click('#nav-details summary');
+    await link.click();
+    await expectH1(page, 'マイページ');
+    const state = () => page.getAttribute('#eligibility-state', 'data-eligible');
+    assert((await state()) === 'no', 'the new joiner should not be eligible before the test');
+    await page.screenshot({ path: `${SHOTS}/me-before-phone.png`, fullPage: true });
+
+    // First try: two wrong answers of five (60%) fail against the pass mark of 80%.
+    await page.click('button.take-test[data-course="ISO-INIT"]');
+    await until('the paper should open', () => page.locator('#submit-paper').count(), (c) => c === 1);
+    await answerPaper(page, key, 2);
+    await page.screenshot({ path: `${SHOTS}/paper-phone.png`, fullPage: true });
+    await page.click('#submit-paper');
+    await until('the result should be failed', () => page.getAttribute('#paper-result', 'data-result'), (r) => r === 'failed');
+    await page.click('#back-to-me');
+    await expectH1(page, 'マイページ');
+    assert((await state()) === 'no', 'still not eligible after failing');
+
+    // Retake: all right.
+    await page.click('button.take-test[data-course="ISO-INIT"]');
+    await until('the paper should open again', () => page.locator('#submit-paper').count(), (c) => c === 1);
+    await answerPaper(page, key, 0);
+    await page.click('#submit-paper');
+    await until('the result should be passed', () => page.getAttribute('#paper-result', 'data-result'), (r) => r === 'passed');
+    await page.screenshot({ path: `${SHOTS}/result-phone.png`, fullPage: true });
+    await page.click('#back-to-me');
+    await until('eligible after passing', state, (s) => s === 'yes');
+    await page.screenshot({ path: `${SHOTS}/me-after-phone.png`, fullPage: true });
+    const attempts = await page.locator('#my-attempts tbody tr').count();
+    assert(attempts === 2, `My page should list 2 attempts, lists ${attempts}`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
   const server = startServer();
@@ -145,17 +237,19 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    const cases = [];
     for (const role of ACCOUNTS) {
-      for (const vp of Object.keys(VIEWPORTS)) {
-        const name = `${role}-${vp}`;
-        try {
-          await runCase(browser, url, role, vp);
-          passed++;
-          console.log(`ok ${name}`);
-        } catch (e) {
-          failed++;
-          console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
-        }
+      for (const vp of Object.keys(VIEWPORTS)) cases.push([`${role}-${vp}`, () => runCase(browser, url, role, vp)]);
+    }
+    cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
+    for (const [name, run] of cases) {
+      try {
+        await run();
+        passed++;
+        console.log(`ok ${name}`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
       }
     }
   } catch (e) {

@@ -75,6 +75,14 @@ impl Sheet {
                     continue;
                 }
                 let is_date = reg.fields.get(c).is_some_and(|f| f.kind == FieldKind::Date);
+                let is_int = reg
+                    .fields
+                    .get(c)
+                    .is_some_and(|f| matches!(f.kind, FieldKind::Int { .. }));
+                if let (true, Ok(n)) = (is_int, cell.parse::<i64>()) {
+                    ws.write_number(r, c as u16, n as f64).map_err(x)?;
+                    continue;
+                }
                 match (is_date, mamori_domain::dates::parse_date(cell)) {
                     (true, Some(d)) => {
                         let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(

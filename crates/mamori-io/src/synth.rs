@@ -4,7 +4,7 @@
 use mamori_domain::FiscalYear;
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    ATTENDANCES, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, PEOPLE, TRAINING_SESSIONS,
+    ATTENDANCES, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, PEOPLE, TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Input, Organization, Store};
 use rand::rngs::StdRng;
@@ -154,7 +154,8 @@ pub async fn build(
         done += n;
         progress("people", done as u64, o.people as u64);
     }
-    training(store, &access, &staff, first, today, &mut rng, progress).await?;
+    let attended = training(store, &access, &staff, first, today, &mut rng, progress).await?;
+    attempts(store, &access, &attended, &mut rng, progress).await?;
     for role in Role::ALL {
         let email = format!("{}@{}.example", role.code().replace('_', "-"), o.slug);
         let user = store
@@ -162,8 +163,10 @@ pub async fn build(
             .await?;
         let dept = (role == Role::DepartmentManager).then_some("D001");
         let until = (role == Role::Auditor).then(|| today + Duration::days(365));
+        // The staff account is the first person, so it can take tests (the submit benchmark).
+        let person = (role == Role::Staff).then_some("000001");
         store
-            .add_membership(&actor, &org, user.id, role, dept, None, until)
+            .add_membership(&actor, &org, user.id, role, dept, person, until)
             .await?;
     }
     Ok(org)
@@ -186,7 +189,7 @@ async fn training(
     today: Date,
     rng: &mut StdRng,
     progress: &(dyn Fn(&str, u64, u64) + Sync),
-) -> Result<(), IoError> {
+) -> Result<Vec<Attended>, IoError> {
     let fail =
         |e: Vec<(usize, Vec<mamori_domain::FieldError>)>| IoError::Unreadable(format!("{e:?}"));
     let courses = vec![
@@ -195,6 +198,7 @@ async fn training(
             ("name", "初任時研修".into()),
             ("kind", "onboarding".into()),
             ("audience", "new_joiners".into()),
+            ("pass_mark", "80".into()),
         ]),
         input(&[
             ("code", "PERIODIC".into()),
@@ -210,6 +214,7 @@ async fn training(
     let iso = mamori_domain::dates::iso;
     let mut sessions = Vec::new();
     let mut attendance = Vec::new();
+    let mut attended: Vec<Attended> = Vec::new();
     let status = |rng: &mut StdRng| match rng.gen_range(0..100) {
         0..=94 => "attended",
         95..=97 => "absent",
@@ -247,10 +252,14 @@ async fn training(
                 ("held_on", iso(day)),
             ]));
             for no in joiners {
+                let st = status(rng);
+                if st == "attended" {
+                    attended.push(("INIT", no.clone(), day));
+                }
                 attendance.push(input(&[
                     ("session", code.clone()),
                     ("person", no.clone()),
-                    ("status", status(rng).into()),
+                    ("status", st.into()),
                 ]));
             }
         }
@@ -265,10 +274,14 @@ async fn training(
             ]));
             for (no, joined, left) in staff {
                 if *joined < fy.start() && left.is_none_or(|l| l >= october) {
+                    let st = status(rng);
+                    if st == "attended" {
+                        attended.push(("PERIODIC", no.clone(), october));
+                    }
                     attendance.push(input(&[
                         ("session", code.clone()),
                         ("person", no.clone()),
-                        ("status", status(rng).into()),
+                        ("status", st.into()),
                     ]));
                 }
             }
@@ -289,6 +302,96 @@ async fn training(
             ((i + 1) * 5000).min(attendance.len()) as u64,
             attendance.len() as u64,
         );
+    }
+    Ok(attended)
+}
+
+/// (course, employee number, day) of an attendance marked attended.
+type Attended = (&'static str, String, Date);
+
+/// A question bank for both courses, and a test attempt for every attendance: one in ten fails
+/// first (every answer wrong) and passes an hour later.
+async fn attempts(
+    store: &Store,
+    access: &Access,
+    attended: &[Attended],
+    rng: &mut StdRng,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<(), IoError> {
+    let fail =
+        |e: Vec<(usize, Vec<mamori_domain::FieldError>)>| IoError::Unreadable(format!("{e:?}"));
+    let mut questions = Vec::new();
+    for (course, n) in [("INIT", 5), ("PERIODIC", 3)] {
+        for i in 1..=n {
+            let (kind, choices, answer) = match i % 3 {
+                0 => ("true_false", "", "true"),
+                1 => ("single", "正しい対応\n誤った対応\n様子を見る", "1"),
+                _ => (
+                    "multiple",
+                    "報告する\n記録する\n黙っておく\n後回しにする",
+                    "1,2",
+                ),
+            };
+            questions.push(input(&[
+                ("code", format!("{course}-Q{i}")),
+                ("course", course.into()),
+                ("kind", kind.into()),
+                ("text", format!("{course} 問{i}")),
+                ("choices", choices.into()),
+                ("answer", answer.into()),
+            ]));
+        }
+    }
+    store
+        .create_many(access, &TEST_QUESTIONS, &questions, &|_, _| {})
+        .await
+        .map_err(fail)?;
+    let jst = time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let mut ids = std::collections::HashMap::new();
+    let total = attended.len() as u64;
+    let mut done = 0u64;
+    for course in ["INIT", "PERIODIC"] {
+        let mut takers: Vec<(i64, OffsetDateTime)> = Vec::new();
+        let mut wrong: Vec<bool> = Vec::new();
+        for (c, no, day) in attended.iter().filter(|(c, ..)| *c == course) {
+            let _ = c;
+            let id = match ids.get(no) {
+                Some(id) => *id,
+                None => {
+                    let id = store.person_id(access, no).await?;
+                    ids.insert(no.clone(), id);
+                    id
+                }
+            };
+            let at = day
+                .with_hms(15, 0, 0)
+                .unwrap_or(day.midnight())
+                .assume_offset(jst);
+            if rng.gen_range(0..10) == 0 {
+                takers.push((id, at));
+                wrong.push(true);
+            }
+            takers.push((id, at + Duration::hours(1)));
+            wrong.push(false);
+        }
+        for (chunk, flags) in takers.chunks(2000).zip(wrong.chunks(2000)) {
+            store
+                .record_attempts(access, course, chunk, &|i, q| {
+                    if flags[i] {
+                        let other = q
+                            .choices
+                            .iter()
+                            .map(|(k, _)| *k)
+                            .find(|k| !q.answer.contains(k));
+                        vec![other.unwrap_or(1)]
+                    } else {
+                        q.answer.clone()
+                    }
+                })
+                .await?;
+            done += flags.iter().filter(|w| !**w).count() as u64;
+            progress("test-attempts", done.min(total), total);
+        }
     }
     Ok(())
 }

@@ -282,3 +282,161 @@ async fn the_demo_attendance_gives_the_reports_training_figures() {
             .collect();
     assert_eq!(attendees, expected);
 }
+
+/// Every register the secretariat writes (NDAs, attendance, seminar attendees, the question bank,
+/// …) goes out to XLSX or CSV and back into a fresh organisation unchanged, in declaration order.
+#[tokio::test]
+async fn every_writable_register_round_trips_through_xlsx_and_csv() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let access = Access::system(org, "test");
+    let target_db = TestDb::new().await.unwrap();
+    let target = target_db.store().await.unwrap();
+    let org2 = target
+        .create_organization(
+            &mamori_store::Actor::cli("t"),
+            "copy",
+            "写し",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
+    let a2 = Access::system(org2, "t");
+    let writable = mamori_domain::registers::ALL
+        .iter()
+        .filter(|r| r.write != mamori_domain::WriteScope::Nobody);
+    for (i, reg) in writable.enumerate() {
+        let records = store.list(&access, reg, &all()).await.unwrap();
+        assert!(records.total > 0, "{} has demo records", reg.code);
+        let out = Sheet::from_records(
+            reg.fields.iter().map(|f| f.name.to_string()).collect(),
+            &records.items,
+        );
+        let back = if i % 2 == 0 {
+            Sheet::from_xlsx(&out.to_xlsx(reg, reg.code).unwrap()).unwrap()
+        } else {
+            Sheet::from_csv(&out.to_csv().unwrap()).unwrap()
+        };
+        assert_eq!(back.rows, out.rows, "{}", reg.code);
+        let n = sheet::import(&target, &a2, reg, &back, &|_| None, &|_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}", reg.code));
+        assert_eq!(n, records.items.len(), "{}", reg.code);
+        let copied = target.list(&a2, reg, &all()).await.unwrap();
+        // The same records; the order may differ where the default sort follows creation order.
+        let values = |p: &mamori_store::Page| {
+            let mut v: Vec<Vec<String>> = p
+                .items
+                .iter()
+                .map(|r| r.values.iter().map(|v| v.to_plain()).collect())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(values(&copied), values(&records), "{}", reg.code);
+    }
+}
+
+/// Attendance from a file: full-width input is accepted; an unknown session, a bad status and the
+/// same person twice at one session are reported by row and column, and nothing is imported.
+#[tokio::test]
+async fn attendance_and_pledges_import_all_or_nothing() {
+    use mamori_domain::registers::{ATTENDANCES, PLEDGES, SEMINAR_ATTENDEES};
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let access = Access::system(org, "test");
+    let before = store
+        .list(&access, &ATTENDANCES, &all())
+        .await
+        .unwrap()
+        .total;
+    let csv = "session,person,status\n\
+               ２０１７-PERIODIC,2601,attended\n\
+               2017-NOPE,0001,attended\n\
+               2017-PERIODIC,1701,sleeping\n\
+               2017-PERIODIC,2601,absent\n";
+    let Err(IoError::Rows(errors)) = sheet::import(
+        &store,
+        &access,
+        &ATTENDANCES,
+        &Sheet::from_csv(csv.as_bytes()).unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    else {
+        panic!("bad rows must be refused");
+    };
+    let found: Vec<(usize, &str, &str)> = errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, "session", "unknown-ref"),
+            (4, "status", "invalid-choice"),
+            (5, "session", "duplicate-combination"),
+        ]
+    );
+    assert_eq!(
+        store
+            .list(&access, &ATTENDANCES, &all())
+            .await
+            .unwrap()
+            .total,
+        before
+    );
+    // The good row alone imports, full-width session code and all.
+    let good = "session,person,status\n２０１７-PERIODIC,2601,attended\n";
+    let n = sheet::import(
+        &store,
+        &access,
+        &ATTENDANCES,
+        &Sheet::from_csv(good.as_bytes()).unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+    // An NDA with an era date and a seminar attendee who is already listed.
+    let pledges = "person,signed_on,version\n9001,令和8年10月1日,第4版\n";
+    sheet::import(
+        &store,
+        &access,
+        &PLEDGES,
+        &Sheet::from_csv(pledges.as_bytes()).unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let seminars = store
+        .list(&access, &SEMINAR_ATTENDEES, &all())
+        .await
+        .unwrap();
+    let first = &seminars.items[0];
+    let dup = format!(
+        "seminar,person\n{},{}\n",
+        first.values[0].to_plain(),
+        first.values[1].to_plain()
+    );
+    let Err(IoError::Rows(errors)) = sheet::import(
+        &store,
+        &access,
+        &SEMINAR_ATTENDEES,
+        &Sheet::from_csv(dup.as_bytes()).unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    else {
+        panic!("a duplicate attendee must be refused");
+    };
+    assert_eq!(errors[0].code, "duplicate-combination");
+}

@@ -118,6 +118,21 @@ impl Store {
         taken_at: OffsetDateTime,
         choose: &(dyn Fn(&PaperQuestion) -> Vec<usize> + Sync),
     ) -> Result<i64, StoreError> {
+        let ids = self
+            .record_attempts(access, course, &[(person, taken_at)], &|_, q| choose(q))
+            .await?;
+        ids.first().copied().ok_or(StoreError::NotFound)
+    }
+
+    /// Records many earlier attempts at one course's test in one transaction (all or none):
+    /// `takers` are (person id, when), and `choose(i, question)` gives taker `i`'s answer.
+    pub async fn record_attempts(
+        &self,
+        access: &Access,
+        course: &str,
+        takers: &[(i64, OffsetDateTime)],
+        choose: &(dyn Fn(usize, &PaperQuestion) -> Vec<usize> + Sync),
+    ) -> Result<Vec<i64>, StoreError> {
         if access.role != Role::IsmsManager {
             return Err(StoreError::Forbidden);
         }
@@ -136,26 +151,31 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let (course_id, pass_mark, minutes) = (row.i64(0)?, row.i64(1)?, row.i64(2)?);
-        let questions = build_paper(&mut tx, access, course_id).await?;
-        let id = insert_attempt(
-            &mut tx, access, person, course_id, course, pass_mark, taken_at, minutes, &questions,
-        )
-        .await?;
-        let answers: Answers = questions.iter().map(|q| (q.id, choose(q))).collect();
-        let correct = grade(&questions, &answers).map_err(StoreError::Invalid)?;
-        close_attempt(
-            &mut tx,
-            access,
-            id,
-            &questions,
-            pass_mark,
-            &answers,
-            correct,
-            taken_at + Duration::minutes(minutes / 2),
-        )
-        .await?;
+        let mut ids = Vec::with_capacity(takers.len());
+        for (i, (person, taken_at)) in takers.iter().enumerate() {
+            let questions = build_paper(&mut tx, access, course_id).await?;
+            let id = insert_attempt(
+                &mut tx, access, *person, course_id, course, pass_mark, *taken_at, minutes,
+                &questions,
+            )
+            .await?;
+            let answers: Answers = questions.iter().map(|q| (q.id, choose(i, q))).collect();
+            let correct = grade(&questions, &answers).map_err(StoreError::Invalid)?;
+            close_attempt(
+                &mut tx,
+                access,
+                id,
+                &questions,
+                pass_mark,
+                &answers,
+                correct,
+                *taken_at + Duration::minutes(minutes / 2),
+            )
+            .await?;
+            ids.push(id);
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// An attempt's paper. Staff see only their own; the others who read test results see any.
