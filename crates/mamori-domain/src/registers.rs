@@ -205,6 +205,8 @@ pub static COURSES: Register = Register {
             "audience",
             FieldKind::Choice(COURSE_AUDIENCES),
         ))),
+        detail_only(field("audience_department", FieldKind::Ref("departments"))),
+        detail_only(field("exclude_new_joiners", FieldKind::Choice(YES_NO))),
         detail_only(field("content", FieldKind::Text { max: 2000 })),
         detail_only(field("pass_mark", FieldKind::Int { min: 1, max: 100 })),
         detail_only(field("test_minutes", FieldKind::Int { min: 1, max: 240 })),
@@ -219,10 +221,28 @@ pub static COURSES: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::Members,
-    validate: None,
+    validate: Some(check_course),
 };
 
-pub const ATTENDANCE_STATUSES: &[&str] = &["attended", "absent", "excused"];
+/// A course for a department names the department; no other audience does.
+fn check_course(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| COURSES.position(name).and_then(|i| values.get(i));
+    let department = get("audience_department").is_some_and(|v| !v.is_null());
+    match get("audience").map(Value::to_plain).as_deref() {
+        Some("department") if !department => {
+            vec![FieldError::new("audience_department", "required")]
+        }
+        Some(a) if a != "department" && !a.is_empty() && department => {
+            vec![FieldError::new(
+                "audience_department",
+                "only-for-department",
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub const ATTENDANCE_STATUSES: &[&str] = &["expected", "attended", "absent", "excused"];
 
 /// 研修実施: one holding of a course.
 pub static TRAINING_SESSIONS: Register = Register {

@@ -261,6 +261,8 @@ CREATE INDEX seminar_attendees_seminar ON seminar_attendees (seminar_id);
         common: r#"
 ALTER TABLE courses ADD COLUMN pass_mark BIGINT;
 ALTER TABLE courses ADD COLUMN test_minutes BIGINT;
+ALTER TABLE courses ADD COLUMN audience_department_id BIGINT REFERENCES departments(id);
+ALTER TABLE courses ADD COLUMN exclude_new_joiners TEXT;
 CREATE TABLE test_questions (
     id {{id}},
     org_id BIGINT NOT NULL REFERENCES organizations(id),

@@ -108,3 +108,94 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Lists the people a session's course is for as expected at the session (status `expected`),
+    /// leaving out anyone already listed. Who is expected is the course's data: its audience
+    /// (everyone, new joiners, one department; named people are added by hand) and whether people
+    /// who joined in the session's fiscal year are left out (they take the onboarding course
+    /// instead). Only people working on the day count. Returns how many were added.
+    pub async fn add_expected(&self, access: &Access, session: i64) -> Result<usize, StoreError> {
+        use mamori_domain::registers::{ATTENDANCES, TRAINING_SESSIONS};
+        if !crate::records::can_create(access, &ATTENDANCES) {
+            return Err(StoreError::Forbidden);
+        }
+        let s = self.get(access, &TRAINING_SESSIONS, session).await?;
+        if s.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
+        }
+        let row = self
+            .pool
+            .fetch_one(
+                "SELECT s.code, s.held_on, c.audience, c.audience_department_id, COALESCE(c.exclude_new_joiners, 'no') \
+                 FROM training_sessions s JOIN courses c ON c.id = s.course_id WHERE s.org_id = $1 AND s.id = $2",
+                &[access.org_id().into(), P::Int(session)],
+            )
+            .await?;
+        let code = row.text(0)?;
+        let held: time::Date = row.get(1)?;
+        let audience = row.text(2)?;
+        let department: Option<i64> = row.get(3)?;
+        let exclude_new = row.text(4)? == "yes";
+        let fy_start = FiscalYear::containing(held, access.org.fiscal_year_start_month).start();
+        let mut conds = vec![
+            "p.org_id = $1".to_string(),
+            "p.withdrawn_at IS NULL".into(),
+            "p.joined_on <= $2".into(),
+            "(p.left_on IS NULL OR p.left_on >= $2)".into(),
+            "NOT EXISTS (SELECT 1 FROM attendances a WHERE a.session_id = $3 AND a.person_id = p.id)".into(),
+        ];
+        let mut params = vec![access.org_id().into(), P::Date(held), P::Int(session)];
+        match audience.as_str() {
+            "everyone" => {}
+            "new_joiners" => {
+                // Joined this fiscal year and not listed at another session of the course.
+                params.push(P::Date(fy_start));
+                conds.push(format!("p.joined_on >= ${}", params.len()));
+                conds.push(
+                    "NOT EXISTS (SELECT 1 FROM attendances a JOIN training_sessions x ON x.id = a.session_id \
+                     WHERE a.person_id = p.id AND a.withdrawn_at IS NULL AND x.withdrawn_at IS NULL \
+                       AND x.course_id = (SELECT course_id FROM training_sessions WHERE id = $3))"
+                        .into(),
+                );
+            }
+            "department" => {
+                params.push(P::OptInt(department));
+                conds.push(format!("p.department_id = ${}", params.len()));
+            }
+            _ => return Ok(0),
+        }
+        if exclude_new && audience != "new_joiners" {
+            params.push(P::Date(fy_start));
+            conds.push(format!("p.joined_on < ${}", params.len()));
+        }
+        let people = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT p.employee_no FROM people p WHERE {} ORDER BY p.employee_no",
+                    conds.join(" AND ")
+                ),
+                &params,
+            )
+            .await?;
+        let inputs: Vec<crate::Input> = people
+            .iter()
+            .map(|r| {
+                Ok([
+                    ("session".to_string(), code.clone()),
+                    ("person".to_string(), r.text(0)?),
+                    ("status".to_string(), "expected".to_string()),
+                ]
+                .into_iter()
+                .collect())
+            })
+            .collect::<Result<_, StoreError>>()?;
+        if inputs.is_empty() {
+            return Ok(0);
+        }
+        self.create_many(access, &ATTENDANCES, &inputs, &|_, _| {})
+            .await
+            .map_err(|errors| StoreError::Data(format!("adding expected people: {errors:?}")))
+    }
+}

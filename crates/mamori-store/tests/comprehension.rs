@@ -452,3 +452,125 @@ async fn a_question_whose_answer_does_not_fit_is_refused() {
     };
     assert_eq!(errors[0].code, "int-range");
 }
+
+#[tokio::test]
+async fn a_courses_audience_lists_the_people_expected_at_a_session() {
+    let w = world().await;
+    let s = &w.store;
+    // Someone who joined before this fiscal year, and someone who has already left.
+    for (no, joined, left) in [("E3", "2020-04-01", ""), ("E4", "2019-04-01", "2026-06-30")] {
+        s.create(
+            &w.isms,
+            &PEOPLE,
+            &input(&[
+                ("employee_no", no),
+                ("name", "古参"),
+                ("employment_type", "employee"),
+                ("department", "SOUMU"),
+                ("joined_on", joined),
+                ("left_on", left),
+            ]),
+        )
+        .await
+        .unwrap();
+    }
+    s.create(
+        &w.isms,
+        &COURSES,
+        &input(&[
+            ("code", "PER"),
+            ("name", "定期教育訓練"),
+            ("kind", "periodic"),
+            ("audience", "everyone"),
+            ("exclude_new_joiners", "yes"),
+        ]),
+    )
+    .await
+    .unwrap();
+    // A department audience names its department, and only then.
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &COURSES,
+            &input(&[
+                ("code", "D"),
+                ("name", "部門研修"),
+                ("kind", "other"),
+                ("audience", "department"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code),
+        ("audience_department", "required")
+    );
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &COURSES,
+            &input(&[
+                ("code", "D"),
+                ("name", "部門研修"),
+                ("kind", "other"),
+                ("audience", "everyone"),
+                ("audience_department", "SOUMU"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(errors[0].code, "only-for-department");
+
+    let periodic = s
+        .create(
+            &w.isms,
+            &TRAINING_SESSIONS,
+            &input(&[
+                ("code", "PER-2026"),
+                ("course", "PER"),
+                ("held_on", "2026-10-15"),
+            ]),
+        )
+        .await
+        .unwrap();
+    // Everyone working on the day, less this year's joiners (E1, E2) and the leaver (E4).
+    assert_eq!(s.add_expected(&w.isms, periodic.id).await.unwrap(), 1);
+    let listed = s
+        .list(
+            &w.isms,
+            &ATTENDANCES,
+            &ListQuery {
+                filters: vec![("session".into(), "PER-2026".into())],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].values[1].to_plain(), "E3");
+    assert_eq!(listed.items[0].values[2].to_plain(), "expected");
+    // Asking again adds nobody twice.
+    assert_eq!(s.add_expected(&w.isms, periodic.id).await.unwrap(), 0);
+    // The onboarding course is for this year's joiners not yet listed at one of its sessions.
+    let onb = s
+        .create(
+            &w.isms,
+            &TRAINING_SESSIONS,
+            &input(&[
+                ("code", "ONB-2"),
+                ("course", "ONB"),
+                ("held_on", "2026-10-01"),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.add_expected(&w.isms, onb.id).await.unwrap(), 2);
+    // Only the secretariat lists people.
+    assert!(matches!(
+        s.add_expected(&w.e1, onb.id).await,
+        Err(StoreError::Forbidden)
+    ));
+}

@@ -88,6 +88,16 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/training/completion", org::completion)
         .add(M::GET, "/o/{org}/organization-chart", org::chart)
         .add(M::GET, "/o/{org}/me", training::me)
+        .add(
+            M::POST,
+            "/o/{org}/training/sessions/{id}/expected",
+            training::add_expected,
+        )
+        .add(
+            M::POST,
+            "/o/{org}/training/sessions/{id}/roll-call",
+            training::roll_call,
+        )
         .add(M::POST, "/o/{org}/tests/{course}", training::start)
         .add(M::GET, "/o/{org}/tests/attempts/{id}", training::paper)
         .add(M::POST, "/o/{org}/tests/attempts/{id}", training::submit)

@@ -321,3 +321,128 @@ async fn the_api_takes_a_test_once_and_refuses_bad_answers() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// The demo's sessions already list exactly the people their course is for (the reference's rules
+/// are data: partner staff included, this year's joiners left out of the periodic course), so asking
+/// for the audience adds nobody; a new session gets its audience, and the roll call records it.
+#[tokio::test]
+async fn the_audience_fills_a_new_session_and_the_roll_call_records_who_came() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let token = app.token("isms").await;
+    let api = |path: String| {
+        let token = token.clone();
+        let http = app.http.clone();
+        let url = format!("{}{}", app.url, path);
+        async move {
+            http.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let org = app.store.organization("sajeco").await.unwrap();
+    let access = Access::system(org, "t");
+    for code in ["2016-PERIODIC", "2017-PERIODIC", "2017-INIT-0601"] {
+        let s = api(format!("/api/v1/training-sessions?q={code}")).await;
+        let id = s["items"][0]["id"].as_i64().unwrap();
+        assert_eq!(
+            app.store.add_expected(&access, id).await.unwrap(),
+            0,
+            "{code}"
+        );
+    }
+    // A new periodic session in FY2017, a week after the real one: the same 27 people.
+    let res = app
+        .http
+        .post(format!("{}/api/v1/training-sessions", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"code": "2017-PERIODIC-B", "course": "ISO-PERIODIC", "held_on": "2017-10-15"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let page = isms
+        .get(format!("{}/o/sajeco/training-sessions/{id}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = field_value(&page, "csrf");
+    let res = isms
+        .post(format!(
+            "{}/o/sajeco/training/sessions/{id}/expected",
+            app.url
+        ))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let listed = api("/api/v1/attendances?session=2017-PERIODIC-B&limit=100".into()).await;
+    assert_eq!(listed["total"], 27);
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["status"] == "expected")
+    );
+    // The roll call: the first came, the second was excused; an unknown status changes nothing.
+    let a = listed["items"][0]["id"].as_i64().unwrap();
+    let b = listed["items"][1]["id"].as_i64().unwrap();
+    let url = format!("{}/o/sajeco/training/sessions/{id}/roll-call", app.url);
+    let res = isms
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            (&format!("a{a}"), "attended"),
+            (&format!("a{b}"), "sleeping"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = isms
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            (&format!("a{a}"), "attended"),
+            (&format!("a{b}"), "ｅｘｃｕｓｅｄ"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let came = api("/api/v1/attendances?session=2017-PERIODIC-B&status=attended".into()).await;
+    assert_eq!(came["total"], 1);
+    let excused = api("/api/v1/attendances?session=2017-PERIODIC-B&status=excused".into()).await;
+    assert_eq!(excused["total"], 1);
+    // Staff cannot list people or call the roll.
+    let staff = app.browser("staff").await;
+    let me = staff
+        .get(format!("{}/o/sajeco/me", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let staff_csrf = field_value(&me, "csrf");
+    let res = staff
+        .post(&url)
+        .form(&[("csrf", staff_csrf.as_str()), (&format!("a{a}"), "absent")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}

@@ -106,6 +106,7 @@ fn every_key_in_use_is_translated() {
         "unanswered",
         "one-answer",
         "unknown-question",
+        "only-for-department",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -85,6 +85,11 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             Rule::Roles(TRAIL)
         }
         ("POST", "/o/{org}/settings") => Rule::Roles(SETTINGS),
+        (
+            "POST",
+            "/o/{org}/training/sessions/{id}/expected"
+            | "/o/{org}/training/sessions/{id}/roll-call",
+        ) => Rule::Roles(SECRETARIAT),
         ("GET", "/o/{org}/training/completion") => {
             Rule::Roles(&["admin", "isms", "manager", "auditor"])
         }

@@ -40,6 +40,14 @@ fn field_schema(kind: FieldKind) -> Value {
     }
 }
 
+fn status_values(reg: &Register) -> Vec<&'static str> {
+    let mut values = vec!["active", "withdrawn", "all"];
+    if let Some(FieldKind::Choice(choices)) = reg.field("status").map(|f| f.kind) {
+        values.extend(choices.iter().copied());
+    }
+    values
+}
+
 fn schemas(reg: &Register) -> (Value, Value) {
     let mut props = Map::new();
     props.insert("id".into(), json!({"type": "integer"}));
@@ -115,13 +123,14 @@ pub fn document() -> Value {
             json!({"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": format!("searches {}", reg.search.join(", "))}),
             json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": reg.fields.iter().map(|f| f.name).collect::<Vec<_>>()}}),
             json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
-            json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": ["active", "withdrawn", "all"]}}),
+            // A register with a `status` field takes its values here too (they never clash).
+            json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": status_values(reg)}}),
         ];
         if !reg.lacks.is_empty() {
             let lacks: Vec<&str> = reg.lacks.iter().map(|(c, _)| *c).collect();
             params.push(json!({"name": "lacks", "in": "query", "schema": {"type": "string", "enum": lacks}, "description": "only records no active record of that register refers to"}));
         }
-        for f in reg.fields.iter().filter(|f| f.filter) {
+        for f in reg.fields.iter().filter(|f| f.filter && f.name != "status") {
             if f.kind == FieldKind::Date {
                 // Empty means no bound, as a filter form submits it.
                 let date_or_empty = json!({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]});

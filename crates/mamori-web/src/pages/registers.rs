@@ -110,7 +110,9 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                 }
                 q.lacks.push(v.clone());
             }
-            "status" => {
+            // `status` is the record's state (active, withdrawn, all), or, for a register with a
+            // field of that name (attendance), a value of that field: the two never share a value.
+            "status" if Status::parse(v).is_some() || reg.field("status").is_none() => {
                 q.status = Status::parse(v).ok_or_else(|| {
                     AppError::Invalid(vec![FieldError::new("status", "invalid-choice")])
                 })?
@@ -607,6 +609,47 @@ async fn panels(
                 Vec::new()
             };
             context! { eligibility, leaving, links }
+        }
+        "training_session" => {
+            let roll = state
+                .store
+                .list(
+                    &ctx.access,
+                    &registers::ATTENDANCES,
+                    &ListQuery {
+                        filters: vec![("session".into(), key("code"))],
+                        limit: mamori_store::records::MAX_LIMIT,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let person_at = registers::ATTENDANCES.position("person").unwrap_or(1);
+            let status_at = registers::ATTENDANCES.position("status").unwrap_or(2);
+            let statuses: Vec<Value> = registers::ATTENDANCE_STATUSES
+                .iter()
+                .map(
+                    |s| context! { value => s, label => i18n::choice_label(ctx.lang, "status", s) },
+                )
+                .collect();
+            let rows: Vec<Value> = roll
+                .items
+                .iter()
+                .map(|r| {
+                    context! {
+                        id => r.id,
+                        person => i18n::display(ctx.lang, ctx.style, registers::ATTENDANCES.fields[person_at].kind, "person", &r.values[person_at], r.labels[person_at].as_deref()),
+                        status => r.values[status_at].to_plain(),
+                    }
+                })
+                .collect();
+            context! {
+                roll_call => context! {
+                    rows, statuses,
+                    can_write => can_create(&ctx.access, &registers::ATTENDANCES),
+                    expected_action => format!("/o/{}/training/sessions/{}/expected", ctx.org(), record.id),
+                    action => format!("/o/{}/training/sessions/{}/roll-call", ctx.org(), record.id),
+                },
+            }
         }
         "test_attempt" => context! {
             links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],

@@ -345,3 +345,95 @@ fn paper_page(
         status,
     )
 }
+
+/// Lists the people a session's course is for as expected at it, then shows the session's roll.
+pub async fn add_expected(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    ctx.viewer.form(&body)?;
+    state.store.add_expected(&ctx.access, id).await?;
+    Ok(Redirect::to(&format!(
+        "/o/{}/training-sessions/{id}#roll-call",
+        ctx.org()
+    ))
+    .into_response())
+}
+
+/// Records the roll call of a session: `a<attendance id>` = attended / absent / excused / expected.
+/// Every row is checked before any is changed; each change lands in the audit trail.
+pub async fn roll_call(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let form = ctx.viewer.form(&body)?;
+    // Permission first: someone who may not write learns nothing from validation messages.
+    if !mamori_store::records::can_create(&ctx.access, &ATTENDANCES) {
+        return Err(AppError::Forbidden);
+    }
+    let session = state
+        .store
+        .get(
+            &ctx.access,
+            &mamori_domain::registers::TRAINING_SESSIONS,
+            id,
+        )
+        .await?;
+    let code = session
+        .value(&mamori_domain::registers::TRAINING_SESSIONS, "code")
+        .map(|v| v.to_plain())
+        .unwrap_or_default();
+    let roll = state
+        .store
+        .list(
+            &ctx.access,
+            &ATTENDANCES,
+            &ListQuery {
+                filters: vec![("session".into(), code)],
+                limit: mamori_store::records::MAX_LIMIT,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let status_at = ATTENDANCES.position("status").unwrap_or(2);
+    let mut changes = Vec::new();
+    let mut errors = Vec::new();
+    for (k, v) in &form {
+        let Some(aid) = k.strip_prefix('a').and_then(|i| i.parse::<i64>().ok()) else {
+            continue;
+        };
+        let Some(record) = roll.items.iter().find(|r| r.id == aid) else {
+            errors.push(FieldError::with(k, "unknown-ref", aid.to_string()));
+            continue;
+        };
+        let status = mamori_domain::input::normalize_strict(v);
+        if !mamori_domain::registers::ATTENDANCE_STATUSES.contains(&status.as_str()) {
+            errors.push(FieldError::new("status", "invalid-choice"));
+            continue;
+        }
+        if record.values[status_at].to_plain() != status {
+            changes.push((aid, status));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    for (aid, status) in changes {
+        let input: mamori_store::Input = [("status".to_string(), status)].into_iter().collect();
+        state
+            .store
+            .update(&ctx.access, &ATTENDANCES, aid, &input)
+            .await?;
+    }
+    Ok(Redirect::to(&format!(
+        "/o/{}/training-sessions/{id}#roll-call",
+        ctx.org()
+    ))
+    .into_response())
+}
