@@ -75,6 +75,7 @@ impl Serialize for RecordJson<'_> {
             match v {
                 Value::Null => map.serialize_entry(f.name, &None::<&str>)?,
                 Value::Text(t) => map.serialize_entry(f.name, t)?,
+                Value::Int(n) => map.serialize_entry(f.name, n)?,
                 other => map.serialize_entry(f.name, &other.to_plain())?,
             }
         }
@@ -390,11 +391,12 @@ impl Store {
             Status::Withdrawn => conds.push("t.withdrawn_at IS NOT NULL".into()),
             Status::All => {}
         }
+        // A register with nothing to search by (test attempts) ignores the search words.
         if let Some(q) = query
             .q
             .as_deref()
             .map(mamori_domain::input::normalize)
-            .filter(|q| !q.is_empty())
+            .filter(|q| !q.is_empty() && !reg.search.is_empty())
         {
             if q.chars().count() > 200 {
                 return Err(StoreError::Invalid(vec![FieldError::with(

@@ -336,6 +336,7 @@ pub async fn list(
             shown_to => query.offset + page.items.len() as i64,
             columns, rows, filters,
             q => get(&params, "q").unwrap_or(""),
+            searchable => !reg.search.is_empty(),
             status => query.status.code(),
             page_no, pages,
             prev_href => (page_no > 1).then(|| format!("?{}", with_params(&params, &[("page", &(page_no - 1).to_string())]))),
