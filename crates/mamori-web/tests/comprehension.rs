@@ -456,3 +456,80 @@ async fn the_audience_fills_a_new_session_and_the_roll_call_records_who_came() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+/// When someone leaves, their page lists what is left to do: the sign-in account is still active
+/// until the administrator disables it; the NDA stays on file.
+#[tokio::test]
+async fn the_leaving_checklist_follows_the_account_and_the_nda() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let people: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/people?q=2601", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = people["items"][0]["id"].as_i64().unwrap();
+    let isms = app.browser("isms").await;
+    let page = || async {
+        isms.get(format!("{}/o/sajeco/people/{pid}", app.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let before = page().await;
+    assert!(before.contains("在籍中") && !before.contains("staff@sajeco.example: "));
+    let res = app
+        .http
+        .patch(format!("{}/api/v1/people/{pid}", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"left_on": "2026-11-30"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let leaving = page().await;
+    assert!(leaving.contains("離任日: 2026年11月30日"), "{leaving}");
+    assert!(
+        leaving.contains("staff@sajeco.example: <a"),
+        "the account is still active"
+    );
+    let admin = app.browser("admin").await;
+    let members = admin
+        .get(format!("{}/o/sajeco/members", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = field_value(&members, "csrf");
+    let res = admin
+        .post(format!("{}/o/sajeco/members/disable", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "staff@sajeco.example"),
+            ("disabled", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let done = page().await;
+    assert!(done.contains("staff@sajeco.example: 利用停止"), "{done}");
+    // The staff member can no longer sign in; the NDA is still on file.
+    assert!(
+        app.store
+            .sign_in("staff@sajeco.example", common::PASSWORD)
+            .await
+            .is_err()
+    );
+    assert!(done.contains("秘密保持誓約書 <span class=\"count\">1 件"));
+}
