@@ -34,6 +34,10 @@ pub struct Register {
     pub unique_together: &'static [&'static [&'static str]],
     /// Who reads the register's records.
     pub read: ReadScope,
+    /// Values taken, when left empty, from a referenced record at the time of writing:
+    /// (field, reference field, that record's field). An attendance keeps the department its person
+    /// belonged to then, so figures per department survive a reorganisation.
+    pub defaults: &'static [(&'static str, &'static str, &'static str)],
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
     pub validate: Option<Validate>,

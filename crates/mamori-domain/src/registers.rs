@@ -70,6 +70,7 @@ pub static DEPARTMENTS: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::Members,
+    defaults: &[],
     validate: None,
 };
 
@@ -101,6 +102,7 @@ pub static PEOPLE: Register = Register {
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
     unique_together: &[],
     read: ReadScope::Members,
+    defaults: &[],
     validate: None,
 };
 
@@ -130,6 +132,7 @@ pub static APPOINTMENTS: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::Members,
+    defaults: &[],
     validate: None,
 };
 
@@ -163,6 +166,7 @@ pub static PLEDGES: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
+    defaults: &[],
     validate: None,
 };
 
@@ -187,6 +191,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
+    defaults: &[],
     validate: None,
 };
 
@@ -221,6 +226,7 @@ pub static COURSES: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::Members,
+    defaults: &[],
     validate: Some(check_course),
 };
 
@@ -267,6 +273,7 @@ pub static TRAINING_SESSIONS: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::Members,
+    defaults: &[],
     validate: None,
 };
 
@@ -286,6 +293,7 @@ pub static ATTENDANCES: Register = Register {
             "status",
             FieldKind::Choice(ATTENDANCE_STATUSES),
         ))),
+        filter(field("department", FieldKind::Ref("departments"))),
         detail_only(field("note", FieldKind::Text { max: 1000 })),
     ],
     natural_key: None,
@@ -298,6 +306,7 @@ pub static ATTENDANCES: Register = Register {
     lacks: &[],
     unique_together: &[&["session", "person"]],
     read: ReadScope::OwnForStaff("person"),
+    defaults: &[("department", "person", "department")],
     validate: None,
 };
 
@@ -326,6 +335,7 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::Members,
+    defaults: &[],
     validate: None,
 };
 
@@ -352,6 +362,7 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     lacks: &[],
     unique_together: &[&["seminar", "person"]],
     read: ReadScope::OwnForStaff("person"),
+    defaults: &[],
     validate: None,
 };
 
@@ -384,6 +395,7 @@ pub static TEST_QUESTIONS: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::NotStaff,
+    defaults: &[],
     validate: Some(check_question),
 };
 
@@ -485,6 +497,7 @@ pub static TEST_ATTEMPTS: Register = Register {
     lacks: &[],
     unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
+    defaults: &[],
     validate: None,
 };
 

@@ -1069,6 +1069,41 @@ async fn prepare(
             _ => {}
         }
     }
+    for (field, via, source) in reg.defaults {
+        let (Some(i), Some(v)) = (reg.position(field), reg.position(via)) else {
+            continue;
+        };
+        let (Some(referenced), true) = (ids[v], values[i].is_null()) else {
+            continue;
+        };
+        let (FieldKind::Ref(via_target), FieldKind::Ref(target)) =
+            (reg.fields[v].kind, reg.fields[i].kind)
+        else {
+            continue;
+        };
+        let (Some(via_reg), Some(target_reg)) = (
+            registers::by_collection(via_target),
+            registers::by_collection(target),
+        ) else {
+            continue;
+        };
+        let row = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT y.id, y.{} FROM {} x JOIN {} y ON y.id = x.{} WHERE x.id = $1",
+                    target_reg.natural_key.unwrap_or("id"),
+                    via_reg.table,
+                    target_reg.table,
+                    column_of(FieldKind::Ref(target), source)
+                ),
+                &[referenced.into()],
+            )
+            .await?;
+        if let Some(r) = row {
+            ids[i] = Some(r.i64(0)?);
+            values[i] = Value::Text(r.text(1)?);
+        }
+    }
     for group in reg.unique_together {
         let mut conds = Vec::new();
         let mut params: Vec<P> = vec![access.org_id().into(), self_id.into()];

@@ -263,6 +263,8 @@ ALTER TABLE courses ADD COLUMN pass_mark BIGINT;
 ALTER TABLE courses ADD COLUMN test_minutes BIGINT;
 ALTER TABLE courses ADD COLUMN audience_department_id BIGINT REFERENCES departments(id);
 ALTER TABLE courses ADD COLUMN exclude_new_joiners TEXT;
+ALTER TABLE attendances ADD COLUMN department_id BIGINT REFERENCES departments(id);
+UPDATE attendances SET department_id = (SELECT p.department_id FROM people p WHERE p.id = attendances.person_id);
 CREATE TABLE test_questions (
     id {{id}},
     org_id BIGINT NOT NULL REFERENCES organizations(id),

@@ -73,7 +73,8 @@ pub struct DepartmentCompletion {
 }
 
 impl Store {
-    /// Completion per course and the department each person belongs to, for one fiscal year.
+    /// Completion per course and department for one fiscal year: the department each attendance
+    /// recorded (the person's at the time), so a reorganisation does not move past figures.
     pub async fn completion_by_department(
         &self,
         access: &Access,
@@ -88,7 +89,7 @@ impl Store {
                 "SELECT c.code, d.code, d.name, COUNT(a.id), COUNT(CASE WHEN a.status = 'attended' THEN 1 END) \
                  FROM attendances a JOIN training_sessions s ON s.id = a.session_id \
                  JOIN courses c ON c.id = s.course_id JOIN people p ON p.id = a.person_id \
-                 JOIN departments d ON d.id = p.department_id \
+                 JOIN departments d ON d.id = COALESCE(a.department_id, p.department_id) \
                  WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL \
                    AND s.held_on >= $2 AND s.held_on < $3 \
                  GROUP BY c.code, d.code, d.name ORDER BY c.code, d.code",

@@ -776,7 +776,7 @@ async fn the_completion_page_shows_the_fiscal_year_with_the_previous_one_and_lin
     let token = app.token("isms").await;
     let soumu: serde_json::Value = app
         .http
-        .get(format!("{}/api/v1/attendances?session.course=ISO-PERIODIC&session.held_on_from=2017-04-01&session.held_on_to=2018-03-31&person.department=SOUMU", app.url))
+        .get(format!("{}/api/v1/attendances?session.course=ISO-PERIODIC&session.held_on_from=2017-04-01&session.held_on_to=2018-03-31&department=SOUMU", app.url))
         .bearer_auth(&token)
         .send()
         .await
@@ -787,8 +787,35 @@ async fn the_completion_page_shows_the_fiscal_year_with_the_previous_one_and_lin
     let n = soumu["total"].as_i64().unwrap();
     assert!(n > 0 && n < 27);
     assert!(
-        html.contains(&format!("person.department=SOUMU\">{n}</a>")),
+        html.contains(&format!("&amp;department=SOUMU\">{n}</a>")),
         "by-department figure {n}"
+    );
+    // Moving a person to another department later does not move their past attendance.
+    let person = soumu["items"][0]["person"].as_str().unwrap().to_string();
+    let found: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/people?q={person}", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = found["items"][0]["id"].as_i64().unwrap();
+    let res = app
+        .http
+        .patch(format!("{}/api/v1/people/{pid}", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"department": "ISO"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = get("/o/sajeco/training/completion".to_string()).await;
+    assert!(
+        html.contains(&format!("&amp;department=SOUMU\">{n}</a>")),
+        "still {n} after the move"
     );
     let bad = browser
         .get(format!("{}/o/sajeco/attendances?session.salary=1", app.url))

@@ -108,6 +108,7 @@ training_session-note = Note
 attendance-session = Session
 attendance-person = Person
 attendance-status = Status
+attendance-department = Department (at the time)
 attendance-note = Note
 status-attended = Attended
 status-absent = Absent

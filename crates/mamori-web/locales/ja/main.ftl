@@ -108,6 +108,7 @@ training_session-note = 備考
 attendance-session = 研修実施
 attendance-person = 氏名
 attendance-status = 受講状況
+attendance-department = 部門（受講時）
 attendance-note = 備考
 status-attended = 受講
 status-absent = 欠席

@@ -369,10 +369,7 @@ pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
             iso(fy.last_day())
         );
         if let Some(d) = department {
-            href.push_str(&format!(
-                "&person.department={}",
-                crate::error::url_escape(d)
-            ));
+            href.push_str(&format!("&department={}", crate::error::url_escape(d)));
         }
         href
     };
