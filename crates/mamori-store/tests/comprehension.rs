@@ -284,6 +284,24 @@ async fn a_staff_member_fails_then_passes_and_becomes_eligible() {
         s.eligibility(&w.e1, w.e2_id).await,
         Err(StoreError::NotFound)
     ));
+    // Without an NDA on file, a passed test is not enough.
+    let nda = s
+        .list(&w.isms, &PLEDGES, &ListQuery::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    s.withdraw(&w.isms, &PLEDGES, nda, "署名漏れ")
+        .await
+        .unwrap();
+    let e = s.eligibility(&w.isms, w.e1_id).await.unwrap();
+    assert!(!e.eligible && e.pledge.is_none() && e.test_passed.is_some());
+    assert!(matches!(
+        s.require_eligible(&w.isms, w.e1_id).await,
+        Err(StoreError::Refused("not-eligible"))
+    ));
+    s.reinstate(&w.isms, &PLEDGES, nda).await.unwrap();
+    assert!(s.eligibility(&w.isms, w.e1_id).await.unwrap().eligible);
 
     let status = s.tests_for(&w.e1, w.e1_id).await.unwrap();
     assert_eq!(status.len(), 1);
