@@ -316,9 +316,15 @@ fn paper_page(
             }
         })
         .collect();
+    // Errors about no question on this paper (an unknown question id) show above the questions.
     let other_errors: Vec<String> = errors
         .iter()
-        .filter(|e| !e.field.starts_with('q'))
+        .filter(|e| {
+            !paper
+                .questions
+                .iter()
+                .any(|q| e.field == format!("q{}", q.id))
+        })
         .map(|e| i18n::field_error(ctx.lang, None, e))
         .collect();
     let deadline = time::OffsetDateTime::now_utc();
