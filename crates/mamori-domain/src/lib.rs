@@ -7,5 +7,7 @@ pub mod registers;
 pub mod role;
 
 pub use dates::{DateStyle, FiscalYear};
-pub use register::{Field, FieldError, FieldKind, ReadScope, Register, Value, WriteScope};
+pub use register::{
+    Field, FieldError, FieldKind, ReadScope, Register, Requirement, Value, WriteScope,
+};
 pub use role::Role;

@@ -38,6 +38,8 @@ pub struct Register {
     /// (field, reference field, that record's field). An attendance keeps the department its person
     /// belonged to then, so figures per department survive a reorganisation.
     pub defaults: &'static [(&'static str, &'static str, &'static str)],
+    /// Rules checked against other records (eligibility of a handler, the approving manager).
+    pub requires: &'static [Requirement],
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
     pub validate: Option<Validate>,
@@ -55,6 +57,33 @@ pub enum ReadScope {
     OwnForStaff(&'static str),
     /// Everyone but staff (the question bank holds the answers).
     NotStaff,
+    /// Information assets: a confidential or strictly confidential asset is seen only by the
+    /// secretariat, its owner, its department's manager and its authorized handlers. `Some(field)`
+    /// is a register about assets (handler grants), whose records follow their asset's visibility.
+    Classified(Option<&'static str>),
+}
+
+/// A rule a record must meet that needs other records to check: declared here, checked by the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// The person in this field must be eligible to handle information assets (NDA, onboarding
+    /// course, passed test).
+    Eligible(&'static str),
+    /// The person in `person` must have an identity guarantee on file when the record that
+    /// `via` refers to has `field` = `value` (a strictly confidential asset's handler).
+    GuaranteeWhen {
+        person: &'static str,
+        via: &'static str,
+        field: &'static str,
+        value: &'static str,
+    },
+    /// The person in `person` must be appointed 部門情報管理責任者 of the department of the record
+    /// `via` refers to (its `department` field) on the date in `on`, or be the ISMS manager lead.
+    ApprovedByManager {
+        person: &'static str,
+        via: &'static str,
+        on: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

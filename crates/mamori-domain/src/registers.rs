@@ -1,7 +1,9 @@
 //! The registers of the ISMS, each declared once. A new register is a new constant here, a table in
 //! the migrations and its translations.
 
-use crate::register::{Field, FieldError, FieldKind, ReadScope, Register, Value, WriteScope};
+use crate::register::{
+    Field, FieldError, FieldKind, ReadScope, Register, Requirement, Value, WriteScope,
+};
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
     Field {
@@ -71,6 +73,7 @@ pub static DEPARTMENTS: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -103,6 +106,7 @@ pub static PEOPLE: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -133,6 +137,7 @@ pub static APPOINTMENTS: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -167,6 +172,7 @@ pub static PLEDGES: Register = Register {
     unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -192,6 +198,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -227,6 +234,7 @@ pub static COURSES: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     defaults: &[],
+    requires: &[],
     validate: Some(check_course),
 };
 
@@ -274,6 +282,7 @@ pub static TRAINING_SESSIONS: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -307,6 +316,7 @@ pub static ATTENDANCES: Register = Register {
     unique_together: &[&["session", "person"]],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[("department", "person", "department")],
+    requires: &[],
     validate: None,
 };
 
@@ -336,6 +346,7 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -363,6 +374,7 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     unique_together: &[&["seminar", "person"]],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
+    requires: &[],
     validate: None,
 };
 
@@ -396,6 +408,7 @@ pub static TEST_QUESTIONS: Register = Register {
     unique_together: &[],
     read: ReadScope::NotStaff,
     defaults: &[],
+    requires: &[],
     validate: Some(check_question),
 };
 
@@ -498,7 +511,120 @@ pub static TEST_ATTEMPTS: Register = Register {
     unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
+    requires: &[],
     validate: None,
+};
+
+pub const ASSET_KINDS: &[&str] = &[
+    "document",
+    "electronic_data",
+    "software",
+    "physical_media",
+    "device",
+    "service",
+    "facility",
+];
+/// The reference company's scheme: 一般 / 重要(秘密) / 最重要(極秘).
+pub const CLASSIFICATIONS: &[&str] = &["general", "confidential", "strictly_confidential"];
+/// The label applied to the asset: 秘密 or 機密.
+pub const ASSET_LABELS: &[&str] = &["none", "himitsu", "kimitsu"];
+
+/// 情報資産台帳: an information asset, its owner, CIA ratings and classification. Confidential and
+/// strictly confidential assets are seen only by those who must (see `ReadScope::Classified`).
+pub static ASSETS: Register = Register {
+    code: "asset",
+    collection: "assets",
+    table: "assets",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        required(field("name", FieldKind::Text { max: 200 })),
+        filter(required(field("kind", FieldKind::Choice(ASSET_KINDS)))),
+        filter(required(field("department", FieldKind::Ref("departments")))),
+        filter(field("owner", FieldKind::Ref("people"))),
+        filter(required(field(
+            "classification",
+            FieldKind::Choice(CLASSIFICATIONS),
+        ))),
+        field("confidentiality", FieldKind::Int { min: 1, max: 3 }),
+        field("integrity", FieldKind::Int { min: 1, max: 3 }),
+        field("availability", FieldKind::Int { min: 1, max: 3 }),
+        filter(required(field("customer_owned", FieldKind::Choice(YES_NO)))),
+        detail_only(field("customer", FieldKind::Text { max: 100 })),
+        detail_only(field("location", FieldKind::Text { max: 200 })),
+        detail_only(field("locked", FieldKind::Choice(YES_NO))),
+        detail_only(field("key_holder", FieldKind::Ref("people"))),
+        detail_only(field("label", FieldKind::Choice(ASSET_LABELS))),
+        detail_only(field("labelled_on", FieldKind::Date)),
+        detail_only(field("retain_until", FieldKind::Date)),
+        detail_only(field("related_devices", FieldKind::Text { max: 200 })),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "name",
+    department_field: Some("department"),
+    write: WriteScope::SecretariatOrOwnDepartment,
+    default_sort: "code",
+    search: &["code", "name", "customer", "location", "note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Classified(None),
+    validate: Some(check_asset),
+    defaults: &[],
+    requires: &[],
+};
+
+/// A customer's asset names the customer.
+fn check_asset(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| ASSETS.position(name).and_then(|i| values.get(i));
+    let customer = get("customer").is_some_and(|v| !v.is_null());
+    match get("customer_owned").map(Value::to_plain).as_deref() {
+        Some("yes") if !customer => vec![FieldError::new("customer", "required")],
+        _ => Vec::new(),
+    }
+}
+
+/// 取扱者: a person authorized to handle an asset, approved by the department's manager, until an
+/// end date. Only an eligible person can be granted; a strictly confidential asset also needs the
+/// person's identity guarantee on file.
+pub static ASSET_HANDLERS: Register = Register {
+    code: "asset_handler",
+    collection: "asset-handlers",
+    table: "asset_handlers",
+    fields: &[
+        filter(required(field("asset", FieldKind::Ref("assets")))),
+        filter(required(field("person", FieldKind::Ref("people")))),
+        required(field("approved_by", FieldKind::Ref("people"))),
+        filter(required(field("approved_on", FieldKind::Date))),
+        filter(required(field("valid_until", FieldKind::Date))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "person",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "asset",
+    search: &["note"],
+    not_before: &[("valid_until", "approved_on")],
+    lacks: &[],
+    unique_together: &[&["asset", "person"]],
+    read: ReadScope::Classified(Some("asset")),
+    validate: None,
+    defaults: &[],
+    requires: &[
+        Requirement::Eligible("person"),
+        Requirement::GuaranteeWhen {
+            person: "person",
+            via: "asset",
+            field: "classification",
+            value: "strictly_confidential",
+        },
+        Requirement::ApprovedByManager {
+            person: "approved_by",
+            via: "asset",
+            on: "approved_on",
+        },
+    ],
 };
 
 /// Every register, in navigation order.
@@ -515,6 +641,8 @@ pub static ALL: &[&Register] = &[
     &SEMINAR_ATTENDEES,
     &TEST_QUESTIONS,
     &TEST_ATTEMPTS,
+    &ASSETS,
+    &ASSET_HANDLERS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

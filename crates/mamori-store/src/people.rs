@@ -15,6 +15,18 @@ use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
 
+/// The three steps of one person ($2) of an organisation ($1), and whether the person exists.
+const ELIGIBILITY_SQL: &str = "SELECT \
+                   (SELECT MAX(signed_on) FROM pledges x WHERE x.org_id = $1 AND x.person_id = $2 AND x.withdrawn_at IS NULL), \
+                   (SELECT MIN(s.held_on) FROM attendances a JOIN training_sessions s ON s.id = a.session_id \
+                      JOIN courses c ON c.id = s.course_id \
+                    WHERE a.org_id = $1 AND a.person_id = $2 AND a.status = 'attended' AND c.kind = 'onboarding' \
+                      AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL), \
+                   (SELECT MIN(t.started_on) FROM test_attempts t JOIN courses c ON c.id = t.course_id \
+                    WHERE t.org_id = $1 AND t.person_id = $2 AND t.result = 'passed' AND c.kind = 'onboarding' \
+                      AND t.withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM people p WHERE p.org_id = $1 AND p.id = $2)";
+
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Eligibility {
     /// The latest NDA on file.
@@ -54,19 +66,7 @@ impl Store {
         }
         let row = self
             .pool
-            .fetch_one(
-                "SELECT \
-                   (SELECT MAX(signed_on) FROM pledges x WHERE x.org_id = $1 AND x.person_id = $2 AND x.withdrawn_at IS NULL), \
-                   (SELECT MIN(s.held_on) FROM attendances a JOIN training_sessions s ON s.id = a.session_id \
-                      JOIN courses c ON c.id = s.course_id \
-                    WHERE a.org_id = $1 AND a.person_id = $2 AND a.status = 'attended' AND c.kind = 'onboarding' \
-                      AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL), \
-                   (SELECT MIN(t.started_on) FROM test_attempts t JOIN courses c ON c.id = t.course_id \
-                    WHERE t.org_id = $1 AND t.person_id = $2 AND t.result = 'passed' AND c.kind = 'onboarding' \
-                      AND t.withdrawn_at IS NULL), \
-                   (SELECT COUNT(*) FROM people p WHERE p.org_id = $1 AND p.id = $2)",
-                &[access.org_id().into(), P::Int(person)],
-            )
+            .fetch_one(ELIGIBILITY_SQL, &[access.org_id().into(), P::Int(person)])
             .await?;
         if row.i64(3)? == 0 {
             return Err(StoreError::NotFound);
@@ -149,4 +149,107 @@ impl Store {
             .ok_or(StoreError::NotFound)?
             .i64(0)
     }
+}
+
+/// Checks one declared requirement of a record about to be written; what fails comes back as
+/// field errors, so the form shows it beside the field.
+pub(crate) async fn check_requirement(
+    tx: &mut crate::db::Tx,
+    access: &Access,
+    reg: &mamori_domain::Register,
+    req: mamori_domain::Requirement,
+    values: &[mamori_domain::Value],
+    ids: &[Option<i64>],
+) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
+    use mamori_domain::{FieldError, Requirement};
+    let id_of = |name: &str| reg.position(name).and_then(|i| ids[i]);
+    let mut errors = Vec::new();
+    match req {
+        Requirement::Eligible(field) => {
+            if let Some(person) = id_of(field) {
+                let row = tx
+                    .fetch_one(ELIGIBILITY_SQL, &[access.org_id().into(), P::Int(person)])
+                    .await?;
+                let pledge: Option<Date> = row.get(0)?;
+                let onboarding: Option<Date> = row.get(1)?;
+                let test: Option<Date> = row.get(2)?;
+                if pledge.is_none() || onboarding.is_none() || test.is_none() {
+                    errors.push(FieldError::new(field, "not-eligible"));
+                }
+            }
+        }
+        Requirement::GuaranteeWhen {
+            person,
+            via,
+            field,
+            value,
+        } => {
+            let (Some(p), Some(v), Some(target)) = (
+                id_of(person),
+                id_of(via),
+                reg.field(via).and_then(|f| match f.kind {
+                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
+                    _ => None,
+                }),
+            ) else {
+                return Ok(errors);
+            };
+            let applies = tx
+                .fetch_optional(
+                    &format!(
+                        "SELECT 1 FROM {} WHERE id = $1 AND {field} = $2",
+                        target.table
+                    ),
+                    &[P::Int(v), value.into()],
+                )
+                .await?
+                .is_some();
+            let guaranteed = tx
+                .fetch_optional(
+                    "SELECT 1 FROM identity_guarantees WHERE org_id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
+                    &[access.org_id().into(), P::Int(p)],
+                )
+                .await?
+                .is_some();
+            if applies && !guaranteed {
+                errors.push(FieldError::new(person, "needs-guarantee"));
+            }
+        }
+        Requirement::ApprovedByManager { person, via, on } => {
+            let (Some(p), Some(v), Some(day)) = (
+                id_of(person),
+                id_of(via),
+                reg.position(on).and_then(|i| values[i].as_date()),
+            ) else {
+                return Ok(errors);
+            };
+            // The department of the record referred to (the asset's), by its declared department field.
+            let Some((table, department)) = reg
+                .field(via)
+                .and_then(|f| match f.kind {
+                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
+                    _ => None,
+                })
+                .and_then(|t| Some((t.table, t.department_field?)))
+            else {
+                return Ok(errors);
+            };
+            let appointed = tx
+                .fetch_optional(
+                    &format!(
+                        "SELECT 1 FROM appointments ap, {table} x WHERE x.id = $3 AND ap.org_id = $1 AND ap.person_id = $2 \
+                           AND ap.withdrawn_at IS NULL AND ap.starts_on <= $4 AND (ap.ends_on IS NULL OR ap.ends_on >= $4) \
+                           AND ((ap.role = 'department_info_manager' AND ap.department_id = x.{department}_id) \
+                                OR ap.role = 'isms_manager_lead')"
+                    ),
+                    &[access.org_id().into(), P::Int(p), P::Int(v), P::Date(day)],
+                )
+                .await?
+                .is_some();
+            if !appointed {
+                errors.push(FieldError::new(person, "not-the-manager"));
+            }
+        }
+    }
+    Ok(errors)
 }

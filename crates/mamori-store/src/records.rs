@@ -163,22 +163,56 @@ pub fn can_read(access: &Access, reg: &Register) -> bool {
     !(reg.read == ReadScope::NotStaff && access.role == Role::Staff)
 }
 
-/// The condition limiting staff to their own records, if the register asks for one.
+/// The condition limiting what a reader sees of a register, if its declaration asks for one: staff
+/// see only their own records of an `OwnForStaff` register; a confidential asset (and what is
+/// recorded about it) is seen only by the secretariat, its owner, its department's manager and its
+/// handlers. `t` is the register's alias in the query.
 fn own_condition(access: &Access, reg: &Register, params: &mut Vec<P>) -> Option<String> {
-    let ReadScope::OwnForStaff(field) = reg.read else {
-        return None;
-    };
-    if access.role != Role::Staff {
-        return None;
-    }
-    let f = reg.field(field)?;
-    Some(match access.person_id {
-        Some(person) => {
-            params.push(P::Int(person));
-            format!("t.{} = ${}", column_of(f.kind, f.name), params.len())
+    match reg.read {
+        ReadScope::OwnForStaff(field) if access.role == Role::Staff => {
+            let f = reg.field(field)?;
+            Some(match access.person_id {
+                Some(person) => {
+                    params.push(P::Int(person));
+                    format!("t.{} = ${}", column_of(f.kind, f.name), params.len())
+                }
+                None => "1 = 0".to_string(),
+            })
         }
-        None => "1 = 0".to_string(),
-    })
+        ReadScope::Classified(via) if access.role != Role::IsmsManager => {
+            Some(match via.and_then(|v| reg.field(v)) {
+                None => classified_visible(access, "t", params),
+                Some(f) => format!(
+                    "t.{} IN (SELECT a.id FROM assets a WHERE a.org_id = t.org_id AND {})",
+                    column_of(f.kind, f.name),
+                    classified_visible(access, "a", params)
+                ),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Which assets (alias `a`) a reader other than the secretariat sees: general ones, those they
+/// own, those they are an authorized handler of today, and a department manager their department's.
+fn classified_visible(access: &Access, alias: &str, params: &mut Vec<P>) -> String {
+    params.push(P::Int(access.person_id.unwrap_or(-1)));
+    let person = params.len();
+    params.push(P::Date(OffsetDateTime::now_utc().date()));
+    let today = params.len();
+    let mut ors = vec![
+        format!("{alias}.classification = 'general'"),
+        format!("{alias}.owner_id = ${person}"),
+        format!(
+            "EXISTS (SELECT 1 FROM asset_handlers h WHERE h.asset_id = {alias}.id AND h.person_id = ${person} \
+             AND h.withdrawn_at IS NULL AND h.valid_until >= ${today})"
+        ),
+    ];
+    if let (Role::DepartmentManager, Some(d)) = (access.role, access.department_id) {
+        params.push(P::Int(d));
+        ors.push(format!("{alias}.department_id = ${}", params.len()));
+    }
+    format!("({})", ors.join(" OR "))
 }
 
 /// Writing, per DESIGN.md: the secretariat writes everything in its organisation; a department
@@ -659,14 +693,19 @@ impl Store {
     ) -> Result<Option<Vec<(String, String)>>, StoreError> {
         const MAX_OPTIONS: i64 = 300;
         let key = target.natural_key.unwrap_or("id");
+        let mut params = vec![P::Int(access.org_id()), P::Int(MAX_OPTIONS + 1)];
+        // Hidden records are not offered either.
+        let scope = own_condition(access, target, &mut params)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
         let rows = self
             .pool
             .fetch_all(
                 &format!(
-                    "SELECT {key}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL ORDER BY {key} LIMIT $2",
+                    "SELECT t.{key}, t.{} FROM {} t WHERE t.org_id = $1 AND t.withdrawn_at IS NULL{scope} ORDER BY t.{key} LIMIT $2",
                     target.title_field, target.table
                 ),
-                &[access.org_id().into(), P::Int(MAX_OPTIONS + 1)],
+                &params,
             )
             .await?;
         if rows.len() as i64 > MAX_OPTIONS {
@@ -1103,6 +1142,10 @@ async fn prepare(
             ids[i] = Some(r.i64(0)?);
             values[i] = Value::Text(r.text(1)?);
         }
+    }
+    for req in reg.requires {
+        errors
+            .extend(crate::people::check_requirement(tx, access, reg, *req, &values, &ids).await?);
     }
     for group in reg.unique_together {
         let mut conds = Vec::new();

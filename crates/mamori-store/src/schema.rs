@@ -310,6 +310,56 @@ CREATE TABLE attempt_papers (
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 4,
+        name: "information assets and their handlers",
+        common: r#"
+CREATE TABLE assets (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    department_id BIGINT NOT NULL REFERENCES departments(id),
+    owner_id BIGINT REFERENCES people(id),
+    classification TEXT NOT NULL,
+    confidentiality BIGINT,
+    integrity BIGINT,
+    availability BIGINT,
+    customer_owned TEXT NOT NULL,
+    customer TEXT,
+    location TEXT,
+    locked TEXT,
+    key_holder_id BIGINT REFERENCES people(id),
+    label TEXT,
+    labelled_on {{date}},
+    retain_until {{date}},
+    related_devices TEXT,
+    note TEXT,
+    {{record}},
+    UNIQUE (org_id, code)
+);
+CREATE INDEX assets_org_active ON assets (org_id, withdrawn_at);
+CREATE INDEX assets_org_class_dept ON assets (org_id, classification, department_id);
+CREATE TABLE asset_handlers (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    asset_id BIGINT NOT NULL REFERENCES assets(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    approved_by_id BIGINT NOT NULL REFERENCES people(id),
+    approved_on {{date}} NOT NULL,
+    valid_until {{date}} NOT NULL,
+    note TEXT,
+    {{record}},
+    UNIQUE (org_id, asset_id, person_id)
+);
+CREATE INDEX asset_handlers_org_active ON asset_handlers (org_id, withdrawn_at);
+CREATE INDEX asset_handlers_person ON asset_handlers (person_id, asset_id);
+CREATE INDEX asset_handlers_asset ON asset_handlers (asset_id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

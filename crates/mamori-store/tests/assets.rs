@@ -1,0 +1,371 @@
+//! Information assets and their handlers against a real database (SQLite, or PostgreSQL when
+//! MAMORI_TEST_DATABASE_URL is set): who may be granted, and who sees a confidential asset.
+
+use mamori_domain::Role;
+use mamori_domain::registers::{
+    APPOINTMENTS, ASSET_HANDLERS, ASSETS, ATTENDANCES, COURSES, DEPARTMENTS, IDENTITY_GUARANTEES,
+    PEOPLE, PLEDGES, TEST_QUESTIONS, TRAINING_SESSIONS,
+};
+use mamori_store::testing::TestDb;
+use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit};
+
+fn input(pairs: &[(&str, &str)]) -> Input {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+async fn create(
+    store: &Store,
+    access: &Access,
+    reg: &mamori_domain::Register,
+    pairs: &[(&str, &str)],
+) -> i64 {
+    store
+        .create(access, reg, &input(pairs))
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e:?}", reg.code))
+        .id
+}
+
+struct World {
+    store: Store,
+    isms: Access,
+    ids: std::collections::HashMap<&'static str, i64>,
+    _db: TestDb,
+}
+
+impl World {
+    fn as_person(&self, no: &str, role: Role, department: Option<i64>) -> Access {
+        Access {
+            role,
+            person_id: Some(self.ids[no]),
+            department_id: department,
+            ..self.isms.clone()
+        }
+    }
+}
+
+/// Two departments; M1 manages SOUMU; H1 is eligible with a guarantee, H2 eligible without one,
+/// H3 has the NDA and the course but failed the test, S1 is staff with no grant.
+async fn world() -> World {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = store
+        .create_organization(
+            &Actor::cli("t"),
+            "acme",
+            "株式会社アクメ",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
+    let isms = Access::system(org, "t");
+    let mut ids = std::collections::HashMap::new();
+    for (code, name) in [("SOUMU", "総務"), ("ICT", "ICT技術部")] {
+        ids.insert(
+            code,
+            create(
+                &store,
+                &isms,
+                &DEPARTMENTS,
+                &[("code", code), ("name", name), ("valid_from", "2005-04-01")],
+            )
+            .await,
+        );
+    }
+    for no in ["M1", "H1", "H2", "H3", "S1"] {
+        let dept = if no == "S1" { "ICT" } else { "SOUMU" };
+        ids.insert(
+            no,
+            create(
+                &store,
+                &isms,
+                &PEOPLE,
+                &[
+                    ("employee_no", no),
+                    ("name", "山田"),
+                    ("employment_type", "employee"),
+                    ("department", dept),
+                    ("joined_on", "2020-04-01"),
+                ],
+            )
+            .await,
+        );
+    }
+    create(
+        &store,
+        &isms,
+        &APPOINTMENTS,
+        &[
+            ("person", "M1"),
+            ("role", "department_info_manager"),
+            ("department", "SOUMU"),
+            ("starts_on", "2020-04-01"),
+        ],
+    )
+    .await;
+    create(
+        &store,
+        &isms,
+        &COURSES,
+        &[
+            ("code", "ONB"),
+            ("name", "初任時"),
+            ("kind", "onboarding"),
+            ("audience", "new_joiners"),
+        ],
+    )
+    .await;
+    create(
+        &store,
+        &isms,
+        &TEST_QUESTIONS,
+        &[
+            ("code", "Q1"),
+            ("course", "ONB"),
+            ("kind", "true_false"),
+            ("text", "?"),
+            ("answer", "true"),
+        ],
+    )
+    .await;
+    create(
+        &store,
+        &isms,
+        &TRAINING_SESSIONS,
+        &[
+            ("code", "ONB-1"),
+            ("course", "ONB"),
+            ("held_on", "2020-04-01"),
+        ],
+    )
+    .await;
+    for no in ["M1", "H1", "H2", "H3"] {
+        create(
+            &store,
+            &isms,
+            &PLEDGES,
+            &[
+                ("person", no),
+                ("signed_on", "2020-04-01"),
+                ("version", "v1"),
+            ],
+        )
+        .await;
+        create(
+            &store,
+            &isms,
+            &ATTENDANCES,
+            &[("session", "ONB-1"), ("person", no), ("status", "attended")],
+        )
+        .await;
+        let pass = no != "H3";
+        let at = time::macros::datetime!(2020-04-01 06:00 UTC);
+        store
+            .record_attempt(&isms, "ONB", ids[no], at, &move |q| {
+                if pass { q.answer.clone() } else { vec![2] }
+            })
+            .await
+            .unwrap();
+    }
+    create(
+        &store,
+        &isms,
+        &IDENTITY_GUARANTEES,
+        &[
+            ("person", "H1"),
+            ("received_on", "2024-04-01"),
+            ("kept_at", "書庫"),
+        ],
+    )
+    .await;
+    for (code, class) in [
+        ("A-GEN", "general"),
+        ("A-SEC", "confidential"),
+        ("A-TOP", "strictly_confidential"),
+    ] {
+        ids.insert(
+            code,
+            create(
+                &store,
+                &isms,
+                &ASSETS,
+                &[
+                    ("code", code),
+                    ("name", &format!("{code} の資料")),
+                    ("kind", "document"),
+                    ("department", "SOUMU"),
+                    ("classification", class),
+                    ("customer_owned", "no"),
+                ],
+            )
+            .await,
+        );
+    }
+    World {
+        store,
+        isms,
+        ids,
+        _db: db,
+    }
+}
+
+fn grant<'a>(asset: &'a str, person: &'a str, by: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("asset", asset),
+        ("person", person),
+        ("approved_by", by),
+        ("approved_on", "2026-04-01"),
+        ("valid_until", "2099-03-31"),
+    ]
+}
+
+async fn refused(
+    store: &Store,
+    access: &Access,
+    pairs: &[(&str, &str)],
+) -> Vec<(String, &'static str)> {
+    match store.create(access, &ASSET_HANDLERS, &input(pairs)).await {
+        Err(StoreError::Invalid(errors)) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_grant_needs_an_eligible_person_the_departments_manager_and_for_strictly_confidential_a_guarantee()
+ {
+    let w = world().await;
+    let s = &w.store;
+    // Failed the onboarding test: not eligible.
+    assert_eq!(
+        refused(s, &w.isms, &grant("A-SEC", "H3", "M1")).await,
+        [("person".to_string(), "not-eligible")]
+    );
+    // Approved by someone who does not manage the asset's department.
+    assert_eq!(
+        refused(s, &w.isms, &grant("A-SEC", "H2", "H1")).await,
+        [("approved_by".to_string(), "not-the-manager")]
+    );
+    // Strictly confidential without an identity guarantee.
+    assert_eq!(
+        refused(s, &w.isms, &grant("A-TOP", "H2", "M1")).await,
+        [("person".to_string(), "needs-guarantee")]
+    );
+    // The same grants that meet the rules.
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-TOP", "H1", "M1")).await;
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-SEC", "H2", "M1")).await;
+    // The grant ends on a date: an end before the approval is refused.
+    let mut backwards = grant("A-GEN", "H2", "M1");
+    backwards[4] = ("valid_until", "2026-03-31");
+    assert_eq!(
+        refused(s, &w.isms, &backwards).await,
+        [("valid_until".to_string(), "not-before")]
+    );
+    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+}
+
+#[tokio::test]
+async fn a_confidential_asset_is_seen_only_by_those_who_must() {
+    let w = world().await;
+    let s = &w.store;
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-TOP", "H1", "M1")).await;
+    let h1 = w.as_person("H1", Role::Staff, None);
+    let h2 = w.as_person("H2", Role::Staff, None);
+    let s1 = w.as_person("S1", Role::Auditor, None);
+    let m1 = w.as_person("M1", Role::DepartmentManager, Some(w.ids["SOUMU"]));
+    let other_manager = w.as_person("S1", Role::DepartmentManager, Some(w.ids["ICT"]));
+    let codes = |page: mamori_store::Page| -> Vec<String> {
+        page.items.iter().map(|r| r.values[0].to_plain()).collect()
+    };
+    let all = ListQuery {
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(
+        codes(s.list(&w.isms, &ASSETS, &all).await.unwrap()),
+        ["A-GEN", "A-SEC", "A-TOP"]
+    );
+    assert_eq!(
+        codes(s.list(&h1, &ASSETS, &all).await.unwrap()),
+        ["A-GEN", "A-TOP"]
+    );
+    assert_eq!(codes(s.list(&h2, &ASSETS, &all).await.unwrap()), ["A-GEN"]);
+    assert_eq!(codes(s.list(&s1, &ASSETS, &all).await.unwrap()), ["A-GEN"]);
+    assert_eq!(
+        codes(s.list(&m1, &ASSETS, &all).await.unwrap()),
+        ["A-GEN", "A-SEC", "A-TOP"]
+    );
+    assert_eq!(
+        codes(s.list(&other_manager, &ASSETS, &all).await.unwrap()),
+        ["A-GEN"]
+    );
+    // Search, filters, the detail, its history and the choices of a form hide it the same way.
+    let search = ListQuery {
+        q: Some("A-TOP".into()),
+        ..all.clone()
+    };
+    assert_eq!(s.list(&h2, &ASSETS, &search).await.unwrap().total, 0);
+    let filtered = ListQuery {
+        filters: vec![("classification".into(), "strictly_confidential".into())],
+        ..all.clone()
+    };
+    assert_eq!(s.list(&h2, &ASSETS, &filtered).await.unwrap().total, 0);
+    assert_eq!(s.list(&h1, &ASSETS, &filtered).await.unwrap().total, 1);
+    assert!(matches!(
+        s.get(&h2, &ASSETS, w.ids["A-TOP"]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.history(&h2, &ASSETS, w.ids["A-TOP"]).await,
+        Err(StoreError::NotFound)
+    ));
+    s.get(&h1, &ASSETS, w.ids["A-TOP"]).await.unwrap();
+    let options = s.ref_options(&h2, &ASSETS).await.unwrap().unwrap();
+    assert_eq!(
+        options.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        ["A-GEN"]
+    );
+    // The grants of a hidden asset are hidden too.
+    assert_eq!(s.list(&h2, &ASSET_HANDLERS, &all).await.unwrap().total, 0);
+    assert_eq!(s.list(&h1, &ASSET_HANDLERS, &all).await.unwrap().total, 1);
+    // A grant that has ended shows nothing any more.
+    let g = s.list(&w.isms, &ASSET_HANDLERS, &all).await.unwrap().items[0].id;
+    s.withdraw(&w.isms, &ASSET_HANDLERS, g, "異動")
+        .await
+        .unwrap();
+    assert_eq!(codes(s.list(&h1, &ASSETS, &all).await.unwrap()), ["A-GEN"]);
+    // The owner sees their asset.
+    s.update(&w.isms, &ASSETS, w.ids["A-SEC"], &input(&[("owner", "H2")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        codes(s.list(&h2, &ASSETS, &all).await.unwrap()),
+        ["A-GEN", "A-SEC"]
+    );
+    // A customer's asset names the customer.
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &ASSETS,
+            &input(&[
+                ("code", "C-1"),
+                ("name", "顧客図面"),
+                ("kind", "document"),
+                ("department", "SOUMU"),
+                ("classification", "confidential"),
+                ("customer_owned", "yes"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code),
+        ("customer", "required")
+    );
+}
