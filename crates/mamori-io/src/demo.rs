@@ -3,8 +3,8 @@
 
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    APPOINTMENTS, ATTENDANCES, COURSES, DEPARTMENTS, EXTERNAL_SEMINARS, IDENTITY_GUARANTEES,
-    PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
+    APPOINTMENTS, ASSET_HANDLERS, ASSETS, ATTENDANCES, COURSES, DEPARTMENTS, EXTERNAL_SEMINARS,
+    IDENTITY_GUARANTEES, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -40,7 +40,12 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
         &SEMINAR_ATTENDEES,
         include_str!("../demo/seminar_attendees.csv"),
     ),
+    (&ASSETS, include_str!("../demo/assets.csv")),
 ];
+
+/// Files loaded after the test results: a grant needs its handler to have passed the test.
+const LATE_FILES: &[(&mamori_domain::Register, &str)] =
+    &[(&ASSET_HANDLERS, include_str!("../demo/asset_handlers.csv"))];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.
 pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
@@ -93,6 +98,13 @@ pub async fn load(
     }
     attempts(store, &access).await?;
     progress("test-attempts", 1, 1);
+    for (reg, csv) in LATE_FILES {
+        let sheet = Sheet::from_csv(csv.as_bytes())?;
+        import(store, &access, reg, &sheet, &|_| None, &|done, total| {
+            progress(reg.collection, done, total)
+        })
+        .await?;
+    }
     let names: std::collections::HashMap<String, String> = {
         let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
         sheet

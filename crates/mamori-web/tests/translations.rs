@@ -107,6 +107,9 @@ fn every_key_in_use_is_translated() {
         "one-answer",
         "unknown-question",
         "only-for-department",
+        "not-eligible",
+        "needs-guarantee",
+        "not-the-manager",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -31,7 +31,7 @@ const NOBODY: &[&str] = &[];
 fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     // Test attempts are written by taking the test, never through the register's forms.
     let writers = match collection {
-        "people" => PEOPLE_WRITERS,
+        "people" | "assets" => PEOPLE_WRITERS,
         "test-attempts" => NOBODY,
         _ => SECRETARIAT,
     };
@@ -49,7 +49,18 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     // Staff read only their own NDAs, attendance and test results; the walk's record is someone else's.
     let own_only = mamori_domain::registers::by_collection(collection)
         .is_some_and(|r| matches!(r.read, mamori_domain::ReadScope::OwnForStaff(_)));
-    let record_readers = if own_only { NOT_STAFF } else { readers };
+    // The walk's asset is confidential and outside the manager's department: only the
+    // secretariat sees it (and its grants).
+    let classified = mamori_domain::registers::by_collection(collection)
+        .is_some_and(|r| matches!(r.read, mamori_domain::ReadScope::Classified(_)));
+    let record_readers = if classified {
+        SECRETARIAT
+    } else if own_only {
+        NOT_STAFF
+    } else {
+        readers
+    };
+    let record_editors = if classified { SECRETARIAT } else { writers };
     match (method.as_str(), path) {
         (
             _,
@@ -111,7 +122,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         ("GET" | "POST", "/o/{org}/{collection}/new" | "/o/{org}/{collection}/import") => {
             Rule::Roles(writers)
         }
-        ("GET", "/o/{org}/{collection}/{id}/edit") => Rule::Roles(writers),
+        ("GET", "/o/{org}/{collection}/{id}/edit") => Rule::Roles(record_editors),
         (
             "POST" | "PATCH",
             "/o/{org}/{collection}/{id}"
@@ -205,6 +216,7 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
     let access = Access::system(org, "walk");
     // A record of each register outside the department manager's department (総務経理部門).
     let mut ids = std::collections::HashMap::new();
+    let mut soumu_assets: Vec<String> = Vec::new();
     for reg in mamori_domain::registers::ALL {
         let page = app
             .store
@@ -218,11 +230,24 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
             )
             .await
             .unwrap();
+        // Outside SOUMU, and for a grant, one of an asset outside SOUMU.
+        let outside = |v: &mamori_domain::Value| {
+            let v = v.to_plain();
+            v == "SOUMU" || soumu_assets.contains(&v)
+        };
         let record = page
             .items
             .iter()
-            .find(|r| !r.values.iter().any(|v| v.to_plain() == "SOUMU"))
+            .find(|r| !r.values.iter().any(outside))
             .expect("a record outside SOUMU");
+        if reg.collection == "assets" {
+            soumu_assets.extend(
+                page.items
+                    .iter()
+                    .filter(|r| r.values[3].to_plain() == "SOUMU")
+                    .map(|r| r.values[0].to_plain()),
+            );
+        }
         ids.insert(reg.collection, record.id);
     }
 
@@ -258,11 +283,20 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                 let status = send(&app, &method, &path, caller).await;
                 // Staff do not learn that someone else's NDA, attendance or test result exists:
                 // touching one answers 404, which denies as well as 403.
+                // A confidential asset (and its grants) is hidden the same way from everyone but
+                // the secretariat, its owner, its department's manager and its handlers.
+                let scope = mamori_domain::registers::by_collection(collection).map(|r| r.read);
                 let hidden = status == StatusCode::NOT_FOUND
-                    && matches!(caller, Caller::Member("staff", _))
-                    && mamori_domain::registers::by_collection(collection).is_some_and(|r| {
-                        matches!(r.read, mamori_domain::ReadScope::OwnForStaff(_))
-                    });
+                    && match (scope, caller) {
+                        (
+                            Some(mamori_domain::ReadScope::OwnForStaff(_)),
+                            Caller::Member("staff", _),
+                        ) => true,
+                        (Some(mamori_domain::ReadScope::Classified(_)), Caller::Member(who, _)) => {
+                            *who != "isms"
+                        }
+                        _ => false,
+                    };
                 let denied = status == StatusCode::FORBIDDEN
                     || status == StatusCode::UNAUTHORIZED
                     || hidden

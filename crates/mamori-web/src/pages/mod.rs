@@ -107,6 +107,18 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-asset",
+        path: "assets",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-asset_handler",
+        path: "asset-handlers",
+        group: "assets",
+        issue: None,
+    },
+    Area {
         key: "area-assets",
         path: "areas/assets",
         group: "assets",

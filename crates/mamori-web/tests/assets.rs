@@ -1,0 +1,199 @@
+//! Confidential assets stay hidden through every path: the list page, search, the detail page, the
+//! API, the XLSX and CSV exports and the choices of a form, over HTTP against the demo.
+
+mod common;
+
+use common::spawn_app;
+
+/// The demo's ICT customer data (strictly confidential) and source code (confidential).
+const HIDDEN: &[&str] = &["A-101", "A-102", "ミライソフト社"];
+
+#[tokio::test]
+async fn a_confidential_asset_is_hidden_from_everyone_but_those_who_must_see_it() {
+    let app = spawn_app().await;
+    let isms_token = app.token("isms").await;
+    let all: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/assets?limit=100", app.url))
+        .bearer_auth(&isms_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id_of = |code: &str| {
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (secret, general) = (id_of("A-102"), id_of("A-001"));
+    // Staff (no grant), the SOUMU manager and the administrator see none of ICT's confidential assets.
+    for who in ["staff", "manager", "admin", "auditor"] {
+        let browser = app.browser(who).await;
+        let token = app.token(who).await;
+        let get = |url: String| {
+            let browser = browser.clone();
+            async move { browser.get(url).send().await.unwrap() }
+        };
+        let page = get(format!("{}/o/sajeco/assets", app.url))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("就業規則"), "{who} sees general assets");
+        let searched = get(format!("{}/o/sajeco/assets?q=ミライ", app.url))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let csv = get(format!("{}/o/sajeco/assets/export.csv", app.url))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let xlsx = get(format!("{}/o/sajeco/assets/export.xlsx", app.url))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let xlsx_text = mamori_io::sheet::Sheet::from_xlsx(&xlsx)
+            .unwrap()
+            .rows
+            .concat()
+            .join(" ");
+        let grants = get(format!("{}/o/sajeco/asset-handlers", app.url))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let new_grant = get(format!("{}/o/sajeco/asset-handlers/new", app.url))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let api: serde_json::Value = app
+            .http
+            .get(format!("{}/api/v1/assets?limit=100&q=A-10", app.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for hidden in HIDDEN {
+            assert!(!page.contains(hidden), "{who}: list shows {hidden}");
+            assert!(!searched.contains(hidden), "{who}: search shows {hidden}");
+            assert!(
+                !String::from_utf8_lossy(&csv).contains(hidden),
+                "{who}: CSV has {hidden}"
+            );
+            assert!(!xlsx_text.contains(hidden), "{who}: XLSX has {hidden}");
+            assert!(!grants.contains(hidden), "{who}: grants show {hidden}");
+            assert!(
+                !new_grant.contains(hidden),
+                "{who}: the grant form offers {hidden}"
+            );
+            assert!(
+                !api.to_string().contains(hidden),
+                "{who}: API lists {hidden}"
+            );
+        }
+        assert_eq!(
+            get(format!("{}/o/sajeco/assets/{secret}", app.url))
+                .await
+                .status(),
+            404,
+            "{who}"
+        );
+        assert_eq!(
+            get(format!("{}/o/sajeco/assets/{general}", app.url))
+                .await
+                .status(),
+            200,
+            "{who}"
+        );
+        for path in [
+            format!("/api/v1/assets/{secret}"),
+            format!("/api/v1/assets/{secret}/history"),
+        ] {
+            let res = app
+                .http
+                .get(format!("{}{path}", app.url))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 404, "{who} {path}");
+        }
+    }
+    // The SOUMU manager sees SOUMU's confidential assets; the secretariat sees everything.
+    let manager = app.browser("manager").await;
+    let page = manager
+        .get(format!("{}/o/sajeco/assets", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("給与・賞与データ") && page.contains("従業員名簿"));
+    let isms = app.browser("isms").await;
+    let csv = isms
+        .get(format!("{}/o/sajeco/assets/export.csv", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        HIDDEN
+            .iter()
+            .all(|h| String::from_utf8_lossy(&csv).contains(h))
+    );
+    assert_eq!(all["total"], 12);
+}
+
+/// A grant is refused, with the reason beside the field, for someone who has not passed the
+/// onboarding test: the demo's new joiner.
+#[tokio::test]
+async fn the_new_joiner_cannot_be_made_a_handler_until_the_test_is_passed() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let res = app
+        .http
+        .post(format!("{}/api/v1/asset-handlers", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"asset": "A-002", "person": "2601", "approved_by": "0005", "approved_on": "2026-11-01", "valid_until": "2027-03-31"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["details"][0]["field"], "person");
+    assert!(
+        body["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("理解度テストの合格")
+    );
+    // Approved by someone who does not manage the asset's department.
+    let res = app
+        .http
+        .post(format!("{}/api/v1/asset-handlers", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"asset": "A-002", "person": "0010", "approved_by": "0006", "approved_on": "2026-11-01", "valid_until": "2027-03-31"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["details"][0]["field"], "approved_by");
+}
