@@ -44,9 +44,20 @@ pub struct Account {
     pub disabled: bool,
 }
 
+/// An asset a person is responsible for: as `owner`, `key_holder` or (active grant) `handler`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Held {
+    pub asset_id: i64,
+    pub code: String,
+    pub name: String,
+    pub role: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Leaving {
     pub left_on: Option<Date>,
+    /// Every asset the person owns, keeps the key of or is an authorized handler of.
+    pub assets: Vec<Held>,
     /// The sign-in accounts linked to the person; all must be disabled.
     pub accounts: Vec<Account>,
     /// The NDA stays on file after leaving.
@@ -92,8 +103,8 @@ impl Store {
         }
     }
 
-    /// The leaving checklist of a person: accounts disabled, NDA on file. (Returning what they
-    /// hold joins this list with the asset register.) Not for staff.
+    /// The leaving checklist of a person: accounts disabled, NDA on file, and every asset they own,
+    /// keep the key of or handle (to hand over, or the grant withdrawn). Not for staff.
     pub async fn leaving(&self, access: &Access, person: i64) -> Result<Leaving, StoreError> {
         if access.role == Role::Staff {
             return Err(StoreError::Forbidden);
@@ -131,8 +142,30 @@ impl Store {
             )
             .await?
             .is_some();
+        let assets = self
+            .pool
+            .fetch_all(
+                "SELECT a.id, a.code, a.name, 'owner' FROM assets a WHERE a.org_id = $1 AND a.owner_id = $2 AND a.withdrawn_at IS NULL \
+                 UNION ALL SELECT a.id, a.code, a.name, 'key_holder' FROM assets a WHERE a.org_id = $1 AND a.key_holder_id = $2 AND a.withdrawn_at IS NULL \
+                 UNION ALL SELECT a.id, a.code, a.name, 'handler' FROM asset_handlers h JOIN assets a ON a.id = h.asset_id \
+                   WHERE h.org_id = $1 AND h.person_id = $2 AND h.withdrawn_at IS NULL AND a.withdrawn_at IS NULL \
+                 ORDER BY 2, 4",
+                &[access.org_id().into(), P::Int(person)],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Held {
+                    asset_id: r.i64(0)?,
+                    code: r.text(1)?,
+                    name: r.text(2)?,
+                    role: r.text(3)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Leaving {
             left_on,
+            assets,
             accounts,
             pledge_on_file,
         })

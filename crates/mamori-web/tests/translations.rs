@@ -122,6 +122,9 @@ fn every_key_in_use_is_translated() {
     ] {
         used.insert(format!("error-{code}"));
     }
+    for held in ["owner", "key_holder", "handler"] {
+        used.insert(format!("held-{held}"));
+    }
     for answer in ["true", "false"] {
         used.insert(format!("answer-{answer}"));
     }

@@ -587,6 +587,11 @@ async fn panels(
                     accounts => l.accounts.iter().map(|a| context! { email => a.email.clone(), disabled => a.disabled }).collect::<Vec<_>>(),
                     all_disabled => l.accounts.iter().all(|a| a.disabled),
                     pledge_on_file => l.pledge_on_file,
+                    assets => l.assets.iter().map(|a| context! {
+                        code => a.code.clone(), name => a.name.clone(),
+                        role => i18n::t(ctx.lang, &format!("held-{}", a.role)),
+                        href => format!("/o/{}/assets/{}", ctx.org(), a.asset_id),
+                    }).collect::<Vec<_>>(),
                     members_href => format!("/o/{}/members", ctx.org()),
                 }),
                 Err(mamori_store::StoreError::Forbidden) => None,
