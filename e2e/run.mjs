@@ -221,6 +221,62 @@ async function takeTestCase(browser, url) {
   }
 }
 
+// A handler (佐々木 彩) is refused an e-mail transfer of a 極秘 asset with the rule's message, records a
+// password-protected e-mail transfer of a 秘密 asset and sees it in the asset's history; a staff member
+// who is not a handler cannot find either asset.
+async function handlingCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const signIn = async (who) => {
+    await page.goto(`${url}login`);
+    await page.fill('#email', `${who}@sajeco.example`);
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+  };
+  const openAsset = async (name) => {
+    await page.goto(`${url}o/sajeco/assets?q=${encodeURIComponent(name)}`);
+    await until(`${name} should be listed`, text(page, '#count'), (t) => t.startsWith('全 1 件'));
+    await page.click('table.register tbody a');
+    await expectH1(page, name);
+  };
+  const transfer = async (method, protection, recipient) => {
+    await page.click('#record-handling');
+    await expectH1(page, '取扱い履歴', false);
+    await page.selectOption('#f-kind', 'transfer');
+    await page.fill('#f-occurred_on', '令和8年11月27日');
+    await page.selectOption('#f-method', method);
+    await page.selectOption('#f-protection', protection);
+    await page.fill('#f-recipient', recipient);
+    await page.click('#save');
+  };
+  try {
+    await signIn('handler');
+    await openAsset('給与・賞与データ');
+    await transfer('email', 'encryption', '顧問社会保険労務士事務所');
+    await until('the rule should refuse the e-mail', () => page.locator('.field.invalid .error').allInnerTexts(),
+      (t) => t.some((m) => m.includes('最重要（極秘）の資産は電子メール')));
+    await page.screenshot({ path: `${SHOTS}/handling-refused.png`, fullPage: true });
+
+    await openAsset('従業員名簿（個人情報）');
+    await transfer('email', 'password', '顧問税理士事務所 山本様');
+    await until('the record should be saved', () => page.url(), (u) => /handling-records\/\d+$/.test(new URL(u).pathname));
+    await openAsset('従業員名簿（個人情報）');
+    await until('the history should show the transfer', text(page, '#handling-records tbody tr'), (t) => t.includes('顧問税理士事務所 山本様') && t.includes('パスワード保護'));
+    await page.screenshot({ path: `${SHOTS}/handling-history.png`, fullPage: true });
+    await page.click('#sign-out');
+
+    await signIn('staff');
+    for (const name of ['給与・賞与データ', '従業員名簿']) {
+      await page.goto(`${url}o/sajeco/assets?q=${encodeURIComponent(name)}`);
+      await until(`${name} should be hidden from staff`, text(page, '#count'), (t) => t.startsWith('全 0 件'));
+    }
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
   const server = startServer();
@@ -242,6 +298,7 @@ async function main() {
       for (const vp of Object.keys(VIEWPORTS)) cases.push([`${role}-${vp}`, () => runCase(browser, url, role, vp)]);
     }
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
+    cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
     for (const [name, run] of cases) {
       try {
         await run();

@@ -40,6 +40,9 @@ pub struct Register {
     pub defaults: &'static [(&'static str, &'static str, &'static str)],
     /// Rules checked against other records (eligibility of a handler, the approving manager).
     pub requires: &'static [Requirement],
+    /// A reference to people set to the writer's own person when left empty (a handling record's
+    /// handler).
+    pub writer_person: Option<&'static str>,
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
     pub validate: Option<Validate>,
@@ -84,6 +87,27 @@ pub enum Requirement {
         via: &'static str,
         on: &'static str,
     },
+    /// The person in `person` must hold an active grant for the asset in `asset` on the date in
+    /// `on`, and be the writer (unless the command line loads past records).
+    ByHandler {
+        asset: &'static str,
+        person: &'static str,
+        on: &'static str,
+    },
+    /// The organisation's handling rules for the asset's classification (see `HandlingRule`).
+    HandlingRules { asset: &'static str },
+}
+
+/// One handling rule: for an asset of `classification`, a record of `kind` by `method` is refused
+/// (`allowed` false), or needs one of `protections`. `code` names the rule in the refusal message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandlingRule {
+    pub classification: &'static str,
+    pub kind: &'static str,
+    pub method: &'static str,
+    pub allowed: bool,
+    pub protections: &'static [&'static str],
+    pub code: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +117,10 @@ pub enum WriteScope {
     /// Nobody writes through forms, the API or imports: the records come from a flow of their own
     /// (a test attempt is written by taking the test).
     Nobody,
+    /// Append-only records that only an asset's authorized handlers add, about themselves (handling
+    /// records); nobody edits or withdraws them. The command line may load past records for any
+    /// handler.
+    Handlers,
     /// The secretariat, and a department manager for records of their department.
     SecretariatOrOwnDepartment,
 }

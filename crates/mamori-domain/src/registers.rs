@@ -2,7 +2,7 @@
 //! the migrations and its translations.
 
 use crate::register::{
-    Field, FieldError, FieldKind, ReadScope, Register, Requirement, Value, WriteScope,
+    Field, FieldError, FieldKind, HandlingRule, ReadScope, Register, Requirement, Value, WriteScope,
 };
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
@@ -74,6 +74,7 @@ pub static DEPARTMENTS: Register = Register {
     read: ReadScope::Members,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -107,6 +108,7 @@ pub static PEOPLE: Register = Register {
     read: ReadScope::Members,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -138,6 +140,7 @@ pub static APPOINTMENTS: Register = Register {
     read: ReadScope::Members,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -173,6 +176,7 @@ pub static PLEDGES: Register = Register {
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -199,6 +203,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -235,6 +240,7 @@ pub static COURSES: Register = Register {
     read: ReadScope::Members,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: Some(check_course),
 };
 
@@ -283,6 +289,7 @@ pub static TRAINING_SESSIONS: Register = Register {
     read: ReadScope::Members,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -317,6 +324,7 @@ pub static ATTENDANCES: Register = Register {
     read: ReadScope::OwnForStaff("person"),
     defaults: &[("department", "person", "department")],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -347,6 +355,7 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     read: ReadScope::Members,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -375,6 +384,7 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -409,6 +419,7 @@ pub static TEST_QUESTIONS: Register = Register {
     read: ReadScope::NotStaff,
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: Some(check_question),
 };
 
@@ -512,6 +523,7 @@ pub static TEST_ATTEMPTS: Register = Register {
     read: ReadScope::OwnForStaff("person"),
     defaults: &[],
     requires: &[],
+    writer_person: None,
     validate: None,
 };
 
@@ -572,6 +584,7 @@ pub static ASSETS: Register = Register {
     validate: Some(check_asset),
     defaults: &[],
     requires: &[],
+    writer_person: None,
 };
 
 /// A customer's asset names the customer.
@@ -625,7 +638,117 @@ pub static ASSET_HANDLERS: Register = Register {
             on: "approved_on",
         },
     ],
+    writer_person: None,
 };
+
+pub const HANDLING_KINDS: &[&str] = &[
+    "viewing", "take_out", "return", "transfer", "copy", "disposal",
+];
+pub const TRANSFER_METHODS: &[&str] = &[
+    "email",
+    "registered_mail",
+    "approved_courier",
+    "hand_delivery",
+];
+pub const PROTECTIONS: &[&str] = &["none", "password", "encryption", "double_envelope"];
+
+/// The reference company's handling rules: 秘密 (confidential) by e-mail needs password protection
+/// or encryption; 極秘 (strictly confidential) goes only by hand.
+pub const HANDLING_RULES: &[HandlingRule] = &[
+    HandlingRule {
+        classification: "confidential",
+        kind: "transfer",
+        method: "email",
+        allowed: true,
+        protections: &["password", "encryption"],
+        code: "rule-confidential-email",
+    },
+    HandlingRule {
+        classification: "strictly_confidential",
+        kind: "transfer",
+        method: "email",
+        allowed: false,
+        protections: &[],
+        code: "rule-strict-by-hand",
+    },
+    HandlingRule {
+        classification: "strictly_confidential",
+        kind: "transfer",
+        method: "approved_courier",
+        allowed: false,
+        protections: &[],
+        code: "rule-strict-by-hand",
+    },
+    HandlingRule {
+        classification: "strictly_confidential",
+        kind: "transfer",
+        method: "registered_mail",
+        allowed: false,
+        protections: &[],
+        code: "rule-strict-by-hand",
+    },
+];
+
+/// 取扱い履歴: what a handler did with an asset. Append-only; the handling rules are enforced.
+pub static HANDLING_RECORDS: Register = Register {
+    code: "handling_record",
+    collection: "handling-records",
+    table: "handling_records",
+    fields: &[
+        filter(required(field("asset", FieldKind::Ref("assets")))),
+        filter(field("person", FieldKind::Ref("people"))),
+        filter(required(field("kind", FieldKind::Choice(HANDLING_KINDS)))),
+        filter(required(field("occurred_on", FieldKind::Date))),
+        field("method", FieldKind::Choice(TRANSFER_METHODS)),
+        field("protection", FieldKind::Choice(PROTECTIONS)),
+        field("recipient", FieldKind::Text { max: 200 }),
+        detail_only(field("due_back", FieldKind::Date)),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "asset",
+    department_field: None,
+    write: WriteScope::Handlers,
+    default_sort: "occurred_on",
+    search: &["recipient", "note"],
+    not_before: &[("due_back", "occurred_on")],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Classified(Some("asset")),
+    validate: Some(check_handling),
+    defaults: &[],
+    requires: &[
+        Requirement::ByHandler {
+            asset: "asset",
+            person: "person",
+            on: "occurred_on",
+        },
+        Requirement::HandlingRules { asset: "asset" },
+    ],
+    writer_person: Some("person"),
+};
+
+/// A transfer names its method and recipient; only a transfer has a method.
+fn check_handling(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| {
+        HANDLING_RECORDS
+            .position(name)
+            .and_then(|i| values.get(i))
+            .map(Value::to_plain)
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    if get("kind") == "transfer" {
+        for f in ["method", "recipient"] {
+            if get(f).is_empty() {
+                errors.push(FieldError::new(f, "required"));
+            }
+        }
+    } else if !get("method").is_empty() && !get("kind").is_empty() {
+        errors.push(FieldError::new("method", "only-for-transfer"));
+    }
+    errors
+}
 
 /// Every register, in navigation order.
 pub static ALL: &[&Register] = &[
@@ -643,6 +766,7 @@ pub static ALL: &[&Register] = &[
     &TEST_ATTEMPTS,
     &ASSETS,
     &ASSET_HANDLERS,
+    &HANDLING_RECORDS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

@@ -4,7 +4,8 @@
 use mamori_domain::Role;
 use mamori_domain::registers::{
     APPOINTMENTS, ASSET_HANDLERS, ASSETS, ATTENDANCES, COURSES, DEPARTMENTS, EXTERNAL_SEMINARS,
-    IDENTITY_GUARANTEES, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
+    HANDLING_RECORDS, IDENTITY_GUARANTEES, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS,
+    TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -44,8 +45,13 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
 ];
 
 /// Files loaded after the test results: a grant needs its handler to have passed the test.
-const LATE_FILES: &[(&mamori_domain::Register, &str)] =
-    &[(&ASSET_HANDLERS, include_str!("../demo/asset_handlers.csv"))];
+const LATE_FILES: &[(&mamori_domain::Register, &str)] = &[
+    (&ASSET_HANDLERS, include_str!("../demo/asset_handlers.csv")),
+    (
+        &HANDLING_RECORDS,
+        include_str!("../demo/handling_records.csv"),
+    ),
+];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.
 pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
@@ -59,6 +65,8 @@ pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ),
     ("staff@sajeco.example", Role::Staff, None, Some(NEW_JOINER)),
     ("auditor@sajeco.example", Role::Auditor, None, None),
+    // 佐々木 彩: an authorized handler of the employee list (秘密) and the payroll data (極秘).
+    ("handler@sajeco.example", Role::Staff, None, Some("0009")),
 ];
 
 #[derive(Deserialize)]

@@ -283,6 +283,67 @@ pub(crate) async fn check_requirement(
                 errors.push(FieldError::new(person, "not-the-manager"));
             }
         }
+        Requirement::ByHandler { asset, person, on } => {
+            let (Some(a), Some(day)) = (
+                id_of(asset),
+                reg.position(on).and_then(|i| values[i].as_date()),
+            ) else {
+                return Ok(errors);
+            };
+            let Some(p) = id_of(person) else {
+                errors.push(FieldError::new(person, "required"));
+                return Ok(errors);
+            };
+            // A signed-in user records only what they did themselves.
+            if access.actor.user_id.is_some() && access.person_id != Some(p) {
+                errors.push(FieldError::new(person, "not-yourself"));
+                return Ok(errors);
+            }
+            let granted = tx
+                .fetch_optional(
+                    "SELECT 1 FROM asset_handlers WHERE org_id = $1 AND asset_id = $2 AND person_id = $3 \
+                       AND withdrawn_at IS NULL AND approved_on <= $4 AND valid_until >= $4",
+                    &[access.org_id().into(), P::Int(a), P::Int(p), P::Date(day)],
+                )
+                .await?
+                .is_some();
+            if !granted {
+                errors.push(FieldError::new(person, "not-a-handler"));
+            }
+        }
+        Requirement::HandlingRules { asset } => {
+            let Some(a) = id_of(asset) else {
+                return Ok(errors);
+            };
+            let classification = tx
+                .fetch_one(
+                    "SELECT classification FROM assets WHERE id = $1",
+                    &[P::Int(a)],
+                )
+                .await?
+                .text(0)?;
+            let value = |name: &str| {
+                reg.position(name)
+                    .map(|i| values[i].to_plain())
+                    .unwrap_or_default()
+            };
+            let (kind, method, protection) = (value("kind"), value("method"), value("protection"));
+            for rule in mamori_domain::registers::HANDLING_RULES {
+                if rule.classification != classification
+                    || rule.kind != kind
+                    || rule.method != method
+                {
+                    continue;
+                }
+                if !rule.allowed {
+                    errors.push(FieldError::new("method", rule.code));
+                } else if !rule.protections.is_empty()
+                    && !rule.protections.contains(&protection.as_str())
+                {
+                    errors.push(FieldError::new("protection", rule.code));
+                }
+            }
+        }
     }
     Ok(errors)
 }

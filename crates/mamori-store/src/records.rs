@@ -219,7 +219,7 @@ fn classified_visible(access: &Access, alias: &str, params: &mut Vec<P>) -> Stri
 /// manager writes records of their own department where the register allows it; nobody else writes.
 pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) -> bool {
     match access.role {
-        _ if reg.write == WriteScope::Nobody => false,
+        _ if matches!(reg.write, WriteScope::Nobody | WriteScope::Handlers) => false,
         Role::IsmsManager => true,
         Role::DepartmentManager => {
             reg.write == WriteScope::SecretariatOrOwnDepartment
@@ -230,10 +230,20 @@ pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) ->
     }
 }
 
+/// Whether the user may edit or withdraw some records of the register (to show or hide the
+/// buttons): append-only registers are never edited.
+pub fn can_edit(access: &Access, reg: &Register) -> bool {
+    !matches!(reg.write, WriteScope::Handlers | WriteScope::Nobody) && can_create(access, reg)
+}
+
 /// Whether the user may create records at all (to show or hide the button).
 pub fn can_create(access: &Access, reg: &Register) -> bool {
     match access.role {
         _ if reg.write == WriteScope::Nobody => false,
+        // Whether the writer handles the asset is checked with the record (`Requirement::ByHandler`).
+        _ if reg.write == WriteScope::Handlers => {
+            access.person_id.is_some() || access.actor.user_id.is_none()
+        }
         Role::IsmsManager => true,
         Role::DepartmentManager => reg.write == WriteScope::SecretariatOrOwnDepartment,
         _ => false,
@@ -932,7 +942,11 @@ async fn insert_in(
     input: &Input,
 ) -> Result<i64, StoreError> {
     let (values, ids) = prepare(tx, access, reg, input, None, 0).await?;
-    if !can_write(access, reg, department_from(reg, &ids)) {
+    let allowed = match reg.write {
+        WriteScope::Handlers => can_create(access, reg),
+        _ => can_write(access, reg, department_from(reg, &ids)),
+    };
+    if !allowed {
         return Err(StoreError::Forbidden);
     }
     let cols: Vec<String> = reg
@@ -1071,6 +1085,20 @@ async fn prepare(
                 values.push(Value::Null);
             }
         }
+    }
+    // The writer's own person, where the register says so and the field was left empty.
+    if let (Some(field), Some(person)) = (reg.writer_person, access.person_id)
+        && let Some(i) = reg.position(field)
+        && values[i].is_null()
+    {
+        let no = tx
+            .fetch_one(
+                "SELECT employee_no FROM people WHERE id = $1",
+                &[person.into()],
+            )
+            .await?
+            .text(0)?;
+        values[i] = Value::Text(no);
     }
     errors.extend(reg.check(&values));
     let mut ids = vec![None; reg.fields.len()];

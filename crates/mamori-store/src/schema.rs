@@ -356,6 +356,23 @@ CREATE TABLE asset_handlers (
 CREATE INDEX asset_handlers_org_active ON asset_handlers (org_id, withdrawn_at);
 CREATE INDEX asset_handlers_person ON asset_handlers (person_id, asset_id);
 CREATE INDEX asset_handlers_asset ON asset_handlers (asset_id);
+CREATE TABLE handling_records (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    asset_id BIGINT NOT NULL REFERENCES assets(id),
+    person_id BIGINT REFERENCES people(id),
+    kind TEXT NOT NULL,
+    occurred_on {{date}} NOT NULL,
+    method TEXT,
+    protection TEXT,
+    recipient TEXT,
+    due_back {{date}},
+    note TEXT,
+    {{record}}
+);
+CREATE INDEX handling_records_org_active ON handling_records (org_id, withdrawn_at);
+CREATE INDEX handling_records_asset ON handling_records (asset_id, occurred_on);
+CREATE INDEX handling_records_org_occurred ON handling_records (org_id, occurred_on);
 "#,
         sqlite: "",
         postgres: "",

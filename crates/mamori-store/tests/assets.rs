@@ -369,3 +369,152 @@ async fn a_confidential_asset_is_seen_only_by_those_who_must() {
         ("customer", "required")
     );
 }
+
+#[tokio::test]
+async fn handling_records_follow_the_classification_rules_and_only_handlers_add_them() {
+    use mamori_domain::registers::HANDLING_RECORDS;
+    let w = world().await;
+    let s = &w.store;
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-TOP", "H1", "M1")).await;
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-SEC", "H2", "M1")).await;
+    let user = |no: &str| {
+        let mut a = w.as_person(no, Role::Staff, None);
+        a.actor = Actor {
+            user_id: Some(1),
+            label: no.to_string(),
+        };
+        a
+    };
+    let (h1, h2, s1) = (user("H1"), user("H2"), user("S1"));
+    let record = |access: &Access, pairs: &[(&str, &str)]| {
+        let input = input(pairs);
+        let access = access.clone();
+        async move { s.create(&access, &HANDLING_RECORDS, &input).await }
+    };
+    let codes = |r: Result<mamori_store::Record, StoreError>| -> Vec<(String, &'static str)> {
+        match r {
+            Err(StoreError::Invalid(e)) => e.into_iter().map(|e| (e.field, e.code)).collect(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    };
+    let transfer = |asset: &'static str, method: &'static str, protection: &'static str| {
+        vec![
+            ("asset", asset),
+            ("kind", "transfer"),
+            ("occurred_on", "2026-05-01"),
+            ("method", method),
+            ("protection", protection),
+            ("recipient", "株式会社ミライソフト 田中様"),
+        ]
+    };
+    // 極秘 may not go by e-mail or courier, only by hand.
+    assert_eq!(
+        codes(record(&h1, &transfer("A-TOP", "email", "encryption")).await),
+        [("method".to_string(), "rule-strict-by-hand")]
+    );
+    assert_eq!(
+        codes(
+            record(
+                &h1,
+                &transfer("A-TOP", "approved_courier", "double_envelope")
+            )
+            .await
+        ),
+        [("method".to_string(), "rule-strict-by-hand")]
+    );
+    let by_hand = record(&h1, &transfer("A-TOP", "hand_delivery", "double_envelope"))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_hand.values[1].to_plain(),
+        "H1",
+        "the handler is the writer"
+    );
+    // 秘密 by e-mail needs a password or encryption.
+    assert_eq!(
+        codes(record(&h2, &transfer("A-SEC", "email", "none")).await),
+        [("protection".to_string(), "rule-confidential-email")]
+    );
+    record(&h2, &transfer("A-SEC", "email", "password"))
+        .await
+        .unwrap();
+    // Only a handler of the asset records, and only for themselves.
+    assert_eq!(
+        codes(record(&h2, &transfer("A-TOP", "hand_delivery", "none")).await),
+        [("person".to_string(), "not-a-handler")]
+    );
+    assert_eq!(
+        codes(
+            record(
+                &s1,
+                &[
+                    ("asset", "A-GEN"),
+                    ("kind", "viewing"),
+                    ("occurred_on", "2026-05-01")
+                ]
+            )
+            .await
+        ),
+        [("person".to_string(), "not-a-handler")]
+    );
+    let mut for_someone = transfer("A-SEC", "hand_delivery", "none");
+    for_someone.push(("person", "H1"));
+    assert_eq!(
+        codes(record(&h2, &for_someone).await),
+        [("person".to_string(), "not-yourself")]
+    );
+    // Before the grant, nothing may be recorded.
+    let mut early = transfer("A-SEC", "hand_delivery", "none");
+    early[2] = ("occurred_on", "2026-03-01");
+    assert_eq!(
+        codes(record(&h2, &early).await),
+        [("person".to_string(), "not-a-handler")]
+    );
+    // A transfer names its method and recipient.
+    assert_eq!(
+        codes(
+            record(
+                &h2,
+                &[
+                    ("asset", "A-SEC"),
+                    ("kind", "transfer"),
+                    ("occurred_on", "2026-05-02")
+                ]
+            )
+            .await
+        )
+        .len(),
+        2
+    );
+    // Append-only: nobody edits or withdraws a record, not even the secretariat.
+    assert!(matches!(
+        s.update(
+            &w.isms,
+            &HANDLING_RECORDS,
+            by_hand.id,
+            &input(&[("note", "x")])
+        )
+        .await,
+        Err(StoreError::Forbidden)
+    ));
+    assert!(matches!(
+        s.withdraw(&w.isms, &HANDLING_RECORDS, by_hand.id, "x")
+            .await,
+        Err(StoreError::Forbidden)
+    ));
+    // The records of a hidden asset are hidden with it.
+    let all = ListQuery {
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(
+        s.list(&w.isms, &HANDLING_RECORDS, &all)
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    assert_eq!(s.list(&h2, &HANDLING_RECORDS, &all).await.unwrap().total, 1);
+    assert_eq!(s.list(&s1, &HANDLING_RECORDS, &all).await.unwrap().total, 0);
+    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+}

@@ -110,6 +110,9 @@ fn every_key_in_use_is_translated() {
         "not-eligible",
         "needs-guarantee",
         "not-the-manager",
+        "not-a-handler",
+        "not-yourself",
+        "only-for-transfer",
     ] {
         used.insert(format!("error-field-{code}"));
     }
@@ -121,6 +124,9 @@ fn every_key_in_use_is_translated() {
         "not-eligible",
     ] {
         used.insert(format!("error-{code}"));
+    }
+    for rule in mamori_domain::registers::HANDLING_RULES {
+        used.insert(format!("error-field-{}", rule.code));
     }
     for held in ["owner", "key_holder", "handler"] {
         used.insert(format!("held-{held}"));

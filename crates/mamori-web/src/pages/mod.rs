@@ -119,6 +119,12 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-handling_record",
+        path: "handling-records",
+        group: "assets",
+        issue: None,
+    },
+    Area {
         key: "area-assets",
         path: "areas/assets",
         group: "assets",

@@ -415,16 +415,23 @@ fn title_of(ctx: &Ctx, reg: &Register, r: &Record) -> String {
     cell_text(ctx, reg, r, i)
 }
 
+/// The form for a new record; declared fields in the query string fill it in
+/// (`/handling-records/new?asset=A-002`).
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((_, collection)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
-    form_page(&state, &ctx, reg, None, &Input::new(), &[], StatusCode::OK).await
+    let prefill: Input = pairs(raw.unwrap_or_default().as_bytes())?
+        .into_iter()
+        .filter(|(k, v)| reg.field(k).is_some() && v.chars().count() <= 200)
+        .collect();
+    form_page(&state, &ctx, reg, None, &prefill, &[], StatusCode::OK).await
 }
 
 /// The page of one record.
@@ -475,7 +482,7 @@ pub async fn edit_form(
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let record = state.store.get(&ctx.access, reg, parse_id(&id)?).await?;
-    if !can_create(&ctx.access, reg) {
+    if !mamori_store::records::can_edit(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
     form_page(
@@ -657,6 +664,55 @@ async fn panels(
                 },
             }
         }
+        "asset" => {
+            // The last 50 handling records, newest first, and the way to add one.
+            let recent = state
+                .store
+                .list(
+                    &ctx.access,
+                    &registers::HANDLING_RECORDS,
+                    &ListQuery {
+                        filters: vec![("asset".into(), key("code"))],
+                        sort: Some("occurred_on".into()),
+                        desc: true,
+                        limit: 50,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let h = &registers::HANDLING_RECORDS;
+            let columns = [
+                "occurred_on",
+                "kind",
+                "person",
+                "method",
+                "protection",
+                "recipient",
+            ];
+            let heads: Vec<String> = columns
+                .iter()
+                .map(|c| i18n::field_label(ctx.lang, h, c))
+                .collect();
+            let rows: Vec<Value> = recent
+                .items
+                .iter()
+                .map(|r| {
+                    let cells: Vec<String> = columns
+                        .iter()
+                        .filter_map(|c| h.position(c))
+                        .map(|i| cell_text(ctx, h, r, i))
+                        .collect();
+                    context! { cells, href => format!("/o/{}/handling-records/{}", ctx.org(), r.id) }
+                })
+                .collect();
+            context! {
+                handling => context! {
+                    heads, rows, total => recent.total,
+                    all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&key("code"))),
+                    new_href => can_create(&ctx.access, h).then(|| format!("/o/{}/handling-records/new?asset={}", ctx.org(), crate::error::url_escape(&key("code")))),
+                },
+            }
+        }
         "test_attempt" => context! {
             links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
         },
@@ -755,7 +811,7 @@ async fn detail_page(
             withdrawn => record.withdrawn_at.is_some(),
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
-            can_write => can_create(&ctx.access, reg),
+            can_write => mamori_store::records::can_edit(&ctx.access, reg),
             related, panels,
         },
         status,
