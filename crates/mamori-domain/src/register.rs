@@ -43,6 +43,9 @@ pub struct Register {
     /// A reference to people set to the writer's own person when left empty (a handling record's
     /// handler).
     pub writer_person: Option<&'static str>,
+    /// A reference whose record this one closes when written (a disposal closes its asset: the
+    /// asset is withdrawn, its history kept).
+    pub closes: Option<&'static str>,
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
     pub validate: Option<Validate>,
@@ -96,6 +99,16 @@ pub enum Requirement {
     },
     /// The organisation's handling rules for the asset's classification (see `HandlingRule`).
     HandlingRules { asset: &'static str },
+    /// The person in this field must have an identity guarantee on file (a key's custodian).
+    Guarantee(&'static str),
+    /// `fields` are required when the record `via` refers to has `field` = `value` (a customer's
+    /// asset is disposed of only with the customer's consent).
+    RequiredWhen {
+        via: &'static str,
+        field: &'static str,
+        value: &'static str,
+        fields: &'static [&'static str],
+    },
 }
 
 /// One handling rule: for an asset of `classification`, a record of `kind` by `method` is refused

@@ -75,6 +75,7 @@ pub static DEPARTMENTS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -109,6 +110,7 @@ pub static PEOPLE: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -141,6 +143,7 @@ pub static APPOINTMENTS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -177,6 +180,7 @@ pub static PLEDGES: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -204,6 +208,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -241,6 +246,7 @@ pub static COURSES: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: Some(check_course),
 };
 
@@ -290,6 +296,7 @@ pub static TRAINING_SESSIONS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -325,6 +332,7 @@ pub static ATTENDANCES: Register = Register {
     defaults: &[("department", "person", "department")],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -356,6 +364,7 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -385,6 +394,7 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -420,6 +430,7 @@ pub static TEST_QUESTIONS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: Some(check_question),
 };
 
@@ -524,6 +535,7 @@ pub static TEST_ATTEMPTS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
     validate: None,
 };
 
@@ -585,6 +597,7 @@ pub static ASSETS: Register = Register {
     defaults: &[],
     requires: &[],
     writer_person: None,
+    closes: None,
 };
 
 /// A customer's asset names the customer.
@@ -639,6 +652,7 @@ pub static ASSET_HANDLERS: Register = Register {
         },
     ],
     writer_person: None,
+    closes: None,
 };
 
 pub const HANDLING_KINDS: &[&str] = &[
@@ -726,6 +740,7 @@ pub static HANDLING_RECORDS: Register = Register {
         Requirement::HandlingRules { asset: "asset" },
     ],
     writer_person: Some("person"),
+    closes: None,
 };
 
 /// A transfer names its method and recipient; only a transfer has a method.
@@ -750,6 +765,256 @@ fn check_handling(values: &[Value]) -> Vec<FieldError> {
     errors
 }
 
+pub const CONTRACTOR_KINDS: &[&str] = &["disposal", "courier", "other"];
+pub const CERTIFICATIONS: &[&str] = &["isms", "privacy_mark", "isms_and_privacy_mark", "none"];
+
+/// 承認済み委託先: disposal contractors and couriers, with their certification and evaluation.
+pub static APPROVED_CONTRACTORS: Register = Register {
+    code: "approved_contractor",
+    collection: "approved-contractors",
+    table: "approved_contractors",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 20 })),
+        required(field("name", FieldKind::Text { max: 200 })),
+        filter(required(field("kind", FieldKind::Choice(CONTRACTOR_KINDS)))),
+        filter(required(field(
+            "certification",
+            FieldKind::Choice(CERTIFICATIONS),
+        ))),
+        field("certificate_no", FieldKind::Text { max: 100 }),
+        filter(required(field("evaluated_on", FieldKind::Date))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "name",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "code",
+    search: &["code", "name", "certificate_no", "note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
+    defaults: &[],
+    requires: &[],
+    writer_person: None,
+    closes: None,
+};
+
+pub const DISPOSAL_METHODS: &[&str] = &[
+    "shredding",
+    "dissolution",
+    "physical_destruction",
+    "data_erasure",
+    "degaussing",
+    "returned_to_customer",
+];
+pub const CONSENT_FORMS: &[&str] = &["document", "email", "contract"];
+
+/// 廃棄: how an asset was disposed of, by whom, with the certificate; a customer's asset only with
+/// the customer's consent. Writing it closes the asset, whose history stays.
+pub static DISPOSALS: Register = Register {
+    code: "disposal",
+    collection: "disposals",
+    table: "disposals",
+    fields: &[
+        filter(required(field("asset", FieldKind::Ref("assets")))),
+        filter(required(field("disposed_on", FieldKind::Date))),
+        filter(required(field(
+            "method",
+            FieldKind::Choice(DISPOSAL_METHODS),
+        ))),
+        filter(field("contractor", FieldKind::Ref("approved-contractors"))),
+        field("certificate_no", FieldKind::Text { max: 100 }),
+        detail_only(field("certificate_on", FieldKind::Date)),
+        detail_only(field("consent_by", FieldKind::Text { max: 200 })),
+        detail_only(field("consent_on", FieldKind::Date)),
+        detail_only(field("consent_form", FieldKind::Choice(CONSENT_FORMS))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: None,
+    title_field: "asset",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "disposed_on",
+    search: &["certificate_no", "consent_by", "note"],
+    not_before: &[("certificate_on", "disposed_on")],
+    lacks: &[],
+    unique_together: &[&["asset"]],
+    read: ReadScope::Classified(Some("asset")),
+    validate: None,
+    defaults: &[],
+    requires: &[Requirement::RequiredWhen {
+        via: "asset",
+        field: "customer_owned",
+        value: "yes",
+        fields: &["consent_by", "consent_on", "consent_form"],
+    }],
+    writer_person: None,
+    closes: Some("asset"),
+};
+
+pub const DEVICE_KINDS: &[&str] = &[
+    "pc", "server", "network", "phone", "printer", "storage", "other",
+];
+
+/// 情報機器: a device with its label, place, user and OS, and when its patches and forced password
+/// change were last done (the reference company does both at least monthly).
+pub static DEVICES: Register = Register {
+    code: "device",
+    collection: "devices",
+    table: "devices",
+    fields: &[
+        unique(field("label", FieldKind::Text { max: 40 })),
+        required(field("name", FieldKind::Text { max: 200 })),
+        filter(required(field("kind", FieldKind::Choice(DEVICE_KINDS)))),
+        filter(required(field("department", FieldKind::Ref("departments")))),
+        field("location", FieldKind::Text { max: 200 }),
+        filter(field("user", FieldKind::Ref("people"))),
+        field("os", FieldKind::Text { max: 100 }),
+        filter(field("patched_on", FieldKind::Date)),
+        filter(field("password_changed_on", FieldKind::Date)),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("label"),
+    title_field: "label",
+    department_field: Some("department"),
+    write: WriteScope::SecretariatOrOwnDepartment,
+    default_sort: "label",
+    search: &["label", "name", "location", "os", "note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
+    defaults: &[],
+    requires: &[],
+    writer_person: None,
+    closes: None,
+};
+
+/// LANケーブル・接続: a labelled cable from one device's port to another's.
+pub static CABLES: Register = Register {
+    code: "cable",
+    collection: "cables",
+    table: "cables",
+    fields: &[
+        unique(field("label", FieldKind::Text { max: 40 })),
+        filter(required(field("from_device", FieldKind::Ref("devices")))),
+        field("from_port", FieldKind::Text { max: 40 }),
+        filter(required(field("to_device", FieldKind::Ref("devices")))),
+        field("to_port", FieldKind::Text { max: 40 }),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("label"),
+    title_field: "label",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "label",
+    search: &["label", "from_port", "to_port", "note"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
+    defaults: &[],
+    requires: &[],
+    writer_person: None,
+    closes: None,
+};
+
+/// お預り鍵: keys to a customer's building in custody; the custodian must have an identity
+/// guarantee on file. The receipt number is the key's code.
+pub static CUSTODY_KEYS: Register = Register {
+    code: "custody_key",
+    collection: "custody-keys",
+    table: "custody_keys",
+    fields: &[
+        unique(field("receipt_no", FieldKind::Text { max: 40 })),
+        filter(required(field("customer", FieldKind::Text { max: 200 }))),
+        required(field("building", FieldKind::Text { max: 200 })),
+        required(field("description", FieldKind::Text { max: 200 })),
+        required(field("count", FieldKind::Int { min: 1, max: 1000 })),
+        filter(required(field("custodian", FieldKind::Ref("people")))),
+        detail_only(field("storage", FieldKind::Text { max: 200 })),
+        filter(required(field("received_on", FieldKind::Date))),
+        filter(field("returned_on", FieldKind::Date)),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("receipt_no"),
+    title_field: "receipt_no",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "receipt_no",
+    search: &[
+        "receipt_no",
+        "customer",
+        "building",
+        "description",
+        "storage",
+    ],
+    not_before: &[("returned_on", "received_on")],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
+    defaults: &[],
+    requires: &[Requirement::Guarantee("custodian")],
+    writer_person: None,
+    closes: None,
+};
+
+pub const INSPECTION_RESULTS: &[&str] = &["ok", "discrepancy"];
+
+/// 鍵の点検: the monthly inspection of a key in custody.
+pub static KEY_INSPECTIONS: Register = Register {
+    code: "key_inspection",
+    collection: "key-inspections",
+    table: "key_inspections",
+    fields: &[
+        filter(required(field("key", FieldKind::Ref("custody-keys")))),
+        filter(required(field("inspected_on", FieldKind::Date))),
+        filter(required(field("inspector", FieldKind::Ref("people")))),
+        filter(required(field(
+            "result",
+            FieldKind::Choice(INSPECTION_RESULTS),
+        ))),
+        field("discrepancies", FieldKind::Text { max: 1000 }),
+    ],
+    natural_key: None,
+    title_field: "key",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "inspected_on",
+    search: &["discrepancies"],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[&["key", "inspected_on"]],
+    read: ReadScope::Members,
+    validate: Some(check_inspection),
+    defaults: &[],
+    requires: &[],
+    writer_person: None,
+    closes: None,
+};
+
+/// A discrepancy is described.
+fn check_inspection(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| {
+        KEY_INSPECTIONS
+            .position(name)
+            .and_then(|i| values.get(i))
+            .map(Value::to_plain)
+            .unwrap_or_default()
+    };
+    if get("result") == "discrepancy" && get("discrepancies").is_empty() {
+        vec![FieldError::new("discrepancies", "required")]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Every register, in navigation order.
 pub static ALL: &[&Register] = &[
     &DEPARTMENTS,
@@ -767,6 +1032,12 @@ pub static ALL: &[&Register] = &[
     &ASSETS,
     &ASSET_HANDLERS,
     &HANDLING_RECORDS,
+    &APPROVED_CONTRACTORS,
+    &DISPOSALS,
+    &DEVICES,
+    &CABLES,
+    &CUSTODY_KEYS,
+    &KEY_INSPECTIONS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

@@ -3,8 +3,9 @@
 
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    APPOINTMENTS, ASSET_HANDLERS, ASSETS, ATTENDANCES, COURSES, DEPARTMENTS, EXTERNAL_SEMINARS,
-    HANDLING_RECORDS, IDENTITY_GUARANTEES, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS,
+    APPOINTMENTS, APPROVED_CONTRACTORS, ASSET_HANDLERS, ASSETS, ATTENDANCES, CABLES, COURSES,
+    CUSTODY_KEYS, DEPARTMENTS, DEVICES, DISPOSALS, EXTERNAL_SEMINARS, HANDLING_RECORDS,
+    IDENTITY_GUARANTEES, KEY_INSPECTIONS, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS,
     TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
@@ -42,6 +43,17 @@ const FILES: &[(&mamori_domain::Register, &str)] = &[
         include_str!("../demo/seminar_attendees.csv"),
     ),
     (&ASSETS, include_str!("../demo/assets.csv")),
+    (
+        &APPROVED_CONTRACTORS,
+        include_str!("../demo/approved_contractors.csv"),
+    ),
+    (&DEVICES, include_str!("../demo/devices.csv")),
+    (&CABLES, include_str!("../demo/cables.csv")),
+    (&CUSTODY_KEYS, include_str!("../demo/custody_keys.csv")),
+    (
+        &KEY_INSPECTIONS,
+        include_str!("../demo/key_inspections.csv"),
+    ),
 ];
 
 /// Files loaded after the test results: a grant needs its handler to have passed the test.
@@ -51,6 +63,8 @@ const LATE_FILES: &[(&mamori_domain::Register, &str)] = &[
         &HANDLING_RECORDS,
         include_str!("../demo/handling_records.csv"),
     ),
+    // After the handling records: a disposal closes its asset.
+    (&DISPOSALS, include_str!("../demo/disposals.csv")),
 ];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.

@@ -44,7 +44,8 @@ pub struct Account {
     pub disabled: bool,
 }
 
-/// An asset a person is responsible for: as `owner`, `key_holder` or (active grant) `handler`.
+/// An asset a person is responsible for: as `owner`, `key_holder`, (active grant) `handler`, or
+/// `taken_out` and not returned yet.
 #[derive(Clone, Debug, Serialize)]
 pub struct Held {
     pub asset_id: i64,
@@ -149,6 +150,10 @@ impl Store {
                  UNION ALL SELECT a.id, a.code, a.name, 'key_holder' FROM assets a WHERE a.org_id = $1 AND a.key_holder_id = $2 AND a.withdrawn_at IS NULL \
                  UNION ALL SELECT a.id, a.code, a.name, 'handler' FROM asset_handlers h JOIN assets a ON a.id = h.asset_id \
                    WHERE h.org_id = $1 AND h.person_id = $2 AND h.withdrawn_at IS NULL AND a.withdrawn_at IS NULL \
+                 UNION ALL SELECT a.id, a.code, a.name, 'taken_out' FROM handling_records t JOIN assets a ON a.id = t.asset_id \
+                   WHERE t.org_id = $1 AND t.person_id = $2 AND t.kind = 'take_out' AND t.withdrawn_at IS NULL \
+                     AND NOT EXISTS (SELECT 1 FROM handling_records r WHERE r.asset_id = t.asset_id AND r.kind = 'return' \
+                       AND r.occurred_on >= t.occurred_on AND r.id > t.id AND r.withdrawn_at IS NULL) \
                  ORDER BY 2, 4",
                 &[access.org_id().into(), P::Int(person)],
             )
@@ -309,6 +314,53 @@ pub(crate) async fn check_requirement(
                 .is_some();
             if !granted {
                 errors.push(FieldError::new(person, "not-a-handler"));
+            }
+        }
+        Requirement::Guarantee(person) => {
+            if let Some(p) = id_of(person) {
+                let guaranteed = tx
+                    .fetch_optional(
+                        "SELECT 1 FROM identity_guarantees WHERE org_id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
+                        &[access.org_id().into(), P::Int(p)],
+                    )
+                    .await?
+                    .is_some();
+                if !guaranteed {
+                    errors.push(FieldError::new(person, "needs-guarantee-on-file"));
+                }
+            }
+        }
+        Requirement::RequiredWhen {
+            via,
+            field,
+            value,
+            fields,
+        } => {
+            let (Some(v), Some(target)) = (
+                id_of(via),
+                reg.field(via).and_then(|f| match f.kind {
+                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
+                    _ => None,
+                }),
+            ) else {
+                return Ok(errors);
+            };
+            let applies = tx
+                .fetch_optional(
+                    &format!(
+                        "SELECT 1 FROM {} WHERE id = $1 AND {field} = $2",
+                        target.table
+                    ),
+                    &[P::Int(v), value.into()],
+                )
+                .await?
+                .is_some();
+            if applies {
+                for f in fields {
+                    if reg.position(f).is_none_or(|i| values[i].is_null()) {
+                        errors.push(FieldError::new(f, "required"));
+                    }
+                }
             }
         }
         Requirement::HandlingRules { asset } => {

@@ -167,7 +167,11 @@ pub fn can_read(access: &Access, reg: &Register) -> bool {
 /// see only their own records of an `OwnForStaff` register; a confidential asset (and what is
 /// recorded about it) is seen only by the secretariat, its owner, its department's manager and its
 /// handlers. `t` is the register's alias in the query.
-fn own_condition(access: &Access, reg: &Register, params: &mut Vec<P>) -> Option<String> {
+pub(crate) fn scope_condition(
+    access: &Access,
+    reg: &Register,
+    params: &mut Vec<P>,
+) -> Option<String> {
     match reg.read {
         ReadScope::OwnForStaff(field) if access.role == Role::Staff => {
             let f = reg.field(field)?;
@@ -426,7 +430,7 @@ impl Store {
         }
         let mut params = vec![P::Int(access.org_id())];
         let mut conds = vec!["t.org_id = $1".to_string()];
-        let own = own_condition(access, reg, &mut params);
+        let own = scope_condition(access, reg, &mut params);
         if let Some(c) = &own {
             conds.push(c.clone());
         }
@@ -679,7 +683,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut params = vec![P::Int(access.org_id()), P::Int(id)];
-        let own = own_condition(access, reg, &mut params)
+        let own = scope_condition(access, reg, &mut params)
             .map(|c| format!(" AND {c}"))
             .unwrap_or_default();
         let row = self
@@ -705,7 +709,7 @@ impl Store {
         let key = target.natural_key.unwrap_or("id");
         let mut params = vec![P::Int(access.org_id()), P::Int(MAX_OPTIONS + 1)];
         // Hidden records are not offered either.
-        let scope = own_condition(access, target, &mut params)
+        let scope = scope_condition(access, target, &mut params)
             .map(|c| format!(" AND {c}"))
             .unwrap_or_default();
         let rows = self
@@ -988,6 +992,47 @@ async fn insert_in(
         Entry::new(Some(access.org_id()), reg.code, Some(id), "create").after(&after),
     )
     .await?;
+    // A record that closes another (a disposal its asset) withdraws it, with the reason naming it.
+    if let Some((target, closed)) = reg
+        .closes
+        .and_then(|f| reg.position(f))
+        .and_then(|i| match reg.fields[i].kind {
+            FieldKind::Ref(t) => Some((registers::by_collection(t)?, ids[i]?)),
+            _ => None,
+        })
+    {
+        let reason = format!("{} #{id}", reg.code);
+        let now = OffsetDateTime::now_utc();
+        let changed = tx
+            .execute(
+                &format!(
+                    "UPDATE {} SET withdrawn_at = $1, withdrawn_reason = $2, updated_at = $1 \
+                     WHERE org_id = $3 AND id = $4 AND withdrawn_at IS NULL",
+                    target.table
+                ),
+                &[
+                    P::Ts(now),
+                    reason.clone().into(),
+                    access.org_id().into(),
+                    closed.into(),
+                ],
+            )
+            .await?;
+        if changed == 1 {
+            tx.execute(
+                "UPDATE register_totals SET active = active - 1, withdrawn = withdrawn + 1 WHERE org_id = $1 AND register = $2",
+                &[access.org_id().into(), target.code.into()],
+            )
+            .await?;
+            audit::append(
+                tx,
+                &access.actor,
+                Entry::new(Some(access.org_id()), target.code, Some(closed), "withdraw")
+                    .reason(Some(&reason)),
+            )
+            .await?;
+        }
+    }
     Ok(id)
 }
 

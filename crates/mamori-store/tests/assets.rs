@@ -518,3 +518,263 @@ async fn handling_records_follow_the_classification_rules_and_only_handlers_add_
     assert_eq!(s.list(&s1, &HANDLING_RECORDS, &all).await.unwrap().total, 0);
     assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
 }
+
+#[tokio::test]
+async fn disposal_closes_the_asset_and_a_customers_asset_needs_consent() {
+    use mamori_domain::registers::{APPROVED_CONTRACTORS, DISPOSALS};
+    let w = world().await;
+    let s = &w.store;
+    create(
+        s,
+        &w.isms,
+        &APPROVED_CONTRACTORS,
+        &[
+            ("code", "C-01"),
+            ("name", "溶解処理株式会社"),
+            ("kind", "disposal"),
+            ("certification", "privacy_mark"),
+            ("evaluated_on", "2026-03-01"),
+        ],
+    )
+    .await;
+    create(
+        s,
+        &w.isms,
+        &ASSETS,
+        &[
+            ("code", "C-DATA"),
+            ("name", "顧客データ"),
+            ("kind", "electronic_data"),
+            ("department", "SOUMU"),
+            ("classification", "confidential"),
+            ("customer_owned", "yes"),
+            ("customer", "顧客株式会社"),
+        ],
+    )
+    .await;
+    // A customer's asset: the consent is required; a contractor must be an approved one.
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &DISPOSALS,
+            &input(&[
+                ("asset", "C-DATA"),
+                ("disposed_on", "2026-05-01"),
+                ("method", "data_erasure"),
+                ("contractor", "C-99"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    let mut found: Vec<(String, &str)> = errors.into_iter().map(|e| (e.field, e.code)).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("consent_by".to_string(), "required"),
+            ("consent_form".to_string(), "required"),
+            ("consent_on".to_string(), "required"),
+            ("contractor".to_string(), "unknown-ref"),
+        ]
+    );
+    let d = create(
+        s,
+        &w.isms,
+        &DISPOSALS,
+        &[
+            ("asset", "C-DATA"),
+            ("disposed_on", "2026-05-01"),
+            ("method", "data_erasure"),
+            ("contractor", "C-01"),
+            ("certificate_no", "N-1"),
+            ("consent_by", "顧客 佐藤様"),
+            ("consent_on", "2026-04-20"),
+            ("consent_form", "document"),
+        ],
+    )
+    .await;
+    // The asset is closed with its history kept; it cannot be disposed of (or handled) again.
+    let asset = s
+        .list(
+            &w.isms,
+            &ASSETS,
+            &ListQuery {
+                q: Some("C-DATA".into()),
+                status: mamori_store::Status::All,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(
+        asset.withdrawn_reason.as_deref(),
+        Some(format!("disposal #{d}").as_str())
+    );
+    let history = s.history(&w.isms, &ASSETS, asset.id).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.action.as_str())
+            .collect::<Vec<_>>(),
+        ["create", "withdraw"]
+    );
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &DISPOSALS,
+            &input(&[
+                ("asset", "C-DATA"),
+                ("disposed_on", "2026-05-02"),
+                ("method", "shredding"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(errors[0].code, "unknown-ref");
+    // An own asset needs no consent.
+    create(
+        s,
+        &w.isms,
+        &DISPOSALS,
+        &[
+            ("asset", "A-GEN"),
+            ("disposed_on", "2026-05-01"),
+            ("method", "shredding"),
+        ],
+    )
+    .await;
+    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+}
+
+#[tokio::test]
+async fn a_key_needs_a_guaranteed_custodian_and_what_is_late_is_listed() {
+    use mamori_domain::registers::{CUSTODY_KEYS, DEVICES, HANDLING_RECORDS, KEY_INSPECTIONS};
+    let w = world().await;
+    let s = &w.store;
+    let key = |custodian: &'static str| {
+        input(&[
+            ("receipt_no", "K-1"),
+            ("customer", "顧客"),
+            ("building", "本館"),
+            ("description", "通用口"),
+            ("count", "２"),
+            ("custodian", custodian),
+            ("received_on", "2026-04-10"),
+        ])
+    };
+    let Err(StoreError::Invalid(errors)) = s.create(&w.isms, &CUSTODY_KEYS, &key("H2")).await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code),
+        ("custodian", "needs-guarantee-on-file")
+    );
+    s.create(&w.isms, &CUSTODY_KEYS, &key("H1")).await.unwrap();
+    // A discrepancy is described.
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &KEY_INSPECTIONS,
+            &input(&[
+                ("key", "K-1"),
+                ("inspected_on", "2026-05-01"),
+                ("inspector", "M1"),
+                ("result", "discrepancy"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(errors[0].field, "discrepancies");
+    create(
+        s,
+        &w.isms,
+        &KEY_INSPECTIONS,
+        &[
+            ("key", "K-1"),
+            ("inspected_on", "2026-05-01"),
+            ("inspector", "M1"),
+            ("result", "ok"),
+        ],
+    )
+    .await;
+    create(
+        s,
+        &w.isms,
+        &DEVICES,
+        &[
+            ("label", "PC-1"),
+            ("name", "PC"),
+            ("kind", "pc"),
+            ("department", "SOUMU"),
+            ("patched_on", "2026-05-20"),
+            ("password_changed_on", "2026-04-01"),
+        ],
+    )
+    .await;
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-SEC", "H2", "M1")).await;
+    let h2 = Access {
+        actor: Actor {
+            user_id: Some(1),
+            label: "H2".into(),
+        },
+        ..w.as_person("H2", Role::Staff, None)
+    };
+    create(
+        s,
+        &h2,
+        &HANDLING_RECORDS,
+        &[
+            ("asset", "A-SEC"),
+            ("kind", "take_out"),
+            ("occurred_on", "2026-05-01"),
+            ("due_back", "2026-05-03"),
+        ],
+    )
+    .await;
+    let day = |d: &str| mamori_domain::dates::parse_date(d).unwrap();
+    // On 2026-05-25 the take-out is late; the key was inspected this month; the password change is late.
+    let o = s.overdue(&w.isms, day("2026-05-25")).await.unwrap();
+    assert_eq!(o.take_outs.len(), 1);
+    assert!(o.keys.is_empty());
+    assert_eq!(
+        (
+            o.devices.len(),
+            o.devices[0].patch_late,
+            o.devices[0].password_late
+        ),
+        (1, false, true)
+    );
+    // Someone who does not see the asset does not see its take-out either.
+    let s1 = w.as_person("S1", Role::Staff, None);
+    assert!(
+        s.overdue(&s1, day("2026-05-25"))
+            .await
+            .unwrap()
+            .take_outs
+            .is_empty()
+    );
+    // The return ends it; a month later the key is due for inspection.
+    create(
+        s,
+        &h2,
+        &HANDLING_RECORDS,
+        &[
+            ("asset", "A-SEC"),
+            ("kind", "return"),
+            ("occurred_on", "2026-05-26"),
+        ],
+    )
+    .await;
+    let o = s.overdue(&w.isms, day("2026-06-10")).await.unwrap();
+    assert!(o.take_outs.is_empty());
+    assert_eq!(o.keys.len(), 1);
+}

@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("form.html", include_str!("../templates/form.html")),
     ("detail.html", include_str!("../templates/detail.html")),
     ("me.html", include_str!("../templates/me.html")),
+    ("overdue.html", include_str!("../templates/overdue.html")),
     ("paper.html", include_str!("../templates/paper.html")),
     (
         "eligibility.html",

@@ -113,6 +113,7 @@ fn every_key_in_use_is_translated() {
         "not-a-handler",
         "not-yourself",
         "only-for-transfer",
+        "needs-guarantee-on-file",
     ] {
         used.insert(format!("error-field-{code}"));
     }
@@ -128,7 +129,7 @@ fn every_key_in_use_is_translated() {
     for rule in mamori_domain::registers::HANDLING_RULES {
         used.insert(format!("error-field-{}", rule.code));
     }
-    for held in ["owner", "key_holder", "handler"] {
+    for held in ["owner", "key_holder", "handler", "taken_out"] {
         used.insert(format!("held-{held}"));
     }
     for answer in ["true", "false"] {

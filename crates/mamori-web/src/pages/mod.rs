@@ -1,6 +1,7 @@
 //! Pages: one module per screen group. The folder tree follows the URL map.
 
 pub mod account;
+pub mod assets;
 pub mod org;
 pub mod registers;
 pub mod training;
@@ -121,6 +122,48 @@ pub const AREAS: &[Area] = &[
     Area {
         key: "register-handling_record",
         path: "handling-records",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-disposal",
+        path: "disposals",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-approved_contractor",
+        path: "approved-contractors",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-device",
+        path: "devices",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-cable",
+        path: "cables",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-custody_key",
+        path: "custody-keys",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "register-key_inspection",
+        path: "key-inspections",
+        group: "assets",
+        issue: None,
+    },
+    Area {
+        key: "overdue-title",
+        path: "overdue",
         group: "assets",
         issue: None,
     },

@@ -1,0 +1,166 @@
+//! What is late: assets taken out and not returned, devices whose patches or forced password
+//! change are more than a month old, and customer keys not inspected this month.
+
+use mamori_domain::registers::HANDLING_RECORDS;
+use serde::Serialize;
+use time::{Date, Duration};
+
+use crate::Store;
+use crate::db::P;
+use crate::error::StoreError;
+use crate::org::Access;
+
+/// Days a take-out may last without a due date before it is flagged (the organisation's profile
+/// may set `take_out_days`).
+pub const TAKE_OUT_DAYS: i64 = 7;
+/// Patches, forced password changes and key inspections are due at least monthly.
+pub const MONTHLY_DAYS: i64 = 31;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LateTakeOut {
+    pub record_id: i64,
+    pub asset_id: i64,
+    pub asset: String,
+    pub asset_name: String,
+    pub person: Option<String>,
+    pub person_name: Option<String>,
+    pub taken_on: Date,
+    pub due_back: Option<Date>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LateDevice {
+    pub id: i64,
+    pub label: String,
+    pub name: String,
+    pub user: Option<String>,
+    pub patched_on: Option<Date>,
+    pub password_changed_on: Option<Date>,
+    pub patch_late: bool,
+    pub password_late: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LateKey {
+    pub id: i64,
+    pub receipt_no: String,
+    pub customer: String,
+    pub building: String,
+    pub last_inspected_on: Option<Date>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Overdue {
+    pub take_outs: Vec<LateTakeOut>,
+    pub devices: Vec<LateDevice>,
+    pub keys: Vec<LateKey>,
+}
+
+impl Store {
+    /// Everything late on `today`, as far as the reader may see (a confidential asset's take-out
+    /// only to those who see the asset).
+    pub async fn overdue(&self, access: &Access, today: Date) -> Result<Overdue, StoreError> {
+        let days = access
+            .org
+            .profile
+            .get("take_out_days")
+            .and_then(serde_json::Value::as_i64)
+            .filter(|d| (1..=365).contains(d))
+            .unwrap_or(TAKE_OUT_DAYS);
+        let mut params: Vec<P> = vec![
+            access.org_id().into(),
+            P::Date(today),
+            P::Date(today - Duration::days(days)),
+        ];
+        let scope = crate::records::scope_condition(access, &HANDLING_RECORDS, &mut params)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
+        let take_outs = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT t.id, a.id, a.code, a.name, p.employee_no, p.name, t.occurred_on, t.due_back \
+                     FROM handling_records t JOIN assets a ON a.id = t.asset_id LEFT JOIN people p ON p.id = t.person_id \
+                     WHERE t.org_id = $1 AND t.kind = 'take_out' AND t.withdrawn_at IS NULL \
+                       AND (t.due_back < $2 OR (t.due_back IS NULL AND t.occurred_on < $3)) \
+                       AND NOT EXISTS (SELECT 1 FROM handling_records r WHERE r.asset_id = t.asset_id \
+                           AND r.kind = 'return' AND r.occurred_on >= t.occurred_on AND r.id > t.id \
+                           AND r.withdrawn_at IS NULL){scope} \
+                     ORDER BY t.occurred_on, t.id LIMIT 500"
+                ),
+                &params,
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(LateTakeOut {
+                    record_id: r.i64(0)?,
+                    asset_id: r.i64(1)?,
+                    asset: r.text(2)?,
+                    asset_name: r.text(3)?,
+                    person: r.get(4)?,
+                    person_name: r.get(5)?,
+                    taken_on: r.get(6)?,
+                    due_back: r.get(7)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let month_ago = today - Duration::days(MONTHLY_DAYS);
+        let devices = self
+            .pool
+            .fetch_all(
+                "SELECT d.id, d.label, d.name, p.name, d.patched_on, d.password_changed_on \
+                 FROM devices d LEFT JOIN people p ON p.id = d.user_id \
+                 WHERE d.org_id = $1 AND d.withdrawn_at IS NULL \
+                   AND (d.patched_on IS NULL OR d.patched_on < $2 OR d.password_changed_on IS NULL OR d.password_changed_on < $2) \
+                 ORDER BY d.label LIMIT 500",
+                &[access.org_id().into(), P::Date(month_ago)],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                let patched_on: Option<Date> = r.get(4)?;
+                let password_changed_on: Option<Date> = r.get(5)?;
+                Ok(LateDevice {
+                    id: r.i64(0)?,
+                    label: r.text(1)?,
+                    name: r.text(2)?,
+                    user: r.get(3)?,
+                    patch_late: patched_on.is_none_or(|d| d < month_ago),
+                    password_late: password_changed_on.is_none_or(|d| d < month_ago),
+                    patched_on,
+                    password_changed_on,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let keys = self
+            .pool
+            .fetch_all(
+                "SELECT k.id, k.receipt_no, k.customer, k.building, \
+                   (SELECT MAX(i.inspected_on) FROM key_inspections i WHERE i.key_id = k.id AND i.withdrawn_at IS NULL) \
+                 FROM custody_keys k WHERE k.org_id = $1 AND k.withdrawn_at IS NULL AND k.returned_on IS NULL \
+                   AND k.received_on < $2 \
+                   AND NOT EXISTS (SELECT 1 FROM key_inspections i WHERE i.key_id = k.id AND i.withdrawn_at IS NULL \
+                       AND i.inspected_on >= $2) \
+                 ORDER BY k.receipt_no LIMIT 500",
+                &[access.org_id().into(), P::Date(month_ago)],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(LateKey {
+                    id: r.i64(0)?,
+                    receipt_no: r.text(1)?,
+                    customer: r.text(2)?,
+                    building: r.text(3)?,
+                    last_inspected_on: r.get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Overdue {
+            take_outs,
+            devices,
+            keys,
+        })
+    }
+}
