@@ -71,6 +71,18 @@ enum Command {
         /// The organisation's identifier in URLs.
         #[arg(long, default_value = "synth")]
         slug: String,
+        /// Information assets, each with handlers (0: none).
+        #[arg(long, default_value_t = 0)]
+        assets: usize,
+        /// Handling records per asset.
+        #[arg(long, default_value_t = 10)]
+        handling_per_asset: usize,
+        /// Devices in the registry.
+        #[arg(long, default_value_t = 0)]
+        devices: usize,
+        /// Customer keys in custody, each inspected monthly for a year.
+        #[arg(long, default_value_t = 0)]
+        keys: usize,
     },
 }
 
@@ -350,6 +362,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             years,
             seed,
             slug,
+            assets,
+            handling_per_asset,
+            devices,
+            keys,
         } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("synth");
@@ -359,6 +375,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 years,
                 seed,
                 slug,
+                assets,
+                handling_per_asset,
+                devices,
+                keys,
             };
             let org = mamori_io::synth::build(&store, &opts, &|what, done, total| {
                 p.step(what, done, total)
