@@ -27,7 +27,8 @@ else
   synth="$(echo "$(date +%s.%N) - $s0" | bc -l | xargs printf '%.0f') s"
 fi
 # A second organisation with the same departments and people, to import the assets into.
-"$BIN" --database-url "$DB" synth --slug synth2 --people 10000 --departments 20 --years 1 --seed 1 >&2 || true
+TARGET="import$(date +%s)"
+"$BIN" --database-url "$DB" synth --slug "$TARGET" --people 10000 --departments 20 --years 1 --seed 1 >&2
 
 "$BIN" --database-url "$DB" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
 SERVER=$!
@@ -37,7 +38,7 @@ token() { curl -fs -X POST "$B/api/v1/auth/token" -H 'content-type: application/
   -d "{\"email\":\"$1\",\"password\":\"mamori-demo\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'; }
 ISMS=$(token isms-manager@synth.example)
 STAFF=$(token staff@synth.example)
-ISMS2=$(token isms-manager@synth2.example)
+ISMS2=$(token "isms-manager@$TARGET.example")
 p() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 
@@ -64,9 +65,9 @@ export_s=$(echo "$(date +%s.%N) - $e0" | bc -l)
 rows=$(curl -fs -H "Authorization: Bearer $ISMS" "$B/api/v1/assets?limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
 i0=$(date +%s.%N)
 import_code=$(curl -s -o "$WORK/import.html" -w '%{http_code}' -H "Authorization: Bearer $ISMS2" \
-  -F "file=@$WORK/assets.xlsx" "$B/o/synth2/assets/import")
+  -F "file=@$WORK/assets.xlsx" "$B/o/$TARGET/assets/import")
 import_s=$(echo "$(date +%s.%N) - $i0" | bc -l)
-imported=$(curl -fs -H "Authorization: Bearer $ISMS2" -H "x-mamori-organization: synth2" "$B/api/v1/assets?limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
+imported=$(curl -fs -H "Authorization: Bearer $ISMS2" -H "x-mamori-organization: $TARGET" "$B/api/v1/assets?limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
 
 cat <<MD
 | measure (sqlite) | result | target |

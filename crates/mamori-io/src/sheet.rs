@@ -58,7 +58,9 @@ impl Sheet {
     pub fn to_xlsx(&self, reg: &Register, sheet_name: &str) -> Result<Vec<u8>, IoError> {
         let x = |e: rust_xlsxwriter::XlsxError| IoError::Xlsx(e.to_string());
         let mut book = Workbook::new();
-        let ws = book.add_worksheet();
+        // Rows go straight to a temporary file with inline strings: a 100,000-row export takes a
+        // fraction of the time and memory of building the whole sheet first.
+        let ws = book.add_worksheet_with_constant_memory().map_err(x)?;
         ws.set_name(sheet_name).map_err(x)?;
         let bold = Format::new().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -68,6 +70,7 @@ impl Sheet {
                 .map_err(x)?;
             ws.set_column_width(c as u16, 16).map_err(x)?;
         }
+        ws.set_freeze_panes(1, 0).map_err(x)?;
         for (r, row) in self.rows.iter().enumerate() {
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
@@ -101,7 +104,6 @@ impl Sheet {
                 }
             }
         }
-        ws.set_freeze_panes(1, 0).map_err(x)?;
         book.save_to_buffer().map_err(x)
     }
 

@@ -156,6 +156,117 @@ pub async fn append(tx: &mut Tx, actor: &Actor, e: Entry<'_>) -> Result<i64, Sto
     Ok(seq)
 }
 
+/// An entry held back to be appended with others (a bulk import writes its thousands of entries
+/// in a few statements instead of three each). Its time is when it was made.
+pub struct Pending {
+    at: String,
+    org_id: Option<i64>,
+    actor_user_id: Option<i64>,
+    actor: String,
+    entity: String,
+    entity_id: Option<i64>,
+    action: String,
+    reason: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Pending {
+    pub fn new(actor: &Actor, e: Entry<'_>) -> Result<Pending, StoreError> {
+        Ok(Pending {
+            at: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .map_err(|err| StoreError::Data(err.to_string()))?,
+            org_id: e.org_id,
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            entity: e.entity.to_string(),
+            entity_id: e.entity_id,
+            action: e.action.to_string(),
+            reason: e.reason.map(str::to_string),
+            before: e.before.map(|v| v.to_string()),
+            after: e.after.map(|v| v.to_string()),
+        })
+    }
+}
+
+/// Appends held-back entries in order, chained exactly as `append` chains them one by one. Taking
+/// the head row first serialises appenders here too.
+pub async fn append_all(tx: &mut Tx, pending: Vec<Pending>) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let n = pending.len() as i64;
+    let head = tx
+        .fetch_one(
+            "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash",
+            &[P::Int(n)],
+        )
+        .await?;
+    let mut seq = head.i64(0)? - n;
+    let mut prev_hash = head.text(1)?;
+    for chunk in pending.chunks(50) {
+        let mut params = Vec::with_capacity(chunk.len() * 13);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            seq += 1;
+            let hash = chain_hash(
+                seq,
+                &e.at,
+                e.org_id,
+                e.actor_user_id,
+                &e.actor,
+                &e.entity,
+                e.entity_id,
+                &e.action,
+                e.reason.as_deref(),
+                e.before.as_deref(),
+                e.after.as_deref(),
+                &prev_hash,
+            );
+            let base = params.len();
+            rows.push(format!(
+                "({})",
+                (1..=13)
+                    .map(|i| format!("${}", base + i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            params.extend([
+                P::Int(seq),
+                P::Text(e.at.clone()),
+                P::OptInt(e.org_id),
+                P::OptInt(e.actor_user_id),
+                P::Text(e.actor.clone()),
+                P::Text(e.entity.clone()),
+                P::OptInt(e.entity_id),
+                P::Text(e.action.clone()),
+                P::OptText(e.reason.clone()),
+                P::OptText(e.before.clone()),
+                P::OptText(e.after.clone()),
+                P::Text(prev_hash.clone()),
+                P::Text(hash.clone()),
+            ]);
+            prev_hash = hash;
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO audit_events (seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, \
+                 before_json, after_json, prev_hash, hash) VALUES {}",
+                rows.join(", ")
+            ),
+            &params,
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE audit_head SET hash = $1 WHERE id = 1",
+        &[P::Text(prev_hash)],
+    )
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Verification {
     pub rows: i64,

@@ -149,6 +149,8 @@ pub struct ListQuery {
 }
 
 pub const MAX_LIMIT: i64 = 1000;
+/// Most records one export holds (twice the most one import takes).
+pub const MAX_EXPORT: i64 = 200_000;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Page {
@@ -186,8 +188,10 @@ pub(crate) fn scope_condition(
         ReadScope::Classified(via) if access.role != Role::IsmsManager => {
             Some(match via.and_then(|v| reg.field(v)) {
                 None => classified_visible(access, "t", params),
+                // Correlated, so reading one record looks up one asset (an `IN` list would first
+                // build the set of every visible asset).
                 Some(f) => format!(
-                    "t.{} IN (SELECT a.id FROM assets a WHERE a.org_id = t.org_id AND {})",
+                    "EXISTS (SELECT 1 FROM assets a WHERE a.id = t.{} AND {})",
                     column_of(f.kind, f.name),
                     classified_visible(access, "a", params)
                 ),
@@ -425,6 +429,35 @@ impl Store {
         reg: &Register,
         query: &ListQuery,
     ) -> Result<Page, StoreError> {
+        self.list_up_to(access, reg, query, MAX_LIMIT).await
+    }
+
+    /// Every record the query matches (up to `MAX_EXPORT`), in one query: for exports, where paging
+    /// by offset would read the register again for every page.
+    pub async fn list_all(
+        &self,
+        access: &Access,
+        reg: &Register,
+        query: &ListQuery,
+    ) -> Result<Vec<Record>, StoreError> {
+        let query = ListQuery {
+            limit: MAX_EXPORT,
+            offset: 0,
+            ..query.clone()
+        };
+        Ok(self
+            .list_up_to(access, reg, &query, MAX_EXPORT)
+            .await?
+            .items)
+    }
+
+    async fn list_up_to(
+        &self,
+        access: &Access,
+        reg: &Register,
+        query: &ListQuery,
+        max_limit: i64,
+    ) -> Result<Page, StoreError> {
         if !can_read(access, reg) {
             return Err(StoreError::Forbidden);
         }
@@ -642,7 +675,7 @@ impl Store {
             .await?
             .i64(0)?
         };
-        let limit = query.limit.clamp(1, MAX_LIMIT);
+        let limit = query.limit.clamp(1, max_limit);
         let offset = query.offset.max(0);
         params.push(P::Int(limit));
         params.push(P::Int(offset));
@@ -741,7 +774,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        let id = insert_in(&mut tx, access, reg, input).await?;
+        let id = insert_in(&mut tx, access, reg, input, None).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -761,9 +794,11 @@ impl Store {
         }
         let mut tx = self.pool.begin().await.map_err(fail)?;
         let mut errors = Vec::new();
+        let mut batch = Batch::default();
+        let mut added = 0;
         for (i, input) in rows.iter().enumerate() {
-            match insert_in(&mut tx, access, reg, input).await {
-                Ok(_) => {}
+            match insert_in(&mut tx, access, reg, input, Some(&mut batch)).await {
+                Ok(_) => added += 1,
                 Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
                 Err(StoreError::Forbidden) => {
                     errors.push((i + 1, vec![FieldError::new("", "forbidden")]))
@@ -778,6 +813,9 @@ impl Store {
         if !errors.is_empty() {
             return Err(errors);
         }
+        add_to_totals(&mut tx, access, reg, added)
+            .await
+            .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
         if rows.len() >= 1000 {
             self.analyze().await.map_err(fail)?;
@@ -802,7 +840,7 @@ impl Store {
         if before.withdrawn_at.is_some() {
             return Err(StoreError::Refused("record-withdrawn"));
         }
-        let (values, ids) = prepare(&mut tx, access, reg, input, Some(&before), id).await?;
+        let (values, ids) = prepare(&mut tx, access, reg, input, Some(&before), id, None).await?;
         if !can_write(access, reg, department_from(reg, &ids)) {
             return Err(StoreError::Forbidden);
         }
@@ -939,13 +977,36 @@ impl Store {
     }
 }
 
+/// References already resolved in this transaction: (table, natural key) → id.
+type RefCache = std::collections::HashMap<(&'static str, String), i64>;
+
+/// What a batch of inserts shares: resolved references, and audit entries appended together at
+/// the end (in order, chained as one by one).
+#[derive(Default)]
+struct Batch {
+    refs: RefCache,
+    audit: Vec<audit::Pending>,
+}
+
+/// Inserts one record. `batch` (within `create_many`) caches resolved references and leaves the
+/// kept totals to the caller, which adds them once for the whole batch.
 async fn insert_in(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
     input: &Input,
+    mut batch: Option<&mut Batch>,
 ) -> Result<i64, StoreError> {
-    let (values, ids) = prepare(tx, access, reg, input, None, 0).await?;
+    let (values, ids) = prepare(
+        tx,
+        access,
+        reg,
+        input,
+        None,
+        0,
+        batch.as_deref_mut().map(|b| &mut b.refs),
+    )
+    .await?;
     let allowed = match reg.write {
         WriteScope::Handlers => can_create(access, reg),
         _ => can_write(access, reg, department_from(reg, &ids)),
@@ -979,19 +1040,17 @@ async fn insert_in(
         )
         .await?
         .i64(0)?;
-    tx.execute(
-        "INSERT INTO register_totals (org_id, register, active, withdrawn) VALUES ($1, $2, 1, 0) \
-         ON CONFLICT (org_id, register) DO UPDATE SET active = register_totals.active + 1",
-        &[access.org_id().into(), reg.code.into()],
-    )
-    .await?;
+    if batch.is_none() {
+        add_to_totals(tx, access, reg, 1).await?;
+    }
     let after = serde_json::Value::Object(json_of(reg, &values));
-    audit::append(
-        tx,
-        &access.actor,
-        Entry::new(Some(access.org_id()), reg.code, Some(id), "create").after(&after),
-    )
-    .await?;
+    let entry = Entry::new(Some(access.org_id()), reg.code, Some(id), "create").after(&after);
+    match batch.as_deref_mut() {
+        Some(b) => b.audit.push(audit::Pending::new(&access.actor, entry)?),
+        None => {
+            audit::append(tx, &access.actor, entry).await?;
+        }
+    }
     // A record that closes another (a disposal its asset) withdraws it, with the reason naming it.
     if let Some((target, closed)) = reg
         .closes
@@ -1024,16 +1083,32 @@ async fn insert_in(
                 &[access.org_id().into(), target.code.into()],
             )
             .await?;
-            audit::append(
-                tx,
-                &access.actor,
-                Entry::new(Some(access.org_id()), target.code, Some(closed), "withdraw")
-                    .reason(Some(&reason)),
-            )
-            .await?;
+            let entry = Entry::new(Some(access.org_id()), target.code, Some(closed), "withdraw")
+                .reason(Some(&reason));
+            match batch.as_deref_mut() {
+                Some(b) => b.audit.push(audit::Pending::new(&access.actor, entry)?),
+                None => {
+                    audit::append(tx, &access.actor, entry).await?;
+                }
+            }
         }
     }
     Ok(id)
+}
+
+async fn add_to_totals(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    n: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO register_totals (org_id, register, active, withdrawn) VALUES ($1, $2, $3, 0) \
+         ON CONFLICT (org_id, register) DO UPDATE SET active = register_totals.active + $3",
+        &[access.org_id().into(), reg.code.into(), P::Int(n)],
+    )
+    .await?;
+    Ok(())
 }
 
 fn json_of(reg: &Register, values: &[Value]) -> serde_json::Map<String, serde_json::Value> {
@@ -1110,6 +1185,7 @@ async fn prepare(
     input: &Input,
     existing: Option<&Record>,
     self_id: i64,
+    mut cache: Option<&mut RefCache>,
 ) -> Result<(Vec<Value>, Vec<Option<i64>>), StoreError> {
     let mut errors: Vec<FieldError> = input
         .keys()
@@ -1153,6 +1229,13 @@ async fn prepare(
                 let target = registers::by_collection(target)
                     .ok_or_else(|| StoreError::Data(format!("unknown register {target}")))?;
                 let key_col = target.natural_key.unwrap_or("id");
+                if let Some(id) = cache
+                    .as_deref()
+                    .and_then(|c| c.get(&(target.table, key.clone())))
+                {
+                    ids[i] = Some(*id);
+                    continue;
+                }
                 let row = tx
                     .fetch_optional(
                         &format!("SELECT id FROM {} WHERE org_id = $1 AND {key_col} = $2 AND withdrawn_at IS NULL", target.table),
@@ -1160,7 +1243,13 @@ async fn prepare(
                     )
                     .await?;
                 match row {
-                    Some(r) => ids[i] = Some(r.i64(0)?),
+                    Some(r) => {
+                        let id = r.i64(0)?;
+                        ids[i] = Some(id);
+                        if let Some(c) = cache.as_deref_mut() {
+                            c.insert((target.table, key.clone()), id);
+                        }
+                    }
                     None => errors.push(FieldError::with(f.name, "unknown-ref", key.clone())),
                 }
             }

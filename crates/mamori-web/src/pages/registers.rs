@@ -10,7 +10,7 @@ use minijinja::{Value, context};
 use mamori_domain::register::{FieldKind, Register, Value as FieldValue};
 use mamori_domain::{FieldError, registers};
 use mamori_io::Sheet;
-use mamori_store::records::{MAX_LIMIT, Status, Through, ThroughValue, can_create};
+use mamori_store::records::{Status, Through, ThroughValue, can_create};
 use mamori_store::{Input, ListQuery, Record};
 
 use super::{get, pairs, parse_id};
@@ -869,19 +869,8 @@ pub async fn all_matching(
     reg: &Register,
     params: &[(String, String)],
 ) -> Result<Vec<Record>, AppError> {
-    let mut query = list_query(reg, params)?;
-    query.limit = MAX_LIMIT;
-    let mut out = Vec::new();
-    loop {
-        let page = state.store.list(access, reg, &query).await?;
-        let n = page.items.len() as i64;
-        out.extend(page.items);
-        if n < MAX_LIMIT {
-            break;
-        }
-        query.offset += MAX_LIMIT;
-    }
-    Ok(out)
+    let query = list_query(reg, params)?;
+    Ok(state.store.list_all(access, reg, &query).await?)
 }
 
 fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
