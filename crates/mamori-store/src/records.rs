@@ -1085,7 +1085,7 @@ async fn insert_in(
             .await?;
             let entry = Entry::new(Some(access.org_id()), target.code, Some(closed), "withdraw")
                 .reason(Some(&reason));
-            match batch.as_deref_mut() {
+            match batch {
                 Some(b) => b.audit.push(audit::Pending::new(&access.actor, entry)?),
                 None => {
                     audit::append(tx, &access.actor, entry).await?;
