@@ -816,6 +816,9 @@ impl Store {
         add_to_totals(&mut tx, access, reg, added)
             .await
             .map_err(fail)?;
+        audit::append_all(&mut tx, batch.audit)
+            .await
+            .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
         if rows.len() >= 1000 {
             self.analyze().await.map_err(fail)?;
