@@ -795,6 +795,10 @@ impl Store {
         let mut tx = self.pool.begin().await.map_err(fail)?;
         let mut errors = Vec::new();
         let mut batch = Batch::default();
+        batch
+            .prefetch(&mut tx, access, reg, rows)
+            .await
+            .map_err(fail)?;
         let mut added = 0;
         for (i, input) in rows.iter().enumerate() {
             match insert_in(&mut tx, access, reg, input, Some(&mut batch)).await {
@@ -989,6 +993,55 @@ type RefCache = std::collections::HashMap<(&'static str, String), i64>;
 struct Batch {
     refs: RefCache,
     audit: Vec<audit::Pending>,
+    /// For each unique field: the values the batch's rows use that are taken already (read in a
+    /// few queries before the rows), and those its own rows have taken since.
+    taken: std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
+}
+
+impl Batch {
+    /// Reads which of the rows' values of each unique field are taken already, a few hundred per
+    /// query, so each row need not ask.
+    async fn prefetch(
+        &mut self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &Register,
+        rows: &[Input],
+    ) -> Result<(), StoreError> {
+        for f in reg.fields.iter().filter(|f| f.unique) {
+            let values: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.get(f.name))
+                .filter_map(|raw| match f.parse(raw) {
+                    Ok(Value::Text(v)) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            let taken = self.taken.entry(f.name).or_default();
+            for chunk in values.chunks(500) {
+                let placeholders: Vec<String> =
+                    (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                let mut params = vec![P::Int(access.org_id())];
+                params.extend(chunk.iter().map(|v| P::Text(v.clone())));
+                let rows = tx
+                    .fetch_all(
+                        &format!(
+                            "SELECT {} FROM {} WHERE org_id = $1 AND {} IN ({})",
+                            f.name,
+                            reg.table,
+                            f.name,
+                            placeholders.join(", ")
+                        ),
+                        &params,
+                    )
+                    .await?;
+                for r in rows {
+                    taken.insert(r.text(0)?);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Inserts one record. `batch` (within `create_many`) caches resolved references and leaves the
@@ -1000,16 +1053,7 @@ async fn insert_in(
     input: &Input,
     mut batch: Option<&mut Batch>,
 ) -> Result<i64, StoreError> {
-    let (values, ids) = prepare(
-        tx,
-        access,
-        reg,
-        input,
-        None,
-        0,
-        batch.as_deref_mut().map(|b| &mut b.refs),
-    )
-    .await?;
+    let (values, ids) = prepare(tx, access, reg, input, None, 0, batch.as_deref_mut()).await?;
     let allowed = match reg.write {
         WriteScope::Handlers => can_create(access, reg),
         _ => can_write(access, reg, department_from(reg, &ids)),
@@ -1188,7 +1232,7 @@ async fn prepare(
     input: &Input,
     existing: Option<&Record>,
     self_id: i64,
-    mut cache: Option<&mut RefCache>,
+    mut batch: Option<&mut Batch>,
 ) -> Result<(Vec<Value>, Vec<Option<i64>>), StoreError> {
     let mut errors: Vec<FieldError> = input
         .keys()
@@ -1232,9 +1276,9 @@ async fn prepare(
                 let target = registers::by_collection(target)
                     .ok_or_else(|| StoreError::Data(format!("unknown register {target}")))?;
                 let key_col = target.natural_key.unwrap_or("id");
-                if let Some(id) = cache
+                if let Some(id) = batch
                     .as_deref()
-                    .and_then(|c| c.get(&(target.table, key.clone())))
+                    .and_then(|b| b.refs.get(&(target.table, key.clone())))
                 {
                     ids[i] = Some(*id);
                     continue;
@@ -1249,11 +1293,26 @@ async fn prepare(
                     Some(r) => {
                         let id = r.i64(0)?;
                         ids[i] = Some(id);
-                        if let Some(c) = cache.as_deref_mut() {
-                            c.insert((target.table, key.clone()), id);
+                        if let Some(b) = batch.as_deref_mut() {
+                            b.refs.insert((target.table, key.clone()), id);
                         }
                     }
                     None => errors.push(FieldError::with(f.name, "unknown-ref", key.clone())),
+                }
+            }
+            (_, Value::Text(v))
+                if f.unique
+                    && batch
+                        .as_deref()
+                        .is_some_and(|b| b.taken.contains_key(f.name)) =>
+            {
+                let taken = batch.as_deref_mut().and_then(|b| b.taken.get_mut(f.name));
+                // Taken before the batch or by an earlier row of it; otherwise it is this row's now
+                // (if the row fails, the whole batch does).
+                if let Some(taken) = taken
+                    && !taken.insert(v.clone())
+                {
+                    errors.push(FieldError::with(f.name, "duplicate", v.clone()));
                 }
             }
             (_, Value::Text(v)) if f.unique => {
