@@ -251,6 +251,33 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
         store.list(&access, &PEOPLE, &all()).await.unwrap().total,
         before
     );
+    // The same new code twice in one file: the second row is the duplicate.
+    let twice = "employee_no,name,employment_type,department,joined_on\n\
+                 ７００３,新人 三郎,employee,SOUMU,2024-04-01\n\
+                 7003,新人 四郎,employee,SOUMU,2024-04-01\n";
+    let Err(IoError::Rows(errors)) = sheet::import(
+        &store,
+        &access,
+        &PEOPLE,
+        &Sheet::from_csv(twice.as_bytes()).unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    else {
+        panic!("a code repeated in the file must be refused");
+    };
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+            .collect::<Vec<_>>(),
+        [(3, "employee_no", "duplicate")]
+    );
+    assert_eq!(
+        store.list(&access, &PEOPLE, &all()).await.unwrap().total,
+        before
+    );
 
     let bad_header = Sheet::from_csv("employee_no,氏名??\n1,2\n".as_bytes()).unwrap();
     let Err(IoError::Rows(errors)) =
