@@ -109,6 +109,13 @@ pub enum Requirement {
         value: &'static str,
         fields: &'static [&'static str],
     },
+    /// The record `via` refers to must have `field` among `values` (a disposal's contractor is a
+    /// disposal contractor).
+    RefIs {
+        via: &'static str,
+        field: &'static str,
+        values: &'static [&'static str],
+    },
 }
 
 /// One handling rule: for an asset of `classification`, a record of `kind` by `method` is refused

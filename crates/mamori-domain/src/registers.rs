@@ -845,12 +845,19 @@ pub static DISPOSALS: Register = Register {
     read: ReadScope::Classified(Some("asset")),
     validate: None,
     defaults: &[],
-    requires: &[Requirement::RequiredWhen {
-        via: "asset",
-        field: "customer_owned",
-        value: "yes",
-        fields: &["consent_by", "consent_on", "consent_form"],
-    }],
+    requires: &[
+        Requirement::RequiredWhen {
+            via: "asset",
+            field: "customer_owned",
+            value: "yes",
+            fields: &["consent_by", "consent_on", "consent_form"],
+        },
+        Requirement::RefIs {
+            via: "contractor",
+            field: "kind",
+            values: &["disposal"],
+        },
+    ],
     writer_person: None,
     closes: Some("asset"),
 };

@@ -363,6 +363,27 @@ pub(crate) async fn check_requirement(
                 }
             }
         }
+        Requirement::RefIs { via, field, values } => {
+            let (Some(v), Some(target)) = (
+                id_of(via),
+                reg.field(via).and_then(|f| match f.kind {
+                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
+                    _ => None,
+                }),
+            ) else {
+                return Ok(errors);
+            };
+            let actual = tx
+                .fetch_one(
+                    &format!("SELECT {field} FROM {} WHERE id = $1", target.table),
+                    &[P::Int(v)],
+                )
+                .await?
+                .text(0)?;
+            if !values.contains(&actual.as_str()) {
+                errors.push(FieldError::with(via, "wrong-kind", actual));
+            }
+        }
         Requirement::HandlingRules { asset } => {
             let Some(a) = id_of(asset) else {
                 return Ok(errors);

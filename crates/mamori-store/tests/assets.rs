@@ -637,6 +637,39 @@ async fn disposal_closes_the_asset_and_a_customers_asset_needs_consent() {
         panic!()
     };
     assert_eq!(errors[0].code, "unknown-ref");
+    // A courier is not a disposal contractor.
+    create(
+        s,
+        &w.isms,
+        &APPROVED_CONTRACTORS,
+        &[
+            ("code", "C-02"),
+            ("name", "運送株式会社"),
+            ("kind", "courier"),
+            ("certification", "privacy_mark"),
+            ("evaluated_on", "2026-03-01"),
+        ],
+    )
+    .await;
+    let Err(StoreError::Invalid(errors)) = s
+        .create(
+            &w.isms,
+            &DISPOSALS,
+            &input(&[
+                ("asset", "A-SEC"),
+                ("disposed_on", "2026-05-01"),
+                ("method", "shredding"),
+                ("contractor", "C-02"),
+            ]),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code),
+        ("contractor", "wrong-kind")
+    );
     // An own asset needs no consent.
     create(
         s,

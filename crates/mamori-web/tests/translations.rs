@@ -114,6 +114,7 @@ fn every_key_in_use_is_translated() {
         "not-yourself",
         "only-for-transfer",
         "needs-guarantee-on-file",
+        "wrong-kind",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -677,3 +677,4 @@ overdue-keys = Customer keys due for inspection
 overdue-taken-on = Taken out on
 overdue-last = Last done
 overdue-never = never
+error-field-wrong-kind = Choose a { $field } approved for this kind of work.

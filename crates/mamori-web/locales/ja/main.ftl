@@ -664,3 +664,4 @@ overdue-keys = 点検の遅れているお預り鍵
 overdue-taken-on = 持出し日
 overdue-last = 最終実施日
 overdue-never = 記録なし
+error-field-wrong-kind = { $field }には、この業務の承認を受けた委託先を選んでください。
