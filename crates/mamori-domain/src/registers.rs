@@ -1051,6 +1051,14 @@ pub fn by_collection(collection: &str) -> Option<&'static Register> {
     ALL.iter().copied().find(|r| r.collection == collection)
 }
 
+/// The register a reference field of `reg` points to.
+pub fn target_of(reg: &Register, field: &str) -> Option<&'static Register> {
+    match reg.field(field)?.kind {
+        FieldKind::Ref(collection) => by_collection(collection),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,22 +111,10 @@ pub async fn load(
         )
         .await?;
     let access = Access::system(org.clone(), "demo");
-    for (reg, csv) in FILES {
-        let sheet = Sheet::from_csv(csv.as_bytes())?;
-        import(store, &access, reg, &sheet, &|_| None, &|done, total| {
-            progress(reg.collection, done, total)
-        })
-        .await?;
-    }
+    load_files(store, &access, FILES, progress).await?;
     attempts(store, &access).await?;
     progress("test-attempts", 1, 1);
-    for (reg, csv) in LATE_FILES {
-        let sheet = Sheet::from_csv(csv.as_bytes())?;
-        import(store, &access, reg, &sheet, &|_| None, &|done, total| {
-            progress(reg.collection, done, total)
-        })
-        .await?;
-    }
+    load_files(store, &access, LATE_FILES, progress).await?;
     let names: std::collections::HashMap<String, String> = {
         let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
         sheet
@@ -148,6 +136,23 @@ pub async fn load(
         progress("users", i as u64 + 1, ACCOUNTS.len() as u64);
     }
     Ok(org)
+}
+
+/// Imports demo files through the same path as a user's import.
+async fn load_files(
+    store: &Store,
+    access: &Access,
+    files: &[(&mamori_domain::Register, &str)],
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<(), IoError> {
+    for (reg, csv) in files {
+        let sheet = Sheet::from_csv(csv.as_bytes())?;
+        import(store, access, reg, &sheet, &|_| None, &|done, total| {
+            progress(reg.collection, done, total)
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 /// The newest joiner, the demo's staff account: onboarding attended, test not taken yet.

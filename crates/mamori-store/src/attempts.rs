@@ -71,20 +71,7 @@ impl Store {
     pub async fn start_attempt(&self, access: &Access, course: &str) -> Result<i64, StoreError> {
         let person = access.person_id.ok_or(StoreError::Refused("no-person"))?;
         let mut tx = self.pool.begin().await?;
-        let row = tx
-            .fetch_optional(
-                "SELECT id, COALESCE(pass_mark, $3), COALESCE(test_minutes, $4) FROM courses \
-                 WHERE org_id = $1 AND code = $2 AND withdrawn_at IS NULL",
-                &[
-                    access.org_id().into(),
-                    course.into(),
-                    DEFAULT_PASS_MARK.into(),
-                    DEFAULT_MINUTES.into(),
-                ],
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let (course_id, pass_mark, minutes) = (row.i64(0)?, row.i64(1)?, row.i64(2)?);
+        let (course_id, pass_mark, minutes) = course_test(&mut tx, access, course).await?;
         let now = OffsetDateTime::now_utc();
         expire_overdue(&mut tx, access, person, Some(course_id), now).await?;
         if let Some(open) = tx
@@ -137,20 +124,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        let row = tx
-            .fetch_optional(
-                "SELECT id, COALESCE(pass_mark, $3), COALESCE(test_minutes, $4) FROM courses \
-                 WHERE org_id = $1 AND code = $2 AND withdrawn_at IS NULL",
-                &[
-                    access.org_id().into(),
-                    course.into(),
-                    DEFAULT_PASS_MARK.into(),
-                    DEFAULT_MINUTES.into(),
-                ],
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let (course_id, pass_mark, minutes) = (row.i64(0)?, row.i64(1)?, row.i64(2)?);
+        let (course_id, pass_mark, minutes) = course_test(&mut tx, access, course).await?;
         let mut ids = Vec::with_capacity(takers.len());
         for (i, (person, taken_at)) in takers.iter().enumerate() {
             let questions = build_paper(&mut tx, access, course_id).await?;
@@ -258,6 +232,28 @@ impl Store {
         tx.commit().await?;
         self.paper(access, attempt).await
     }
+}
+
+/// A course's id, pass mark and time limit (the defaults where it names none).
+async fn course_test(
+    tx: &mut Tx,
+    access: &Access,
+    course: &str,
+) -> Result<(i64, i64, i64), StoreError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT id, COALESCE(pass_mark, $3), COALESCE(test_minutes, $4) FROM courses \
+             WHERE org_id = $1 AND code = $2 AND withdrawn_at IS NULL",
+            &[
+                access.org_id().into(),
+                course.into(),
+                DEFAULT_PASS_MARK.into(),
+                DEFAULT_MINUTES.into(),
+            ],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((row.i64(0)?, row.i64(1)?, row.i64(2)?))
 }
 
 /// The questions of a course's test, in a shuffled order with shuffled choices.

@@ -16,6 +16,10 @@ pub const TAKE_OUT_DAYS: i64 = 7;
 /// Patches, forced password changes and key inspections are due at least monthly.
 pub const MONTHLY_DAYS: i64 = 31;
 
+/// A take-out (`t`, a handling record) with no return of its asset recorded after it.
+pub(crate) const NOT_RETURNED: &str = "NOT EXISTS (SELECT 1 FROM handling_records r WHERE r.asset_id = t.asset_id \
+     AND r.kind = 'return' AND r.occurred_on >= t.occurred_on AND r.id > t.id AND r.withdrawn_at IS NULL)";
+
 #[derive(Clone, Debug, Serialize)]
 pub struct LateTakeOut {
     pub record_id: i64,
@@ -83,9 +87,7 @@ impl Store {
                      FROM handling_records t JOIN assets a ON a.id = t.asset_id LEFT JOIN people p ON p.id = t.person_id \
                      WHERE t.org_id = $1 AND t.kind = 'take_out' AND t.withdrawn_at IS NULL \
                        AND (t.due_back < $2 OR (t.due_back IS NULL AND t.occurred_on < $3)) \
-                       AND NOT EXISTS (SELECT 1 FROM handling_records r WHERE r.asset_id = t.asset_id \
-                           AND r.kind = 'return' AND r.occurred_on >= t.occurred_on AND r.id > t.id \
-                           AND r.withdrawn_at IS NULL){scope} \
+                       AND {NOT_RETURNED}{scope} \
                      ORDER BY t.occurred_on, t.id LIMIT 500"
                 ),
                 &params,

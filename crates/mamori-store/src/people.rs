@@ -27,6 +27,55 @@ const ELIGIBILITY_SQL: &str = "SELECT \
                       AND t.withdrawn_at IS NULL), \
                    (SELECT COUNT(*) FROM people p WHERE p.org_id = $1 AND p.id = $2)";
 
+/// The three steps from a row of `ELIGIBILITY_SQL`.
+fn eligibility_from(row: &crate::db::Row) -> Result<Eligibility, StoreError> {
+    let pledge: Option<Date> = row.get(0)?;
+    let onboarding: Option<Date> = row.get(1)?;
+    let test_passed: Option<Date> = row.get(2)?;
+    Ok(Eligibility {
+        eligible: pledge.is_some() && onboarding.is_some() && test_passed.is_some(),
+        pledge,
+        onboarding,
+        test_passed,
+    })
+}
+
+/// Whether a person has an identity guarantee on file.
+async fn guaranteed(
+    tx: &mut crate::db::Tx,
+    access: &Access,
+    person: i64,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .fetch_optional(
+            "SELECT 1 FROM identity_guarantees WHERE org_id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
+            &[access.org_id().into(), P::Int(person)],
+        )
+        .await?
+        .is_some())
+}
+
+/// A field of the record that the reference field `via` of `reg` points to (id `id`), as text.
+async fn referenced(
+    tx: &mut crate::db::Tx,
+    reg: &mamori_domain::Register,
+    via: &str,
+    id: i64,
+    field: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some(target) = mamori_domain::registers::target_of(reg, via) else {
+        return Ok(None);
+    };
+    tx.fetch_optional(
+        &format!("SELECT {field} FROM {} WHERE id = $1", target.table),
+        &[P::Int(id)],
+    )
+    .await?
+    .map(|r| r.get::<Option<String>>(0))
+    .transpose()
+    .map(Option::flatten)
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Eligibility {
     /// The latest NDA on file.
@@ -83,15 +132,7 @@ impl Store {
         if row.i64(3)? == 0 {
             return Err(StoreError::NotFound);
         }
-        let pledge: Option<Date> = row.get(0)?;
-        let onboarding: Option<Date> = row.get(1)?;
-        let test_passed: Option<Date> = row.get(2)?;
-        Ok(Eligibility {
-            eligible: pledge.is_some() && onboarding.is_some() && test_passed.is_some(),
-            pledge,
-            onboarding,
-            test_passed,
-        })
+        eligibility_from(&row)
     }
 
     /// Refuses unless the person may handle information assets (the asset register asks this
@@ -146,15 +187,14 @@ impl Store {
         let assets = self
             .pool
             .fetch_all(
-                "SELECT a.id, a.code, a.name, 'owner' FROM assets a WHERE a.org_id = $1 AND a.owner_id = $2 AND a.withdrawn_at IS NULL \
+                &format!("SELECT a.id, a.code, a.name, 'owner' FROM assets a WHERE a.org_id = $1 AND a.owner_id = $2 AND a.withdrawn_at IS NULL \
                  UNION ALL SELECT a.id, a.code, a.name, 'key_holder' FROM assets a WHERE a.org_id = $1 AND a.key_holder_id = $2 AND a.withdrawn_at IS NULL \
                  UNION ALL SELECT a.id, a.code, a.name, 'handler' FROM asset_handlers h JOIN assets a ON a.id = h.asset_id \
                    WHERE h.org_id = $1 AND h.person_id = $2 AND h.withdrawn_at IS NULL AND a.withdrawn_at IS NULL \
                  UNION ALL SELECT a.id, a.code, a.name, 'taken_out' FROM handling_records t JOIN assets a ON a.id = t.asset_id \
                    WHERE t.org_id = $1 AND t.person_id = $2 AND t.kind = 'take_out' AND t.withdrawn_at IS NULL \
-                     AND NOT EXISTS (SELECT 1 FROM handling_records r WHERE r.asset_id = t.asset_id AND r.kind = 'return' \
-                       AND r.occurred_on >= t.occurred_on AND r.id > t.id AND r.withdrawn_at IS NULL) \
-                 ORDER BY 2, 4",
+                     AND {} \
+                 ORDER BY 2, 4", crate::overdue::NOT_RETURNED),
                 &[access.org_id().into(), P::Int(person)],
             )
             .await?
@@ -208,10 +248,7 @@ pub(crate) async fn check_requirement(
                 let row = tx
                     .fetch_one(ELIGIBILITY_SQL, &[access.org_id().into(), P::Int(person)])
                     .await?;
-                let pledge: Option<Date> = row.get(0)?;
-                let onboarding: Option<Date> = row.get(1)?;
-                let test: Option<Date> = row.get(2)?;
-                if pledge.is_none() || onboarding.is_none() || test.is_none() {
+                if !eligibility_from(&row)?.eligible {
                     errors.push(FieldError::new(field, "not-eligible"));
                 }
             }
@@ -222,34 +259,12 @@ pub(crate) async fn check_requirement(
             field,
             value,
         } => {
-            let (Some(p), Some(v), Some(target)) = (
-                id_of(person),
-                id_of(via),
-                reg.field(via).and_then(|f| match f.kind {
-                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
-                    _ => None,
-                }),
-            ) else {
+            let (Some(p), Some(v)) = (id_of(person), id_of(via)) else {
                 return Ok(errors);
             };
-            let applies = tx
-                .fetch_optional(
-                    &format!(
-                        "SELECT 1 FROM {} WHERE id = $1 AND {field} = $2",
-                        target.table
-                    ),
-                    &[P::Int(v), value.into()],
-                )
-                .await?
-                .is_some();
-            let guaranteed = tx
-                .fetch_optional(
-                    "SELECT 1 FROM identity_guarantees WHERE org_id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
-                    &[access.org_id().into(), P::Int(p)],
-                )
-                .await?
-                .is_some();
-            if applies && !guaranteed {
+            if referenced(tx, reg, via, v, field).await?.as_deref() == Some(value)
+                && !guaranteed(tx, access, p).await?
+            {
                 errors.push(FieldError::new(person, "needs-guarantee"));
             }
         }
@@ -262,12 +277,7 @@ pub(crate) async fn check_requirement(
                 return Ok(errors);
             };
             // The department of the record referred to (the asset's), by its declared department field.
-            let Some((table, department)) = reg
-                .field(via)
-                .and_then(|f| match f.kind {
-                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
-                    _ => None,
-                })
+            let Some((table, department)) = mamori_domain::registers::target_of(reg, via)
                 .and_then(|t| Some((t.table, t.department_field?)))
             else {
                 return Ok(errors);
@@ -317,17 +327,10 @@ pub(crate) async fn check_requirement(
             }
         }
         Requirement::Guarantee(person) => {
-            if let Some(p) = id_of(person) {
-                let guaranteed = tx
-                    .fetch_optional(
-                        "SELECT 1 FROM identity_guarantees WHERE org_id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
-                        &[access.org_id().into(), P::Int(p)],
-                    )
-                    .await?
-                    .is_some();
-                if !guaranteed {
-                    errors.push(FieldError::new(person, "needs-guarantee-on-file"));
-                }
+            if let Some(p) = id_of(person)
+                && !guaranteed(tx, access, p).await?
+            {
+                errors.push(FieldError::new(person, "needs-guarantee-on-file"));
             }
         }
         Requirement::RequiredWhen {
@@ -336,26 +339,10 @@ pub(crate) async fn check_requirement(
             value,
             fields,
         } => {
-            let (Some(v), Some(target)) = (
-                id_of(via),
-                reg.field(via).and_then(|f| match f.kind {
-                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
-                    _ => None,
-                }),
-            ) else {
+            let Some(v) = id_of(via) else {
                 return Ok(errors);
             };
-            let applies = tx
-                .fetch_optional(
-                    &format!(
-                        "SELECT 1 FROM {} WHERE id = $1 AND {field} = $2",
-                        target.table
-                    ),
-                    &[P::Int(v), value.into()],
-                )
-                .await?
-                .is_some();
-            if applies {
+            if referenced(tx, reg, via, v, field).await?.as_deref() == Some(value) {
                 for f in fields {
                     if reg.position(f).is_none_or(|i| values[i].is_null()) {
                         errors.push(FieldError::new(f, "required"));
@@ -364,22 +351,12 @@ pub(crate) async fn check_requirement(
             }
         }
         Requirement::RefIs { via, field, values } => {
-            let (Some(v), Some(target)) = (
-                id_of(via),
-                reg.field(via).and_then(|f| match f.kind {
-                    mamori_domain::FieldKind::Ref(t) => mamori_domain::registers::by_collection(t),
-                    _ => None,
-                }),
-            ) else {
+            let Some(v) = id_of(via) else {
                 return Ok(errors);
             };
-            let actual = tx
-                .fetch_one(
-                    &format!("SELECT {field} FROM {} WHERE id = $1", target.table),
-                    &[P::Int(v)],
-                )
+            let actual = referenced(tx, reg, via, v, field)
                 .await?
-                .text(0)?;
+                .unwrap_or_default();
             if !values.contains(&actual.as_str()) {
                 errors.push(FieldError::with(via, "wrong-kind", actual));
             }
@@ -388,13 +365,9 @@ pub(crate) async fn check_requirement(
             let Some(a) = id_of(asset) else {
                 return Ok(errors);
             };
-            let classification = tx
-                .fetch_one(
-                    "SELECT classification FROM assets WHERE id = $1",
-                    &[P::Int(a)],
-                )
+            let classification = referenced(tx, reg, asset, a, "classification")
                 .await?
-                .text(0)?;
+                .unwrap_or_default();
             let value = |name: &str| {
                 reg.position(name)
                     .map(|i| values[i].to_plain())

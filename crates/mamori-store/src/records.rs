@@ -946,29 +946,7 @@ impl Store {
                 None
             }
         };
-        let now = OffsetDateTime::now_utc();
-        tx.execute(
-            &format!("UPDATE {} SET withdrawn_at = $1, withdrawn_reason = $2, updated_at = $3 WHERE org_id = $4 AND id = $5", reg.table),
-            &[P::OptTs(reason.as_ref().map(|_| now)), P::OptText(reason.clone()), P::Ts(now), access.org_id().into(), id.into()],
-        )
-        .await?;
-        let delta = if reason.is_some() { 1 } else { -1 };
-        tx.execute(
-            "UPDATE register_totals SET active = active - $1, withdrawn = withdrawn + $1 WHERE org_id = $2 AND register = $3",
-            &[P::Int(delta), access.org_id().into(), reg.code.into()],
-        )
-        .await?;
-        let action = if reason.is_some() {
-            "withdraw"
-        } else {
-            "reinstate"
-        };
-        audit::append(
-            &mut tx,
-            &access.actor,
-            Entry::new(Some(access.org_id()), reg.code, Some(id), action).reason(reason.as_deref()),
-        )
-        .await?;
+        write_withdrawal(&mut tx, access, reg, id, reason.as_deref(), None).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -1092,55 +1070,82 @@ async fn insert_in(
     }
     let after = serde_json::Value::Object(json_of(reg, &values));
     let entry = Entry::new(Some(access.org_id()), reg.code, Some(id), "create").after(&after);
-    match batch.as_deref_mut() {
+    append_audit(tx, access, entry, batch.as_deref_mut()).await?;
+    // A record that closes another (a disposal its asset) withdraws it, with the reason naming it.
+    if let Some((target, closed)) = reg
+        .closes
+        .and_then(|f| Some((registers::target_of(reg, f)?, ids[reg.position(f)?]?)))
+    {
+        let reason = format!("{} #{id}", reg.code);
+        write_withdrawal(tx, access, target, closed, Some(&reason), batch).await?;
+    }
+    Ok(id)
+}
+
+/// Appends an audit entry now, or holds it for the batch to append with the others.
+async fn append_audit(
+    tx: &mut Tx,
+    access: &Access,
+    entry: Entry<'_>,
+    batch: Option<&mut Batch>,
+) -> Result<(), StoreError> {
+    match batch {
         Some(b) => b.audit.push(audit::Pending::new(&access.actor, entry)?),
         None => {
             audit::append(tx, &access.actor, entry).await?;
         }
     }
-    // A record that closes another (a disposal its asset) withdraws it, with the reason naming it.
-    if let Some((target, closed)) = reg
-        .closes
-        .and_then(|f| reg.position(f))
-        .and_then(|i| match reg.fields[i].kind {
-            FieldKind::Ref(t) => Some((registers::by_collection(t)?, ids[i]?)),
-            _ => None,
-        })
-    {
-        let reason = format!("{} #{id}", reg.code);
-        let now = OffsetDateTime::now_utc();
-        let changed = tx
-            .execute(
-                &format!(
-                    "UPDATE {} SET withdrawn_at = $1, withdrawn_reason = $2, updated_at = $1 \
-                     WHERE org_id = $3 AND id = $4 AND withdrawn_at IS NULL",
-                    target.table
-                ),
-                &[
-                    P::Ts(now),
-                    reason.clone().into(),
-                    access.org_id().into(),
-                    closed.into(),
-                ],
-            )
-            .await?;
-        if changed == 1 {
-            tx.execute(
-                "UPDATE register_totals SET active = active - 1, withdrawn = withdrawn + 1 WHERE org_id = $1 AND register = $2",
-                &[access.org_id().into(), target.code.into()],
-            )
-            .await?;
-            let entry = Entry::new(Some(access.org_id()), target.code, Some(closed), "withdraw")
-                .reason(Some(&reason));
-            match batch {
-                Some(b) => b.audit.push(audit::Pending::new(&access.actor, entry)?),
-                None => {
-                    audit::append(tx, &access.actor, entry).await?;
-                }
-            }
-        }
+    Ok(())
+}
+
+/// Withdraws (`reason` given) or reinstates a record, with its kept totals and audit entry. A
+/// withdrawal of a record already withdrawn changes nothing.
+async fn write_withdrawal(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+    reason: Option<&str>,
+    batch: Option<&mut Batch>,
+) -> Result<(), StoreError> {
+    let now = OffsetDateTime::now_utc();
+    let guard = if reason.is_some() {
+        "withdrawn_at IS NULL"
+    } else {
+        "withdrawn_at IS NOT NULL"
+    };
+    let changed = tx
+        .execute(
+            &format!(
+                "UPDATE {} SET withdrawn_at = $1, withdrawn_reason = $2, updated_at = $3 \
+                 WHERE org_id = $4 AND id = $5 AND {guard}",
+                reg.table
+            ),
+            &[
+                P::OptTs(reason.map(|_| now)),
+                P::OptText(reason.map(str::to_string)),
+                P::Ts(now),
+                access.org_id().into(),
+                id.into(),
+            ],
+        )
+        .await?;
+    if changed != 1 {
+        return Ok(());
     }
-    Ok(id)
+    let delta = if reason.is_some() { 1 } else { -1 };
+    tx.execute(
+        "UPDATE register_totals SET active = active - $1, withdrawn = withdrawn + $1 WHERE org_id = $2 AND register = $3",
+        &[P::Int(delta), access.org_id().into(), reg.code.into()],
+    )
+    .await?;
+    let action = if reason.is_some() {
+        "withdraw"
+    } else {
+        "reinstate"
+    };
+    let entry = Entry::new(Some(access.org_id()), reg.code, Some(id), action).reason(reason);
+    append_audit(tx, access, entry, batch).await
 }
 
 async fn add_to_totals(

@@ -57,10 +57,7 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                 let range = sub
                     .rsplit_once('_')
                     .filter(|(_, e)| *e == "from" || *e == "to");
-                let target = reg.field(field).and_then(|f| match f.kind {
-                    FieldKind::Ref(t) => registers::by_collection(t),
-                    _ => None,
-                });
+                let target = registers::target_of(reg, field);
                 let is_date = |name: &str| {
                     target
                         .and_then(|t| t.field(name))
@@ -666,48 +663,31 @@ async fn panels(
         }
         "asset" => {
             // The last 50 handling records, newest first, and the way to add one.
-            let recent = state
-                .store
-                .list(
-                    &ctx.access,
-                    &registers::HANDLING_RECORDS,
-                    &ListQuery {
-                        filters: vec![("asset".into(), key("code"))],
-                        sort: Some("occurred_on".into()),
-                        desc: true,
-                        limit: 50,
-                        ..Default::default()
-                    },
-                )
-                .await?;
             let h = &registers::HANDLING_RECORDS;
-            let columns = [
-                "occurred_on",
-                "kind",
-                "person",
-                "method",
-                "protection",
-                "recipient",
-            ];
-            let heads: Vec<String> = columns
-                .iter()
-                .map(|c| i18n::field_label(ctx.lang, h, c))
-                .collect();
-            let rows: Vec<Value> = recent
-                .items
-                .iter()
-                .map(|r| {
-                    let cells: Vec<String> = columns
-                        .iter()
-                        .filter_map(|c| h.position(c))
-                        .map(|i| cell_text(ctx, h, r, i))
-                        .collect();
-                    context! { cells, href => format!("/o/{}/handling-records/{}", ctx.org(), r.id) }
-                })
-                .collect();
+            let (heads, rows, total) = record_table(
+                state,
+                ctx,
+                h,
+                &ListQuery {
+                    filters: vec![("asset".into(), key("code"))],
+                    sort: Some("occurred_on".into()),
+                    desc: true,
+                    limit: 50,
+                    ..Default::default()
+                },
+                &[
+                    "occurred_on",
+                    "kind",
+                    "person",
+                    "method",
+                    "protection",
+                    "recipient",
+                ],
+            )
+            .await?;
             context! {
                 handling => context! {
-                    heads, rows, total => recent.total,
+                    heads, rows, total,
                     all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&key("code"))),
                     new_href => can_create(&ctx.access, h).then(|| format!("/o/{}/handling-records/new?asset={}", ctx.org(), crate::error::url_escape(&key("code")))),
                 },
@@ -735,6 +715,35 @@ async fn panels(
         }
         _ => context! {},
     })
+}
+
+/// Some records of a register as a small table: the headings of `columns`, and per record its
+/// cells (as the list shows them) and the address of its page; with the total matched.
+pub async fn record_table(
+    state: &AppState,
+    ctx: &Ctx,
+    reg: &'static Register,
+    query: &ListQuery,
+    columns: &[&str],
+) -> Result<(Vec<String>, Vec<Value>, i64), AppError> {
+    let page = state.store.list(&ctx.access, reg, query).await?;
+    let heads = columns
+        .iter()
+        .map(|c| i18n::field_label(ctx.lang, reg, c))
+        .collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|r| {
+            let cells: Vec<String> = columns
+                .iter()
+                .filter_map(|c| reg.position(c))
+                .map(|i| cell_text(ctx, reg, r, i))
+                .collect();
+            context! { cells, href => record_href(ctx.org(), reg, r.id) }
+        })
+        .collect();
+    Ok((heads, rows, page.total))
 }
 
 async fn detail_page(

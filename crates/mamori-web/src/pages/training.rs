@@ -12,7 +12,7 @@ use mamori_domain::registers::{ATTENDANCES, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, 
 use mamori_domain::{FieldError, Register};
 use mamori_store::attempts::{Answers, Paper};
 use mamori_store::people::Eligibility;
-use mamori_store::{ListQuery, Record, StoreError};
+use mamori_store::{ListQuery, StoreError};
 
 use super::parse_id;
 use crate::AppState;
@@ -38,7 +38,7 @@ pub fn eligibility_view(ctx: &Ctx, e: &Eligibility) -> Value {
     }
 }
 
-/// Records of a register about one person, as rows of (cells) for a small table.
+/// Records of a register about one person, newest first, as a small table.
 async fn rows_about(
     state: &AppState,
     ctx: &Ctx,
@@ -52,33 +52,7 @@ async fn rows_about(
         desc: true,
         ..Default::default()
     };
-    let page = state.store.list(&ctx.access, reg, &query).await?;
-    let heads = columns
-        .iter()
-        .map(|c| i18n::field_label(ctx.lang, reg, c))
-        .collect();
-    let rows = page
-        .items
-        .iter()
-        .map(|r: &Record| {
-            let cells: Vec<String> = columns
-                .iter()
-                .filter_map(|c| reg.position(c))
-                .map(|i| {
-                    i18n::display(
-                        ctx.lang,
-                        ctx.style,
-                        reg.fields[i].kind,
-                        reg.fields[i].name,
-                        &r.values[i],
-                        r.labels[i].as_deref(),
-                    )
-                })
-                .collect();
-            context! { cells, href => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id) }
-        })
-        .collect();
-    Ok((heads, rows, page.total))
+    super::registers::record_table(state, ctx, reg, &query, columns).await
 }
 
 /// My page: what is due, the tests to take, the pledges on file and the training history of the
