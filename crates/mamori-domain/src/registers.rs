@@ -33,6 +33,30 @@ const fn detail_only(mut f: Field) -> Field {
     f
 }
 
+/// What a declaration leaves out: written by the secretariat, read by every member, with no
+/// cross-field or cross-record rules. Each register below states only where it differs.
+const REGISTER: Register = Register {
+    code: "",
+    collection: "",
+    table: "",
+    fields: &[],
+    natural_key: None,
+    title_field: "",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "",
+    search: &[],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
+    defaults: &[],
+    requires: &[],
+    writer_person: None,
+    closes: None,
+};
+
 pub const EMPLOYMENT_TYPES: &[&str] = &[
     "officer",
     "employee",
@@ -64,19 +88,10 @@ pub static DEPARTMENTS: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "name",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "code",
     search: &["code", "name", "name_en"],
     not_before: &[("valid_to", "valid_from")],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 /// 社員等: officers, employees, temporary and dispatched staff and on-site contractors.
@@ -105,13 +120,7 @@ pub static PEOPLE: Register = Register {
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
-    unique_together: &[],
-    read: ReadScope::Members,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 /// 任命: ISO事務局長, 部門情報管理責任者, システム管理責任者 and the others, each with a term.
@@ -132,19 +141,10 @@ pub static APPOINTMENTS: Register = Register {
     ],
     natural_key: None,
     title_field: "role",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "starts_on",
     search: &["note"],
     not_before: &[("ends_on", "starts_on")],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 pub const COURSE_KINDS: &[&str] = &[
@@ -169,19 +169,10 @@ pub static PLEDGES: Register = Register {
     ],
     natural_key: None,
     title_field: "person",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "signed_on",
     search: &["version", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 /// 身元保証書: when the paper was received and where it is kept; nothing more about the guarantor.
@@ -197,19 +188,10 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     ],
     natural_key: None,
     title_field: "person",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "received_on",
     search: &["kept_at", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 /// 研修: a course, the management systems and clauses it serves, its content and audience.
@@ -235,19 +217,10 @@ pub static COURSES: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "name",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "code",
     search: &["code", "name", "clauses", "content"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
     validate: Some(check_course),
+    ..REGISTER
 };
 
 /// A course for a department names the department; no other audience does.
@@ -285,19 +258,9 @@ pub static TRAINING_SESSIONS: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "code",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "held_on",
     search: &["code", "instructor", "material", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 /// 受講: a person expected at a session, and whether they attended, were absent or excused. Who is
@@ -321,19 +284,12 @@ pub static ATTENDANCES: Register = Register {
     ],
     natural_key: None,
     title_field: "person",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "session",
     search: &["note"],
-    not_before: &[],
-    lacks: &[],
     unique_together: &[&["session", "person"]],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[("department", "person", "department")],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 pub const YES_NO: &[&str] = &["yes", "no"];
@@ -353,19 +309,9 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "title",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "held_on",
     search: &["code", "title", "organiser", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 /// 社外研修の受講者: who attended an external seminar.
@@ -383,19 +329,11 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     ],
     natural_key: None,
     title_field: "person",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "seminar",
     search: &["note"],
-    not_before: &[],
-    lacks: &[],
     unique_together: &[&["seminar", "person"]],
     read: ReadScope::OwnForStaff("person"),
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 pub const QUESTION_KINDS: &[&str] = &["single", "multiple", "true_false"];
@@ -419,19 +357,11 @@ pub static TEST_QUESTIONS: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "code",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "code",
     search: &["code", "text", "choices"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
     read: ReadScope::NotStaff,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
     validate: Some(check_question),
+    ..REGISTER
 };
 
 /// A question's choices, one per line.
@@ -524,19 +454,11 @@ pub static TEST_ATTEMPTS: Register = Register {
     ],
     natural_key: None,
     title_field: "person",
-    department_field: None,
     write: WriteScope::Nobody,
     default_sort: "started_on",
     search: &[],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
     read: ReadScope::OwnForStaff("person"),
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
-    validate: None,
+    ..REGISTER
 };
 
 pub const ASSET_KINDS: &[&str] = &[
@@ -589,15 +511,9 @@ pub static ASSETS: Register = Register {
     write: WriteScope::SecretariatOrOwnDepartment,
     default_sort: "code",
     search: &["code", "name", "customer", "location", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
     read: ReadScope::Classified(None),
     validate: Some(check_asset),
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 /// A customer's asset names the customer.
@@ -627,16 +543,11 @@ pub static ASSET_HANDLERS: Register = Register {
     ],
     natural_key: None,
     title_field: "person",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "asset",
     search: &["note"],
     not_before: &[("valid_until", "approved_on")],
-    lacks: &[],
     unique_together: &[&["asset", "person"]],
     read: ReadScope::Classified(Some("asset")),
-    validate: None,
-    defaults: &[],
     requires: &[
         Requirement::Eligible("person"),
         Requirement::GuaranteeWhen {
@@ -651,8 +562,7 @@ pub static ASSET_HANDLERS: Register = Register {
             on: "approved_on",
         },
     ],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 pub const HANDLING_KINDS: &[&str] = &[
@@ -721,16 +631,12 @@ pub static HANDLING_RECORDS: Register = Register {
     ],
     natural_key: None,
     title_field: "asset",
-    department_field: None,
     write: WriteScope::Handlers,
     default_sort: "occurred_on",
     search: &["recipient", "note"],
     not_before: &[("due_back", "occurred_on")],
-    lacks: &[],
-    unique_together: &[],
     read: ReadScope::Classified(Some("asset")),
     validate: Some(check_handling),
-    defaults: &[],
     requires: &[
         Requirement::ByHandler {
             asset: "asset",
@@ -740,7 +646,7 @@ pub static HANDLING_RECORDS: Register = Register {
         Requirement::HandlingRules { asset: "asset" },
     ],
     writer_person: Some("person"),
-    closes: None,
+    ..REGISTER
 };
 
 /// A transfer names its method and recipient; only a transfer has a method.
@@ -787,19 +693,9 @@ pub static APPROVED_CONTRACTORS: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "name",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "code",
     search: &["code", "name", "certificate_no", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    validate: None,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 pub const DISPOSAL_METHODS: &[&str] = &[
@@ -835,16 +731,11 @@ pub static DISPOSALS: Register = Register {
     ],
     natural_key: None,
     title_field: "asset",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "disposed_on",
     search: &["certificate_no", "consent_by", "note"],
     not_before: &[("certificate_on", "disposed_on")],
-    lacks: &[],
     unique_together: &[&["asset"]],
     read: ReadScope::Classified(Some("asset")),
-    validate: None,
-    defaults: &[],
     requires: &[
         Requirement::RequiredWhen {
             via: "asset",
@@ -858,8 +749,8 @@ pub static DISPOSALS: Register = Register {
             values: &["disposal"],
         },
     ],
-    writer_person: None,
     closes: Some("asset"),
+    ..REGISTER
 };
 
 pub const DEVICE_KINDS: &[&str] = &[
@@ -890,15 +781,7 @@ pub static DEVICES: Register = Register {
     write: WriteScope::SecretariatOrOwnDepartment,
     default_sort: "label",
     search: &["label", "name", "location", "os", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    validate: None,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 /// LANケーブル・接続: a labelled cable from one device's port to another's.
@@ -916,19 +799,9 @@ pub static CABLES: Register = Register {
     ],
     natural_key: Some("label"),
     title_field: "label",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "label",
     search: &["label", "from_port", "to_port", "note"],
-    not_before: &[],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    validate: None,
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 /// お預り鍵: keys to a customer's building in custody; the custodian must have an identity
@@ -951,8 +824,6 @@ pub static CUSTODY_KEYS: Register = Register {
     ],
     natural_key: Some("receipt_no"),
     title_field: "receipt_no",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "receipt_no",
     search: &[
         "receipt_no",
@@ -962,14 +833,8 @@ pub static CUSTODY_KEYS: Register = Register {
         "storage",
     ],
     not_before: &[("returned_on", "received_on")],
-    lacks: &[],
-    unique_together: &[],
-    read: ReadScope::Members,
-    validate: None,
-    defaults: &[],
     requires: &[Requirement::Guarantee("custodian")],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 pub const INSPECTION_RESULTS: &[&str] = &["ok", "discrepancy"];
@@ -991,19 +856,11 @@ pub static KEY_INSPECTIONS: Register = Register {
     ],
     natural_key: None,
     title_field: "key",
-    department_field: None,
-    write: WriteScope::Secretariat,
     default_sort: "inspected_on",
     search: &["discrepancies"],
-    not_before: &[],
-    lacks: &[],
     unique_together: &[&["key", "inspected_on"]],
-    read: ReadScope::Members,
     validate: Some(check_inspection),
-    defaults: &[],
-    requires: &[],
-    writer_person: None,
-    closes: None,
+    ..REGISTER
 };
 
 /// A discrepancy is described.
