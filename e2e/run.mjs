@@ -256,7 +256,7 @@ async function handlingCase(browser, url) {
     await openAsset('給与・賞与データ');
     await transfer('email', 'encryption', '顧問社会保険労務士事務所');
     await until('the rule should refuse the e-mail', () => page.locator('.field.invalid .error').allInnerTexts(),
-      (t) => t.some((m) => m.includes('最重要（極秘）の資産は電子メール')));
+      (t) => t.some((m) => m.includes('最重要（極秘）の資産は、電子メールでは送れません'));
     await page.screenshot({ path: `${SHOTS}/handling-refused.png`, fullPage: true });
 
     await openAsset('従業員名簿（個人情報）');
@@ -272,6 +272,33 @@ async function handlingCase(browser, url) {
       await page.goto(`${url}o/sajeco/assets?q=${encodeURIComponent(name)}`);
       await until(`${name} should be hidden from staff`, text(page, '#count'), (t) => t.startsWith('全 0 件'));
     }
+  } finally {
+    await context.close();
+  }
+}
+
+// The ISMS manager sets the take-out limit and a handling rule on the settings page; the overdue
+// page counts with the new limit. (Runs last: it changes the demo's rules.)
+async function assetRulesCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}login`);
+    await page.fill('#email', 'isms@sajeco.example');
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await page.goto(`${url}o/sajeco/settings`);
+    await until('the rule table should show the reference rules', () => page.inputValue('#rule-strictly_confidential-email'), (v) => v === 'forbidden');
+    await page.screenshot({ path: `${SHOTS}/settings-asset-rules.png`, fullPage: true });
+    await page.fill('#take-out-days', '１０');
+    await page.selectOption('#rule-confidential-approved_courier', 'double_envelope');
+    await page.click('#save-asset-rules');
+    await until('the rule should be kept', () => page.inputValue('#rule-confidential-approved_courier'), (v) => v === 'double_envelope');
+    await until('the limit should be kept', () => page.inputValue('#take-out-days'), (v) => v === '10');
+    await page.goto(`${url}o/sajeco/overdue`);
+    await until('the overdue page should count 10 days', text(page, 'main'), (t) => t.includes('10日'));
   } finally {
     await context.close();
   }
@@ -299,6 +326,7 @@ async function main() {
     }
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
+    cases.push(['isms-sets-asset-rules', () => assetRulesCase(browser, url)]);
     for (const [name, run] of cases) {
       try {
         await run();

@@ -8,6 +8,6 @@ pub mod role;
 
 pub use dates::{DateStyle, FiscalYear};
 pub use register::{
-    Field, FieldError, FieldKind, ReadScope, Register, Requirement, Value, WriteScope,
+    Ends, Field, FieldError, FieldKind, Layout, ReadScope, Register, Requirement, Value, WriteScope,
 };
 pub use role::Role;

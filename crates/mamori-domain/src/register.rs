@@ -49,6 +49,38 @@ pub struct Register {
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
     pub validate: Option<Validate>,
+    /// Fields printed, one a line, on the register's labels (a PDF sheet with a QR code per label
+    /// linking to the record); empty when the register has no labels.
+    pub labels: &'static [&'static str],
+    /// A date whose setting ends the record's ties (a person's leaving date): see `Ends`.
+    pub ends: Option<Ends>,
+    /// Left empty, the natural key is numbered: this prefix and the next free number
+    /// (`A-0001`), in forms, the API and imports alike.
+    pub numbered: Option<&'static str>,
+    /// Other tools' column layouts that imports also read (the IPA 情報資産管理台帳).
+    pub layouts: &'static [Layout],
+}
+
+/// Setting `field` (a person's leaving date) ends the records of `ties` that refer to this one:
+/// (collection, reference field, end date field). Each ends on the leaving date at the latest, and
+/// is withdrawn once that date has come. A person who leaves loses their handler grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ends {
+    pub field: &'static str,
+    pub ties: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// Another tool's column layout that imports also read. It is recognised by its `marker` header,
+/// found in the first rows (title rows above the header, and a second header row under grouped
+/// headers, are allowed). `columns` map its headers to fields; `fill` turns its values into ours
+/// and supplies what it lacks, on one row's cells by field name.
+#[derive(Debug)]
+pub struct Layout {
+    pub marker: &'static str,
+    pub columns: &'static [(&'static str, &'static str)],
+    /// Its headers that carry nothing of ours: read and left aside.
+    pub ignored: &'static [&'static str],
+    pub fill: fn(&mut std::collections::BTreeMap<String, String>),
 }
 
 /// A register's own cross-field rule.
@@ -101,6 +133,9 @@ pub enum Requirement {
     HandlingRules { asset: &'static str },
     /// The person in this field must have an identity guarantee on file (a key's custodian).
     Guarantee(&'static str),
+    /// The date in this field (a person's leaving date) may not be set while the person has an
+    /// asset taken out and not returned.
+    NothingOut(&'static str),
     /// `fields` are required when the record `via` refers to has `field` = `value` (a customer's
     /// asset is disposed of only with the customer's consent).
     RequiredWhen {
@@ -119,15 +154,16 @@ pub enum Requirement {
 }
 
 /// One handling rule: for an asset of `classification`, a record of `kind` by `method` is refused
-/// (`allowed` false), or needs one of `protections`. `code` names the rule in the refusal message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// (`allowed` false), or needs one of `protections`. Rules are an organisation setting; see
+/// `registers::handling_rules`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HandlingRule {
-    pub classification: &'static str,
-    pub kind: &'static str,
-    pub method: &'static str,
+    pub classification: String,
+    pub kind: String,
+    pub method: String,
     pub allowed: bool,
-    pub protections: &'static [&'static str],
-    pub code: &'static str,
+    #[serde(default)]
+    pub protections: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,6 +379,11 @@ impl Field {
 }
 
 impl Register {
+    /// Whether a form or an import must give this field: a required one, except a numbered code.
+    pub fn must_give(&self, f: &Field) -> bool {
+        f.required && !(self.numbered.is_some() && self.natural_key == Some(f.name))
+    }
+
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
     }

@@ -2,7 +2,8 @@
 //! the migrations and its translations.
 
 use crate::register::{
-    Field, FieldError, FieldKind, HandlingRule, ReadScope, Register, Requirement, Value, WriteScope,
+    Ends, Field, FieldError, FieldKind, HandlingRule, Layout, ReadScope, Register, Requirement,
+    Value, WriteScope,
 };
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
@@ -51,6 +52,10 @@ const REGISTER: Register = Register {
     unique_together: &[],
     read: ReadScope::Members,
     validate: None,
+    labels: &[],
+    ends: None,
+    numbered: None,
+    layouts: &[],
     defaults: &[],
     requires: &[],
     writer_person: None,
@@ -119,6 +124,11 @@ pub static PEOPLE: Register = Register {
     default_sort: "employee_no",
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
+    ends: Some(Ends {
+        field: "left_on",
+        ties: &[("asset-handlers", "person", "valid_until")],
+    }),
+    requires: &[Requirement::NothingOut("left_on")],
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
     ..REGISTER
 };
@@ -483,9 +493,11 @@ pub static ASSETS: Register = Register {
     table: "assets",
     fields: &[
         unique(field("code", FieldKind::Text { max: 40 })),
+        detail_only(field("business", FieldKind::Text { max: 200 })),
         required(field("name", FieldKind::Text { max: 200 })),
         filter(required(field("kind", FieldKind::Choice(ASSET_KINDS)))),
         filter(required(field("department", FieldKind::Ref("departments")))),
+        detail_only(field("users", FieldKind::Text { max: 200 })),
         filter(field("owner", FieldKind::Ref("people"))),
         filter(required(field(
             "classification",
@@ -494,13 +506,19 @@ pub static ASSETS: Register = Register {
         field("confidentiality", FieldKind::Int { min: 1, max: 3 }),
         field("integrity", FieldKind::Int { min: 1, max: 3 }),
         field("availability", FieldKind::Int { min: 1, max: 3 }),
+        detail_only(field("importance", FieldKind::Int { min: 1, max: 3 })),
+        filter(field("personal_data", FieldKind::Choice(YES_NO))),
+        detail_only(field("sensitive_data", FieldKind::Choice(YES_NO))),
+        detail_only(field("my_number", FieldKind::Choice(YES_NO))),
         filter(required(field("customer_owned", FieldKind::Choice(YES_NO)))),
         detail_only(field("customer", FieldKind::Text { max: 100 })),
+        detail_only(field("medium", FieldKind::Text { max: 200 })),
         detail_only(field("location", FieldKind::Text { max: 200 })),
         detail_only(field("locked", FieldKind::Choice(YES_NO))),
         detail_only(field("key_holder", FieldKind::Ref("people"))),
         detail_only(field("label", FieldKind::Choice(ASSET_LABELS))),
         detail_only(field("labelled_on", FieldKind::Date)),
+        detail_only(field("retention", FieldKind::Text { max: 100 })),
         detail_only(field("retain_until", FieldKind::Date)),
         detail_only(field("related_devices", FieldKind::Text { max: 200 })),
         detail_only(field("note", FieldKind::Text { max: 1000 })),
@@ -510,11 +528,140 @@ pub static ASSETS: Register = Register {
     department_field: Some("department"),
     write: WriteScope::SecretariatOrOwnDepartment,
     default_sort: "code",
-    search: &["code", "name", "customer", "location", "note"],
+    search: &["code", "name", "business", "customer", "location", "note"],
     read: ReadScope::Classified(None),
     validate: Some(check_asset),
+    numbered: Some("A-"),
+    layouts: &[IPA_ASSET_LEDGER],
     ..REGISTER
 };
+
+/// The IPA 中小企業の情報セキュリティ対策ガイドライン risk analysis sheet's 情報資産管理台帳: its
+/// columns, and what our register needs that it does not have. The asset's kind comes from its
+/// medium, its classification from its confidentiality (3 → 極秘, 2 → 秘密, 1 → 一般), its
+/// importance, when empty, from the highest of the three ratings; it is not a customer's asset
+/// unless a column says so; the code is numbered.
+pub const IPA_ASSET_LEDGER: Layout = Layout {
+    marker: "情報資産名称",
+    columns: &[
+        ("業務分類", "business"),
+        ("情報資産名称", "name"),
+        ("備考", "note"),
+        ("利用者範囲", "users"),
+        ("管理部署", "department"),
+        ("媒体・保存先", "medium"),
+        ("媒体・保存場所", "medium"),
+        ("個人情報", "personal_data"),
+        ("個人情報の有無", "personal_data"),
+        ("要配慮個人情報", "sensitive_data"),
+        ("特定個人情報", "my_number"),
+        ("機密性", "confidentiality"),
+        ("完全性", "integrity"),
+        ("可用性", "availability"),
+        ("重要度", "importance"),
+        ("保存期限", "retention"),
+        ("保存期間", "retention"),
+        ("管理者", "owner"),
+        ("情報資産の種類", "kind"),
+        ("お客様資産", "customer_owned"),
+    ],
+    // Its row number, date of entry, group headers and the risk columns it computes itself.
+    ignored: &[
+        "No.",
+        "No",
+        "NO",
+        "登録日",
+        "評価値",
+        "個人情報の種類",
+        "現状から想定されるリスク",
+        "脅威の発生頻度",
+        "脆弱性",
+        "被害発生可能性",
+        "リスク値",
+        "対策",
+        "対策を講じる場合",
+    ],
+    fill: fill_ipa_asset,
+};
+
+fn fill_ipa_asset(row: &mut std::collections::BTreeMap<String, String>) {
+    for f in [
+        "personal_data",
+        "sensitive_data",
+        "my_number",
+        "customer_owned",
+    ] {
+        if let Some(v) = row.get_mut(f) {
+            let t = v.trim();
+            *v = match t {
+                "有" | "あり" | "有り" | "○" | "〇" | "◯" | "●" | "✓" | "✔" | "はい" | "yes"
+                | "Yes" | "YES" => "yes".into(),
+                "無" | "なし" | "無し" | "-" | "－" | "×" | "いいえ" | "no" | "No" | "NO" => {
+                    "no".into()
+                }
+                _ => t.to_string(),
+            };
+        }
+    }
+    let rating = |row: &std::collections::BTreeMap<String, String>, f: &str| {
+        row.get(f)
+            .and_then(|v| crate::input::normalize(v).parse::<i64>().ok())
+    };
+    if row
+        .get("classification")
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        let class = match rating(row, "confidentiality") {
+            Some(3) => "strictly_confidential",
+            Some(2) => "confidential",
+            _ => "general",
+        };
+        row.insert("classification".into(), class.into());
+    }
+    if row.get("importance").is_none_or(|v| v.trim().is_empty()) {
+        let top = ["confidentiality", "integrity", "availability"]
+            .iter()
+            .filter_map(|f| rating(row, f))
+            .max();
+        if let Some(top) = top {
+            row.insert("importance".into(), top.to_string());
+        }
+    }
+    if row.get("kind").is_none_or(|v| v.trim().is_empty()) {
+        let medium = row.get("medium").cloned().unwrap_or_default();
+        row.insert("kind".into(), kind_of_medium(&medium).into());
+    }
+    if row
+        .get("customer_owned")
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        row.insert("customer_owned".into(), "no".into());
+    }
+}
+
+/// An asset's kind from the IPA sheet's 媒体・保存先: paper is a document; removable media and
+/// mobile devices are what they are; anything stored on a computer or a service is electronic data.
+pub fn kind_of_medium(medium: &str) -> &'static str {
+    let has = |words: &[&str]| words.iter().any(|w| medium.contains(w));
+    if has(&["書類", "紙", "帳票", "ファイリング", "キャビネット", "書庫"]) {
+        "document"
+    } else if has(&[
+        "USB",
+        "ＵＳＢ",
+        "可搬",
+        "DVD",
+        "CD",
+        "外付",
+        "媒体",
+        "テープ",
+    ]) {
+        "physical_media"
+    } else if has(&["モバイル", "スマート", "携帯", "タブレット"]) {
+        "device"
+    } else {
+        "electronic_data"
+    }
+}
 
 /// A customer's asset names the customer.
 fn check_asset(values: &[Value]) -> Vec<FieldError> {
@@ -576,42 +723,82 @@ pub const TRANSFER_METHODS: &[&str] = &[
 ];
 pub const PROTECTIONS: &[&str] = &["none", "password", "encryption", "double_envelope"];
 
-/// The reference company's handling rules: 秘密 (confidential) by e-mail needs password protection
-/// or encryption; 極秘 (strictly confidential) goes only by hand.
-pub const HANDLING_RULES: &[HandlingRule] = &[
-    HandlingRule {
-        classification: "confidential",
-        kind: "transfer",
-        method: "email",
-        allowed: true,
-        protections: &["password", "encryption"],
-        code: "rule-confidential-email",
-    },
-    HandlingRule {
-        classification: "strictly_confidential",
-        kind: "transfer",
-        method: "email",
-        allowed: false,
-        protections: &[],
-        code: "rule-strict-by-hand",
-    },
-    HandlingRule {
-        classification: "strictly_confidential",
-        kind: "transfer",
-        method: "approved_courier",
-        allowed: false,
-        protections: &[],
-        code: "rule-strict-by-hand",
-    },
-    HandlingRule {
-        classification: "strictly_confidential",
-        kind: "transfer",
-        method: "registered_mail",
-        allowed: false,
-        protections: &[],
-        code: "rule-strict-by-hand",
-    },
-];
+/// The reference company's handling rules, every organisation's until it sets its own: 秘密
+/// (confidential) by e-mail needs password protection or encryption; 極秘 (strictly confidential)
+/// goes only by hand.
+pub fn default_handling_rules() -> Vec<HandlingRule> {
+    let rule =
+        |classification: &str, method: &str, allowed: bool, protections: &[&str]| HandlingRule {
+            classification: classification.into(),
+            kind: "transfer".into(),
+            method: method.into(),
+            allowed,
+            protections: protections.iter().map(|p| p.to_string()).collect(),
+        };
+    vec![
+        rule("confidential", "email", true, &["password", "encryption"]),
+        rule("strictly_confidential", "email", false, &[]),
+        rule("strictly_confidential", "registered_mail", false, &[]),
+        rule("strictly_confidential", "approved_courier", false, &[]),
+    ]
+}
+
+/// Days a take-out may stay out before it is listed as overdue, unless the organisation sets it.
+pub const TAKE_OUT_DAYS: i64 = 7;
+
+/// The organisation's asset rules (組織の設定), kept in its profile under `asset_rules`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AssetRules {
+    pub take_out_days: i64,
+    pub handling_rules: Vec<HandlingRule>,
+}
+
+impl AssetRules {
+    /// The rules an organisation's profile sets, or the reference company's.
+    pub fn of(profile: &serde_json::Value) -> AssetRules {
+        profile
+            .get("asset_rules")
+            .and_then(|r| serde_json::from_value::<AssetRules>(r.clone()).ok())
+            .filter(|r| (1..=365).contains(&r.take_out_days))
+            .unwrap_or_else(|| AssetRules {
+                take_out_days: TAKE_OUT_DAYS,
+                handling_rules: default_handling_rules(),
+            })
+    }
+
+    /// Why a record of `kind` by `method` with `protection` is refused for an asset of
+    /// `classification`, as field errors naming the rule.
+    pub fn refusals(
+        &self,
+        classification: &str,
+        kind: &str,
+        method: &str,
+        protection: &str,
+    ) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        for rule in &self.handling_rules {
+            if rule.classification != classification || rule.kind != kind || rule.method != method {
+                continue;
+            }
+            if !rule.allowed {
+                errors.push(FieldError::with(
+                    "method",
+                    "rule-forbidden",
+                    format!("{classification}|{method}"),
+                ));
+            } else if !rule.protections.is_empty()
+                && !rule.protections.iter().any(|p| p == protection)
+            {
+                errors.push(FieldError::with(
+                    "protection",
+                    "rule-needs-protection",
+                    format!("{classification}|{method}|{}", rule.protections.join(",")),
+                ));
+            }
+        }
+        errors
+    }
+}
 
 /// 取扱い履歴: what a handler did with an asset. Append-only; the handling rules are enforced.
 pub static HANDLING_RECORDS: Register = Register {
@@ -781,6 +968,7 @@ pub static DEVICES: Register = Register {
     write: WriteScope::SecretariatOrOwnDepartment,
     default_sort: "label",
     search: &["label", "name", "location", "os", "note"],
+    labels: &["name", "department", "location", "user"],
     ..REGISTER
 };
 
@@ -801,6 +989,7 @@ pub static CABLES: Register = Register {
     title_field: "label",
     default_sort: "label",
     search: &["label", "from_port", "to_port", "note"],
+    labels: &["from_device", "from_port", "to_device", "to_port"],
     ..REGISTER
 };
 
@@ -823,6 +1012,7 @@ pub static CUSTODY_KEYS: Register = Register {
         detail_only(field("note", FieldKind::Text { max: 1000 })),
     ],
     natural_key: Some("receipt_no"),
+    numbered: Some("K-"),
     title_field: "receipt_no",
     default_sort: "receipt_no",
     search: &[
@@ -946,6 +1136,12 @@ mod tests {
         for reg in ALL {
             assert!(reg.field(reg.title_field).is_some(), "{}", reg.code);
             assert!(reg.field(reg.default_sort).is_some(), "{}", reg.code);
+            for name in reg.search.iter().chain(reg.labels) {
+                assert!(reg.field(name).is_some(), "{}.{name}", reg.code);
+            }
+            if !reg.labels.is_empty() {
+                assert!(reg.natural_key.is_some(), "{} labels need a code", reg.code);
+            }
             for f in reg.fields {
                 if let FieldKind::Ref(target) = f.kind {
                     let target = by_collection(target).expect("declared target");

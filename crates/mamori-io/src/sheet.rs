@@ -2,7 +2,7 @@
 //! and XLSX, and read back from either. Import is all or nothing: every bad row is reported by row,
 //! column and reason, and nothing is written.
 
-use mamori_domain::register::{FieldKind, Register, Value};
+use mamori_domain::register::{FieldKind, Layout, Register, Value};
 use mamori_store::{Access, Input, Record, Store};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
@@ -185,11 +185,73 @@ impl Sheet {
         reg: &Register,
         alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
     ) -> Result<Vec<Input>, Vec<ImportError>> {
+        let (located, layout, _) = self.locate(reg);
+        located.inputs(reg, alias, layout)
+    }
+
+    /// Finds the header row. It is the first row, unless the file has the column layout of a tool
+    /// the register also reads (`Register::layouts`): then it is the row holding the layout's
+    /// marker within the first ten rows, with a second header row under grouped headers merged in.
+    /// Returns the table from its header on, the layout, and the spreadsheet row number of the
+    /// first data row.
+    pub fn locate(&self, reg: &Register) -> (Sheet, Option<&'static Layout>, usize) {
+        let norm = |c: &String| mamori_domain::input::normalize(c);
+        let all: Vec<&Vec<String>> = std::iter::once(&self.headers).chain(&self.rows).collect();
+        for layout in reg.layouts {
+            let Some(at) = all
+                .iter()
+                .take(10)
+                .position(|row| row.iter().any(|c| norm(c) == layout.marker))
+            else {
+                continue;
+            };
+            let is_header = |c: &String| {
+                let c = norm(c);
+                layout.columns.iter().any(|(h, _)| *h == c)
+            };
+            let mut headers = all[at].clone();
+            let mut first = at + 1;
+            if let Some(next) = all.get(at + 1)
+                && next.iter().any(is_header)
+            {
+                for (i, sub) in next.iter().enumerate() {
+                    if sub.trim().is_empty() {
+                        continue;
+                    }
+                    match headers.get_mut(i) {
+                        Some(h) => *h = sub.clone(),
+                        None => headers.push(sub.clone()),
+                    }
+                }
+                first += 1;
+            }
+            let rows = all[first..].iter().map(|r| (*r).clone()).collect();
+            return (Sheet { headers, rows }, Some(layout), first + 1);
+        }
+        (self.clone(), None, 2)
+    }
+
+    fn inputs(
+        &self,
+        reg: &Register,
+        alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
+        layout: Option<&'static Layout>,
+    ) -> Result<Vec<Input>, Vec<ImportError>> {
         let mut errors = Vec::new();
         let mut fields: Vec<Option<&'static str>> = Vec::new();
         for h in &self.headers {
             let h = mamori_domain::input::normalize(h);
-            let f = reg.field(&h).map(|f| f.name).or_else(|| alias(&h));
+            let from_layout = |h: &str| {
+                layout.and_then(|l| l.columns.iter().find(|(c, _)| *c == h).map(|(_, f)| *f))
+            };
+            // The layout's own headers first: its 保存期限 is free text, not our date.
+            let f = from_layout(&h)
+                .or_else(|| reg.field(&h).map(|f| f.name))
+                .or_else(|| alias(&h));
+            if f.is_none() && layout.is_some_and(|l| l.ignored.contains(&h.as_str())) {
+                fields.push(None);
+                continue;
+            }
             if f.is_none() && !h.is_empty() {
                 errors.push(ImportError {
                     row: 1,
@@ -208,8 +270,10 @@ impl Sheet {
             }
             fields.push(f);
         }
-        for f in reg.fields.iter().filter(|f| f.required) {
-            if !fields.contains(&Some(f.name)) {
+        // A layout fills what it lacks (an asset's kind from its medium, and so on).
+        let filled = |f: &str| layout.is_some() && !matches!(f, "name" | "department");
+        for f in reg.fields.iter().filter(|f| reg.must_give(f)) {
+            if !fields.contains(&Some(f.name)) && !filled(f.name) {
                 errors.push(ImportError {
                     row: 1,
                     column: f.name.into(),
@@ -231,6 +295,9 @@ impl Sheet {
                 if let Some(f) = f {
                     input.insert(f.to_string(), cell.clone());
                 }
+            }
+            if let Some(layout) = layout {
+                (layout.fill)(&mut input);
             }
             inputs.push(input);
         }
@@ -273,14 +340,25 @@ pub async fn import(
     alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<usize, IoError> {
-    let inputs = sheet.to_inputs(reg, alias).map_err(IoError::Rows)?;
+    let (sheet, layout, first_row) = sheet.locate(reg);
+    let inputs = sheet.inputs(reg, alias, layout).map_err(|errs| {
+        // Header errors name the header row of the file.
+        IoError::Rows(
+            errs.into_iter()
+                .map(|e| ImportError {
+                    row: if e.row == 1 { first_row - 1 } else { e.row },
+                    ..e
+                })
+                .collect(),
+        )
+    })?;
     // Skipped blank rows shift numbering; keep the file's row numbers for messages.
     let file_rows: Vec<usize> = sheet
         .rows
         .iter()
         .enumerate()
         .filter(|(_, r)| !r.iter().all(|c| c.trim().is_empty()))
-        .map(|(i, _)| i + 2)
+        .map(|(i, _)| i + first_row)
         .collect();
     store
         .create_many(access, reg, &inputs, progress)

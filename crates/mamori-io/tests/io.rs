@@ -541,3 +541,253 @@ async fn attendance_and_pledges_import_all_or_nothing() {
     };
     assert_eq!(errors[0].code, "duplicate-combination");
 }
+
+/// An XLSX file laid out as the IPA risk analysis sheet's 情報資産管理台帳: a title row, grouped
+/// headers over a second header row, and the sheet's own columns.
+fn ipa_ledger(rows: &[[&str; 15]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("情報資産管理台帳").unwrap();
+    ws.write(0, 0, "情報資産管理台帳").unwrap();
+    let top = [
+        "No.",
+        "業務分類",
+        "情報資産名称",
+        "備考",
+        "利用者範囲",
+        "管理部署",
+        "媒体・保存先",
+        "個人情報の種類",
+        "",
+        "",
+        "評価値",
+        "",
+        "",
+        "重要度",
+        "保存期限",
+    ];
+    let sub = [
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "個人情報",
+        "要配慮個人情報",
+        "特定個人情報",
+        "機密性",
+        "完全性",
+        "可用性",
+        "",
+        "",
+    ];
+    for (c, (t, s)) in top.iter().zip(sub).enumerate() {
+        ws.write(2, c as u16, *t).unwrap();
+        ws.write(3, c as u16, s).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(4 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn the_ipa_asset_ledger_layout_imports() {
+    use mamori_domain::registers::ASSETS;
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let access = Access::system(org, "test");
+    let file = ipa_ledger(&[
+        [
+            "1",
+            "人事",
+            "社員名簿",
+            "入退社時に更新",
+            "総務経理部門",
+            "総務経理部門",
+            "事務所PC",
+            "有",
+            "",
+            "",
+            "2",
+            "2",
+            "2",
+            "",
+            "5年",
+        ],
+        [
+            "2",
+            "経理",
+            "請求書控え",
+            "",
+            "総務経理部門",
+            "総務経理部門",
+            "書類",
+            "無",
+            "",
+            "",
+            "1",
+            "2",
+            "1",
+            "2",
+            "7年",
+        ],
+        [
+            "3",
+            "開発",
+            "顧客の設計書",
+            "",
+            "ICT技術部のみ",
+            "ICT技術部",
+            "USBメモリ（暗号化）",
+            "○",
+            "",
+            "",
+            "3",
+            "3",
+            "2",
+            "3",
+            "契約終了まで",
+        ],
+    ]);
+    let sheet = Sheet::from_xlsx(&file).unwrap();
+    let n = sheet::import(&store, &access, &ASSETS, &sheet, &|_| None, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    let q = ListQuery {
+        q: Some("社員名簿".into()),
+        ..all()
+    };
+    let page = store.list(&access, &ASSETS, &q).await.unwrap();
+    assert_eq!(page.total, 1);
+    let r = &page.items[0];
+    let v = |f: &str| r.value(&ASSETS, f).unwrap().to_plain();
+    assert!(v("code").starts_with("A-"), "numbered: {}", v("code"));
+    assert_eq!(v("business"), "人事");
+    assert_eq!(v("department"), "SOUMU", "管理部署 by its name");
+    assert_eq!(v("users"), "総務経理部門");
+    assert_eq!(v("medium"), "事務所PC");
+    assert_eq!(v("kind"), "electronic_data");
+    assert_eq!(v("personal_data"), "yes");
+    assert_eq!(v("classification"), "confidential", "機密性 2 is 秘密");
+    assert_eq!(v("importance"), "2", "the highest rating");
+    assert_eq!(v("retention"), "5年");
+    assert_eq!(v("note"), "入退社時に更新");
+    assert_eq!(v("customer_owned"), "no");
+    let design = store
+        .list(
+            &access,
+            &ASSETS,
+            &ListQuery {
+                q: Some("顧客の設計書".into()),
+                ..all()
+            },
+        )
+        .await
+        .unwrap();
+    let d = &design.items[0];
+    assert_eq!(
+        d.value(&ASSETS, "classification").unwrap().to_plain(),
+        "strictly_confidential"
+    );
+    assert_eq!(
+        d.value(&ASSETS, "kind").unwrap().to_plain(),
+        "physical_media"
+    );
+    let paper = store
+        .list(
+            &access,
+            &ASSETS,
+            &ListQuery {
+                q: Some("請求書控え".into()),
+                ..all()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        paper.items[0].value(&ASSETS, "kind").unwrap().to_plain(),
+        "document"
+    );
+    assert_eq!(
+        paper.items[0]
+            .value(&ASSETS, "personal_data")
+            .unwrap()
+            .to_plain(),
+        "no"
+    );
+
+    // A department the organisation does not have is named with the file's own row number (the
+    // title and the two header rows come first), and nothing is written.
+    let before = store.list(&access, &ASSETS, &all()).await.unwrap().total;
+    let bad = ipa_ledger(&[
+        [
+            "1",
+            "営業",
+            "見積書",
+            "",
+            "営業",
+            "総務経理部門",
+            "書類",
+            "",
+            "",
+            "",
+            "1",
+            "1",
+            "1",
+            "",
+            "",
+        ],
+        [
+            "2",
+            "営業",
+            "提案書",
+            "",
+            "営業",
+            "存在しない部",
+            "書類",
+            "",
+            "",
+            "",
+            "4",
+            "1",
+            "1",
+            "",
+            "",
+        ],
+    ]);
+    let Err(IoError::Rows(errors)) = sheet::import(
+        &store,
+        &access,
+        &ASSETS,
+        &Sheet::from_xlsx(&bad).unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    else {
+        panic!("bad rows must be refused");
+    };
+    let found: Vec<(usize, &str, &str)> = errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+        .collect();
+    assert!(
+        found.contains(&(6, "department", "unknown-ref")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(6, "confidentiality", "int-range")),
+        "{found:?}"
+    );
+    assert_eq!(
+        store.list(&access, &ASSETS, &all()).await.unwrap().total,
+        before
+    );
+}

@@ -188,6 +188,73 @@ impl Store {
         tx.commit().await
     }
 
+    /// Organisation settings (admin, ISMS manager): how long a take-out may stay out, and the
+    /// handling rules by classification and transfer method.
+    pub async fn set_asset_rules(
+        &self,
+        access: &Access,
+        rules: &mamori_domain::registers::AssetRules,
+    ) -> Result<(), StoreError> {
+        use mamori_domain::registers::{
+            CLASSIFICATIONS, HANDLING_KINDS, PROTECTIONS, TRANSFER_METHODS,
+        };
+        if access.role != Role::Admin && access.role != Role::IsmsManager {
+            return Err(StoreError::Forbidden);
+        }
+        if !(1..=365).contains(&rules.take_out_days) {
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "take_out_days",
+                "int-range",
+                "1–365",
+            )]));
+        }
+        for r in &rules.handling_rules {
+            let known = CLASSIFICATIONS.contains(&r.classification.as_str())
+                && HANDLING_KINDS.contains(&r.kind.as_str())
+                && TRANSFER_METHODS.contains(&r.method.as_str())
+                && r.protections
+                    .iter()
+                    .all(|p| p != "none" && PROTECTIONS.contains(&p.as_str()));
+            if !known {
+                return Err(StoreError::invalid("handling_rules", "invalid-choice"));
+            }
+        }
+        let before = access
+            .org
+            .profile
+            .get("asset_rules")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        let after = serde_json::to_value(rules)?;
+        let mut profile = access.org.profile.clone();
+        match profile.as_object_mut() {
+            Some(o) => {
+                o.insert("asset_rules".into(), after.clone());
+            }
+            None => profile = serde_json::json!({ "asset_rules": after.clone() }),
+        }
+        let mut tx = self.pool.begin().await?;
+        tx.execute(
+            "UPDATE organizations SET profile = $1 WHERE id = $2",
+            &[profile.to_string().into(), access.org_id().into()],
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &access.actor,
+            Entry::new(
+                Some(access.org_id()),
+                "organization",
+                Some(access.org_id()),
+                "update",
+            )
+            .before(&serde_json::json!({ "asset_rules": before }))
+            .after(&serde_json::json!({ "asset_rules": after })),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// Makes `user_id` a member of an organisation. An auditor's membership must end.
     #[allow(clippy::too_many_arguments)]
     pub async fn add_membership(

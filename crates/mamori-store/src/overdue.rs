@@ -10,9 +10,6 @@ use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
 
-/// Days a take-out may last without a due date before it is flagged (the organisation's profile
-/// may set `take_out_days`).
-pub const TAKE_OUT_DAYS: i64 = 7;
 /// Patches, forced password changes and key inspections are due at least monthly.
 pub const MONTHLY_DAYS: i64 = 31;
 
@@ -64,13 +61,7 @@ impl Store {
     /// Everything late on `today`, as far as the reader may see (a confidential asset's take-out
     /// only to those who see the asset).
     pub async fn overdue(&self, access: &Access, today: Date) -> Result<Overdue, StoreError> {
-        let days = access
-            .org
-            .profile
-            .get("take_out_days")
-            .and_then(serde_json::Value::as_i64)
-            .filter(|d| (1..=365).contains(d))
-            .unwrap_or(TAKE_OUT_DAYS);
+        let days = mamori_domain::registers::AssetRules::of(&access.org.profile).take_out_days;
         let mut params: Vec<P> = vec![
             access.org_id().into(),
             P::Date(today),

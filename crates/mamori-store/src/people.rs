@@ -191,11 +191,16 @@ impl Store {
                  UNION ALL SELECT a.id, a.code, a.name, 'key_holder' FROM assets a WHERE a.org_id = $1 AND a.key_holder_id = $2 AND a.withdrawn_at IS NULL \
                  UNION ALL SELECT a.id, a.code, a.name, 'handler' FROM asset_handlers h JOIN assets a ON a.id = h.asset_id \
                    WHERE h.org_id = $1 AND h.person_id = $2 AND h.withdrawn_at IS NULL AND a.withdrawn_at IS NULL \
+                     AND h.valid_until >= $3 \
                  UNION ALL SELECT a.id, a.code, a.name, 'taken_out' FROM handling_records t JOIN assets a ON a.id = t.asset_id \
                    WHERE t.org_id = $1 AND t.person_id = $2 AND t.kind = 'take_out' AND t.withdrawn_at IS NULL \
                      AND {} \
                  ORDER BY 2, 4", crate::overdue::NOT_RETURNED),
-                &[access.org_id().into(), P::Int(person)],
+                &[
+                    access.org_id().into(),
+                    P::Int(person),
+                    P::Date(time::OffsetDateTime::now_utc().date()),
+                ],
             )
             .await?
             .iter()
@@ -238,6 +243,7 @@ pub(crate) async fn check_requirement(
     req: mamori_domain::Requirement,
     values: &[mamori_domain::Value],
     ids: &[Option<i64>],
+    self_id: i64,
 ) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
     use mamori_domain::{FieldError, Requirement};
     let id_of = |name: &str| reg.position(name).and_then(|i| ids[i]);
@@ -250,6 +256,16 @@ pub(crate) async fn check_requirement(
                     .await?;
                 if !eligibility_from(&row)?.eligible {
                     errors.push(FieldError::new(field, "not-eligible"));
+                }
+                let left: Option<Date> = tx
+                    .fetch_one(
+                        "SELECT left_on FROM people WHERE org_id = $1 AND id = $2",
+                        &[access.org_id().into(), P::Int(person)],
+                    )
+                    .await?
+                    .get(0)?;
+                if left.is_some_and(|d| d <= time::OffsetDateTime::now_utc().date()) {
+                    errors.push(FieldError::new(field, "has-left"));
                 }
             }
         }
@@ -361,6 +377,28 @@ pub(crate) async fn check_requirement(
                 errors.push(FieldError::with(via, "wrong-kind", actual));
             }
         }
+        Requirement::NothingOut(field) => {
+            let set = reg.position(field).is_some_and(|i| !values[i].is_null());
+            if set && self_id != 0 {
+                let out: Vec<String> = tx
+                    .fetch_all(
+                        &format!(
+                            "SELECT DISTINCT a.code FROM handling_records t JOIN assets a ON a.id = t.asset_id \
+                             WHERE t.org_id = $1 AND t.person_id = $2 AND t.kind = 'take_out' \
+                               AND t.withdrawn_at IS NULL AND {} ORDER BY a.code",
+                            crate::overdue::NOT_RETURNED
+                        ),
+                        &[access.org_id().into(), P::Int(self_id)],
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| r.text(0))
+                    .collect::<Result<_, _>>()?;
+                if !out.is_empty() {
+                    errors.push(FieldError::with(field, "assets-out", out.join(", ")));
+                }
+            }
+        }
         Requirement::HandlingRules { asset } => {
             let Some(a) = id_of(asset) else {
                 return Ok(errors);
@@ -373,22 +411,13 @@ pub(crate) async fn check_requirement(
                     .map(|i| values[i].to_plain())
                     .unwrap_or_default()
             };
-            let (kind, method, protection) = (value("kind"), value("method"), value("protection"));
-            for rule in mamori_domain::registers::HANDLING_RULES {
-                if rule.classification != classification
-                    || rule.kind != kind
-                    || rule.method != method
-                {
-                    continue;
-                }
-                if !rule.allowed {
-                    errors.push(FieldError::new("method", rule.code));
-                } else if !rule.protections.is_empty()
-                    && !rule.protections.contains(&protection.as_str())
-                {
-                    errors.push(FieldError::new("protection", rule.code));
-                }
-            }
+            let rules = mamori_domain::registers::AssetRules::of(&access.org.profile);
+            errors.extend(rules.refusals(
+                &classification,
+                &value("kind"),
+                &value("method"),
+                &value("protection"),
+            ));
         }
     }
     Ok(errors)

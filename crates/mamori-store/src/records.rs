@@ -884,6 +884,7 @@ impl Store {
                 .after(&after_json),
         )
         .await?;
+        end_ties(&mut tx, access, reg, id, &values, None).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -974,6 +975,8 @@ struct Batch {
     /// For each unique field: the values the batch's rows use that are taken already (read in a
     /// few queries before the rows), and those its own rows have taken since.
     taken: std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
+    /// The last number given to a numbered code in this batch.
+    numbered: Option<i64>,
 }
 
 impl Batch {
@@ -1077,9 +1080,91 @@ async fn insert_in(
         .and_then(|f| Some((registers::target_of(reg, f)?, ids[reg.position(f)?]?)))
     {
         let reason = format!("{} #{id}", reg.code);
-        write_withdrawal(tx, access, target, closed, Some(&reason), batch).await?;
+        write_withdrawal(
+            tx,
+            access,
+            target,
+            closed,
+            Some(&reason),
+            batch.as_deref_mut(),
+        )
+        .await?;
     }
+    end_ties(tx, access, reg, id, &values, batch).await?;
     Ok(id)
+}
+
+/// When a record's ending date is set (a person's leaving date), ends the records that still tie
+/// to it (the person's handler grants): their end date becomes the leaving date if later, and once
+/// the leaving date has come they are withdrawn; each change with its audit entry.
+async fn end_ties(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+    values: &[Value],
+    mut batch: Option<&mut Batch>,
+) -> Result<(), StoreError> {
+    let Some(ends) = reg.ends else {
+        return Ok(());
+    };
+    let Some(Value::Date(on)) = reg.position(ends.field).map(|i| &values[i]) else {
+        return Ok(());
+    };
+    let on = *on;
+    let left = on <= OffsetDateTime::now_utc().date();
+    let reason = format!(
+        "{} #{id} {} {}",
+        reg.code,
+        ends.field,
+        mamori_domain::dates::iso(on)
+    );
+    for (collection, field, until) in ends.ties {
+        let target = registers::by_collection(collection)
+            .ok_or_else(|| StoreError::Data(format!("unknown register {collection}")))?;
+        let tied = tx
+            .fetch_all(
+                &format!(
+                    "SELECT id, {until} FROM {} WHERE org_id = $1 AND {field}_id = $2 AND withdrawn_at IS NULL ORDER BY id",
+                    target.table
+                ),
+                &[access.org_id().into(), id.into()],
+            )
+            .await?;
+        for row in tied {
+            let tie = row.i64(0)?;
+            if left {
+                write_withdrawal(tx, access, target, tie, Some(&reason), batch.as_deref_mut())
+                    .await?;
+                continue;
+            }
+            let ends_on: Option<time::Date> = row.get(1)?;
+            if ends_on.is_some_and(|d| d <= on) {
+                continue;
+            }
+            tx.execute(
+                &format!(
+                    "UPDATE {} SET {until} = $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
+                    target.table
+                ),
+                &[
+                    P::Date(on),
+                    P::Ts(OffsetDateTime::now_utc()),
+                    access.org_id().into(),
+                    tie.into(),
+                ],
+            )
+            .await?;
+            let before = serde_json::json!({ *until: ends_on.map(mamori_domain::dates::iso) });
+            let after = serde_json::json!({ *until: mamori_domain::dates::iso(on) });
+            let entry = Entry::new(Some(access.org_id()), target.code, Some(tie), "update")
+                .before(&before)
+                .after(&after)
+                .reason(Some(&reason));
+            append_audit(tx, access, entry, batch.as_deref_mut()).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Appends an audit entry now, or holds it for the batch to append with the others.
@@ -1229,6 +1314,50 @@ async fn department_of(
     row.map(|r| r.i64(0)).transpose()
 }
 
+/// The next free numbered code (`A-0001`): counting on from the register's number of records.
+async fn next_number(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    key: &str,
+    prefix: &str,
+    mut batch: Option<&mut Batch>,
+) -> Result<String, FieldError> {
+    let fail = |_| FieldError::new(key, "invalid");
+    let mut n = match batch.as_ref().and_then(|b| b.numbered) {
+        Some(n) => n,
+        None => tx
+            .fetch_one(
+                &format!("SELECT COUNT(*) FROM {} WHERE org_id = $1", reg.table),
+                &[access.org_id().into()],
+            )
+            .await
+            .and_then(|r| r.i64(0))
+            .map_err(fail)?,
+    };
+    loop {
+        n += 1;
+        let code = format!("{prefix}{n:04}");
+        let taken = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT 1 FROM {} WHERE org_id = $1 AND {key} = $2",
+                    reg.table
+                ),
+                &[access.org_id().into(), code.clone().into()],
+            )
+            .await
+            .map_err(fail)?
+            .is_some();
+        if !taken {
+            if let Some(b) = batch.as_deref_mut() {
+                b.numbered = Some(n);
+            }
+            return Ok(code);
+        }
+    }
+}
+
 /// Parses and checks every field, resolves references and checks uniqueness; all errors at once.
 async fn prepare(
     tx: &mut Tx,
@@ -1246,10 +1375,17 @@ async fn prepare(
         .collect();
     let mut values = Vec::with_capacity(reg.fields.len());
     for (i, f) in reg.fields.iter().enumerate() {
-        let parsed = match (input.get(f.name), existing) {
-            (Some(raw), _) => f.parse(raw),
-            (None, Some(rec)) => Ok(rec.values[i].clone()),
-            (None, None) => f.parse(""),
+        let raw = input.get(f.name);
+        let blank = raw.is_none_or(|r| mamori_domain::input::normalize_strict(r).is_empty());
+        let parsed = match (raw, existing, reg.numbered) {
+            (_, None, Some(prefix)) if blank && reg.natural_key == Some(f.name) => {
+                next_number(tx, access, reg, f.name, prefix, batch.as_deref_mut())
+                    .await
+                    .map(Value::Text)
+            }
+            (Some(raw), _, _) => f.parse(raw),
+            (None, Some(rec), _) => Ok(rec.values[i].clone()),
+            (None, None, _) => f.parse(""),
         };
         match parsed {
             Ok(v) => values.push(v),
@@ -1294,13 +1430,39 @@ async fn prepare(
                         &[access.org_id().into(), key.clone().into()],
                     )
                     .await?;
+                // Not a code: a name, if exactly one record has it (管理部署 by its name).
+                let row = match row {
+                    Some(r) => Some((r.i64(0)?, key.clone())),
+                    None if target.title_field != key_col => {
+                        let named = tx
+                            .fetch_all(
+                                &format!(
+                                    "SELECT id, {key_col} FROM {} WHERE org_id = $1 AND {} = $2 AND withdrawn_at IS NULL LIMIT 2",
+                                    target.table, target.title_field
+                                ),
+                                &[access.org_id().into(), key.clone().into()],
+                            )
+                            .await?;
+                        match named.as_slice() {
+                            [one] => Some((one.i64(0)?, one.text(1)?)),
+                            [] => None,
+                            _ => {
+                                errors.push(FieldError::with(f.name, "ambiguous-ref", key.clone()));
+                                continue;
+                            }
+                        }
+                    }
+                    None => None,
+                };
                 match row {
-                    Some(r) => {
-                        let id = r.i64(0)?;
+                    Some((id, code)) => {
                         ids[i] = Some(id);
-                        if let Some(b) = batch.as_deref_mut() {
+                        if let Some(b) = batch.as_deref_mut()
+                            && code == *key
+                        {
                             b.refs.insert((target.table, key.clone()), id);
                         }
+                        values[i] = Value::Text(code);
                     }
                     None => errors.push(FieldError::with(f.name, "unknown-ref", key.clone())),
                 }
@@ -1373,8 +1535,9 @@ async fn prepare(
         }
     }
     for req in reg.requires {
-        errors
-            .extend(crate::people::check_requirement(tx, access, reg, *req, &values, &ids).await?);
+        errors.extend(
+            crate::people::check_requirement(tx, access, reg, *req, &values, &ids, self_id).await?,
+        );
     }
     for group in reg.unique_together {
         let mut conds = Vec::new();

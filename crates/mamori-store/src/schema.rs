@@ -468,6 +468,22 @@ CREATE INDEX key_inspections_key ON key_inspections (key_id, inspected_on);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "the IPA asset ledger's columns",
+        common: r#"
+ALTER TABLE assets ADD COLUMN business TEXT;
+ALTER TABLE assets ADD COLUMN users TEXT;
+ALTER TABLE assets ADD COLUMN importance BIGINT;
+ALTER TABLE assets ADD COLUMN personal_data TEXT;
+ALTER TABLE assets ADD COLUMN sensitive_data TEXT;
+ALTER TABLE assets ADD COLUMN my_number TEXT;
+ALTER TABLE assets ADD COLUMN medium TEXT;
+ALTER TABLE assets ADD COLUMN retention TEXT;
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {

@@ -410,7 +410,7 @@ async fn handling_records_follow_the_classification_rules_and_only_handlers_add_
     // 極秘 may not go by e-mail or courier, only by hand.
     assert_eq!(
         codes(record(&h1, &transfer("A-TOP", "email", "encryption")).await),
-        [("method".to_string(), "rule-strict-by-hand")]
+        [("method".to_string(), "rule-forbidden")]
     );
     assert_eq!(
         codes(
@@ -420,7 +420,7 @@ async fn handling_records_follow_the_classification_rules_and_only_handlers_add_
             )
             .await
         ),
-        [("method".to_string(), "rule-strict-by-hand")]
+        [("method".to_string(), "rule-forbidden")]
     );
     let by_hand = record(&h1, &transfer("A-TOP", "hand_delivery", "double_envelope"))
         .await
@@ -433,7 +433,7 @@ async fn handling_records_follow_the_classification_rules_and_only_handlers_add_
     // 秘密 by e-mail needs a password or encryption.
     assert_eq!(
         codes(record(&h2, &transfer("A-SEC", "email", "none")).await),
-        [("protection".to_string(), "rule-confidential-email")]
+        [("protection".to_string(), "rule-needs-protection")]
     );
     record(&h2, &transfer("A-SEC", "email", "password"))
         .await

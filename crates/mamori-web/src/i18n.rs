@@ -52,8 +52,29 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 /// Whether `key` has a text in `lang` (messages with variables are tried with placeholder values).
 pub fn has(lang: &str, key: &str) -> bool {
     const VARS: &[&str] = &[
-        "at", "count", "detail", "field", "from", "issue", "message", "month", "page", "pages",
-        "period", "reason", "on", "previous", "record", "register", "row", "rows", "to", "total",
+        "at",
+        "count",
+        "detail",
+        "field",
+        "from",
+        "issue",
+        "message",
+        "month",
+        "page",
+        "pages",
+        "period",
+        "reason",
+        "on",
+        "previous",
+        "record",
+        "register",
+        "row",
+        "rows",
+        "to",
+        "total",
+        "classification",
+        "method",
+        "protections",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()
@@ -108,6 +129,30 @@ pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String
     let mut detail = e.detail.clone().unwrap_or_default();
     if let (Some(r), "not-before" | "duplicate-combination") = (reg, e.code) {
         detail = field_label(lang, r, &detail);
+    }
+    // A handling rule names the classification, the method and the protections it asks for.
+    if e.code.starts_with("rule-") {
+        let mut parts = detail.split('|');
+        let classification = choice_label(lang, "classification", parts.next().unwrap_or(""));
+        let method = choice_label(lang, "method", parts.next().unwrap_or(""));
+        let protections = parts
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| choice_label(lang, "protection", p))
+            .collect::<Vec<_>>()
+            .join(&t(lang, "list-or"));
+        return t_args(
+            lang,
+            &format!("error-field-{}", e.code),
+            &[
+                ("field", label),
+                ("classification", classification),
+                ("method", method),
+                ("protections", protections),
+            ],
+        );
     }
     t_args(
         lang,

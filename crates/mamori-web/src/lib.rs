@@ -27,6 +27,9 @@ use crate::pages::{account, assets, org, registers, training};
 pub struct Config {
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The address people reach Mamori at (`https://isms.example.jp`), for links printed on paper
+    /// (the QR codes of labels). When unset, the request's `Host` is used.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -90,6 +93,11 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/me", training::me)
         .add(M::GET, "/o/{org}/overdue", assets::overdue)
         .add(
+            M::GET,
+            "/o/{org}/custody-keys/{id}/receipt.pdf",
+            assets::key_receipt,
+        )
+        .add(
             M::POST,
             "/o/{org}/training/sessions/{id}/expected",
             training::add_expected,
@@ -110,10 +118,16 @@ fn book() -> RouteBook {
         )
         .add(M::GET, "/o/{org}/settings", org::settings)
         .add(M::POST, "/o/{org}/settings", org::save_settings)
+        .add(
+            M::POST,
+            "/o/{org}/settings/asset-rules",
+            org::save_asset_rules,
+        )
         .add(M::POST, "/o/{org}/fiscal-year", org::select_fiscal_year)
         .add(M::GET, "/o/{org}/{collection}", registers::list)
         .add(M::POST, "/o/{org}/{collection}", registers::create)
         .add(M::GET, "/o/{org}/{collection}/new", registers::new_form)
+        .add(M::GET, "/o/{org}/{collection}/labels.pdf", assets::labels)
         .add(
             M::GET,
             "/o/{org}/{collection}/export.xlsx",

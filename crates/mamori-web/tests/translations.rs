@@ -115,6 +115,9 @@ fn every_key_in_use_is_translated() {
         "only-for-transfer",
         "needs-guarantee-on-file",
         "wrong-kind",
+        "assets-out",
+        "has-left",
+        "ambiguous-ref",
     ] {
         used.insert(format!("error-field-{code}"));
     }
@@ -124,11 +127,31 @@ fn every_key_in_use_is_translated() {
         "attempt-closed",
         "attempt-expired",
         "not-eligible",
+        "too-many-labels",
     ] {
         used.insert(format!("error-{code}"));
     }
-    for rule in mamori_domain::registers::HANDLING_RULES {
-        used.insert(format!("error-field-{}", rule.code));
+    // Texts of the PDFs, looked up by the pages that typeset them.
+    for key in [
+        "labels-title",
+        "receipt-title",
+        "receipt-addressee",
+        "receipt-statement",
+        "receipt-count",
+        "receipt-issuer",
+        "receipt-note-storage",
+        "receipt-note-return",
+        "receipt-note-loss",
+        "receipt-seal",
+        "list-or",
+        "rule-allowed",
+        "rule-forbidden",
+        "rule-needs",
+    ] {
+        used.insert(key.to_string());
+    }
+    for code in ["rule-forbidden", "rule-needs-protection"] {
+        used.insert(format!("error-field-{code}"));
     }
     for held in ["owner", "key_holder", "handler", "taken_out"] {
         used.insert(format!("held-{held}"));

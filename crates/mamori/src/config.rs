@@ -27,6 +27,7 @@ pub struct FileSettings {
     pub password_min_length: Option<usize>,
     pub password_max_age_days: Option<i64>,
     pub session_hours: Option<i64>,
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +35,7 @@ pub struct Settings {
     pub database_url: String,
     pub bind: Option<String>,
     pub secure_cookies: bool,
+    pub public_url: Option<String>,
     pub policy: Policy,
 }
 
@@ -89,6 +91,11 @@ impl Settings {
             secure_cookies: env("MAMORI_SECURE_COOKIES")?
                 .or(file.secure_cookies)
                 .unwrap_or(false),
+            public_url: std::env::var("MAMORI_PUBLIC_URL")
+                .ok()
+                .or(file.public_url)
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .filter(|u| !u.is_empty()),
             policy,
         })
     }

@@ -414,6 +414,7 @@ async fn serve(store: Store, settings: &Settings, listener: tokio::net::TcpListe
         store,
         config: Arc::new(mamori_web::Config {
             secure_cookies: settings.secure_cookies,
+            public_url: settings.public_url.clone(),
         }),
     };
     mamori_web::serve(listener, state).await?;

@@ -6,11 +6,11 @@ use mamori_domain::registers;
 use serde_json::{Map, Value, json};
 
 /// A field's schema for input; a required field is a non-empty string, an optional one may be null.
-fn input_schema(f: &mamori_domain::Field) -> Value {
+fn input_schema(reg: &Register, f: &mamori_domain::Field) -> Value {
     let mut schema = field_schema(f.kind);
     if let Some(o) = schema.as_object_mut() {
         o.insert("type".into(), json!("string"));
-        if f.required {
+        if reg.must_give(f) {
             o.insert("minLength".into(), json!(1));
         } else {
             // An optional field is cleared with null or an empty string.
@@ -61,12 +61,12 @@ fn schemas(reg: &Register) -> (Value, Value) {
     let required: Vec<&str> = reg
         .fields
         .iter()
-        .filter(|f| f.required)
+        .filter(|f| reg.must_give(f))
         .map(|f| f.name)
         .collect();
     let mut input_props = Map::new();
     for f in reg.fields {
-        input_props.insert(f.name.into(), input_schema(f));
+        input_props.insert(f.name.into(), input_schema(reg, f));
     }
     (
         json!({"type": "object", "properties": props, "required": ["id"]}),

@@ -1,14 +1,19 @@
-//! Asset pages beyond the generic register pages: what is overdue.
+//! Asset pages beyond the generic register pages: what is overdue, label sheets (PDF with a QR
+//! code per label) and the numbered key receipt (鍵預り証).
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mamori_domain::registers;
 use minijinja::context;
 
-use crate::AppState;
 use crate::error::AppError;
-use crate::render;
+use crate::pages::{pairs, parse_id};
 use crate::session::Ctx;
+use crate::{AppState, i18n, render};
+
+/// More labels than this on one sheet is refused: filter the list first.
+pub const MAX_LABELS: usize = 5000;
 
 /// Take-outs not returned, devices late for patches or password changes, keys due for inspection.
 pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -58,10 +63,220 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         "overdue.html",
         context! {
             today => date(today),
-            take_out_days => mamori_store::overdue::TAKE_OUT_DAYS,
+            take_out_days => registers::AssetRules::of(&ctx.access.org.profile).take_out_days,
             monthly_days => mamori_store::overdue::MONTHLY_DAYS,
             take_outs, devices, keys,
         },
         StatusCode::OK,
     )
+}
+
+/// The address links printed on paper start with: the configured public address, or the request's
+/// host.
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"{filename}\"; filename*=UTF-8''{}",
+                    crate::error::url_escape(filename)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn typeset<F>(f: F) -> Result<Vec<u8>, AppError>
+where
+    F: FnOnce() -> Result<Vec<u8>, mamori_report::ReportError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A sheet of labels for the records the list shows with the same filters: the code, the title and
+/// the declared fields, and a QR code linking to the record's page.
+pub async fn labels(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, collection)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let reg = crate::pages::registers::register(&collection)?;
+    if !mamori_store::records::can_read(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    if reg.labels.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    // One record's label (`?id=`), or those of every record the list's filters match.
+    let records = match params.iter().find(|(k, _)| k == "id") {
+        Some((_, id)) => vec![state.store.get(&ctx.access, reg, parse_id(id)?).await?],
+        None => crate::pages::registers::all_matching(&state, &ctx.access, reg, &params).await?,
+    };
+    if records.len() > MAX_LABELS {
+        return Err(AppError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too-many-labels",
+        ));
+    }
+    let base = format!(
+        "{}/o/{}/{}",
+        public_base(&state, &headers),
+        ctx.org(),
+        reg.collection
+    );
+    let key = reg.natural_key.unwrap_or(reg.title_field);
+    let text = |r: &mamori_store::Record, name: &str| {
+        let i = reg.position(name).expect("declared field");
+        let f = &reg.fields[i];
+        i18n::display(
+            ctx.lang,
+            ctx.style,
+            f.kind,
+            f.name,
+            &r.values[i],
+            r.labels[i].as_deref(),
+        )
+    };
+    let labels: Vec<mamori_report::Label> = records
+        .iter()
+        .map(|r| mamori_report::Label {
+            code: text(r, key),
+            title: if reg.title_field == key {
+                String::new()
+            } else {
+                text(r, reg.title_field)
+            },
+            lines: reg
+                .labels
+                .iter()
+                .filter(|name| **name != reg.title_field)
+                .filter_map(|name| {
+                    let value = text(r, name);
+                    (!value.is_empty())
+                        .then(|| format!("{}: {value}", i18n::field_label(ctx.lang, reg, name)))
+                })
+                .collect(),
+            link: format!("{base}/{}", r.id),
+        })
+        .collect();
+    let title = i18n::t_args(
+        ctx.lang,
+        "labels-title",
+        &[("register", i18n::register_name(ctx.lang, reg))],
+    );
+    let lang = ctx.lang;
+    let today = time::OffsetDateTime::now_utc().date();
+    let bytes = typeset(move || mamori_report::label_sheet(lang, &title, &labels, today)).await?;
+    Ok(pdf(
+        bytes,
+        &format!(
+            "labels-{}-{}.pdf",
+            reg.collection,
+            mamori_domain::dates::iso(today)
+        ),
+    ))
+}
+
+/// 鍵預り証: the numbered receipt for a key in custody, given to the customer.
+pub async fn key_receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let reg = &registers::CUSTODY_KEYS;
+    let record = state.store.get(&ctx.access, reg, parse_id(&id)?).await?;
+    let lang = ctx.lang;
+    let text = |name: &str| {
+        let i = reg.position(name).expect("declared field");
+        let f = &reg.fields[i];
+        i18n::display(
+            lang,
+            ctx.style,
+            f.kind,
+            f.name,
+            &record.values[i],
+            record.labels[i].as_deref(),
+        )
+    };
+    let row = |name: &str| (i18n::field_label(lang, reg, name), text(name));
+    let mut rows = vec![
+        row("building"),
+        row("description"),
+        (
+            i18n::field_label(lang, reg, "count"),
+            i18n::t_args(lang, "receipt-count", &[("count", text("count"))]),
+        ),
+        row("storage"),
+        row("received_on"),
+        row("custodian"),
+    ];
+    if !text("returned_on").is_empty() {
+        rows.push(row("returned_on"));
+    }
+    let number = text("receipt_no");
+    let today = time::OffsetDateTime::now_utc().date();
+    let receipt = mamori_report::KeyReceipt {
+        lang: lang.to_string(),
+        title: i18n::t(lang, "receipt-title"),
+        number: number.clone(),
+        issued: mamori_domain::dates::format_date(today, ctx.style, lang),
+        addressee: i18n::t_args(lang, "receipt-addressee", &[("record", text("customer"))]),
+        statement: i18n::t(lang, "receipt-statement"),
+        rows,
+        issuer: vec![
+            match (lang, &ctx.access.org.name_en) {
+                ("en", Some(name)) if !name.is_empty() => name.clone(),
+                _ => ctx.access.org.name.clone(),
+            },
+            i18n::t(lang, "receipt-issuer"),
+        ],
+        notes: vec![
+            i18n::t(lang, "receipt-note-storage"),
+            i18n::t(lang, "receipt-note-return"),
+            i18n::t(lang, "receipt-note-loss"),
+        ],
+        seal: i18n::t(lang, "receipt-seal"),
+    };
+    let bytes = typeset(move || mamori_report::key_receipt(&receipt, today)).await?;
+    let safe: String = number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(pdf(bytes, &format!("key-receipt-{safe}.pdf")))
 }

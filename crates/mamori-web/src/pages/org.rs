@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
 use mamori_domain::Role;
+use mamori_domain::register::HandlingRule;
 use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE};
+use mamori_domain::registers::{AssetRules, CLASSIFICATIONS, PROTECTIONS, TRANSFER_METHODS};
 use mamori_store::ListQuery;
 
 use super::{AREAS, get, pairs};
@@ -183,12 +185,148 @@ fn settings_page(
         })
         .unwrap_or_default();
     let can_edit = matches!(ctx.access.role, Role::Admin | Role::IsmsManager);
+    let rules = AssetRules::of(&ctx.access.org.profile);
+    let choices: Vec<_> = rule_choices()
+        .into_iter()
+        .map(|(value, protections)| {
+            let label = match value.as_str() {
+                "allowed" => i18n::t(ctx.lang, "rule-allowed"),
+                "forbidden" => i18n::t(ctx.lang, "rule-forbidden"),
+                _ => i18n::t_args(
+                    ctx.lang,
+                    "rule-needs",
+                    &[(
+                        "protections",
+                        protections
+                            .iter()
+                            .map(|p| i18n::choice_label(ctx.lang, "protection", p))
+                            .collect::<Vec<_>>()
+                            .join(&i18n::t(ctx.lang, "list-or")),
+                    )],
+                ),
+            };
+            context! { value, label }
+        })
+        .collect();
+    let matrix: Vec<_> = CLASSIFICATIONS
+        .iter()
+        .map(|c| {
+            let cells: Vec<_> = TRANSFER_METHODS
+                .iter()
+                .map(|m| context! { name => format!("rule-{c}-{m}"), value => rule_value(&rules, c, m) })
+                .collect();
+            context! { label => i18n::choice_label(ctx.lang, "classification", c), cells }
+        })
+        .collect();
+    let methods: Vec<_> = TRANSFER_METHODS
+        .iter()
+        .map(|m| i18n::choice_label(ctx.lang, "method", m))
+        .collect();
     render::page(
         ctx,
         "settings.html",
-        context! { months, profile, can_edit, error },
+        context! {
+            months, profile, can_edit, error,
+            take_out_days => rules.take_out_days, matrix, methods, choices,
+        },
         status,
     )
+}
+
+/// What a cell of the handling-rule table may say: allowed, forbidden, or allowed with one of a
+/// set of protections (every non-empty set of the three).
+fn rule_choices() -> Vec<(String, Vec<&'static str>)> {
+    let kinds: Vec<&str> = PROTECTIONS
+        .iter()
+        .copied()
+        .filter(|p| *p != "none")
+        .collect();
+    let mut out = vec![
+        ("allowed".to_string(), Vec::new()),
+        ("forbidden".to_string(), Vec::new()),
+    ];
+    for mask in 1..(1u32 << kinds.len()) {
+        let set: Vec<&str> = kinds
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, p)| *p)
+            .collect();
+        out.push((set.join(","), set));
+    }
+    out
+}
+
+/// The cell's value for a classification and method: the first rule that applies.
+fn rule_value(rules: &AssetRules, classification: &str, method: &str) -> String {
+    match rules
+        .handling_rules
+        .iter()
+        .find(|r| r.classification == classification && r.kind == "transfer" && r.method == method)
+    {
+        Some(r) if !r.allowed => "forbidden".into(),
+        Some(r) if !r.protections.is_empty() => r.protections.join(","),
+        _ => "allowed".into(),
+    }
+}
+
+/// Saves the asset rules: the take-out limit and the handling-rule table.
+pub async fn save_asset_rules(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    let take_out_days = get(&form, "take_out_days")
+        .and_then(|d| mamori_domain::input::normalize(d).parse::<i64>().ok())
+        .unwrap_or(0);
+    let valid: Vec<String> = rule_choices().into_iter().map(|(v, _)| v).collect();
+    let mut handling_rules = Vec::new();
+    for c in CLASSIFICATIONS {
+        for m in TRANSFER_METHODS {
+            let value = get(&form, &format!("rule-{c}-{m}")).unwrap_or("allowed");
+            if !valid.iter().any(|v| v == value) {
+                return settings_page(
+                    &ctx,
+                    Some(i18n::field_error(
+                        ctx.lang,
+                        None,
+                        &mamori_domain::FieldError::new("handling_rules", "invalid-choice"),
+                    )),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            }
+            if value == "allowed" {
+                continue;
+            }
+            handling_rules.push(HandlingRule {
+                classification: c.to_string(),
+                kind: "transfer".into(),
+                method: m.to_string(),
+                allowed: value != "forbidden",
+                protections: if value == "forbidden" {
+                    Vec::new()
+                } else {
+                    value.split(',').map(str::to_string).collect()
+                },
+            });
+        }
+    }
+    let rules = AssetRules {
+        take_out_days,
+        handling_rules,
+    };
+    match state.store.set_asset_rules(&ctx.access, &rules).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/o/{}/settings#asset-rules", ctx.org())).into_response())
+        }
+        Err(mamori_store::StoreError::Invalid(e)) => settings_page(
+            &ctx,
+            e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn save_settings(

@@ -339,6 +339,7 @@ pub async fn list(
             prev_href => (page_no > 1).then(|| format!("?{}", with_params(&params, &[("page", &(page_no - 1).to_string())]))),
             next_href => (page_no < pages).then(|| format!("?{}", with_params(&params, &[("page", &(page_no + 1).to_string())]))),
             export_query,
+            has_labels => !reg.labels.is_empty(),
             can_create => can_create(&ctx.access, reg),
         },
         StatusCode::OK,
@@ -373,7 +374,7 @@ async fn form_page(
             name => f.name,
             label => i18n::field_label(ctx.lang, reg, f.name),
             kind => f.kind.code(),
-            required => f.required,
+            required => reg.must_give(f),
             value, error, max,
             long => max.is_some_and(|m| m > 200),
             options => options_for(state, ctx, f.kind, f.name).await?,
@@ -821,10 +822,23 @@ async fn detail_page(
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
             can_write => mamori_store::records::can_edit(&ctx.access, reg),
+            documents => documents(ctx, reg, record.id),
             related, panels,
         },
         status,
     )
+}
+
+/// The PDFs a record prints as: its label, a key's receipt.
+fn documents(ctx: &Ctx, reg: &Register, id: i64) -> Vec<Value> {
+    let mut docs = Vec::new();
+    if !reg.labels.is_empty() {
+        docs.push(context! { id => "label-pdf", label => i18n::t(ctx.lang, "action-labels"), href => format!("/o/{}/{}/labels.pdf?id={id}", ctx.org(), reg.collection) });
+    }
+    if reg.code == registers::CUSTODY_KEYS.code {
+        docs.push(context! { id => "receipt-pdf", label => i18n::t(ctx.lang, "action-receipt"), href => format!("/o/{}/{}/{id}/receipt.pdf", ctx.org(), reg.collection) });
+    }
+    docs
 }
 
 pub async fn detail(

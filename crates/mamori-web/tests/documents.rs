@@ -1,0 +1,309 @@
+//! The PDFs, the asset rules of the settings page and leaving, over HTTP against the demo: label
+//! sheets and key receipts are real PDF bytes whose text `pdftotext` reads back.
+
+mod common;
+
+use common::{field_value, spawn_app};
+
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    // pdftotext spaces Latin from Japanese and keeps the layout's line breaks: compare without.
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+async fn id_of(app: &common::App, token: &str, collection: &str, q: &str) -> i64 {
+    let found: serde_json::Value = app
+        .http
+        .get(format!("{}/api/v1/{collection}?q={q}", app.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    found["items"][0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{collection} {q}: {found}"))
+}
+
+#[tokio::test]
+async fn label_sheets_and_key_receipts_are_pdfs_with_the_records_in_them() {
+    let app = spawn_app().await;
+    let browser = app.browser("isms").await;
+    let get = |url: String| {
+        let browser = browser.clone();
+        async move { browser.get(url).send().await.unwrap() }
+    };
+    // Every device the list shows, filtered by department: the LAN hub of the drill among them.
+    let res = get(format!(
+        "{}/o/sajeco/devices/labels.pdf?department=ICT",
+        app.url
+    ))
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let text = pdftotext(&res.bytes().await.unwrap());
+    assert!(text.contains("HUB-ICT-01"), "{text}");
+    assert!(text.contains("LANハブ（サーバ室）"), "{text}");
+    assert!(
+        !text.contains("HUB-SOUMU-01"),
+        "filtered by department: {text}"
+    );
+    // Cables name both ends.
+    let cables = get(format!("{}/o/sajeco/cables/labels.pdf", app.url)).await;
+    let text = pdftotext(&cables.bytes().await.unwrap());
+    assert!(text.contains("CBL-003"), "{text}");
+    assert!(text.contains("HUB-SOUMU-01"), "{text}");
+    // One device's label from its page.
+    let token = app.token("isms").await;
+    let hub = id_of(&app, &token, "devices", "HUB-ICT-01").await;
+    let page = get(format!("{}/o/sajeco/devices/{hub}", app.url))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("labels.pdf?id={hub}")));
+    let one = get(format!("{}/o/sajeco/devices/labels.pdf?id={hub}", app.url)).await;
+    let text = pdftotext(&one.bytes().await.unwrap());
+    assert!(
+        text.contains("HUB-ICT-01") && !text.contains("ICT-SV01"),
+        "{text}"
+    );
+    // Registers without labels, and unknown records, have none.
+    for url in [
+        format!("{}/o/sajeco/assets/labels.pdf", app.url),
+        format!("{}/o/sajeco/devices/labels.pdf?id=999999", app.url),
+        format!("{}/o/sajeco/devices/labels.pdf?id=abc", app.url),
+    ] {
+        let status = get(url.clone()).await.status();
+        assert!(status == 404 || status == 400, "{url}: {status}");
+    }
+    // A filter that is not one answers with a message, not a PDF.
+    let bad = get(format!(
+        "{}/o/sajeco/devices/labels.pdf?patched_on_from=xx",
+        app.url
+    ))
+    .await;
+    assert_eq!(bad.status(), 422);
+
+    // The key receipt carries its number, the customer, the keys and the custodian.
+    let key = id_of(&app, &token, "custody-keys", "K-2017-001").await;
+    let page = get(format!("{}/o/sajeco/custody-keys/{key}", app.url))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"receipt-pdf\"") && page.contains("receipt.pdf"));
+    let receipt = get(format!(
+        "{}/o/sajeco/custody-keys/{key}/receipt.pdf",
+        app.url
+    ))
+    .await;
+    assert_eq!(receipt.status(), 200);
+    let text = pdftotext(&receipt.bytes().await.unwrap());
+    for needle in [
+        "鍵預り証",
+        "K-2017-001",
+        "東和ビルメンテナンス株式会社御中",
+        "東和第一ビル（管理受託先）",
+        "機械室・中央監視室の鍵",
+        "2本",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    assert!(
+        get(format!(
+            "{}/o/sajeco/custody-keys/999999/receipt.pdf",
+            app.url
+        ))
+        .await
+        .status()
+            == 404
+    );
+}
+
+#[tokio::test]
+async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let page = isms
+        .get(format!("{}/o/sajeco/settings", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"handling-rules\""));
+    let csrf = field_value(&page, "csrf");
+    let post =
+        |client: reqwest::Client, fields: Vec<(&'static str, &'static str)>, csrf: String| {
+            let url = format!("{}/o/sajeco/settings/asset-rules", app.url);
+            async move {
+                let mut form: Vec<(&str, String)> = vec![("csrf", csrf)];
+                form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+                client.post(url).form(&form).send().await.unwrap()
+            }
+        };
+    // Bad values change nothing.
+    for fields in [
+        vec![("take_out_days", "0")],
+        vec![("take_out_days", "abc")],
+        vec![
+            ("take_out_days", "3"),
+            ("rule-confidential-email", "telepathy"),
+        ],
+        vec![("take_out_days", "3"), ("rule-confidential-email", "none")],
+    ] {
+        let res = post(isms.clone(), fields.clone(), csrf.clone()).await;
+        assert_eq!(res.status(), 422, "{fields:?}");
+    }
+    // Staff may not set them.
+    let staff = app.browser("staff").await;
+    let staff_page = staff
+        .get(format!("{}/o/sajeco/me", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let staff_csrf = field_value(&staff_page, "csrf");
+    let res = post(staff, vec![("take_out_days", "3")], staff_csrf).await;
+    assert_eq!(res.status(), 403);
+
+    // 秘密 may no longer go by e-mail at all; full-width digits are read.
+    let res = post(
+        isms.clone(),
+        vec![
+            ("take_out_days", "３"),
+            ("rule-confidential-email", "forbidden"),
+            ("rule-strictly_confidential-email", "forbidden"),
+            ("rule-strictly_confidential-registered_mail", "forbidden"),
+            ("rule-strictly_confidential-approved_courier", "forbidden"),
+            ("rule-general-email", "password,encryption"),
+        ],
+        csrf.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let page = isms
+        .get(format!("{}/o/sajeco/settings", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("value=\"3\""), "the take-out limit is kept");
+    // The handler's password-protected e-mail of a 秘密 asset is now refused, naming the rule.
+    let handler = app.token("handler").await;
+    let res = app
+        .http
+        .post(format!("{}/api/v1/handling-records", app.url))
+        .bearer_auth(&handler)
+        .json(&serde_json::json!({
+            "asset": "A-002", "kind": "transfer", "occurred_on": "2026-11-27",
+            "method": "email", "protection": "password", "recipient": "顧問税理士事務所",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        body.to_string()
+            .contains("重要（秘密）の資産は、電子メールでは送れません"),
+        "{body}"
+    );
+    // The change is in the audit trail.
+    let audit = isms
+        .get(format!("{}/o/sajeco/audit", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("organization") || audit.contains("組織"),
+        "audit trail"
+    );
+}
+
+#[tokio::test]
+async fn leaving_withdraws_handler_grants_and_waits_for_assets_taken_out() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let patch = |id: i64, left_on: &'static str| {
+        let token = token.clone();
+        let url = format!("{}/api/v1/people/{id}", app.url);
+        let http = app.http.clone();
+        async move {
+            http.patch(url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "left_on": left_on }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let grants = |person: &'static str| {
+        let token = token.clone();
+        let url = format!("{}/api/v1/asset-handlers?person={person}", app.url);
+        let http = app.http.clone();
+        async move {
+            let v: serde_json::Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["total"].as_i64().unwrap()
+        }
+    };
+    // 0012 took A-101 out and has not brought it back: the leaving date is refused.
+    let holder = id_of(&app, &token, "people", "0012").await;
+    let res = patch(holder, "2026-11-30").await;
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body.to_string().contains("A-101"), "{body}");
+    assert!(grants("0012").await > 0, "nothing changed");
+
+    // 1703 holds a grant: leaving withdraws it, and it can no longer be granted.
+    let leaver = id_of(&app, &token, "people", "1703").await;
+    assert!(grants("1703").await > 0);
+    let res = patch(leaver, "2026-11-20").await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(grants("1703").await, 0, "grants withdrawn on leaving");
+    let res = app
+        .http
+        .post(format!("{}/api/v1/asset-handlers", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "asset": "A-001", "person": "1703", "approved_by": "0005",
+            "approved_on": "2026-11-27", "valid_until": "2027-03-31",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("has-left"));
+}
