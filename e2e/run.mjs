@@ -256,7 +256,7 @@ async function handlingCase(browser, url) {
     await openAsset('給与・賞与データ');
     await transfer('email', 'encryption', '顧問社会保険労務士事務所');
     await until('the rule should refuse the e-mail', () => page.locator('.field.invalid .error').allInnerTexts(),
-      (t) => t.some((m) => m.includes('最重要（極秘）の資産は、電子メールでは送れません'));
+      (t) => t.some((m) => m.includes('最重要（極秘）の資産は、電子メールでは送れません')));
     await page.screenshot({ path: `${SHOTS}/handling-refused.png`, fullPage: true });
 
     await openAsset('従業員名簿（個人情報）');

@@ -112,8 +112,9 @@ pub fn display(
         (FieldKind::Date, Value::Date(d)) => mamori_domain::dates::format_date(*d, style, lang),
         (FieldKind::Choice(_), Value::Text(s)) => choice_label(lang, field, s),
         (FieldKind::Ref(_), Value::Text(key)) => match label {
-            Some(l) => format!("{l} ({key})"),
-            None => key.clone(),
+            // A record named by its code (a device by its label) is shown once.
+            Some(l) if l != key => format!("{l} ({key})"),
+            _ => key.clone(),
         },
         (_, v) => v.to_plain(),
     }

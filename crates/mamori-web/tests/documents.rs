@@ -9,8 +9,8 @@ fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
+    // Reading order (not -layout), so a label's wrapped lines stay together.
     let out = std::process::Command::new("pdftotext")
-        .args(["-layout"])
         .arg(&path)
         .arg("-")
         .output()

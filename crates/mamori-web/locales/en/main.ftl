@@ -146,8 +146,6 @@ chart-on = as of { $on }
 chart-lead = The information security organization, drawn from the appointment records. Choose a fiscal year to see it at that year's end (today for the current year).
 
 ## Areas not built yet
-area-assets = Label PDFs, import
-area-assets-items = Label sheets for devices and cables (PDF with QR codes), numbered key receipts (PDF), import of the IPA asset sheet layout, the classification scheme and handling rules as organisation settings.
 area-improvement = Incidents and corrections
 area-improvement-items = Security incidents and near misses, corrective actions, audits and findings, complaints.
 area-governance = Policy and meetings

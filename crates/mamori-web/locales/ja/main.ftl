@@ -146,8 +146,6 @@ chart-on = { $on }時点
 chart-lead = 任命の記録から描いた情報セキュリティの推進体制です。年度を選ぶと、その年度末（当年度は今日）の体制を表示します。
 
 ## 未構築の領域
-area-assets = ラベルPDF・取込み
-area-assets-items = 機器とLANケーブルのラベルシート（QRコード付きPDF）、鍵預り証（番号付きPDF）、IPA様式の情報資産管理台帳の取込み、分類と取扱いルールを組織の設定に。
 area-improvement = 事故・是正
 area-improvement-items = セキュリティインシデントとヒヤリハット、是正処置、監査と指摘事項、苦情・クレーム。
 area-governance = 方針・会議

@@ -168,12 +168,6 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
-        key: "area-assets",
-        path: "areas/assets",
-        group: "assets",
-        issue: Some(4),
-    },
-    Area {
         key: "area-improvement",
         path: "areas/improvement",
         group: "operations",
