@@ -3,7 +3,8 @@
 # records, 5,000 devices and 500 keys, on SQLite. Measures the filtered asset list (as the
 # secretariat, and as staff, who see confidential assets only where they are handlers), the asset
 # page with its last 50 handling records, recording handling through the API from one client, and
-# the XLSX export and import of all 100,000 assets. Needs wrk and curl. Markdown on standard output.
+# the XLSX export and import of all 100,000 assets, and a label sheet of 999 devices. Needs wrk, curl
+# and pdfinfo (poppler-utils). Markdown on standard output.
 # BENCH_DB=path reuses a database built by an earlier run (synth takes a quarter of an hour).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +64,11 @@ e0=$(date +%s.%N)
 curl -fs -H "Authorization: Bearer $ISMS" -o "$WORK/assets.xlsx" "$B/o/synth/assets/export.xlsx"
 export_s=$(echo "$(date +%s.%N) - $e0" | bc -l)
 rows=$(curl -fs -H "Authorization: Bearer $ISMS" "$B/api/v1/assets?limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
+# A label sheet of the 999 devices whose label holds DEV-00 (DEV-00001 … DEV-00999), over HTTP.
+l0=$(date +%s.%N)
+curl -fs -H "Authorization: Bearer $ISMS" -o "$WORK/labels.pdf" "$B/o/synth/devices/labels.pdf?q=DEV-00"
+labels_s=$(echo "$(date +%s.%N) - $l0" | bc -l)
+label_pages=$(pdfinfo "$WORK/labels.pdf" | awk '/^Pages/ {print $2}')
 i0=$(date +%s.%N)
 import_code=$(curl -s -o "$WORK/import.html" -w '%{http_code}' -H "Authorization: Bearer $ISMS2" \
   -F "file=@$WORK/assets.xlsx" "$B/o/$TARGET/assets/import")
@@ -76,6 +82,7 @@ cat <<MD
 | the same list as staff (confidential assets only where a handler) | $(p 50% "$WORK/list-staff.txt") / $(p 99% "$WORK/list-staff.txt") | p50 ≤ 20 ms |
 | asset page with its last 50 handling records, 1 connection: p50 | $(p 50% "$WORK/detail.txt") | ≤ 10 ms |
 | recording a handling event \`POST /api/v1/handling-records\`, one client | $(rps "$WORK/post.txt") req/s (p50 $(p 50% "$WORK/post.txt")) | ≥ 500/s |
+| label sheet PDF of 999 devices with a QR code each (\`devices/labels.pdf?q=DEV-00\`, $label_pages pages) | $(printf '%.2f' "$labels_s") s | 500 labels ≤ 2 s |
 | XLSX export of $rows assets | $(printf '%.1f' "$export_s") s ($(( $(stat -c %s "$WORK/assets.xlsx") / 1024 / 1024 )) MiB) | ≤ 10 s |
 | XLSX import of those assets into another organisation (HTTP $import_code, $imported imported) | $(printf '%.1f' "$import_s") s | ≤ 15 s |
 | \`mamori synth\` with 100,000 assets and 1,000,000 handling records | $synth | |

@@ -751,6 +751,19 @@ pub const TAKE_OUT_DAYS: i64 = 7;
 pub struct AssetRules {
     pub take_out_days: i64,
     pub handling_rules: Vec<HandlingRule>,
+    /// The organisation's own names for its classification levels (社外秘 for 重要, …), by level
+    /// code; a name left empty keeps the default.
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, LevelNames>,
+}
+
+/// A classification level's name in each language the organisation sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LevelNames {
+    #[serde(default)]
+    pub ja: String,
+    #[serde(default)]
+    pub en: String,
 }
 
 impl AssetRules {
@@ -763,6 +776,7 @@ impl AssetRules {
             .unwrap_or_else(|| AssetRules {
                 take_out_days: TAKE_OUT_DAYS,
                 handling_rules: default_handling_rules(),
+                names: Default::default(),
             })
     }
 

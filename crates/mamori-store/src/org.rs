@@ -219,6 +219,12 @@ impl Store {
                 return Err(StoreError::invalid("handling_rules", "invalid-choice"));
             }
         }
+        for (level, names) in &rules.names {
+            let bad = |n: &str| n.chars().count() > 40 || n.chars().any(char::is_control);
+            if !CLASSIFICATIONS.contains(&level.as_str()) || bad(&names.ja) || bad(&names.en) {
+                return Err(StoreError::invalid("names", "invalid-name"));
+            }
+        }
         let before = access
             .org
             .profile

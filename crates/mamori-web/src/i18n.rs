@@ -94,7 +94,44 @@ pub fn field_label(lang: &str, reg: &Register, field: &str) -> String {
 }
 
 pub fn choice_label(lang: &str, field: &str, value: &str) -> String {
-    t(lang, &format!("{field}-{value}"))
+    let key = format!("{field}-{value}");
+    org_name(lang, &key).unwrap_or_else(|| t(lang, &key))
+}
+
+tokio::task_local! {
+    /// The organisation's own names for choices (its classification levels), for the request being
+    /// answered: the scope is opened for every request, and filled once its organisation is known.
+    static ORG_NAMES: std::cell::RefCell<Option<std::sync::Arc<HashMap<String, String>>>>;
+}
+
+/// Runs a request with room for its organisation's names.
+pub async fn with_org_names<F: std::future::Future>(f: F) -> F::Output {
+    ORG_NAMES.scope(std::cell::RefCell::new(None), f).await
+}
+
+/// Takes the organisation's names for its classification levels from its settings.
+pub fn use_org_names(profile: &serde_json::Value) {
+    let rules = mamori_domain::registers::AssetRules::of(profile);
+    let mut names = HashMap::new();
+    for (level, n) in &rules.names {
+        for (lang, name) in [("ja", &n.ja), ("en", &n.en)] {
+            if !name.trim().is_empty() {
+                names.insert(format!("{lang}:classification-{level}"), name.clone());
+            }
+        }
+    }
+    let _ = ORG_NAMES.try_with(|cell| *cell.borrow_mut() = Some(std::sync::Arc::new(names)));
+}
+
+fn org_name(lang: &str, key: &str) -> Option<String> {
+    ORG_NAMES
+        .try_with(|cell| {
+            cell.borrow()
+                .as_ref()
+                .and_then(|m| m.get(&format!("{lang}:{key}")).cloned())
+        })
+        .ok()
+        .flatten()
 }
 
 /// A field value as a person reads it: dates in the user's style, choices translated, references

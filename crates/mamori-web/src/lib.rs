@@ -206,8 +206,13 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Turns every error into a translated body (page or JSON) and adds the security headers.
+/// Answers the request with room for its organisation's own names (see `i18n::with_org_names`).
 async fn finish(req: Request, next: Next) -> Response {
+    i18n::with_org_names(finish_request(req, next)).await
+}
+
+/// Turns every error into a translated body (page or JSON) and adds the security headers.
+async fn finish_request(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
     let lang = session::request_lang(req.headers());

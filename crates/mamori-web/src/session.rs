@@ -175,6 +175,7 @@ impl FromRequestParts<AppState> for Ctx {
             .ok_or(AppError::NotFound)?
             .to_string();
         let access = state.store.access(&viewer.user, Some(&slug)).await?;
+        i18n::use_org_names(&access.org.profile);
         let memberships = state.store.memberships(viewer.user.id).await?;
         let start = access.org.fiscal_year_start_month;
         let today = FiscalYear::containing(OffsetDateTime::now_utc().date(), start);
@@ -229,6 +230,7 @@ impl FromRequestParts<AppState> for ApiCtx {
             .store
             .access(&viewer.user, from_header.or(from_query).as_deref())
             .await?;
+        i18n::use_org_names(&access.org.profile);
         let lang = match parts.headers.get(header::ACCEPT_LANGUAGE) {
             Some(_) => request_lang(&parts.headers),
             None => i18n::pick(Some(&viewer.user.lang)),

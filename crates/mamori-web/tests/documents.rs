@@ -168,6 +168,13 @@ async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
             ("rule-confidential-email", "telepathy"),
         ],
         vec![("take_out_days", "3"), ("rule-confidential-email", "none")],
+        vec![
+            ("take_out_days", "3"),
+            (
+                "name-confidential-ja",
+                "とても長い名前とても長い名前とても長い名前とても長い名前とても長い名前とても長い名前",
+            ),
+        ],
     ] {
         let res = post(isms.clone(), fields.clone(), csrf.clone()).await;
         assert_eq!(res.status(), 422, "{fields:?}");
@@ -196,6 +203,8 @@ async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
             ("rule-strictly_confidential-registered_mail", "forbidden"),
             ("rule-strictly_confidential-approved_courier", "forbidden"),
             ("rule-general-email", "password,encryption"),
+            ("name-confidential-ja", "社外秘"),
+            ("name-confidential-en", "Internal"),
         ],
         csrf.clone(),
     )
@@ -227,8 +236,24 @@ async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert!(
         body.to_string()
-            .contains("重要（秘密）の資産は、電子メールでは送れません"),
-        "{body}"
+            .contains("社外秘の資産は、電子メールでは送れません"),
+        "the organisation's name for the level: {body}"
+    );
+    // The level's name is the organisation's wherever it shows.
+    let list = isms
+        .get(format!(
+            "{}/o/sajeco/assets?classification=confidential",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("社外秘") && !list.contains("重要（秘密）</td>"),
+        "{list}"
     );
     // The change is in the audit trail.
     let audit = isms

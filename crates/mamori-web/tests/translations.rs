@@ -118,6 +118,7 @@ fn every_key_in_use_is_translated() {
         "assets-out",
         "has-left",
         "ambiguous-ref",
+        "invalid-name",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -9,7 +9,9 @@ use minijinja::context;
 use mamori_domain::Role;
 use mamori_domain::register::HandlingRule;
 use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE};
-use mamori_domain::registers::{AssetRules, CLASSIFICATIONS, PROTECTIONS, TRANSFER_METHODS};
+use mamori_domain::registers::{
+    AssetRules, CLASSIFICATIONS, LevelNames, PROTECTIONS, TRANSFER_METHODS,
+};
 use mamori_store::ListQuery;
 
 use super::{AREAS, get, pairs};
@@ -215,7 +217,15 @@ fn settings_page(
                 .iter()
                 .map(|m| context! { name => format!("rule-{c}-{m}"), value => rule_value(&rules, c, m) })
                 .collect();
-            context! { label => i18n::choice_label(ctx.lang, "classification", c), cells }
+            let names = rules.names.get(*c).cloned().unwrap_or_default();
+            context! {
+                level => c,
+                label => i18n::choice_label(ctx.lang, "classification", c),
+                name_ja => names.ja, name_en => names.en,
+                default_ja => i18n::t("ja", &format!("classification-{c}")),
+                default_en => i18n::t("en", &format!("classification-{c}")),
+                cells,
+            }
         })
         .collect();
     let methods: Vec<_> = TRANSFER_METHODS
@@ -312,9 +322,25 @@ pub async fn save_asset_rules(
             });
         }
     }
+    let mut names = std::collections::BTreeMap::new();
+    for c in CLASSIFICATIONS {
+        let name = |lang: &str| {
+            get(&form, &format!("name-{c}-{lang}"))
+                .map(mamori_domain::input::normalize)
+                .unwrap_or_default()
+        };
+        let level = LevelNames {
+            ja: name("ja"),
+            en: name("en"),
+        };
+        if !level.ja.is_empty() || !level.en.is_empty() {
+            names.insert(c.to_string(), level);
+        }
+    }
     let rules = AssetRules {
         take_out_days,
         handling_rules,
+        names,
     };
     match state.store.set_asset_rules(&ctx.access, &rules).await {
         Ok(()) => {
