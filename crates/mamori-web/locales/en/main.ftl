@@ -726,4 +726,4 @@ settings-level-name-en = Name (English)
 error-field-invalid-name = A level's name is at most 40 characters, without line breaks or other control characters.
 rule-allowed = Allowed
 rule-forbidden = Not allowed
-rule-needs = Allowed with { $protections }
+rule-needs = Needs { $protections }

@@ -713,4 +713,4 @@ settings-level-name-en = 名称（英語）
 error-field-invalid-name = 分類の名称は40文字までで、改行などの制御文字は使えません。
 rule-allowed = 可
 rule-forbidden = 不可
-rule-needs = 可（{ $protections }が必要）
+rule-needs = 要 { $protections }

@@ -203,7 +203,7 @@ fn settings_page(
                             .iter()
                             .map(|p| i18n::choice_label(ctx.lang, "protection", p))
                             .collect::<Vec<_>>()
-                            .join(&i18n::t(ctx.lang, "list-or")),
+                            .join(" / "),
                     )],
                 ),
             };
