@@ -277,6 +277,36 @@ async function handlingCase(browser, url) {
   }
 }
 
+// At phone width, a staff member reports a near miss from My page: kind, date, what happened and the
+// cause; the rest (reporter, department, status, date reported, number) is filled in.
+async function reportEventCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}login`);
+    await page.fill('#email', 'staff@sajeco.example');
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await page.goto(`${url}o/sajeco/me`);
+    const started = Date.now();
+    await page.click('#report-event');
+    await page.selectOption('#f-kind', 'near_miss');
+    await page.fill('#f-occurred_on', '令和8年11月27日');
+    await page.fill('#f-description', '客先へのメールに別の顧客の資料を添付しかけた。送信前に気づいた');
+    await page.selectOption('#f-cause', 'human_error');
+    await page.screenshot({ path: `${SHOTS}/report-event-phone.png`, fullPage: true });
+    await page.click('#save');
+    await until('the event should be saved', () => page.url(), (u) => /security-events\/\d+$/.test(new URL(u).pathname));
+    await until('the event should show its reporter and status', text(page, 'main'), (t) => t.includes('新井 翔太') && t.includes('報告済み'));
+    const seconds = (Date.now() - started) / 1000;
+    if (seconds > 60) throw new Error(`reporting took ${seconds} s`);
+  } finally {
+    await context.close();
+  }
+}
+
 // The ISMS manager sets the take-out limit and a handling rule on the settings page; the overdue
 // page counts with the new limit. (Runs last: it changes the demo's rules.)
 async function assetRulesCase(browser, url) {
@@ -326,6 +356,7 @@ async function main() {
     }
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
+    cases.push(['staff-reports-near-miss-phone', () => reportEventCase(browser, url)]);
     cases.push(['isms-sets-asset-rules', () => assetRulesCase(browser, url)]);
     for (const [name, run] of cases) {
       try {

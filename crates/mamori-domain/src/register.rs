@@ -54,6 +54,9 @@ pub struct Register {
     pub labels: &'static [&'static str],
     /// A date whose setting ends the record's ties (a person's leaving date): see `Ends`.
     pub ends: Option<Ends>,
+    /// Values a new record takes for fields left empty (`today` for a date): a reported event
+    /// starts as `reported`, on the day it is reported.
+    pub initial: &'static [(&'static str, &'static str)],
     /// Left empty, the natural key is numbered: this prefix and the next free number
     /// (`A-0001`), in forms, the API and imports alike.
     pub numbered: Option<&'static str>,
@@ -133,6 +136,9 @@ pub enum Requirement {
     HandlingRules { asset: &'static str },
     /// The person in this field must have an identity guarantee on file (a key's custodian).
     Guarantee(&'static str),
+    /// The person in this field is the writer's own, unless the secretariat or a department
+    /// manager writes (a staff member reports only as themselves).
+    Yourself(&'static str),
     /// The date in this field (a person's leaving date) may not be set while the person has an
     /// asset taken out and not returned.
     NothingOut(&'static str),
@@ -170,6 +176,9 @@ pub struct HandlingRule {
 pub enum WriteScope {
     /// Only the ISMS secretariat writes.
     Secretariat,
+    /// Every member who is a person reports (about themselves: the writer is the reporter); the
+    /// secretariat, and a department manager for their department, assess, edit and close.
+    Reporters,
     /// Nobody writes through forms, the API or imports: the records come from a flow of their own
     /// (a test attempt is written by taking the test).
     Nobody,
@@ -379,9 +388,12 @@ impl Field {
 }
 
 impl Register {
-    /// Whether a form or an import must give this field: a required one, except a numbered code.
+    /// Whether a form or an import must give this field: a required one, except a numbered code
+    /// and a field with an initial value.
     pub fn must_give(&self, f: &Field) -> bool {
-        f.required && !(self.numbered.is_some() && self.natural_key == Some(f.name))
+        f.required
+            && !(self.numbered.is_some() && self.natural_key == Some(f.name))
+            && !self.initial.iter().any(|(name, _)| *name == f.name)
     }
 
     pub fn field(&self, name: &str) -> Option<&'static Field> {

@@ -54,6 +54,7 @@ const REGISTER: Register = Register {
     validate: None,
     labels: &[],
     ends: None,
+    initial: &[],
     numbered: None,
     layouts: &[],
     defaults: &[],
@@ -1084,6 +1085,59 @@ fn check_inspection(values: &[Value]) -> Vec<FieldError> {
 }
 
 /// Every register, in navigation order.
+pub const EVENT_KINDS: &[&str] = &["incident", "near_miss", "weakness"];
+pub const CAUSES: &[&str] = &[
+    "human_error",
+    "technical_failure",
+    "external_attack",
+    "disaster",
+    "other",
+];
+pub const SEVERITIES: &[&str] = &["low", "medium", "high"];
+pub const EVENT_STATUSES: &[&str] = &["reported", "assessed", "responded", "closed"];
+
+/// セキュリティ事象: an incident (事故・事件), a near miss (ヒヤリハット) or a weakness, reported by
+/// anyone from a phone; the secretariat assesses it (is it an incident?), responds and closes it
+/// with the lessons learned. Staff read their own reports.
+pub static SECURITY_EVENTS: Register = Register {
+    code: "security_event",
+    collection: "security-events",
+    table: "security_events",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("kind", FieldKind::Choice(EVENT_KINDS)))),
+        filter(required(field("occurred_on", FieldKind::Date))),
+        filter(required(field("reported_on", FieldKind::Date))),
+        filter(field("department", FieldKind::Ref("departments"))),
+        filter(field("reporter", FieldKind::Ref("people"))),
+        required(field("description", FieldKind::Text { max: 1000 })),
+        filter(required(field("cause", FieldKind::Choice(CAUSES)))),
+        detail_only(field("related", FieldKind::Text { max: 200 })),
+        detail_only(field("impact_confidentiality", FieldKind::Choice(YES_NO))),
+        detail_only(field("impact_integrity", FieldKind::Choice(YES_NO))),
+        detail_only(field("impact_availability", FieldKind::Choice(YES_NO))),
+        filter(field("severity", FieldKind::Choice(SEVERITIES))),
+        filter(required(field("status", FieldKind::Choice(EVENT_STATUSES)))),
+        detail_only(field("response", FieldKind::Text { max: 1000 })),
+        detail_only(field("lessons", FieldKind::Text { max: 1000 })),
+        filter(field("closed_on", FieldKind::Date)),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    department_field: Some("department"),
+    write: WriteScope::Reporters,
+    default_sort: "occurred_on",
+    search: &["code", "description", "related", "response", "lessons"],
+    not_before: &[("reported_on", "occurred_on"), ("closed_on", "occurred_on")],
+    read: ReadScope::OwnForStaff("reporter"),
+    defaults: &[("department", "reporter", "department")],
+    requires: &[Requirement::Yourself("reporter")],
+    writer_person: Some("reporter"),
+    initial: &[("status", "reported"), ("reported_on", "today")],
+    numbered: Some("E-"),
+    ..REGISTER
+};
+
 pub static ALL: &[&Register] = &[
     &DEPARTMENTS,
     &PEOPLE,
@@ -1106,6 +1160,7 @@ pub static ALL: &[&Register] = &[
     &CABLES,
     &CUSTODY_KEYS,
     &KEY_INSPECTIONS,
+    &SECURITY_EVENTS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

@@ -5,8 +5,8 @@ use mamori_domain::Role;
 use mamori_domain::registers::{
     APPOINTMENTS, APPROVED_CONTRACTORS, ASSET_HANDLERS, ASSETS, ATTENDANCES, CABLES, COURSES,
     CUSTODY_KEYS, DEPARTMENTS, DEVICES, DISPOSALS, EXTERNAL_SEMINARS, HANDLING_RECORDS,
-    IDENTITY_GUARANTEES, KEY_INSPECTIONS, PEOPLE, PLEDGES, SEMINAR_ATTENDEES, TEST_QUESTIONS,
-    TRAINING_SESSIONS,
+    IDENTITY_GUARANTEES, KEY_INSPECTIONS, PEOPLE, PLEDGES, SECURITY_EVENTS, SEMINAR_ATTENDEES,
+    TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -65,6 +65,10 @@ const LATE_FILES: &[(&mamori_domain::Register, &str)] = &[
     ),
     // After the handling records: a disposal closes its asset.
     (&DISPOSALS, include_str!("../demo/disposals.csv")),
+    (
+        &SECURITY_EVENTS,
+        include_str!("../demo/security_events.csv"),
+    ),
 ];
 
 /// The demo accounts: email, role, department (for the manager), employee number of their person.

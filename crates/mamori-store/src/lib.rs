@@ -8,6 +8,7 @@ pub mod backup;
 pub mod chart;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod org;
 pub mod overdue;
 pub mod people;

@@ -377,6 +377,14 @@ pub(crate) async fn check_requirement(
                 errors.push(FieldError::with(via, "wrong-kind", actual));
             }
         }
+        Requirement::Yourself(field) => {
+            let own = access.person_id.is_some() && id_of(field) == access.person_id;
+            let may_name_others = access.actor.user_id.is_none()
+                || matches!(access.role, Role::IsmsManager | Role::DepartmentManager);
+            if !own && !may_name_others {
+                errors.push(FieldError::new(field, "not-yourself"));
+            }
+        }
         Requirement::NothingOut(field) => {
             let set = reg.position(field).is_some_and(|i| !values[i].is_null());
             if set && self_id != 0 {

@@ -230,8 +230,10 @@ pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) ->
         _ if matches!(reg.write, WriteScope::Nobody | WriteScope::Handlers) => false,
         Role::IsmsManager => true,
         Role::DepartmentManager => {
-            reg.write == WriteScope::SecretariatOrOwnDepartment
-                && department_id.is_some()
+            matches!(
+                reg.write,
+                WriteScope::SecretariatOrOwnDepartment | WriteScope::Reporters
+            ) && department_id.is_some()
                 && department_id == access.department_id
         }
         Role::Admin | Role::Staff | Role::Auditor => false,
@@ -241,7 +243,11 @@ pub fn can_write(access: &Access, reg: &Register, department_id: Option<i64>) ->
 /// Whether the user may edit or withdraw some records of the register (to show or hide the
 /// buttons): append-only registers are never edited.
 pub fn can_edit(access: &Access, reg: &Register) -> bool {
-    !matches!(reg.write, WriteScope::Handlers | WriteScope::Nobody) && can_create(access, reg)
+    match reg.write {
+        WriteScope::Handlers | WriteScope::Nobody => false,
+        WriteScope::Reporters => matches!(access.role, Role::IsmsManager | Role::DepartmentManager),
+        _ => can_create(access, reg),
+    }
 }
 
 /// Whether the user may create records at all (to show or hide the button).
@@ -251,6 +257,13 @@ pub fn can_create(access: &Access, reg: &Register) -> bool {
         // Whether the writer handles the asset is checked with the record (`Requirement::ByHandler`).
         _ if reg.write == WriteScope::Handlers => {
             access.person_id.is_some() || access.actor.user_id.is_none()
+        }
+        // Anyone who is a person reports an event; an auditor changes nothing.
+        Role::Auditor => false,
+        _ if reg.write == WriteScope::Reporters => {
+            access.role == Role::IsmsManager
+                || access.person_id.is_some()
+                || access.actor.user_id.is_none()
         }
         Role::IsmsManager => true,
         Role::DepartmentManager => reg.write == WriteScope::SecretariatOrOwnDepartment,
@@ -774,7 +787,15 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        let id = insert_in(&mut tx, access, reg, input, None).await?;
+        let id = match insert_in(&mut tx, access, reg, input, None).await {
+            Ok(id) => id,
+            Err(StoreError::Invalid(errors)) => {
+                drop(tx);
+                crate::events::record_refusal(self, access, reg, input, &errors).await?;
+                return Err(StoreError::Invalid(errors));
+            }
+            Err(e) => return Err(e),
+        };
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -969,7 +990,7 @@ type RefCache = std::collections::HashMap<(&'static str, String), i64>;
 /// What a batch of inserts shares: resolved references, and audit entries appended together at
 /// the end (in order, chained as one by one).
 #[derive(Default)]
-struct Batch {
+pub(crate) struct Batch {
     refs: RefCache,
     audit: Vec<audit::Pending>,
     /// For each unique field: the values the batch's rows use that are taken already (read in a
@@ -1027,7 +1048,7 @@ impl Batch {
 
 /// Inserts one record. `batch` (within `create_many`) caches resolved references and leaves the
 /// kept totals to the caller, which adds them once for the whole batch.
-async fn insert_in(
+pub(crate) async fn insert_in(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
@@ -1036,7 +1057,7 @@ async fn insert_in(
 ) -> Result<i64, StoreError> {
     let (values, ids) = prepare(tx, access, reg, input, None, 0, batch.as_deref_mut()).await?;
     let allowed = match reg.write {
-        WriteScope::Handlers => can_create(access, reg),
+        WriteScope::Handlers | WriteScope::Reporters => can_create(access, reg),
         _ => can_write(access, reg, department_from(reg, &ids)),
     };
     if !allowed {
@@ -1377,6 +1398,15 @@ async fn prepare(
     for (i, f) in reg.fields.iter().enumerate() {
         let raw = input.get(f.name);
         let blank = raw.is_none_or(|r| mamori_domain::input::normalize_strict(r).is_empty());
+        let initial = reg
+            .initial
+            .iter()
+            .find(|(name, _)| *name == f.name && existing.is_none() && blank)
+            .map(|(_, v)| match *v {
+                "today" => mamori_domain::dates::iso(OffsetDateTime::now_utc().date()),
+                v => v.to_string(),
+            });
+        let raw = initial.as_ref().or(raw);
         let parsed = match (raw, existing, reg.numbered) {
             (_, None, Some(prefix)) if blank && reg.natural_key == Some(f.name) => {
                 next_number(tx, access, reg, f.name, prefix, batch.as_deref_mut())

@@ -36,6 +36,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         "test-attempts" => NOBODY,
         // Anyone who is a person may try to record; whether they handle the asset is checked then.
         "handling-records" => WITH_PERSON,
+        // Anyone who is a person reports a security event; the secretariat and managers edit.
+        "security-events" => WITH_PERSON,
         _ => SECRETARIAT,
     };
     let record_writers = if collection == "test-attempts" || collection == "handling-records" {
@@ -65,6 +67,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     };
     let record_editors = if collection == "handling-records" {
         NOBODY
+    } else if collection == "security-events" {
+        PEOPLE_WRITERS
     } else if classified {
         SECRETARIAT
     } else {

@@ -168,6 +168,12 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-security_event",
+        path: "security-events",
+        group: "operations",
+        issue: None,
+    },
+    Area {
         key: "area-improvement",
         path: "areas/improvement",
         group: "operations",

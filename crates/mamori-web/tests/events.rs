@@ -1,0 +1,266 @@
+//! Security events over HTTP against the demo: anyone reports one as themselves, staff read only
+//! their own, the secretariat closes them, a write refused by a handling rule is kept as one, and the
+//! demo's near misses per department and fiscal year are the report's figures.
+
+mod common;
+
+use common::spawn_app;
+use serde_json::{Value, json};
+
+async fn call(
+    app: &common::App,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app
+        .http
+        .request(method, format!("{}{path}", app.url))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn anyone_reports_an_event_as_themselves_and_the_secretariat_closes_it() {
+    let app = spawn_app().await;
+    let staff = app.token("staff").await;
+    let isms = app.token("isms").await;
+    // Only what happened, the kind and the cause: the rest is filled in.
+    let (status, event) = call(
+        &app,
+        &staff,
+        reqwest::Method::POST,
+        "/api/v1/security-events",
+        Some(json!({
+            "kind": "near_miss", "occurred_on": "２０２６年１１月２６日",
+            "description": "USBメモリを会議室に置き忘れかけた", "cause": "human_error",
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{event}");
+    assert_eq!(event["reporter"], "2601", "the reporter is the writer");
+    assert_eq!(event["status"], "reported");
+    assert_eq!(event["department"], "SOUMU", "the reporter's department");
+    assert!(event["code"].as_str().unwrap().starts_with("E-"), "{event}");
+    assert!(event["reported_on"].as_str().is_some());
+    let id = event["id"].as_i64().unwrap();
+
+    // Not for someone else, not without a cause, not before it happened.
+    for (body, field) in [
+        (
+            json!({"kind": "near_miss", "occurred_on": "2026-11-26", "description": "x", "cause": "human_error", "reporter": "0009"}),
+            "reporter",
+        ),
+        (
+            json!({"kind": "near_miss", "occurred_on": "2026-11-26", "description": "x"}),
+            "cause",
+        ),
+        (
+            json!({"kind": "near_miss", "occurred_on": "2026-11-26", "reported_on": "2026-11-01", "description": "x", "cause": "other"}),
+            "reported_on",
+        ),
+        (
+            json!({"kind": "accident", "occurred_on": "2026-11-26", "description": "x", "cause": "other"}),
+            "kind",
+        ),
+    ] {
+        let (status, err) = call(
+            &app,
+            &staff,
+            reqwest::Method::POST,
+            "/api/v1/security-events",
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 422, "{err}");
+        assert!(err.to_string().contains(field), "{field}: {err}");
+    }
+
+    // Staff see their own report only, and change nothing.
+    let (_, mine) = call(
+        &app,
+        &staff,
+        reqwest::Method::GET,
+        "/api/v1/security-events?limit=100",
+        None,
+    )
+    .await;
+    assert_eq!(mine["total"], 1, "{mine}");
+    let (status, _) = call(
+        &app,
+        &staff,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/security-events/{id}"),
+        Some(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (_, all) = call(
+        &app,
+        &isms,
+        reqwest::Method::GET,
+        "/api/v1/security-events?limit=1",
+        None,
+    )
+    .await;
+    assert!(all["total"].as_i64().unwrap() > 20, "{all}");
+
+    // The secretariat assesses, responds and closes it; the history keeps each step.
+    let (status, closed) = call(
+        &app,
+        &isms,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/security-events/{id}"),
+        Some(json!({
+            "status": "closed", "severity": "low", "response": "会議室の忘れ物確認を掲示",
+            "lessons": "会議の最後に持ち物を確認する", "closed_on": "2026-11-27",
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{closed}");
+    assert_eq!(closed["status"], "closed");
+    let (_, history) = call(
+        &app,
+        &isms,
+        reqwest::Method::GET,
+        &format!("/api/v1/security-events/{id}/history"),
+        None,
+    )
+    .await;
+    assert!(history.to_string().contains("closed"), "{history}");
+}
+
+#[tokio::test]
+async fn a_transfer_refused_by_a_handling_rule_is_kept_as_a_security_event() {
+    let app = spawn_app().await;
+    let handler = app.token("handler").await;
+    let isms = app.token("isms").await;
+    let (_, before) = call(
+        &app,
+        &isms,
+        reqwest::Method::GET,
+        "/api/v1/security-events?q=A-002",
+        None,
+    )
+    .await;
+    let (status, refused) = call(
+        &app,
+        &handler,
+        reqwest::Method::POST,
+        "/api/v1/handling-records",
+        Some(json!({
+            "asset": "A-002", "kind": "transfer", "occurred_on": "2026-11-27",
+            "method": "email", "protection": "none", "recipient": "顧問税理士事務所",
+        })),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    // The refused record was not written; the attempt is an event, reported as the handler.
+    let (_, records) = call(
+        &app,
+        &isms,
+        reqwest::Method::GET,
+        "/api/v1/handling-records?q=顧問税理士事務所",
+        None,
+    )
+    .await;
+    assert_eq!(records["total"], 0, "{records}");
+    let (_, after) = call(
+        &app,
+        &isms,
+        reqwest::Method::GET,
+        "/api/v1/security-events?q=A-002",
+        None,
+    )
+    .await;
+    assert_eq!(
+        after["total"].as_i64().unwrap(),
+        before["total"].as_i64().unwrap() + 1,
+        "{after}"
+    );
+    let event = &after["items"][0];
+    assert_eq!(event["reporter"], "0009");
+    assert_eq!(event["kind"], "near_miss");
+    assert_eq!(event["related"], "A-002");
+    assert!(
+        event["description"]
+            .as_str()
+            .unwrap()
+            .contains("rule-needs-protection"),
+        "{event}"
+    );
+    // The handler sees it among their own reports (佐々木 彩 reported one in 2017 too).
+    let (_, own) = call(
+        &app,
+        &handler,
+        reqwest::Method::GET,
+        "/api/v1/security-events?q=A-002",
+        None,
+    )
+    .await;
+    assert_eq!(own["total"], 1, "{own}");
+    let (_, all_own) = call(
+        &app,
+        &handler,
+        reqwest::Method::GET,
+        "/api/v1/security-events",
+        None,
+    )
+    .await;
+    assert!(
+        all_own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["reporter"] == "0009"),
+        "{all_own}"
+    );
+    // An error that is no rule's (a missing recipient) is no event.
+    let (status, _) = call(
+        &app,
+        &handler,
+        reqwest::Method::POST,
+        "/api/v1/handling-records",
+        Some(json!({"asset": "A-002", "kind": "transfer", "occurred_on": "2026-11-27", "method": "hand_delivery"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (_, still) = call(
+        &app,
+        &isms,
+        reqwest::Method::GET,
+        "/api/v1/security-events?q=A-002",
+        None,
+    )
+    .await;
+    assert_eq!(still["total"], after["total"]);
+}
+
+#[tokio::test]
+async fn the_demo_near_misses_per_department_and_year_are_the_reports_figures() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    // 5.2(9): near misses FY2017 (FY2016): IT営業・業務部門 7(6), 総務経理部門 1(0), ISO事務局 5(3); no incidents.
+    for (department, fy2017, fy2016) in [("ITEIGYO", 7, 6), ("SOUMU", 1, 0), ("ISO", 5, 3)] {
+        for (kind, year, expected) in [
+            ("near_miss", 2017, fy2017),
+            ("near_miss", 2016, fy2016),
+            ("incident", 2017, 0),
+            ("incident", 2016, 0),
+        ] {
+            let path = format!(
+                "/api/v1/security-events?kind={kind}&department={department}&occurred_on_from={year}-04-01&occurred_on_to={}-03-31",
+                year + 1
+            );
+            let (status, page) = call(&app, &isms, reqwest::Method::GET, &path, None).await;
+            assert_eq!(status, 200, "{page}");
+            assert_eq!(page["total"], expected, "{department} {kind} FY{year}");
+        }
+    }
+}
