@@ -54,6 +54,9 @@ pub struct Register {
     pub labels: &'static [&'static str],
     /// A date whose setting ends the record's ties (a person's leaving date): see `Ends`.
     pub ends: Option<Ends>,
+    /// Fields only those who edit the register set (a security event's assessment, response and
+    /// closing): a reporter leaves them to the secretariat, and their form does not show them.
+    pub assessed: &'static [&'static str],
     /// Values a new record takes for fields left empty (`today` for a date): a reported event
     /// starts as `reported`, on the day it is reported.
     pub initial: &'static [(&'static str, &'static str)],

@@ -54,6 +54,7 @@ const REGISTER: Register = Register {
     validate: None,
     labels: &[],
     ends: None,
+    assessed: &[],
     initial: &[],
     numbered: None,
     layouts: &[],
@@ -1134,6 +1135,7 @@ pub static SECURITY_EVENTS: Register = Register {
     requires: &[Requirement::Yourself("reporter")],
     writer_person: Some("reporter"),
     initial: &[("status", "reported"), ("reported_on", "today")],
+    assessed: &["severity", "status", "response", "lessons", "closed_on"],
     numbered: Some("E-"),
     ..REGISTER
 };

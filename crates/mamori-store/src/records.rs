@@ -1394,6 +1394,15 @@ async fn prepare(
         .filter(|k| reg.field(k).is_none())
         .map(|k| FieldError::new(k, "unknown-field"))
         .collect();
+    // A reporter leaves the assessment to the secretariat.
+    if !can_edit(access, reg) && access.actor.user_id.is_some() {
+        errors.extend(
+            reg.assessed
+                .iter()
+                .filter(|f| input.get(**f).is_some_and(|v| !v.trim().is_empty()))
+                .map(|f| FieldError::new(f, "assessed-by-secretariat")),
+        );
+    }
     let mut values = Vec::with_capacity(reg.fields.len());
     for (i, f) in reg.fields.iter().enumerate() {
         let raw = input.get(f.name);

@@ -69,6 +69,10 @@ async fn anyone_reports_an_event_as_themselves_and_the_secretariat_closes_it() {
             json!({"kind": "accident", "occurred_on": "2026-11-26", "description": "x", "cause": "other"}),
             "kind",
         ),
+        (
+            json!({"kind": "near_miss", "occurred_on": "2026-11-26", "description": "x", "cause": "other", "status": "closed"}),
+            "assessed-by-secretariat",
+        ),
     ] {
         let (status, err) = call(
             &app,

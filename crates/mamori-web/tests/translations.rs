@@ -119,6 +119,7 @@ fn every_key_in_use_is_translated() {
         "has-left",
         "ambiguous-ref",
         "invalid-name",
+        "assessed-by-secretariat",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -147,7 +147,7 @@ chart-lead = The information security organization, drawn from the appointment r
 
 ## Areas not built yet
 area-improvement = Incidents and corrections
-area-improvement-items = Security incidents and near misses, corrective actions, audits and findings, complaints.
+area-improvement-items = Corrective actions, audits and findings, complaints, event counts per department and year with the human-error share.
 area-governance = Policy and meetings
 area-governance-items = Security objectives, requirements and law changes, meetings and minutes, bulletin notices, management reviews, certification.
 area-risk = Risk and controls
@@ -379,6 +379,7 @@ error-field-invalid-date = { $field } is not a date (e.g. 2017-04-01 or 平成29
 error-field-invalid-choice = { $field } must be one of the choices.
 error-field-invalid-email = { $field } must be an e-mail address.
 error-field-unknown-ref = { $field } "{ $detail }" does not exist.
+error-field-assessed-by-secretariat = { $field } is filled in by the ISMS secretariat or the department manager.
 error-field-rule-forbidden = Handling rule: a { $classification } asset may not be sent by { $method }.
 error-field-rule-needs-protection = Handling rule: a { $classification } asset sent by { $method } needs { $protections }.
 list-or = {" "}or{" "}

@@ -147,7 +147,7 @@ chart-lead = 任命の記録から描いた情報セキュリティの推進体�
 
 ## 未構築の領域
 area-improvement = 事故・是正
-area-improvement-items = セキュリティインシデントとヒヤリハット、是正処置、監査と指摘事項、苦情・クレーム。
+area-improvement-items = 是正処置、監査と指摘事項、苦情・クレーム、事象の部門別・年度別の集計とヒューマンエラーの割合。
 area-governance = 方針・会議
 area-governance-items = 情報セキュリティ目標、要求事項と法令改正、会議と議事録、掲示板の周知、マネジメントレビュー、認証。
 area-risk = リスク・管理策
@@ -366,6 +366,7 @@ error-field-invalid-date = { $field }は日付として読み取れません（�
 error-field-invalid-choice = { $field }は選択肢から選んでください。
 error-field-invalid-email = { $field }はメールアドレスの形式で入力してください。
 error-field-unknown-ref = { $field }「{ $detail }」は登録されていません。
+error-field-assessed-by-secretariat = { $field }は、ISO事務局または部門の責任者が記入します。
 error-field-rule-forbidden = 取扱いルール: { $classification }の資産は、{ $method }では送れません。
 error-field-rule-needs-protection = 取扱いルール: { $classification }の資産を{ $method }で送るときは、{ $protections }が必要です。
 list-or = か

@@ -357,6 +357,10 @@ async fn form_page(
 ) -> Result<Response, AppError> {
     let mut fields = Vec::new();
     for (i, f) in reg.fields.iter().enumerate() {
+        // A reporter's form leaves out what the secretariat assesses.
+        if reg.assessed.contains(&f.name) && !mamori_store::records::can_edit(&ctx.access, reg) {
+            continue;
+        }
         let value = match (input.get(f.name), record) {
             (Some(v), _) => v.clone(),
             (None, Some(r)) => r.values[i].to_plain(),
