@@ -82,3 +82,103 @@ pub(crate) async fn record_refusal(
     insert_in(&mut tx, &recorder, &SECURITY_EVENTS, &event, None).await?;
     tx.commit().await
 }
+
+/// Events of one kind in one department over a fiscal year (5.2(9) of the report).
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct EventCount {
+    pub department: String,
+    pub department_name: String,
+    pub kind: String,
+    pub count: i64,
+}
+
+/// How many of a department's events in a fiscal year were human error.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct CauseShare {
+    pub department: String,
+    pub department_name: String,
+    pub human_error: i64,
+    pub total: i64,
+}
+
+impl Store {
+    /// Events per department (as recorded on the event) and kind in a fiscal year, as far as the
+    /// reader may see (staff count their own reports).
+    pub async fn event_counts(
+        &self,
+        access: &Access,
+        fy: mamori_domain::FiscalYear,
+    ) -> Result<Vec<EventCount>, StoreError> {
+        let mut params = vec![
+            P::Int(access.org_id()),
+            P::Date(fy.start()),
+            P::Date(fy.last_day()),
+        ];
+        let scope = crate::records::scope_condition(access, &SECURITY_EVENTS, &mut params)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
+        let rows = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT d.code, d.name, t.kind, COUNT(*) FROM security_events t \
+                     JOIN departments d ON d.id = t.department_id \
+                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL \
+                       AND t.occurred_on >= $2 AND t.occurred_on <= $3{scope} \
+                     GROUP BY d.code, d.name, t.kind ORDER BY d.code, t.kind"
+                ),
+                &params,
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventCount {
+                    department: r.text(0)?,
+                    department_name: r.text(1)?,
+                    kind: r.text(2)?,
+                    count: r.i64(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Human-error events against all events per department in a fiscal year (the report's claim
+    /// that the share keeps falling is checked against these).
+    pub async fn human_error_share(
+        &self,
+        access: &Access,
+        fy: mamori_domain::FiscalYear,
+    ) -> Result<Vec<CauseShare>, StoreError> {
+        let mut params = vec![
+            P::Int(access.org_id()),
+            P::Date(fy.start()),
+            P::Date(fy.last_day()),
+        ];
+        let scope = crate::records::scope_condition(access, &SECURITY_EVENTS, &mut params)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
+        let rows = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT d.code, d.name, SUM(CASE WHEN t.cause = 'human_error' THEN 1 ELSE 0 END), COUNT(*) \
+                     FROM security_events t JOIN departments d ON d.id = t.department_id \
+                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL \
+                       AND t.occurred_on >= $2 AND t.occurred_on <= $3{scope} \
+                     GROUP BY d.code, d.name ORDER BY d.code"
+                ),
+                &params,
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CauseShare {
+                    department: r.text(0)?,
+                    department_name: r.text(1)?,
+                    human_error: r.i64(2)?,
+                    total: r.i64(3)?,
+                })
+            })
+            .collect()
+    }
+}

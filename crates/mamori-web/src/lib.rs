@@ -21,7 +21,7 @@ use axum::routing::{MethodFilter, on};
 use mamori_store::Store;
 
 use crate::error::AppError;
-use crate::pages::{account, assets, org, registers, training};
+use crate::pages::{account, assets, events, org, registers, training};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -92,6 +92,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/organization-chart", org::chart)
         .add(M::GET, "/o/{org}/me", training::me)
         .add(M::GET, "/o/{org}/overdue", assets::overdue)
+        .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(
             M::GET,
             "/o/{org}/custody-keys/{id}/receipt.pdf",

@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("detail.html", include_str!("../templates/detail.html")),
     ("me.html", include_str!("../templates/me.html")),
     ("overdue.html", include_str!("../templates/overdue.html")),
+    ("events.html", include_str!("../templates/events.html")),
     ("paper.html", include_str!("../templates/paper.html")),
     (
         "eligibility.html",

@@ -268,3 +268,69 @@ async fn the_demo_near_misses_per_department_and_year_are_the_reports_figures() 
         }
     }
 }
+
+#[tokio::test]
+async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_error_share() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let home = isms
+        .get(format!("{}/o/sajeco", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = isms
+        .post(format!("{}/o/sajeco/fiscal-year", app.url))
+        .form(&[
+            ("csrf", common::field_value(&home, "csrf").as_str()),
+            ("fy", "2017"),
+            ("back", "/o/sajeco/event-figures"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = isms
+        .get(format!("{}/o/sajeco/event-figures", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Near misses are the second column (incident, near miss, weakness).
+    let row = |code: &str| {
+        let start = page
+            .find(&format!("data-department=\"{code}\""))
+            .unwrap_or_else(|| panic!("{code} row: {page}"));
+        let end = start + page[start..].find("</tr>").unwrap();
+        let cells: Vec<String> = page[start..end]
+            .split("<td")
+            .skip(1)
+            .map(|td| {
+                let mut text = String::new();
+                let mut inside = false;
+                for c in td.split_once('>').unwrap().1.chars() {
+                    match c {
+                        '<' => inside = true,
+                        '>' => inside = false,
+                        c if !inside => text.push(c),
+                        _ => {}
+                    }
+                }
+                text.trim().to_string()
+            })
+            .collect();
+        cells
+    };
+    assert_eq!(row("ITEIGYO"), ["0(0)", "7(6)", "0(0)"]);
+    assert_eq!(row("SOUMU"), ["0(0)", "1(0)", "0(0)"]);
+    assert_eq!(row("ISO"), ["0(0)", "5(3)", "0(0)"]);
+    // Each figure opens the records it counts.
+    assert!(page.contains("kind=near_miss"), "links to the list");
+    assert!(page.contains("id=\"human-error-share\"") && page.contains("<svg"));
+    // FY2017: 13 events, 11 of them human error.
+    assert!(page.contains("11 / 13"), "{page}");
+}

@@ -100,6 +100,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             "GET",
             "/o/{org}/me"
             | "/o/{org}/overdue"
+            | "/o/{org}/event-figures"
             | "/o/{org}/tests/attempts/{id}"
             | "/api/v1/tests/attempts/{id}",
         )

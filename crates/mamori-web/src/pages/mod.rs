@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod events;
 pub mod org;
 pub mod registers;
 pub mod training;
@@ -170,6 +171,12 @@ pub const AREAS: &[Area] = &[
     Area {
         key: "register-security_event",
         path: "security-events",
+        group: "operations",
+        issue: None,
+    },
+    Area {
+        key: "events-title",
+        path: "event-figures",
         group: "operations",
         issue: None,
     },
