@@ -61,7 +61,7 @@ function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 async function runCase(browser, url, role, vpName) {
   const context = await browser.newContext({ ...VIEWPORTS[vpName], locale: 'ja-JP' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   try {
     // Sign in.
@@ -176,7 +176,7 @@ async function answerPaper(page, key, wrong) {
 // retakes it and passes; their eligibility to handle information assets changes.
 async function takeTestCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const key = answerKey();
   try {
@@ -226,7 +226,7 @@ async function takeTestCase(browser, url) {
 // who is not a handler cannot find either asset.
 async function handlingCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const signIn = async (who) => {
     await page.goto(`${url}login`);
@@ -281,7 +281,7 @@ async function handlingCase(browser, url) {
 // cause; the rest (reporter, department, status, date reported, number) is filled in.
 async function reportEventCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   try {
     await page.goto(`${url}login`);
@@ -311,7 +311,7 @@ async function reportEventCase(browser, url) {
 // page counts with the new limit. (Runs last: it changes the demo's rules.)
 async function assetRulesCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   try {
     await page.goto(`${url}login`);
