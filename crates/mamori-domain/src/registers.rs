@@ -1140,6 +1140,68 @@ pub static SECURITY_EVENTS: Register = Register {
     ..REGISTER
 };
 
+pub const ACTION_SOURCES: &[&str] = &[
+    "event",
+    "finding",
+    "complaint",
+    "management_review",
+    "meeting",
+];
+
+/// 是正処置: what is done about an event, a finding, a complaint, a management review's output or a
+/// meeting's decision: the root cause, the action, who owns it and by when, its completion and the
+/// check of its effectiveness. An action past its due date and not completed is overdue.
+pub static CORRECTIVE_ACTIONS: Register = Register {
+    code: "corrective_action",
+    collection: "corrective-actions",
+    table: "corrective_actions",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("source", FieldKind::Choice(ACTION_SOURCES)))),
+        filter(field("event", FieldKind::Ref("security-events"))),
+        required(field("title", FieldKind::Text { max: 200 })),
+        filter(field("department", FieldKind::Ref("departments"))),
+        detail_only(field("root_cause", FieldKind::Text { max: 1000 })),
+        detail_only(field("action", FieldKind::Text { max: 1000 })),
+        filter(field("owner", FieldKind::Ref("people"))),
+        filter(required(field("due_on", FieldKind::Date))),
+        filter(field("completed_on", FieldKind::Date)),
+        filter(field("checked_on", FieldKind::Date)),
+        filter(field("effective", FieldKind::Choice(YES_NO))),
+        detail_only(field("check_note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "title",
+    department_field: Some("department"),
+    write: WriteScope::SecretariatOrOwnDepartment,
+    default_sort: "due_on",
+    search: &["code", "title", "root_cause", "action", "check_note"],
+    not_before: &[("checked_on", "completed_on")],
+    defaults: &[("department", "event", "department")],
+    validate: Some(check_corrective_action),
+    numbered: Some("CA-"),
+    ..REGISTER
+};
+
+/// An action from an event names it; its effectiveness is judged once it is checked.
+fn check_corrective_action(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| {
+        CORRECTIVE_ACTIONS
+            .position(name)
+            .and_then(|i| values.get(i))
+            .map(Value::to_plain)
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    if get("source") == "event" && get("event").is_empty() {
+        errors.push(FieldError::new("event", "required"));
+    }
+    if !get("effective").is_empty() && get("checked_on").is_empty() {
+        errors.push(FieldError::new("checked_on", "required"));
+    }
+    errors
+}
+
 pub static ALL: &[&Register] = &[
     &DEPARTMENTS,
     &PEOPLE,
@@ -1163,6 +1225,7 @@ pub static ALL: &[&Register] = &[
     &CUSTODY_KEYS,
     &KEY_INSPECTIONS,
     &SECURITY_EVENTS,
+    &CORRECTIVE_ACTIONS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

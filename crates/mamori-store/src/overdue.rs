@@ -55,6 +55,17 @@ pub struct Overdue {
     pub take_outs: Vec<LateTakeOut>,
     pub devices: Vec<LateDevice>,
     pub keys: Vec<LateKey>,
+    pub actions: Vec<LateAction>,
+}
+
+/// A corrective action past its due date and not completed.
+#[derive(Clone, Debug, Serialize)]
+pub struct LateAction {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub owner: Option<String>,
+    pub due_on: Date,
 }
 
 impl Store {
@@ -150,10 +161,32 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let actions = self
+            .pool
+            .fetch_all(
+                "SELECT c.id, c.code, c.title, p.name, c.due_on \
+                 FROM corrective_actions c LEFT JOIN people p ON p.id = c.owner_id \
+                 WHERE c.org_id = $1 AND c.withdrawn_at IS NULL AND c.completed_on IS NULL AND c.due_on < $2 \
+                 ORDER BY c.due_on, c.code LIMIT 500",
+                &[access.org_id().into(), P::Date(today)],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(LateAction {
+                    id: r.i64(0)?,
+                    code: r.text(1)?,
+                    title: r.text(2)?,
+                    owner: r.get(3)?,
+                    due_on: r.get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Overdue {
             take_outs,
             devices,
             keys,
+            actions,
         })
     }
 }

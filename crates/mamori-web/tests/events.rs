@@ -334,3 +334,75 @@ async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_erro
     // FY2017: 13 events, 11 of them human error.
     assert!(page.contains("11 / 13"), "{page}");
 }
+
+#[tokio::test]
+async fn corrective_actions_follow_events_and_the_late_ones_are_listed() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    // From an event, the event is named; its effectiveness is judged on a date.
+    for (body, field) in [
+        (
+            json!({"source": "event", "title": "x", "due_on": "2026-12-31"}),
+            "event",
+        ),
+        (
+            json!({"source": "meeting", "title": "x", "due_on": "2026-12-31", "effective": "yes"}),
+            "checked_on",
+        ),
+        (
+            json!({"source": "meeting", "title": "x", "due_on": "2026-12-31", "completed_on": "2026-12-01", "checked_on": "2026-11-01"}),
+            "checked_on",
+        ),
+    ] {
+        let (status, err) = call(
+            &app,
+            &isms,
+            reqwest::Method::POST,
+            "/api/v1/corrective-actions",
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 422, "{err}");
+        assert!(err.to_string().contains(field), "{field}: {err}");
+    }
+    // An action from an event takes the event's department and a number.
+    let (status, action) = call(
+        &app,
+        &isms,
+        reqwest::Method::POST,
+        "/api/v1/corrective-actions",
+        Some(json!({"source": "event", "event": "E-2017-08", "title": "給与明細の照合を記録する", "due_on": "2017-12-31"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{action}");
+    assert_eq!(action["department"], "SOUMU");
+    assert!(action["code"].as_str().unwrap().starts_with("CA-"));
+    // Staff do not write them.
+    let staff = app.token("staff").await;
+    let (status, _) = call(
+        &app,
+        &staff,
+        reqwest::Method::POST,
+        "/api/v1/corrective-actions",
+        Some(json!({"source": "meeting", "title": "x", "due_on": "2026-12-31"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // The overdue page lists the demo's late action and the new one, not the completed ones.
+    let page = app
+        .browser("isms")
+        .await
+        .get(format!("{}/o/sajeco/overdue", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let late = &page[page.find("id=\"overdue-actions\"").unwrap()..];
+    assert!(late.contains("CA-2026-01") && late.contains(action["code"].as_str().unwrap()));
+    assert!(
+        !late.contains("CA-2017-01"),
+        "completed actions are not late"
+    );
+}

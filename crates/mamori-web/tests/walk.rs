@@ -32,7 +32,7 @@ const WITH_PERSON: &[&str] = &["admin", "isms", "manager", "staff"];
 fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     // Test attempts are written by taking the test, never through the register's forms.
     let writers = match collection {
-        "people" | "assets" | "devices" => PEOPLE_WRITERS,
+        "people" | "assets" | "devices" | "corrective-actions" => PEOPLE_WRITERS,
         "test-attempts" => NOBODY,
         // Anyone who is a person may try to record; whether they handle the asset is checked then.
         "handling-records" => WITH_PERSON,

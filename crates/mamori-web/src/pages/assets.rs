@@ -58,6 +58,17 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             }
         })
         .collect();
+    let actions: Vec<_> = o
+        .actions
+        .iter()
+        .map(|a| {
+            context! {
+                code => a.code.clone(), title => a.title.clone(), owner => a.owner.clone(),
+                href => format!("/o/{org}/corrective-actions/{}", a.id),
+                due_on => date(a.due_on),
+            }
+        })
+        .collect();
     render::page(
         &ctx,
         "overdue.html",
@@ -65,7 +76,7 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             today => date(today),
             take_out_days => registers::AssetRules::of(&ctx.access.org.profile).take_out_days,
             monthly_days => mamori_store::overdue::MONTHLY_DAYS,
-            take_outs, devices, keys,
+            take_outs, devices, keys, actions,
         },
         StatusCode::OK,
     )

@@ -175,6 +175,12 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-corrective_action",
+        path: "corrective-actions",
+        group: "operations",
+        issue: None,
+    },
+    Area {
         key: "events-title",
         path: "event-figures",
         group: "operations",
