@@ -4,7 +4,8 @@
 use mamori_domain::FiscalYear;
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    ATTENDANCES, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, PEOPLE, TEST_QUESTIONS, TRAINING_SESSIONS,
+    ATTENDANCES, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, PEOPLE, SECURITY_EVENTS, TEST_QUESTIONS,
+    TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Input, Organization, Store};
 use rand::rngs::StdRng;
@@ -68,6 +69,8 @@ pub struct Options {
     pub handling_per_asset: usize,
     pub devices: usize,
     pub keys: usize,
+    /// Security events over the years (issue 5's benchmarks).
+    pub events: usize,
 }
 
 pub async fn build(
@@ -168,6 +171,9 @@ pub async fn build(
             store, &access, o, &staff, &attended, first, today, &mut rng, progress,
         )
         .await?;
+    }
+    if o.events > 0 {
+        events(store, &access, o, &staff, first, today, &mut rng, progress).await?;
     }
     for role in Role::ALL {
         let email = format!("{}@{}.example", role.code().replace('_', "-"), o.slug);
@@ -657,4 +663,67 @@ async fn assets(
     }
     create_chunked(store, access, &KEY_INSPECTIONS, &inspections, progress).await?;
     Ok(strict_ok[0].clone())
+}
+
+/// Security events spread over the years: mostly near misses, mostly human error, each reported by
+/// someone of the organisation for a department; those older than a month are closed.
+#[allow(clippy::too_many_arguments)]
+async fn events(
+    store: &Store,
+    access: &Access,
+    o: &Options,
+    staff: &[(String, Date, Option<Date>)],
+    first: Date,
+    today: Date,
+    rng: &mut StdRng,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<(), IoError> {
+    let span = (today - first).whole_days().max(1);
+    let iso = mamori_domain::dates::iso;
+    let rows: Vec<Input> = (0..o.events)
+        .map(|i| {
+            let on = first + Duration::days(rng.gen_range(0..span));
+            let kind = match rng.gen_range(0..100) {
+                0..5 => "incident",
+                5..20 => "weakness",
+                _ => "near_miss",
+            };
+            let cause = match rng.gen_range(0..100) {
+                0..60 => "human_error",
+                60..75 => "technical_failure",
+                75..85 => "external_attack",
+                85..88 => "disaster",
+                _ => "other",
+            };
+            let closed = (today - on).whole_days() > 30;
+            let mut row: Input = [
+                ("code", format!("E{:07}", i + 1)),
+                ("kind", kind.to_string()),
+                ("occurred_on", iso(on)),
+                ("reported_on", iso(on)),
+                (
+                    "department",
+                    format!("D{:03}", rng.gen_range(0..o.departments.max(1)) + 1),
+                ),
+                ("reporter", staff[rng.gen_range(0..staff.len())].0.clone()),
+                ("description", format!("事象 {} の内容", i + 1)),
+                ("cause", cause.to_string()),
+                (
+                    "status",
+                    if closed { "closed" } else { "reported" }.to_string(),
+                ),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            if closed {
+                row.insert(
+                    "closed_on".into(),
+                    iso(on + Duration::days(rng.gen_range(1..30))),
+                );
+            }
+            row
+        })
+        .collect();
+    create_chunked(store, access, &SECURITY_EVENTS, &rows, progress).await
 }

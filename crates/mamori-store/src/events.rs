@@ -83,37 +83,49 @@ pub(crate) async fn record_refusal(
     tx.commit().await
 }
 
-/// Events of one kind in one department over a fiscal year (5.2(9) of the report).
+/// Events of one kind in one department over a fiscal year, split by whether the cause was human
+/// error (5.2(9) of the report, and the human-error share).
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct EventCount {
+pub struct Tally {
+    /// The fiscal year (its starting calendar year).
+    pub year: i32,
     pub department: String,
     pub department_name: String,
     pub kind: String,
+    pub human_error: bool,
     pub count: i64,
 }
 
-/// How many of a department's events in a fiscal year were human error.
-#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
-pub struct CauseShare {
-    pub department: String,
-    pub department_name: String,
-    pub human_error: i64,
-    pub total: i64,
-}
-
 impl Store {
-    /// Events per department (as recorded on the event) and kind in a fiscal year, as far as the
-    /// reader may see (staff count their own reports).
-    pub async fn event_counts(
+    /// Events per fiscal year, department (as recorded on the event), kind and human error or not,
+    /// for the given fiscal years, in one pass over their dates; as far as the reader may see
+    /// (staff count their own reports).
+    pub async fn event_tally(
         &self,
         access: &Access,
-        fy: mamori_domain::FiscalYear,
-    ) -> Result<Vec<EventCount>, StoreError> {
+        years: &[mamori_domain::FiscalYear],
+    ) -> Result<Vec<Tally>, StoreError> {
+        let mut years = years.to_vec();
+        years.sort_by_key(|y| std::cmp::Reverse(y.year));
+        let (Some(newest), Some(oldest)) = (years.first(), years.last()) else {
+            return Ok(Vec::new());
+        };
         let mut params = vec![
             P::Int(access.org_id()),
-            P::Date(fy.start()),
-            P::Date(fy.last_day()),
+            P::Date(oldest.start()),
+            P::Date(newest.last_day()),
         ];
+        // The fiscal year of an event: the first (newest) whose start it is not before.
+        let mut case = String::from("CASE");
+        for y in &years {
+            params.push(P::Date(y.start()));
+            case.push_str(&format!(
+                " WHEN t.occurred_on >= ${} THEN {}",
+                params.len(),
+                y.year
+            ));
+        }
+        case.push_str(" END");
         let scope = crate::records::scope_condition(access, &SECURITY_EVENTS, &mut params)
             .map(|c| format!(" AND {c}"))
             .unwrap_or_default();
@@ -121,62 +133,25 @@ impl Store {
             .pool
             .fetch_all(
                 &format!(
-                    "SELECT d.code, d.name, t.kind, COUNT(*) FROM security_events t \
-                     JOIN departments d ON d.id = t.department_id \
-                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL \
-                       AND t.occurred_on >= $2 AND t.occurred_on <= $3{scope} \
-                     GROUP BY d.code, d.name, t.kind ORDER BY d.code, t.kind"
-                ),
-                &params,
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EventCount {
-                    department: r.text(0)?,
-                    department_name: r.text(1)?,
-                    kind: r.text(2)?,
-                    count: r.i64(3)?,
-                })
-            })
-            .collect()
-    }
-
-    /// Human-error events against all events per department in a fiscal year (the report's claim
-    /// that the share keeps falling is checked against these).
-    pub async fn human_error_share(
-        &self,
-        access: &Access,
-        fy: mamori_domain::FiscalYear,
-    ) -> Result<Vec<CauseShare>, StoreError> {
-        let mut params = vec![
-            P::Int(access.org_id()),
-            P::Date(fy.start()),
-            P::Date(fy.last_day()),
-        ];
-        let scope = crate::records::scope_condition(access, &SECURITY_EVENTS, &mut params)
-            .map(|c| format!(" AND {c}"))
-            .unwrap_or_default();
-        let rows = self
-            .pool
-            .fetch_all(
-                &format!(
-                    "SELECT d.code, d.name, SUM(CASE WHEN t.cause = 'human_error' THEN 1 ELSE 0 END), COUNT(*) \
+                    "SELECT CAST({case} AS BIGINT) AS fy, d.code, d.name, t.kind, \
+                       CAST(CASE WHEN t.cause = 'human_error' THEN 1 ELSE 0 END AS BIGINT) AS human, COUNT(*) \
                      FROM security_events t JOIN departments d ON d.id = t.department_id \
                      WHERE t.org_id = $1 AND t.withdrawn_at IS NULL \
                        AND t.occurred_on >= $2 AND t.occurred_on <= $3{scope} \
-                     GROUP BY d.code, d.name ORDER BY d.code"
+                     GROUP BY fy, d.code, d.name, t.kind, human"
                 ),
                 &params,
             )
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(CauseShare {
-                    department: r.text(0)?,
-                    department_name: r.text(1)?,
-                    human_error: r.i64(2)?,
-                    total: r.i64(3)?,
+                Ok(Tally {
+                    year: r.i64(0)? as i32,
+                    department: r.text(1)?,
+                    department_name: r.text(2)?,
+                    kind: r.text(3)?,
+                    human_error: r.i64(4)? == 1,
+                    count: r.i64(5)?,
                 })
             })
             .collect()

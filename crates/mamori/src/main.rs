@@ -83,6 +83,9 @@ enum Command {
         /// Customer keys in custody, each inspected monthly for a year.
         #[arg(long, default_value_t = 0)]
         keys: usize,
+        /// Security events spread over the years.
+        #[arg(long, default_value_t = 0)]
+        events: usize,
     },
 }
 
@@ -366,6 +369,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             handling_per_asset,
             devices,
             keys,
+            events,
         } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("synth");
@@ -379,6 +383,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 handling_per_asset,
                 devices,
                 keys,
+                events,
             };
             let org = mamori_io::synth::build(&store, &opts, &|what, done, total| {
                 p.step(what, done, total)

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mamori_domain::FiscalYear;
 use mamori_domain::registers::EVENT_KINDS;
-use mamori_store::events::{CauseShare, EventCount};
 use minijinja::context;
 
 use crate::error::{AppError, url_escape};
@@ -28,20 +27,29 @@ fn href(ctx: &Ctx, fy: FiscalYear, department: &str, extra: &str) -> String {
 
 pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let fy = ctx.fy;
-    let current = state.store.event_counts(&ctx.access, fy).await?;
-    let previous = state.store.event_counts(&ctx.access, fy.previous()).await?;
-    // Departments with an event in either year, in code order.
-    let mut departments: Vec<(String, String)> = current
+    // This year and the four before: the counts use the first two, the share all five; one query.
+    let mut years = vec![fy];
+    for _ in 0..4 {
+        let last = *years.last().expect("one year");
+        years.push(last.previous());
+    }
+    years.reverse();
+    let tally = state.store.event_tally(&ctx.access, &years).await?;
+    let previous = fy.previous();
+    // Departments with an event in this year or the previous one, in code order.
+    let mut departments: Vec<(String, String)> = tally
         .iter()
-        .chain(&previous)
-        .map(|c| (c.department.clone(), c.department_name.clone()))
+        .filter(|t| t.year == fy.year || t.year == previous.year)
+        .map(|t| (t.department.clone(), t.department_name.clone()))
         .collect();
     departments.sort();
     departments.dedup_by(|a, b| a.0 == b.0);
-    let count = |list: &[EventCount], d: &str, k: &str| {
-        list.iter()
-            .find(|c| c.department == d && c.kind == k)
-            .map_or(0, |c| c.count)
+    let count = |year: i32, d: &str, k: &str| -> i64 {
+        tally
+            .iter()
+            .filter(|t| t.year == year && t.department == d && t.kind == k)
+            .map(|t| t.count)
+            .sum()
     };
     let rows: Vec<_> = departments
         .iter()
@@ -50,9 +58,9 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
                 .iter()
                 .map(|k| {
                     context! {
-                        now => count(&current, code, k), before => count(&previous, code, k),
+                        now => count(fy.year, code, k), before => count(previous.year, code, k),
                         href => href(&ctx, fy, code, &format!("&kind={k}")),
-                        p_href => href(&ctx, fy.previous(), code, &format!("&kind={k}")),
+                        p_href => href(&ctx, previous, code, &format!("&kind={k}")),
                     }
                 })
                 .collect();
@@ -64,35 +72,37 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         .map(|k| i18n::choice_label(ctx.lang, "kind", k))
         .collect();
 
-    // Human-error share over the last five fiscal years, per department and overall.
-    let mut years = vec![fy];
-    for _ in 0..4 {
-        let last = *years.last().expect("one year");
-        years.push(last.previous());
-    }
-    years.reverse();
-    let mut shares: Vec<(FiscalYear, Vec<CauseShare>)> = Vec::new();
-    for y in &years {
-        shares.push((*y, state.store.human_error_share(&ctx.access, *y).await?));
-    }
+    // Human-error share per year, per department and overall.
     let percent = |h: i64, t: i64| (t > 0).then(|| format!("{:.0}%", h as f64 * 100.0 / t as f64));
-    let share_rows: Vec<_> = shares
+    let share = |year: i32, department: Option<&str>| -> (i64, i64) {
+        tally
+            .iter()
+            .filter(|t| t.year == year && department.is_none_or(|d| t.department == d))
+            .fold((0, 0), |(h, all), t| {
+                (h + if t.human_error { t.count } else { 0 }, all + t.count)
+            })
+    };
+    let share_rows: Vec<_> = years
         .iter()
-        .map(|(y, list)| {
-            let (h, t) = list
+        .map(|y| {
+            let mut in_year: Vec<(String, String)> = tally
                 .iter()
-                .fold((0, 0), |(h, t), s| (h + s.human_error, t + s.total));
-            let by_department: Vec<_> = list
+                .filter(|t| t.year == y.year)
+                .map(|t| (t.department.clone(), t.department_name.clone()))
+                .collect();
+            in_year.sort();
+            in_year.dedup_by(|a, b| a.0 == b.0);
+            let by_department: Vec<_> = in_year
                 .iter()
-                .map(|s| {
+                .map(|(code, name)| {
+                    let (h, t) = share(y.year, Some(code));
                     context! {
-                        department => s.department_name.clone(),
-                        human => s.human_error, total => s.total,
-                        percent => percent(s.human_error, s.total),
-                        href => href(&ctx, *y, &s.department, "&cause=human_error"),
+                        department => name, human => h, total => t, percent => percent(h, t),
+                        href => href(&ctx, *y, code, "&cause=human_error"),
                     }
                 })
                 .collect();
+            let (h, t) = share(y.year, None);
             context! {
                 year => y.label(ctx.style, ctx.lang),
                 human => h, total => t, percent => percent(h, t),
@@ -100,12 +110,10 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             }
         })
         .collect();
-    let points: Vec<(String, Option<f64>)> = shares
+    let points: Vec<(String, Option<f64>)> = years
         .iter()
-        .map(|(y, list)| {
-            let (h, t) = list
-                .iter()
-                .fold((0, 0), |(h, t), s| (h + s.human_error, t + s.total));
+        .map(|y| {
+            let (h, t) = share(y.year, None);
             (
                 y.label(ctx.style, ctx.lang),
                 (t > 0).then(|| h as f64 / t as f64),
@@ -118,7 +126,7 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         "events.html",
         context! {
             kinds, rows, share_rows, chart,
-            previous_label => fy.previous().label(ctx.style, ctx.lang),
+            previous_label => previous.label(ctx.style, ctx.lang),
         },
         StatusCode::OK,
     )
