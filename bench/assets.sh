@@ -6,17 +6,9 @@
 # the XLSX export and import of all 100,000 assets, and a label sheet of 999 devices. Needs wrk, curl
 # and pdfinfo (poppler-utils). Markdown on standard output.
 # BENCH_DB=path reuses a database built by an earlier run (synth takes a quarter of an hour).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mamori-target}"
-BIN="$CARGO_TARGET_DIR/release/mamori"
 DURATION="${DURATION:-10s}"
 PORT="${PORT:-18098}"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --bin mamori >&2
-WORK=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-export MAMORI_LOG=warn
+source "$(dirname "$0")/lib.sh"
 if [ -n "${BENCH_DB:-}" ]; then
   DB="sqlite://$BENCH_DB"
   synth="(reused $BENCH_DB)"
@@ -31,17 +23,10 @@ fi
 TARGET="import$(date +%s)"
 "$BIN" --database-url "$DB" synth --slug "$TARGET" --people 10000 --departments 20 --years 1 --seed 1 >&2
 
-"$BIN" --database-url "$DB" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
-SERVER=$!
-until curl -fs -o /dev/null "http://127.0.0.1:$PORT/login"; do sleep 0.05; done
-B="http://127.0.0.1:$PORT"
-token() { curl -fs -X POST "$B/api/v1/auth/token" -H 'content-type: application/json' \
-  -d "{\"email\":\"$1\",\"password\":\"mamori-demo\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'; }
+serve "$DB" "$PORT"
 ISMS=$(token isms-manager@synth.example)
 STAFF=$(token staff@synth.example)
 ISMS2=$(token "isms-manager@$TARGET.example")
-p() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 
 LIST="$B/o/synth/assets?classification=confidential&department=D003&sort=name"
 wrk -t1 -c1 -d"$DURATION" --latency -H "Authorization: Bearer $ISMS" "$LIST" > "$WORK/list-isms.txt"

@@ -4,17 +4,9 @@
 # per department and kind for a fiscal year and the previous one, and five years of human-error
 # share), the event list, and reporting an event through the API as staff. Needs wrk and curl.
 # Markdown on standard output. BENCH_DB=path reuses a database built by an earlier run.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mamori-target}"
-BIN="$CARGO_TARGET_DIR/release/mamori"
 DURATION="${DURATION:-10s}"
 PORT="${PORT:-18099}"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --bin mamori >&2
-WORK=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-export MAMORI_LOG=warn
+source "$(dirname "$0")/lib.sh"
 if [ -n "${BENCH_DB:-}" ]; then
   DB="sqlite://$BENCH_DB"
   synth="(reused $BENCH_DB)"
@@ -24,16 +16,9 @@ else
   "$BIN" --database-url "$DB" synth --people 10000 --departments 20 --years 10 --seed 1 --events 50000 >&2
   synth="$(echo "$(date +%s.%N) - $s0" | bc -l | xargs printf '%.0f') s"
 fi
-"$BIN" --database-url "$DB" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
-SERVER=$!
-until curl -fs -o /dev/null "http://127.0.0.1:$PORT/login"; do sleep 0.05; done
-B="http://127.0.0.1:$PORT"
-token() { curl -fs -X POST "$B/api/v1/auth/token" -H 'content-type: application/json' \
-  -d "{\"email\":\"$1\",\"password\":\"mamori-demo\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'; }
+serve "$DB" "$PORT"
 ISMS=$(token isms-manager@synth.example)
 STAFF=$(token staff@synth.example)
-p() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 events=$(curl -fs -H "Authorization: Bearer $ISMS" "$B/api/v1/security-events?limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/')
 wrk -t1 -c1 -d"$DURATION" --latency -H "Authorization: Bearer $ISMS" "$B/o/synth/event-figures" > "$WORK/figures.txt"
 LIST="$B/o/synth/security-events?kind=near_miss&department=D003&sort=occurred_on&dir=desc"

@@ -54,6 +54,15 @@ async function until(what, get, check, timeout = 10_000) {
   }
 }
 const text = (page, sel) => () => page.locator(sel).first().innerText();
+
+// Signs a demo account in through the form and waits for the dashboard's address.
+async function signIn(page, url, who) {
+  await page.goto(`${url}login`);
+  await page.fill('#email', `${who}@sajeco.example`);
+  await page.fill('#password', PASSWORD);
+  await page.click('form button[type=submit]');
+  await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+}
 const expectH1 = (page, want, exact = true) =>
   until(`h1 should ${exact ? 'be' : 'contain'} ${want}`, text(page, 'h1'), (t) => (exact ? t.trim() === want : t.includes(want)));
 const expectUrl = (page, what, check) => until(`URL should ${what}`, () => page.url(), check);
@@ -65,11 +74,7 @@ async function runCase(browser, url, role, vpName) {
   const page = await context.newPage();
   try {
     // Sign in.
-    await page.goto(`${url}login`);
-    await page.fill('#email', `${role}@sajeco.example`);
-    await page.fill('#password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await signIn(page, url, role);
     await expectH1(page, 'ダッシュボード', false);
 
     // People list through the side navigation (collapsed <details> on phones).
@@ -180,11 +185,7 @@ async function takeTestCase(browser, url) {
   const page = await context.newPage();
   const key = answerKey();
   try {
-    await page.goto(`${url}login`);
-    await page.fill('#email', 'staff@sajeco.example');
-    await page.fill('#password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await signIn(page, url, 'staff');
     const link = page.locator('nav.side a[href="/o/sajeco/me"]');
     if (!(await link.isVisible())) await page.click('#nav-details summary');
     await link.click();
@@ -228,13 +229,6 @@ async function handlingCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
-  const signIn = async (who) => {
-    await page.goto(`${url}login`);
-    await page.fill('#email', `${who}@sajeco.example`);
-    await page.fill('#password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
-  };
   const openAsset = async (name) => {
     await page.goto(`${url}o/sajeco/assets?q=${encodeURIComponent(name)}`);
     await until(`${name} should be listed`, text(page, '#count'), (t) => t.startsWith('全 1 件'));
@@ -252,7 +246,7 @@ async function handlingCase(browser, url) {
     await page.click('#save');
   };
   try {
-    await signIn('handler');
+    await signIn(page, url, 'handler');
     await openAsset('給与・賞与データ');
     await transfer('email', 'encryption', '顧問社会保険労務士事務所');
     await until('the rule should refuse the e-mail', () => page.locator('.field.invalid .error').allInnerTexts(),
@@ -267,7 +261,7 @@ async function handlingCase(browser, url) {
     await page.screenshot({ path: `${SHOTS}/handling-history.png`, fullPage: true });
     await page.click('#sign-out');
 
-    await signIn('staff');
+    await signIn(page, url, 'staff');
     for (const name of ['給与・賞与データ', '従業員名簿']) {
       await page.goto(`${url}o/sajeco/assets?q=${encodeURIComponent(name)}`);
       await until(`${name} should be hidden from staff`, text(page, '#count'), (t) => t.startsWith('全 0 件'));
@@ -284,11 +278,7 @@ async function reportEventCase(browser, url) {
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   try {
-    await page.goto(`${url}login`);
-    await page.fill('#email', 'staff@sajeco.example');
-    await page.fill('#password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await signIn(page, url, 'staff');
     await page.goto(`${url}o/sajeco/me`);
     const started = Date.now();
     await page.click('#report-event');
@@ -314,11 +304,7 @@ async function assetRulesCase(browser, url) {
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   try {
-    await page.goto(`${url}login`);
-    await page.fill('#email', 'isms@sajeco.example');
-    await page.fill('#password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+    await signIn(page, url, 'isms');
     await page.goto(`${url}o/sajeco/settings`);
     await until('the rule table should show the reference rules', () => page.inputValue('#rule-strictly_confidential-email'), (v) => v === 'forbidden');
     await page.screenshot({ path: `${SHOTS}/settings-asset-rules.png`, fullPage: true });

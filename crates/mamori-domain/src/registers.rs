@@ -782,6 +782,11 @@ impl AssetRules {
             })
     }
 
+    /// Whether a field error is a handling rule's refusal (the codes `refusals` gives).
+    pub fn is_refusal(code: &str) -> bool {
+        matches!(code, "rule-forbidden" | "rule-needs-protection")
+    }
+
     /// Why a record of `kind` by `method` with `protection` is refused for an asset of
     /// `classification`, as field errors naming the rule.
     pub fn refusals(

@@ -660,14 +660,21 @@ async fn the_ipa_asset_ledger_layout_imports() {
         .await
         .unwrap();
     assert_eq!(n, 3);
-    let q = ListQuery {
-        q: Some("社員名簿".into()),
-        ..all()
+    // The one asset a search finds, as field → value.
+    let found = |q: &'static str| {
+        let (store, access) = (&store, &access);
+        async move {
+            let query = ListQuery {
+                q: Some(q.into()),
+                ..all()
+            };
+            let page = store.list(access, &ASSETS, &query).await.unwrap();
+            assert_eq!(page.total, 1, "{q}");
+            let r = page.items[0].clone();
+            move |f: &str| r.value(&ASSETS, f).unwrap().to_plain()
+        }
     };
-    let page = store.list(&access, &ASSETS, &q).await.unwrap();
-    assert_eq!(page.total, 1);
-    let r = &page.items[0];
-    let v = |f: &str| r.value(&ASSETS, f).unwrap().to_plain();
+    let v = found("社員名簿").await;
     assert!(v("code").starts_with("A-"), "numbered: {}", v("code"));
     assert_eq!(v("business"), "人事");
     assert_eq!(v("department"), "SOUMU", "管理部署 by its name");
@@ -680,48 +687,12 @@ async fn the_ipa_asset_ledger_layout_imports() {
     assert_eq!(v("retention"), "5年");
     assert_eq!(v("note"), "入退社時に更新");
     assert_eq!(v("customer_owned"), "no");
-    let design = store
-        .list(
-            &access,
-            &ASSETS,
-            &ListQuery {
-                q: Some("顧客の設計書".into()),
-                ..all()
-            },
-        )
-        .await
-        .unwrap();
-    let d = &design.items[0];
-    assert_eq!(
-        d.value(&ASSETS, "classification").unwrap().to_plain(),
-        "strictly_confidential"
-    );
-    assert_eq!(
-        d.value(&ASSETS, "kind").unwrap().to_plain(),
-        "physical_media"
-    );
-    let paper = store
-        .list(
-            &access,
-            &ASSETS,
-            &ListQuery {
-                q: Some("請求書控え".into()),
-                ..all()
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        paper.items[0].value(&ASSETS, "kind").unwrap().to_plain(),
-        "document"
-    );
-    assert_eq!(
-        paper.items[0]
-            .value(&ASSETS, "personal_data")
-            .unwrap()
-            .to_plain(),
-        "no"
-    );
+    let design = found("顧客の設計書").await;
+    assert_eq!(design("classification"), "strictly_confidential");
+    assert_eq!(design("kind"), "physical_media");
+    let paper = found("請求書控え").await;
+    assert_eq!(paper("kind"), "document");
+    assert_eq!(paper("personal_data"), "no");
 
     // A department the organisation does not have is named with the file's own row number (the
     // title and the two header rows come first), and nothing is written.

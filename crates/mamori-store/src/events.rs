@@ -25,7 +25,7 @@ pub(crate) async fn record_refusal(
 ) -> Result<(), StoreError> {
     let rules: Vec<&FieldError> = errors
         .iter()
-        .filter(|e| e.code.starts_with("rule-"))
+        .filter(|e| mamori_domain::registers::AssetRules::is_refusal(e.code))
         .collect();
     let (Some(person), false) = (access.person_id, rules.is_empty()) else {
         return Ok(());
@@ -126,9 +126,7 @@ impl Store {
             ));
         }
         case.push_str(" END");
-        let scope = crate::records::scope_condition(access, &SECURITY_EVENTS, &mut params)
-            .map(|c| format!(" AND {c}"))
-            .unwrap_or_default();
+        let scope = crate::records::and_scope(access, &SECURITY_EVENTS, &mut params);
         let rows = self
             .pool
             .fetch_all(

@@ -163,15 +163,31 @@ impl Store {
                 "invalid-choice",
             ));
         }
+        self.update_organization(
+            access,
+            "fiscal_year_start_month",
+            P::Int(month.into()),
+            serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month}),
+            serde_json::json!({"fiscal_year_start_month": month}),
+        )
+        .await
+    }
+
+    /// Sets one column of the organisation, with its audit entry, in one transaction.
+    async fn update_organization(
+        &self,
+        access: &Access,
+        column: &str,
+        value: P,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         tx.execute(
-            "UPDATE organizations SET fiscal_year_start_month = $1 WHERE id = $2",
-            &[P::Int(month.into()), access.org_id().into()],
+            &format!("UPDATE organizations SET {column} = $1 WHERE id = $2"),
+            &[value, access.org_id().into()],
         )
         .await?;
-        let before =
-            serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month});
-        let after = serde_json::json!({"fiscal_year_start_month": month});
         audit::append(
             &mut tx,
             &access.actor,
@@ -239,26 +255,14 @@ impl Store {
             }
             None => profile = serde_json::json!({ "asset_rules": after.clone() }),
         }
-        let mut tx = self.pool.begin().await?;
-        tx.execute(
-            "UPDATE organizations SET profile = $1 WHERE id = $2",
-            &[profile.to_string().into(), access.org_id().into()],
+        self.update_organization(
+            access,
+            "profile",
+            profile.to_string().into(),
+            serde_json::json!({ "asset_rules": before }),
+            serde_json::json!({ "asset_rules": after }),
         )
-        .await?;
-        audit::append(
-            &mut tx,
-            &access.actor,
-            Entry::new(
-                Some(access.org_id()),
-                "organization",
-                Some(access.org_id()),
-                "update",
-            )
-            .before(&serde_json::json!({ "asset_rules": before }))
-            .after(&serde_json::json!({ "asset_rules": after })),
-        )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// Makes `user_id` a member of an organisation. An auditor's membership must end.

@@ -78,9 +78,7 @@ impl Store {
             P::Date(today),
             P::Date(today - Duration::days(days)),
         ];
-        let scope = crate::records::scope_condition(access, &HANDLING_RECORDS, &mut params)
-            .map(|c| format!(" AND {c}"))
-            .unwrap_or_default();
+        let scope = crate::records::and_scope(access, &HANDLING_RECORDS, &mut params);
         let take_outs = self
             .pool
             .fetch_all(

@@ -201,6 +201,13 @@ pub(crate) fn scope_condition(
     }
 }
 
+/// `scope_condition` as a clause to append to a `WHERE` (empty when the reader sees everything).
+pub(crate) fn and_scope(access: &Access, reg: &Register, params: &mut Vec<P>) -> String {
+    scope_condition(access, reg, params)
+        .map(|c| format!(" AND {c}"))
+        .unwrap_or_default()
+}
+
 /// Which assets (alias `a`) a reader other than the secretariat sees: general ones, those they
 /// own, those they are an authorized handler of today, and a department manager their department's.
 fn classified_visible(access: &Access, alias: &str, params: &mut Vec<P>) -> String {
@@ -729,9 +736,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut params = vec![P::Int(access.org_id()), P::Int(id)];
-        let own = scope_condition(access, reg, &mut params)
-            .map(|c| format!(" AND {c}"))
-            .unwrap_or_default();
+        let own = and_scope(access, reg, &mut params);
         let row = self
             .pool
             .fetch_optional(
@@ -755,9 +760,7 @@ impl Store {
         let key = target.natural_key.unwrap_or("id");
         let mut params = vec![P::Int(access.org_id()), P::Int(MAX_OPTIONS + 1)];
         // Hidden records are not offered either.
-        let scope = scope_condition(access, target, &mut params)
-            .map(|c| format!(" AND {c}"))
-            .unwrap_or_default();
+        let scope = and_scope(access, target, &mut params);
         let rows = self
             .pool
             .fetch_all(

@@ -8,7 +8,8 @@ const BOX_H: i64 = 66;
 const GAP: i64 = 16;
 const ROW_GAP: i64 = 46;
 
-fn esc(s: &str) -> String {
+/// Text escaped for SVG (XML) content and attributes.
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -169,7 +169,7 @@ pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String
         detail = field_label(lang, r, &detail);
     }
     // A handling rule names the classification, the method and the protections it asks for.
-    if e.code.starts_with("rule-") {
+    if mamori_domain::registers::AssetRules::is_refusal(e.code) {
         let mut parts = detail.split('|');
         let classification = choice_label(lang, "classification", parts.next().unwrap_or(""));
         let method = choice_label(lang, "method", parts.next().unwrap_or(""));

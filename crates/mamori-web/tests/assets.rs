@@ -203,60 +203,39 @@ async fn the_new_joiner_cannot_be_made_a_handler_until_the_test_is_passed() {
 async fn the_leaving_checklist_lists_the_assets_to_hand_over() {
     let app = spawn_app().await;
     let token = app.token("isms").await;
-    let api = |method: reqwest::Method, path: String, body: Option<serde_json::Value>| {
-        let mut req = app
-            .http
-            .request(method, format!("{}{path}", app.url))
-            .bearer_auth(&token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        async move {
-            req.send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        }
-    };
-    let person = api(reqwest::Method::GET, "/api/v1/people?q=0009".into(), None).await["items"][0]
-        ["id"]
-        .as_i64()
-        .unwrap();
-    api(
-        reqwest::Method::PATCH,
-        format!("/api/v1/people/{person}"),
-        Some(serde_json::json!({"left_on": "2026-12-31"})),
-    )
-    .await;
+    let person = app.id_of(&token, "people", "0009").await;
+    let (status, _) = app
+        .api(
+            &token,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/people/{person}"),
+            Some(serde_json::json!({"left_on": "2026-12-31"})),
+        )
+        .await;
+    assert_eq!(status, 200);
     let isms = app.browser("isms").await;
-    let page = || async {
-        isms.get(format!("{}/o/sajeco/people/{person}", app.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let path = format!("/o/sajeco/people/{person}");
+    let page = || app.page(&isms, &path);
     let html = page().await;
     assert!(
         html.contains("従業員名簿（個人情報） (A-002)</a>: 取扱者"),
         "{html}"
     );
     assert!(html.contains("給与・賞与データ (A-003)</a>: 取扱者"));
-    let grants = api(
-        reqwest::Method::GET,
-        "/api/v1/asset-handlers?person=0009".into(),
-        None,
-    )
-    .await;
+    let (_, grants) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/asset-handlers?person=0009",
+            None,
+        )
+        .await;
     for g in grants["items"].as_array().unwrap() {
         let id = g["id"].as_i64().unwrap();
-        api(
+        app.api(
+            &token,
             reqwest::Method::POST,
-            format!("/api/v1/asset-handlers/{id}/withdraw"),
+            &format!("/api/v1/asset-handlers/{id}/withdraw"),
             Some(serde_json::json!({"reason": "退職"})),
         )
         .await;

@@ -24,22 +24,6 @@ fn pdftotext(pdf: &[u8]) -> String {
         .collect()
 }
 
-async fn id_of(app: &common::App, token: &str, collection: &str, q: &str) -> i64 {
-    let found: serde_json::Value = app
-        .http
-        .get(format!("{}/api/v1/{collection}?q={q}", app.url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    found["items"][0]["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{collection} {q}: {found}"))
-}
-
 #[tokio::test]
 async fn label_sheets_and_key_receipts_are_pdfs_with_the_records_in_them() {
     let app = spawn_app().await;
@@ -70,7 +54,7 @@ async fn label_sheets_and_key_receipts_are_pdfs_with_the_records_in_them() {
     assert!(text.contains("HUB-SOUMU-01"), "{text}");
     // One device's label from its page.
     let token = app.token("isms").await;
-    let hub = id_of(&app, &token, "devices", "HUB-ICT-01").await;
+    let hub = app.id_of(&token, "devices", "HUB-ICT-01").await;
     let page = get(format!("{}/o/sajeco/devices/{hub}", app.url))
         .await
         .text()
@@ -101,7 +85,7 @@ async fn label_sheets_and_key_receipts_are_pdfs_with_the_records_in_them() {
     assert_eq!(bad.status(), 422);
 
     // The key receipt carries its number, the customer, the keys and the custodian.
-    let key = id_of(&app, &token, "custody-keys", "K-2017-001").await;
+    let key = app.id_of(&token, "custody-keys", "K-2017-001").await;
     let page = get(format!("{}/o/sajeco/custody-keys/{key}", app.url))
         .await
         .text()
@@ -140,14 +124,7 @@ async fn label_sheets_and_key_receipts_are_pdfs_with_the_records_in_them() {
 async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
     let app = spawn_app().await;
     let isms = app.browser("isms").await;
-    let page = isms
-        .get(format!("{}/o/sajeco/settings", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&isms, "/o/sajeco/settings").await;
     assert!(page.contains("id=\"handling-rules\""));
     let csrf = field_value(&page, "csrf");
     let post =
@@ -181,14 +158,7 @@ async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
     }
     // Staff may not set them.
     let staff = app.browser("staff").await;
-    let staff_page = staff
-        .get(format!("{}/o/sajeco/me", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let staff_page = app.page(&staff, "/o/sajeco/me").await;
     let staff_csrf = field_value(&staff_page, "csrf");
     let res = post(staff, vec![("take_out_days", "3")], staff_csrf).await;
     assert_eq!(res.status(), 403);
@@ -210,14 +180,7 @@ async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
     )
     .await;
     assert_eq!(res.status(), 303);
-    let page = isms
-        .get(format!("{}/o/sajeco/settings", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&isms, "/o/sajeco/settings").await;
     assert!(page.contains("value=\"3\""), "the take-out limit is kept");
     // The handler's password-protected e-mail of a 秘密 asset is now refused, naming the rule.
     let handler = app.token("handler").await;
@@ -240,30 +203,15 @@ async fn the_isms_manager_sets_the_handling_rules_and_they_are_enforced() {
         "the organisation's name for the level: {body}"
     );
     // The level's name is the organisation's wherever it shows.
-    let list = isms
-        .get(format!(
-            "{}/o/sajeco/assets?classification=confidential",
-            app.url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app
+        .page(&isms, "/o/sajeco/assets?classification=confidential")
+        .await;
     assert!(
         list.contains("社外秘") && !list.contains("重要（秘密）</td>"),
         "{list}"
     );
     // The change is in the audit trail.
-    let audit = isms
-        .get(format!("{}/o/sajeco/audit", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = app.page(&isms, "/o/sajeco/audit").await;
     assert!(
         audit.contains("organization") || audit.contains("組織"),
         "audit trail"
@@ -275,60 +223,46 @@ async fn leaving_withdraws_handler_grants_and_waits_for_assets_taken_out() {
     let app = spawn_app().await;
     let token = app.token("isms").await;
     let patch = |id: i64, left_on: &'static str| {
-        let token = token.clone();
-        let url = format!("{}/api/v1/people/{id}", app.url);
-        let http = app.http.clone();
+        let (app, token) = (&app, &token);
         async move {
-            http.patch(url)
-                .bearer_auth(token)
-                .json(&serde_json::json!({ "left_on": left_on }))
-                .send()
+            let path = format!("/api/v1/people/{id}");
+            let body = serde_json::json!({ "left_on": left_on });
+            app.api(token, reqwest::Method::PATCH, &path, Some(body))
                 .await
-                .unwrap()
         }
     };
     let grants = |person: &'static str| {
-        let token = token.clone();
-        let url = format!("{}/api/v1/asset-handlers?person={person}", app.url);
-        let http = app.http.clone();
+        let (app, token) = (&app, &token);
         async move {
-            let v: serde_json::Value = http
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let path = format!("/api/v1/asset-handlers?person={person}");
+            let (_, v) = app.api(token, reqwest::Method::GET, &path, None).await;
             v["total"].as_i64().unwrap()
         }
     };
     // 0012 took A-101 out and has not brought it back: the leaving date is refused.
-    let holder = id_of(&app, &token, "people", "0012").await;
-    let res = patch(holder, "2026-11-30").await;
-    assert_eq!(res.status(), 422);
-    let body: serde_json::Value = res.json().await.unwrap();
+    let holder = app.id_of(&token, "people", "0012").await;
+    let (status, body) = patch(holder, "2026-11-30").await;
+    assert_eq!(status, 422);
     assert!(body.to_string().contains("A-101"), "{body}");
     assert!(grants("0012").await > 0, "nothing changed");
 
     // 1703 holds a grant: leaving withdraws it, and it can no longer be granted.
-    let leaver = id_of(&app, &token, "people", "1703").await;
+    let leaver = app.id_of(&token, "people", "1703").await;
     assert!(grants("1703").await > 0);
-    let res = patch(leaver, "2026-11-20").await;
-    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let (status, body) = patch(leaver, "2026-11-20").await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(grants("1703").await, 0, "grants withdrawn on leaving");
-    let res = app
-        .http
-        .post(format!("{}/api/v1/asset-handlers", app.url))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({
-            "asset": "A-001", "person": "1703", "approved_by": "0005",
-            "approved_on": "2026-11-27", "valid_until": "2027-03-31",
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("has-left"));
+    let (status, body) = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/asset-handlers",
+            Some(serde_json::json!({
+                "asset": "A-001", "person": "1703", "approved_by": "0005",
+                "approved_on": "2026-11-27", "valid_until": "2027-03-31",
+            })),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.to_string().contains("has-left"));
 }

@@ -5,26 +5,7 @@
 mod common;
 
 use common::spawn_app;
-use serde_json::{Value, json};
-
-async fn call(
-    app: &common::App,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app
-        .http
-        .request(method, format!("{}{path}", app.url))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn anyone_reports_an_event_as_themselves_and_the_secretariat_closes_it() {
@@ -32,17 +13,17 @@ async fn anyone_reports_an_event_as_themselves_and_the_secretariat_closes_it() {
     let staff = app.token("staff").await;
     let isms = app.token("isms").await;
     // Only what happened, the kind and the cause: the rest is filled in.
-    let (status, event) = call(
-        &app,
-        &staff,
-        reqwest::Method::POST,
-        "/api/v1/security-events",
-        Some(json!({
-            "kind": "near_miss", "occurred_on": "２０２６年１１月２６日",
-            "description": "USBメモリを会議室に置き忘れかけた", "cause": "human_error",
-        })),
-    )
-    .await;
+    let (status, event) = app
+        .api(
+            &staff,
+            reqwest::Method::POST,
+            "/api/v1/security-events",
+            Some(json!({
+                "kind": "near_miss", "occurred_on": "２０２６年１１月２６日",
+                "description": "USBメモリを会議室に置き忘れかけた", "cause": "human_error",
+            })),
+        )
+        .await;
     assert_eq!(status, 201, "{event}");
     assert_eq!(event["reporter"], "2601", "the reporter is the writer");
     assert_eq!(event["status"], "reported");
@@ -74,69 +55,69 @@ async fn anyone_reports_an_event_as_themselves_and_the_secretariat_closes_it() {
             "assessed-by-secretariat",
         ),
     ] {
-        let (status, err) = call(
-            &app,
-            &staff,
-            reqwest::Method::POST,
-            "/api/v1/security-events",
-            Some(body),
-        )
-        .await;
+        let (status, err) = app
+            .api(
+                &staff,
+                reqwest::Method::POST,
+                "/api/v1/security-events",
+                Some(body),
+            )
+            .await;
         assert_eq!(status, 422, "{err}");
         assert!(err.to_string().contains(field), "{field}: {err}");
     }
 
     // Staff see their own report only, and change nothing.
-    let (_, mine) = call(
-        &app,
-        &staff,
-        reqwest::Method::GET,
-        "/api/v1/security-events?limit=100",
-        None,
-    )
-    .await;
+    let (_, mine) = app
+        .api(
+            &staff,
+            reqwest::Method::GET,
+            "/api/v1/security-events?limit=100",
+            None,
+        )
+        .await;
     assert_eq!(mine["total"], 1, "{mine}");
-    let (status, _) = call(
-        &app,
-        &staff,
-        reqwest::Method::PATCH,
-        &format!("/api/v1/security-events/{id}"),
-        Some(json!({"status": "closed"})),
-    )
-    .await;
+    let (status, _) = app
+        .api(
+            &staff,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/security-events/{id}"),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
     assert_eq!(status, 403);
-    let (_, all) = call(
-        &app,
-        &isms,
-        reqwest::Method::GET,
-        "/api/v1/security-events?limit=1",
-        None,
-    )
-    .await;
+    let (_, all) = app
+        .api(
+            &isms,
+            reqwest::Method::GET,
+            "/api/v1/security-events?limit=1",
+            None,
+        )
+        .await;
     assert!(all["total"].as_i64().unwrap() > 20, "{all}");
 
     // The secretariat assesses, responds and closes it; the history keeps each step.
-    let (status, closed) = call(
-        &app,
-        &isms,
-        reqwest::Method::PATCH,
-        &format!("/api/v1/security-events/{id}"),
-        Some(json!({
-            "status": "closed", "severity": "low", "response": "会議室の忘れ物確認を掲示",
-            "lessons": "会議の最後に持ち物を確認する", "closed_on": "2026-11-27",
-        })),
-    )
-    .await;
+    let (status, closed) = app
+        .api(
+            &isms,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/security-events/{id}"),
+            Some(json!({
+                "status": "closed", "severity": "low", "response": "会議室の忘れ物確認を掲示",
+                "lessons": "会議の最後に持ち物を確認する", "closed_on": "2026-11-27",
+            })),
+        )
+        .await;
     assert_eq!(status, 200, "{closed}");
     assert_eq!(closed["status"], "closed");
-    let (_, history) = call(
-        &app,
-        &isms,
-        reqwest::Method::GET,
-        &format!("/api/v1/security-events/{id}/history"),
-        None,
-    )
-    .await;
+    let (_, history) = app
+        .api(
+            &isms,
+            reqwest::Method::GET,
+            &format!("/api/v1/security-events/{id}/history"),
+            None,
+        )
+        .await;
     assert!(history.to_string().contains("closed"), "{history}");
 }
 
@@ -145,44 +126,44 @@ async fn a_transfer_refused_by_a_handling_rule_is_kept_as_a_security_event() {
     let app = spawn_app().await;
     let handler = app.token("handler").await;
     let isms = app.token("isms").await;
-    let (_, before) = call(
-        &app,
-        &isms,
-        reqwest::Method::GET,
-        "/api/v1/security-events?q=A-002",
-        None,
-    )
-    .await;
-    let (status, refused) = call(
-        &app,
-        &handler,
-        reqwest::Method::POST,
-        "/api/v1/handling-records",
-        Some(json!({
-            "asset": "A-002", "kind": "transfer", "occurred_on": "2026-11-27",
-            "method": "email", "protection": "none", "recipient": "顧問税理士事務所",
-        })),
-    )
-    .await;
+    let (_, before) = app
+        .api(
+            &isms,
+            reqwest::Method::GET,
+            "/api/v1/security-events?q=A-002",
+            None,
+        )
+        .await;
+    let (status, refused) = app
+        .api(
+            &handler,
+            reqwest::Method::POST,
+            "/api/v1/handling-records",
+            Some(json!({
+                "asset": "A-002", "kind": "transfer", "occurred_on": "2026-11-27",
+                "method": "email", "protection": "none", "recipient": "顧問税理士事務所",
+            })),
+        )
+        .await;
     assert_eq!(status, 422, "{refused}");
     // The refused record was not written; the attempt is an event, reported as the handler.
-    let (_, records) = call(
-        &app,
-        &isms,
-        reqwest::Method::GET,
-        "/api/v1/handling-records?q=顧問税理士事務所",
-        None,
-    )
-    .await;
+    let (_, records) = app
+        .api(
+            &isms,
+            reqwest::Method::GET,
+            "/api/v1/handling-records?q=顧問税理士事務所",
+            None,
+        )
+        .await;
     assert_eq!(records["total"], 0, "{records}");
-    let (_, after) = call(
-        &app,
-        &isms,
-        reqwest::Method::GET,
-        "/api/v1/security-events?q=A-002",
-        None,
-    )
-    .await;
+    let (_, after) = app
+        .api(
+            &isms,
+            reqwest::Method::GET,
+            "/api/v1/security-events?q=A-002",
+            None,
+        )
+        .await;
     assert_eq!(
         after["total"].as_i64().unwrap(),
         before["total"].as_i64().unwrap() + 1,
@@ -200,23 +181,23 @@ async fn a_transfer_refused_by_a_handling_rule_is_kept_as_a_security_event() {
         "{event}"
     );
     // The handler sees it among their own reports (佐々木 彩 reported one in 2017 too).
-    let (_, own) = call(
-        &app,
-        &handler,
-        reqwest::Method::GET,
-        "/api/v1/security-events?q=A-002",
-        None,
-    )
-    .await;
+    let (_, own) = app
+        .api(
+            &handler,
+            reqwest::Method::GET,
+            "/api/v1/security-events?q=A-002",
+            None,
+        )
+        .await;
     assert_eq!(own["total"], 1, "{own}");
-    let (_, all_own) = call(
-        &app,
-        &handler,
-        reqwest::Method::GET,
-        "/api/v1/security-events",
-        None,
-    )
-    .await;
+    let (_, all_own) = app
+        .api(
+            &handler,
+            reqwest::Method::GET,
+            "/api/v1/security-events",
+            None,
+        )
+        .await;
     assert!(
         all_own["items"]
             .as_array()
@@ -226,23 +207,21 @@ async fn a_transfer_refused_by_a_handling_rule_is_kept_as_a_security_event() {
         "{all_own}"
     );
     // An error that is no rule's (a missing recipient) is no event.
-    let (status, _) = call(
-        &app,
-        &handler,
+    let (status, _) = app.api(&handler,
         reqwest::Method::POST,
         "/api/v1/handling-records",
         Some(json!({"asset": "A-002", "kind": "transfer", "occurred_on": "2026-11-27", "method": "hand_delivery"})),
     )
     .await;
     assert_eq!(status, 422);
-    let (_, still) = call(
-        &app,
-        &isms,
-        reqwest::Method::GET,
-        "/api/v1/security-events?q=A-002",
-        None,
-    )
-    .await;
+    let (_, still) = app
+        .api(
+            &isms,
+            reqwest::Method::GET,
+            "/api/v1/security-events?q=A-002",
+            None,
+        )
+        .await;
     assert_eq!(still["total"], after["total"]);
 }
 
@@ -262,7 +241,7 @@ async fn the_demo_near_misses_per_department_and_year_are_the_reports_figures() 
                 "/api/v1/security-events?kind={kind}&department={department}&occurred_on_from={year}-04-01&occurred_on_to={}-03-31",
                 year + 1
             );
-            let (status, page) = call(&app, &isms, reqwest::Method::GET, &path, None).await;
+            let (status, page) = app.api(&isms, reqwest::Method::GET, &path, None).await;
             assert_eq!(status, 200, "{page}");
             assert_eq!(page["total"], expected, "{department} {kind} FY{year}");
         }
@@ -273,14 +252,7 @@ async fn the_demo_near_misses_per_department_and_year_are_the_reports_figures() 
 async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_error_share() {
     let app = spawn_app().await;
     let isms = app.browser("isms").await;
-    let home = isms
-        .get(format!("{}/o/sajeco", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.page(&isms, "/o/sajeco").await;
     let res = isms
         .post(format!("{}/o/sajeco/fiscal-year", app.url))
         .form(&[
@@ -292,14 +264,7 @@ async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_erro
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let page = isms
-        .get(format!("{}/o/sajeco/event-figures", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&isms, "/o/sajeco/event-figures").await;
     // Near misses are the second column (incident, near miss, weakness).
     let row = |code: &str| {
         let start = page
@@ -354,21 +319,19 @@ async fn corrective_actions_follow_events_and_the_late_ones_are_listed() {
             "checked_on",
         ),
     ] {
-        let (status, err) = call(
-            &app,
-            &isms,
-            reqwest::Method::POST,
-            "/api/v1/corrective-actions",
-            Some(body),
-        )
-        .await;
+        let (status, err) = app
+            .api(
+                &isms,
+                reqwest::Method::POST,
+                "/api/v1/corrective-actions",
+                Some(body),
+            )
+            .await;
         assert_eq!(status, 422, "{err}");
         assert!(err.to_string().contains(field), "{field}: {err}");
     }
     // An action from an event takes the event's department and a number.
-    let (status, action) = call(
-        &app,
-        &isms,
+    let (status, action) = app.api(&isms,
         reqwest::Method::POST,
         "/api/v1/corrective-actions",
         Some(json!({"source": "event", "event": "E-2017-08", "title": "給与明細の照合を記録する", "due_on": "2017-12-31"})),
@@ -379,26 +342,18 @@ async fn corrective_actions_follow_events_and_the_late_ones_are_listed() {
     assert!(action["code"].as_str().unwrap().starts_with("CA-"));
     // Staff do not write them.
     let staff = app.token("staff").await;
-    let (status, _) = call(
-        &app,
-        &staff,
-        reqwest::Method::POST,
-        "/api/v1/corrective-actions",
-        Some(json!({"source": "meeting", "title": "x", "due_on": "2026-12-31"})),
-    )
-    .await;
+    let (status, _) = app
+        .api(
+            &staff,
+            reqwest::Method::POST,
+            "/api/v1/corrective-actions",
+            Some(json!({"source": "meeting", "title": "x", "due_on": "2026-12-31"})),
+        )
+        .await;
     assert_eq!(status, 403);
     // The overdue page lists the demo's late action and the new one, not the completed ones.
-    let page = app
-        .browser("isms")
-        .await
-        .get(format!("{}/o/sajeco/overdue", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let browser = app.browser("isms").await;
+    let page = app.page(&browser, "/o/sajeco/overdue").await;
     let late = &page[page.find("id=\"overdue-actions\"").unwrap()..];
     assert!(late.contains("CA-2026-01") && late.contains(action["code"].as_str().unwrap()));
     assert!(

@@ -3,11 +3,12 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use mamori_domain::registers;
 use minijinja::context;
 
 use crate::error::AppError;
+use crate::pages::registers::field_text;
 use crate::pages::{pairs, parse_id};
 use crate::session::Ctx;
 use crate::{AppState, i18n, render};
@@ -105,20 +106,7 @@ fn public_base(state: &AppState, headers: &HeaderMap) -> String {
 }
 
 fn pdf(bytes: Vec<u8>, filename: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"{filename}\"; filename*=UTF-8''{}",
-                    crate::error::url_escape(filename)
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::pages::registers::send_file(bytes, "application/pdf", filename, "inline")
 }
 
 async fn typeset<F>(f: F) -> Result<Vec<u8>, AppError>
@@ -166,18 +154,7 @@ pub async fn labels(
         reg.collection
     );
     let key = reg.natural_key.unwrap_or(reg.title_field);
-    let text = |r: &mamori_store::Record, name: &str| {
-        let i = reg.position(name).expect("declared field");
-        let f = &reg.fields[i];
-        i18n::display(
-            ctx.lang,
-            ctx.style,
-            f.kind,
-            f.name,
-            &r.values[i],
-            r.labels[i].as_deref(),
-        )
-    };
+    let text = |r: &mamori_store::Record, name: &str| field_text(&ctx, reg, r, name);
     let labels: Vec<mamori_report::Label> = records
         .iter()
         .map(|r| mamori_report::Label {
@@ -227,18 +204,7 @@ pub async fn key_receipt(
     let reg = &registers::CUSTODY_KEYS;
     let record = state.store.get(&ctx.access, reg, parse_id(&id)?).await?;
     let lang = ctx.lang;
-    let text = |name: &str| {
-        let i = reg.position(name).expect("declared field");
-        let f = &reg.fields[i];
-        i18n::display(
-            lang,
-            ctx.style,
-            f.kind,
-            f.name,
-            &record.values[i],
-            record.labels[i].as_deref(),
-        )
-    };
+    let text = |name: &str| field_text(&ctx, reg, &record, name);
     let row = |name: &str| (i18n::field_label(lang, reg, name), text(name));
     let mut rows = vec![
         row("building"),

@@ -9,6 +9,7 @@ use mamori_domain::FiscalYear;
 use mamori_domain::registers::EVENT_KINDS;
 use minijinja::context;
 
+use crate::chart::esc;
 use crate::error::{AppError, url_escape};
 use crate::session::Ctx;
 use crate::{AppState, i18n, render};
@@ -130,13 +131,6 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         },
         StatusCode::OK,
     )
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A bar chart of the human-error share per fiscal year (0–100%), as SVG.

@@ -153,6 +153,11 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
     Ok(q)
 }
 
+/// A named field of a record as a person reads it.
+pub(crate) fn field_text(ctx: &Ctx, reg: &Register, rec: &Record, name: &str) -> String {
+    cell_text(ctx, reg, rec, reg.position(name).expect("declared field"))
+}
+
 fn cell_text(ctx: &Ctx, reg: &Register, rec: &Record, i: usize) -> String {
     let f = &reg.fields[i];
     i18n::display(
@@ -902,8 +907,19 @@ pub async fn all_matching(
 }
 
 fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    send_file(bytes, content_type, filename, "attachment")
+}
+
+/// A file as a response: `attachment` to save it, `inline` to open it (a PDF), named in ASCII and
+/// in full (RFC 6266).
+pub(crate) fn send_file(
+    bytes: Vec<u8>,
+    content_type: &str,
+    filename: &str,
+    disposition: &str,
+) -> Response {
     let disposition = format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        "{disposition}; filename=\"{}\"; filename*=UTF-8''{}",
         filename.replace(
             |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
             "_"

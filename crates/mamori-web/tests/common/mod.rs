@@ -63,6 +63,53 @@ impl App {
             .to_string()
     }
 
+    /// An API call with a bearer token: the status and the JSON body (null when there is none).
+    pub async fn api(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("api request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The id of the first record of `collection` that the search `q` finds.
+    pub async fn id_of(&self, token: &str, collection: &str, q: &str) -> i64 {
+        let (_, found) = self
+            .api(
+                token,
+                reqwest::Method::GET,
+                &format!("/api/v1/{collection}?q={q}"),
+                None,
+            )
+            .await;
+        found["items"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{collection} {q}: {found}"))
+    }
+
+    /// A page's HTML, as a signed-in browser gets it.
+    pub async fn page(&self, browser: &reqwest::Client, path: &str) -> String {
+        browser
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("page request")
+            .text()
+            .await
+            .expect("page text")
+    }
+
     /// A browser-like client with a cookie jar, signed in through the sign-in form.
     pub async fn browser(&self, who: &str) -> reqwest::Client {
         let client = reqwest::Client::builder()
