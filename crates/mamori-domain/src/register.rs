@@ -65,6 +65,24 @@ pub struct Register {
     pub numbered: Option<&'static str>,
     /// Other tools' column layouts that imports also read (the IPA 情報資産管理台帳).
     pub layouts: &'static [Layout],
+    /// A repeat that puts a person on a course: see `Repeats`.
+    pub repeats: Option<Repeats>,
+    /// Checks that warn without refusing (an objective without a numeric target): shown on the
+    /// record's page and listed on the page of things to act on.
+    pub warn: Option<Validate>,
+}
+
+/// A person named in `person` on a second record with `field` = `value` within the organisation's
+/// period (`remedial_days`, counted back from the date in `on`) is put on the next session of a
+/// course of kind `course_kind`: a second human-error event sends its person to the remedial course
+/// (臨時教育訓練).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repeats {
+    pub person: &'static str,
+    pub field: &'static str,
+    pub value: &'static str,
+    pub on: &'static str,
+    pub course_kind: &'static str,
 }
 
 /// Setting `field` (a person's leaving date) ends the records of `ties` that refer to this one:
@@ -142,6 +160,12 @@ pub enum Requirement {
     /// The person in this field is the writer's own, unless the secretariat or a department
     /// manager writes (a staff member reports only as themselves).
     Yourself(&'static str),
+    /// The person in `person` may not belong to the department in `department` (an internal
+    /// auditor does not audit their own department).
+    NotOwnDepartment {
+        person: &'static str,
+        department: &'static str,
+    },
     /// The date in this field (a person's leaving date) may not be set while the person has an
     /// asset taken out and not returned.
     NothingOut(&'static str),

@@ -3,10 +3,12 @@
 
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    APPOINTMENTS, APPROVED_CONTRACTORS, ASSET_HANDLERS, ASSETS, ATTENDANCES, CABLES,
-    CORRECTIVE_ACTIONS, COURSES, CUSTODY_KEYS, DEPARTMENTS, DEVICES, DISPOSALS, EXTERNAL_SEMINARS,
-    HANDLING_RECORDS, IDENTITY_GUARANTEES, KEY_INSPECTIONS, PEOPLE, PLEDGES, SECURITY_EVENTS,
-    SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
+    APPOINTMENTS, APPROVED_CONTRACTORS, ASSET_HANDLERS, ASSETS, ATTENDANCES, AUDITS, CABLES,
+    CERTIFICATES, COMPLAINTS, CORRECTIVE_ACTIONS, COURSES, CUSTODY_KEYS, DEPARTMENTS, DEVICES,
+    DISPOSALS, EXTERNAL_SEMINARS, FINDINGS, HANDLING_RECORDS, IDENTITY_GUARANTEES, KEY_INSPECTIONS,
+    LAW_CHANGES, MANAGEMENT_REVIEWS, MEETING_ITEMS, MEETINGS, NOTICES, OBJECTIVE_RESULTS,
+    OBJECTIVES, PEOPLE, PLEDGES, REQUIREMENT_REVIEWS, REQUIREMENTS, REVIEW_INPUTS, REVIEW_OUTPUTS,
+    SECURITY_EVENTS, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -69,6 +71,35 @@ const LATE_FILES: &[(&mamori_domain::Register, &str)] = &[
         &SECURITY_EVENTS,
         include_str!("../demo/security_events.csv"),
     ),
+    // Audits of the certificate, findings of the audits.
+    (&CERTIFICATES, include_str!("../demo/certificates.csv")),
+    (&AUDITS, include_str!("../demo/audits.csv")),
+    (&FINDINGS, include_str!("../demo/findings.csv")),
+    // None in the years of the reference report; one this year.
+    (&COMPLAINTS, include_str!("../demo/complaints.csv")),
+    (
+        &MANAGEMENT_REVIEWS,
+        include_str!("../demo/management_reviews.csv"),
+    ),
+    (&REVIEW_INPUTS, include_str!("../demo/review_inputs.csv")),
+    (&REVIEW_OUTPUTS, include_str!("../demo/review_outputs.csv")),
+    // After the events and reviews their items and notices name.
+    (&MEETINGS, include_str!("../demo/meetings.csv")),
+    (&MEETING_ITEMS, include_str!("../demo/meeting_items.csv")),
+    (&NOTICES, include_str!("../demo/notices.csv")),
+    (&OBJECTIVES, include_str!("../demo/objectives.csv")),
+    (
+        &OBJECTIVE_RESULTS,
+        include_str!("../demo/objective_results.csv"),
+    ),
+    // The organisation's own, confirmed requirements; the starter list adds the rest later.
+    (&REQUIREMENTS, include_str!("../demo/requirements.csv")),
+    (
+        &REQUIREMENT_REVIEWS,
+        include_str!("../demo/requirement_reviews.csv"),
+    ),
+    (&LAW_CHANGES, include_str!("../demo/law_changes.csv")),
+    // Last: an action comes from an event, a finding, a review's output or a meeting.
     (
         &CORRECTIVE_ACTIONS,
         include_str!("../demo/corrective_actions.csv"),
@@ -123,6 +154,25 @@ pub async fn load(
     attempts(store, &access).await?;
     progress("test-attempts", 1, 1);
     load_files(store, &access, LATE_FILES, progress).await?;
+    // The rest of Mamori's starter list of laws, as reference data to confirm.
+    crate::starter::load(store, &access).await?;
+    progress("starter", 1, 1);
+    // The secretariat has read this month's minutes; the others have not yet.
+    let notice = store
+        .pool
+        .fetch_one(
+            "SELECT id FROM notices WHERE org_id = $1 AND code = $2",
+            &[org.id.into(), "N-2026-11".into()],
+        )
+        .await?
+        .i64(0)?;
+    for no in ["0001", "0003", "0004"] {
+        let reader = Access {
+            person_id: Some(store.person_id(&access, no).await?),
+            ..access.clone()
+        };
+        store.acknowledge(&reader, notice).await?;
+    }
     let names: std::collections::HashMap<String, String> = {
         let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
         sheet

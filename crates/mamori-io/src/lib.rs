@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod sheet;
+pub mod starter;
 pub mod synth;
 
 pub use sheet::{ImportError, Sheet};

@@ -3,12 +3,12 @@
 //! security event").
 
 use mamori_domain::register::Register;
-use mamori_domain::registers::SECURITY_EVENTS;
-use mamori_domain::{FieldError, Role};
-use time::OffsetDateTime;
+use mamori_domain::registers::{ATTENDANCES, SECURITY_EVENTS, TRAINING_SESSIONS};
+use mamori_domain::{FieldError, Role, Value};
+use time::{Duration, OffsetDateTime};
 
 use crate::Store;
-use crate::db::P;
+use crate::db::{P, Tx};
 use crate::error::StoreError;
 use crate::org::Access;
 use crate::records::{Input, insert_in};
@@ -81,6 +81,148 @@ pub(crate) async fn record_refusal(
     // `insert_in` appends the audit entry, as for any record.
     insert_in(&mut tx, &recorder, &SECURITY_EVENTS, &event, None).await?;
     tx.commit().await
+}
+
+/// A repeat puts its person on a course (`Register::repeats`): when this record, with the declared
+/// value (a human error), has a sibling of the same person within the organisation's period before
+/// or after it, the person is expected at the course's next session not yet held (a new one a month
+/// ahead when none is planned), unless already expected at one. Written on the writer's behalf,
+/// with audit entries naming both records.
+pub(crate) async fn put_on_course(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+    values: &[Value],
+    ids: &[Option<i64>],
+) -> Result<(), StoreError> {
+    let Some(r) = reg.repeats else {
+        return Ok(());
+    };
+    let at = |name: &str| reg.position(name);
+    let (Some(person), Some(on), true) = (
+        at(r.person).and_then(|i| ids[i]),
+        at(r.on).and_then(|i| values[i].as_date()),
+        at(r.field).is_some_and(|i| values[i].to_plain() == r.value),
+    ) else {
+        return Ok(());
+    };
+    let days = Duration::days(mamori_domain::registers::remedial_days(&access.org.profile));
+    let key = reg.natural_key.unwrap_or("id");
+    let sibling = tx
+        .fetch_optional(
+            &format!(
+                "SELECT {key} FROM {} WHERE org_id = $1 AND {}_id = $2 AND {} = $3 AND id <> $4 \
+                   AND withdrawn_at IS NULL AND {on_col} >= $5 AND {on_col} <= $6 ORDER BY {on_col} DESC",
+                reg.table,
+                r.person,
+                r.field,
+                on_col = r.on
+            ),
+            &[
+                access.org_id().into(),
+                P::Int(person),
+                r.value.into(),
+                P::Int(id),
+                P::Date(on - days),
+                P::Date(on + days),
+            ],
+        )
+        .await?;
+    let Some(sibling) = sibling else {
+        return Ok(());
+    };
+    let sibling = sibling.text(0)?;
+    let Some(course) = tx
+        .fetch_optional(
+            "SELECT id, code FROM courses WHERE org_id = $1 AND kind = $2 AND withdrawn_at IS NULL ORDER BY id",
+            &[access.org_id().into(), r.course_kind.into()],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let (course_id, course_code) = (course.i64(0)?, course.text(1)?);
+    let today = OffsetDateTime::now_utc().date();
+    let expected = tx
+        .fetch_optional(
+            "SELECT 1 FROM attendances a JOIN training_sessions s ON s.id = a.session_id \
+             WHERE a.org_id = $1 AND a.person_id = $2 AND s.course_id = $3 AND a.status = 'expected' \
+               AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL AND s.held_on >= $4",
+            &[
+                access.org_id().into(),
+                P::Int(person),
+                P::Int(course_id),
+                P::Date(today),
+            ],
+        )
+        .await?
+        .is_some();
+    if expected {
+        return Ok(());
+    }
+    let code = values[at(key).unwrap_or(0)].to_plain();
+    let recorder = Access {
+        role: Role::IsmsManager,
+        ..access.clone()
+    };
+    let input = |pairs: &[(&str, &str)]| -> Input {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let session = match tx
+        .fetch_optional(
+            "SELECT code FROM training_sessions WHERE org_id = $1 AND course_id = $2 \
+               AND withdrawn_at IS NULL AND held_on >= $3 ORDER BY held_on",
+            &[access.org_id().into(), P::Int(course_id), P::Date(today)],
+        )
+        .await?
+    {
+        Some(s) => s.text(0)?,
+        None => {
+            let session = format!("{course_code}-{code}");
+            let held_on = mamori_domain::dates::iso(today + Duration::days(30));
+            let note = format!("{} {code} / {sibling}", reg.code);
+            insert_in(
+                tx,
+                &recorder,
+                &TRAINING_SESSIONS,
+                &input(&[
+                    ("code", &session),
+                    ("course", &course_code),
+                    ("held_on", &held_on),
+                    ("note", &note),
+                ]),
+                None,
+            )
+            .await?;
+            session
+        }
+    };
+    let employee_no = tx
+        .fetch_one(
+            "SELECT employee_no FROM people WHERE id = $1",
+            &[P::Int(person)],
+        )
+        .await?
+        .text(0)?;
+    let note = format!("{} {code} / {sibling}", reg.code);
+    insert_in(
+        tx,
+        &recorder,
+        &ATTENDANCES,
+        &input(&[
+            ("session", &session),
+            ("person", &employee_no),
+            ("status", "expected"),
+            ("note", &note),
+        ]),
+        None,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Events of one kind in one department over a fiscal year, split by whether the cause was human

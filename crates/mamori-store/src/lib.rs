@@ -9,6 +9,7 @@ pub mod chart;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod operations;
 pub mod org;
 pub mod overdue;
 pub mod people;

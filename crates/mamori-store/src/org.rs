@@ -173,6 +173,37 @@ impl Store {
         .await
     }
 
+    /// Sets the period (days) within which a second human-error event of the same person puts them
+    /// on the remedial course.
+    pub async fn set_remedial_days(&self, access: &Access, days: i64) -> Result<(), StoreError> {
+        if access.role != Role::Admin && access.role != Role::IsmsManager {
+            return Err(StoreError::Forbidden);
+        }
+        if !(1..=3650).contains(&days) {
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "remedial_days",
+                "int-range",
+                "1–3650",
+            )]));
+        }
+        let before = mamori_domain::registers::remedial_days(&access.org.profile);
+        let mut profile = access.org.profile.clone();
+        match profile.as_object_mut() {
+            Some(o) => {
+                o.insert("remedial_days".into(), days.into());
+            }
+            None => profile = serde_json::json!({ "remedial_days": days }),
+        }
+        self.update_organization(
+            access,
+            "profile",
+            profile.to_string().into(),
+            serde_json::json!({ "remedial_days": before }),
+            serde_json::json!({ "remedial_days": days }),
+        )
+        .await
+    }
+
     /// Sets one column of the organisation, with its audit entry, in one transaction.
     async fn update_organization(
         &self,

@@ -56,6 +56,13 @@ pub struct Overdue {
     pub devices: Vec<LateDevice>,
     pub keys: Vec<LateKey>,
     pub actions: Vec<LateAction>,
+    /// Meeting action items past their due date and not done (`code` is the meeting's).
+    pub meeting_actions: Vec<LateAction>,
+    /// Law amendments effective in this fiscal year still awaiting a review decision (`title` is
+    /// the law).
+    pub law_changes: Vec<LateAction>,
+    /// This fiscal year's objectives without a numeric target (`due_on` is the year's last day).
+    pub untargeted: Vec<LateAction>,
 }
 
 /// A corrective action past its due date and not completed.
@@ -159,14 +166,64 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let actions = self
+        let late = |sql: &'static str, params: Vec<P>| async move {
+            self.pool
+                .fetch_all(sql, &params)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(LateAction {
+                        id: r.i64(0)?,
+                        code: r.text(1)?,
+                        title: r.text(2)?,
+                        owner: r.get(3)?,
+                        due_on: r.get(4)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        };
+        let org_today = || vec![access.org_id().into(), P::Date(today)];
+        let actions = late(
+            "SELECT c.id, c.code, c.title, p.name, c.due_on \
+             FROM corrective_actions c LEFT JOIN people p ON p.id = c.owner_id \
+             WHERE c.org_id = $1 AND c.withdrawn_at IS NULL AND c.completed_on IS NULL AND c.due_on < $2 \
+             ORDER BY c.due_on, c.code LIMIT 500",
+            org_today(),
+        )
+        .await?;
+        let meeting_actions = late(
+            "SELECT i.id, m.code, i.content, p.name, i.due_on \
+             FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id LEFT JOIN people p ON p.id = i.owner_id \
+             WHERE i.org_id = $1 AND i.withdrawn_at IS NULL AND m.withdrawn_at IS NULL AND i.kind = 'action' \
+               AND i.done_on IS NULL AND i.due_on < $2 \
+             ORDER BY i.due_on, i.id LIMIT 500",
+            org_today(),
+        )
+        .await?;
+        let fy = mamori_domain::FiscalYear::containing(today, access.org.fiscal_year_start_month);
+        let year = || {
+            vec![
+                access.org_id().into(),
+                P::Date(fy.start()),
+                P::Date(fy.last_day()),
+            ]
+        };
+        let law_changes = late(
+            "SELECT c.id, c.code, q.name, p.name, c.effective_on \
+             FROM law_changes c JOIN requirements q ON q.id = c.requirement_id LEFT JOIN people p ON p.id = q.owner_id \
+             WHERE c.org_id = $1 AND c.withdrawn_at IS NULL AND q.withdrawn_at IS NULL AND c.decision = 'pending' \
+               AND c.effective_on >= $2 AND c.effective_on <= $3 \
+             ORDER BY c.effective_on, c.code LIMIT 500",
+            year(),
+        )
+        .await?;
+        let untargeted = self
             .pool
             .fetch_all(
-                "SELECT c.id, c.code, c.title, p.name, c.due_on \
-                 FROM corrective_actions c LEFT JOIN people p ON p.id = c.owner_id \
-                 WHERE c.org_id = $1 AND c.withdrawn_at IS NULL AND c.completed_on IS NULL AND c.due_on < $2 \
-                 ORDER BY c.due_on, c.code LIMIT 500",
-                &[access.org_id().into(), P::Date(today)],
+                "SELECT o.id, o.code, o.title, p.name FROM objectives o LEFT JOIN people p ON p.id = o.owner_id \
+                 WHERE o.org_id = $1 AND o.withdrawn_at IS NULL AND o.fiscal_year = $2 AND o.target_value IS NULL \
+                 ORDER BY o.code LIMIT 500",
+                &[access.org_id().into(), P::Int(fy.year.into())],
             )
             .await?
             .iter()
@@ -176,7 +233,7 @@ impl Store {
                     code: r.text(1)?,
                     title: r.text(2)?,
                     owner: r.get(3)?,
-                    due_on: r.get(4)?,
+                    due_on: fy.last_day(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -185,6 +242,9 @@ impl Store {
             devices,
             keys,
             actions,
+            meeting_actions,
+            law_changes,
+            untargeted,
         })
     }
 }

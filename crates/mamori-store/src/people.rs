@@ -385,6 +385,21 @@ pub(crate) async fn check_requirement(
                 errors.push(FieldError::new(field, "not-yourself"));
             }
         }
+        Requirement::NotOwnDepartment { person, department } => {
+            let (Some(p), Some(d)) = (id_of(person), id_of(department)) else {
+                return Ok(errors);
+            };
+            let own = tx
+                .fetch_optional(
+                    "SELECT 1 FROM people WHERE org_id = $1 AND id = $2 AND department_id = $3",
+                    &[access.org_id().into(), P::Int(p), P::Int(d)],
+                )
+                .await?
+                .is_some();
+            if own {
+                errors.push(FieldError::new(person, "own-department"));
+            }
+        }
         Requirement::NothingOut(field) => {
             let set = reg.position(field).is_some_and(|i| !values[i].is_null());
             if set && self_id != 0 {

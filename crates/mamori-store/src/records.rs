@@ -526,6 +526,17 @@ impl Store {
             if value.is_empty() {
                 continue;
             }
+            // A choice filter may name several values, comma-separated: any of them (a figure of
+            // nonconformities opens the major and the minor ones).
+            if matches!(f.kind, FieldKind::Choice(_)) && value.contains(',') {
+                let mut slots = Vec::new();
+                for v in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+                    params.push(P::Text(v.to_string()));
+                    slots.push(format!("${}", params.len()));
+                }
+                conds.push(format!("t.{} IN ({})", f.name, slots.join(", ")));
+                continue;
+            }
             params.push(P::Text(value));
             let n = params.len();
             match f.kind {
@@ -909,6 +920,7 @@ impl Store {
         )
         .await?;
         end_ties(&mut tx, access, reg, id, &values, None).await?;
+        crate::events::put_on_course(&mut tx, access, reg, id, &values, &ids).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -1115,6 +1127,11 @@ pub(crate) async fn insert_in(
         .await?;
     }
     end_ties(tx, access, reg, id, &values, batch).await?;
+    // Boxed: putting a person on a course inserts records through this same function.
+    Box::pin(crate::events::put_on_course(
+        tx, access, reg, id, &values, &ids,
+    ))
+    .await?;
     Ok(id)
 }
 

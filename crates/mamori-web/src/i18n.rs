@@ -75,6 +75,11 @@ pub fn has(lang: &str, key: &str) -> bool {
         "classification",
         "method",
         "protections",
+        "read",
+        "date",
+        "title",
+        "requirements",
+        "changes",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

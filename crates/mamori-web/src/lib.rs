@@ -21,7 +21,7 @@ use axum::routing::{MethodFilter, on};
 use mamori_store::Store;
 
 use crate::error::AppError;
-use crate::pages::{account, assets, events, org, registers, training};
+use crate::pages::{account, assets, events, operations, org, registers, training};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -124,6 +124,17 @@ fn book() -> RouteBook {
             "/o/{org}/settings/asset-rules",
             org::save_asset_rules,
         )
+        .add(M::POST, "/o/{org}/settings/remedial", org::save_remedial)
+        .add(
+            M::POST,
+            "/o/{org}/notices/{id}/read",
+            operations::acknowledge,
+        )
+        .add(
+            M::POST,
+            "/o/{org}/meetings/{id}/publish",
+            operations::publish_minutes,
+        )
         .add(M::POST, "/o/{org}/fiscal-year", org::select_fiscal_year)
         .add(M::GET, "/o/{org}/{collection}", registers::list)
         .add(M::POST, "/o/{org}/{collection}", registers::create)
@@ -178,6 +189,8 @@ fn book() -> RouteBook {
             api::submit_attempt,
         )
         .add(M::GET, "/api/v1/people/{id}/eligibility", api::eligibility)
+        .add(M::POST, "/api/v1/notices/{id}/read", api::acknowledge)
+        .add(M::GET, "/api/v1/notices/unread", api::unread_notices)
         .add(M::GET, "/api/v1/{collection}", api::list)
         .add(M::POST, "/api/v1/{collection}", api::create)
         .add(M::GET, "/api/v1/{collection}/{id}", api::get)

@@ -120,6 +120,14 @@ fn every_key_in_use_is_translated() {
         "ambiguous-ref",
         "invalid-name",
         "assessed-by-secretariat",
+        "own-department",
+        "wrong-party",
+        "invalid-time",
+        "same-body",
+        "needed-for-step",
+        "only-when-closed",
+        "no-numeric-target",
+        "not-a-number",
     ] {
         used.insert(format!("error-field-{code}"));
     }
@@ -130,6 +138,7 @@ fn every_key_in_use_is_translated() {
         "attempt-expired",
         "not-eligible",
         "too-many-labels",
+        "not-in-audience",
     ] {
         used.insert(format!("error-{code}"));
     }
@@ -152,6 +161,43 @@ fn every_key_in_use_is_translated() {
     ] {
         used.insert(key.to_string());
     }
+    // Texts the pages look up in code: event steps, notices, meetings, warnings, settings, figures
+    // and the starter list of laws.
+    for key in [
+        "event-steps-title",
+        "event-step-hint-reported",
+        "event-step-hint-assessed",
+        "event-step-hint-responded",
+        "event-step-hint-closed",
+        "related-new",
+        "notice-acknowledge",
+        "notice-unread-people",
+        "me-unread-notices",
+        "me-no-unread",
+        "meeting-publish",
+        "warnings-title",
+        "overdue-law-changes",
+        "overdue-meeting-actions",
+        "overdue-objectives-without-target",
+        "settings-remedial-title",
+        "settings-remedial-days",
+        "settings-remedial-hint",
+        "figures-title",
+        "figures-findings-title",
+        "figures-first-party",
+        "figures-second-party",
+        "figures-third-party",
+        "figures-third-observations",
+        "figures-complaints-title",
+        "figures-claims",
+        "figures-complaints",
+        "figures-not-held",
+        "figures-hint",
+        "requirements-starter",
+        "requirements-starter-hint",
+    ] {
+        used.insert(key.to_string());
+    }
     for code in ["rule-forbidden", "rule-needs-protection"] {
         used.insert(format!("error-field-{code}"));
     }
@@ -161,10 +207,19 @@ fn every_key_in_use_is_translated() {
     for answer in ["true", "false"] {
         used.insert(format!("answer-{answer}"));
     }
+    for key in [
+        "notice-read-status",
+        "notice-read-on",
+        "meeting-minutes-title",
+        "requirements-starter-done",
+    ] {
+        used.insert(key.to_string());
+    }
     for lang in mamori_web::i18n::LANGS {
-        let missing: Vec<&String> = used
+        let missing: Vec<&str> = used
             .iter()
             .filter(|k| !mamori_web::i18n::has(lang, k))
+            .map(String::as_str)
             .collect();
         assert!(missing.is_empty(), "{lang} lacks {missing:?}");
     }

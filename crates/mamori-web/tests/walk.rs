@@ -32,15 +32,20 @@ const WITH_PERSON: &[&str] = &["admin", "isms", "manager", "staff"];
 fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     // Test attempts are written by taking the test, never through the register's forms.
     let writers = match collection {
-        "people" | "assets" | "devices" | "corrective-actions" => PEOPLE_WRITERS,
-        "test-attempts" => NOBODY,
+        "people" | "assets" | "devices" | "corrective-actions" | "complaints" | "meetings"
+        | "notices" => PEOPLE_WRITERS,
+        // Acknowledgements are written by acknowledging a notice.
+        "test-attempts" | "notice-reads" => NOBODY,
         // Anyone who is a person may try to record; whether they handle the asset is checked then.
         "handling-records" => WITH_PERSON,
         // Anyone who is a person reports a security event; the secretariat and managers edit.
         "security-events" => WITH_PERSON,
         _ => SECRETARIAT,
     };
-    let record_writers = if collection == "test-attempts" || collection == "handling-records" {
+    let record_writers = if matches!(
+        collection,
+        "test-attempts" | "handling-records" | "notice-reads"
+    ) {
         NOBODY
     } else {
         SECRETARIAT
@@ -115,7 +120,18 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         ("GET", "/o/{org}/audit" | "/o/{org}/members" | "/api/v1/audit/verify") => {
             Rule::Roles(TRAIL)
         }
-        ("POST", "/o/{org}/settings" | "/o/{org}/settings/asset-rules") => Rule::Roles(SETTINGS),
+        (
+            "POST",
+            "/o/{org}/settings" | "/o/{org}/settings/asset-rules" | "/o/{org}/settings/remedial",
+        ) => Rule::Roles(SETTINGS),
+        // A notice is acknowledged by its readers, who are people; the unread list is anyone's
+        // own (empty for a member who is no person).
+        ("POST", "/o/{org}/notices/{id}/read" | "/api/v1/notices/{id}/read") => {
+            Rule::Roles(WITH_PERSON)
+        }
+        ("GET", "/api/v1/notices/unread") => Rule::Roles(ALL),
+        // The walk's meeting is the secretariat's: its minutes are published for everyone.
+        ("POST", "/o/{org}/meetings/{id}/publish") => Rule::Roles(SECRETARIAT),
         // Keys in custody are read by every member (the walk's id is no key: 404, after the check
         // of membership).
         ("GET", "/o/{org}/custody-keys/{id}/receipt.pdf") => Rule::Roles(ALL),
@@ -312,7 +328,17 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                 // No one's token: revoking one's own would end the walk's own credentials.
                 .replace(
                     "{id}",
-                    &ids.get(collection).copied().unwrap_or(999_999).to_string(),
+                    &ids.get(collection)
+                        .or_else(|| {
+                            // A notice's or a meeting's own actions act on the walk's record.
+                            ["notices", "meetings"]
+                                .into_iter()
+                                .find(|c| pattern.contains(&format!("/{c}/{{id}}")))
+                                .and_then(|c| ids.get(c))
+                        })
+                        .copied()
+                        .unwrap_or(999_999)
+                        .to_string(),
                 )
                 .replace("{file}", "app.css")
                 .replace("{course}", "ISO-INIT")

@@ -210,6 +210,25 @@ pub async fn withdraw(
     ))
 }
 
+/// The reader acknowledges a notice addressed to them (again: nothing changes).
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    state.store.acknowledge(&ctx.access, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The notices addressed to the reader that they have not acknowledged, newest first.
+pub async fn unread_notices(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+) -> Result<Response, AppError> {
+    let items = state.store.unread_notices(&ctx.access).await?;
+    Ok(Json(json!({ "items": items })).into_response())
+}
+
 pub async fn reinstate(
     State(state): State<AppState>,
     ctx: ApiCtx,

@@ -228,6 +228,20 @@ pub fn document() -> Value {
             "responses": attempt_errors(Map::from_iter([("200".into(), json!({"description": "the three steps and the verdict", "content": {"application/json": {"schema": {"type": "object", "properties": {
                 "eligible": {"type": "boolean"}, "pledge": {"type": ["string", "null"]}, "onboarding": {"type": ["string", "null"]}, "test_passed": {"type": ["string", "null"]}}}}}}))]))}}),
     );
+    paths.insert(
+        "/api/v1/notices/{id}/read".into(),
+        json!({"post": {"tags": ["notices"], "operationId": "acknowledgeNotice", "parameters": [id_param],
+            "description": "The caller acknowledges a notice addressed to them (everyone, or their department). Acknowledging again changes nothing.",
+            "responses": attempt_errors(Map::from_iter([("204".into(), json!({"description": "acknowledged"})), ("409".into(), err("the caller is not linked to a person, or the notice is not addressed to them"))]))}}),
+    );
+    paths.insert(
+        "/api/v1/notices/unread".into(),
+        json!({"get": {"tags": ["notices"], "operationId": "unreadNotices",
+            "description": "The notices addressed to the caller that they have not acknowledged, newest first (at most 100).",
+            "responses": {"200": {"description": "the unread notices", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "code": {"type": "string"}, "kind": {"type": "string"}, "title": {"type": "string"}, "published_on": {"type": "string", "format": "date"}}}}}}}}},
+                "401": err("not signed in")}}}),
+    );
     paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));
     paths.insert("/healthz".into(), json!({"get": {"tags": ["ops"], "operationId": "healthz", "security": [], "responses": {"200": {"description": "the process is alive"}}}}));

@@ -59,17 +59,79 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             }
         })
         .collect();
-    let actions: Vec<_> = o
-        .actions
-        .iter()
-        .map(|a| {
-            context! {
-                code => a.code.clone(), title => a.title.clone(), owner => a.owner.clone(),
-                href => format!("/o/{org}/corrective-actions/{}", a.id),
-                due_on => date(a.due_on),
-            }
-        })
-        .collect();
+    // The late things that are each a code, a title, an owner and a date, one table each:
+    // (heading key, table id, list, register of the linked records, code heading, title heading,
+    // date heading).
+    let section = |key: &str,
+                   id: &str,
+                   items: &[mamori_store::overdue::LateAction],
+                   collection: &str,
+                   heads: [&str; 4]| {
+        let rows: Vec<_> = items
+            .iter()
+            .map(|a| {
+                context! {
+                    code => a.code.clone(), title => a.title.clone(), owner => a.owner.clone(),
+                    href => format!("/o/{org}/{collection}/{}", a.id),
+                    due_on => date(a.due_on),
+                }
+            })
+            .collect();
+        context! {
+            title => i18n::t(ctx.lang, key), id, rows,
+            heads => heads.iter().map(|h| i18n::t(ctx.lang, h)).collect::<Vec<_>>(),
+        }
+    };
+    let sections = vec![
+        section(
+            "overdue-actions",
+            "overdue-actions",
+            &o.actions,
+            "corrective-actions",
+            [
+                "corrective_action-code",
+                "corrective_action-title",
+                "corrective_action-owner",
+                "corrective_action-due_on",
+            ],
+        ),
+        section(
+            "overdue-meeting-actions",
+            "overdue-meeting-actions",
+            &o.meeting_actions,
+            "meeting-items",
+            [
+                "meeting_item-meeting",
+                "meeting_item-content",
+                "meeting_item-owner",
+                "meeting_item-due_on",
+            ],
+        ),
+        section(
+            "overdue-law-changes",
+            "overdue-law-changes",
+            &o.law_changes,
+            "law-changes",
+            [
+                "law_change-code",
+                "law_change-requirement",
+                "requirement-owner",
+                "law_change-effective_on",
+            ],
+        ),
+        section(
+            "overdue-objectives-without-target",
+            "overdue-untargeted",
+            &o.untargeted,
+            "objectives",
+            [
+                "objective-code",
+                "objective-title",
+                "objective-owner",
+                "objective-fiscal_year",
+            ],
+        ),
+    ];
     render::page(
         &ctx,
         "overdue.html",
@@ -77,7 +139,7 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             today => date(today),
             take_out_days => registers::AssetRules::of(&ctx.access.org.profile).take_out_days,
             monthly_days => mamori_store::overdue::MONTHLY_DAYS,
-            take_outs, devices, keys, actions,
+            take_outs, devices, keys, sections,
         },
         StatusCode::OK,
     )

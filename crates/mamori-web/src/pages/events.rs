@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mamori_domain::FiscalYear;
 use mamori_domain::registers::EVENT_KINDS;
-use minijinja::context;
+use minijinja::{Value, context};
 
 use crate::chart::esc;
 use crate::error::{AppError, url_escape};
@@ -122,15 +122,119 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         })
         .collect();
     let chart = share_chart(&points, &i18n::t(ctx.lang, "events-share-chart"));
+    let (findings, complaints) = improvement(&state, &ctx).await?;
     render::page(
         &ctx,
         "events.html",
         context! {
-            kinds, rows, share_rows, chart,
+            kinds, rows, share_rows, chart, findings, complaints,
             previous_label => previous.label(ctx.style, ctx.lang),
         },
         StatusCode::OK,
     )
+}
+
+/// The list of the findings or complaints a figure counts.
+fn list_href(ctx: &Ctx, collection: &str, fy: FiscalYear, date: &str, extra: &str) -> String {
+    let iso = mamori_domain::dates::iso;
+    format!(
+        "/o/{}/{collection}?{date}_from={}&{date}_to={}{extra}",
+        ctx.org(),
+        iso(fy.start()),
+        iso(fy.last_day())
+    )
+}
+
+/// Corrective requests (nonconformities) per audit party and observations of third parties, per
+/// department; and claims and complaints per department: this year's count with the previous
+/// year's, `無し` where no audit of the party was held that year. Each figure opens what it counts
+/// (the findings of the audits started that year, of the department and grades).
+async fn improvement(state: &AppState, ctx: &Ctx) -> Result<(Value, Value), AppError> {
+    use mamori_domain::registers::{COMPLAINT_KINDS, NONCONFORMITIES};
+    let fy = ctx.fy;
+    let previous = fy.previous();
+    let f = state.store.improvement_figures(&ctx.access, fy).await?;
+    let not_held = i18n::t(ctx.lang, "figures-not-held");
+    let rows_of = [
+        ("figures-first-party", "first", NONCONFORMITIES),
+        ("figures-second-party", "second", NONCONFORMITIES),
+        ("figures-third-party", "third", NONCONFORMITIES),
+        (
+            "figures-third-observations",
+            "third",
+            &["observation", "improvement"][..],
+        ),
+    ];
+    let findings_rows: Vec<Value> = rows_of
+        .iter()
+        .map(|(key, party, grades)| {
+            let cells: Vec<Value> = f
+                .departments
+                .iter()
+                .map(|(code, _)| {
+                    let figure = |y: FiscalYear| {
+                        let held = f.held.iter().any(|(year, p)| *year == y.year && p == party);
+                        let n: i64 = f
+                            .findings
+                            .iter()
+                            .filter(|t| {
+                                t.year == y.year
+                                    && t.party == *party
+                                    && t.department == *code
+                                    && grades.contains(&t.grade.as_str())
+                            })
+                            .map(|t| t.count)
+                            .sum();
+                        let grade_filter = format!("&grade={}", grades.join(","));
+                        context! {
+                            text => if held || n > 0 { n.to_string() } else { not_held.clone() },
+                            href => format!(
+                                "{}&department={}{grade_filter}",
+                                list_href(ctx, "findings", y, "audit.started_on", &format!("&audit.party={party}")),
+                                url_escape(code)
+                            ),
+                        }
+                    };
+                    context! { now => figure(fy), before => figure(previous) }
+                })
+                .collect();
+            context! { label => i18n::t(ctx.lang, key), cells }
+        })
+        .collect();
+    let complaint_rows: Vec<Value> = COMPLAINT_KINDS
+        .iter()
+        .map(|kind| {
+            let cells: Vec<Value> = f
+                .departments
+                .iter()
+                .map(|(code, _)| {
+                    let figure = |y: FiscalYear| {
+                        let n: i64 = f
+                            .complaints
+                            .iter()
+                            .filter(|t| t.year == y.year && t.kind == *kind && t.department == *code)
+                            .map(|t| t.count)
+                            .sum();
+                        context! {
+                            text => n.to_string(),
+                            href => format!(
+                                "{}&department={}",
+                                list_href(ctx, "complaints", y, "received_on", &format!("&kind={kind}")),
+                                url_escape(code)
+                            ),
+                        }
+                    };
+                    context! { now => figure(fy), before => figure(previous) }
+                })
+                .collect();
+            context! { label => i18n::t(ctx.lang, &format!("figures-{kind}s")), cells }
+        })
+        .collect();
+    let departments: Vec<String> = f.departments.iter().map(|(_, n)| n.clone()).collect();
+    Ok((
+        context! { departments => departments.clone(), rows => findings_rows },
+        context! { departments, rows => complaint_rows },
+    ))
 }
 
 /// A bar chart of the human-error share per fiscal year (0–100%), as SVG.

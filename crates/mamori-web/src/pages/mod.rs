@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assets;
 pub mod events;
+pub mod operations;
 pub mod org;
 pub mod registers;
 pub mod training;
@@ -181,22 +182,106 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-audit",
+        path: "audits",
+        group: "operations",
+        issue: None,
+    },
+    Area {
+        key: "register-finding",
+        path: "findings",
+        group: "operations",
+        issue: None,
+    },
+    Area {
+        key: "register-complaint",
+        path: "complaints",
+        group: "operations",
+        issue: None,
+    },
+    Area {
+        key: "register-certificate",
+        path: "certificates",
+        group: "operations",
+        issue: None,
+    },
+    Area {
         key: "events-title",
         path: "event-figures",
         group: "operations",
         issue: None,
     },
     Area {
-        key: "area-improvement",
-        path: "areas/improvement",
-        group: "operations",
-        issue: Some(5),
+        key: "register-notice",
+        path: "notices",
+        group: "governance",
+        issue: None,
     },
     Area {
-        key: "area-governance",
-        path: "areas/governance",
-        group: "operations",
-        issue: Some(5),
+        key: "register-notice_read",
+        path: "notice-reads",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-meeting",
+        path: "meetings",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-meeting_item",
+        path: "meeting-items",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-management_review",
+        path: "management-reviews",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-review_input",
+        path: "review-inputs",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-review_output",
+        path: "review-outputs",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-objective",
+        path: "objectives",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-objective_result",
+        path: "objective-results",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-requirement",
+        path: "requirements",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-requirement_review",
+        path: "requirement-reviews",
+        group: "governance",
+        issue: None,
+    },
+    Area {
+        key: "register-law_change",
+        path: "law-changes",
+        group: "governance",
+        issue: None,
     },
     Area {
         key: "area-risk",

@@ -237,7 +237,7 @@ fn settings_page(
         "settings.html",
         context! {
             months, profile, can_edit, error,
-            take_out_days => rules.take_out_days, matrix, methods, choices,
+            remedial_days => mamori_domain::registers::remedial_days(&ctx.access.org.profile), take_out_days => rules.take_out_days, matrix, methods, choices,
         },
         status,
     )
@@ -346,6 +346,27 @@ pub async fn save_asset_rules(
         Ok(()) => {
             Ok(Redirect::to(&format!("/o/{}/settings#asset-rules", ctx.org())).into_response())
         }
+        Err(mamori_store::StoreError::Invalid(e)) => settings_page(
+            &ctx,
+            e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The period within which a second human-error event puts its person on the remedial course.
+pub async fn save_remedial(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    let days = get(&form, "remedial_days")
+        .and_then(|d| mamori_domain::input::normalize(d).parse::<i64>().ok())
+        .unwrap_or(0);
+    match state.store.set_remedial_days(&ctx.access, days).await {
+        Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings#remedial", ctx.org())).into_response()),
         Err(mamori_store::StoreError::Invalid(e)) => settings_page(
             &ctx,
             e.first().map(|e| i18n::field_error(ctx.lang, None, e)),

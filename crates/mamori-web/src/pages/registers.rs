@@ -121,7 +121,10 @@ pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQue
                 {
                     if let FieldKind::Choice(choices) = f.kind {
                         let value = mamori_domain::input::normalize(v);
-                        if !value.is_empty() && !choices.contains(&value.as_str()) {
+                        if value
+                            .split(',')
+                            .any(|v| !v.is_empty() && !choices.contains(&v))
+                        {
                             return Err(AppError::Invalid(vec![FieldError::new(
                                 f.name,
                                 "invalid-choice",
@@ -564,10 +567,28 @@ async fn related_records(
                 ..Default::default()
             };
             let total = state.store.list(&ctx.access, other, &query).await?.total;
+            let key = crate::error::url_escape(&key);
+            // A new one comes from here: the reference filled in, and where the other register
+            // names what a record comes from (a corrective action's source), that too.
+            let source = other
+                .field("source")
+                .and_then(|s| match s.kind {
+                    FieldKind::Choice(choices) => choices.iter().find(|c| {
+                        **c == reg.code
+                            || (reg.code == "review_output" && **c == "management_review")
+                    }),
+                    _ => None,
+                })
+                .map(|c| format!("&source={c}"))
+                .unwrap_or_default();
             out.push(context! {
                 label => i18n::register_name(ctx.lang, other),
                 total,
-                href => format!("/o/{}/{}?{}={}", ctx.org(), other.collection, f.name, crate::error::url_escape(&key)),
+                href => format!("/o/{}/{}?{}={key}", ctx.org(), other.collection, f.name),
+                new_href => (can_create(&ctx.access, other) && record.withdrawn_at.is_none()).then(|| {
+                    format!("/o/{}/{}/new?{}={key}{source}", ctx.org(), other.collection, f.name)
+                }),
+                id => format!("related-{}-{}", other.collection, f.name),
             });
         }
     }
@@ -704,6 +725,49 @@ async fn panels(
                 },
             }
         }
+        "security_event" => {
+            // The workflow as steps: where the event is, and what the next step asks for.
+            let status = key("status");
+            let at = registers::EVENT_STATUSES
+                .iter()
+                .position(|s| *s == status)
+                .unwrap_or(0);
+            let steps: Vec<Value> = registers::EVENT_STATUSES
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    context! {
+                        label => i18n::choice_label(ctx.lang, "status", s),
+                        done => i < at, current => i == at,
+                    }
+                })
+                .collect();
+            context! {
+                steps => context! {
+                    steps,
+                    hint => i18n::t(ctx.lang, &format!("event-step-hint-{status}")),
+                    edit_href => mamori_store::records::can_edit(&ctx.access, reg).then(|| format!("/o/{}/{}/{}/edit", ctx.org(), reg.collection, record.id)),
+                },
+            }
+        }
+        "notice" => {
+            let status = state.store.notice_status(&ctx.access, record.id).await?;
+            context! {
+                notice => context! {
+                    can_acknowledge => status.in_audience && status.read_on.is_none() && record.withdrawn_at.is_none(),
+                    read_on => status.read_on.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
+                    action => format!("/o/{}/notices/{}/read", ctx.org(), record.id),
+                    read => status.read, total => status.total,
+                    unread => status.unread,
+                },
+            }
+        }
+        "meeting" => context! {
+            publish => (can_create(&ctx.access, &registers::NOTICES)
+                && !key("minutes").is_empty()
+                && record.withdrawn_at.is_none())
+            .then(|| format!("/o/{}/meetings/{}/publish", ctx.org(), record.id)),
+        },
         "test_attempt" => context! {
             links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
         },
@@ -768,6 +832,15 @@ async fn detail_page(
     let record = state.store.get(&ctx.access, reg, id).await?;
     let history = state.store.history(&ctx.access, reg, id).await?;
     let related = related_records(state, ctx, reg, &record).await?;
+    let warnings: Vec<String> = reg
+        .warn
+        .map(|warn| {
+            warn(&record.values)
+                .iter()
+                .map(|e| i18n::field_error(ctx.lang, Some(reg), e))
+                .collect()
+        })
+        .unwrap_or_default();
     let panels = panels(state, ctx, reg, &record).await?;
     let fields: Vec<Value> = reg
         .fields
@@ -833,7 +906,7 @@ async fn detail_page(
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
             can_write => mamori_store::records::can_edit(&ctx.access, reg),
             documents => documents(ctx, reg, record.id),
-            related, panels,
+            related, panels, warnings,
         },
         status,
     )

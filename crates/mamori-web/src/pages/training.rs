@@ -123,6 +123,21 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             )
         })
         .collect::<Vec<_>>();
+    let unread: Vec<Value> = state
+        .store
+        .unread_notices(&ctx.access)
+        .await?
+        .iter()
+        .map(|n| {
+            context! {
+                title => n.title.clone(), code => n.code.clone(),
+                kind => i18n::choice_label(ctx.lang, "kind", &n.kind),
+                published_on => date(&ctx, n.published_on),
+                href => format!("/o/{}/notices/{}", ctx.org(), n.id),
+                action => format!("/o/{}/notices/{}/read", ctx.org(), n.id),
+            }
+        })
+        .collect();
     let (p_heads, pledges, _) =
         rows_about(&state, &ctx, &PLEDGES, &no, &["signed_on", "version"]).await?;
     let (s_heads, seminars, _) =
@@ -146,7 +161,7 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
                 href => format!("/o/{}/people/{}", ctx.org(), person_id),
             },
             eligibility => eligibility_view(&ctx, &eligibility),
-            tests, upcoming,
+            tests, upcoming, unread,
             a_heads, attendance, p_heads, pledges, s_heads, seminars, t_heads, attempts,
         },
         StatusCode::OK,

@@ -1,0 +1,134 @@
+//! Mamori's starter list of Japanese laws that commonly concern an ISMS (`starter/`): each law as a
+//! requirement of status `reference` and its main amendments as law changes awaiting a decision,
+//! all of it reference data for the organisation to confirm against the source texts.
+//!
+//! Loading is idempotent: a law whose name the organisation already has (in any status, withdrawn
+//! too) is skipped, and so is an amendment whose law and effective date it already has. The rest
+//! goes through the normal store create path, as a sheet import does.
+
+use std::collections::{HashMap, HashSet};
+
+use mamori_domain::registers::{LAW_CHANGES, REQUIREMENTS};
+use mamori_store::{Access, Input, ListQuery, Status, Store};
+
+use crate::IoError;
+use crate::sheet::Sheet;
+
+const REQUIREMENTS_CSV: &str = include_str!("../starter/requirements.csv");
+const LAW_CHANGES_CSV: &str = include_str!("../starter/law_changes.csv");
+
+/// Adds the starter laws and amendments the organisation does not have yet; returns how many
+/// requirements and law changes were added.
+pub async fn load(store: &Store, access: &Access) -> Result<(usize, usize), IoError> {
+    let every = ListQuery {
+        status: Status::All,
+        ..Default::default()
+    };
+    let requirements = |store: &Store| {
+        let every = every.clone();
+        let store = store.clone();
+        let access = access.clone();
+        async move {
+            // Name → (code, active), over every status.
+            let records = store.list_all(&access, &REQUIREMENTS, &every).await?;
+            Ok::<_, IoError>(
+                records
+                    .iter()
+                    .filter_map(|r| {
+                        let name = r.value(&REQUIREMENTS, "name")?.to_plain();
+                        let code = r.value(&REQUIREMENTS, "code")?.to_plain();
+                        Some((name, (code, r.withdrawn_at.is_none())))
+                    })
+                    .collect::<HashMap<String, (String, bool)>>(),
+            )
+        }
+    };
+
+    let known = requirements(store).await?;
+    let wanted = Sheet::from_csv(REQUIREMENTS_CSV.as_bytes())?
+        .to_inputs(&REQUIREMENTS, &|_| None)
+        .map_err(IoError::Rows)?;
+    let mut seen = HashSet::new();
+    let new_requirements: Vec<Input> = wanted
+        .into_iter()
+        .filter(|i| {
+            let name = i.get("name").map(|n| norm(n)).unwrap_or_default();
+            !known.contains_key(&name) && seen.insert(name)
+        })
+        .collect();
+    let added_requirements = create(store, access, &REQUIREMENTS, &new_requirements).await?;
+
+    // The amendments, by their law's code now that every starter law exists.
+    let known = requirements(store).await?;
+    let existing: HashSet<(String, String)> = store
+        .list_all(access, &LAW_CHANGES, &every)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.value(&LAW_CHANGES, "requirement")?.to_plain(),
+                r.value(&LAW_CHANGES, "effective_on")?.to_plain(),
+            ))
+        })
+        .collect();
+    let wanted = Sheet::from_csv(LAW_CHANGES_CSV.as_bytes())?
+        .to_inputs(&LAW_CHANGES, &|_| None)
+        .map_err(IoError::Rows)?;
+    let mut seen = HashSet::new();
+    let mut new_changes = Vec::new();
+    for mut input in wanted {
+        let name = input
+            .get("requirement")
+            .map(|n| norm(n))
+            .unwrap_or_default();
+        // A law the organisation withdrew (not applicable to it) gets no amendments.
+        let Some((code, true)) = known.get(&name) else {
+            continue;
+        };
+        let on = input
+            .get("effective_on")
+            .map(|d| norm(d))
+            .unwrap_or_default();
+        let key = (code.clone(), on);
+        if existing.contains(&key) || !seen.insert(key) {
+            continue;
+        }
+        input.insert("requirement".into(), code.clone());
+        new_changes.push(input);
+    }
+    let added_changes = create(store, access, &LAW_CHANGES, &new_changes).await?;
+    Ok((added_requirements, added_changes))
+}
+
+fn norm(s: &str) -> String {
+    mamori_domain::input::normalize(s)
+}
+
+/// Creates the rows in one transaction, all or none, as an import does.
+async fn create(
+    store: &Store,
+    access: &Access,
+    reg: &mamori_domain::Register,
+    rows: &[Input],
+) -> Result<usize, IoError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    store
+        .create_many(access, reg, rows, &|_, _| {})
+        .await
+        .map_err(|errs| {
+            IoError::Rows(
+                errs.into_iter()
+                    .flat_map(|(row, fes)| {
+                        fes.into_iter().map(move |fe| crate::ImportError {
+                            row: row + 1,
+                            column: fe.field.clone(),
+                            code: fe.code.to_string(),
+                            detail: fe.detail.clone(),
+                        })
+                    })
+                    .collect(),
+            )
+        })
+}

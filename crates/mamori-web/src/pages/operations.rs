@@ -1,0 +1,88 @@
+//! Operations beyond a register's own pages: acknowledging a notice, and publishing a meeting's
+//! minutes as a notice.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::registers::{MEETINGS, NOTICES};
+use mamori_store::Input;
+
+use super::{get, parse_id};
+use crate::error::AppError;
+use crate::session::Ctx;
+use crate::{AppState, i18n};
+
+/// The reader acknowledges a notice, from its page or from their own page (`back=me`).
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    let id = parse_id(&id)?;
+    state.store.acknowledge(&ctx.access, id).await?;
+    let back = match get(&form, "back") {
+        Some("me") => format!("/o/{}/me#unread-notices", ctx.org()),
+        _ => format!("/o/{}/notices/{id}", ctx.org()),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// Publishes a meeting's minutes on the bulletin board: a notice of kind minutes, for the
+/// meeting's department or (a secretariat meeting) for everyone, naming the meeting.
+pub async fn publish_minutes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    ctx.viewer.form(&body)?;
+    if !mamori_store::records::can_create(&ctx.access, &NOTICES) {
+        return Err(AppError::Forbidden);
+    }
+    let meeting = state
+        .store
+        .get(&ctx.access, &MEETINGS, parse_id(&id)?)
+        .await?;
+    let value = |name: &str| {
+        meeting
+            .value(&MEETINGS, name)
+            .map(|v| v.to_plain())
+            .unwrap_or_default()
+    };
+    let held_on = meeting
+        .value(&MEETINGS, "held_on")
+        .and_then(|v| v.as_date())
+        .map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang))
+        .unwrap_or_default();
+    let title = i18n::t_args(
+        ctx.lang,
+        "meeting-minutes-title",
+        &[("title", value("title")), ("date", held_on)],
+    );
+    let department = value("department");
+    let audience = if department.is_empty() {
+        "everyone"
+    } else {
+        "department"
+    };
+    let input: Input = [
+        ("kind", "minutes".to_string()),
+        ("title", title.chars().take(200).collect()),
+        ("body", value("minutes")),
+        ("audience", audience.to_string()),
+        ("department", department),
+        ("meeting", value("code")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    match state.store.create(&ctx.access, &NOTICES, &input).await {
+        Ok(notice) => {
+            Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), notice.id)).into_response())
+        }
+        Err(mamori_store::StoreError::Invalid(errors)) => Err(AppError::Invalid(errors)),
+        Err(e) => Err(e.into()),
+    }
+}
