@@ -65,11 +65,22 @@ pub struct Register {
     pub numbered: Option<&'static str>,
     /// Other tools' column layouts that imports also read (the IPA 情報資産管理台帳).
     pub layouts: &'static [Layout],
+    /// A choice field naming what a record comes from, and the reference each choice fills: a
+    /// corrective action from a finding names the finding. The reference is then required, and a
+    /// record's page offers to add one from there with both filled in.
+    pub sources: Option<Sources>,
     /// A repeat that puts a person on a course: see `Repeats`.
     pub repeats: Option<Repeats>,
     /// Checks that warn without refusing (an objective without a numeric target): shown on the
     /// record's page and listed on the page of things to act on.
     pub warn: Option<Validate>,
+}
+
+/// See `Register::sources`: the choice field, and (choice, reference field) pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sources {
+    pub field: &'static str,
+    pub refs: &'static [(&'static str, &'static str)],
 }
 
 /// A person named in `person` on a second record with `field` = `value` within the organisation's
@@ -444,6 +455,14 @@ impl Register {
                 errors.push(FieldError::with(later, "not-before", *earlier));
             }
         }
+        if let Some(sources) = self.sources {
+            let source = self.text(values, sources.field);
+            if let Some((_, field)) = sources.refs.iter().find(|(c, _)| *c == source)
+                && self.text(values, field).is_empty()
+            {
+                errors.push(FieldError::new(field, "required"));
+            }
+        }
         if let Some(validate) = self.validate {
             errors.extend(validate(values));
         }
@@ -452,6 +471,15 @@ impl Register {
 
     pub fn position(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// A field's value among `values` (in declaration order) as plain text: empty when unset. The
+    /// cross-field rules read values through it.
+    pub fn text(&self, values: &[Value], name: &str) -> String {
+        self.position(name)
+            .and_then(|i| values.get(i))
+            .map(Value::to_plain)
+            .unwrap_or_default()
     }
 }
 

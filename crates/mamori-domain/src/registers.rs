@@ -3,7 +3,7 @@
 
 use crate::register::{
     Ends, Field, FieldError, FieldKind, HandlingRule, Layout, ReadScope, Register, Repeats,
-    Requirement, Value, WriteScope,
+    Requirement, Sources, Value, WriteScope,
 };
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
@@ -64,6 +64,7 @@ const REGISTER: Register = Register {
     closes: None,
     repeats: None,
     warn: None,
+    sources: None,
 };
 
 pub const EMPLOYMENT_TYPES: &[&str] = &[
@@ -417,13 +418,7 @@ pub fn parse_answer(kind: &str, answer: &str, choices: usize) -> Option<Vec<usiz
 }
 
 fn check_question(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        TEST_QUESTIONS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| TEST_QUESTIONS.text(values, name);
     let kind = get("kind");
     let choices = get("choices");
     let n = question_choices(&choices).len();
@@ -861,13 +856,7 @@ pub static HANDLING_RECORDS: Register = Register {
 
 /// A transfer names its method and recipient; only a transfer has a method.
 fn check_handling(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        HANDLING_RECORDS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| HANDLING_RECORDS.text(values, name);
     let mut errors = Vec::new();
     if get("kind") == "transfer" {
         for f in ["method", "recipient"] {
@@ -1078,13 +1067,7 @@ pub static KEY_INSPECTIONS: Register = Register {
 
 /// A discrepancy is described.
 fn check_inspection(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        KEY_INSPECTIONS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| KEY_INSPECTIONS.text(values, name);
     if get("result") == "discrepancy" && get("discrepancies").is_empty() {
         vec![FieldError::new("discrepancies", "required")]
     } else {
@@ -1211,34 +1194,24 @@ pub static CORRECTIVE_ACTIONS: Register = Register {
         ("department", "meeting", "department"),
     ],
     validate: Some(check_corrective_action),
+    sources: Some(Sources {
+        field: "source",
+        refs: &[
+            ("event", "event"),
+            ("finding", "finding"),
+            ("complaint", "complaint"),
+            ("management_review", "review_output"),
+            ("meeting", "meeting"),
+        ],
+    }),
     numbered: Some("CA-"),
     ..REGISTER
 };
 
-/// An action from an event names it; its effectiveness is judged once it is checked.
+/// An action's effectiveness is judged once it is checked.
 fn check_corrective_action(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        CORRECTIVE_ACTIONS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| CORRECTIVE_ACTIONS.text(values, name);
     let mut errors = Vec::new();
-    // An action names what it comes from.
-    let named = match get("source").as_str() {
-        "event" => Some("event"),
-        "finding" => Some("finding"),
-        "complaint" => Some("complaint"),
-        "management_review" => Some("review_output"),
-        "meeting" => Some("meeting"),
-        _ => None,
-    };
-    if let Some(f) = named
-        && get(f).is_empty()
-    {
-        errors.push(FieldError::new(f, "required"));
-    }
     if !get("effective").is_empty() && get("checked_on").is_empty() {
         errors.push(FieldError::new("checked_on", "required"));
     }
@@ -1249,13 +1222,7 @@ fn check_corrective_action(values: &[Value]) -> Vec<FieldError> {
 /// for what it decides: an assessment its severity, a response what was done, a closing its date
 /// and the lessons learned.
 fn check_event(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        SECURITY_EVENTS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| SECURITY_EVENTS.text(values, name);
     let step = EVENT_STATUSES
         .iter()
         .position(|s| *s == get("status"))
@@ -1358,13 +1325,7 @@ pub static AUDITS: Register = Register {
 /// A kind belongs to its party; an internal audit names the department and its auditor, a second or
 /// third party's the auditing organisation; a time range is `HH:MM`, the end after the start.
 fn check_audit(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        AUDITS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| AUDITS.text(values, name);
     let mut errors = Vec::new();
     let party = get("party");
     if let Some((_, p)) = AUDIT_KINDS.iter().find(|(k, _)| *k == get("kind"))
@@ -1440,9 +1401,8 @@ pub static FINDINGS: Register = Register {
 
 /// A closed finding has its closing date; an open one has none.
 fn check_finding(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| FINDINGS.position(name).and_then(|i| values.get(i));
-    let status = get("status").map(Value::to_plain).unwrap_or_default();
-    let closed = get("closed_on").is_some_and(|v| !v.is_null());
+    let status = FINDINGS.text(values, "status");
+    let closed = !FINDINGS.text(values, "closed_on").is_empty();
     match (status.as_str(), closed) {
         ("closed", false) => vec![FieldError::with("closed_on", "needed-for-step", status)],
         ("open", true) => vec![FieldError::new("closed_on", "only-when-closed")],
@@ -1520,13 +1480,7 @@ pub static CERTIFICATES: Register = Register {
 
 /// The certification body and the accreditation body are two organisations.
 fn check_certificate(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        CERTIFICATES
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(|v| v.to_plain().to_lowercase())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| CERTIFICATES.text(values, name).to_lowercase();
     let (c, a) = (get("certification_body"), get("accreditation_body"));
     if !c.is_empty() && c == a {
         vec![FieldError::new("accreditation_body", "same-body")]
@@ -1680,13 +1634,7 @@ pub static MEETING_ITEMS: Register = Register {
 
 /// An action item names its owner and due date.
 fn check_meeting_item(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        MEETING_ITEMS
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| MEETING_ITEMS.text(values, name);
     if get("kind") != "action" {
         return Vec::new();
     }
@@ -1734,13 +1682,7 @@ pub static NOTICES: Register = Register {
 
 /// A notice for a department names it; a notice for everyone names none.
 fn check_notice(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        NOTICES
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| NOTICES.text(values, name);
     match (get("audience").as_str(), get("department").is_empty()) {
         ("department", true) => vec![FieldError::new("department", "required")],
         ("everyone", false) => vec![FieldError::new("department", "only-for-department")],
@@ -1951,13 +1893,7 @@ pub static LAW_CHANGES: Register = Register {
 
 /// A decision has its date and what the review found; a pending change has neither date nor decision.
 fn check_law_change(values: &[Value]) -> Vec<FieldError> {
-    let get = |name: &str| {
-        LAW_CHANGES
-            .position(name)
-            .and_then(|i| values.get(i))
-            .map(Value::to_plain)
-            .unwrap_or_default()
-    };
+    let get = |name: &str| LAW_CHANGES.text(values, name);
     let decision = get("decision");
     let mut errors = Vec::new();
     if !decision.is_empty() && decision != "pending" {

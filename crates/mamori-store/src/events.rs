@@ -31,13 +31,7 @@ pub(crate) async fn record_refusal(
         return Ok(());
     };
     let mut tx = store.pool.begin().await?;
-    let employee_no = tx
-        .fetch_one(
-            "SELECT employee_no FROM people WHERE id = $1",
-            &[P::Int(person)],
-        )
-        .await?
-        .text(0)?;
+    let employee_no = crate::people::employee_no(&mut tx, person).await?;
     let today = mamori_domain::dates::iso(OffsetDateTime::now_utc().date());
     let tried: Vec<String> = ["kind", "method", "protection", "recipient"]
         .iter()
@@ -172,6 +166,8 @@ pub(crate) async fn put_on_course(
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
+    // Both records name the two events.
+    let note = format!("{} {code} / {sibling}", reg.code);
     let session = match tx
         .fetch_optional(
             "SELECT code FROM training_sessions WHERE org_id = $1 AND course_id = $2 \
@@ -184,7 +180,6 @@ pub(crate) async fn put_on_course(
         None => {
             let session = format!("{course_code}-{code}");
             let held_on = mamori_domain::dates::iso(today + Duration::days(30));
-            let note = format!("{} {code} / {sibling}", reg.code);
             insert_in(
                 tx,
                 &recorder,
@@ -201,14 +196,7 @@ pub(crate) async fn put_on_course(
             session
         }
     };
-    let employee_no = tx
-        .fetch_one(
-            "SELECT employee_no FROM people WHERE id = $1",
-            &[P::Int(person)],
-        )
-        .await?
-        .text(0)?;
-    let note = format!("{} {code} / {sibling}", reg.code);
+    let employee_no = crate::people::employee_no(tx, person).await?;
     insert_in(
         tx,
         &recorder,

@@ -186,22 +186,7 @@ impl Store {
                 "1–3650",
             )]));
         }
-        let before = mamori_domain::registers::remedial_days(&access.org.profile);
-        let mut profile = access.org.profile.clone();
-        match profile.as_object_mut() {
-            Some(o) => {
-                o.insert("remedial_days".into(), days.into());
-            }
-            None => profile = serde_json::json!({ "remedial_days": days }),
-        }
-        self.update_organization(
-            access,
-            "profile",
-            profile.to_string().into(),
-            serde_json::json!({ "remedial_days": before }),
-            serde_json::json!({ "remedial_days": days }),
-        )
-        .await
+        self.set_profile(access, "remedial_days", days.into()).await
     }
 
     /// Sets one column of the organisation, with its audit entry, in one transaction.
@@ -272,26 +257,36 @@ impl Store {
                 return Err(StoreError::invalid("names", "invalid-name"));
             }
         }
+        self.set_profile(access, "asset_rules", serde_json::to_value(rules)?)
+            .await
+    }
+
+    /// Sets one entry of the organisation's profile, with its audit entry (before and after).
+    async fn set_profile(
+        &self,
+        access: &Access,
+        key: &str,
+        after: serde_json::Value,
+    ) -> Result<(), StoreError> {
         let before = access
             .org
             .profile
-            .get("asset_rules")
+            .get(key)
             .cloned()
             .unwrap_or(serde_json::Value::Null);
-        let after = serde_json::to_value(rules)?;
         let mut profile = access.org.profile.clone();
         match profile.as_object_mut() {
             Some(o) => {
-                o.insert("asset_rules".into(), after.clone());
+                o.insert(key.into(), after.clone());
             }
-            None => profile = serde_json::json!({ "asset_rules": after.clone() }),
+            None => profile = serde_json::json!({ key: after.clone() }),
         }
         self.update_organization(
             access,
             "profile",
             profile.to_string().into(),
-            serde_json::json!({ "asset_rules": before }),
-            serde_json::json!({ "asset_rules": after }),
+            serde_json::json!({ key: before }),
+            serde_json::json!({ key: after }),
         )
         .await
     }

@@ -166,7 +166,8 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let late = |sql: &'static str, params: Vec<P>| async move {
+        // Rows of id, code, title, owner and due date; `due` stands for a due date the rows lack.
+        let late = |sql: &'static str, params: Vec<P>, due: Option<Date>| async move {
             self.pool
                 .fetch_all(sql, &params)
                 .await?
@@ -177,7 +178,10 @@ impl Store {
                         code: r.text(1)?,
                         title: r.text(2)?,
                         owner: r.get(3)?,
-                        due_on: r.get(4)?,
+                        due_on: match due {
+                            Some(d) => d,
+                            None => r.get(4)?,
+                        },
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()
@@ -189,6 +193,7 @@ impl Store {
              WHERE c.org_id = $1 AND c.withdrawn_at IS NULL AND c.completed_on IS NULL AND c.due_on < $2 \
              ORDER BY c.due_on, c.code LIMIT 500",
             org_today(),
+            None,
         )
         .await?;
         let meeting_actions = late(
@@ -198,6 +203,7 @@ impl Store {
                AND i.done_on IS NULL AND i.due_on < $2 \
              ORDER BY i.due_on, i.id LIMIT 500",
             org_today(),
+            None,
         )
         .await?;
         let fy = mamori_domain::FiscalYear::containing(today, access.org.fiscal_year_start_month);
@@ -215,28 +221,17 @@ impl Store {
                AND c.effective_on >= $2 AND c.effective_on <= $3 \
              ORDER BY c.effective_on, c.code LIMIT 500",
             year(),
+            None,
         )
         .await?;
-        let untargeted = self
-            .pool
-            .fetch_all(
-                "SELECT o.id, o.code, o.title, p.name FROM objectives o LEFT JOIN people p ON p.id = o.owner_id \
-                 WHERE o.org_id = $1 AND o.withdrawn_at IS NULL AND o.fiscal_year = $2 AND o.target_value IS NULL \
-                 ORDER BY o.code LIMIT 500",
-                &[access.org_id().into(), P::Int(fy.year.into())],
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(LateAction {
-                    id: r.i64(0)?,
-                    code: r.text(1)?,
-                    title: r.text(2)?,
-                    owner: r.get(3)?,
-                    due_on: fy.last_day(),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let untargeted = late(
+            "SELECT o.id, o.code, o.title, p.name FROM objectives o LEFT JOIN people p ON p.id = o.owner_id \
+             WHERE o.org_id = $1 AND o.withdrawn_at IS NULL AND o.fiscal_year = $2 AND o.target_value IS NULL \
+             ORDER BY o.code LIMIT 500",
+            vec![access.org_id().into(), P::Int(fy.year.into())],
+            Some(fy.last_day()),
+        )
+        .await?;
         Ok(Overdue {
             take_outs,
             devices,

@@ -234,6 +234,16 @@ impl Store {
     }
 }
 
+/// A person's employee number (how records refer to them), by id.
+pub(crate) async fn employee_no(tx: &mut crate::db::Tx, person: i64) -> Result<String, StoreError> {
+    tx.fetch_one(
+        "SELECT employee_no FROM people WHERE id = $1",
+        &[P::Int(person)],
+    )
+    .await?
+    .text(0)
+}
+
 /// Checks one declared requirement of a record about to be written; what fails comes back as
 /// field errors, so the form shows it beside the field.
 pub(crate) async fn check_requirement(

@@ -1459,13 +1459,7 @@ async fn prepare(
         && let Some(i) = reg.position(field)
         && values[i].is_null()
     {
-        let no = tx
-            .fetch_one(
-                "SELECT employee_no FROM people WHERE id = $1",
-                &[person.into()],
-            )
-            .await?
-            .text(0)?;
+        let no = crate::people::employee_no(tx, person).await?;
         values[i] = Value::Text(no);
     }
     errors.extend(reg.check(&values));

@@ -227,7 +227,8 @@ async fn improvement(state: &AppState, ctx: &Ctx) -> Result<(Value, Value), AppE
                     context! { now => figure(fy), before => figure(previous) }
                 })
                 .collect();
-            context! { label => i18n::t(ctx.lang, &format!("figures-{kind}s")), cells }
+            let label = if *kind == "claim" { "figures-claims" } else { "figures-complaints" };
+            context! { label => i18n::t(ctx.lang, label), cells }
         })
         .collect();
     let departments: Vec<String> = f.departments.iter().map(|(_, n)| n.clone()).collect();

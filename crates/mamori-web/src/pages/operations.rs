@@ -78,11 +78,6 @@ pub async fn publish_minutes(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    match state.store.create(&ctx.access, &NOTICES, &input).await {
-        Ok(notice) => {
-            Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), notice.id)).into_response())
-        }
-        Err(mamori_store::StoreError::Invalid(errors)) => Err(AppError::Invalid(errors)),
-        Err(e) => Err(e.into()),
-    }
+    let notice = state.store.create(&ctx.access, &NOTICES, &input).await?;
+    Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), notice.id)).into_response())
 }

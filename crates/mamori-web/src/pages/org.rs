@@ -342,12 +342,24 @@ pub async fn save_asset_rules(
         handling_rules,
         names,
     };
-    match state.store.set_asset_rules(&ctx.access, &rules).await {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/o/{}/settings#asset-rules", ctx.org())).into_response())
-        }
+    saved(
+        &ctx,
+        state.store.set_asset_rules(&ctx.access, &rules).await,
+        "#asset-rules",
+    )
+}
+
+/// After a settings form: back to its section of the page, or the page again with the message of
+/// what was refused.
+fn saved(
+    ctx: &Ctx,
+    result: Result<(), mamori_store::StoreError>,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings{anchor}", ctx.org())).into_response()),
         Err(mamori_store::StoreError::Invalid(e)) => settings_page(
-            &ctx,
+            ctx,
             e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -365,15 +377,11 @@ pub async fn save_remedial(
     let days = get(&form, "remedial_days")
         .and_then(|d| mamori_domain::input::normalize(d).parse::<i64>().ok())
         .unwrap_or(0);
-    match state.store.set_remedial_days(&ctx.access, days).await {
-        Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings#remedial", ctx.org())).into_response()),
-        Err(mamori_store::StoreError::Invalid(e)) => settings_page(
-            &ctx,
-            e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    saved(
+        &ctx,
+        state.store.set_remedial_days(&ctx.access, days).await,
+        "#remedial",
+    )
 }
 
 pub async fn save_settings(
@@ -385,15 +393,11 @@ pub async fn save_settings(
     let month = get(&form, "fiscal_year_start_month")
         .and_then(|m| mamori_domain::input::normalize(m).parse::<u8>().ok())
         .unwrap_or(0);
-    match state.store.set_fiscal_year_start(&ctx.access, month).await {
-        Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings", ctx.org())).into_response()),
-        Err(mamori_store::StoreError::Invalid(e)) => settings_page(
-            &ctx,
-            e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    saved(
+        &ctx,
+        state.store.set_fiscal_year_start(&ctx.access, month).await,
+        "",
+    )
 }
 
 /// Selects the fiscal year the pages show, and goes back where the user was.

@@ -571,15 +571,11 @@ async fn related_records(
             // A new one comes from here: the reference filled in, and where the other register
             // names what a record comes from (a corrective action's source), that too.
             let source = other
-                .field("source")
-                .and_then(|s| match s.kind {
-                    FieldKind::Choice(choices) => choices.iter().find(|c| {
-                        **c == reg.code
-                            || (reg.code == "review_output" && **c == "management_review")
-                    }),
-                    _ => None,
+                .sources
+                .and_then(|s| {
+                    let (choice, _) = s.refs.iter().find(|(_, field)| *field == f.name)?;
+                    Some(format!("&{}={choice}", s.field))
                 })
-                .map(|c| format!("&source={c}"))
                 .unwrap_or_default();
             out.push(context! {
                 label => i18n::register_name(ctx.lang, other),

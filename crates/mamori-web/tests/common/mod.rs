@@ -64,6 +64,16 @@ impl App {
     }
 
     /// An API call with a bearer token: the status and the JSON body (null when there is none).
+    /// Posts `body` to an API collection and asserts it is refused (422) naming `field` (a field
+    /// or an error code).
+    pub async fn refused(&self, token: &str, path: &str, body: Value, field: &str) {
+        let (status, err) = self
+            .api(token, reqwest::Method::POST, path, Some(body))
+            .await;
+        assert_eq!(status, 422, "{err}");
+        assert!(err.to_string().contains(field), "{field}: {err}");
+    }
+
     pub async fn api(
         &self,
         token: &str,
