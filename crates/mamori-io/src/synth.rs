@@ -4,8 +4,8 @@
 use mamori_domain::FiscalYear;
 use mamori_domain::Role;
 use mamori_domain::registers::{
-    ATTENDANCES, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, PEOPLE, SECURITY_EVENTS, TEST_QUESTIONS,
-    TRAINING_SESSIONS,
+    ATTENDANCES, AUDITS, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, FINDINGS, PEOPLE, SECURITY_EVENTS,
+    TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Input, Organization, Store};
 use rand::rngs::StdRng;
@@ -71,6 +71,8 @@ pub struct Options {
     pub keys: usize,
     /// Security events over the years (issue 5's benchmarks).
     pub events: usize,
+    /// Audit findings over the years, from internal, customer and certification audits.
+    pub findings: usize,
 }
 
 pub async fn build(
@@ -116,6 +118,8 @@ pub async fn build(
     let mut done = 0;
     // (employee number, joined, left) of everyone made, for the training records below.
     let mut staff: Vec<(String, Date, Option<Date>)> = Vec::with_capacity(o.people);
+    // Each person's department (its index), for auditors who may not audit their own.
+    let mut department_of: Vec<usize> = Vec::with_capacity(o.people);
     while done < o.people {
         let n = (o.people - done).min(2000);
         let chunk: Vec<Input> = (done..done + n)
@@ -137,10 +141,11 @@ pub async fn build(
                         "employment_type",
                         EMPLOYMENT_TYPES[rng.gen_range(0..EMPLOYMENT_TYPES.len())].to_string(),
                     ),
-                    (
-                        "department",
-                        format!("D{:03}", rng.gen_range(0..o.departments.max(1)) + 1),
-                    ),
+                    ("department", {
+                        let d = rng.gen_range(0..o.departments.max(1));
+                        department_of.push(d);
+                        format!("D{:03}", d + 1)
+                    }),
                     ("joined_on", mamori_domain::dates::iso(joined)),
                 ]
                 .into_iter()
@@ -174,6 +179,13 @@ pub async fn build(
     }
     if o.events > 0 {
         events(store, &access, o, &staff, first, today, &mut rng, progress).await?;
+    }
+    if o.findings > 0 {
+        let people = Crew {
+            staff: &staff,
+            department_of: &department_of,
+        };
+        findings(store, &access, o, &people, first, today, &mut rng, progress).await?;
     }
     for role in Role::ALL {
         let email = format!("{}@{}.example", role.code().replace('_', "-"), o.slug);
@@ -726,4 +738,147 @@ async fn events(
         })
         .collect();
     create_chunked(store, access, &SECURITY_EVENTS, &rows, progress).await
+}
+
+/// Everyone made, with their department's index.
+struct Crew<'a> {
+    staff: &'a [(String, Date, Option<Date>)],
+    department_of: &'a [usize],
+}
+
+/// Audits of each fiscal year (an internal audit of every department in the autumn, a
+/// certification audit each year, a customer audit every other year) and findings spread over
+/// them: mostly from internal audits, mostly observations; those of audits older than two months
+/// are closed.
+#[allow(clippy::too_many_arguments)]
+async fn findings(
+    store: &Store,
+    access: &Access,
+    o: &Options,
+    crew: &Crew<'_>,
+    first: Date,
+    today: Date,
+    rng: &mut StdRng,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<(), IoError> {
+    let iso = mamori_domain::dates::iso;
+    let departments = o.departments.max(1);
+    let last = FiscalYear::containing(today, 4).year;
+    // (code, party, department index, started on)
+    let mut audits: Vec<(String, &str, Option<usize>, Date)> = Vec::new();
+    let mut rows: Vec<Input> = Vec::new();
+    for year in first.year()..=last {
+        let autumn = Date::from_calendar_date(year, Month::October, 1)
+            .map_err(|e| IoError::Unreadable(e.to_string()))?;
+        for d in 0..departments {
+            let on = autumn + Duration::days((d % 60) as i64);
+            // The auditor is someone of another department, with the organisation on the day.
+            let auditor = crew
+                .staff
+                .iter()
+                .zip(crew.department_of)
+                .find(|((_, joined, left), dept)| {
+                    **dept != d && *joined <= on && left.is_none_or(|l| l >= on)
+                })
+                .map(|((no, _, _), _)| no.clone());
+            let Some(auditor) = auditor else { continue };
+            let code = format!("AU{year}-{:04}", d + 1);
+            rows.push(input(&[
+                ("code", code.clone()),
+                ("party", "first".into()),
+                ("kind", "internal".into()),
+                ("started_on", iso(on)),
+                ("department", format!("D{:03}", d + 1)),
+                ("auditor", auditor),
+                ("status", "done".into()),
+            ]));
+            audits.push((code, "first", Some(d), on));
+        }
+        let cycle = ["surveillance_1", "surveillance_2", "recertification"];
+        for (party, kind, body, on, every) in [
+            (
+                "third",
+                cycle[(year.rem_euclid(3)) as usize],
+                "合成認証機構",
+                Month::July,
+                1,
+            ),
+            (
+                "second",
+                "customer",
+                "合成取引先株式会社",
+                Month::February,
+                2,
+            ),
+        ] {
+            if year % every != 0 {
+                continue;
+            }
+            let on = Date::from_calendar_date(year + i32::from(on == Month::February), on, 10)
+                .map_err(|e| IoError::Unreadable(e.to_string()))?;
+            let code = format!("AU{year}-{party}");
+            rows.push(input(&[
+                ("code", code.clone()),
+                ("party", party.into()),
+                ("kind", kind.into()),
+                ("started_on", iso(on)),
+                ("auditing_body", body.into()),
+                ("status", "done".into()),
+            ]));
+            audits.push((code, party, None, on));
+        }
+    }
+    audits.retain(|a| a.3 <= today);
+    rows.retain(|r| {
+        r.get("started_on")
+            .is_some_and(|on| on.as_str() <= iso(today).as_str())
+    });
+    create_chunked(store, access, &AUDITS, &rows, progress).await?;
+    let of = |party: &str| -> Vec<usize> {
+        (0..audits.len())
+            .filter(|i| audits[*i].1 == party)
+            .collect()
+    };
+    let (internal, external) = (of("first"), [of("third"), of("second")].concat());
+    if internal.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Input> = (0..o.findings)
+        .map(|i| {
+            let from = if rng.gen_range(0..100) < 75 || external.is_empty() {
+                &internal
+            } else {
+                &external
+            };
+            let (code, _, department, on) = &audits[from[rng.gen_range(0..from.len())]];
+            let grade = match rng.gen_range(0..100) {
+                0..3 => "major",
+                3..25 => "minor",
+                25..70 => "observation",
+                _ => "improvement",
+            };
+            let department = department.unwrap_or_else(|| rng.gen_range(0..departments));
+            let mut row = input(&[
+                ("code", format!("F{:07}", i + 1)),
+                ("audit", code.clone()),
+                ("grade", grade.into()),
+                ("department", format!("D{:03}", department + 1)),
+                (
+                    "reference",
+                    format!("A.{}.{}", rng.gen_range(5..9), rng.gen_range(1..35)),
+                ),
+                ("description", format!("指摘 {} の内容", i + 1)),
+                ("status", "open".into()),
+            ]);
+            if (today - *on).whole_days() > 60 {
+                row.insert("status".into(), "closed".into());
+                row.insert(
+                    "closed_on".into(),
+                    iso(*on + Duration::days(rng.gen_range(7..60))),
+                );
+            }
+            row
+        })
+        .collect();
+    create_chunked(store, access, &FINDINGS, &rows, progress).await
 }

@@ -24,8 +24,11 @@ pub struct Unread {
     pub code: String,
     pub kind: String,
     pub title: String,
+    #[serde(with = "iso_date")]
     pub published_on: Date,
 }
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
 /// Who has read a notice: the reader's own acknowledgement, and for those who manage notices the
 /// count of readers and who has not read yet.

@@ -135,6 +135,11 @@ fn book() -> RouteBook {
             "/o/{org}/meetings/{id}/publish",
             operations::publish_minutes,
         )
+        .add(
+            M::POST,
+            "/o/{org}/requirements/starter",
+            registers::import_starter,
+        )
         .add(M::POST, "/o/{org}/fiscal-year", org::select_fiscal_year)
         .add(M::GET, "/o/{org}/{collection}", registers::list)
         .add(M::POST, "/o/{org}/{collection}", registers::create)

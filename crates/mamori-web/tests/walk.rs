@@ -132,6 +132,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         ("GET", "/api/v1/notices/unread") => Rule::Roles(ALL),
         // The walk's meeting is the secretariat's: its minutes are published for everyone.
         ("POST", "/o/{org}/meetings/{id}/publish") => Rule::Roles(SECRETARIAT),
+        // The starter list of laws goes into the requirements register, the secretariat's.
+        ("POST", "/o/{org}/requirements/starter") => Rule::Roles(SECRETARIAT),
         // Keys in custody are read by every member (the walk's id is no key: 404, after the check
         // of membership).
         ("GET", "/o/{org}/custody-keys/{id}/receipt.pdf") => Rule::Roles(ALL),

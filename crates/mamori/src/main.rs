@@ -86,6 +86,9 @@ enum Command {
         /// Security events spread over the years.
         #[arg(long, default_value_t = 0)]
         events: usize,
+        /// Audit findings spread over the years' audits.
+        #[arg(long, default_value_t = 0)]
+        findings: usize,
     },
 }
 
@@ -370,6 +373,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             devices,
             keys,
             events,
+            findings,
         } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("synth");
@@ -384,6 +388,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 devices,
                 keys,
                 events,
+                findings,
             };
             let org = mamori_io::synth::build(&store, &opts, &|what, done, total| {
                 p.step(what, done, total)

@@ -61,6 +61,10 @@ pub async fn publish_minutes(
         "meeting-minutes-title",
         &[("title", value("title")), ("date", held_on)],
     );
+    // Published once: again opens the notice already published.
+    if let Some(notice) = minutes_notice(&state, &ctx, &value("code")).await? {
+        return Ok(Redirect::to(&format!("/o/{}/notices/{notice}", ctx.org())).into_response());
+    }
     let department = value("department");
     let audience = if department.is_empty() {
         "everyone"
@@ -80,4 +84,22 @@ pub async fn publish_minutes(
     .collect();
     let notice = state.store.create(&ctx.access, &NOTICES, &input).await?;
     Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), notice.id)).into_response())
+}
+
+/// The notice (its id) that published a meeting's minutes, if there is one.
+pub(crate) async fn minutes_notice(
+    state: &AppState,
+    ctx: &Ctx,
+    meeting: &str,
+) -> Result<Option<i64>, AppError> {
+    let query = mamori_store::ListQuery {
+        filters: vec![
+            ("meeting".into(), meeting.to_string()),
+            ("kind".into(), "minutes".into()),
+        ],
+        limit: 1,
+        ..Default::default()
+    };
+    let page = state.store.list(&ctx.access, &NOTICES, &query).await?;
+    Ok(page.items.first().map(|r| r.id))
 }

@@ -758,12 +758,19 @@ async fn panels(
                 },
             }
         }
-        "meeting" => context! {
-            publish => (can_create(&ctx.access, &registers::NOTICES)
+        "meeting" => {
+            // Minutes are published once; the notice is then among the related records.
+            let publishable = can_create(&ctx.access, &registers::NOTICES)
                 && !key("minutes").is_empty()
-                && record.withdrawn_at.is_none())
-            .then(|| format!("/o/{}/meetings/{}/publish", ctx.org(), record.id)),
-        },
+                && record.withdrawn_at.is_none()
+                && super::operations::minutes_notice(state, ctx, &key("code"))
+                    .await?
+                    .is_none();
+            context! {
+                publish => publishable
+                    .then(|| format!("/o/{}/meetings/{}/publish", ctx.org(), record.id)),
+            }
+        }
         "test_attempt" => context! {
             links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
         },
@@ -1070,6 +1077,7 @@ async fn import_page(
             columns => headers(ctx.lang, reg),
             codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
             layouts => !reg.layouts.is_empty(),
+            starter => reg.collection == registers::REQUIREMENTS.collection,
             errors, imported,
         },
         status,
@@ -1085,6 +1093,42 @@ pub async fn import_form(
         return Err(AppError::Forbidden);
     }
     import_page(&ctx, reg, Vec::new(), None, StatusCode::OK).await
+}
+
+/// Adds Mamori's starter list of Japanese laws and their amendments to the requirements register,
+/// as reference data to confirm; laws already there are skipped.
+pub async fn import_starter(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    ctx.viewer.form(&body)?;
+    if !can_create(&ctx.access, &registers::REQUIREMENTS) {
+        return Err(AppError::Forbidden);
+    }
+    let (requirements, changes) = mamori_io::starter::load(&state.store, &ctx.access).await?;
+    let done = i18n::t_args(
+        ctx.lang,
+        "requirements-starter-done",
+        &[
+            ("requirements", requirements.to_string()),
+            ("changes", changes.to_string()),
+        ],
+    );
+    render::page(
+        &ctx,
+        "import.html",
+        context! {
+            title => i18n::register_name(ctx.lang, &registers::REQUIREMENTS),
+            collection => registers::REQUIREMENTS.collection,
+            columns => headers(ctx.lang, &registers::REQUIREMENTS),
+            codes => registers::REQUIREMENTS.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
+            starter => true,
+            starter_done => done,
+            errors => Vec::<Value>::new(),
+        },
+        StatusCode::OK,
+    )
 }
 
 pub async fn import(
