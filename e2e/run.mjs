@@ -271,13 +271,26 @@ async function handlingCase(browser, url) {
   }
 }
 
-// At phone width, a staff member reports a near miss from My page: kind, date, what happened and the
-// cause; the rest (reporter, department, status, date reported, number) is filled in.
+// At phone width, a staff member reports a near miss from My page in under a minute: kind, date,
+// what happened and the cause; the rest (reporter, department, status, date reported, number) is
+// filled in. The secretariat then assesses and closes it, opens a corrective action from the event's
+// page, and the department's near misses on the figures page go up by one.
 async function reportEventCase(browser, url) {
-  const context = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
+  const staffContext = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
+  const ismsContext = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  for (const c of [staffContext, ismsContext]) c.setDefaultTimeout(20_000);
+  const page = await staffContext.newPage();
+  const isms = await ismsContext.newPage();
+  // The SOUMU row's near misses this fiscal year: "n(m)" → n.
+  const nearMisses = async () => {
+    await isms.goto(`${url}o/sajeco/event-figures`);
+    const cell = await isms.locator('tr[data-department="SOUMU"] td').nth(1).innerText();
+    return parseInt(cell, 10);
+  };
   try {
+    await signIn(isms, url, 'isms');
+    const before = await nearMisses();
+
     await signIn(page, url, 'staff');
     await page.goto(`${url}o/sajeco/me`);
     const started = Date.now();
@@ -292,8 +305,38 @@ async function reportEventCase(browser, url) {
     await until('the event should show its reporter and status', text(page, 'main'), (t) => t.includes('新井 翔太') && t.includes('報告済み'));
     const seconds = (Date.now() - started) / 1000;
     if (seconds > 60) throw new Error(`reporting took ${seconds} s`);
+    const eventPath = new URL(page.url()).pathname;
+
+    // The secretariat closes it in one edit: severity, response, lessons and the date.
+    await isms.goto(`${url}${eventPath.slice(1)}`);
+    await isms.click('#next-step');
+    await isms.selectOption('#f-status', 'closed');
+    await isms.click('#save');
+    await until('closing without what it needs should be refused', () => isms.locator('.field.invalid .error').allInnerTexts(),
+      (t) => t.length >= 3);
+    await isms.selectOption('#f-severity', 'low');
+    await isms.fill('#f-response', '送信前の宛先・添付の確認を課内に周知');
+    await isms.fill('#f-lessons', '添付ファイルは送信直前に開いて確認する');
+    await isms.fill('#f-closed_on', '２０２６年１１月２７日');
+    await isms.click('#save');
+    await until('the event should be closed', text(isms, 'ol.stepper li[aria-current=step]'), (t) => t.trim() === '完了');
+    await isms.screenshot({ path: `${SHOTS}/event-closed.png`, fullPage: true });
+
+    // A corrective action from the event's page names the event and takes its department.
+    await isms.click('#related-corrective-actions-event a.button');
+    await isms.fill('#f-title', '添付確認の手順をメール運用規程に追記');
+    await isms.fill('#f-due_on', '2026-12-25');
+    await isms.click('#save');
+    await until('the action should be saved', () => isms.url(), (u) => /corrective-actions\/\d+$/.test(new URL(u).pathname));
+    await until('the action should name the event and the department', text(isms, 'main'),
+      (t) => /E-[0-9-]+/.test(t) && t.includes('総務経理'));
+
+    const after = await nearMisses();
+    if (after !== before + 1) throw new Error(`SOUMU near misses ${before} → ${after}`);
+    await isms.screenshot({ path: `${SHOTS}/event-figures.png`, fullPage: true });
   } finally {
-    await context.close();
+    await staffContext.close();
+    await ismsContext.close();
   }
 }
 

@@ -1,7 +1,19 @@
 //! Fiscal years (April start by default, configurable) and Japanese era dates (平成/令和, 元年).
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime, UtcOffset};
+
+/// Japan Standard Time: UTC+9 all year round.
+pub const JST: UtcOffset = match UtcOffset::from_hms(9, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// Today in Japan: the day records are dated by (a report at 07:00 JST is dated that day, not the
+/// day before as in UTC).
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().to_offset(JST).date()
+}
 
 /// A fiscal year named by the calendar year it starts in: FY2017 with an April start is
 /// 2017-04-01 … 2018-03-31 (平成29年度).

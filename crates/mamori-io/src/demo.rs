@@ -262,7 +262,7 @@ async fn attempts(store: &Store, access: &Access) -> Result<(), IoError> {
             ),
         )
         .await?;
-    let jst = time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let jst = mamori_domain::dates::JST;
     for r in &attended.items {
         let (Some(session), Some(person)) = (
             r.value(&ATTENDANCES, "session").map(|v| v.to_plain()),

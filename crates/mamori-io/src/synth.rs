@@ -93,7 +93,7 @@ pub async fn build(
         )
         .await?;
     let access = Access::system(org.clone(), "synth");
-    let today = OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let first = Date::from_calendar_date(today.year() - o.years.max(1), Month::April, 1)
         .map_err(|e| IoError::Unreadable(e.to_string()))?;
     let departments: Vec<Input> = (0..o.departments.max(1))
@@ -377,7 +377,7 @@ async fn attempts(
         .create_many(access, &TEST_QUESTIONS, &questions, &|_, _| {})
         .await
         .map_err(fail)?;
-    let jst = time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let jst = mamori_domain::dates::JST;
     let mut ids = std::collections::HashMap::new();
     let total = attended.len() as u64;
     let mut done = 0u64;
@@ -729,10 +729,15 @@ async fn events(
             .map(|(k, v)| (k.to_string(), v))
             .collect();
             if closed {
-                row.insert(
-                    "closed_on".into(),
-                    iso(on + Duration::days(rng.gen_range(1..30))),
-                );
+                let severity = ["low", "low", "medium", "high"][rng.gen_range(0..4)];
+                for (k, v) in [
+                    ("closed_on", iso(on + Duration::days(rng.gen_range(1..30)))),
+                    ("severity", severity.to_string()),
+                    ("response", format!("事象 {} への対応", i + 1)),
+                    ("lessons", format!("事象 {} の教訓", i + 1)),
+                ] {
+                    row.insert(k.into(), v);
+                }
             }
             row
         })

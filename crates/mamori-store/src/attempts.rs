@@ -334,7 +334,7 @@ async fn insert_attempt(
                     access.org_id().into(),
                     course_id.into(),
                     person.into(),
-                    P::Date(now.date()),
+                    P::Date(now.to_offset(mamori_domain::dates::JST).date()),
                     pass_mark.into(),
                     P::Ts(now),
                 ],

@@ -5,7 +5,7 @@
 use mamori_domain::register::Register;
 use mamori_domain::registers::{ATTENDANCES, SECURITY_EVENTS, TRAINING_SESSIONS};
 use mamori_domain::{FieldError, Role, Value};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use crate::Store;
 use crate::db::{P, Tx};
@@ -32,7 +32,7 @@ pub(crate) async fn record_refusal(
     };
     let mut tx = store.pool.begin().await?;
     let employee_no = crate::people::employee_no(&mut tx, person).await?;
-    let today = mamori_domain::dates::iso(OffsetDateTime::now_utc().date());
+    let today = mamori_domain::dates::iso(mamori_domain::dates::today());
     let tried: Vec<String> = ["kind", "method", "protection", "recipient"]
         .iter()
         .filter_map(|f| {
@@ -137,7 +137,7 @@ pub(crate) async fn put_on_course(
         return Ok(());
     };
     let (course_id, course_code) = (course.i64(0)?, course.text(1)?);
-    let today = OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let expected = tx
         .fetch_optional(
             "SELECT 1 FROM attendances a JOIN training_sessions s ON s.id = a.session_id \

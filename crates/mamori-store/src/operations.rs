@@ -78,7 +78,7 @@ impl Store {
         let Some(person) = access.person_id else {
             return Ok(Vec::new());
         };
-        let today = OffsetDateTime::now_utc().date();
+        let today = mamori_domain::dates::today();
         self.pool
             .fetch_all(
                 &format!(
@@ -109,7 +109,7 @@ impl Store {
         access: &Access,
         notice: i64,
     ) -> Result<NoticeStatus, StoreError> {
-        let today = OffsetDateTime::now_utc().date();
+        let today = mamori_domain::dates::today();
         let org = access.org_id();
         let counts = self
             .pool
@@ -174,7 +174,7 @@ impl Store {
     pub async fn acknowledge(&self, access: &Access, notice: i64) -> Result<(), StoreError> {
         // Only people read notices: a member who is no person (an outside auditor) may not.
         let person = access.person_id.ok_or(StoreError::Forbidden)?;
-        let today = OffsetDateTime::now_utc().date();
+        let today = mamori_domain::dates::today();
         let mut tx = self.pool.begin().await?;
         let addressed = tx
             .fetch_optional(

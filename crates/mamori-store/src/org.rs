@@ -403,7 +403,7 @@ impl Store {
             .await?
             .ok_or(StoreError::Forbidden)?;
         let valid_until: Option<Date> = row.get(9)?;
-        if valid_until.is_some_and(|d| d < OffsetDateTime::now_utc().date()) {
+        if valid_until.is_some_and(|d| d < mamori_domain::dates::today()) {
             return Err(StoreError::Forbidden);
         }
         Ok(Access {

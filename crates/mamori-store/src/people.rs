@@ -199,7 +199,7 @@ impl Store {
                 &[
                     access.org_id().into(),
                     P::Int(person),
-                    P::Date(time::OffsetDateTime::now_utc().date()),
+                    P::Date(mamori_domain::dates::today()),
                 ],
             )
             .await?
@@ -274,7 +274,7 @@ pub(crate) async fn check_requirement(
                     )
                     .await?
                     .get(0)?;
-                if left.is_some_and(|d| d <= time::OffsetDateTime::now_utc().date()) {
+                if left.is_some_and(|d| d <= mamori_domain::dates::today()) {
                     errors.push(FieldError::new(field, "has-left"));
                 }
             }

@@ -213,7 +213,7 @@ pub(crate) fn and_scope(access: &Access, reg: &Register, params: &mut Vec<P>) ->
 fn classified_visible(access: &Access, alias: &str, params: &mut Vec<P>) -> String {
     params.push(P::Int(access.person_id.unwrap_or(-1)));
     let person = params.len();
-    params.push(P::Date(OffsetDateTime::now_utc().date()));
+    params.push(P::Date(mamori_domain::dates::today()));
     let today = params.len();
     let mut ors = vec![
         format!("{alias}.classification = 'general'"),
@@ -865,6 +865,22 @@ impl Store {
         Ok(rows.len())
     }
 
+    /// Whether the user may edit or withdraw this record: the register's rule and, for a
+    /// department's manager, the record's department (to show or hide its buttons).
+    pub async fn may_write(
+        &self,
+        access: &Access,
+        reg: &Register,
+        record: &Record,
+    ) -> Result<bool, StoreError> {
+        if !can_edit(access, reg) {
+            return Ok(false);
+        }
+        let mut tx = self.pool.begin().await?;
+        let dept = department_of(&mut tx, access, reg, record).await?;
+        Ok(can_write(access, reg, dept))
+    }
+
     /// Updates the fields present in `input`; the others keep their values.
     pub async fn update(
         &self,
@@ -1153,7 +1169,7 @@ async fn end_ties(
         return Ok(());
     };
     let on = *on;
-    let left = on <= OffsetDateTime::now_utc().date();
+    let left = on <= mamori_domain::dates::today();
     let reason = format!(
         "{} #{id} {} {}",
         reg.code,
@@ -1432,7 +1448,7 @@ async fn prepare(
             .iter()
             .find(|(name, _)| *name == f.name && existing.is_none() && blank)
             .map(|(_, v)| match *v {
-                "today" => mamori_domain::dates::iso(OffsetDateTime::now_utc().date()),
+                "today" => mamori_domain::dates::iso(mamori_domain::dates::today()),
                 v => v.to_string(),
             });
         let raw = initial.as_ref().or(raw);

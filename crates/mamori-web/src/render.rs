@@ -131,16 +131,12 @@ pub fn base(ctx: &Ctx) -> Value {
         areas,
         path => ctx.path.clone(),
         back => if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) },
-        printed_on => mamori_domain::dates::format_date(time::OffsetDateTime::now_utc().date(), ctx.style, lang),
+        printed_on => mamori_domain::dates::format_date(mamori_domain::dates::today(), ctx.style, lang),
     }
 }
 
 fn today_fy(ctx: &Ctx) -> i32 {
-    mamori_domain::FiscalYear::containing(
-        time::OffsetDateTime::now_utc().date(),
-        ctx.fy.start_month,
-    )
-    .year
+    mamori_domain::FiscalYear::containing(mamori_domain::dates::today(), ctx.fy.start_month).year
 }
 
 /// Renders a page with the base context merged in; an htmx request gets only its `content` block.

@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, header};
 use mamori_domain::{DateStyle, FiscalYear};
 use mamori_store::org::Membership;
 use mamori_store::{Access, User};
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -178,7 +177,7 @@ impl FromRequestParts<AppState> for Ctx {
         i18n::use_org_names(&access.org.profile);
         let memberships = state.store.memberships(viewer.user.id).await?;
         let start = access.org.fiscal_year_start_month;
-        let today = FiscalYear::containing(OffsetDateTime::now_utc().date(), start);
+        let today = FiscalYear::containing(mamori_domain::dates::today(), start);
         let fy = cookie(&parts.headers, FY_COOKIE)
             .and_then(|y| y.parse::<i32>().ok())
             .filter(|y| (1990..=today.year + 1).contains(y))

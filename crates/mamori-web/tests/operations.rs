@@ -493,9 +493,25 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
             .len(),
         1
     );
-    // Staff do not publish.
+    // Staff do not publish; a department's manager neither changes nor publishes the secretariat's
+    // meeting, and is offered neither.
     let staff = app.browser("staff").await;
     let res = post_form(&app, &staff, "/o/sajeco/me", &publish, &[]).await;
+    assert_eq!(res.status(), 403);
+    let manager = app.browser("manager").await;
+    let other = app.id_of(&isms, "meetings", "MT-2026-11").await;
+    let page = app
+        .page(&manager, &format!("/o/sajeco/meetings/{other}"))
+        .await;
+    assert!(!page.contains("id=\"publish-minutes\"") && !page.contains("id=\"edit-record\""));
+    let res = post_form(
+        &app,
+        &manager,
+        "/o/sajeco/me",
+        &format!("/o/sajeco/meetings/{other}/publish"),
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), 403);
 }
 
@@ -554,7 +570,7 @@ async fn an_objective_without_a_numeric_target_is_kept_with_a_warning() {
 async fn a_law_change_of_this_year_waits_for_a_decision() {
     let app = spawn_app().await;
     let isms = app.token("isms").await;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let (status, change) = app
         .api(
             &isms,

@@ -18,7 +18,7 @@ pub const MAX_LABELS: usize = 5000;
 
 /// Take-outs not returned, devices late for patches or password changes, keys due for inspection.
 pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let o = state.store.overdue(&ctx.access, today).await?;
     let date = |d: time::Date| mamori_domain::dates::format_date(d, ctx.style, ctx.lang);
     let org = ctx.org();
@@ -245,7 +245,7 @@ pub async fn labels(
         &[("register", i18n::register_name(ctx.lang, reg))],
     );
     let lang = ctx.lang;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let bytes = typeset(move || mamori_report::label_sheet(lang, &title, &labels, today)).await?;
     Ok(pdf(
         bytes,
@@ -283,7 +283,7 @@ pub async fn key_receipt(
         rows.push(row("returned_on"));
     }
     let number = text("receipt_no");
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let receipt = mamori_report::KeyReceipt {
         lang: lang.to_string(),
         title: i18n::t(lang, "receipt-title"),

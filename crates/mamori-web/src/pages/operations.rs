@@ -45,6 +45,14 @@ pub async fn publish_minutes(
         .store
         .get(&ctx.access, &MEETINGS, parse_id(&id)?)
         .await?;
+    // Who may change the meeting publishes its minutes (a department's manager, their own).
+    if !state
+        .store
+        .may_write(&ctx.access, &MEETINGS, &meeting)
+        .await?
+    {
+        return Err(AppError::Forbidden);
+    }
     let value = |name: &str| {
         meeting
             .value(&MEETINGS, name)

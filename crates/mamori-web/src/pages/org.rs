@@ -26,8 +26,7 @@ pub fn format_at(ctx: &Ctx, at: &str) -> String {
     use time::format_description::well_known::Rfc3339;
     match time::OffsetDateTime::parse(at, &Rfc3339) {
         Ok(t) => {
-            let jst =
-                t.to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap_or(time::UtcOffset::UTC));
+            let jst = t.to_offset(mamori_domain::dates::JST);
             format!(
                 "{} {:02}:{:02}:{:02}",
                 mamori_domain::dates::format_date(jst.date(), ctx.style, ctx.lang),
@@ -60,7 +59,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     let iso = mamori_domain::dates::iso;
     let base = format!("/o/{}", ctx.org());
     // Japanese law limits an identity guarantee to five years: warn 90 days before.
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let five_years_ago = today
         .replace_year(today.year() - 5)
         .or_else(|_| {
@@ -617,7 +616,7 @@ pub async fn completion(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
 
 /// The organisation chart on the last day of the selected fiscal year (or today, within the current one).
 pub async fn chart(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let day = if ctx.fy.contains(today) {
         today
     } else {

@@ -742,7 +742,7 @@ async fn panels(
                 steps => context! {
                     steps,
                     hint => i18n::t(ctx.lang, &format!("event-step-hint-{status}")),
-                    edit_href => mamori_store::records::can_edit(&ctx.access, reg).then(|| format!("/o/{}/{}/{}/edit", ctx.org(), reg.collection, record.id)),
+                    edit_href => state.store.may_write(&ctx.access, reg, record).await?.then(|| format!("/o/{}/{}/{}/edit", ctx.org(), reg.collection, record.id)),
                 },
             }
         }
@@ -761,6 +761,7 @@ async fn panels(
         "meeting" => {
             // Minutes are published once; the notice is then among the related records.
             let publishable = can_create(&ctx.access, &registers::NOTICES)
+                && state.store.may_write(&ctx.access, reg, record).await?
                 && !key("minutes").is_empty()
                 && record.withdrawn_at.is_none()
                 && super::operations::minutes_notice(state, ctx, &key("code"))
@@ -907,7 +908,7 @@ async fn detail_page(
             withdrawn => record.withdrawn_at.is_some(),
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
-            can_write => mamori_store::records::can_edit(&ctx.access, reg),
+            can_write => state.store.may_write(&ctx.access, reg, &record).await?,
             documents => documents(ctx, reg, record.id),
             related, panels, warnings,
         },
@@ -1044,7 +1045,7 @@ async fn export(
     let name = format!(
         "{}-{}",
         reg.collection,
-        mamori_domain::dates::iso(time::OffsetDateTime::now_utc().date())
+        mamori_domain::dates::iso(mamori_domain::dates::today())
     );
     match format {
         "xlsx" => Ok(download(

@@ -88,7 +88,7 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             }
         })
         .collect();
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = mamori_domain::dates::today();
     let (a_heads, attendance, _) =
         rows_about(&state, &ctx, &ATTENDANCES, &no, &["session", "status"]).await?;
     // Sessions still to come that the person is expected at.
