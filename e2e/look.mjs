@@ -66,6 +66,30 @@ await page.goto(`${url}/o/sajeco/members`);
 await page.screenshot({ path: `${out}/members.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/settings`);
 await page.screenshot({ path: `${out}/settings.png`, fullPage: true });
+// Operations and improvement (issue 5): the figures of FY2017, an audit, a notice, a meeting,
+// a review, an objective, the requirements and their starter list, in Japanese and English.
+await page.goto(`${url}/o/sajeco/event-figures`);
+await page.screenshot({ path: `${out}/event-figures.png`, fullPage: true });
+for (const [name, path] of [['audit-second-party', 'audits?party=second'], ['notice', 'notices?q=WannaCry'],
+  ['meeting', 'meetings?q=MT-2017-03'], ['review', 'management-reviews?q=MR-2017'], ['objective', 'objectives?fiscal_year=2017'],
+  ['certificate', 'certificates']]) {
+  await page.goto(`${url}/o/sajeco/${path}`);
+  await page.click('table.register tbody a');
+  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+}
+await page.goto(`${url}/o/sajeco/findings`);
+await page.screenshot({ path: `${out}/findings.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/requirements/import`);
+await page.screenshot({ path: `${out}/requirements-import.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/law-changes`);
+await page.screenshot({ path: `${out}/law-changes.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/event-figures`);
+await Promise.all([page.waitForNavigation(), page.click('#switch-lang')]);
+await page.screenshot({ path: `${out}/event-figures-en.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/audits?party=second`);
+await page.click('table.register tbody a');
+await page.screenshot({ path: `${out}/audit-second-party-en.png`, fullPage: true });
+await Promise.all([page.waitForNavigation(), page.click('#switch-lang')]);
 await page.goto(`${url}/account`);
 await page.screenshot({ path: `${out}/account.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/nope/1`);
