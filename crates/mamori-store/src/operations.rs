@@ -11,10 +11,11 @@ use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
 
-/// The people a notice is for: every member who is a person and has not left, or the members of
-/// its department. `n` is the notice, `p` the person; `$2` is the day.
+/// The people a notice is for: everyone who had joined by the day it was published and has not
+/// left, or the members of its department (a new joiner is not asked to read years-old notices). `n`
+/// is the notice, `p` the person; `$2` is the day.
 const AUDIENCE: &str = "p.org_id = n.org_id AND p.withdrawn_at IS NULL \
-     AND (p.joined_on IS NULL OR p.joined_on <= $2) AND (p.left_on IS NULL OR p.left_on >= $2) \
+     AND (p.joined_on IS NULL OR p.joined_on <= n.published_on) AND (p.left_on IS NULL OR p.left_on >= $2) \
      AND (n.audience = 'everyone' OR p.department_id = n.department_id)";
 
 /// A notice not yet read by its reader.
