@@ -1906,6 +1906,88 @@ fn check_law_change(values: &[Value]) -> Vec<FieldError> {
     errors
 }
 
+pub const CONTROL_SOURCES: &[&str] = &["annex_a_2022", "custom"];
+pub const CONTROL_THEMES: &[&str] = &["organizational", "people", "physical", "technological"];
+
+/// 管理策: the ISO/IEC 27001:2022 Annex A catalogue (ids, themes, English titles; the Japanese title is
+/// the organisation's own, from its JIS copy) and the organisation's custom controls. `ordinal` keeps the
+/// catalogue's order (A.5.2 before A.5.10).
+pub static CONTROLS: Register = Register {
+    code: "control",
+    collection: "controls",
+    table: "controls",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 20 })),
+        detail_only(field("ordinal", FieldKind::Int { min: 1, max: 9999 })),
+        filter(required(field(
+            "source",
+            FieldKind::Choice(CONTROL_SOURCES),
+        ))),
+        filter(field("theme", FieldKind::Choice(CONTROL_THEMES))),
+        required(field("title", FieldKind::Text { max: 200 })),
+        field("title_ja", FieldKind::Text { max: 200 }),
+        field("predecessors_2013", FieldKind::Text { max: 200 }),
+        filter(field("new_in_2022", FieldKind::Choice(YES_NO))),
+        detail_only(field("description", FieldKind::Text { max: 2000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "title",
+    default_sort: "ordinal",
+    search: &[
+        "code",
+        "title",
+        "title_ja",
+        "predecessors_2013",
+        "description",
+    ],
+    initial: &[("source", "custom")],
+    validate: Some(check_control),
+    ..REGISTER
+};
+
+/// An Annex A control is named `A.5.1` … `A.8.34` under its theme; a custom control takes no name
+/// of the catalogue's form, so the two never meet.
+fn check_control(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| CONTROLS.text(values, name);
+    let code = get("code");
+    let annex = |c: &str| -> Option<(u32, u32)> {
+        let rest = c.strip_prefix("A.")?;
+        let (a, b) = rest.split_once('.')?;
+        Some((a.parse().ok()?, b.parse().ok()?))
+    };
+    let error = match (get("source").as_str(), annex(&code)) {
+        ("annex_a_2022", Some((5..=8, 1..))) if get("theme").is_empty() => {
+            Some(FieldError::new("theme", "required"))
+        }
+        ("annex_a_2022", Some((5..=8, 1..))) => None,
+        ("annex_a_2022", _) if !code.is_empty() => Some(FieldError::new("code", "not-annex-a")),
+        ("custom", _) if code.starts_with("A.") => {
+            Some(FieldError::new("code", "reserved-for-annex-a"))
+        }
+        _ => None,
+    };
+    error.into_iter().collect()
+}
+
+/// The ISO/IEC 27001:2013 Annex A controls and where each went in 2022, so that records kept against
+/// the 2013 ids can be found.
+pub static CONTROLS_2013: Register = Register {
+    code: "control_2013",
+    collection: "controls-2013",
+    table: "controls_2013",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 20 })),
+        detail_only(field("ordinal", FieldKind::Int { min: 1, max: 9999 })),
+        required(field("title", FieldKind::Text { max: 200 })),
+        required(field("ids_2022", FieldKind::Text { max: 100 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "title",
+    default_sort: "ordinal",
+    search: &["code", "title", "ids_2022"],
+    ..REGISTER
+};
+
 pub static ALL: &[&Register] = &[
     &DEPARTMENTS,
     &PEOPLE,
@@ -1945,6 +2027,8 @@ pub static ALL: &[&Register] = &[
     &REQUIREMENTS,
     &REQUIREMENT_REVIEWS,
     &LAW_CHANGES,
+    &CONTROLS,
+    &CONTROLS_2013,
     // Last: an action may come from an event, a finding, a complaint, a review's output or a meeting.
     &CORRECTIVE_ACTIONS,
 ];

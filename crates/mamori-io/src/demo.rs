@@ -157,6 +157,9 @@ pub async fn load(
     // The rest of Mamori's starter list of laws, as reference data to confirm.
     crate::starter::load(store, &access).await?;
     progress("starter", 1, 1);
+    // The Annex A catalogue (ids and English titles) and where the 2013 controls went.
+    crate::catalogue::load(store, &access).await?;
+    progress("catalogue", 1, 1);
     // The secretariat has read this month's minutes; the others have not yet.
     let notice = store
         .pool

@@ -1,5 +1,6 @@
 //! Import and export of registers (XLSX, CSV), the demo organisation and synthetic data for benchmarks.
 
+pub mod catalogue;
 pub mod demo;
 pub mod sheet;
 pub mod starter;

@@ -105,7 +105,7 @@ fn norm(s: &str) -> String {
 }
 
 /// Creates the rows in one transaction, all or none, as an import does.
-async fn create(
+pub(crate) async fn create(
     store: &Store,
     access: &Access,
     reg: &mamori_domain::Register,

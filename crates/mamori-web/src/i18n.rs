@@ -80,6 +80,8 @@ pub fn has(lang: &str, key: &str) -> bool {
         "title",
         "requirements",
         "changes",
+        "controls",
+        "mappings",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

@@ -137,7 +137,7 @@ fn book() -> RouteBook {
         )
         .add(
             M::POST,
-            "/o/{org}/requirements/starter",
+            "/o/{org}/{collection}/starter",
             registers::import_starter,
         )
         .add(M::POST, "/o/{org}/fiscal-year", org::select_fiscal_year)

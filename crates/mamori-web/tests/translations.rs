@@ -128,6 +128,8 @@ fn every_key_in_use_is_translated() {
         "only-when-closed",
         "no-numeric-target",
         "not-a-number",
+        "not-annex-a",
+        "reserved-for-annex-a",
     ] {
         used.insert(format!("error-field-{code}"));
     }
@@ -195,6 +197,8 @@ fn every_key_in_use_is_translated() {
         "figures-hint",
         "requirements-starter",
         "requirements-starter-hint",
+        "controls-starter",
+        "controls-starter-hint",
     ] {
         used.insert(key.to_string());
     }
@@ -212,6 +216,7 @@ fn every_key_in_use_is_translated() {
         "notice-read-on",
         "meeting-minutes-title",
         "requirements-starter-done",
+        "controls-starter-done",
     ] {
         used.insert(key.to_string());
     }

@@ -284,6 +284,18 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-control",
+        path: "controls",
+        group: "risk",
+        issue: None,
+    },
+    Area {
+        key: "register-control_2013",
+        path: "controls-2013",
+        group: "risk",
+        issue: None,
+    },
+    Area {
         key: "area-risk",
         path: "areas/risk",
         group: "risk",

@@ -1078,7 +1078,7 @@ async fn import_page(
             columns => headers(ctx.lang, reg),
             codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
             layouts => !reg.layouts.is_empty(),
-            starter => reg.collection == registers::REQUIREMENTS.collection,
+            starter => STARTERS.contains(&reg.collection),
             errors, imported,
         },
         status,
@@ -1096,34 +1096,53 @@ pub async fn import_form(
     import_page(&ctx, reg, Vec::new(), None, StatusCode::OK).await
 }
 
-/// Adds Mamori's starter list of Japanese laws and their amendments to the requirements register,
-/// as reference data to confirm; laws already there are skipped.
+/// Registers Mamori can fill with reference data to confirm: the starter list of Japanese laws (and
+/// their amendments), and the Annex A catalogue (and where the 2013 controls went).
+const STARTERS: &[&str] = &["requirements", "controls"];
+
+/// Adds a register's reference data (`STARTERS`); what the organisation has already is skipped.
 pub async fn import_starter(
     State(state): State<AppState>,
     ctx: Ctx,
+    Path((_, collection)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    if !STARTERS.contains(&reg.collection) {
+        return Err(AppError::NotFound);
+    }
     ctx.viewer.form(&body)?;
-    if !can_create(&ctx.access, &registers::REQUIREMENTS) {
+    if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
-    let (requirements, changes) = mamori_io::starter::load(&state.store, &ctx.access).await?;
+    let (store, access) = (&state.store, &ctx.access);
+    let (first, second, counts) = match reg.collection {
+        "requirements" => {
+            let (a, b) = mamori_io::starter::load(store, access).await?;
+            ("requirements", "changes", (a, b))
+        }
+        "controls" => {
+            let (a, b) = mamori_io::catalogue::load(store, access).await?;
+            ("controls", "mappings", (a, b))
+        }
+        _ => return Err(AppError::NotFound),
+    };
     let done = i18n::t_args(
         ctx.lang,
-        "requirements-starter-done",
+        &format!("{}-starter-done", reg.collection),
         &[
-            ("requirements", requirements.to_string()),
-            ("changes", changes.to_string()),
+            (first, counts.0.to_string()),
+            (second, counts.1.to_string()),
         ],
     );
     render::page(
         &ctx,
         "import.html",
         context! {
-            title => i18n::register_name(ctx.lang, &registers::REQUIREMENTS),
-            collection => registers::REQUIREMENTS.collection,
-            columns => headers(ctx.lang, &registers::REQUIREMENTS),
-            codes => registers::REQUIREMENTS.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
+            title => i18n::register_name(ctx.lang, reg),
+            collection => reg.collection,
+            columns => headers(ctx.lang, reg),
+            codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
             starter => true,
             starter_done => done,
             errors => Vec::<Value>::new(),

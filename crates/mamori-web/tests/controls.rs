@@ -1,0 +1,103 @@
+//! The controls register over HTTP against the demo: the Annex A catalogue is there in its order,
+//! custom controls take ids of their own, the catalogue is imported once from the import page, and
+//! the 2013 controls show where they went.
+
+mod common;
+
+use common::{field_value, spawn_app};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn the_catalogue_is_in_order_and_custom_controls_keep_their_own_ids() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let (status, page) = app
+        .api(&isms, Method::GET, "/api/v1/controls?limit=12", None)
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 93);
+    assert_eq!(page["items"][9]["code"], "A.5.10", "{page}");
+    assert_eq!(page["items"][0]["theme"], "organizational");
+    let (_, cloud) = app
+        .api(&isms, Method::GET, "/api/v1/controls?q=A.5.23", None)
+        .await;
+    assert_eq!(cloud["items"][0]["new_in_2022"], "yes", "{cloud}");
+
+    for (body, code) in [
+        (
+            json!({"code": "A.9.1", "title": "x"}),
+            "reserved-for-annex-a",
+        ),
+        (
+            json!({"code": "X-1", "source": "annex_a_2022", "theme": "people", "title": "x"}),
+            "not-annex-a",
+        ),
+        (
+            json!({"code": "A.6.9", "source": "annex_a_2022", "title": "x"}),
+            "theme",
+        ),
+        (json!({"code": "C-01", "title": ""}), "title"),
+    ] {
+        app.refused(&isms, "/api/v1/controls", body, code).await;
+    }
+    let (status, custom) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/controls",
+            Some(json!({"code": "C-01", "title": "Customer key custody", "title_ja": "お客様の鍵の預り管理",
+                        "theme": "physical"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{custom}");
+    assert_eq!(custom["source"], "custom");
+    // Staff read the catalogue and change nothing.
+    let staff = app.token("staff").await;
+    let (status, _) = app
+        .api(&staff, Method::GET, "/api/v1/controls?q=C-01", None)
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = app
+        .api(
+            &staff,
+            Method::POST,
+            "/api/v1/controls",
+            Some(json!({"code": "C-02", "title": "x"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    // Where a 2013 control went.
+    let (_, old) = app
+        .api(&isms, Method::GET, "/api/v1/controls-2013?q=A.6.2.1", None)
+        .await;
+    assert_eq!(old["items"][0]["ids_2022"], "A.8.1", "{old}");
+
+    // The demo has the catalogue: importing it again adds nothing.
+    let browser = app.browser("isms").await;
+    let import = app.page(&browser, "/o/sajeco/controls/import").await;
+    assert!(import.contains("id=\"controls-starter\""));
+    let res = browser
+        .post(format!("{}/o/sajeco/controls/starter", app.url))
+        .form(&[("csrf", field_value(&import, "csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let done = res.text().await.unwrap();
+    assert!(
+        done.contains("0件の管理策と0件の2013年版の管理策"),
+        "{done}"
+    );
+    // A register without reference data has no such button and no such import.
+    let people = app.page(&browser, "/o/sajeco/people/import").await;
+    assert!(!people.contains("-starter\""));
+    let res = browser
+        .post(format!("{}/o/sajeco/people/starter", app.url))
+        .form(&[("csrf", field_value(&import, "csrf"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
