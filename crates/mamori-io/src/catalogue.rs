@@ -112,3 +112,86 @@ async fn missing(
         .filter(|i| i.get("code").is_some_and(|c| !known.contains(c)))
         .collect())
 }
+
+/// Sets the Japanese titles of controls from the organisation's own file (its JIS copy): a column
+/// of control ids (`code`) and one of titles (`title_ja`), by field code or label (`alias`). Every
+/// row is checked first; one bad row (an unknown id, a title too long) changes nothing. Returns how
+/// many titles were set.
+pub async fn load_titles(
+    store: &Store,
+    access: &Access,
+    sheet: &crate::Sheet,
+    alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
+) -> Result<usize, IoError> {
+    use crate::sheet::ImportError;
+    let norm = mamori_domain::input::normalize;
+    let column = |name: &str| {
+        sheet
+            .headers
+            .iter()
+            .position(|h| norm(h) == name || alias(&norm(h)) == Some(name))
+    };
+    let missing = |name: &str| ImportError {
+        row: 1,
+        column: name.into(),
+        code: "missing-column".into(),
+        detail: None,
+    };
+    let (Some(code_at), Some(title_at)) = (column("code"), column("title_ja")) else {
+        let absent = ["code", "title_ja"]
+            .into_iter()
+            .filter(|n| column(n).is_none())
+            .map(missing)
+            .collect();
+        return Err(IoError::Rows(absent));
+    };
+    // Active controls only: a withdrawn one is no longer the organisation's.
+    let ids: std::collections::HashMap<String, i64> = store
+        .list_all(access, &CONTROLS, &ListQuery::default())
+        .await?
+        .iter()
+        .filter_map(|r| Some((r.value(&CONTROLS, "code")?.to_plain(), r.id)))
+        .collect();
+    let title_field = CONTROLS.field("title_ja").expect("declared");
+    let mut errors = Vec::new();
+    let mut updates = Vec::new();
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let cell = |at: usize| norm(row.get(at).map(String::as_str).unwrap_or(""));
+        let (code, title) = (cell(code_at), cell(title_at));
+        if code.is_empty() && title.is_empty() {
+            continue;
+        }
+        let error = |column: &str, code: &str, detail: Option<String>| ImportError {
+            row: i + 2,
+            column: column.into(),
+            code: code.into(),
+            detail,
+        };
+        match ids.get(&code) {
+            None => errors.push(error("code", "unknown-ref", Some(code.clone()))),
+            Some(_) if title.is_empty() => errors.push(error("title_ja", "required", None)),
+            Some(id) => match title_field.parse(&title) {
+                Ok(_) => updates.push((*id, title)),
+                Err(e) => errors.push(error("title_ja", e.code, e.detail)),
+            },
+        }
+    }
+    if !errors.is_empty() {
+        return Err(IoError::Rows(errors));
+    }
+    if updates.is_empty() {
+        return Err(IoError::Rows(vec![ImportError {
+            row: 1,
+            column: String::new(),
+            code: "no-rows".into(),
+            detail: None,
+        }]));
+    }
+    for (id, title) in &updates {
+        let input: Input = [("title_ja".to_string(), title.clone())]
+            .into_iter()
+            .collect();
+        store.update(access, &CONTROLS, *id, &input).await?;
+    }
+    Ok(updates.len())
+}

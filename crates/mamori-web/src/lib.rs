@@ -137,6 +137,11 @@ fn book() -> RouteBook {
         )
         .add(
             M::POST,
+            "/o/{org}/controls/titles",
+            registers::import_titles,
+        )
+        .add(
+            M::POST,
             "/o/{org}/{collection}/starter",
             registers::import_starter,
         )

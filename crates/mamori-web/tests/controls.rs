@@ -101,3 +101,78 @@ async fn the_catalogue_is_in_order_and_custom_controls_keep_their_own_ids() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// Posts a CSV to the controls' Japanese-titles form as the secretariat's browser.
+async fn post_titles(app: &common::App, browser: &reqwest::Client, csv: &str) -> (u16, String) {
+    let me = app.page(browser, "/o/sajeco/me").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", field_value(&me, "csrf"))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("titles.csv"),
+        );
+    let res = browser
+        .post(format!("{}/o/sajeco/controls/titles", app.url))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn japanese_titles_come_from_the_organisations_own_file_all_or_nothing() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let browser = app.browser("isms").await;
+    let title_of = |code: &'static str| {
+        let app = &app;
+        let isms = isms.clone();
+        async move {
+            let (_, found) = app
+                .api(
+                    &isms,
+                    Method::GET,
+                    &format!("/api/v1/controls?q={code}"),
+                    None,
+                )
+                .await;
+            // The search also finds controls whose 2013 predecessors mention the id.
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["code"] == code)
+                .map(|c| c["title_ja"].clone())
+                .unwrap_or_else(|| panic!("{code}: {found}"))
+        }
+    };
+    // One unknown id: nothing changes, and the row is named.
+    let (status, page) = post_titles(
+        &app,
+        &browser,
+        "管理策番号,名称（日本語）\nA.5.1,情報セキュリティのための方針群\nA.9.9,存在しない管理策\n",
+    )
+    .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("A.9.9"), "{page}");
+    assert!(title_of("A.5.1").await.is_null());
+    // Labels or field codes as headings, full-width ids accepted.
+    let (status, page) = post_titles(
+        &app,
+        &browser,
+        "code,title_ja\nＡ.５.１,情報セキュリティのための方針群\nA.8.1,利用者エンドポイント機器\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(title_of("A.5.1").await, "情報セキュリティのための方針群");
+    assert_eq!(title_of("A.8.1").await, "利用者エンドポイント機器");
+    // A file without the title column is refused.
+    let (status, page) = post_titles(&app, &browser, "code\nA.5.1\n").await;
+    assert_eq!(status, 422, "{page}");
+    // Staff may not.
+    let staff = app.browser("staff").await;
+    let (status, _) = post_titles(&app, &staff, "code,title_ja\nA.5.1,x\n").await;
+    assert_eq!(status, 403);
+    assert_eq!(title_of("A.5.1").await, "情報セキュリティのための方針群");
+}

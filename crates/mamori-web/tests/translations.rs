@@ -199,6 +199,8 @@ fn every_key_in_use_is_translated() {
         "requirements-starter-hint",
         "controls-starter",
         "controls-starter-hint",
+        "controls-titles",
+        "controls-titles-hint",
     ] {
         used.insert(key.to_string());
     }

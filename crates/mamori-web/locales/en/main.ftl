@@ -1114,3 +1114,5 @@ error-field-reserved-for-annex-a = Ids starting with "A." belong to Annex A cont
 controls-starter = Import the Annex A catalogue
 controls-starter-hint = Adds the 93 controls of ISO/IEC 27001:2022 Annex A (id, theme, English title) and where each 2013 control went. Enter the Japanese titles from your organisation's copy of the JIS. Ids already in the register are skipped.
 controls-starter-done = Imported { $controls } controls and { $mappings } 2013 controls.
+controls-titles = Import Japanese titles
+controls-titles-hint = Sets the controls' Japanese titles from a file (Excel or CSV) made from your organisation's copy of the JIS: two columns, "Control id" and "Title (Japanese)". If any row is wrong, nothing changes.

@@ -1155,9 +1155,32 @@ pub async fn import(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((_, collection)): Path<(String, String)>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
+    let sheet = upload(&ctx, reg, multipart).await?;
+    let alias = header_alias(reg);
+    let result =
+        mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await;
+    imported(&ctx, reg, result).await
+}
+
+/// Sets the controls' Japanese titles from the organisation's own file (code and title columns).
+pub async fn import_titles(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let reg = &registers::CONTROLS;
+    let sheet = upload(&ctx, reg, multipart).await?;
+    let alias = header_alias(reg);
+    let result = mamori_io::catalogue::load_titles(&state.store, &ctx.access, &sheet, &alias).await;
+    imported(&ctx, reg, result).await
+}
+
+/// The uploaded file of an import form (XLSX or CSV), once the form's token and the writer's
+/// permission are checked.
+async fn upload(ctx: &Ctx, reg: &Register, mut multipart: Multipart) -> Result<Sheet, AppError> {
     let bad = |_| AppError::Refused(StatusCode::BAD_REQUEST, "file-unreadable");
     let mut csrf = None;
     let mut file: Option<(String, Bytes)> = None;
@@ -1178,15 +1201,21 @@ pub async fn import(
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::Refused(StatusCode::BAD_REQUEST, "file-missing"));
     };
-    let sheet = if name.ends_with(".csv") || !bytes.starts_with(b"PK") {
+    Ok(if name.ends_with(".csv") || !bytes.starts_with(b"PK") {
         Sheet::from_csv(&bytes)?
     } else {
         Sheet::from_xlsx(&bytes)?
-    };
-    let alias = header_alias(reg);
-    match mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await
-    {
-        Ok(n) => import_page(&ctx, reg, Vec::new(), Some(n), StatusCode::OK).await,
+    })
+}
+
+/// The import page after an import: how many rows, or every refused cell.
+async fn imported(
+    ctx: &Ctx,
+    reg: &'static Register,
+    result: Result<usize, mamori_io::IoError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(n) => import_page(ctx, reg, Vec::new(), Some(n), StatusCode::OK).await,
         Err(mamori_io::IoError::Rows(rows)) => {
             let errors = rows
                 .iter()
@@ -1196,7 +1225,7 @@ pub async fn import(
                     context! { row => r.row, column, message => i18n::field_error(ctx.lang, Some(reg), &fe) }
                 })
                 .collect();
-            import_page(&ctx, reg, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            import_page(ctx, reg, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
