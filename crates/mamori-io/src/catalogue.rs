@@ -114,9 +114,9 @@ async fn missing(
 }
 
 /// Sets the Japanese titles of controls from the organisation's own file (its JIS copy): a column
-/// of control ids (`code`) and one of titles (`title_ja`), by field code or label (`alias`). Every
-/// row is checked first; one bad row (an unknown id, a title too long) changes nothing. Returns how
-/// many titles were set.
+/// of control ids (`code`; `5.1` is read as `A.5.1`) and one of titles (`title_ja`), by field code
+/// or label (`alias`). Every row is checked first, and the titles are set in one transaction: one bad
+/// row (an unknown or repeated id, a title too long) changes nothing. Returns how many were set.
 pub async fn load_titles(
     store: &Store,
     access: &Access,
@@ -157,9 +157,13 @@ pub async fn load_titles(
     let mut updates = Vec::new();
     for (i, row) in sheet.rows.iter().enumerate() {
         let cell = |at: usize| norm(row.get(at).map(String::as_str).unwrap_or(""));
-        let (code, title) = (cell(code_at), cell(title_at));
+        let (mut code, title) = (cell(code_at), cell(title_at));
         if code.is_empty() && title.is_empty() {
             continue;
+        }
+        // The JIS and ISO texts number the controls `5.1`; the catalogue's ids are `A.5.1`.
+        if code.split('.').count() == 2 && code.split('.').all(|p| p.parse::<u32>().is_ok()) {
+            code = format!("A.{code}");
         }
         let error = |column: &str, code: &str, detail: Option<String>| ImportError {
             row: i + 2,
@@ -168,7 +172,11 @@ pub async fn load_titles(
             detail,
         };
         match ids.get(&code) {
+            None if code.is_empty() => errors.push(error("code", "required", None)),
             None => errors.push(error("code", "unknown-ref", Some(code.clone()))),
+            Some(id) if updates.iter().any(|(u, _)| u == id) => {
+                errors.push(error("code", "repeated-in-file", Some(code.clone())))
+            }
             Some(_) if title.is_empty() => errors.push(error("title_ja", "required", None)),
             Some(id) => match title_field.parse(&title) {
                 Ok(_) => updates.push((*id, title)),
@@ -187,11 +195,9 @@ pub async fn load_titles(
             detail: None,
         }]));
     }
-    for (id, title) in &updates {
-        let input: Input = [("title_ja".to_string(), title.clone())]
-            .into_iter()
-            .collect();
-        store.update(access, &CONTROLS, *id, &input).await?;
-    }
-    Ok(updates.len())
+    let changes: Vec<(i64, Input)> = updates
+        .into_iter()
+        .map(|(id, title)| (id, [("title_ja".to_string(), title)].into_iter().collect()))
+        .collect();
+    Ok(store.update_many(access, &CONTROLS, &changes).await?)
 }

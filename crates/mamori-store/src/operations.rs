@@ -117,7 +117,8 @@ impl Store {
             .fetch_optional(
                 &format!(
                     "SELECT (SELECT COUNT(*) FROM people p WHERE {AUDIENCE}), \
-                       (SELECT COUNT(*) FROM notice_reads r WHERE r.notice_id = n.id AND r.withdrawn_at IS NULL) \
+                       (SELECT COUNT(*) FROM people p WHERE {AUDIENCE} AND EXISTS (SELECT 1 FROM notice_reads r \
+                          WHERE r.notice_id = n.id AND r.person_id = p.id AND r.withdrawn_at IS NULL)) \
                      FROM notices n WHERE n.org_id = $1 AND n.id = $3"
                 ),
                 &[org.into(), P::Date(today), P::Int(notice)],

@@ -136,6 +136,18 @@ pub fn static_code(code: &str) -> &'static str {
         "control-characters",
         "forbidden",
         "database",
+        // Register checks an imported row can fail.
+        "own-department",
+        "wrong-party",
+        "invalid-time",
+        "same-body",
+        "needed-for-step",
+        "only-when-closed",
+        "only-for-department",
+        "not-a-number",
+        "not-annex-a",
+        "reserved-for-annex-a",
+        "repeated-in-file",
     ];
     CODES
         .iter()

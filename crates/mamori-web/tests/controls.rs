@@ -77,7 +77,12 @@ async fn the_catalogue_is_in_order_and_custom_controls_keep_their_own_ids() {
     // The demo has the catalogue: importing it again adds nothing.
     let browser = app.browser("isms").await;
     let import = app.page(&browser, "/o/sajeco/controls/import").await;
-    assert!(import.contains("id=\"controls-starter\""));
+    // Both forms are in the page, not in its title.
+    let (head, body) = import.split_once("</title>").unwrap();
+    assert!(!head.contains("<section"), "{head}");
+    for id in ["controls-starter", "import-titles"] {
+        assert_eq!(body.matches(&format!("id=\"{id}\"")).count(), 1, "{id}");
+    }
     let res = browser
         .post(format!("{}/o/sajeco/controls/starter", app.url))
         .form(&[("csrf", field_value(&import, "csrf"))])
@@ -90,6 +95,7 @@ async fn the_catalogue_is_in_order_and_custom_controls_keep_their_own_ids() {
         done.contains("0件の管理策と0件の2013年版の管理策"),
         "{done}"
     );
+    assert!(done.contains("href=\"/o/sajeco/controls\""), "{done}");
     // A register without reference data has no such button and no such import.
     let people = app.page(&browser, "/o/sajeco/people/import").await;
     assert!(!people.contains("-starter\""));
@@ -155,7 +161,20 @@ async fn japanese_titles_come_from_the_organisations_own_file_all_or_nothing() {
     )
     .await;
     assert_eq!(status, 422, "{page}");
-    assert!(page.contains("A.9.9"), "{page}");
+    let table = page
+        .split("id=\"import-errors\"")
+        .nth(1)
+        .expect("the errors");
+    let table = table.split("</table>").next().unwrap();
+    assert!(
+        table.contains("<td>3</td>") && table.contains("A.9.9"),
+        "{table}"
+    );
+    assert_eq!(
+        table.matches("<tr>").count(),
+        2,
+        "one heading, one refused row"
+    );
     assert!(title_of("A.5.1").await.is_null());
     // Labels or field codes as headings, full-width ids accepted.
     let (status, page) = post_titles(
@@ -167,6 +186,18 @@ async fn japanese_titles_come_from_the_organisations_own_file_all_or_nothing() {
     assert_eq!(status, 200, "{page}");
     assert_eq!(title_of("A.5.1").await, "情報セキュリティのための方針群");
     assert_eq!(title_of("A.8.1").await, "利用者エンドポイント機器");
+    // The standard's own numbering (5.2) is read as the catalogue's; an id twice is refused.
+    let (status, page) = post_titles(
+        &app,
+        &browser,
+        "管理策番号,名称（日本語）\n5.2,情報セキュリティの役割及び責任\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(title_of("A.5.2").await, "情報セキュリティの役割及び責任");
+    let (status, page) = post_titles(&app, &browser, "code,title_ja\nA.5.3,x\nA.5.3,y\n").await;
+    assert_eq!(status, 422, "{page}");
+    assert!(title_of("A.5.3").await.is_null());
     // A file without the title column is refused.
     let (status, page) = post_titles(&app, &browser, "code\nA.5.1\n").await;
     assert_eq!(status, 422, "{page}");

@@ -52,6 +52,20 @@ async fn post_form(
         .expect("form post")
 }
 
+/// The fiscal year of today (April start), as the overdue page counts it.
+fn this_year() -> i32 {
+    mamori_domain::FiscalYear::containing(mamori_domain::dates::today(), 4).year
+}
+
+/// The same, as someone types it with full-width digits.
+fn this_year_full_width() -> String {
+    this_year()
+        .to_string()
+        .chars()
+        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn a_second_human_error_within_the_period_puts_the_person_on_the_remedial_course() {
     let app = spawn_app().await;
@@ -518,6 +532,33 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
     )
     .await;
     assert_eq!(res.status(), 403);
+    // Their own department's meeting they publish (for their department); another's they do not.
+    for (department, expected) in [("SOUMU", 303), ("ITEIGYO", 403)] {
+        let (_, m) = app
+            .api(
+                &isms,
+                Method::POST,
+                "/api/v1/meetings",
+                Some(
+                    json!({"kind": "department", "department": department, "held_on": "2026-11-20",
+                            "title": "部門会議", "minutes": "ヒヤリハットの共有。"}),
+                ),
+            )
+            .await;
+        let page = format!("/o/sajeco/meetings/{}", m["id"]);
+        assert_eq!(
+            app.page(&manager, &page)
+                .await
+                .contains("id=\"publish-minutes\""),
+            expected == 303,
+            "{department}"
+        );
+        let res = post_form(&app, &manager, &page, &format!("{page}/publish"), &[]).await;
+        assert_eq!(res.status(), expected, "{department}");
+    }
+    let own = items(&app, &isms, "/api/v1/notices?kind=minutes&department=SOUMU").await;
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0]["audience"], "department");
 }
 
 #[tokio::test]
@@ -527,7 +568,7 @@ async fn an_objective_without_a_numeric_target_is_kept_with_a_warning() {
     app.refused(
         &isms,
         "/api/v1/objectives",
-        json!({"fiscal_year": 2026, "title": "教育の徹底", "target_value": "全員"}),
+        json!({"fiscal_year": this_year(), "title": "教育の徹底", "target_value": "全員"}),
         "not-a-number",
     )
     .await;
@@ -536,7 +577,7 @@ async fn an_objective_without_a_numeric_target_is_kept_with_a_warning() {
             &isms,
             Method::POST,
             "/api/v1/objectives",
-            Some(json!({"fiscal_year": "２０２６", "title": "情報セキュリティ意識の向上"})),
+            Some(json!({"fiscal_year": this_year_full_width(), "title": "情報セキュリティ意識の向上"})),
         )
         .await;
     assert_eq!(status, 201, "{vague}");
@@ -667,7 +708,7 @@ async fn the_starter_list_of_laws_is_imported_once_as_reference_data() {
     let res = starter().await;
     assert_eq!(res.status(), 200);
     let done = res.text().await.unwrap();
-    assert!(done.contains("id=\"starter-done\""), "{done}");
+    assert!(done.contains("id=\"import-done\""), "{done}");
     assert!(done.contains("1件の要求事項"), "{done}");
     let after = items(&app, &isms, "/api/v1/requirements?limit=100").await;
     assert_eq!(after.len(), before + 1);

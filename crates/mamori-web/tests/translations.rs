@@ -130,6 +130,7 @@ fn every_key_in_use_is_translated() {
         "not-a-number",
         "not-annex-a",
         "reserved-for-annex-a",
+        "repeated-in-file",
     ] {
         used.insert(format!("error-field-{code}"));
     }

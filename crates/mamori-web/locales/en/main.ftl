@@ -1116,3 +1116,4 @@ controls-starter-hint = Adds the 93 controls of ISO/IEC 27001:2022 Annex A (id, 
 controls-starter-done = Imported { $controls } controls and { $mappings } 2013 controls.
 controls-titles = Import Japanese titles
 controls-titles-hint = Sets the controls' Japanese titles from a file (Excel or CSV) made from your organisation's copy of the JIS: two columns, "Control id" and "Title (Japanese)". If any row is wrong, nothing changes.
+error-field-repeated-in-file = { $field } "{ $detail }" appears more than once in the file.

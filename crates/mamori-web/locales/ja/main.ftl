@@ -1103,3 +1103,4 @@ controls-starter-hint = ISO/IEC 27001:2022 附属書Aの93の管理策（番号�
 controls-starter-done = { $controls }件の管理策と{ $mappings }件の2013年版の管理策を取り込みました。
 controls-titles = 日本語の名称を取り込む
 controls-titles-hint = 組織が保有するJISの写しから作ったファイル（Excel または CSV）で、管理策の日本語の名称を設定します。列は「管理策番号」と「名称（日本語）」の2つです。1行でも誤りがあれば何も変更しません。
+error-field-repeated-in-file = { $field }「{ $detail }」がファイルの中で繰り返されています。

@@ -173,7 +173,7 @@ async fn account_page(
         .api_tokens(viewer.user.id)
         .await?
         .into_iter()
-        .map(|t| context! { id => t.id, name => t.name, created => mamori_domain::dates::format_date(t.created_at.date(), viewer.user.date_style, lang), revoked => t.revoked_at.is_some() })
+        .map(|t| context! { id => t.id, name => t.name, created => mamori_domain::dates::format_date(t.created_at.to_offset(mamori_domain::dates::JST).date(), viewer.user.date_style, lang), revoked => t.revoked_at.is_some() })
         .collect();
     let memberships: Vec<_> = state
         .store

@@ -53,6 +53,9 @@ pub async fn publish_minutes(
     {
         return Err(AppError::Forbidden);
     }
+    if meeting.withdrawn_at.is_some() {
+        return Err(mamori_store::StoreError::Refused("record-withdrawn").into());
+    }
     let value = |name: &str| {
         meeting
             .value(&MEETINGS, name)

@@ -907,7 +907,7 @@ async fn detail_page(
             fields, history, error,
             withdrawn => record.withdrawn_at.is_some(),
             withdrawn_reason => record.withdrawn_reason.clone(),
-            withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.date(), ctx.style, ctx.lang)),
+            withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.to_offset(mamori_domain::dates::JST).date(), ctx.style, ctx.lang)),
             can_write => state.store.may_write(&ctx.access, reg, &record).await?,
             documents => documents(ctx, reg, record.id),
             related, panels, warnings,
@@ -1066,7 +1066,7 @@ async fn import_page(
     ctx: &Ctx,
     reg: &Register,
     errors: Vec<Value>,
-    imported: Option<usize>,
+    done: Option<(String, String)>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     render::page(
@@ -1079,7 +1079,8 @@ async fn import_page(
             codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
             layouts => !reg.layouts.is_empty(),
             starter => STARTERS.contains(&reg.collection),
-            errors, imported,
+            done => done.map(|(message, href)| context! { message, href }),
+            errors,
         },
         status,
     )
@@ -1116,39 +1117,24 @@ pub async fn import_starter(
         return Err(AppError::Forbidden);
     }
     let (store, access) = (&state.store, &ctx.access);
-    let (first, second, counts) = match reg.collection {
-        "requirements" => {
-            let (a, b) = mamori_io::starter::load(store, access).await?;
-            ("requirements", "changes", (a, b))
-        }
-        "controls" => {
-            let (a, b) = mamori_io::catalogue::load(store, access).await?;
-            ("controls", "mappings", (a, b))
-        }
+    let list = format!("/o/{}/{}", ctx.org(), reg.collection);
+    let result = match reg.collection {
+        "requirements" => mamori_io::starter::load(store, access).await.map(|(a, b)| {
+            let args = [("requirements", a.to_string()), ("changes", b.to_string())];
+            // What came in is reference data: the list of it, to confirm.
+            (args, format!("{list}?status=reference"))
+        }),
+        "controls" => mamori_io::catalogue::load(store, access)
+            .await
+            .map(|(a, b)| {
+                let args = [("controls", a.to_string()), ("mappings", b.to_string())];
+                (args, list.clone())
+            }),
         _ => return Err(AppError::NotFound),
     };
-    let done = i18n::t_args(
-        ctx.lang,
-        &format!("{}-starter-done", reg.collection),
-        &[
-            (first, counts.0.to_string()),
-            (second, counts.1.to_string()),
-        ],
-    );
-    render::page(
-        &ctx,
-        "import.html",
-        context! {
-            title => i18n::register_name(ctx.lang, reg),
-            collection => reg.collection,
-            columns => headers(ctx.lang, reg),
-            codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
-            starter => true,
-            starter_done => done,
-            errors => Vec::<Value>::new(),
-        },
-        StatusCode::OK,
-    )
+    let key = format!("{}-starter-done", reg.collection);
+    let result = result.map(|(args, href)| (i18n::t_args(ctx.lang, &key, &args), href));
+    imported(&ctx, reg, result).await
 }
 
 pub async fn import(
@@ -1162,7 +1148,7 @@ pub async fn import(
     let alias = header_alias(reg);
     let result =
         mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await;
-    imported(&ctx, reg, result).await
+    imported(&ctx, reg, result.map(|n| rows_done(&ctx, reg, n))).await
 }
 
 /// Sets the controls' Japanese titles from the organisation's own file (code and title columns).
@@ -1175,7 +1161,7 @@ pub async fn import_titles(
     let sheet = upload(&ctx, reg, multipart).await?;
     let alias = header_alias(reg);
     let result = mamori_io::catalogue::load_titles(&state.store, &ctx.access, &sheet, &alias).await;
-    imported(&ctx, reg, result).await
+    imported(&ctx, reg, result.map(|n| rows_done(&ctx, reg, n))).await
 }
 
 /// The uploaded file of an import form (XLSX or CSV), once the form's token and the writer's
@@ -1208,14 +1194,23 @@ async fn upload(ctx: &Ctx, reg: &Register, mut multipart: Multipart) -> Result<S
     })
 }
 
-/// The import page after an import: how many rows, or every refused cell.
+/// What an import of `n` rows says, and the list it went into.
+fn rows_done(ctx: &Ctx, reg: &Register, n: usize) -> (String, String) {
+    (
+        i18n::t_args(ctx.lang, "import-done", &[("count", n.to_string())]),
+        format!("/o/{}/{}", ctx.org(), reg.collection),
+    )
+}
+
+/// The import page after an import: what came in (a message and the list to see it), or every
+/// refused cell.
 async fn imported(
     ctx: &Ctx,
     reg: &'static Register,
-    result: Result<usize, mamori_io::IoError>,
+    result: Result<(String, String), mamori_io::IoError>,
 ) -> Result<Response, AppError> {
     match result {
-        Ok(n) => import_page(ctx, reg, Vec::new(), Some(n), StatusCode::OK).await,
+        Ok(done) => import_page(ctx, reg, Vec::new(), Some(done), StatusCode::OK).await,
         Err(mamori_io::IoError::Rows(rows)) => {
             let errors = rows
                 .iter()
