@@ -1988,6 +1988,128 @@ pub static CONTROLS_2013: Register = Register {
     ..REGISTER
 };
 
+pub const REVIEW_SOURCES: &[&str] = &["news", "ipa", "jpcert", "vendor", "other"];
+pub const REVIEW_DECISIONS: &[&str] = &["pending", "implement", "no_action"];
+
+/// 社外インシデント検討: an incident elsewhere (in the news, IPA's 10大脅威, a JPCERT/CC alert, a vendor's
+/// advisory), the meeting that reviewed it and whether something was implemented. Counted per
+/// fiscal year, with the implemented ones (5.2(3) of the report).
+pub static EXTERNAL_INCIDENT_REVIEWS: Register = Register {
+    code: "external_incident_review",
+    collection: "external-incident-reviews",
+    table: "external_incident_reviews",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("source", FieldKind::Choice(REVIEW_SOURCES)))),
+        field("source_on", FieldKind::Date),
+        required(field("summary", FieldKind::Text { max: 1000 })),
+        filter(field("meeting", FieldKind::Ref("meetings"))),
+        filter(required(field("reviewed_on", FieldKind::Date))),
+        filter(required(field(
+            "decision",
+            FieldKind::Choice(REVIEW_DECISIONS),
+        ))),
+        detail_only(field("implemented", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "summary",
+    default_sort: "reviewed_on",
+    search: &["code", "summary", "implemented"],
+    not_before: &[("reviewed_on", "source_on")],
+    initial: &[("decision", "pending")],
+    validate: Some(check_external_review),
+    numbered: Some("XR-"),
+    ..REGISTER
+};
+
+/// What was implemented is written down when the decision is to implement.
+fn check_external_review(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| EXTERNAL_INCIDENT_REVIEWS.text(values, name);
+    if get("decision") == "implement" && get("implemented").is_empty() {
+        vec![FieldError::with(
+            "implemented",
+            "needed-for-step",
+            "implement",
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+pub const CHANGE_KINDS: &[&str] = &["new_business", "new_critical_asset", "other"];
+
+/// 新たな業務開始・重要資産の取得: a risk assessment a change asked for (a new business, a new critical
+/// asset), and whether the controls were confirmed. Counted per fiscal year (5.2(5)).
+pub static CHANGE_ASSESSMENTS: Register = Register {
+    code: "change_assessment",
+    collection: "change-assessments",
+    table: "change_assessments",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("assessed_on", FieldKind::Date))),
+        filter(required(field(
+            "change_kind",
+            FieldKind::Choice(CHANGE_KINDS),
+        ))),
+        filter(field("department", FieldKind::Ref("departments"))),
+        required(field("description", FieldKind::Text { max: 1000 })),
+        detail_only(field("assessment", FieldKind::Text { max: 2000 })),
+        filter(field("controls_confirmed", FieldKind::Choice(YES_NO))),
+    ],
+    natural_key: Some("code"),
+    title_field: "description",
+    default_sort: "assessed_on",
+    search: &["code", "description", "assessment"],
+    numbered: Some("CH-"),
+    ..REGISTER
+};
+
+pub const RELAXATION_DECISIONS: &[&str] = &["pending", "relax", "keep"];
+
+/// 管理策の過剰による緩和: a control found excessive, the reason, the risk assessed again, and the
+/// decision with its approver. Counted per fiscal year, with the relaxed ones (5.2(4)).
+pub static RELAXATION_REVIEWS: Register = Register {
+    code: "relaxation_review",
+    collection: "relaxation-reviews",
+    table: "relaxation_reviews",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("reviewed_on", FieldKind::Date))),
+        filter(required(field("control", FieldKind::Ref("controls")))),
+        required(field("reason", FieldKind::Text { max: 1000 })),
+        detail_only(field("reassessment", FieldKind::Text { max: 2000 })),
+        filter(required(field(
+            "decision",
+            FieldKind::Choice(RELAXATION_DECISIONS),
+        ))),
+        filter(field("approver", FieldKind::Ref("people"))),
+        field("decided_on", FieldKind::Date),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    default_sort: "reviewed_on",
+    search: &["code", "reason", "reassessment"],
+    not_before: &[("decided_on", "reviewed_on")],
+    initial: &[("decision", "pending")],
+    validate: Some(check_relaxation),
+    numbered: Some("RX-"),
+    ..REGISTER
+};
+
+/// A decision names who approved it and when.
+fn check_relaxation(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| RELAXATION_REVIEWS.text(values, name);
+    let decision = get("decision");
+    if decision.is_empty() || decision == "pending" {
+        return Vec::new();
+    }
+    ["approver", "decided_on"]
+        .iter()
+        .filter(|f| get(f).is_empty())
+        .map(|f| FieldError::with(f, "needed-for-step", decision.clone()))
+        .collect()
+}
+
 pub static ALL: &[&Register] = &[
     &DEPARTMENTS,
     &PEOPLE,
@@ -2029,6 +2151,9 @@ pub static ALL: &[&Register] = &[
     &LAW_CHANGES,
     &CONTROLS,
     &CONTROLS_2013,
+    &EXTERNAL_INCIDENT_REVIEWS,
+    &CHANGE_ASSESSMENTS,
+    &RELAXATION_REVIEWS,
     // Last: an action may come from an event, a finding, a complaint, a review's output or a meeting.
     &CORRECTIVE_ACTIONS,
 ];

@@ -4,10 +4,11 @@
 use mamori_domain::Role;
 use mamori_domain::registers::{
     APPOINTMENTS, APPROVED_CONTRACTORS, ASSET_HANDLERS, ASSETS, ATTENDANCES, AUDITS, CABLES,
-    CERTIFICATES, COMPLAINTS, CORRECTIVE_ACTIONS, COURSES, CUSTODY_KEYS, DEPARTMENTS, DEVICES,
-    DISPOSALS, EXTERNAL_SEMINARS, FINDINGS, HANDLING_RECORDS, IDENTITY_GUARANTEES, KEY_INSPECTIONS,
-    LAW_CHANGES, MANAGEMENT_REVIEWS, MEETING_ITEMS, MEETINGS, NOTICES, OBJECTIVE_RESULTS,
-    OBJECTIVES, PEOPLE, PLEDGES, REQUIREMENT_REVIEWS, REQUIREMENTS, REVIEW_INPUTS, REVIEW_OUTPUTS,
+    CERTIFICATES, CHANGE_ASSESSMENTS, COMPLAINTS, CORRECTIVE_ACTIONS, COURSES, CUSTODY_KEYS,
+    DEPARTMENTS, DEVICES, DISPOSALS, EXTERNAL_INCIDENT_REVIEWS, EXTERNAL_SEMINARS, FINDINGS,
+    HANDLING_RECORDS, IDENTITY_GUARANTEES, KEY_INSPECTIONS, LAW_CHANGES, MANAGEMENT_REVIEWS,
+    MEETING_ITEMS, MEETINGS, NOTICES, OBJECTIVE_RESULTS, OBJECTIVES, PEOPLE, PLEDGES,
+    RELAXATION_REVIEWS, REQUIREMENT_REVIEWS, REQUIREMENTS, REVIEW_INPUTS, REVIEW_OUTPUTS,
     SECURITY_EVENTS, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
@@ -87,6 +88,16 @@ const LATE_FILES: &[(&mamori_domain::Register, &str)] = &[
     (&MEETINGS, include_str!("../demo/meetings.csv")),
     (&MEETING_ITEMS, include_str!("../demo/meeting_items.csv")),
     (&NOTICES, include_str!("../demo/notices.csv")),
+    // 5.2(3): the incidents elsewhere each meeting reviewed, three of them acted on; 5.2(5): FY2017's
+    // change-triggered assessments. No relaxation review in either year (5.2(4)).
+    (
+        &EXTERNAL_INCIDENT_REVIEWS,
+        include_str!("../demo/external_incident_reviews.csv"),
+    ),
+    (
+        &CHANGE_ASSESSMENTS,
+        include_str!("../demo/change_assessments.csv"),
+    ),
     (&OBJECTIVES, include_str!("../demo/objectives.csv")),
     (
         &OBJECTIVE_RESULTS,
@@ -160,6 +171,17 @@ pub async fn load(
     // The Annex A catalogue (ids and English titles) and where the 2013 controls went.
     crate::catalogue::load(store, &access).await?;
     progress("catalogue", 1, 1);
+    // After the catalogue: a relaxation review names its control (none in the report's years).
+    load_files(
+        store,
+        &access,
+        &[(
+            &RELAXATION_REVIEWS,
+            include_str!("../demo/relaxation_reviews.csv"),
+        )],
+        progress,
+    )
+    .await?;
     // The secretariat has read this month's minutes; the others have not yet.
     let notice = store
         .pool

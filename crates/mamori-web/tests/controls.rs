@@ -207,3 +207,131 @@ async fn japanese_titles_come_from_the_organisations_own_file_all_or_nothing() {
     assert_eq!(status, 403);
     assert_eq!(title_of("A.5.1").await, "情報セキュリティのための方針群");
 }
+
+/// How many records of a collection a query finds.
+async fn total(app: &common::App, token: &str, path: &str) -> i64 {
+    let (status, page) = app.api(token, Method::GET, path, None).await;
+    assert_eq!(status, 200, "{path}: {page}");
+    page["total"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_reviews_and_assessments_are_the_reports_figures() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let fy = |year: i32| format!("from={year}-04-01&_to={}-03-31", year + 1);
+    let counted =
+        |collection: &'static str, date: &'static str, year: i32, filter: &'static str| {
+            let app = &app;
+            let isms = isms.clone();
+            let range = fy(year)
+                .replace("from=", &format!("{date}_from="))
+                .replace("_to=", &format!("{date}_to="));
+            async move {
+                total(
+                    app,
+                    &isms,
+                    &format!("/api/v1/{collection}?{range}{filter}&limit=1"),
+                )
+                .await
+            }
+        };
+    // 5.2(3): external incidents reviewed 15(23), implemented 1(2).
+    let reviews = "external-incident-reviews";
+    assert_eq!(counted(reviews, "reviewed_on", 2017, "").await, 15);
+    assert_eq!(counted(reviews, "reviewed_on", 2016, "").await, 23);
+    assert_eq!(
+        counted(reviews, "reviewed_on", 2017, "&decision=implement").await,
+        1
+    );
+    assert_eq!(
+        counted(reviews, "reviewed_on", 2016, "&decision=implement").await,
+        2
+    );
+    // 5.2(4): no relaxation review, none relaxed.
+    for year in [2017, 2016] {
+        assert_eq!(
+            counted("relaxation-reviews", "reviewed_on", year, "").await,
+            0
+        );
+    }
+    // 5.2(5): change-triggered assessments 7(0), controls confirmed 2(0).
+    let changes = "change-assessments";
+    assert_eq!(counted(changes, "assessed_on", 2017, "").await, 7);
+    assert_eq!(counted(changes, "assessed_on", 2016, "").await, 0);
+    assert_eq!(
+        counted(changes, "assessed_on", 2017, "&controls_confirmed=yes").await,
+        2
+    );
+    // Each review names the meeting that reviewed it, on the meeting's day.
+    let (_, one) = app
+        .api(
+            &isms,
+            Method::GET,
+            "/api/v1/external-incident-reviews?decision=implement&limit=10",
+            None,
+        )
+        .await;
+    assert!(
+        one["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["meeting"] == "MT-2017-09"),
+        "{one}"
+    );
+}
+
+#[tokio::test]
+async fn a_decision_says_what_was_done_and_who_approved_it() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    app.refused(
+        &isms,
+        "/api/v1/external-incident-reviews",
+        json!({"source": "jpcert", "summary": "x", "reviewed_on": "2026-11-20", "decision": "implement"}),
+        "implemented",
+    )
+    .await;
+    app.refused(
+        &isms,
+        "/api/v1/external-incident-reviews",
+        json!({"source": "news", "source_on": "2026-11-21", "summary": "x", "reviewed_on": "2026-11-20"}),
+        "reviewed_on",
+    )
+    .await;
+    let (status, review) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/external-incident-reviews",
+            Some(json!({"source": "ipa", "summary": "ランサムウェアの注意喚起", "reviewed_on": "２０２６年１１月２０日"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{review}");
+    assert_eq!(review["decision"], "pending");
+    for body in [
+        json!({"reviewed_on": "2026-11-20", "control": "A.7.7", "reason": "x", "decision": "relax"}),
+        json!({"reviewed_on": "2026-11-20", "control": "A.7.7", "reason": "x", "decision": "keep", "approver": "0001"}),
+    ] {
+        app.refused(&isms, "/api/v1/relaxation-reviews", body, "needed-for-step")
+            .await;
+    }
+    let (status, kept) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/relaxation-reviews",
+            Some(json!({"reviewed_on": "2026-11-20", "control": "A.7.7", "reason": "在宅勤務で机上の書類が少ない",
+                        "decision": "keep", "approver": "0001", "decided_on": "2026-11-27"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{kept}");
+    app.refused(
+        &isms,
+        "/api/v1/relaxation-reviews",
+        json!({"reviewed_on": "2026-11-20", "control": "A.99", "reason": "x"}),
+        "control",
+    )
+    .await;
+}

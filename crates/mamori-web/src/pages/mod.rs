@@ -296,6 +296,24 @@ pub const AREAS: &[Area] = &[
         issue: None,
     },
     Area {
+        key: "register-external_incident_review",
+        path: "external-incident-reviews",
+        group: "risk",
+        issue: None,
+    },
+    Area {
+        key: "register-change_assessment",
+        path: "change-assessments",
+        group: "risk",
+        issue: None,
+    },
+    Area {
+        key: "register-relaxation_review",
+        path: "relaxation-reviews",
+        group: "risk",
+        issue: None,
+    },
+    Area {
         key: "area-risk",
         path: "areas/risk",
         group: "risk",
