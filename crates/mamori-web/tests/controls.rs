@@ -335,3 +335,67 @@ async fn a_decision_says_what_was_done_and_who_approved_it() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_figures_page_counts_the_reviews_with_links() {
+    let app = spawn_app().await;
+    let browser = app.browser("isms").await;
+    let home = app.page(&browser, "/o/sajeco").await;
+    let res = browser
+        .post(format!("{}/o/sajeco/fiscal-year", app.url))
+        .form(&[
+            ("csrf", field_value(&home, "csrf").as_str()),
+            ("fy", "2017"),
+            ("back", "/o/sajeco/event-figures"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = app.page(&browser, "/o/sajeco/event-figures").await;
+    let row = |id: &str| {
+        let start = page
+            .find(&format!("<tr id=\"{id}\">"))
+            .unwrap_or_else(|| panic!("{id}"));
+        let html = &page[start..start + page[start..].find("</tr>").unwrap()];
+        let mut text = String::new();
+        let mut inside = false;
+        for c in html.chars() {
+            match c {
+                '<' => inside = true,
+                '>' => inside = false,
+                c if !inside => text.push(c),
+                _ => {}
+            }
+        }
+        (
+            text.split_whitespace().collect::<String>(),
+            html.to_string(),
+        )
+    };
+    for (id, figure) in [
+        ("figures-external-reviewed", "15(23)"),
+        ("figures-external-implemented", "1(2)"),
+        ("figures-relaxation-reviewed", "0(0)"),
+        ("figures-relaxation-relaxed", "0(0)"),
+        ("figures-change-assessed", "7(0)"),
+        ("figures-change-confirmed", "2(0)"),
+    ] {
+        let (text, html) = row(id);
+        assert!(text.ends_with(figure), "{id}: {text}");
+        assert_eq!(html.matches("<a href=").count(), 2, "{html}");
+    }
+    // The figure opens the records it counts.
+    let (_, html) = row("figures-external-implemented");
+    let href = html
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    // minijinja escapes `/` in attributes.
+    let href = href.replace("&#x2f;", "/").replace("&amp;", "&");
+    let list = app.page(&browser, &href).await;
+    assert!(list.contains("全 1 件"), "{href}");
+}

@@ -123,15 +123,87 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         .collect();
     let chart = share_chart(&points, &i18n::t(ctx.lang, "events-share-chart"));
     let (findings, complaints) = improvement(&state, &ctx).await?;
+    let reviews = reviews(&state, &ctx).await?;
     render::page(
         &ctx,
         "events.html",
         context! {
-            kinds, rows, share_rows, chart, findings, complaints,
+            kinds, rows, share_rows, chart, findings, complaints, reviews,
             previous_label => previous.label(ctx.style, ctx.lang),
         },
         StatusCode::OK,
     )
+}
+
+/// Reviews and assessments the report counts (5.2(3)(4)(5)): this year's with the previous
+/// year's, each figure opening the records it counts.
+async fn reviews(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, AppError> {
+    use mamori_domain::registers::{
+        CHANGE_ASSESSMENTS, EXTERNAL_INCIDENT_REVIEWS, RELAXATION_REVIEWS,
+    };
+    let rows = [
+        (
+            "figures-external-reviewed",
+            &EXTERNAL_INCIDENT_REVIEWS,
+            "reviewed_on",
+            None,
+        ),
+        (
+            "figures-external-implemented",
+            &EXTERNAL_INCIDENT_REVIEWS,
+            "reviewed_on",
+            Some(("decision", "implement")),
+        ),
+        (
+            "figures-relaxation-reviewed",
+            &RELAXATION_REVIEWS,
+            "reviewed_on",
+            None,
+        ),
+        (
+            "figures-relaxation-relaxed",
+            &RELAXATION_REVIEWS,
+            "reviewed_on",
+            Some(("decision", "relax")),
+        ),
+        (
+            "figures-change-assessed",
+            &CHANGE_ASSESSMENTS,
+            "assessed_on",
+            None,
+        ),
+        (
+            "figures-change-confirmed",
+            &CHANGE_ASSESSMENTS,
+            "assessed_on",
+            Some(("controls_confirmed", "yes")),
+        ),
+    ];
+    let mut out = Vec::with_capacity(rows.len());
+    for (key, reg, date, filter) in rows {
+        let mut figures = Vec::with_capacity(2);
+        for y in [ctx.fy, ctx.fy.previous()] {
+            let query = mamori_store::ListQuery {
+                ranges: vec![(date.to_string(), Some(y.start()), Some(y.last_day()))],
+                filters: filter
+                    .iter()
+                    .map(|(f, v)| (f.to_string(), v.to_string()))
+                    .collect(),
+                limit: 1,
+                ..Default::default()
+            };
+            let total = state.store.list(&ctx.access, reg, &query).await?.total;
+            let extra = filter.map(|(f, v)| format!("&{f}={v}")).unwrap_or_default();
+            figures.push(context! {
+                text => total.to_string(),
+                href => list_href(ctx, reg.collection, y, date, &extra),
+            });
+        }
+        let before = figures.pop();
+        let now = figures.pop();
+        out.push(context! { label => i18n::t(ctx.lang, key), id => key, now, before });
+    }
+    Ok(out)
 }
 
 /// The list of the findings or complaints a figure counts.
