@@ -134,7 +134,7 @@ pub async fn load_titles(
     let missing = |name: &str| ImportError {
         row: 1,
         column: name.into(),
-        code: "missing-column".into(),
+        code: "missing-column",
         detail: None,
     };
     let (Some(code_at), Some(title_at)) = (column("code"), column("title_ja")) else {
@@ -165,10 +165,10 @@ pub async fn load_titles(
         if code.split('.').count() == 2 && code.split('.').all(|p| p.parse::<u32>().is_ok()) {
             code = format!("A.{code}");
         }
-        let error = |column: &str, code: &str, detail: Option<String>| ImportError {
+        let error = |column: &str, code: &'static str, detail: Option<String>| ImportError {
             row: i + 2,
             column: column.into(),
-            code: code.into(),
+            code,
             detail,
         };
         match ids.get(&code) {
@@ -191,7 +191,7 @@ pub async fn load_titles(
         return Err(IoError::Rows(vec![ImportError {
             row: 1,
             column: String::new(),
-            code: "no-rows".into(),
+            code: "no-rows",
             detail: None,
         }]));
     }

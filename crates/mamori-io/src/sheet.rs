@@ -22,7 +22,7 @@ pub struct Sheet {
 pub struct ImportError {
     pub row: usize,
     pub column: String,
-    pub code: String,
+    pub code: &'static str,
     pub detail: Option<String>,
 }
 
@@ -256,7 +256,7 @@ impl Sheet {
                 errors.push(ImportError {
                     row: 1,
                     column: h.clone(),
-                    code: "unknown-column".into(),
+                    code: "unknown-column",
                     detail: None,
                 });
             }
@@ -264,7 +264,7 @@ impl Sheet {
                 errors.push(ImportError {
                     row: 1,
                     column: h.clone(),
-                    code: "duplicate-column".into(),
+                    code: "duplicate-column",
                     detail: None,
                 });
             }
@@ -277,7 +277,7 @@ impl Sheet {
                 errors.push(ImportError {
                     row: 1,
                     column: f.name.into(),
-                    code: "missing-column".into(),
+                    code: "missing-column",
                     detail: None,
                 });
             }
@@ -305,7 +305,7 @@ impl Sheet {
             return Err(vec![ImportError {
                 row: 2,
                 column: String::new(),
-                code: "no-rows".into(),
+                code: "no-rows",
                 detail: None,
             }]);
         }
@@ -375,7 +375,7 @@ pub async fn import(
                         fes.into_iter().map(move |fe| ImportError {
                             row: file_row,
                             column: fe.field.clone(),
-                            code: fe.code.to_string(),
+                            code: fe.code,
                             detail: fe.detail.clone(),
                         })
                     })

@@ -8,7 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use mamori_domain::registers::{LAW_CHANGES, REQUIREMENTS};
+use mamori_domain::Register;
+use mamori_domain::registers::{CONTROLS, LAW_CHANGES, REQUIREMENTS};
 use mamori_store::{Access, Input, ListQuery, Status, Store};
 
 use crate::IoError;
@@ -16,6 +17,24 @@ use crate::sheet::Sheet;
 
 const REQUIREMENTS_CSV: &str = include_str!("../starter/requirements.csv");
 const LAW_CHANGES_CSV: &str = include_str!("../starter/law_changes.csv");
+
+/// The registers Mamori ships reference data for: the laws (with their amendments) and the Annex A
+/// catalogue (with where the 2013 controls went).
+pub const REGISTERS: &[&str] = &[REQUIREMENTS.collection, CONTROLS.collection];
+
+/// Loads a register's reference data (see `REGISTERS`): how many records it added, and how many
+/// of their companions (amendments, 2013 controls); `None` for a register without any.
+pub async fn load_register(
+    store: &Store,
+    access: &Access,
+    reg: &Register,
+) -> Result<Option<(usize, usize)>, IoError> {
+    Ok(match reg.collection {
+        c if c == REQUIREMENTS.collection => Some(load(store, access).await?),
+        c if c == CONTROLS.collection => Some(crate::catalogue::load(store, access).await?),
+        _ => None,
+    })
+}
 
 /// Adds the starter laws and amendments the organisation does not have yet; returns how many
 /// requirements and law changes were added.
@@ -124,7 +143,7 @@ pub(crate) async fn create(
                         fes.into_iter().map(move |fe| crate::ImportError {
                             row: row + 1,
                             column: fe.field.clone(),
-                            code: fe.code.to_string(),
+                            code: fe.code,
                             detail: fe.detail.clone(),
                         })
                     })

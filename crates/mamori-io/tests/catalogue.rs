@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mamori_domain::registers::{CONTROLS, CONTROLS_2013};
 use mamori_store::testing::TestDb;
-use mamori_store::{Access, ListQuery, Record};
+use mamori_store::{ListQuery, Record};
 
 fn text(r: &Record, reg: &mamori_domain::Register, f: &str) -> String {
     r.value(reg, f).map(|v| v.to_plain()).unwrap_or_default()
@@ -15,18 +15,9 @@ fn text(r: &Record, reg: &mamori_domain::Register, f: &str) -> String {
 async fn the_catalogue_loads_once_and_every_2013_control_went_somewhere() {
     let db = TestDb::new().await.unwrap();
     let store = db.store().await.unwrap();
-    let org = store
-        .create_organization(
-            &mamori_store::Actor::cli("t"),
-            "fresh",
-            "新しい会社",
-            None,
-            serde_json::json!({}),
-            4,
-        )
+    let access = mamori_store::testing::empty_organization(&store, "fresh")
         .await
         .unwrap();
-    let access = Access::system(org, "test");
     assert_eq!(
         mamori_io::catalogue::load(&store, &access).await.unwrap(),
         (93, 114)

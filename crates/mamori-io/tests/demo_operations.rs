@@ -723,18 +723,9 @@ async fn the_demo_acts_on_no_law_change_and_the_starter_list_loads_once() {
 async fn the_starter_list_fills_a_new_organisation_once() {
     let db = TestDb::new().await.unwrap();
     let store = db.store().await.unwrap();
-    let org = store
-        .create_organization(
-            &mamori_store::Actor::cli("t"),
-            "fresh",
-            "新しい会社",
-            None,
-            serde_json::json!({}),
-            4,
-        )
+    let access = mamori_store::testing::empty_organization(&store, "fresh")
         .await
         .unwrap();
-    let access = Access::system(org, "t");
     let (laws, changes) = starter();
     let first = mamori_io::starter::load(&store, &access).await.unwrap();
     assert_eq!(first, (laws.len(), changes.len()));

@@ -237,7 +237,7 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
     };
     let found: Vec<(usize, &str, &str)> = errors
         .iter()
-        .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+        .map(|e| (e.row, e.column.as_str(), e.code))
         .collect();
     assert_eq!(
         found,
@@ -270,7 +270,7 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
     assert_eq!(
         errors
             .iter()
-            .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+            .map(|e| (e.row, e.column.as_str(), e.code))
             .collect::<Vec<_>>(),
         [(3, "employee_no", "duplicate")]
     );
@@ -474,7 +474,7 @@ async fn attendance_and_pledges_import_all_or_nothing() {
     };
     let found: Vec<(usize, &str, &str)> = errors
         .iter()
-        .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+        .map(|e| (e.row, e.column.as_str(), e.code))
         .collect();
     assert_eq!(
         found,
@@ -747,7 +747,7 @@ async fn the_ipa_asset_ledger_layout_imports() {
     };
     let found: Vec<(usize, &str, &str)> = errors
         .iter()
-        .map(|e| (e.row, e.column.as_str(), e.code.as_str()))
+        .map(|e| (e.row, e.column.as_str(), e.code))
         .collect();
     assert!(
         found.contains(&(6, "department", "unknown-ref")),

@@ -48,3 +48,21 @@ impl TestDb {
         Store::open(&self.url, Policy::default()).await
     }
 }
+
+/// A new organisation with no records, and the secretariat's access to it (as the command line).
+pub async fn empty_organization(
+    store: &crate::Store,
+    slug: &str,
+) -> Result<crate::Access, StoreError> {
+    let org = store
+        .create_organization(
+            &crate::Actor::cli("test"),
+            slug,
+            "新しい会社",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await?;
+    Ok(crate::Access::system(org, "test"))
+}

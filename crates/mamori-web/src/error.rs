@@ -93,13 +93,13 @@ impl AppError {
                 .map(|r| {
                     let fe = FieldError {
                         field: r.column.clone(),
-                        code: static_code(&r.code),
+                        code: r.code,
                         detail: r.detail.clone(),
                     };
                     Detail {
                         field: Some(r.column.clone()),
                         row: Some(r.row),
-                        code: r.code.clone(),
+                        code: r.code.to_string(),
                         message: i18n::t_args(
                             lang,
                             "import-row",
@@ -114,46 +114,6 @@ impl AppError {
             _ => Vec::new(),
         }
     }
-}
-
-/// Import error codes are the same closed set as field error codes.
-pub fn static_code(code: &str) -> &'static str {
-    const CODES: &[&str] = &[
-        "required",
-        "too-long",
-        "invalid-date",
-        "invalid-choice",
-        "invalid-email",
-        "unknown-ref",
-        "duplicate",
-        "not-before",
-        "duplicate-combination",
-        "unknown-field",
-        "unknown-column",
-        "duplicate-column",
-        "missing-column",
-        "no-rows",
-        "control-characters",
-        "forbidden",
-        "database",
-        // Register checks an imported row can fail.
-        "own-department",
-        "wrong-party",
-        "invalid-time",
-        "same-body",
-        "needed-for-step",
-        "only-when-closed",
-        "only-for-department",
-        "not-a-number",
-        "not-annex-a",
-        "reserved-for-annex-a",
-        "repeated-in-file",
-    ];
-    CODES
-        .iter()
-        .find(|c| **c == code)
-        .copied()
-        .unwrap_or("invalid")
 }
 
 #[derive(Debug, Clone, Serialize)]

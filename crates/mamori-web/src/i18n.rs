@@ -78,10 +78,8 @@ pub fn has(lang: &str, key: &str) -> bool {
         "read",
         "date",
         "title",
-        "requirements",
-        "changes",
-        "controls",
-        "mappings",
+        "records",
+        "related",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

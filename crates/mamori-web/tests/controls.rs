@@ -340,38 +340,14 @@ async fn a_decision_says_what_was_done_and_who_approved_it() {
 async fn the_figures_page_counts_the_reviews_with_links() {
     let app = spawn_app().await;
     let browser = app.browser("isms").await;
-    let home = app.page(&browser, "/o/sajeco").await;
-    let res = browser
-        .post(format!("{}/o/sajeco/fiscal-year", app.url))
-        .form(&[
-            ("csrf", field_value(&home, "csrf").as_str()),
-            ("fy", "2017"),
-            ("back", "/o/sajeco/event-figures"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
+    app.select_fiscal_year(&browser, "2017").await;
     let page = app.page(&browser, "/o/sajeco/event-figures").await;
     let row = |id: &str| {
         let start = page
             .find(&format!("<tr id=\"{id}\">"))
             .unwrap_or_else(|| panic!("{id}"));
         let html = &page[start..start + page[start..].find("</tr>").unwrap()];
-        let mut text = String::new();
-        let mut inside = false;
-        for c in html.chars() {
-            match c {
-                '<' => inside = true,
-                '>' => inside = false,
-                c if !inside => text.push(c),
-                _ => {}
-            }
-        }
-        (
-            text.split_whitespace().collect::<String>(),
-            html.to_string(),
-        )
+        (common::text_of(html), html.to_string())
     };
     for (id, figure) in [
         ("figures-external-reviewed", "15(23)"),

@@ -244,18 +244,7 @@ async fn the_demo_near_misses_per_department_and_year_are_the_reports_figures() 
 async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_error_share() {
     let app = spawn_app().await;
     let isms = app.browser("isms").await;
-    let home = app.page(&isms, "/o/sajeco").await;
-    let res = isms
-        .post(format!("{}/o/sajeco/fiscal-year", app.url))
-        .form(&[
-            ("csrf", common::field_value(&home, "csrf").as_str()),
-            ("fy", "2017"),
-            ("back", "/o/sajeco/event-figures"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
+    app.select_fiscal_year(&isms, "2017").await;
     let page = app.page(&isms, "/o/sajeco/event-figures").await;
     // Near misses are the second column (incident, near miss, weakness).
     let row = |code: &str| {
@@ -266,19 +255,7 @@ async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_erro
         let cells: Vec<String> = page[start..end]
             .split("<td")
             .skip(1)
-            .map(|td| {
-                let mut text = String::new();
-                let mut inside = false;
-                for c in td.split_once('>').unwrap().1.chars() {
-                    match c {
-                        '<' => inside = true,
-                        '>' => inside = false,
-                        c if !inside => text.push(c),
-                        _ => {}
-                    }
-                }
-                text.trim().to_string()
-            })
+            .map(|td| common::text_of(td.split_once('>').unwrap().1))
             .collect();
         cells
     };

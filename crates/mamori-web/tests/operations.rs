@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{App, field_value, spawn_app};
+use common::{App, spawn_app, text_of};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -30,26 +30,6 @@ async fn event(app: &App, token: &str, person: &str, on: &str, cause: &str) -> V
         .await;
     assert_eq!(status, 201, "{e}");
     e
-}
-
-/// A form posted by a signed-in browser, with the CSRF token of `from`.
-async fn post_form(
-    app: &App,
-    browser: &reqwest::Client,
-    from: &str,
-    to: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let page = app.page(browser, from).await;
-    let csrf = field_value(&page, "csrf");
-    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
-    form.extend_from_slice(fields);
-    browser
-        .post(format!("{}{to}", app.url))
-        .form(&form)
-        .send()
-        .await
-        .expect("form post")
 }
 
 /// The fiscal year of today (April start), as the overdue page counts it.
@@ -116,14 +96,14 @@ async fn a_second_human_error_within_the_period_puts_the_person_on_the_remedial_
     let late = event(&app, &isms, "0016", "2026-11-01", "human_error").await;
     assert!(expected("0016").await.is_empty());
     let browser = app.browser("isms").await;
-    let res = post_form(
-        &app,
-        &browser,
-        "/o/sajeco/settings",
-        "/o/sajeco/settings/remedial",
-        &[("remedial_days", "１０００")],
-    )
-    .await;
+    let res = app
+        .post_form(
+            &browser,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/remedial",
+            &[("remedial_days", "１０００")],
+        )
+        .await;
     assert_eq!(res.status(), 303, "full-width digits are a number");
     let settings = app.page(&browser, "/o/sajeco/settings").await;
     assert!(settings.contains("value=\"1000\""), "the period is kept");
@@ -138,14 +118,14 @@ async fn a_second_human_error_within_the_period_puts_the_person_on_the_remedial_
     assert_eq!(status, 200);
     assert_eq!(expected("0016").await.len(), 1);
     // A period that is no number changes nothing.
-    let res = post_form(
-        &app,
-        &browser,
-        "/o/sajeco/settings",
-        "/o/sajeco/settings/remedial",
-        &[("remedial_days", "一年")],
-    )
-    .await;
+    let res = app
+        .post_form(
+            &browser,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/remedial",
+            &[("remedial_days", "一年")],
+        )
+        .await;
     assert_eq!(res.status(), 422);
     let settings = app.page(&browser, "/o/sajeco/settings").await;
     assert!(settings.contains("value=\"1000\""));
@@ -420,14 +400,14 @@ async fn each_reader_acknowledges_a_notice_and_sees_what_they_have_not_read() {
     let me = app.page(&handler, "/o/sajeco/me").await;
     assert!(me.contains("id=\"unread-notices\""));
     assert!(me.contains(soumu["title"].as_str().unwrap()), "on My page");
-    let res = post_form(
-        &app,
-        &handler,
-        "/o/sajeco/me",
-        &format!("/o/sajeco/notices/{}/read", soumu["id"]),
-        &[("back", "me")],
-    )
-    .await;
+    let res = app
+        .post_form(
+            &handler,
+            "/o/sajeco/me",
+            &format!("/o/sajeco/notices/{}/read", soumu["id"]),
+            &[("back", "me")],
+        )
+        .await;
     assert_eq!(res.status(), 303);
     assert!(
         res.headers()["location"]
@@ -481,7 +461,7 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
             .contains("id=\"publish-minutes\"")
     );
     let publish = format!("/o/sajeco/meetings/{}/publish", meeting["id"]);
-    let res = post_form(&app, &browser, &from, &publish, &[]).await;
+    let res = app.post_form(&browser, &from, &publish, &[]).await;
     assert_eq!(res.status(), 303);
     let notices = items(&app, &isms, &format!("/api/v1/notices?meeting={code}")).await;
     assert_eq!(notices.len(), 1, "{notices:?}");
@@ -498,7 +478,7 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
     // Published: the meeting links its notice, and publishing again opens the same one.
     let page = app.page(&browser, &from).await;
     assert!(!page.contains("id=\"publish-minutes\""));
-    let res = post_form(&app, &browser, &from, &publish, &[]).await;
+    let res = app.post_form(&browser, &from, &publish, &[]).await;
     assert_eq!(res.status(), 303);
     assert!(
         res.headers()["location"]
@@ -515,7 +495,7 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
     // Staff do not publish; a department's manager neither changes nor publishes the secretariat's
     // meeting, and is offered neither.
     let staff = app.browser("staff").await;
-    let res = post_form(&app, &staff, "/o/sajeco/me", &publish, &[]).await;
+    let res = app.post_form(&staff, "/o/sajeco/me", &publish, &[]).await;
     assert_eq!(res.status(), 403);
     let manager = app.browser("manager").await;
     let other = app.id_of(&isms, "meetings", "MT-2026-11").await;
@@ -523,14 +503,14 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
         .page(&manager, &format!("/o/sajeco/meetings/{other}"))
         .await;
     assert!(!page.contains("id=\"publish-minutes\"") && !page.contains("id=\"edit-record\""));
-    let res = post_form(
-        &app,
-        &manager,
-        "/o/sajeco/me",
-        &format!("/o/sajeco/meetings/{other}/publish"),
-        &[],
-    )
-    .await;
+    let res = app
+        .post_form(
+            &manager,
+            "/o/sajeco/me",
+            &format!("/o/sajeco/meetings/{other}/publish"),
+            &[],
+        )
+        .await;
     assert_eq!(res.status(), 403);
     // Their own department's meeting they publish (for their department); another's they do not.
     for (department, expected) in [("SOUMU", 303), ("ITEIGYO", 403)] {
@@ -553,7 +533,9 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
             expected == 303,
             "{department}"
         );
-        let res = post_form(&app, &manager, &page, &format!("{page}/publish"), &[]).await;
+        let res = app
+            .post_form(&manager, &page, &format!("{page}/publish"), &[])
+            .await;
         assert_eq!(res.status(), expected, "{department}");
     }
     let own = items(&app, &isms, "/api/v1/notices?kind=minutes&department=SOUMU").await;
@@ -697,8 +679,7 @@ async fn the_starter_list_of_laws_is_imported_once_as_reference_data() {
     let import = app.page(&browser, "/o/sajeco/requirements/import").await;
     assert!(import.contains("id=\"requirements-starter\""));
     let starter = || {
-        post_form(
-            &app,
+        app.post_form(
             &browser,
             "/o/sajeco/requirements/import",
             "/o/sajeco/requirements/starter",
@@ -735,14 +716,14 @@ async fn the_starter_list_of_laws_is_imported_once_as_reference_data() {
     );
     // The manager of a department does not change the register.
     let manager = app.browser("manager").await;
-    let res = post_form(
-        &app,
-        &manager,
-        "/o/sajeco/me",
-        "/o/sajeco/requirements/starter",
-        &[],
-    )
-    .await;
+    let res = app
+        .post_form(
+            &manager,
+            "/o/sajeco/me",
+            "/o/sajeco/requirements/starter",
+            &[],
+        )
+        .await;
     assert_eq!(res.status(), 403);
 }
 
@@ -750,15 +731,7 @@ async fn the_starter_list_of_laws_is_imported_once_as_reference_data() {
 async fn the_figures_page_counts_findings_per_party_and_department() {
     let app = spawn_app().await;
     let isms = app.browser("isms").await;
-    let res = post_form(
-        &app,
-        &isms,
-        "/o/sajeco",
-        "/o/sajeco/fiscal-year",
-        &[("fy", "2017"), ("back", "/o/sajeco/event-figures")],
-    )
-    .await;
-    assert_eq!(res.status(), 303);
+    app.select_fiscal_year(&isms, "2017").await;
     let page = app.page(&isms, "/o/sajeco/event-figures").await;
     let table = page
         .split("id=\"finding-counts\"")
@@ -767,23 +740,10 @@ async fn the_figures_page_counts_findings_per_party_and_department() {
         .split("</table>")
         .next()
         .unwrap();
-    let text = |html: &str| {
-        let mut out = String::new();
-        let mut inside = false;
-        for c in html.chars() {
-            match c {
-                '<' => inside = true,
-                '>' => inside = false,
-                c if !inside => out.push(c),
-                _ => {}
-            }
-        }
-        out.split_whitespace().collect::<String>()
-    };
     let head: Vec<String> = table
         .split("<th scope=\"col\">")
         .skip(2)
-        .map(|h| text(h.split("</th>").next().unwrap()))
+        .map(|h| text_of(h.split("</th>").next().unwrap()))
         .collect();
     let rows: Vec<Vec<String>> = table
         .split("<tr>")
@@ -791,7 +751,7 @@ async fn the_figures_page_counts_findings_per_party_and_department() {
         .map(|r| {
             r.split("<td")
                 .skip(1)
-                .map(|c| text(&format!("<td{c}")))
+                .map(|c| text_of(&format!("<td{c}")))
                 .collect()
         })
         .collect();

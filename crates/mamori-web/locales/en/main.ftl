@@ -1082,7 +1082,7 @@ decision-no_action = No action needed
 overdue-law-changes = Law amendments awaiting a review decision (effective this fiscal year)
 requirements-starter = Import the starter list of laws
 requirements-starter-hint = Adds the Japanese laws an ISMS keeps track of, with the effective dates of their amendments, as reference data for your organisation to confirm. Laws already in the register are skipped.
-requirements-starter-done = Imported { $requirements } requirements and { $changes } law amendments as reference data. Please check them.
+requirements-starter-done = Imported { $records } requirements and { $related } law amendments as reference data. Please check them.
 
 register-control = Controls
 entity-control = Control
@@ -1113,7 +1113,7 @@ error-field-not-annex-a = An Annex A control id has the form A.5.1 … A.8.34.
 error-field-reserved-for-annex-a = Ids starting with "A." belong to Annex A controls. Give a custom control another id.
 controls-starter = Import the Annex A catalogue
 controls-starter-hint = Adds the 93 controls of ISO/IEC 27001:2022 Annex A (id, theme, English title) and where each 2013 control went. Enter the Japanese titles from your organisation's copy of the JIS. Ids already in the register are skipped.
-controls-starter-done = Imported { $controls } controls and { $mappings } 2013 controls.
+controls-starter-done = Imported { $records } controls and { $related } 2013 controls.
 controls-titles = Import Japanese titles
 controls-titles-hint = Sets the controls' Japanese titles from a file (Excel or CSV) made from your organisation's copy of the JIS: two columns, "Control id" and "Title (Japanese)". If any row is wrong, nothing changes.
 error-field-repeated-in-file = { $field } "{ $detail }" appears more than once in the file.

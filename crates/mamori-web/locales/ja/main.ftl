@@ -1069,7 +1069,7 @@ decision-no_action = 対応不要
 overdue-law-changes = 見直しの判断が必要な法令改正（今年度施行）
 requirements-starter = 法令のスターターリストを取り込む
 requirements-starter-hint = ISMSで把握しておくべき日本の法令を、改正の施行期日とともに参考データとして追加します。内容は組織で確認してください。すでに台帳にある法令は追加しません。
-requirements-starter-done = { $requirements }件の要求事項と{ $changes }件の法令改正を参考データとして取り込みました。内容を確認してください。
+requirements-starter-done = { $records }件の要求事項と{ $related }件の法令改正を参考データとして取り込みました。内容を確認してください。
 
 register-control = 管理策
 entity-control = 管理策
@@ -1100,7 +1100,7 @@ error-field-not-annex-a = 附属書Aの管理策番号は A.5.1 〜 A.8.34 の�
 error-field-reserved-for-annex-a = 「A.」で始まる番号は附属書Aの管理策に使われています。独自の管理策には別の番号を付けてください。
 controls-starter = 附属書Aの管理策一覧を取り込む
 controls-starter-hint = ISO/IEC 27001:2022 附属書Aの93の管理策（番号・テーマ・英語の名称）と、2013年版の管理策の移行先を追加します。日本語の名称は、組織が保有するJISの写しから入力してください。すでにある番号は追加しません。
-controls-starter-done = { $controls }件の管理策と{ $mappings }件の2013年版の管理策を取り込みました。
+controls-starter-done = { $records }件の管理策と{ $related }件の2013年版の管理策を取り込みました。
 controls-titles = 日本語の名称を取り込む
 controls-titles-hint = 組織が保有するJISの写しから作ったファイル（Excel または CSV）で、管理策の日本語の名称を設定します。列は「管理策番号」と「名称（日本語）」の2つです。1行でも誤りがあれば何も変更しません。
 error-field-repeated-in-file = { $field }「{ $detail }」がファイルの中で繰り返されています。

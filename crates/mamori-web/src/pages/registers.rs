@@ -1078,7 +1078,7 @@ async fn import_page(
             columns => headers(ctx.lang, reg),
             codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
             layouts => !reg.layouts.is_empty(),
-            starter => STARTERS.contains(&reg.collection),
+            starter => mamori_io::starter::REGISTERS.contains(&reg.collection),
             done => done.map(|(message, href)| context! { message, href }),
             errors,
         },
@@ -1097,11 +1097,8 @@ pub async fn import_form(
     import_page(&ctx, reg, Vec::new(), None, StatusCode::OK).await
 }
 
-/// Registers Mamori can fill with reference data to confirm: the starter list of Japanese laws (and
-/// their amendments), and the Annex A catalogue (and where the 2013 controls went).
-const STARTERS: &[&str] = &["requirements", "controls"];
-
-/// Adds a register's reference data (`STARTERS`); what the organisation has already is skipped.
+/// Adds a register's reference data (`mamori_io::starter::REGISTERS`); what the organisation
+/// already has is skipped.
 pub async fn import_starter(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1109,31 +1106,33 @@ pub async fn import_starter(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    if !STARTERS.contains(&reg.collection) {
+    if !mamori_io::starter::REGISTERS.contains(&reg.collection) {
         return Err(AppError::NotFound);
     }
     ctx.viewer.form(&body)?;
     if !can_create(&ctx.access, reg) {
         return Err(AppError::Forbidden);
     }
-    let (store, access) = (&state.store, &ctx.access);
     let list = format!("/o/{}/{}", ctx.org(), reg.collection);
-    let result = match reg.collection {
-        "requirements" => mamori_io::starter::load(store, access).await.map(|(a, b)| {
-            let args = [("requirements", a.to_string()), ("changes", b.to_string())];
-            // What came in is reference data: the list of it, to confirm.
-            (args, format!("{list}?status=reference"))
-        }),
-        "controls" => mamori_io::catalogue::load(store, access)
-            .await
-            .map(|(a, b)| {
-                let args = [("controls", a.to_string()), ("mappings", b.to_string())];
-                (args, list.clone())
-            }),
-        _ => return Err(AppError::NotFound),
-    };
-    let key = format!("{}-starter-done", reg.collection);
-    let result = result.map(|(args, href)| (i18n::t_args(ctx.lang, &key, &args), href));
+    let result = mamori_io::starter::load_register(&state.store, &ctx.access, reg)
+        .await
+        .map(|added| {
+            let (records, related) = added.unwrap_or_default();
+            let message = i18n::t_args(
+                ctx.lang,
+                &format!("{}-starter-done", reg.collection),
+                &[
+                    ("records", records.to_string()),
+                    ("related", related.to_string()),
+                ],
+            );
+            // What came in is reference data to confirm: the list of it, where there is a status.
+            let href = match reg.field("status") {
+                Some(_) => format!("{list}?status=reference"),
+                None => list,
+            };
+            (message, href)
+        });
     imported(&ctx, reg, result).await
 }
 
@@ -1215,7 +1214,7 @@ async fn imported(
             let errors = rows
                 .iter()
                 .map(|r| {
-                    let fe = FieldError { field: r.column.clone(), code: crate::error::static_code(&r.code), detail: r.detail.clone() };
+                    let fe = FieldError { field: r.column.clone(), code: r.code, detail: r.detail.clone() };
                     let column = reg.field(&r.column).map(|f| i18n::field_label(ctx.lang, reg, f.name)).unwrap_or(r.column.clone());
                     context! { row => r.row, column, message => i18n::field_error(ctx.lang, Some(reg), &fe) }
                 })

@@ -152,6 +152,56 @@ impl App {
     }
 }
 
+impl App {
+    /// A form posted by a signed-in browser, with the CSRF token of the page `from`.
+    pub async fn post_form(
+        &self,
+        browser: &reqwest::Client,
+        from: &str,
+        to: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let page = self.page(browser, from).await;
+        let csrf = field_value(&page, "csrf");
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        form.extend_from_slice(fields);
+        browser
+            .post(format!("{}{to}", self.url))
+            .form(&form)
+            .send()
+            .await
+            .expect("form post")
+    }
+
+    /// Chooses the fiscal year the browser's pages show.
+    pub async fn select_fiscal_year(&self, browser: &reqwest::Client, fy: &str) {
+        let res = self
+            .post_form(
+                browser,
+                "/o/sajeco",
+                "/o/sajeco/fiscal-year",
+                &[("fy", fy), ("back", "/o/sajeco")],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "fiscal year {fy}");
+    }
+}
+
+/// The text of an HTML fragment: its tags and whitespace left out.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The value of a hidden input in a page.
 pub fn field_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
