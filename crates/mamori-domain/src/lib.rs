@@ -4,6 +4,7 @@ pub mod dates;
 pub mod input;
 pub mod register;
 pub mod registers;
+pub mod risk;
 pub mod role;
 
 pub use dates::{DateStyle, FiscalYear};

@@ -74,6 +74,59 @@ pub struct Register {
     /// Checks that warn without refusing (an objective without a numeric target): shown on the
     /// record's page and listed on the page of things to act on.
     pub warn: Option<Validate>,
+    /// Levels computed from the organisation's risk matrix (see `risk::RiskMethod`): a risk's level
+    /// from its likelihood and impact, its residual level from the residual ones.
+    pub levels: &'static [crate::risk::Rating],
+    /// A yes/no field set from the method's acceptance criteria: (field, level fields, the last
+    /// one set deciding): a risk's residual level, or its level while it has none.
+    pub acceptance: Option<(&'static str, &'static [&'static str])>,
+    /// A figure of the record a reference points to, computed from the records that point to it:
+    /// a facility assessment's average score, a self-assessment's total.
+    pub rollup: Option<Rollup>,
+    /// Fields copied onto the record a reference points to from its latest record here (by
+    /// `order`): a rule's current version, date and approver come from its latest revision.
+    pub stamps: Option<Stamps>,
+    /// A record proposed in another register when this one is created or a field changes: a new
+    /// asset, or one whose classification changes, gets a risk review proposed.
+    pub proposes: Option<Proposes>,
+    /// Fields the store computes (a risk level, a drill's target met, an average score): forms
+    /// leave them out and what a user or a file gives for them is not taken.
+    pub computed: &'static [&'static str],
+}
+
+/// See `Register::rollup`: `target` on the record in `via` is the `how` of `field` over the
+/// active records that point to it (a choice whose values are numbers counts as numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rollup {
+    pub via: &'static str,
+    pub field: &'static str,
+    pub target: &'static str,
+    pub how: RollupKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollupKind {
+    Sum,
+    /// The mean to one decimal place, as text.
+    Average,
+}
+
+/// See `Register::stamps`: (field here, field there) pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamps {
+    pub via: &'static str,
+    pub order: &'static str,
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// See `Register::proposes`: a record of `collection` with `field` naming this one and `values`,
+/// written when this one is created or `on_change` changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proposes {
+    pub collection: &'static str,
+    pub field: &'static str,
+    pub on_change: &'static str,
+    pub values: &'static [(&'static str, &'static str)],
 }
 
 /// See `Register::sources`: the choice field, and (choice, reference field) pairs.
@@ -256,6 +309,8 @@ pub enum FieldKind {
     Choice(&'static [&'static str]),
     /// A reference to a record of another register, by its collection.
     Ref(&'static str),
+    /// A value of one of the organisation's risk-method scales (likelihood A/B/C, …).
+    Scale(crate::risk::Scale),
 }
 
 impl FieldKind {
@@ -267,6 +322,7 @@ impl FieldKind {
             FieldKind::Int { .. } => "int",
             FieldKind::Choice(_) => "choice",
             FieldKind::Ref(_) => "ref",
+            FieldKind::Scale(_) => "scale",
         }
     }
 }
@@ -412,6 +468,13 @@ impl Field {
                         "invalid-choice",
                         choices.join(", "),
                     ))
+                }
+            }
+            FieldKind::Scale(_) => {
+                if s.chars().count() > crate::risk::MAX_SCALE_VALUE {
+                    Err(FieldError::new(self.name, "not-on-scale"))
+                } else {
+                    Ok(Value::Text(s.to_ascii_uppercase()))
                 }
             }
             FieldKind::Ref(_) => {

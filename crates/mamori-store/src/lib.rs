@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backup;
 pub mod chart;
 pub mod db;
+pub(crate) mod derived;
 pub mod error;
 pub mod events;
 pub mod operations;

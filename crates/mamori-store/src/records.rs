@@ -278,7 +278,7 @@ pub fn can_create(access: &Access, reg: &Register) -> bool {
     }
 }
 
-fn select_sql(reg: &Register) -> String {
+pub(crate) fn select_sql(reg: &Register) -> String {
     let mut cols = vec![
         "t.id".to_string(),
         "t.withdrawn_at".into(),
@@ -391,7 +391,7 @@ fn record_from_json(reg: &Register, cells: &[serde_json::Value]) -> Result<Recor
     })
 }
 
-fn record_from(reg: &Register, row: &Row) -> Result<Record, StoreError> {
+pub(crate) fn record_from(reg: &Register, row: &Row) -> Result<Record, StoreError> {
     let mut values = Vec::with_capacity(reg.fields.len());
     let mut labels = Vec::with_capacity(reg.fields.len());
     let mut i = 3;
@@ -989,6 +989,8 @@ impl Store {
             }
         };
         write_withdrawal(&mut tx, access, reg, id, reason.as_deref(), None).await?;
+        // A withdrawn score no longer counts in its assessment's average.
+        crate::derived::roll_up(&mut tx, access, reg, id).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -1135,6 +1137,10 @@ pub(crate) async fn insert_in(
     // Boxed: putting a person on a course inserts records through this same function.
     Box::pin(crate::events::put_on_course(
         tx, access, reg, id, &values, &ids,
+    ))
+    .await?;
+    Box::pin(crate::derived::after_write(
+        tx, access, reg, id, &values, &ids, None,
     ))
     .await?;
     Ok(id)
@@ -1362,7 +1368,7 @@ async fn department_of(
 
 /// One record's update within a transaction: permission (before and after), the write, its audit
 /// entry, and what follows from it (ties ended, a repeat put on a course).
-async fn update_in(
+pub(crate) async fn update_in(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
@@ -1416,6 +1422,16 @@ async fn update_in(
     .await?;
     end_ties(tx, access, reg, id, &values, None).await?;
     crate::events::put_on_course(tx, access, reg, id, &values, &ids).await?;
+    Box::pin(crate::derived::after_write(
+        tx,
+        access,
+        reg,
+        id,
+        &values,
+        &ids,
+        Some(before),
+    ))
+    .await?;
     Ok(())
 }
 
@@ -1500,6 +1516,11 @@ async fn prepare(
                 v => v.to_string(),
             });
         let raw = initial.as_ref().or(raw);
+        // A computed field keeps its value until the store computes it again.
+        if reg.computed.contains(&f.name) {
+            values.push(existing.map_or(Value::Null, |r| r.values[i].clone()));
+            continue;
+        }
         let parsed = match (raw, existing, reg.numbered) {
             (_, None, Some(prefix)) if blank && reg.natural_key == Some(f.name) => {
                 next_number(tx, access, reg, f.name, prefix, batch.as_deref_mut())
@@ -1526,7 +1547,6 @@ async fn prepare(
         let no = crate::people::employee_no(tx, person).await?;
         values[i] = Value::Text(no);
     }
-    errors.extend(reg.check(&values));
     let mut ids = vec![None; reg.fields.len()];
     for (i, f) in reg.fields.iter().enumerate() {
         match (&f.kind, &values[i]) {
@@ -1651,6 +1671,10 @@ async fn prepare(
             values[i] = Value::Text(r.text(1)?);
         }
     }
+    // Computed before the register's own checks, which may read what is computed (a drill that
+    // missed its target needs a follow-up).
+    errors.extend(crate::derived::compute(tx, access, reg, &mut values, &ids, self_id).await?);
+    errors.extend(reg.check(&values));
     for req in reg.requires {
         errors.extend(
             crate::people::check_requirement(tx, access, reg, *req, &values, &ids, self_id).await?,
@@ -1689,11 +1713,11 @@ async fn prepare(
                 )
                 .await?;
             if dup.is_some() {
-                errors.push(FieldError::with(
-                    group[0],
-                    "duplicate-combination",
-                    group[1..].join(", "),
-                ));
+                // One field alone (a statement of applicability's control) is a plain duplicate.
+                errors.push(match group {
+                    [one] => FieldError::with(one, "duplicate", reg.text(&values, one)),
+                    _ => FieldError::with(group[0], "duplicate-combination", group[1..].join(", ")),
+                });
             }
         }
     }

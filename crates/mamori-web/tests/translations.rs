@@ -131,6 +131,13 @@ fn every_key_in_use_is_translated() {
         "not-annex-a",
         "reserved-for-annex-a",
         "repeated-in-file",
+        "not-on-scale",
+        "asset-or-group",
+        "needed-for-modify",
+        "only-when-applicable",
+        "needed-when-missed",
+        "invalid-scale",
+        "invalid-matrix",
     ] {
         used.insert(format!("error-field-{code}"));
     }

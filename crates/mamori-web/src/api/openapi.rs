@@ -37,6 +37,11 @@ fn field_schema(kind: FieldKind) -> Value {
                 .unwrap_or("id");
             json!({"type": ["string", "null"], "description": format!("the {key} of a record in /api/v1/{target}")})
         }
+        FieldKind::Scale(scale) => json!({
+            "type": ["string", "null"],
+            "maxLength": mamori_domain::risk::MAX_SCALE_VALUE,
+            "description": format!("a value of the organisation's {} scale (risk method settings)", scale.code())
+        }),
     }
 }
 

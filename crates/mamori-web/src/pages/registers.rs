@@ -264,6 +264,13 @@ async fn options_for(
                         .collect()
                 })
         }
+        FieldKind::Scale(scale) => Some(
+            mamori_domain::risk::RiskMethod::of(&ctx.access.org.profile)
+                .scale(scale)
+                .iter()
+                .map(|v| context! { value => v, label => v })
+                .collect(),
+        ),
         _ => Some(Vec::new()),
     })
 }
@@ -367,6 +374,10 @@ async fn form_page(
     for (i, f) in reg.fields.iter().enumerate() {
         // A reporter's form leaves out what the secretariat assesses.
         if reg.assessed.contains(&f.name) && !mamori_store::records::can_edit(&ctx.access, reg) {
+            continue;
+        }
+        // What the store computes is shown on the record's page, not asked for.
+        if reg.computed.contains(&f.name) {
             continue;
         }
         let value = match (input.get(f.name), record) {

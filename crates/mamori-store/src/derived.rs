@@ -1,0 +1,369 @@
+//! What the store computes from a declaration, and what follows a write: ratings on the
+//! organisation's risk method and their levels, a drill's target met and previous date, roll-ups
+//! (an average score, a total), stamps (a rule's current version from its latest revision),
+//! proposals (a new asset's risk review) and the corrective action a missed drill target raises.
+
+use time::{Date, Duration};
+
+use mamori_domain::register::{FieldKind, Register, RollupKind, Value};
+use mamori_domain::risk::{RiskMethod, Scale};
+use mamori_domain::{FieldError, Role, registers};
+
+use crate::audit::{self, Entry};
+use crate::db::{P, Tx};
+use crate::error::StoreError;
+use crate::org::Access;
+use crate::records::{Input, Record, insert_in, record_from, select_sql, update_in};
+use crate::schema::column_of;
+
+/// Checks rated fields against the method's scales and computes what the declaration says is
+/// computed. Runs in `prepare`, after references are resolved.
+pub(crate) async fn compute(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    values: &mut [Value],
+    ids: &[Option<i64>],
+    self_id: i64,
+) -> Result<Vec<FieldError>, StoreError> {
+    let mut errors = Vec::new();
+    let rated = reg
+        .fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::Scale(_)));
+    if rated {
+        let method = RiskMethod::of(&access.org.profile);
+        for (i, f) in reg.fields.iter().enumerate() {
+            if let (FieldKind::Scale(scale), Value::Text(v)) = (f.kind, &values[i])
+                && scale != Scale::Level
+                && !method.scale(scale).contains(v)
+            {
+                errors.push(FieldError::with(
+                    f.name,
+                    "not-on-scale",
+                    method.scale(scale).join(" / "),
+                ));
+            }
+        }
+        for (level, likelihood, impact) in reg.levels {
+            let get = |name: &str| reg.text(values, name);
+            let computed = method
+                .level(&get(likelihood), &get(impact))
+                .map_or(Value::Null, |l| Value::Text(l.to_string()));
+            if let Some(i) = reg.position(level) {
+                values[i] = computed;
+            }
+        }
+        if let Some((field, levels)) = reg.acceptance {
+            let last = levels
+                .iter()
+                .map(|l| reg.text(values, l))
+                .rfind(|l| !l.is_empty());
+            if let Some(i) = reg.position(field) {
+                values[i] = match last {
+                    Some(l) if method.accepts(&l) => Value::Text("yes".into()),
+                    Some(_) => Value::Text("no".into()),
+                    None => Value::Null,
+                };
+            }
+        }
+    }
+    if std::ptr::eq(reg, &registers::DRILLS) {
+        drill(tx, access, reg, values, ids, self_id).await?;
+    }
+    Ok(errors)
+}
+
+/// A drill's target is met when recovery took no longer than its scenario's target; its previous
+/// drill is the latest one held before it.
+async fn drill(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    values: &mut [Value],
+    ids: &[Option<i64>],
+    self_id: i64,
+) -> Result<(), StoreError> {
+    let at = |name: &str| reg.position(name).unwrap_or(0);
+    let (scenario, held_on) = (ids[at("scenario")], values[at("held_on")].as_date());
+    if let (Some(scenario), Value::Int(actual)) = (scenario, &values[at("actual_minutes")]) {
+        let target = tx
+            .fetch_optional(
+                "SELECT target_hours FROM continuity_scenarios WHERE id = $1",
+                &[P::Int(scenario)],
+            )
+            .await?;
+        if let Some(row) = target {
+            let met = *actual <= row.i64(0)? * 60;
+            values[at("target_met")] = Value::Text(if met { "yes" } else { "no" }.into());
+        }
+    }
+    if let Some(held_on) = held_on {
+        let previous = tx
+            .fetch_optional(
+                "SELECT held_on FROM drills WHERE org_id = $1 AND id <> $2 AND held_on < $3 \
+                 AND withdrawn_at IS NULL ORDER BY held_on DESC LIMIT 1",
+                &[access.org_id().into(), P::Int(self_id), P::Date(held_on)],
+            )
+            .await?;
+        values[at("previous_on")] = match previous {
+            Some(r) => Value::Date(r.get::<Date>(0)?),
+            None => Value::Null,
+        };
+    }
+    Ok(())
+}
+
+/// What follows a write: roll-ups, stamps, proposals and a missed drill's corrective action.
+pub(crate) async fn after_write(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+    values: &[Value],
+    ids: &[Option<i64>],
+    before: Option<&Record>,
+) -> Result<(), StoreError> {
+    roll_up(tx, access, reg, id).await?;
+    if let Some(s) = reg.stamps
+        && let Some(target) = reg.position(s.via).and_then(|i| ids[i])
+    {
+        stamp(tx, access, reg, s, target).await?;
+    }
+    if let Some(p) = reg.proposes
+        && let Some(i) = reg.position(p.on_change)
+        && before.is_none_or(|b| b.values[i] != values[i])
+        // Past records loaded from the command line propose nothing.
+        && access.actor.user_id.is_some()
+    {
+        let key = reg.natural_key.unwrap_or("id");
+        let mut input: Input = p
+            .values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        input.insert(p.field.into(), reg.text(values, key));
+        let target = registers::by_collection(p.collection)
+            .ok_or_else(|| StoreError::Data(format!("unknown register {}", p.collection)))?;
+        insert_in(tx, &recorder(access), target, &input, None).await?;
+    }
+    if std::ptr::eq(reg, &registers::DRILLS) && reg.text(values, "target_met") == "no" {
+        raise_action(tx, access, reg, id, values).await?;
+    }
+    Ok(())
+}
+
+/// The secretariat's hand, for what the store writes on a user's behalf.
+fn recorder(access: &Access) -> Access {
+    Access {
+        role: Role::IsmsManager,
+        ..access.clone()
+    }
+}
+
+/// Recomputes the roll-up the record of `id` counts in, if its register declares one.
+pub(crate) async fn roll_up(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+) -> Result<(), StoreError> {
+    let Some(r) = reg.rollup else {
+        return Ok(());
+    };
+    let (Some(via_field), Some(target_reg)) = (reg.field(r.via), registers::target_of(reg, r.via))
+    else {
+        return Ok(());
+    };
+    let via_col = column_of(via_field.kind, via_field.name);
+    let Some(row) = tx
+        .fetch_optional(
+            &format!("SELECT {via_col} FROM {} WHERE id = $1", reg.table),
+            &[P::Int(id)],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let target_id = row.i64(0)?;
+    let rows = tx
+        .fetch_all(
+            &format!(
+                "SELECT {} FROM {} WHERE {via_col} = $1 AND withdrawn_at IS NULL",
+                r.field, reg.table
+            ),
+            &[P::Int(target_id)],
+        )
+        .await?;
+    let mut numbers = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let n = match reg.field(r.field).map(|f| f.kind) {
+            Some(FieldKind::Int { .. }) => row.i64(0)?,
+            _ => row.text(0)?.parse::<i64>().unwrap_or(0),
+        };
+        numbers.push(n);
+    }
+    let value = match (r.how, numbers.len()) {
+        (_, 0) => Value::Null,
+        (RollupKind::Sum, _) => Value::Int(numbers.iter().sum()),
+        (RollupKind::Average, n) => Value::Text(format!(
+            "{:.1}",
+            numbers.iter().sum::<i64>() as f64 / n as f64
+        )),
+    };
+    set_computed(tx, access, target_reg, target_id, r.target, value).await
+}
+
+/// Sets one computed field of a record, with an audit entry when it changes.
+async fn set_computed(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+    field: &'static str,
+    value: Value,
+) -> Result<(), StoreError> {
+    let Some(i) = reg.position(field) else {
+        return Ok(());
+    };
+    let current = fetch(tx, reg, id).await?;
+    if current.values[i] == value {
+        return Ok(());
+    }
+    let param = match &value {
+        Value::Null => P::OptText(None),
+        Value::Int(n) => P::Int(*n),
+        Value::Date(d) => P::Date(*d),
+        Value::Text(t) => P::Text(t.clone()),
+    };
+    tx.execute(
+        &format!(
+            "UPDATE {} SET {} = $1, updated_at = $2 WHERE id = $3",
+            reg.table,
+            column_of(reg.fields[i].kind, field)
+        ),
+        &[param, P::Ts(time::OffsetDateTime::now_utc()), P::Int(id)],
+    )
+    .await?;
+    let plain = |v: &Value| {
+        if v.is_null() {
+            serde_json::Value::Null
+        } else {
+            v.to_plain().into()
+        }
+    };
+    audit::append(
+        tx,
+        &access.actor,
+        Entry::new(Some(access.org_id()), reg.code, Some(id), "update")
+            .before(&serde_json::json!({ field: plain(&current.values[i]) }))
+            .after(&serde_json::json!({ field: plain(&value) })),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn fetch(tx: &mut Tx, reg: &Register, id: i64) -> Result<Record, StoreError> {
+    let row = tx
+        .fetch_optional(
+            &format!("{} WHERE t.id = $1", select_sql(reg)),
+            &[P::Int(id)],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    record_from(reg, &row)
+}
+
+/// Copies the stamped fields of the latest record pointing to `target` onto it.
+async fn stamp(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    s: mamori_domain::register::Stamps,
+    target: i64,
+) -> Result<(), StoreError> {
+    let (Some(via), Some(target_reg)) = (reg.field(s.via), registers::target_of(reg, s.via)) else {
+        return Ok(());
+    };
+    let latest = tx
+        .fetch_optional(
+            &format!(
+                "{} WHERE t.{} = $1 AND t.withdrawn_at IS NULL ORDER BY t.{} DESC, t.id DESC LIMIT 1",
+                select_sql(reg),
+                column_of(via.kind, via.name),
+                s.order
+            ),
+            &[P::Int(target)],
+        )
+        .await?;
+    let Some(latest) = latest else {
+        return Ok(());
+    };
+    let latest = record_from(reg, &latest)?;
+    let current = fetch(tx, target_reg, target).await?;
+    let mut input = Input::new();
+    for (here, there) in s.fields {
+        let (Some(h), Some(t)) = (reg.position(here), target_reg.position(there)) else {
+            continue;
+        };
+        if latest.values[h] != current.values[t] {
+            input.insert(there.to_string(), latest.values[h].to_plain());
+        }
+    }
+    if input.is_empty() {
+        return Ok(());
+    }
+    update_in(tx, &recorder(access), target_reg, &current, &input).await
+}
+
+/// A drill that missed its target raises a corrective action (once), from its follow-up.
+async fn raise_action(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    id: i64,
+    values: &[Value],
+) -> Result<(), StoreError> {
+    let raised = tx
+        .fetch_optional(
+            "SELECT 1 FROM corrective_actions WHERE drill_id = $1 AND withdrawn_at IS NULL",
+            &[P::Int(id)],
+        )
+        .await?
+        .is_some();
+    if raised {
+        return Ok(());
+    }
+    let follow_up = reg.text(values, "follow_up");
+    let title: String = follow_up
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let held_on = reg
+        .position("held_on")
+        .and_then(|i| values[i].as_date())
+        .unwrap_or_else(mamori_domain::dates::today);
+    let due = held_on + Duration::days(30);
+    let input: Input = [
+        ("source", "drill".to_string()),
+        ("drill", reg.text(values, "code")),
+        ("title", title),
+        ("action", follow_up),
+        ("due_on", mamori_domain::dates::iso(due)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    insert_in(
+        tx,
+        &recorder(access),
+        &registers::CORRECTIVE_ACTIONS,
+        &input,
+        None,
+    )
+    .await?;
+    Ok(())
+}
