@@ -1662,7 +1662,7 @@ fn check_meeting_item(values: &[Value]) -> Vec<FieldError> {
         .collect()
 }
 
-pub const NOTICE_KINDS: &[&str] = &["alert", "minutes", "incident", "general"];
+pub const NOTICE_KINDS: &[&str] = &["alert", "minutes", "incident", "risk", "general"];
 pub const NOTICE_AUDIENCES: &[&str] = &["everyone", "department"];
 
 /// 電子掲示板: a security alert, minutes or incident information for everyone or one department;

@@ -107,6 +107,41 @@ impl Sheet {
         book.save_to_buffer().map_err(x)
     }
 
+    /// An XLSX workbook of text cells for a report that is not one register's records (the
+    /// statement of applicability): a bold, frozen header row, wrapped cells and set widths.
+    pub fn to_xlsx_report(&self, sheet_name: &str, widths: &[f64]) -> Result<Vec<u8>, IoError> {
+        let x = |e: rust_xlsxwriter::XlsxError| IoError::Xlsx(e.to_string());
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name).map_err(x)?;
+        let bold = Format::new().set_bold().set_text_wrap();
+        let wrap = Format::new()
+            .set_text_wrap()
+            .set_num_format("@")
+            .set_align(rust_xlsxwriter::FormatAlign::Top);
+        for (c, h) in self.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(x)?;
+            ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(16.0))
+                .map_err(x)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(x)?;
+        ws.autofilter(
+            0,
+            0,
+            self.rows.len() as u32,
+            self.headers.len().saturating_sub(1) as u16,
+        )
+        .map_err(x)?;
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string_with_format(r as u32 + 1, c as u16, cell, &wrap)
+                    .map_err(x)?;
+            }
+        }
+        book.save_to_buffer().map_err(x)
+    }
+
     pub fn from_csv(bytes: &[u8]) -> Result<Sheet, IoError> {
         check_size(bytes)?;
         let bytes = bytes

@@ -97,6 +97,7 @@ fn id_path(id: FileId) -> std::path::PathBuf {
 pub enum Template {
     Labels,
     KeyReceipt,
+    Soa,
 }
 
 impl Template {
@@ -107,6 +108,7 @@ impl Template {
                 "/key-receipt.typ",
                 include_str!("../templates/key-receipt.typ"),
             ),
+            Template::Soa => ("/soa.typ", include_str!("../templates/soa.typ")),
         }
     }
 }
@@ -230,4 +232,27 @@ pub struct KeyReceipt {
 
 pub fn key_receipt(receipt: &KeyReceipt, today: time::Date) -> Result<Vec<u8>, ReportError> {
     render(Template::KeyReceipt, receipt, today)
+}
+
+/// The statement of applicability (適用宣言書) as a table: every text already in the reader's
+/// language; each row has as many cells as `headers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Statement {
+    pub lang: String,
+    pub title: String,
+    /// The organisation's name, in the page header.
+    pub org: String,
+    /// The date printed, already formatted.
+    pub issued: String,
+    /// A line under the title: counts of applicable and excluded controls.
+    pub summary: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn statement_of_applicability(
+    statement: &Statement,
+    today: time::Date,
+) -> Result<Vec<u8>, ReportError> {
+    render(Template::Soa, statement, today)
 }

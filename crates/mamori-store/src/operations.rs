@@ -334,3 +334,265 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Briefs staff on a risk they must know (its residual risk): a notice of kind `risk` for
+    /// everyone, named on the risk, which is marked as one staff must know; one transaction. A risk
+    /// already briefed returns its notice.
+    pub async fn brief_risk(
+        &self,
+        access: &Access,
+        risk_id: i64,
+        title: &str,
+        body: &str,
+    ) -> Result<i64, StoreError> {
+        use mamori_domain::registers::{NOTICES, RISKS};
+        let risk = self.get(access, &RISKS, risk_id).await?;
+        if !self.may_write(access, &RISKS, &risk).await?
+            || !crate::records::can_create(access, &NOTICES)
+        {
+            return Err(StoreError::Forbidden);
+        }
+        if risk.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
+        }
+        let text = |name: &str| {
+            risk.value(&RISKS, name)
+                .map(|v| v.to_plain())
+                .unwrap_or_default()
+        };
+        if !text("notice").is_empty() {
+            let row = self
+                .pool
+                .fetch_one(
+                    "SELECT notice_id FROM risks WHERE id = $1",
+                    &[P::Int(risk_id)],
+                )
+                .await?;
+            return row.i64(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let notice: crate::Input = [
+            ("kind", "risk".to_string()),
+            ("title", title.chars().take(200).collect()),
+            ("body", body.chars().take(2000).collect()),
+            ("audience", "everyone".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let notice_id = crate::records::insert_in(&mut tx, access, &NOTICES, &notice, None).await?;
+        let code = tx
+            .fetch_one(
+                "SELECT code FROM notices WHERE id = $1",
+                &[P::Int(notice_id)],
+            )
+            .await?
+            .text(0)?;
+        let input: crate::Input = [
+            ("notice".to_string(), code),
+            ("staff_must_know".to_string(), "yes".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        crate::records::update_in(&mut tx, access, &RISKS, &risk, &input).await?;
+        tx.commit().await?;
+        Ok(notice_id)
+    }
+
+    /// Sets the organisation's risk method (admin, ISMS manager). Existing ratings keep their
+    /// values; a risk's level is computed again when it is next written.
+    pub async fn set_risk_method(
+        &self,
+        access: &Access,
+        method: &mamori_domain::risk::RiskMethod,
+    ) -> Result<(), StoreError> {
+        use mamori_domain::Role;
+        if access.role != Role::Admin && access.role != Role::IsmsManager {
+            return Err(StoreError::Forbidden);
+        }
+        let errors = method.check();
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        self.set_profile(access, "risk_method", serde_json::to_value(method)?)
+            .await
+    }
+
+    /// The statement of applicability: every active control in catalogue order with its line (if
+    /// written), and the codes of the rules and risks linked to it.
+    pub async fn soa(&self, access: &Access) -> Result<Vec<SoaLine>, StoreError> {
+        use mamori_domain::registers::{CONTROLS, SOA_ENTRIES};
+        if !crate::records::can_read(access, &CONTROLS)
+            || !crate::records::can_read(access, &SOA_ENTRIES)
+        {
+            return Err(StoreError::Forbidden);
+        }
+        let org = access.org_id();
+        let rows = self
+            .pool
+            .fetch_all(
+                "SELECT c.id, c.code, c.title, c.title_ja, c.theme, s.id, s.applicable, s.justification, s.status, s.evidence, d.name \
+                 FROM controls c LEFT JOIN soa_entries s ON s.control_id = c.id AND s.withdrawn_at IS NULL \
+                 LEFT JOIN departments d ON d.id = s.department_id \
+                 WHERE c.org_id = $1 AND c.withdrawn_at IS NULL ORDER BY c.ordinal, c.code",
+                &[P::Int(org)],
+            )
+            .await?;
+        let links = |sql: &'static str| async move {
+            let rows = self.pool.fetch_all(sql, &[P::Int(org)]).await?;
+            let mut map: std::collections::HashMap<i64, Vec<String>> = Default::default();
+            for r in rows {
+                map.entry(r.i64(0)?).or_default().push(r.text(1)?);
+            }
+            Ok::<_, StoreError>(map)
+        };
+        let rules = links(
+            "SELECT l.control_id, r.code FROM rule_controls l JOIN internal_rules r ON r.id = l.rule_id \
+             WHERE l.org_id = $1 AND l.withdrawn_at IS NULL AND r.withdrawn_at IS NULL ORDER BY r.code",
+        )
+        .await?;
+        let risks = if crate::records::can_read(access, &mamori_domain::registers::RISKS) {
+            links(
+                "SELECT l.control_id, r.code FROM risk_controls l JOIN risks r ON r.id = l.risk_id \
+                 WHERE l.org_id = $1 AND l.withdrawn_at IS NULL AND r.withdrawn_at IS NULL ORDER BY r.code",
+            )
+            .await?
+        } else {
+            Default::default()
+        };
+        rows.iter()
+            .map(|r| {
+                let control_id = r.i64(0)?;
+                Ok(SoaLine {
+                    control_id,
+                    code: r.text(1)?,
+                    title: r.text(2)?,
+                    title_ja: r.opt_text(3)?,
+                    theme: r.opt_text(4)?,
+                    entry_id: r.get::<Option<i64>>(5)?,
+                    applicable: r.opt_text(6)?,
+                    justification: r.opt_text(7)?,
+                    status: r.opt_text(8)?,
+                    evidence: r.opt_text(9)?,
+                    department: r.opt_text(10)?,
+                    rules: rules.get(&control_id).cloned().unwrap_or_default(),
+                    risks: risks.get(&control_id).cloned().unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One line of the statement of applicability.
+#[derive(Clone, Debug, Serialize)]
+pub struct SoaLine {
+    pub control_id: i64,
+    pub code: String,
+    pub title: String,
+    pub title_ja: Option<String>,
+    pub theme: Option<String>,
+    pub entry_id: Option<i64>,
+    pub applicable: Option<String>,
+    pub justification: Option<String>,
+    pub status: Option<String>,
+    pub evidence: Option<String>,
+    pub department: Option<String>,
+    pub rules: Vec<String>,
+    pub risks: Vec<String>,
+}
+
+impl Store {
+    /// The notice (its id) that briefed staff on a risk, if it is still active.
+    pub async fn risk_notice(&self, access: &Access, risk: i64) -> Result<Option<i64>, StoreError> {
+        let row = self
+            .pool
+            .fetch_optional(
+                "SELECT n.id FROM risks r JOIN notices n ON n.id = r.notice_id \
+                 WHERE r.org_id = $1 AND r.id = $2 AND n.withdrawn_at IS NULL",
+                &[P::Int(access.org_id()), P::Int(risk)],
+            )
+            .await?;
+        row.map(|r| r.i64(0)).transpose()
+    }
+}
+
+impl Store {
+    /// Saves a self-assessment's answer sheet: (question code, answer) pairs, each answer created
+    /// or changed, all in one transaction; errors name their question in `detail`.
+    pub async fn save_self_assessment(
+        &self,
+        access: &Access,
+        assessment: i64,
+        answers: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        use mamori_domain::FieldError;
+        use mamori_domain::registers::{SELF_ASSESSMENT_ANSWERS as ANSWERS, SELF_ASSESSMENTS};
+        let record = self.get(access, &SELF_ASSESSMENTS, assessment).await?;
+        if !self.may_write(access, &SELF_ASSESSMENTS, &record).await? {
+            return Err(StoreError::Forbidden);
+        }
+        if record.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
+        }
+        if answers.len() > 200 {
+            return Err(StoreError::Invalid(vec![FieldError::with(
+                "answer", "too-long", "200",
+            )]));
+        }
+        let code = record
+            .value(&SELF_ASSESSMENTS, "code")
+            .map(|v| v.to_plain())
+            .unwrap_or_default();
+        let mut tx = self.pool.begin().await?;
+        let mut errors = Vec::new();
+        for (question, answer) in answers {
+            let existing = tx
+                .fetch_optional(
+                    &format!(
+                        "{} WHERE t.assessment_id = $1 AND t.withdrawn_at IS NULL \
+                         AND t.question_id = (SELECT q.id FROM ipa_questions q WHERE q.org_id = $2 AND q.code = $3)",
+                        crate::records::select_sql(&ANSWERS)
+                    ),
+                    &[P::Int(assessment), access.org_id().into(), question.clone().into()],
+                )
+                .await?;
+            let result = match existing {
+                Some(row) => {
+                    let before = crate::records::record_from(&ANSWERS, &row)?;
+                    if before
+                        .value(&ANSWERS, "answer")
+                        .is_some_and(|v| v.to_plain() == *answer)
+                    {
+                        continue;
+                    }
+                    let input: crate::Input = [("answer".to_string(), answer.clone())].into();
+                    crate::records::update_in(&mut tx, access, &ANSWERS, &before, &input).await
+                }
+                None => {
+                    let input: crate::Input = [
+                        ("assessment".to_string(), code.clone()),
+                        ("question".to_string(), question.clone()),
+                        ("answer".to_string(), answer.clone()),
+                    ]
+                    .into();
+                    crate::records::insert_in(&mut tx, access, &ANSWERS, &input, None)
+                        .await
+                        .map(|_| ())
+                }
+            };
+            match result {
+                Ok(()) => {}
+                Err(StoreError::Invalid(e)) => errors.extend(
+                    e.into_iter()
+                        .map(|e| FieldError::with(&e.field, e.code, question.clone())),
+                ),
+                Err(e) => return Err(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        tx.commit().await
+    }
+}

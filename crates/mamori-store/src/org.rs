@@ -262,7 +262,7 @@ impl Store {
     }
 
     /// Sets one entry of the organisation's profile, with its audit entry (before and after).
-    async fn set_profile(
+    pub(crate) async fn set_profile(
         &self,
         access: &Access,
         key: &str,

@@ -21,7 +21,7 @@ use axum::routing::{MethodFilter, on};
 use mamori_store::Store;
 
 use crate::error::AppError;
-use crate::pages::{account, assets, events, operations, org, registers, training};
+use crate::pages::{account, assets, events, operations, org, registers, risk, training};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -127,6 +127,11 @@ fn book() -> RouteBook {
         .add(M::POST, "/o/{org}/settings/remedial", org::save_remedial)
         .add(
             M::POST,
+            "/o/{org}/settings/risk-method",
+            org::save_risk_method,
+        )
+        .add(
+            M::POST,
             "/o/{org}/notices/{id}/read",
             operations::acknowledge,
         )
@@ -134,6 +139,21 @@ fn book() -> RouteBook {
             M::POST,
             "/o/{org}/meetings/{id}/publish",
             operations::publish_minutes,
+        )
+        .add(M::POST, "/o/{org}/risks/{id}/brief", operations::brief_risk)
+        .add(M::GET, "/o/{org}/soa", risk::soa)
+        .add(M::GET, "/o/{org}/soa.xlsx", risk::soa_xlsx)
+        .add(M::GET, "/o/{org}/soa.pdf", risk::soa_pdf)
+        .add(M::GET, "/o/{org}/self-assessment", risk::self_assessment)
+        .add(
+            M::GET,
+            "/o/{org}/self-assessments/{id}/answers",
+            risk::answers,
+        )
+        .add(
+            M::POST,
+            "/o/{org}/self-assessments/{id}/answers",
+            risk::save_answers,
         )
         .add(
             M::POST,

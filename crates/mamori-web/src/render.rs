@@ -30,6 +30,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("me.html", include_str!("../templates/me.html")),
     ("overdue.html", include_str!("../templates/overdue.html")),
     ("events.html", include_str!("../templates/events.html")),
+    ("soa.html", include_str!("../templates/soa.html")),
+    (
+        "self_assessment.html",
+        include_str!("../templates/self_assessment.html"),
+    ),
+    (
+        "self_assessment_answers.html",
+        include_str!("../templates/self_assessment_answers.html"),
+    ),
     ("paper.html", include_str!("../templates/paper.html")),
     (
         "eligibility.html",

@@ -6,6 +6,7 @@ pub mod events;
 pub mod operations;
 pub mod org;
 pub mod registers;
+pub mod risk;
 pub mod training;
 
 use crate::error::AppError;

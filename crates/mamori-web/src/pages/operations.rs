@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_domain::registers::{MEETINGS, NOTICES};
+use mamori_domain::registers::{MEETINGS, NOTICES, RISKS};
 use mamori_store::Input;
 
 use super::{get, parse_id};
@@ -113,4 +113,59 @@ pub(crate) async fn minutes_notice(
     };
     let page = state.store.list(&ctx.access, &NOTICES, &query).await?;
     Ok(page.items.first().map(|r| r.id))
+}
+
+/// Briefs staff on a residual risk they must know: a notice for everyone naming the risk, whose
+/// reads are then tracked on the risk's page.
+pub async fn brief_risk(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    ctx.viewer.form(&body)?;
+    let id = parse_id(&id)?;
+    let risk = state.store.get(&ctx.access, &RISKS, id).await?;
+    let value = |name: &str| {
+        risk.value(&RISKS, name)
+            .map(|v| v.to_plain())
+            .unwrap_or_default()
+    };
+    let subject = match (
+        value("asset_group"),
+        risk.labels[RISKS.position("asset").unwrap_or(0)].clone(),
+    ) {
+        (group, _) if !group.is_empty() => group,
+        (_, Some(asset)) => asset,
+        _ => value("code"),
+    };
+    let title = i18n::t_args(
+        ctx.lang,
+        "risk-brief-title",
+        &[("subject", subject), ("threat", value("threat"))],
+    );
+    let mut lines = vec![
+        format!(
+            "{}: {}",
+            i18n::field_label(ctx.lang, &RISKS, "threat"),
+            value("threat")
+        ),
+        format!(
+            "{}: {}",
+            i18n::field_label(ctx.lang, &RISKS, "vulnerability"),
+            value("vulnerability")
+        ),
+    ];
+    for f in ["residual_level", "level", "plan", "existing_controls"] {
+        let v = value(f);
+        if !v.is_empty() {
+            lines.push(format!("{}: {v}", i18n::field_label(ctx.lang, &RISKS, f)));
+        }
+    }
+    lines.push(i18n::t(ctx.lang, "risk-brief-footer"));
+    let notice = state
+        .store
+        .brief_risk(&ctx.access, id, &title, &lines.join("\n"))
+        .await?;
+    Ok(Redirect::to(&format!("/o/{}/notices/{notice}", ctx.org())).into_response())
 }

@@ -231,11 +231,36 @@ fn settings_page(
         .iter()
         .map(|m| i18n::choice_label(ctx.lang, "method", m))
         .collect();
+    let method = mamori_domain::risk::RiskMethod::of(&ctx.access.org.profile);
+    let risk_matrix: Vec<_> = method
+        .likelihood
+        .iter()
+        .enumerate()
+        .map(|(l, label)| {
+            let cells: Vec<_> = method
+                .impact
+                .iter()
+                .enumerate()
+                .map(|(i, _)| context! { name => format!("cell-{l}-{i}"), value => method.matrix[l][i].clone() })
+                .collect();
+            context! { label, cells }
+        })
+        .collect();
+    let risk_method = context! {
+        likelihood => method.likelihood.join(", "),
+        impact => method.impact.join(", "),
+        priority => method.priority.join(", "),
+        levels => method.levels.join(", "),
+        acceptable => method.acceptable.join(", "),
+        impacts => method.impact.clone(),
+        level_options => method.levels.clone(),
+        matrix => risk_matrix,
+    };
     render::page(
         ctx,
         "settings.html",
         context! {
-            months, profile, can_edit, error,
+            months, profile, can_edit, error, risk_method,
             remedial_days => mamori_domain::registers::remedial_days(&ctx.access.org.profile), take_out_days => rules.take_out_days, matrix, methods, choices,
         },
         status,
@@ -364,6 +389,47 @@ fn saved(
         ),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Saves the risk method: the scales (typed as "A, B, C"), the levels, the matrix and the accepted
+/// levels. A cell the form does not give (the scales grew) takes the lowest level, to be set next.
+pub async fn save_risk_method(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    use mamori_domain::risk::{RiskMethod, parse_scale};
+    let form = ctx.viewer.form(&body)?;
+    let scale = |name: &str| parse_scale(get(&form, name).unwrap_or(""));
+    let levels = scale("levels");
+    let likelihood = scale("likelihood");
+    let impact = scale("impact");
+    let lowest = levels.last().cloned().unwrap_or_default();
+    let matrix = (0..likelihood.len())
+        .map(|l| {
+            (0..impact.len())
+                .map(|i| {
+                    get(&form, &format!("cell-{l}-{i}"))
+                        .map(mamori_domain::input::normalize_strict)
+                        .filter(|v| levels.contains(v))
+                        .unwrap_or_else(|| lowest.clone())
+                })
+                .collect()
+        })
+        .collect();
+    let method = RiskMethod {
+        likelihood,
+        impact,
+        priority: scale("priority"),
+        acceptable: scale("acceptable"),
+        levels,
+        matrix,
+    };
+    saved(
+        &ctx,
+        state.store.set_risk_method(&ctx.access, &method).await,
+        "#risk-method",
+    )
 }
 
 /// The period within which a second human-error event puts its person on the remedial course.

@@ -769,6 +769,37 @@ async fn panels(
                 },
             }
         }
+        "risk" => {
+            // A risk staff must know is briefed in a notice; then its reads are shown here.
+            let briefing = match record
+                .values
+                .get(reg.position("notice").unwrap_or(0))
+                .filter(|v| !v.is_null())
+            {
+                Some(_) => {
+                    let id = state.store.risk_notice(&ctx.access, record.id).await?;
+                    match id {
+                        Some(id) => {
+                            let status = state.store.notice_status(&ctx.access, id).await?;
+                            Some(context! {
+                                href => format!("/o/{}/notices/{id}", ctx.org()),
+                                read => status.read, total => status.total,
+                            })
+                        }
+                        None => None,
+                    }
+                }
+                None => None,
+            };
+            let can_brief = briefing.is_none()
+                && record.withdrawn_at.is_none()
+                && can_create(&ctx.access, &registers::NOTICES)
+                && state.store.may_write(&ctx.access, reg, record).await?;
+            context! {
+                briefing,
+                brief => can_brief.then(|| format!("/o/{}/risks/{}/brief", ctx.org(), record.id)),
+            }
+        }
         "meeting" => {
             // Minutes are published once; the notice is then among the related records.
             let publishable = can_create(&ctx.access, &registers::NOTICES)
