@@ -1,15 +1,18 @@
-//! Mamori's starter list of Japanese laws that commonly concern an ISMS (`starter/`): each law as a
-//! requirement of status `reference` and its main amendments as law changes awaiting a decision,
-//! all of it reference data for the organisation to confirm against the source texts.
+//! Mamori's reference data (`starter/`): the starter list of Japanese laws that commonly concern an
+//! ISMS (each law as a requirement of status `reference` and its main amendments as law changes
+//! awaiting a decision, all of it for the organisation to confirm against the source texts), and
+//! the 25 questions of IPA's 5分でできる！情報セキュリティ自社診断 with the Annex A controls each
+//! concerns.
 //!
 //! Loading is idempotent: a law whose name the organisation already has (in any status, withdrawn
-//! too) is skipped, and so is an amendment whose law and effective date it already has. The rest
-//! goes through the normal store create path, as a sheet import does.
+//! too) is skipped, and so is an amendment whose law and effective date it already has, and a
+//! question whose number it already has. The rest goes through the normal store create path, as a
+//! sheet import does.
 
 use std::collections::{HashMap, HashSet};
 
 use mamori_domain::Register;
-use mamori_domain::registers::{CONTROLS, LAW_CHANGES, REQUIREMENTS};
+use mamori_domain::registers::{CONTROLS, IPA_QUESTIONS, LAW_CHANGES, REQUIREMENTS};
 use mamori_store::{Access, Input, ListQuery, Status, Store};
 
 use crate::IoError;
@@ -17,10 +20,15 @@ use crate::sheet::Sheet;
 
 const REQUIREMENTS_CSV: &str = include_str!("../starter/requirements.csv");
 const LAW_CHANGES_CSV: &str = include_str!("../starter/law_changes.csv");
+const IPA_QUESTIONS_CSV: &str = include_str!("../starter/ipa_questions.csv");
 
-/// The registers Mamori ships reference data for: the laws (with their amendments) and the Annex A
-/// catalogue (with where the 2013 controls went).
-pub const REGISTERS: &[&str] = &[REQUIREMENTS.collection, CONTROLS.collection];
+/// The registers Mamori ships reference data for: the laws (with their amendments), the Annex A
+/// catalogue (with where the 2013 controls went) and the IPA self-assessment's questions.
+pub const REGISTERS: &[&str] = &[
+    REQUIREMENTS.collection,
+    CONTROLS.collection,
+    IPA_QUESTIONS.collection,
+];
 
 /// Loads a register's reference data (see `REGISTERS`): how many records it added, and how many
 /// of their companions (amendments, 2013 controls); `None` for a register without any.
@@ -32,6 +40,7 @@ pub async fn load_register(
     Ok(match reg.collection {
         c if c == REQUIREMENTS.collection => Some(load(store, access).await?),
         c if c == CONTROLS.collection => Some(crate::catalogue::load(store, access).await?),
+        c if c == IPA_QUESTIONS.collection => Some((ipa_questions(store, access).await?, 0)),
         _ => None,
     })
 }
@@ -117,6 +126,34 @@ pub async fn load(store: &Store, access: &Access) -> Result<(usize, usize), IoEr
     }
     let added_changes = create(store, access, &LAW_CHANGES, &new_changes).await?;
     Ok((added_requirements, added_changes))
+}
+
+/// Adds the IPA self-assessment's 25 questions (numbered `01`…`25`, so that they sort in order)
+/// the organisation does not have yet, by number (`1` and `01` are the same question); returns how
+/// many were added.
+pub async fn ipa_questions(store: &Store, access: &Access) -> Result<usize, IoError> {
+    let every = ListQuery {
+        status: Status::All,
+        ..Default::default()
+    };
+    let number = |code: &str| {
+        let code = norm(code);
+        code.parse::<u32>().map(|n| n.to_string()).unwrap_or(code)
+    };
+    let known: HashSet<String> = store
+        .list_all(access, &IPA_QUESTIONS, &every)
+        .await?
+        .iter()
+        .filter_map(|r| Some(number(&r.value(&IPA_QUESTIONS, "code")?.to_plain())))
+        .collect();
+    let wanted = Sheet::from_csv(IPA_QUESTIONS_CSV.as_bytes())?
+        .to_inputs(&IPA_QUESTIONS, &|_| None)
+        .map_err(IoError::Rows)?;
+    let new: Vec<Input> = wanted
+        .into_iter()
+        .filter(|i| !known.contains(&number(i.get("code").map_or("", |c| c.as_str()))))
+        .collect();
+    create(store, access, &IPA_QUESTIONS, &new).await
 }
 
 fn norm(s: &str) -> String {
