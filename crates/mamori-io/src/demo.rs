@@ -4,12 +4,14 @@
 use mamori_domain::Role;
 use mamori_domain::registers::{
     APPOINTMENTS, APPROVED_CONTRACTORS, ASSET_HANDLERS, ASSETS, ATTENDANCES, AUDITS, CABLES,
-    CERTIFICATES, CHANGE_ASSESSMENTS, COMPLAINTS, CORRECTIVE_ACTIONS, COURSES, CUSTODY_KEYS,
-    DEPARTMENTS, DEVICES, DISPOSALS, EXTERNAL_INCIDENT_REVIEWS, EXTERNAL_SEMINARS, FINDINGS,
-    HANDLING_RECORDS, IDENTITY_GUARANTEES, KEY_INSPECTIONS, LAW_CHANGES, MANAGEMENT_REVIEWS,
-    MEETING_ITEMS, MEETINGS, NOTICES, OBJECTIVE_RESULTS, OBJECTIVES, PEOPLE, PLEDGES,
-    RELAXATION_REVIEWS, REQUIREMENT_REVIEWS, REQUIREMENTS, REVIEW_INPUTS, REVIEW_OUTPUTS,
-    SECURITY_EVENTS, SEMINAR_ATTENDEES, TEST_QUESTIONS, TRAINING_SESSIONS,
+    CERTIFICATES, CHANGE_ASSESSMENTS, COMPLAINTS, CONTINUITY_SCENARIOS, CORRECTIVE_ACTIONS,
+    COURSES, CUSTODY_KEYS, DEPARTMENTS, DEVICES, DISPOSALS, DRILLS, EXTERNAL_INCIDENT_REVIEWS,
+    EXTERNAL_SEMINARS, FACILITY_ASSESSMENTS, FACILITY_CRITERIA, FACILITY_SCORES, FINDINGS,
+    HANDLING_RECORDS, IDENTITY_GUARANTEES, INTERNAL_RULES, KEY_INSPECTIONS, LAW_CHANGES,
+    MANAGEMENT_REVIEWS, MEETING_ITEMS, MEETINGS, NOTICES, OBJECTIVE_RESULTS, OBJECTIVES, PEOPLE,
+    PLEDGES, RELAXATION_REVIEWS, REQUIREMENT_REVIEWS, REQUIREMENTS, REVIEW_INPUTS, REVIEW_OUTPUTS,
+    RISK_CONTROLS, RISKS, RULE_CONTROLS, RULE_REVISIONS, SECURITY_EVENTS, SELF_ASSESSMENT_ANSWERS,
+    SELF_ASSESSMENTS, SEMINAR_ATTENDEES, SOA_ENTRIES, TEST_QUESTIONS, TRAINING_SESSIONS,
 };
 use mamori_store::{Access, Actor, Organization, Store};
 use serde::Deserialize;
@@ -117,6 +119,53 @@ const LATE_FILES: &[(&mamori_domain::Register, &str)] = &[
     ),
 ];
 
+/// Files loaded after the Annex A catalogue and the IPA questions, which they name.
+const CATALOGUE_FILES: &[(&mamori_domain::Register, &str)] = &[
+    // A relaxation review names its control (none in the report's years).
+    (
+        &RELAXATION_REVIEWS,
+        include_str!("../demo/relaxation_reviews.csv"),
+    ),
+    // The rules with their revisions (the latest stamps its rule) and the controls they implement.
+    (&INTERNAL_RULES, include_str!("../demo/internal_rules.csv")),
+    (&RULE_REVISIONS, include_str!("../demo/rule_revisions.csv")),
+    (&RULE_CONTROLS, include_str!("../demo/rule_controls.csv")),
+    // The risk register over the assets and groups of assets, rated on the default method (levels
+    // computed), and the controls each relies on or adds.
+    (&RISKS, include_str!("../demo/risks.csv")),
+    (&RISK_CONTROLS, include_str!("../demo/risk_controls.csv")),
+    // The statement of applicability: a line for each of the 93 controls.
+    (&SOA_ENTRIES, include_str!("../demo/soa_entries.csv")),
+    // 5.2(7): the scenarios and the drills, oldest first (each drill's previous one is computed).
+    (
+        &CONTINUITY_SCENARIOS,
+        include_str!("../demo/continuity_scenarios.csv"),
+    ),
+    (&DRILLS, include_str!("../demo/drills.csv")),
+    // 5.2(8): the checklist, and no facility selected in FY2017 (two surveyed in FY2015).
+    (
+        &FACILITY_CRITERIA,
+        include_str!("../demo/facility_criteria.csv"),
+    ),
+    (
+        &FACILITY_ASSESSMENTS,
+        include_str!("../demo/facility_assessments.csv"),
+    ),
+    (
+        &FACILITY_SCORES,
+        include_str!("../demo/facility_scores.csv"),
+    ),
+    // The IPA self-assessment of FY2015–FY2017 (totals computed from the answers).
+    (
+        &SELF_ASSESSMENTS,
+        include_str!("../demo/self_assessments.csv"),
+    ),
+    (
+        &SELF_ASSESSMENT_ANSWERS,
+        include_str!("../demo/self_assessment_answers.csv"),
+    ),
+];
+
 /// The demo accounts: email, role, department (for the manager), employee number of their person.
 pub const ACCOUNTS: &[(&str, Role, Option<&str>, Option<&str>)] = &[
     ("admin@sajeco.example", Role::Admin, None, Some("0002")),
@@ -171,17 +220,10 @@ pub async fn load(
     // The Annex A catalogue (ids and English titles) and where the 2013 controls went.
     crate::catalogue::load(store, &access).await?;
     progress("catalogue", 1, 1);
-    // After the catalogue: a relaxation review names its control (none in the report's years).
-    load_files(
-        store,
-        &access,
-        &[(
-            &RELAXATION_REVIEWS,
-            include_str!("../demo/relaxation_reviews.csv"),
-        )],
-        progress,
-    )
-    .await?;
+    // The IPA self-assessment's questions, reference data as the starter button loads them.
+    crate::starter::ipa_questions(store, &access).await?;
+    progress("ipa-questions", 1, 1);
+    load_files(store, &access, CATALOGUE_FILES, progress).await?;
     // The secretariat has read this month's minutes; the others have not yet.
     let notice = store
         .pool
