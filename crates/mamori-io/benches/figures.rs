@@ -52,6 +52,7 @@ fn main() {
                 keys: 0,
                 events: 50_000,
                 findings: 10_000,
+                risks: 0,
             };
             mamori_io::synth::build(&store, &o, &|_, _, _| {})
                 .await

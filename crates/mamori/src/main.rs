@@ -89,6 +89,11 @@ enum Command {
         /// Audit findings spread over the years' audits.
         #[arg(long, default_value_t = 0)]
         findings: usize,
+        /// Risks over the assets (or groups of assets), with the years' continuity drills,
+        /// external-incident reviews, change assessments and relaxation reviews, the Annex A
+        /// catalogue, rules and a statement of applicability.
+        #[arg(long, default_value_t = 0)]
+        risks: usize,
     },
 }
 
@@ -374,6 +379,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             keys,
             events,
             findings,
+            risks,
         } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("synth");
@@ -389,6 +395,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 keys,
                 events,
                 findings,
+                risks,
             };
             let org = mamori_io::synth::build(&store, &opts, &|what, done, total| {
                 p.step(what, done, total)
