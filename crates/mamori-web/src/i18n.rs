@@ -52,6 +52,11 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 /// Whether `key` has a text in `lang` (messages with variables are tried with placeholder values).
 pub fn has(lang: &str, key: &str) -> bool {
     const VARS: &[&str] = &[
+        "applicable",
+        "excluded",
+        "missing",
+        "subject",
+        "threat",
         "at",
         "count",
         "detail",

@@ -57,7 +57,7 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
             &isms,
             Method::POST,
             "/api/v1/risks",
-            Some(json!({"asset_group": "社員用PC一式", "threat": "マルウェア感染", "vulnerability": "パターンファイルの更新漏れ",
+            Some(json!({"asset_group": "社員用PC一式", "threat": "マルウェア感染 ZQ-1", "vulnerability": "パターンファイルの更新漏れ",
                         "likelihood": "Ａ", "impact": "b", "level": "III", "treatment": "modify",
                         "plan": "自動更新の設定と月次の確認", "owner": "0001", "due_on": "2026-12-31",
                         "residual_likelihood": "C", "residual_impact": "B"})),
@@ -96,7 +96,7 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
         app.refused(&isms, "/api/v1/risks", body, code).await;
     }
     let (_, all) = app
-        .api(&isms, Method::GET, "/api/v1/risks?q=マルウェア", None)
+        .api(&isms, Method::GET, "/api/v1/risks?q=ZQ-1", None)
         .await;
     assert_eq!(all["total"], 1, "{all}");
     // Staff do not read the risk register.

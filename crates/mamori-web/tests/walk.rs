@@ -33,7 +33,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     // Test attempts are written by taking the test, never through the register's forms.
     let writers = match collection {
         "people" | "assets" | "devices" | "corrective-actions" | "complaints" | "meetings"
-        | "notices" => PEOPLE_WRITERS,
+        | "notices" | "risks" => PEOPLE_WRITERS,
         // Acknowledgements are written by acknowledging a notice.
         "test-attempts" | "notice-reads" => NOBODY,
         // Anyone who is a person may try to record; whether they handle the asset is checked then.
@@ -50,8 +50,11 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     } else {
         SECRETARIAT
     };
-    // The question bank holds the answers: staff do not read it.
-    let readers = if collection == "test-questions" {
+    // The question bank holds the answers, the risk register the organisation's weak points:
+    // staff read neither.
+    let readers = if mamori_domain::registers::by_collection(collection)
+        .is_some_and(|r| r.read == mamori_domain::ReadScope::NotStaff)
+    {
         NOT_STAFF
     } else {
         ALL
@@ -122,8 +125,24 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         }
         (
             "POST",
-            "/o/{org}/settings" | "/o/{org}/settings/asset-rules" | "/o/{org}/settings/remedial",
+            "/o/{org}/settings"
+            | "/o/{org}/settings/asset-rules"
+            | "/o/{org}/settings/remedial"
+            | "/o/{org}/settings/risk-method",
         ) => Rule::Roles(SETTINGS),
+        // The statement of applicability and the self-assessment are every member's to read (staff
+        // see no risks in the statement); the answer sheet is the secretariat's to fill in.
+        (
+            "GET",
+            "/o/{org}/soa"
+            | "/o/{org}/soa.xlsx"
+            | "/o/{org}/soa.pdf"
+            | "/o/{org}/self-assessment"
+            | "/o/{org}/self-assessments/{id}/answers",
+        ) => Rule::Roles(ALL),
+        ("POST", "/o/{org}/self-assessments/{id}/answers") => Rule::Roles(SECRETARIAT),
+        // Briefing staff on a risk: who writes risks (a manager, their department's).
+        ("POST", "/o/{org}/risks/{id}/brief") => Rule::Roles(PEOPLE_WRITERS),
         // A notice is acknowledged by its readers, who are people; the unread list is anyone's
         // own (empty for a member who is no person).
         ("POST", "/o/{org}/notices/{id}/read" | "/api/v1/notices/{id}/read") => {

@@ -124,6 +124,11 @@ pub async fn brief_risk(
     body: Bytes,
 ) -> Result<Response, AppError> {
     ctx.viewer.form(&body)?;
+    if !mamori_store::records::can_create(&ctx.access, &RISKS)
+        || !mamori_store::records::can_create(&ctx.access, &NOTICES)
+    {
+        return Err(AppError::Forbidden);
+    }
     let id = parse_id(&id)?;
     let risk = state.store.get(&ctx.access, &RISKS, id).await?;
     let value = |name: &str| {

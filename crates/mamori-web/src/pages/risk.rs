@@ -390,6 +390,9 @@ pub async fn save_answers(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = ctx.viewer.form(&body)?;
+    if !mamori_store::records::can_create(&ctx.access, &SELF_ASSESSMENT_ANSWERS) {
+        return Err(AppError::Forbidden);
+    }
     let id = parse_id(&id)?;
     let input: Input = form
         .iter()
