@@ -356,6 +356,9 @@ async fn the_figures_page_counts_the_reviews_with_links() {
         ("figures-relaxation-relaxed", "0(0)"),
         ("figures-change-assessed", "7(0)"),
         ("figures-change-confirmed", "2(0)"),
+        // 5.2(8): no facility was selected in FY2017 (the demo's last survey was in FY2015).
+        ("figures-facility-assessed", "0(0)"),
+        ("figures-facility-selected", "0(0)"),
     ] {
         let (text, html) = row(id);
         assert!(text.ends_with(figure), "{id}: {text}");
@@ -374,4 +377,23 @@ async fn the_figures_page_counts_the_reviews_with_links() {
     let href = href.replace("&#x2f;", "/").replace("&amp;", "&");
     let list = app.page(&browser, &href).await;
     assert!(list.contains("全 1 件"), "{href}");
+
+    // 5.2(7): the year's drill with its scenario, target and result, and the previous drill.
+    let drills = page
+        .split("id=\"drills\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    let text = common::text_of(drills);
+    for expected in [
+        "2017年11月25日",
+        "LAN-HUB",
+        "AB6時間以内30分達成",
+        "2016年8月15日",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert_eq!(drills.matches("<tr>").count(), 2, "one drill in FY2017: {text}");
 }

@@ -124,11 +124,12 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let chart = share_chart(&points, &i18n::t(ctx.lang, "events-share-chart"));
     let (findings, complaints) = improvement(&state, &ctx).await?;
     let reviews = reviews(&state, &ctx).await?;
+    let drills = drills(&state, &ctx).await?;
     render::page(
         &ctx,
         "events.html",
         context! {
-            kinds, rows, share_rows, chart, findings, complaints, reviews,
+            kinds, rows, share_rows, chart, findings, complaints, reviews, drills,
             previous_label => previous.label(ctx.style, ctx.lang),
         },
         StatusCode::OK,
@@ -139,7 +140,7 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 /// year's, each figure opening the records it counts.
 async fn reviews(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, AppError> {
     use mamori_domain::registers::{
-        CHANGE_ASSESSMENTS, EXTERNAL_INCIDENT_REVIEWS, RELAXATION_REVIEWS,
+        CHANGE_ASSESSMENTS, EXTERNAL_INCIDENT_REVIEWS, FACILITY_ASSESSMENTS, RELAXATION_REVIEWS,
     };
     let rows = [
         (
@@ -178,6 +179,18 @@ async fn reviews(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, AppError> {
             "assessed_on",
             Some(("controls_confirmed", "yes")),
         ),
+        (
+            "figures-facility-assessed",
+            &FACILITY_ASSESSMENTS,
+            "surveyed_on",
+            None,
+        ),
+        (
+            "figures-facility-selected",
+            &FACILITY_ASSESSMENTS,
+            "surveyed_on",
+            Some(("decision", "selected")),
+        ),
     ];
     let mut out = Vec::with_capacity(rows.len());
     for (key, reg, date, filter) in rows {
@@ -202,6 +215,59 @@ async fn reviews(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, AppError> {
         let before = figures.pop();
         let now = figures.pop();
         out.push(context! { label => i18n::t(ctx.lang, key), id => key, now, before });
+    }
+    Ok(out)
+}
+
+/// The continuity drills of the year (5.2(7)): the date, the scenario with its likelihood,
+/// priority and target, the recovery time, whether the target was met, the follow-up and the
+/// previous drill's date, each drill a link to its record.
+async fn drills(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, AppError> {
+    use mamori_domain::registers::{CONTINUITY_SCENARIOS as SCENARIOS, DRILLS};
+    let query = mamori_store::ListQuery {
+        ranges: vec![(
+            "held_on".to_string(),
+            Some(ctx.fy.start()),
+            Some(ctx.fy.last_day()),
+        )],
+        limit: 100,
+        ..Default::default()
+    };
+    let drills = state.store.list(&ctx.access, &DRILLS, &query).await?;
+    let every = mamori_store::ListQuery {
+        status: mamori_store::Status::All,
+        ..Default::default()
+    };
+    let scenarios = state.store.list_all(&ctx.access, &SCENARIOS, &every).await?;
+    let date = |v: Option<&mamori_domain::Value>| {
+        v.and_then(|v| v.as_date())
+            .map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang))
+    };
+    let mut out = Vec::new();
+    for d in &drills.items {
+        let text = |f: &str| d.value(&DRILLS, f).map(|v| v.to_plain()).unwrap_or_default();
+        let scenario = scenarios
+            .iter()
+            .find(|s| s.value(&SCENARIOS, "code").map(|v| v.to_plain()) == Some(text("scenario")));
+        let sc = |f: &str| {
+            scenario
+                .and_then(|s| s.value(&SCENARIOS, f))
+                .map(|v| v.to_plain())
+                .unwrap_or_default()
+        };
+        let minutes: i64 = text("actual_minutes").parse().unwrap_or(0);
+        out.push(context! {
+            href => format!("/o/{}/drills/{}", ctx.org(), d.id),
+            held_on => date(d.value(&DRILLS, "held_on")),
+            event => sc("event"),
+            likelihood => sc("likelihood"),
+            priority => sc("priority"),
+            target => i18n::t_args(ctx.lang, "figures-drill-hours", &[("count", sc("target_hours"))]),
+            actual => i18n::t_args(ctx.lang, "figures-drill-minutes", &[("count", minutes.to_string())]),
+            met => i18n::choice_label(ctx.lang, "target_met", &text("target_met")),
+            follow_up => text("follow_up"),
+            previous => date(d.value(&DRILLS, "previous_on")),
+        });
     }
     Ok(out)
 }
