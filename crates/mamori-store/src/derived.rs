@@ -45,33 +45,38 @@ pub(crate) async fn compute(
                 ));
             }
         }
-        for (level, likelihood, impact) in reg.levels {
-            let get = |name: &str| reg.text(values, name);
-            let computed = method
-                .level(&get(likelihood), &get(impact))
-                .map_or(Value::Null, |l| Value::Text(l.to_string()));
-            if let Some(i) = reg.position(level) {
-                values[i] = computed;
-            }
-        }
-        if let Some((field, levels)) = reg.acceptance {
-            let last = levels
-                .iter()
-                .map(|l| reg.text(values, l))
-                .rfind(|l| !l.is_empty());
-            if let Some(i) = reg.position(field) {
-                values[i] = match last {
-                    Some(l) if method.accepts(&l) => Value::Text("yes".into()),
-                    Some(_) => Value::Text("no".into()),
-                    None => Value::Null,
-                };
-            }
-        }
+        levels(reg, &method, values);
     }
     if std::ptr::eq(reg, &registers::DRILLS) {
         drill(tx, access, reg, values, ids, self_id).await?;
     }
     Ok(errors)
+}
+
+/// The levels the method's matrix gives the rated fields, and whether the last level set is
+/// within the acceptance criteria.
+fn levels(reg: &Register, method: &RiskMethod, values: &mut [Value]) {
+    for (level, likelihood, impact) in reg.levels {
+        let computed = method
+            .level(&reg.text(values, likelihood), &reg.text(values, impact))
+            .map_or(Value::Null, |l| Value::Text(l.to_string()));
+        if let Some(i) = reg.position(level) {
+            values[i] = computed;
+        }
+    }
+    if let Some((field, levels)) = reg.acceptance {
+        let last = levels
+            .iter()
+            .map(|l| reg.text(values, l))
+            .rfind(|l| !l.is_empty());
+        if let Some(i) = reg.position(field) {
+            values[i] = match last {
+                Some(l) if method.accepts(&l) => Value::Text("yes".into()),
+                Some(_) => Value::Text("no".into()),
+                None => Value::Null,
+            };
+        }
+    }
 }
 
 /// A drill's target is met when recovery took no longer than its scenario's target; its previous
@@ -366,4 +371,37 @@ async fn raise_action(
     )
     .await?;
     Ok(())
+}
+
+/// Computes every active record's levels again on a new risk method (its scales, matrix or
+/// acceptance changed), with an audit entry for each record whose levels change.
+pub(crate) async fn relevel(
+    tx: &mut Tx,
+    access: &Access,
+    method: &RiskMethod,
+) -> Result<usize, StoreError> {
+    let mut changed = 0;
+    for reg in registers::ALL.iter().filter(|r| !r.levels.is_empty()) {
+        let rows = tx
+            .fetch_all(
+                &format!(
+                    "{} WHERE t.org_id = $1 AND t.withdrawn_at IS NULL",
+                    select_sql(reg)
+                ),
+                &[access.org_id().into()],
+            )
+            .await?;
+        for row in &rows {
+            let record = record_from(reg, row)?;
+            let mut values = record.values.clone();
+            levels(reg, method, &mut values);
+            for (i, f) in reg.fields.iter().enumerate() {
+                if values[i] != record.values[i] {
+                    set_computed(tx, access, reg, record.id, f.name, values[i].clone()).await?;
+                    changed += 1;
+                }
+            }
+        }
+    }
+    Ok(changed)
 }

@@ -416,7 +416,11 @@ impl Store {
             return Err(StoreError::Invalid(errors));
         }
         self.set_profile(access, "risk_method", serde_json::to_value(method)?)
-            .await
+            .await?;
+        // The risks' levels follow the new method at once.
+        let mut tx = self.pool.begin().await?;
+        crate::derived::relevel(&mut tx, access, method).await?;
+        tx.commit().await
     }
 
     /// The statement of applicability: every active control in catalogue order with its line (if

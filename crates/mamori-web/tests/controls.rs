@@ -395,5 +395,9 @@ async fn the_figures_page_counts_the_reviews_with_links() {
     ] {
         assert!(text.contains(expected), "{expected}: {text}");
     }
-    assert_eq!(drills.matches("<tr>").count(), 2, "one drill in FY2017: {text}");
+    assert_eq!(
+        drills.matches("<tr>").count(),
+        2,
+        "one drill in FY2017: {text}"
+    );
 }

@@ -161,6 +161,41 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
         .await;
     assert_eq!((status, d["level"].as_str()), (201, Some("III")), "{d}");
 
+    // A change of the matrix computes the risks' levels again: C × B is now level I, above the
+    // acceptance criteria.
+    let res = app
+        .post_form(
+            &browser,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/risk-method",
+            &[
+                ("likelihood", "A, B, C, D"),
+                ("impact", "A, B, C"),
+                ("priority", "A, B, C"),
+                ("levels", "I, II, III"),
+                ("acceptable", "III"),
+                ("cell-2-1", "I"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, again) = app
+        .api(
+            &isms,
+            Method::GET,
+            &format!("/api/v1/risks/{}", risk["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            again["residual_level"].as_str(),
+            again["acceptable"].as_str()
+        ),
+        (Some("I"), Some("no")),
+        "{again}"
+    );
+
     // Briefing staff: a notice for everyone, named on the risk; reads are counted on its page.
     let id = risk["id"].as_i64().unwrap();
     let risk_page = app.page(&browser, &format!("/o/sajeco/risks/{id}")).await;

@@ -238,14 +238,21 @@ async fn drills(state: &AppState, ctx: &Ctx) -> Result<Vec<Value>, AppError> {
         status: mamori_store::Status::All,
         ..Default::default()
     };
-    let scenarios = state.store.list_all(&ctx.access, &SCENARIOS, &every).await?;
+    let scenarios = state
+        .store
+        .list_all(&ctx.access, &SCENARIOS, &every)
+        .await?;
     let date = |v: Option<&mamori_domain::Value>| {
         v.and_then(|v| v.as_date())
             .map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang))
     };
     let mut out = Vec::new();
     for d in &drills.items {
-        let text = |f: &str| d.value(&DRILLS, f).map(|v| v.to_plain()).unwrap_or_default();
+        let text = |f: &str| {
+            d.value(&DRILLS, f)
+                .map(|v| v.to_plain())
+                .unwrap_or_default()
+        };
         let scenario = scenarios
             .iter()
             .find(|s| s.value(&SCENARIOS, "code").map(|v| v.to_plain()) == Some(text("scenario")));
