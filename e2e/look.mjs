@@ -90,6 +90,36 @@ await page.goto(`${url}/o/sajeco/controls-2013?q=A.12`);
 await page.screenshot({ path: `${out}/controls-2013.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/law-changes`);
 await page.screenshot({ path: `${out}/law-changes.png`, fullPage: true });
+// Risk and continuity (issue 6): the statement of applicability, a drill of FY2017 that missed its
+// target (recorded here, with its form), the risk register and a risk, the self-assessment and the
+// risk method section of the settings.
+await page.goto(`${url}/o/sajeco/soa`);
+await page.screenshot({ path: `${out}/soa.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/drills/new`);
+await page.fill('#f-held_on', '2018-02-17');
+const lanHub = await page.locator('#f-scenario option').evaluateAll((os) => os.find((o) => o.textContent.includes('(BC-0001)')).value);
+await page.selectOption('#f-scenario', lanHub);
+await page.fill('#f-actual_minutes', '600');
+await page.fill('#f-follow_up', '予備のスイッチを各フロアに配置する');
+await page.screenshot({ path: `${out}/drill-form.png`, fullPage: true });
+await Promise.all([page.waitForNavigation(), page.click('#save')]);
+await page.screenshot({ path: `${out}/drill.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/risks`);
+await page.screenshot({ path: `${out}/risks.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/risks?q=R-0001`);
+await page.click('table.register tbody a');
+await page.screenshot({ path: `${out}/risk.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/self-assessment`);
+await page.screenshot({ path: `${out}/self-assessment.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/settings#risk-method`);
+const method = await page.evaluate(() => {
+  const h = document.getElementById('risk-method');
+  const form = h.nextElementSibling.nextElementSibling;
+  const top = h.getBoundingClientRect().top + window.scrollY;
+  const box = form.getBoundingClientRect();
+  return { x: 0, y: Math.max(0, top - 16), width: document.documentElement.clientWidth, height: box.bottom + window.scrollY - top + 32 };
+});
+await page.screenshot({ path: `${out}/settings-risk-method.png`, fullPage: true, clip: method });
 await page.goto(`${url}/o/sajeco/event-figures`);
 await Promise.all([page.waitForNavigation(), page.click('#switch-lang')]);
 await page.screenshot({ path: `${out}/event-figures-en.png`, fullPage: true });

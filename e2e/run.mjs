@@ -340,6 +340,71 @@ async function reportEventCase(browser, url) {
   }
 }
 
+// The secretariat records a continuity drill of the LAN-HUB scenario that took 600 minutes against
+// its 6-hour target: the record shows the target missed, and the corrective action the drill raised
+// (titled with the follow-up) is listed under the drill. Then it edits the justification of one line
+// of the statement of applicability: the line's history shows the new text with the old struck
+// through, and the statement shows the new text.
+async function drillAndSoaCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  // The text of the record page's field labelled `label` (dl.record dt → dd).
+  const field = (label) => () => page.evaluate((l) => {
+    const dt = [...document.querySelectorAll('dl.record dt')].find((e) => e.textContent.trim() === l);
+    return dt ? dt.nextElementSibling.textContent.trim() : null;
+  }, label);
+  try {
+    await signIn(page, url, 'isms');
+
+    // A drill that missed its target.
+    await page.goto(`${url}o/sajeco/drills`);
+    await page.click('#new-record');
+    await expectUrl(page, 'be the new drill form', (u) => new URL(u).pathname === '/o/sajeco/drills/new');
+    for (const computed of ['target_met', 'previous_on']) {
+      assert(await page.locator(`#f-${computed}`).count() === 0, `the computed field ${computed} should not be in the form`);
+    }
+    const followUp = '予備のスイッチを各フロアに配置する';
+    await page.fill('#f-held_on', new Date().toISOString().slice(0, 10));
+    const options = await page.locator('#f-scenario option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+    const lan = options.find((o) => o.label.includes('(BC-0001)')) || options.find((o) => o.label.includes('LAN'));
+    assert(lan, `no LAN-HUB scenario among ${JSON.stringify(options.map((o) => o.label))}`);
+    await page.selectOption('#f-scenario', lan.value);
+    await page.fill('#f-actual_minutes', '600');
+    await page.fill('#f-follow_up', followUp);
+    await page.click('#save');
+    await until('the drill should be saved', () => page.url(), (u) => /\/o\/sajeco\/drills\/\d+$/.test(new URL(u).pathname));
+    await until('目標の達成 should be 未達成', field('目標の達成'), (t) => t === '未達成');
+    const code = await until('訓練番号 should be DR-…', field('訓練番号'), (t) => /^DR-\S+$/.test(t || ''));
+
+    // The corrective action it raised.
+    await page.goto(`${url}o/sajeco/corrective-actions?drill=${encodeURIComponent(code)}`);
+    await until(`#count should start with "全 1 件" for drill=${code}`, text(page, '#count'), (t) => t.startsWith('全 1 件'));
+    const titles = await page.locator('table.register tbody tr a').allInnerTexts();
+    assert(titles.length === 1 && titles[0].trim() === followUp,
+      `the corrective action of ${code} should be titled ${followUp}: ${JSON.stringify(titles)}`);
+
+    // One line of the statement of applicability, and its history.
+    await page.goto(`${url}o/sajeco/soa`);
+    await page.click('#soa tr[data-control="A.5.7"] a.soa-edit');
+    await expectUrl(page, 'be the line\'s edit form', (u) => /\/o\/sajeco\/soa-entries\/\d+\/edit$/.test(new URL(u).pathname));
+    const before = await page.inputValue('#f-justification');
+    assert(before, 'the justification of A.5.7 should not be empty');
+    const after = `脅威インテリジェンスは社外インシデントの検討で収集する（e2e ${Date.now()}）`;
+    await page.fill('#f-justification', after);
+    await page.click('#save');
+    await until('the line should be saved', () => page.url(), (u) => /\/o\/sajeco\/soa-entries\/\d+$/.test(new URL(u).pathname));
+    await until('the history should show the new justification', text(page, 'table.history'), (t) => t.includes(after));
+    const struck = await page.locator('table.history del').allInnerTexts();
+    assert(struck.some((t) => t.trim() === before), `the history should strike through ${JSON.stringify(before)}: ${JSON.stringify(struck)}`);
+    await page.goto(`${url}o/sajeco/soa`);
+    await until('the statement should show the new justification', () => page.locator('#soa tr[data-control="A.5.7"] td').nth(2).innerText(),
+      (t) => t.trim() === after);
+  } finally {
+    await context.close();
+  }
+}
+
 // The ISMS manager sets the take-out limit and a handling rule on the settings page; the overdue
 // page counts with the new limit. (Runs last: it changes the demo's rules.)
 async function assetRulesCase(browser, url) {
@@ -386,6 +451,7 @@ async function main() {
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
     cases.push(['staff-reports-near-miss-phone', () => reportEventCase(browser, url)]);
+    cases.push(['isms-records-missed-drill-and-edits-soa', () => drillAndSoaCase(browser, url)]);
     cases.push(['isms-sets-asset-rules', () => assetRulesCase(browser, url)]);
     // A case that fails is run once more (each starts from its own reading of the page), and the
     // first failure is printed either way, so a flaky case shows.
