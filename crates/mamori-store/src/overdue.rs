@@ -63,6 +63,9 @@ pub struct Overdue {
     pub law_changes: Vec<LateAction>,
     /// This fiscal year's objectives without a numeric target (`due_on` is the year's last day).
     pub untargeted: Vec<LateAction>,
+    /// Risks being modified past their treatment's due date (`title` is the threat), and risks
+    /// proposed for review (`due_on` is today: they are due now). Not for staff.
+    pub risks: Vec<LateAction>,
 }
 
 /// A corrective action past its due date and not completed.
@@ -232,7 +235,22 @@ impl Store {
             Some(fy.last_day()),
         )
         .await?;
+        let risks = if crate::records::can_read(access, &mamori_domain::registers::RISKS) {
+            late(
+                "SELECT r.id, r.code, COALESCE(r.threat, a.name, r.asset_group, r.code), p.name, COALESCE(r.due_on, $2) \
+                 FROM risks r LEFT JOIN people p ON p.id = r.owner_id LEFT JOIN assets a ON a.id = r.asset_id \
+                 WHERE r.org_id = $1 AND r.withdrawn_at IS NULL \
+                   AND (r.status = 'proposed' OR (r.status IN ('assessed', 'treating') AND r.treatment = 'modify' AND r.due_on < $2)) \
+                 ORDER BY r.due_on, r.code LIMIT 500",
+                org_today(),
+                None,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
         Ok(Overdue {
+            risks,
             take_outs,
             devices,
             keys,

@@ -296,6 +296,17 @@ async fn a_new_or_reclassified_asset_gets_a_risk_review_proposed() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(proposed(&app, &isms, code).await, 2);
+    // The proposals are among the things to act on.
+    let browser = app.browser("isms").await;
+    let overdue = app.page(&browser, "/o/sajeco/overdue").await;
+    let section = overdue
+        .split("id=\"overdue-risks\"")
+        .nth(1)
+        .expect("risks to act on")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(section.contains("新しい顧客名簿"), "{}", text_of(section));
     // The proposal is assessed like any risk: then it needs its threat and ratings.
     let (_, list) = app
         .api(

@@ -189,6 +189,7 @@ fn every_key_in_use_is_translated() {
         "meeting-publish",
         "warnings-title",
         "overdue-law-changes",
+        "overdue-risks",
         "overdue-meeting-actions",
         "overdue-objectives-without-target",
         "settings-remedial-title",

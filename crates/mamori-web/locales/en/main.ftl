@@ -1381,3 +1381,4 @@ figures-drill-actual = Actual recovery time
 figures-drill-hours = within { $count } hours
 figures-drill-minutes = { $count } minutes
 figures-no-drill = No drill this year.
+overdue-risks = Risks proposed for review or past their treatment's due date

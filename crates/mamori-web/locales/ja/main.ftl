@@ -1368,3 +1368,4 @@ figures-drill-actual = 実際の復旧時間
 figures-drill-hours = { $count }時間以内
 figures-drill-minutes = { $count }分
 figures-no-drill = この年度の訓練はありません。
+overdue-risks = 評価の提案があるリスク・対応期限を過ぎたリスク

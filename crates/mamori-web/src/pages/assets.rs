@@ -84,6 +84,13 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     };
     let sections = vec![
         section(
+            "overdue-risks",
+            "overdue-risks",
+            &o.risks,
+            "risks",
+            ["risk-code", "risk-threat", "risk-owner", "risk-due_on"],
+        ),
+        section(
             "overdue-actions",
             "overdue-actions",
             &o.actions,
