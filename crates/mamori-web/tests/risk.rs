@@ -672,8 +672,50 @@ async fn the_statement_of_applicability_is_a_page_a_workbook_and_a_pdf_with_its_
         .await;
     assert_eq!(status, 201);
 
+    // A control with many risks shows ten and counts the rest, linking to them all.
+    for i in 0..12 {
+        let (_, r) = app
+            .api(
+                &isms,
+                Method::POST,
+                "/api/v1/risks",
+                Some(json!({"asset_group": format!("群{i}"), "threat": "t", "vulnerability": "v", "likelihood": "C", "impact": "C"})),
+            )
+            .await;
+        let (status, _) = app
+            .api(
+                &isms,
+                Method::POST,
+                "/api/v1/risk-controls",
+                Some(json!({"risk": r["code"], "control": "A.8.34"})),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
     let browser = app.browser("isms").await;
     let page = app.page(&browser, "/o/sajeco/soa").await;
+    let many = page
+        .split("data-control=\"A.8.34\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let (_, links) = app
+        .api(
+            &isms,
+            Method::GET,
+            "/api/v1/risk-controls?control=A.8.34&limit=1",
+            None,
+        )
+        .await;
+    let rest = links["total"].as_i64().unwrap() - 10;
+    assert!(
+        text_of(many).contains(&format!("他{rest}件")),
+        "{}",
+        text_of(many)
+    );
+    assert_eq!(many.matches("risks?q=").count(), 10, "{many}");
     assert_eq!(
         page.matches("data-control=\"A.").count(),
         93,

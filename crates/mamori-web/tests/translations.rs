@@ -194,6 +194,7 @@ fn every_key_in_use_is_translated() {
         "overdue-objectives-without-target",
         "settings-remedial-title",
         "soa-summary",
+        "soa-more",
         "soa-col-control",
         "soa-col-title",
         "soa-col-applicable",

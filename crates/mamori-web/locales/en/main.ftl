@@ -1382,3 +1382,4 @@ figures-drill-hours = within { $count } hours
 figures-drill-minutes = { $count } minutes
 figures-no-drill = No drill this year.
 overdue-risks = Risks proposed for review or past their treatment's due date
+soa-more = and { $count } more

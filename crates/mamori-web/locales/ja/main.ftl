@@ -1369,3 +1369,4 @@ figures-drill-hours = { $count }時間以内
 figures-drill-minutes = { $count }分
 figures-no-drill = この年度の訓練はありません。
 overdue-risks = 評価の提案があるリスク・対応期限を過ぎたリスク
+soa-more = 他{ $count }件

@@ -57,8 +57,12 @@ pub async fn soa(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
                 justification => l.justification.clone().unwrap_or_default(),
                 status => choice(&ctx, "status", &l.status),
                 evidence => l.evidence.clone().unwrap_or_default(),
-                rules => l.rules.iter().map(|c| link("internal-rules", c)).collect::<Vec<_>>(),
-                risks => l.risks.iter().map(|c| link("risks", c)).collect::<Vec<_>>(),
+                rules => l.rules.iter().take(SHOWN).map(|c| link("internal-rules", c)).collect::<Vec<_>>(),
+                risks => l.risks.iter().take(SHOWN).map(|c| link("risks", c)).collect::<Vec<_>>(),
+                more_rules => more(&ctx, &l.rules),
+                more_risks => more(&ctx, &l.risks).map(|text| context! {
+                    text, href => format!("/o/{org}/risk-controls?control={}", crate::error::url_escape(&l.code)),
+                }),
                 href => l.entry_id.map(|id| format!("/o/{org}/soa-entries/{id}")),
                 edit_href => can_edit.then(|| match l.entry_id {
                     Some(id) => format!("/o/{org}/soa-entries/{id}/edit"),
@@ -83,6 +87,33 @@ pub async fn soa(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
         },
         StatusCode::OK,
     )
+}
+
+/// Codes of linked records shown per control; the rest are counted (a large register links
+/// hundreds of risks to one control).
+const SHOWN: usize = 10;
+
+fn more(ctx: &Ctx, codes: &[String]) -> Option<String> {
+    (codes.len() > SHOWN).then(|| {
+        i18n::t_args(
+            ctx.lang,
+            "soa-more",
+            &[("count", (codes.len() - SHOWN).to_string())],
+        )
+    })
+}
+
+fn shortened(ctx: &Ctx, codes: &[String]) -> String {
+    let shown = codes
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    match more(ctx, codes) {
+        Some(more) => format!("{shown} {more}"),
+        None => shown,
+    }
 }
 
 fn counts(lines: &[SoaLine]) -> (usize, usize, usize) {
@@ -121,8 +152,8 @@ fn table(ctx: &Ctx, lines: &[SoaLine], with_evidence: bool) -> (Vec<String>, Vec
                 choice(ctx, "applicable", &l.applicable),
                 l.justification.clone().unwrap_or_default(),
                 choice(ctx, "status", &l.status),
-                l.rules.join(", "),
-                l.risks.join(", "),
+                shortened(ctx, &l.rules),
+                shortened(ctx, &l.risks),
             ];
             if with_evidence {
                 row.push(l.evidence.clone().unwrap_or_default());
