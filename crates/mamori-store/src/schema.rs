@@ -945,6 +945,7 @@ CREATE TABLE risks (
 );
 CREATE INDEX risks_org_code ON risks (org_id, withdrawn_at, code);
 CREATE INDEX risks_asset ON risks (asset_id);
+CREATE INDEX risks_department ON risks (department_id, level);
 CREATE TABLE risk_controls (
     id {{id}},
     org_id BIGINT NOT NULL REFERENCES organizations(id),

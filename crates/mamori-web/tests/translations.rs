@@ -236,14 +236,16 @@ fn every_key_in_use_is_translated() {
         "figures-relaxation-relaxed",
         "figures-change-assessed",
         "figures-change-confirmed",
-        "requirements-starter",
-        "requirements-starter-hint",
-        "controls-starter",
-        "controls-starter-hint",
         "controls-titles",
         "controls-titles-hint",
     ] {
         used.insert(key.to_string());
+    }
+    // Every register with reference data has its starter button, hint and result.
+    for collection in mamori_io::starter::REGISTERS {
+        for suffix in ["starter", "starter-hint", "starter-done"] {
+            used.insert(format!("{collection}-{suffix}"));
+        }
     }
     for code in ["rule-forbidden", "rule-needs-protection"] {
         used.insert(format!("error-field-{code}"));

@@ -1383,3 +1383,6 @@ figures-drill-minutes = { $count } minutes
 figures-no-drill = No drill this year.
 overdue-risks = Risks proposed for review or past their treatment's due date
 soa-more = and { $count } more
+ipa-questions-starter = Load the self-assessment questions
+ipa-questions-starter-hint = Adds the 25 questions of IPA's 5-minute information security self-assessment, each with the Annex A controls it concerns. Question numbers already there are not added.
+ipa-questions-starter-done = Loaded { $records } questions.

@@ -1370,3 +1370,6 @@ figures-drill-minutes = { $count }分
 figures-no-drill = この年度の訓練はありません。
 overdue-risks = 評価の提案があるリスク・対応期限を過ぎたリスク
 soa-more = 他{ $count }件
+ipa-questions-starter = 自社診断の設問を取り込む
+ipa-questions-starter-hint = IPA「5分でできる！情報セキュリティ自社診断」の25問と、それぞれに関係する附属書Aの管理策を追加します。すでにある設問番号は追加しません。
+ipa-questions-starter-done = { $records }問の設問を取り込みました。
