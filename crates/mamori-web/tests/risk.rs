@@ -99,6 +99,23 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
         .api(&isms, Method::GET, "/api/v1/risks?q=ZQ-1", None)
         .await;
     assert_eq!(all["total"], 1, "{all}");
+    // An agenda item of a meeting may be about a risk.
+    let (_, meetings) = app
+        .api(&isms, Method::GET, "/api/v1/meetings?limit=1", None)
+        .await;
+    let (status, item) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/meeting-items",
+            Some(
+                json!({"meeting": meetings["items"][0]["code"], "kind": "decision",
+                        "content": "自動更新の設定を全社で行う", "risk": risk["code"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{item}");
+    assert_eq!(item["risk"], risk["code"]);
     // Staff do not read the risk register.
     let staff = app.token("staff").await;
     let (status, _) = app.api(&staff, Method::GET, "/api/v1/risks", None).await;
