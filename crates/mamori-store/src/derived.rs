@@ -47,7 +47,7 @@ pub(crate) async fn compute(
         }
         levels(reg, &method, values);
     }
-    if std::ptr::eq(reg, &registers::DRILLS) {
+    if reg.code == registers::DRILLS.code {
         drill(tx, access, reg, values, ids, self_id).await?;
     }
     Ok(errors)
@@ -152,7 +152,7 @@ pub(crate) async fn after_write(
             .ok_or_else(|| StoreError::Data(format!("unknown register {}", p.collection)))?;
         insert_in(tx, &recorder(access), target, &input, None).await?;
     }
-    if std::ptr::eq(reg, &registers::DRILLS) && reg.text(values, "target_met") == "no" {
+    if reg.code == registers::DRILLS.code && reg.text(values, "target_met") == "no" {
         raise_action(tx, access, reg, id, values).await?;
     }
     Ok(())
