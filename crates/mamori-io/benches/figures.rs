@@ -45,14 +45,9 @@ fn main() {
                 departments: 20,
                 years: 10,
                 seed: 1,
-                slug: "synth".into(),
-                assets: 0,
-                handling_per_asset: 0,
-                devices: 0,
-                keys: 0,
                 events: 50_000,
                 findings: 10_000,
-                risks: 0,
+                ..Default::default()
             };
             mamori_io::synth::build(&store, &o, &|_, _, _| {})
                 .await

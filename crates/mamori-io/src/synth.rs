@@ -59,6 +59,7 @@ const GIVEN: &[&str] = &[
     "裕子",
 ];
 
+#[derive(Debug, Clone)]
 pub struct Options {
     pub people: usize,
     pub departments: usize,
@@ -77,6 +78,27 @@ pub struct Options {
     /// continuity drills, external-incident reviews, change assessments and relaxation reviews,
     /// the Annex A catalogue, rules and a statement of applicability (issue 6's benchmarks).
     pub risks: usize,
+}
+
+impl Default for Options {
+    /// The command line's defaults: an organisation of 1,000 people in 10 departments over three
+    /// years, with none of the optional registers.
+    fn default() -> Self {
+        Options {
+            people: 1_000,
+            departments: 10,
+            years: 3,
+            seed: 1,
+            slug: "synth".into(),
+            assets: 0,
+            handling_per_asset: 10,
+            devices: 0,
+            keys: 0,
+            events: 0,
+            findings: 0,
+            risks: 0,
+        }
+    }
 }
 
 pub async fn build(

@@ -3,6 +3,10 @@
 //! from the records; and the starter list of laws loads once. Runs on SQLite, or on PostgreSQL when
 //! `MAMORI_TEST_DATABASE_URL` points at a server.
 
+mod common;
+
+use common::Demo;
+
 use mamori_domain::Register;
 use mamori_domain::registers::{
     ATTENDANCES, AUDITS, CERTIFICATES, COMPLAINTS, CORRECTIVE_ACTIONS, FINDINGS, LAW_CHANGES,
@@ -13,7 +17,7 @@ use mamori_domain::registers::{
 use mamori_io::Sheet;
 use mamori_store::records::{Through, ThroughValue};
 use mamori_store::testing::TestDb;
-use mamori_store::{Access, ListQuery, Record, Status, Store};
+use mamori_store::{ListQuery, Record, Status};
 use time::{Date, Month};
 
 const FY2017: i32 = 2017;
@@ -77,27 +81,7 @@ impl Q {
     }
 }
 
-struct Demo {
-    store: Store,
-    access: Access,
-    _db: TestDb,
-}
-
 impl Demo {
-    async fn load() -> Demo {
-        let db = TestDb::new().await.unwrap();
-        let store = db.store().await.unwrap();
-        let org = mamori_io::demo::load(&store, &|_, _, _| {})
-            .await
-            .unwrap_or_else(|e| panic!("the demo loads: {e:?}"));
-        let access = Access::system(org, "test");
-        Demo {
-            store,
-            access,
-            _db: db,
-        }
-    }
-
     async fn count(&self, reg: &Register, q: Q) -> i64 {
         self.store
             .list(&self.access, reg, &q.query())

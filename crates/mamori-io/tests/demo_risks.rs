@@ -3,6 +3,10 @@
 //! averages, totals, a rule's current version) comes out as the reference report has it (5.2(7),
 //! 5.2(8)). Runs on SQLite, or on PostgreSQL when `MAMORI_TEST_DATABASE_URL` points at a server.
 
+mod common;
+
+use common::Demo;
+
 use mamori_domain::Register;
 use mamori_domain::registers::{
     CONTINUITY_SCENARIOS, CORRECTIVE_ACTIONS, DRILLS, FACILITY_ASSESSMENTS, FACILITY_CRITERIA,
@@ -10,30 +14,10 @@ use mamori_domain::registers::{
     SELF_ASSESSMENT_ANSWERS, SELF_ASSESSMENTS, SOA_ENTRIES,
 };
 use mamori_domain::risk::RiskMethod;
-use mamori_store::testing::TestDb;
-use mamori_store::{Access, ListQuery, Record, Store};
+use mamori_store::{ListQuery, Record};
 use time::{Date, Month};
 
-struct Demo {
-    store: Store,
-    access: Access,
-    _db: TestDb,
-}
-
 impl Demo {
-    async fn load() -> Demo {
-        let db = TestDb::new().await.unwrap();
-        let store = db.store().await.unwrap();
-        let org = mamori_io::demo::load(&store, &|_, _, _| {})
-            .await
-            .unwrap_or_else(|e| panic!("the demo loads: {e:?}"));
-        Demo {
-            store,
-            access: Access::system(org, "test"),
-            _db: db,
-        }
-    }
-
     async fn records(&self, reg: &Register, query: ListQuery) -> Vec<Record> {
         let page = self
             .store

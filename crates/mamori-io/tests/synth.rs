@@ -16,14 +16,9 @@ async fn the_synthetic_organisation_has_the_events_and_findings_asked_for() {
         departments: 4,
         years: 3,
         seed: 7,
-        slug: "synth".into(),
-        assets: 0,
-        handling_per_asset: 0,
-        devices: 0,
-        keys: 0,
         events: 150,
         findings: 120,
-        risks: 0,
+        ..Default::default()
     };
     let org = mamori_io::synth::build(&store, &o, &|_, _, _| {})
         .await
@@ -92,14 +87,10 @@ async fn the_synthetic_organisation_has_the_risks_drills_and_statement_of_applic
         departments: 3,
         years: 4,
         seed: 3,
-        slug: "synth".into(),
         assets: 30,
         handling_per_asset: 0,
-        devices: 0,
-        keys: 0,
-        events: 0,
-        findings: 0,
         risks: 400,
+        ..Default::default()
     };
     let org = mamori_io::synth::build(&store, &o, &|_, _, _| {})
         .await

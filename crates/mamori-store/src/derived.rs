@@ -216,53 +216,82 @@ pub(crate) async fn roll_up(
             numbers.iter().sum::<i64>() as f64 / n as f64
         )),
     };
-    set_computed(tx, access, target_reg, target_id, r.target, value).await
+    let current = fetch(tx, target_reg, target_id).await?;
+    let mut values = current.values.clone();
+    if let Some(i) = target_reg.position(r.target) {
+        values[i] = value;
+    }
+    set_computed(tx, access, target_reg, &current, &values).await
 }
 
-/// Sets one computed field of a record, with an audit entry when it changes.
+/// Sets computed fields of a record to `values` (in declaration order), with one audit entry
+/// naming those that change.
 async fn set_computed(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
-    id: i64,
-    field: &'static str,
-    value: Value,
+    current: &Record,
+    values: &[Value],
 ) -> Result<(), StoreError> {
-    let Some(i) = reg.position(field) else {
-        return Ok(());
-    };
-    let current = fetch(tx, reg, id).await?;
-    if current.values[i] == value {
+    let changed: Vec<usize> = (0..reg.fields.len())
+        .filter(|i| reg.computed.contains(&reg.fields[*i].name) && current.values[*i] != values[*i])
+        .collect();
+    if changed.is_empty() {
         return Ok(());
     }
-    let param = match &value {
-        Value::Null => P::OptText(None),
-        Value::Int(n) => P::Int(*n),
-        Value::Date(d) => P::Date(*d),
-        Value::Text(t) => P::Text(t.clone()),
-    };
+    let mut params: Vec<P> = changed
+        .iter()
+        .map(|i| match &values[*i] {
+            Value::Null => P::OptText(None),
+            Value::Int(n) => P::Int(*n),
+            Value::Date(d) => P::Date(*d),
+            Value::Text(t) => P::Text(t.clone()),
+        })
+        .collect();
+    let sets: Vec<String> = changed
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            format!(
+                "{} = ${}",
+                column_of(reg.fields[*i].kind, reg.fields[*i].name),
+                n + 1
+            )
+        })
+        .collect();
+    params.push(P::Ts(time::OffsetDateTime::now_utc()));
+    params.push(P::Int(current.id));
     tx.execute(
         &format!(
-            "UPDATE {} SET {} = $1, updated_at = $2 WHERE id = $3",
+            "UPDATE {} SET {}, updated_at = ${} WHERE id = ${}",
             reg.table,
-            column_of(reg.fields[i].kind, field)
+            sets.join(", "),
+            params.len() - 1,
+            params.len()
         ),
-        &[param, P::Ts(time::OffsetDateTime::now_utc()), P::Int(id)],
+        &params,
     )
     .await?;
-    let plain = |v: &Value| {
-        if v.is_null() {
-            serde_json::Value::Null
-        } else {
-            v.to_plain().into()
-        }
+    let json = |of: &[Value]| -> serde_json::Value {
+        changed
+            .iter()
+            .map(|i| {
+                let v = if of[*i].is_null() {
+                    serde_json::Value::Null
+                } else {
+                    of[*i].to_plain().into()
+                };
+                (reg.fields[*i].name.to_string(), v)
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
     };
     audit::append(
         tx,
         &access.actor,
-        Entry::new(Some(access.org_id()), reg.code, Some(id), "update")
-            .before(&serde_json::json!({ field: plain(&current.values[i]) }))
-            .after(&serde_json::json!({ field: plain(&value) })),
+        Entry::new(Some(access.org_id()), reg.code, Some(current.id), "update")
+            .before(&json(&current.values))
+            .after(&json(values)),
     )
     .await?;
     Ok(())
@@ -395,11 +424,9 @@ pub(crate) async fn relevel(
             let record = record_from(reg, row)?;
             let mut values = record.values.clone();
             levels(reg, method, &mut values);
-            for (i, f) in reg.fields.iter().enumerate() {
-                if values[i] != record.values[i] {
-                    set_computed(tx, access, reg, record.id, f.name, values[i].clone()).await?;
-                    changed += 1;
-                }
+            if values != record.values {
+                set_computed(tx, access, reg, &record, &values).await?;
+                changed += 1;
             }
         }
     }

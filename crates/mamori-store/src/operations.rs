@@ -356,20 +356,9 @@ impl Store {
         if risk.withdrawn_at.is_some() {
             return Err(StoreError::Refused("record-withdrawn"));
         }
-        let text = |name: &str| {
-            risk.value(&RISKS, name)
-                .map(|v| v.to_plain())
-                .unwrap_or_default()
-        };
-        if !text("notice").is_empty() {
-            let row = self
-                .pool
-                .fetch_one(
-                    "SELECT notice_id FROM risks WHERE id = $1",
-                    &[P::Int(risk_id)],
-                )
-                .await?;
-            return row.i64(0);
+        // Briefed once; a withdrawn briefing may be published again.
+        if let Some(notice) = self.risk_notice(access, risk_id).await? {
+            return Ok(notice);
         }
         let mut tx = self.pool.begin().await?;
         let notice: crate::Input = [

@@ -3,26 +3,7 @@
 
 mod common;
 
-use common::{field_value, spawn_app};
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    // Reading order (not -layout), so a label's wrapped lines stay together.
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    // pdftotext spaces Latin from Japanese and keeps the layout's line breaks: compare without.
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
+use common::{field_value, pdftotext, spawn_app};
 
 #[tokio::test]
 async fn label_sheets_and_key_receipts_are_pdfs_with_the_records_in_them() {

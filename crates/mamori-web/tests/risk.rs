@@ -6,26 +6,9 @@
 
 mod common;
 
-use common::{spawn_app, text_of};
+use common::{pdftotext, spawn_app, text_of};
 use reqwest::Method;
 use serde_json::json;
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
 
 /// The read count of a risk's briefing, from its page.
 fn reads(page: &str) -> i64 {

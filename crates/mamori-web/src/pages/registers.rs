@@ -771,23 +771,13 @@ async fn panels(
         }
         "risk" => {
             // A risk staff must know is briefed in a notice; then its reads are shown here.
-            let briefing = match record
-                .values
-                .get(reg.position("notice").unwrap_or(0))
-                .filter(|v| !v.is_null())
-            {
-                Some(_) => {
-                    let id = state.store.risk_notice(&ctx.access, record.id).await?;
-                    match id {
-                        Some(id) => {
-                            let status = state.store.notice_status(&ctx.access, id).await?;
-                            Some(context! {
-                                href => format!("/o/{}/notices/{id}", ctx.org()),
-                                read => status.read, total => status.total,
-                            })
-                        }
-                        None => None,
-                    }
+            let briefing = match state.store.risk_notice(&ctx.access, record.id).await? {
+                Some(id) => {
+                    let status = state.store.notice_status(&ctx.access, id).await?;
+                    Some(context! {
+                        href => format!("/o/{}/notices/{id}", ctx.org()),
+                        read => status.read, total => status.total,
+                    })
                 }
                 None => None,
             };

@@ -126,23 +126,29 @@ fn counts(lines: &[SoaLine]) -> (usize, usize, usize) {
     (count(Some("yes")), count(Some("no")), count(None))
 }
 
+/// The statement's columns (translation keys), in order; the PDF leaves out the last (evidence).
+pub const COLUMNS: &[&str] = &[
+    "soa-col-control",
+    "soa-col-title",
+    "soa-col-applicable",
+    "soa-col-justification",
+    "soa-col-status",
+    "soa-col-rules",
+    "soa-col-risks",
+    "soa-col-evidence",
+];
+
 /// The statement's table in the reader's language: headers and one row per control.
 fn table(ctx: &Ctx, lines: &[SoaLine], with_evidence: bool) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut headers: Vec<String> = [
-        "soa-col-control",
-        "soa-col-title",
-        "soa-col-applicable",
-        "soa-col-justification",
-        "soa-col-status",
-        "soa-col-rules",
-        "soa-col-risks",
-    ]
-    .iter()
-    .map(|k| i18n::t(ctx.lang, k))
-    .collect();
-    if with_evidence {
-        headers.push(i18n::t(ctx.lang, "soa-col-evidence"));
-    }
+    let shown = if with_evidence {
+        COLUMNS.len()
+    } else {
+        COLUMNS.len() - 1
+    };
+    let headers: Vec<String> = COLUMNS[..shown]
+        .iter()
+        .map(|k| i18n::t(ctx.lang, k))
+        .collect();
     let rows = lines
         .iter()
         .map(|l| {

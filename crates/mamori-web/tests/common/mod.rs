@@ -211,3 +211,24 @@ pub fn field_value(html: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} field"));
     html[start..].split('"').next().unwrap_or("").to_string()
 }
+
+/// The text `pdftotext` (poppler-utils) reads from PDF bytes, without whitespace: pdftotext spaces
+/// Latin from Japanese and keeps the layout's line breaks.
+pub fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    // Reading order (not -layout), so a label's wrapped lines stay together.
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    // pdftotext spaces Latin from Japanese and keeps the layout's line breaks: compare without.
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
