@@ -1,6 +1,7 @@
 //! Pure types and rules of the ISMS: no I/O here, so most unit tests live in this crate and run in milliseconds.
 
 pub mod dates;
+pub mod figure;
 pub mod input;
 pub mod register;
 pub mod registers;
@@ -8,6 +9,7 @@ pub mod risk;
 pub mod role;
 
 pub use dates::{DateStyle, FiscalYear};
+pub use figure::{Figure, FigureValue};
 pub use register::{
     Ends, Field, FieldError, FieldKind, Layout, ReadScope, Register, Requirement, Value, WriteScope,
 };

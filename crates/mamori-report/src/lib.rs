@@ -3,6 +3,8 @@
 //! texts already translated, and get PDF bytes back. Fonts are embedded (IPAexGothic), never read
 //! from the machine.
 
+pub mod document;
+
 use std::sync::LazyLock;
 
 use serde::Serialize;

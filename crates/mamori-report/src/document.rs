@@ -1,0 +1,214 @@
+//! The report as a document: numbered sections of paragraphs, tables, notes, a chart and the
+//! organisation chart, every text already translated and every figure already formatted. The HTML,
+//! PDF and DOCX renderings each walk this one structure, so they cannot disagree about what the
+//! report says.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    /// `ja` or `en`.
+    pub lang: String,
+    /// 情報セキュリティ報告書
+    pub title: String,
+    /// 株式会社サジェコ
+    pub organisation: String,
+    /// 平成29年度 / FY2017
+    pub year_label: String,
+    /// 対象期間：2017年4月1日～2018年3月31日
+    pub period: String,
+    /// 発行日：平成30年6月29日
+    pub issued: String,
+    /// 第1版 (draft) …; the status when it is not published (下書き), empty once published.
+    pub edition: String,
+    pub status: String,
+    /// 目次 / Contents
+    pub contents: String,
+    pub sections: Vec<Section>,
+}
+
+/// A heading and what follows it. Level 1 is a chapter (`１．基本情報`), 2 a section (`1.1 …`), 3 an
+/// item (`(1) …`). The number is part of the structure, never typed into the title.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Section {
+    /// A stable id (`s5-2-9`), used as the HTML anchor.
+    pub id: String,
+    pub level: u8,
+    /// `1`, `1.1`, `(1)`.
+    pub number: String,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph; line breaks in the text are kept.
+    Paragraph { text: String },
+    /// A list of items (already numbered or bulleted by their text when that matters).
+    Items { items: Vec<String> },
+    /// Label–value lines, such as the contact persons or the certificate's particulars.
+    Facts { rows: Vec<Fact> },
+    /// A table with a caption (`事故等発生件数（平成29年度）`), one header row and notes below it
+    /// (`※( )内の数値は前年度（平成28年度）実績`).
+    Table(Table),
+    /// A chart as SVG (drawn by us), with its title and the values it shows (label, value), for a
+    /// rendering that cannot draw SVG and for screen readers.
+    Chart {
+        title: String,
+        svg: String,
+        data: Vec<Fact>,
+    },
+    /// The organisation chart: a tree.
+    Tree { root: Node },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Table {
+    pub caption: String,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Relative column widths, one per column.
+    pub widths: Vec<u16>,
+    pub notes: Vec<String>,
+}
+
+/// A table cell: its text, and for a figure its id and the list of records behind it (the link is
+/// only set where the reader may open that list).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Cell {
+    pub text: String,
+    /// A row header (the first column of a figure table).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub header: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<String>,
+    /// Drill-down: the records this year's value counts, and the previous year's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_href: Option<String>,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
+    }
+    pub fn header(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            header: true,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Node {
+    pub text: String,
+    /// A second line (the person, the role).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+}
+
+impl Document {
+    /// A small document with every kind of block, for the renderings' own tests.
+    pub fn sample() -> Self {
+        let figure = |text: &str, id: &str| Cell {
+            text: text.to_string(),
+            figure: Some(id.to_string()),
+            href: Some(format!("/o/sample/security-events?id={id}")),
+            previous_href: None,
+            header: false,
+        };
+        Document {
+            lang: "ja".into(),
+            title: "情報セキュリティ報告書".into(),
+            organisation: "株式会社サンプル".into(),
+            year_label: "平成29年度".into(),
+            period: "対象期間：2017年4月1日～2018年3月31日".into(),
+            issued: "発行日：平成30年6月29日".into(),
+            edition: "第1版".into(),
+            status: "下書き".into(),
+            contents: "目次".into(),
+            sections: vec![
+                Section {
+                    id: "s1".into(),
+                    level: 1,
+                    number: "1".into(),
+                    title: "基本情報".into(),
+                    blocks: vec![],
+                },
+                Section {
+                    id: "s1-1".into(),
+                    level: 2,
+                    number: "1.1".into(),
+                    title: "本報告書の目的".into(),
+                    blocks: vec![
+                        Block::Paragraph {
+                            text: "本報告書は、当社の情報セキュリティへの取組みをステークホルダーの皆様に説明するものです。\n二段落目。".into(),
+                        },
+                        Block::Facts {
+                            rows: vec![Fact {
+                                label: "代表取締役社長".into(),
+                                value: "伊藤 直樹".into(),
+                            }],
+                        },
+                        Block::Items {
+                            items: vec!["第一期：ISMS の推進体制の整備".into(), "第二期：融合".into()],
+                        },
+                    ],
+                },
+                Section {
+                    id: "s5-2-9".into(),
+                    level: 3,
+                    number: "(9)".into(),
+                    title: "事故等報告".into(),
+                    blocks: vec![
+                        Block::Table(Table {
+                            caption: "事故等発生件数（平成29年度）".into(),
+                            head: vec!["".into(), "IT営業・業務部門".into(), "ISO事務局".into()],
+                            rows: vec![vec![
+                                Cell::header("セキュリティ事象（ヒヤリハット事例）"),
+                                figure("7(6)件", "events.near_miss.IT営業・業務部門"),
+                                figure("5(3)件", "events.near_miss.ISO事務局"),
+                            ]],
+                            widths: vec![3, 2, 2],
+                            notes: vec!["※( )内の数値は前年度（平成28年度）実績".into()],
+                        }),
+                        Block::Chart {
+                            title: "ヒューマンエラーの割合".into(),
+                            svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 50\"><rect x=\"10\" y=\"10\" width=\"20\" height=\"40\" fill=\"#1a5fb4\"/></svg>".into(),
+                            data: vec![Fact {
+                                label: "平成29年度".into(),
+                                value: "38%".into(),
+                            }],
+                        },
+                        Block::Tree {
+                            root: Node {
+                                text: "社長".into(),
+                                note: "伊藤 直樹".into(),
+                                children: vec![Node {
+                                    text: "ISO事務局".into(),
+                                    note: String::new(),
+                                    children: vec![],
+                                }],
+                            },
+                        },
+                    ],
+                },
+            ],
+        }
+    }
+}
