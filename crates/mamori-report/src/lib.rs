@@ -100,6 +100,7 @@ pub enum Template {
     Labels,
     KeyReceipt,
     Soa,
+    Report,
 }
 
 impl Template {
@@ -111,6 +112,7 @@ impl Template {
                 include_str!("../templates/key-receipt.typ"),
             ),
             Template::Soa => ("/soa.typ", include_str!("../templates/soa.typ")),
+            Template::Report => ("/report.typ", include_str!("../templates/report.typ")),
         }
     }
 }
@@ -257,4 +259,21 @@ pub fn statement_of_applicability(
     today: time::Date,
 ) -> Result<Vec<u8>, ReportError> {
     render(Template::Soa, statement, today)
+}
+
+/// The yearly information security report (情報セキュリティ報告書): a cover, the contents, then the
+/// numbered sections. A chart whose SVG cannot be read is printed as its data table instead.
+pub fn report_pdf(doc: &document::Document, today: time::Date) -> Result<Vec<u8>, ReportError> {
+    let readable =
+        |svg: &str| typst::visualize::SvgImage::new(Bytes::new(svg.as_bytes().to_vec())).is_ok();
+    let mut doc = doc.clone();
+    for block in doc.sections.iter_mut().flat_map(|s| s.blocks.iter_mut()) {
+        if let document::Block::Chart { svg, .. } = block
+            && !svg.is_empty()
+            && !readable(svg)
+        {
+            svg.clear();
+        }
+    }
+    render(Template::Report, &doc, today)
 }
