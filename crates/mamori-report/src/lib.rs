@@ -4,6 +4,7 @@
 //! from the machine.
 
 pub mod document;
+pub mod docx;
 
 use std::sync::LazyLock;
 
@@ -20,6 +21,8 @@ use typst_layout::PagedDocument;
 pub enum ReportError {
     #[error("typesetting failed: {0}")]
     Typeset(String),
+    #[error("DOCX writing failed: {0}")]
+    Docx(String),
 }
 
 static FONT_DATA: &[u8] = include_bytes!("../../../assets/fonts/ipaexg.ttf");
