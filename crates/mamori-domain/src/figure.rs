@@ -81,7 +81,8 @@ pub struct Figure {
 impl Figure {
     /// `7(6)件` as the report prints it (`7 (6)` in English); `―` alone when neither year applies.
     pub fn text(&self, unit: &str, lang: &str) -> String {
-        if self.current == FigureValue::NotApplicable && self.previous == FigureValue::NotApplicable {
+        if self.current == FigureValue::NotApplicable && self.previous == FigureValue::NotApplicable
+        {
             return FigureValue::NotApplicable.text(lang);
         }
         let (c, p) = (self.current.text(lang), self.previous.text(lang));

@@ -82,6 +82,7 @@ pub const EMPLOYMENT_TYPES: &[&str] = &[
     "contractor",
 ];
 pub const APPOINTMENT_ROLES: &[&str] = &[
+    "top_management",
     "isms_manager_lead",
     "department_info_manager",
     "system_admin",

@@ -23,6 +23,22 @@ use crate::sheet::{Sheet, import};
 pub const PASSWORD: &str = "mamori-demo";
 
 const ORGANIZATION: &str = include_str!("../demo/organization.toml");
+const NARRATIVES: &str = include_str!("../demo/report_narratives.toml");
+
+#[derive(Deserialize)]
+struct NarrativesFile {
+    fiscal_year: i32,
+    #[serde(deserialize_with = "toml_date")]
+    issued_on: time::Date,
+    narratives: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A TOML local date (`2018-06-29`) as a `time::Date`.
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<time::Date, D::Error> {
+    let raw = toml::value::Datetime::deserialize(d)?.to_string();
+    mamori_domain::dates::parse_date(&raw)
+        .ok_or_else(|| serde::de::Error::custom(format!("not a date: {raw}")))
+}
 const FILES: &[(&mamori_domain::Register, &str)] = &[
     (&DEPARTMENTS, include_str!("../demo/departments.csv")),
     (&PEOPLE, include_str!("../demo/people.csv")),
@@ -240,6 +256,19 @@ pub async fn load(
         };
         store.acknowledge(&reader, notice).await?;
     }
+    // The FY2017 report, a draft with the reference report's narratives (its figures are computed).
+    let narratives: NarrativesFile =
+        toml::from_str(NARRATIVES).map_err(|e| IoError::Unreadable(e.to_string()))?;
+    store
+        .report_start(
+            &access,
+            narratives.fiscal_year,
+            narratives.issued_on,
+            narratives.narratives,
+            None,
+        )
+        .await?;
+    progress("report", 1, 1);
     let names: std::collections::HashMap<String, String> = {
         let sheet = Sheet::from_csv(FILES[1].1.as_bytes())?;
         sheet

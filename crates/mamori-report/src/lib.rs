@@ -3,8 +3,13 @@
 //! texts already translated, and get PDF bytes back. Fonts are embedded (IPAexGothic), never read
 //! from the machine.
 
+pub mod chart;
 pub mod document;
 pub mod docx;
+pub mod html;
+pub mod model;
+pub mod output;
+pub mod text;
 
 use std::sync::LazyLock;
 

@@ -15,6 +15,7 @@ pub mod org;
 pub mod overdue;
 pub mod people;
 pub mod records;
+pub mod reports;
 pub mod schema;
 pub mod testing;
 pub mod training;

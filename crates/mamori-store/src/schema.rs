@@ -1069,6 +1069,39 @@ CREATE INDEX self_assessment_answers_assessment ON self_assessment_answers (asse
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 12,
+        name: "the yearly report: revisions and their frozen renderings",
+        common: r#"
+CREATE TABLE reports (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    fiscal_year BIGINT NOT NULL,
+    revision BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    issued_on {{date}} NOT NULL,
+    narratives TEXT NOT NULL,
+    change_note TEXT,
+    review_figures TEXT,
+    approved_by TEXT,
+    approved_on {{date}},
+    published_on {{date}},
+    created_at {{ts}} NOT NULL,
+    updated_at {{ts}} NOT NULL,
+    UNIQUE (org_id, fiscal_year, revision)
+);
+CREATE TABLE report_files (
+    report_id BIGINT NOT NULL REFERENCES reports(id),
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    format TEXT NOT NULL,
+    content TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (report_id, format)
+);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {
@@ -1273,6 +1306,37 @@ pub fn catalogue() -> Vec<Table> {
                 ("revoked_at", Ts),
             ]),
             has_serial_id: true,
+        },
+        Table {
+            name: "reports",
+            columns: cols(&[
+                ("id", Int),
+                ("org_id", Int),
+                ("fiscal_year", Int),
+                ("revision", Int),
+                ("status", Text),
+                ("issued_on", Date),
+                ("narratives", Text),
+                ("change_note", Text),
+                ("review_figures", Text),
+                ("approved_by", Text),
+                ("approved_on", Date),
+                ("published_on", Date),
+                ("created_at", Ts),
+                ("updated_at", Ts),
+            ]),
+            has_serial_id: true,
+        },
+        Table {
+            name: "report_files",
+            columns: cols(&[
+                ("report_id", Int),
+                ("org_id", Int),
+                ("format", Text),
+                ("content", Text),
+                ("sha256", Text),
+            ]),
+            has_serial_id: false,
         },
         Table {
             name: "audit_events",

@@ -58,6 +58,25 @@ enum Command {
     Backup { file: std::path::PathBuf },
     /// Load a backup into an empty database (SQLite or PostgreSQL, whichever the backup came from).
     Restore { file: std::path::PathBuf },
+    /// Write the yearly information security report of an organisation: the published revision's
+    /// frozen file if there is one, else computed from the records now.
+    Report {
+        /// The organisation's identifier (as in its URLs).
+        #[arg(long)]
+        org: String,
+        /// The fiscal year (its starting year: 2017 is 2017-04 … 2018-03 with an April start).
+        #[arg(long)]
+        year: i32,
+        /// json, html, pdf or docx.
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// ja (default) or en.
+        #[arg(long, default_value = "ja")]
+        lang: String,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Build a synthetic organisation for benchmarks.
     Synth {
         #[arg(long, default_value_t = 1000)]
@@ -247,6 +266,39 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             serve(store, &settings, listener).await?;
             drop(temp);
+        }
+        Command::Report {
+            org,
+            year,
+            format,
+            lang,
+            out,
+        } => {
+            let format = mamori_report::output::Format::parse(&format)
+                .ok_or("--format must be one of json, html, pdf, docx")?;
+            if !(1990..=2100).contains(&year) {
+                return Err("--year must be a fiscal year such as 2017".into());
+            }
+            let lang = if lang.trim().eq_ignore_ascii_case("en") {
+                "en"
+            } else {
+                "ja"
+            };
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let org = store
+                .organization(&org)
+                .await
+                .map_err(|_| format!("no organisation {org}"))?;
+            let fy = mamori_domain::FiscalYear::new(year, org.fiscal_year_start_month);
+            let access = mamori_store::Access::system(org, "report");
+            let bytes = mamori_report::output::produce(&store, &access, fy, lang, format)
+                .await
+                .map_err(|e| match e {
+                    mamori_report::output::OutputError::Store(e) => describe(e),
+                    other => other.to_string().into(),
+                })?;
+            std::fs::write(&out, &bytes)?;
+            println!("{} ({} bytes)", out.display(), bytes.len());
         }
         Command::Migrate => {
             let pool = mamori_store::Pool::connect(&settings.database_url).await?;

@@ -60,6 +60,7 @@ appointment-department = Department
 appointment-starts_on = Term starts
 appointment-ends_on = Term ends
 appointment-note = Note
+role-top_management = Top management
 role-isms_manager_lead = ISMS manager
 role-department_info_manager = Department information manager
 role-system_admin = System administrator

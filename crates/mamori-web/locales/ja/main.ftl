@@ -60,6 +60,7 @@ appointment-department = 部門
 appointment-starts_on = 任期開始日
 appointment-ends_on = 任期終了日
 appointment-note = 備考
+role-top_management = トップマネジメント（経営者）
 role-isms_manager_lead = ISO事務局長
 role-department_info_manager = 部門情報管理責任者
 role-system_admin = システム管理責任者

@@ -10,7 +10,7 @@ use minijinja::{Value, context};
 use mamori_domain::register::{FieldKind, Register, Value as FieldValue};
 use mamori_domain::{FieldError, registers};
 use mamori_io::Sheet;
-use mamori_store::records::{Status, Through, ThroughValue, can_create};
+use mamori_store::records::can_create;
 use mamori_store::{Input, ListQuery, Record};
 
 use super::{get, pairs, parse_id};
@@ -26,133 +26,10 @@ pub fn register(collection: &str) -> Result<&'static Register, AppError> {
     registers::by_collection(collection).ok_or(AppError::NotFound)
 }
 
-/// Turns list parameters (from a page URL or the API) into a store query.
+/// Turns list parameters (from a page URL or the API) into a store query, a page at a time.
 pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQuery, AppError> {
-    let mut q = ListQuery {
-        limit: PER_PAGE,
-        ..Default::default()
-    };
-    for (k, v) in params {
-        match k.as_str() {
-            "q" => q.q = Some(v.clone()),
-            "sort" => q.sort = reg.field(v).map(|f| f.name.to_string()),
-            "dir" => {
-                q.desc = match v.as_str() {
-                    "desc" => true,
-                    "asc" | "" => false,
-                    _ => {
-                        return Err(AppError::Invalid(vec![FieldError::new(
-                            "dir",
-                            "invalid-choice",
-                        )]));
-                    }
-                }
-            }
-            // A filter through a reference: `session.course=ISO-INIT`, `session.held_on_from=2017-04-01`.
-            _ if k.contains('.') => {
-                if v.trim().is_empty() {
-                    continue;
-                }
-                let (field, sub) = k.split_once('.').unwrap_or((k, ""));
-                let range = sub
-                    .rsplit_once('_')
-                    .filter(|(_, e)| *e == "from" || *e == "to");
-                let target = registers::target_of(reg, field);
-                let is_date = |name: &str| {
-                    target
-                        .and_then(|t| t.field(name))
-                        .is_some_and(|f| f.kind == FieldKind::Date)
-                };
-                match range.filter(|(name, _)| is_date(name)) {
-                    Some((name, end)) => {
-                        let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
-                            AppError::Invalid(vec![FieldError::new(k, "invalid-date")])
-                        })?;
-                        let existing = q
-                            .through
-                            .iter_mut()
-                            .find(|t| t.field == field && t.target_field == name);
-                        let slot = match existing {
-                            Some(t) => t,
-                            None => {
-                                q.through.push(Through {
-                                    field: field.to_string(),
-                                    target_field: name.to_string(),
-                                    value: ThroughValue::Between(None, None),
-                                });
-                                q.through.last_mut().ok_or(AppError::NotFound)?
-                            }
-                        };
-                        if let ThroughValue::Between(from, to) = &mut slot.value {
-                            if end == "from" {
-                                *from = Some(d)
-                            } else {
-                                *to = Some(d)
-                            }
-                        }
-                    }
-                    None => q.through.push(Through {
-                        field: field.to_string(),
-                        target_field: sub.to_string(),
-                        value: ThroughValue::Is(v.clone()),
-                    }),
-                }
-            }
-            "lacks" if !v.is_empty() => {
-                if !reg.lacks.iter().any(|(c, _)| c == v) {
-                    return Err(AppError::Invalid(vec![FieldError::new(
-                        "lacks",
-                        "invalid-choice",
-                    )]));
-                }
-                q.lacks.push(v.clone());
-            }
-            // `status` is the record's state (active, withdrawn, all), or, for a register with a
-            // field of that name (attendance), a value of that field: the two never share a value.
-            "status" if Status::parse(v).is_some() || reg.field("status").is_none() => {
-                q.status = Status::parse(v).ok_or_else(|| {
-                    AppError::Invalid(vec![FieldError::new("status", "invalid-choice")])
-                })?
-            }
-            _ => {
-                if let Some(f) = reg
-                    .field(k)
-                    .filter(|f| f.filter && f.kind != FieldKind::Date)
-                {
-                    if let FieldKind::Choice(choices) = f.kind {
-                        let value = mamori_domain::input::normalize(v);
-                        if value
-                            .split(',')
-                            .any(|v| !v.is_empty() && !choices.contains(&v))
-                        {
-                            return Err(AppError::Invalid(vec![FieldError::new(
-                                f.name,
-                                "invalid-choice",
-                            )]));
-                        }
-                    }
-                    q.filters.push((f.name.to_string(), v.clone()));
-                } else if let Some((name, end)) = k
-                    .rsplit_once('_')
-                    .filter(|(_, e)| *e == "from" || *e == "to")
-                    && let Some(f) = reg
-                        .field(name)
-                        .filter(|f| f.filter && f.kind == FieldKind::Date)
-                    && !v.trim().is_empty()
-                {
-                    let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
-                        AppError::Invalid(vec![FieldError::new(k, "invalid-date")])
-                    })?;
-                    match q.ranges.iter_mut().find(|(n, ..)| n == f.name) {
-                        Some(r) if end == "from" => r.1 = Some(d),
-                        Some(r) => r.2 = Some(d),
-                        None if end == "from" => q.ranges.push((f.name.to_string(), Some(d), None)),
-                        None => q.ranges.push((f.name.to_string(), None, Some(d))),
-                    }
-                }
-            }
-        }
-    }
+    let mut q = ListQuery::from_params(reg, params)?;
+    q.limit = PER_PAGE;
     Ok(q)
 }
 

@@ -1,0 +1,2091 @@
+//! The report model: for an organisation and a fiscal year, every figure computed from the records
+//! with the previous year's from the same query and the list of records behind each, the narratives
+//! of the revision, and the document the renderings walk. Nothing here is typed in as a number.
+
+use std::collections::BTreeMap;
+
+use mamori_domain::dates::{format_date, iso};
+use mamori_domain::registers as r;
+use mamori_domain::{DateStyle, Figure, FigureValue, FiscalYear, Register};
+use mamori_store::reports::ReportRevision;
+use mamori_store::{Access, ListQuery, Record, Status, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::document::{Block, Cell, Document, Fact, Node, Section, Table};
+use crate::text::{relative_year, t, ta};
+
+/// The report's settings, kept in the organisation's profile under `report`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Settings {
+    /// How dates and years are shown: `era` (平成29年11月25日), `era_short` (H29.11.25) or `western`.
+    pub date_style: Option<DateStyle>,
+    /// The day the organisation's records begin: a year that ends before it shows ― (no records),
+    /// not 0.
+    /// An ISO date (`2016-04-01`).
+    pub records_since: Option<String>,
+    /// Items switched on (`true`) or off (`false`); an item not named keeps its default.
+    pub items: BTreeMap<String, bool>,
+    /// The departments (codes), in order, of the per-department tables; empty: the departments in
+    /// force in the year.
+    pub columns: Columns,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Columns {
+    pub events: Vec<String>,
+    pub complaints: Vec<String>,
+}
+
+impl Settings {
+    pub fn of(profile: &serde_json::Value) -> Self {
+        profile
+            .get("report")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn since(&self) -> Option<Date> {
+        self.records_since
+            .as_deref()
+            .and_then(mamori_domain::dates::parse_date)
+    }
+
+    pub fn enabled(&self, item: &Item) -> bool {
+        self.items.get(item.id).copied().unwrap_or(item.default_on)
+    }
+}
+
+/// An item of the METI model: a section that can be switched on or off, and whether it has a
+/// narrative (a text edited per fiscal year) of the same id.
+#[derive(Debug, Clone, Copy)]
+pub struct Item {
+    pub id: &'static str,
+    pub level: u8,
+    pub number: &'static str,
+    pub narrative: bool,
+    pub default_on: bool,
+}
+
+const fn item(id: &'static str, level: u8, number: &'static str, narrative: bool) -> Item {
+    Item {
+        id,
+        level,
+        number,
+        narrative,
+        default_on: true,
+    }
+}
+
+const fn off(mut i: Item) -> Item {
+    i.default_on = false;
+    i
+}
+
+/// The seven chapters and their items, in order. The reference report's set is on by default;
+/// the objectives tables and the organisation chart are Mamori's additions, also on.
+pub const ITEMS: &[Item] = &[
+    item("s1", 1, "1", false),
+    item("s1-1", 2, "1.1", true),
+    item("s1-2", 2, "1.2", false),
+    item("s1-3", 2, "1.3", false),
+    item("s2", 1, "2", false),
+    item("s2-1", 2, "2.1", true),
+    item("s2-2", 2, "2.2", true),
+    item("s2-3", 2, "2.3", true),
+    item("s3", 1, "3", false),
+    item("s3-1", 2, "3.1", false),
+    item("s3-1-1", 3, "(1)", true),
+    item("s3-1-2", 3, "(2)", true),
+    item("s3-1-3", 3, "(3)", true),
+    off(item("s3-2", 2, "3.2", true)),
+    item("s4", 1, "4", false),
+    item("s4-1", 3, "(1)", true),
+    item("s4-2", 3, "(2)", true),
+    item("s4-3", 3, "(3)", true),
+    item("s4-4", 3, "(4)", false),
+    item("s5", 1, "5", false),
+    item("s5-1", 2, "5.1", false),
+    item("s5-1-1", 3, "(1)", true),
+    item("s5-1-2", 3, "(2)", true),
+    item("s5-1-3", 3, "(3)", true),
+    item("s5-1-4", 3, "(4)", false),
+    item("s5-2", 2, "5.2", false),
+    item("s5-2-1", 3, "(1)", false),
+    item("s5-2-2", 3, "(2)", false),
+    item("s5-2-3", 3, "(3)", false),
+    item("s5-2-4", 3, "(4)", false),
+    item("s5-2-5", 3, "(5)", false),
+    item("s5-2-6", 3, "(6)", false),
+    item("s5-2-7", 3, "(7)", false),
+    item("s5-2-8", 3, "(8)", false),
+    item("s5-2-9", 3, "(9)", false),
+    item("s5-2-10", 3, "(10)", false),
+    item("s5-2-11", 3, "(11)", false),
+    item("s5-3", 2, "5.3", false),
+    item("s5-3-1", 3, "(1)", true),
+    item("s5-3-2", 3, "(2)", true),
+    item("s5-3-3", 3, "(3)", true),
+    item("s6", 1, "6", false),
+    item("s6-1", 2, "6.1", true),
+    item("s7", 1, "7", true),
+];
+
+/// The narratives: the items that have one.
+pub fn narrative_keys() -> impl Iterator<Item = &'static str> {
+    ITEMS.iter().filter(|i| i.narrative).map(|i| i.id)
+}
+
+/// The links of a figure: the records this year's value counts, and the previous year's.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Links {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+
+/// The report of one fiscal year, as the JSON rendering shows it (see docs/report-json.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub organisation: String,
+    pub fiscal_year: i32,
+    pub previous_year: i32,
+    pub period: [String; 2],
+    pub issued_on: String,
+    pub revision: i64,
+    pub status: String,
+    pub lang: String,
+    pub figures: BTreeMap<String, Figure>,
+    pub drill_down: BTreeMap<String, Links>,
+    pub narratives: BTreeMap<String, String>,
+    pub items: Vec<String>,
+    pub document: Document,
+}
+
+/// What a report is built from besides the records.
+pub struct Request<'a> {
+    pub fy: FiscalYear,
+    pub lang: &'a str,
+    /// The revision (its narratives, issue date, status); `None` for a year not started, which
+    /// shows the previous year's narratives and today as the issue date.
+    pub revision: Option<&'a ReportRevision>,
+    pub narratives: serde_json::Map<String, serde_json::Value>,
+    pub issued_on: Date,
+}
+
+struct Builder<'a> {
+    store: &'a Store,
+    access: &'a Access,
+    fy: FiscalYear,
+    lang: &'a str,
+    style: DateStyle,
+    settings: Settings,
+    issued: FiscalYear,
+    figures: BTreeMap<String, Figure>,
+    links: BTreeMap<String, Links>,
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+impl Builder<'_> {
+    fn org(&self) -> &str {
+        &self.access.org.slug
+    }
+
+    fn label(&self, y: FiscalYear) -> String {
+        y.label(self.style, self.lang)
+    }
+
+    fn date(&self, d: Date) -> String {
+        format_date(d, self.style, self.lang)
+    }
+
+    /// Whether a year is before the records begin (its figures are ―).
+    fn before_records(&self, y: FiscalYear) -> bool {
+        self.settings
+            .since()
+            .is_some_and(|since| y.last_day() < since)
+    }
+
+    fn value(&self, y: FiscalYear, v: FigureValue) -> FigureValue {
+        if self.before_records(y) {
+            FigureValue::NotApplicable
+        } else {
+            v
+        }
+    }
+
+    /// Records a figure with its links and returns the cell that shows it.
+    fn put(&mut self, id: &str, figure: Figure, links: Links, unit: &str) -> Cell {
+        let figure = Figure {
+            current: self.value(self.fy, figure.current),
+            previous: self.value(self.fy.previous(), figure.previous),
+        };
+        let cell = Cell {
+            text: figure.text(unit, self.lang),
+            header: false,
+            figure: Some(id.to_string()),
+            href: links.current.clone(),
+            previous_href: links.previous.clone(),
+        };
+        self.figures.insert(id.to_string(), figure);
+        self.links.insert(id.to_string(), links);
+        cell
+    }
+
+    fn list_href(&self, collection: &str, y: FiscalYear, date: &str, extra: &str) -> String {
+        format!(
+            "/o/{}/{collection}?{date}_from={}&{date}_to={}{extra}",
+            self.org(),
+            iso(y.start()),
+            iso(y.last_day())
+        )
+    }
+
+    /// Counts the records of `reg` dated in the year with the filters: the list page's parameters,
+    /// parsed by the list page's parser, so the link lists exactly what was counted.
+    async fn count(
+        &self,
+        reg: &Register,
+        date: &str,
+        y: FiscalYear,
+        filters: &[(&str, &str)],
+    ) -> Result<(i64, String)> {
+        let mut params = vec![
+            (format!("{date}_from"), iso(y.start())),
+            (format!("{date}_to"), iso(y.last_day())),
+        ];
+        params.extend(filters.iter().map(|(f, v)| (f.to_string(), v.to_string())));
+        let total = self.total(reg, &params).await?;
+        let query: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url(v)))
+            .collect();
+        Ok((
+            total,
+            format!("/o/{}/{}?{}", self.org(), reg.collection, query.join("&")),
+        ))
+    }
+
+    async fn total(&self, reg: &Register, params: &[(String, String)]) -> Result<i64> {
+        let mut query = ListQuery::from_params(reg, params)?;
+        query.limit = 1;
+        Ok(self.store.list(self.access, reg, &query).await?.total)
+    }
+
+    /// A figure counted in both years; `activity` makes a zero 無し (not done that year).
+    async fn counted(
+        &mut self,
+        id: &str,
+        reg: &Register,
+        date: &str,
+        filters: &[(&str, &str)],
+        activity: bool,
+        unit: &str,
+    ) -> Result<Cell> {
+        let (c, ch) = self.count(reg, date, self.fy, filters).await?;
+        let (p, ph) = self.count(reg, date, self.fy.previous(), filters).await?;
+        let v = |n| {
+            if activity {
+                FigureValue::activity(n)
+            } else {
+                FigureValue::count(n)
+            }
+        };
+        Ok(self.put(
+            id,
+            Figure {
+                current: v(c),
+                previous: v(p),
+            },
+            Links {
+                current: Some(ch),
+                previous: Some(ph),
+            },
+            unit,
+        ))
+    }
+
+    async fn records(&self, reg: &Register, date: &str, y: FiscalYear) -> Result<Vec<Record>> {
+        let query = ListQuery {
+            ranges: vec![(date.to_string(), Some(y.start()), Some(y.last_day()))],
+            ..Default::default()
+        };
+        self.store.list_all(self.access, reg, &query).await
+    }
+
+    async fn every(&self, reg: &Register) -> Result<Vec<Record>> {
+        let query = ListQuery {
+            status: Status::Active,
+            ..Default::default()
+        };
+        self.store.list_all(self.access, reg, &query).await
+    }
+
+    fn unit(&self, key: &str) -> String {
+        t(self.lang, key)
+    }
+
+    fn footnote(&self) -> String {
+        ta(
+            self.lang,
+            "r-note-previous",
+            &[("year", self.label(self.fy.previous()))],
+        )
+    }
+
+    fn caption(&self, key: &str) -> String {
+        ta(self.lang, key, &[("year", self.label(self.fy))])
+    }
+}
+
+fn text(rec: &Record, reg: &Register, field: &str) -> String {
+    rec.value(reg, field)
+        .map(|v| v.to_plain())
+        .unwrap_or_default()
+}
+
+fn date_of(rec: &Record, reg: &Register, field: &str) -> Option<Date> {
+    rec.value(reg, field).and_then(|v| v.as_date())
+}
+
+/// `2件`, or `無し`/`―` without a unit.
+fn with_unit(v: FigureValue, unit: &str, lang: &str) -> String {
+    match v {
+        FigureValue::Number(_) => format!("{}{unit}", v.text(lang)),
+        other => other.text(lang),
+    }
+}
+
+fn dash_row(n: usize) -> Vec<Cell> {
+    (0..n).map(|_| Cell::text("―")).collect()
+}
+
+/// Builds the report: figures, narratives and document.
+pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<Report> {
+    let settings = Settings::of(&access.org.profile);
+    let lang = req.lang;
+    let style = if lang == "en" {
+        DateStyle::Western
+    } else {
+        settings.date_style.unwrap_or(DateStyle::Era)
+    };
+    let fy = req.fy;
+    let mut b = Builder {
+        store,
+        access,
+        fy,
+        lang,
+        style,
+        issued: FiscalYear::containing(req.issued_on, fy.start_month),
+        settings,
+        figures: BTreeMap::new(),
+        links: BTreeMap::new(),
+    };
+    let narratives: BTreeMap<String, String> = narrative_keys()
+        .map(|k| {
+            let text = req
+                .narratives
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            (k.to_string(), text.to_string())
+        })
+        .collect();
+    let mut sections: Vec<Section> = Vec::new();
+    let enabled: Vec<&Item> = ITEMS.iter().filter(|i| b.settings.enabled(i)).collect();
+    for item in &enabled {
+        let mut blocks = Vec::new();
+        if item.narrative {
+            let raw = narratives.get(item.id).cloned().unwrap_or_default();
+            let text = b.words(&raw);
+            if !text.trim().is_empty() {
+                blocks.push(Block::Paragraph { text });
+            }
+        }
+        blocks.extend(b.generated(item.id).await?);
+        sections.push(Section {
+            id: item.id.to_string(),
+            level: item.level,
+            number: item.number.to_string(),
+            title: b.title(item.id),
+            blocks,
+        });
+    }
+    let (revision, status) = req
+        .revision
+        .map(|r| (r.revision, r.status.clone()))
+        .unwrap_or((0, "draft".to_string()));
+    let document = Document {
+        lang: lang.to_string(),
+        title: t(lang, "r-title"),
+        organisation: org_name(access, lang),
+        year_label: b.label(fy),
+        period: ta(
+            lang,
+            "r-period-line",
+            &[("from", b.date(fy.start())), ("to", b.date(fy.last_day()))],
+        ),
+        issued: ta(lang, "r-issued-line", &[("date", b.date(req.issued_on))]),
+        edition: ta(lang, "r-edition", &[("n", revision.max(1).to_string())]),
+        status: if status == "published" {
+            String::new()
+        } else {
+            t(lang, &format!("r-status-{status}"))
+        },
+        contents: t(lang, "r-contents"),
+        sections,
+    };
+    Ok(Report {
+        organisation: access.org.name.clone(),
+        fiscal_year: fy.year,
+        previous_year: fy.previous().year,
+        period: [iso(fy.start()), iso(fy.last_day())],
+        issued_on: iso(req.issued_on),
+        revision,
+        status,
+        lang: lang.to_string(),
+        figures: b.figures,
+        drill_down: b.links,
+        narratives,
+        items: enabled.iter().map(|i| i.id.to_string()).collect(),
+        document,
+    })
+}
+
+fn org_name(access: &Access, lang: &str) -> String {
+    match (&access.org.name_en, lang) {
+        (Some(en), "en") if !en.is_empty() => en.clone(),
+        _ => access.org.name.clone(),
+    }
+}
+
+impl Builder<'_> {
+    /// An item's heading; those naming the year get it generated.
+    fn title(&self, id: &str) -> String {
+        ta(
+            self.lang,
+            &format!("r-{id}"),
+            &[("year", self.label(self.fy))],
+        )
+    }
+
+    /// Narrative placeholders: `{report_year}`, `{next_year}` and `{previous_year}` become 今年度,
+    /// 昨年度, … as seen from the issue date; `{year}` the report year's label.
+    fn words(&self, raw: &str) -> String {
+        let rel =
+            |y: FiscalYear| relative_year(self.lang, y.year, self.issued.year, &self.label(y));
+        let next = FiscalYear::new(self.fy.year + 1, self.fy.start_month);
+        raw.replace("{report_year}", &rel(self.fy))
+            .replace("{next_year}", &rel(next))
+            .replace("{previous_year}", &rel(self.fy.previous()))
+            .replace("{year}", &self.label(self.fy))
+    }
+
+    async fn generated(&mut self, id: &str) -> Result<Vec<Block>> {
+        Ok(match id {
+            "s1-2" => vec![Block::Paragraph {
+                text: ta(
+                    self.lang,
+                    "r-period-text",
+                    &[
+                        ("from", self.date(self.fy.start())),
+                        ("to", self.date(self.fy.last_day())),
+                    ],
+                ),
+            }],
+            "s1-3" => vec![self.contacts()],
+            "s3-1-1" => self.chart().await?,
+            "s4-4" => self.objectives(false).await?,
+            "s5-1-4" => self.objectives(true).await?,
+            "s5-2-1" => self.laws().await?,
+            "s5-2-2" => self.training().await?,
+            "s5-2-3" => self.external_reviews().await?,
+            "s5-2-4" => self.relaxations().await?,
+            "s5-2-5" => self.changes().await?,
+            "s5-2-6" => self.management_review().await?,
+            "s5-2-7" => self.drills().await?,
+            "s5-2-8" => self.facilities().await?,
+            "s5-2-9" => self.events().await?,
+            "s5-2-10" => self.complaints().await?,
+            "s5-2-11" => self.second_party().await?,
+            "s7" => self.certification().await?,
+            _ => Vec::new(),
+        })
+    }
+
+    fn contacts(&self) -> Block {
+        let p = &self.access.org.profile;
+        let s = |k: &str| {
+            p.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let mut rows = Vec::new();
+        let address = [s("postal_code"), s("address")];
+        if !address[1].is_empty() {
+            rows.push(Fact {
+                label: t(self.lang, "r-address"),
+                value: if address[0].is_empty() {
+                    address[1].clone()
+                } else {
+                    format!("〒{} {}", address[0], address[1])
+                },
+            });
+        }
+        rows.push(Fact {
+            label: t(self.lang, "r-organisation"),
+            value: org_name(self.access, self.lang),
+        });
+        for c in p
+            .get("contacts")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let f = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            rows.push(Fact {
+                label: f("title").to_string(),
+                value: if f("phone").is_empty() {
+                    f("name").to_string()
+                } else {
+                    format!("{}　{} {}", f("name"), t(self.lang, "r-phone"), f("phone"))
+                },
+            });
+        }
+        Block::Facts { rows }
+    }
+
+    /// 3.1: top management, the secretariat and its roles, the departments in force at the end of
+    /// the year with their information managers; from the appointments and departments.
+    async fn chart(&self) -> Result<Vec<Block>> {
+        let end = self.fy.last_day();
+        let people = self.every(&r::PEOPLE).await?;
+        let name_of = |no: &str| {
+            people
+                .iter()
+                .find(|p| text(p, &r::PEOPLE, "employee_no") == no)
+                .map(|p| text(p, &r::PEOPLE, "name"))
+                .unwrap_or_default()
+        };
+        let appointments: Vec<Record> = self
+            .every(&r::APPOINTMENTS)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                date_of(a, &r::APPOINTMENTS, "starts_on").is_some_and(|d| d <= end)
+                    && date_of(a, &r::APPOINTMENTS, "ends_on").is_none_or(|d| d >= end)
+            })
+            .collect();
+        let holders = |role: &str, department: Option<&str>| -> String {
+            appointments
+                .iter()
+                .filter(|a| {
+                    text(a, &r::APPOINTMENTS, "role") == role
+                        && department.is_none_or(|d| text(a, &r::APPOINTMENTS, "department") == d)
+                })
+                .map(|a| name_of(&text(a, &r::APPOINTMENTS, "person")))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let role = |key: &str| t(self.lang, &format!("r-role-{key}"));
+        let node = |text: String, note: String| Node {
+            text,
+            note,
+            children: Vec::new(),
+        };
+        let mut secretariat = node(
+            t(self.lang, "r-secretariat"),
+            format!(
+                "{}：{}",
+                role("isms_manager_lead"),
+                holders("isms_manager_lead", None)
+            ),
+        );
+        for key in [
+            "internal_audit_lead",
+            "system_admin",
+            "system_admin_deputy",
+            "external_advisor",
+        ] {
+            let who = holders(key, None);
+            if !who.is_empty() {
+                secretariat.children.push(node(role(key), who));
+            }
+        }
+        let departments = self.every(&r::DEPARTMENTS).await?;
+        for d in &departments {
+            let valid = date_of(d, &r::DEPARTMENTS, "valid_from").is_none_or(|f| f <= end)
+                && date_of(d, &r::DEPARTMENTS, "valid_to").is_none_or(|to| to >= end);
+            let code = text(d, &r::DEPARTMENTS, "code");
+            if valid && code != "ISO" {
+                let head = holders("department_info_manager", Some(&code));
+                secretariat.children.push(node(
+                    text(d, &r::DEPARTMENTS, "name"),
+                    if head.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}：{head}", role("department_info_manager"))
+                    },
+                ));
+            }
+        }
+        let root = Node {
+            text: role("top_management"),
+            note: holders("top_management", None),
+            children: vec![secretariat],
+        };
+        Ok(vec![Block::Tree { root }])
+    }
+
+    /// 4(4) the year's objectives with their numeric targets; 5.1(4) with their results.
+    async fn objectives(&mut self, results: bool) -> Result<Vec<Block>> {
+        let query = |y: i32| ListQuery {
+            filters: vec![("fiscal_year".into(), y.to_string())],
+            ..Default::default()
+        };
+        let now = self
+            .store
+            .list_all(self.access, &r::OBJECTIVES, &query(self.fy.year))
+            .await?;
+        let before = self
+            .store
+            .list(
+                self.access,
+                &r::OBJECTIVES,
+                &ListQuery {
+                    limit: 1,
+                    ..query(self.fy.previous().year)
+                },
+            )
+            .await?
+            .total;
+        let href = |y: i32| Some(format!("/o/{}/objectives?fiscal_year={y}", self.org()));
+        let links = Links {
+            current: href(self.fy.year),
+            previous: href(self.fy.previous().year),
+        };
+        let achieved = now
+            .iter()
+            .filter(|o| text(o, &r::OBJECTIVES, "achieved") == "yes")
+            .count() as i64;
+        let results_all = if results {
+            self.every(&r::OBJECTIVE_RESULTS).await?
+        } else {
+            Vec::new()
+        };
+        let count_cell = if results {
+            let before_achieved = self
+                .store
+                .list(
+                    self.access,
+                    &r::OBJECTIVES,
+                    &ListQuery {
+                        limit: 1,
+                        filters: vec![
+                            ("fiscal_year".into(), self.fy.previous().year.to_string()),
+                            ("achieved".into(), "yes".into()),
+                        ],
+                        ..Default::default()
+                    },
+                )
+                .await?
+                .total;
+            let l = Links {
+                current: links.current.as_ref().map(|h| format!("{h}&achieved=yes")),
+                previous: links.previous.as_ref().map(|h| format!("{h}&achieved=yes")),
+            };
+            self.put(
+                "objectives.achieved",
+                Figure {
+                    current: FigureValue::count(achieved),
+                    previous: FigureValue::count(before_achieved),
+                },
+                l,
+                &self.unit("r-unit-items"),
+            )
+        } else {
+            self.put(
+                "objectives.count",
+                Figure {
+                    current: FigureValue::activity(now.len() as i64),
+                    previous: FigureValue::activity(before),
+                },
+                links,
+                &self.unit("r-unit-items"),
+            )
+        };
+        let mut rows = Vec::new();
+        for o in &now {
+            let target = format!(
+                "{}{}",
+                text(o, &r::OBJECTIVES, "target_value"),
+                text(o, &r::OBJECTIVES, "unit")
+            );
+            let mut row = vec![
+                Cell {
+                    href: Some(format!("/o/{}/objectives/{}", self.org(), o.id)),
+                    ..Cell::header(text(o, &r::OBJECTIVES, "title"))
+                },
+                Cell::text(if target.is_empty() {
+                    "―".into()
+                } else {
+                    target
+                }),
+            ];
+            if results {
+                let code = text(o, &r::OBJECTIVES, "code");
+                let last = results_all
+                    .iter()
+                    .filter(|x| text(x, &r::OBJECTIVE_RESULTS, "objective") == code)
+                    .max_by_key(|x| date_of(x, &r::OBJECTIVE_RESULTS, "measured_on"));
+                row.push(Cell::text(last.map_or("―".to_string(), |x| {
+                    format!(
+                        "{}{}",
+                        text(x, &r::OBJECTIVE_RESULTS, "value"),
+                        text(o, &r::OBJECTIVES, "unit")
+                    )
+                })));
+                let a = text(o, &r::OBJECTIVES, "achieved");
+                row.push(Cell::text(if a.is_empty() {
+                    "―".to_string()
+                } else {
+                    t(self.lang, &format!("r-achieved-{a}"))
+                }));
+                row.push(Cell::text(text(o, &r::OBJECTIVES, "evaluation")));
+            } else {
+                row.push(Cell::text(text(o, &r::OBJECTIVES, "metric")));
+            }
+            rows.push(row);
+        }
+        let (head, widths): (Vec<&str>, Vec<u16>) = if results {
+            (
+                vec![
+                    "r-h-objective",
+                    "r-h-target",
+                    "r-h-result",
+                    "r-h-achieved",
+                    "r-h-evaluation",
+                ],
+                vec![3, 1, 1, 1, 4],
+            )
+        } else {
+            (
+                vec!["r-h-objective", "r-h-target", "r-h-metric"],
+                vec![3, 1, 4],
+            )
+        };
+        if rows.is_empty() {
+            rows.push(dash_row(head.len()));
+        }
+        let summary = if results {
+            ta(
+                self.lang,
+                "r-objectives-achieved",
+                &[("count", count_cell.text.clone())],
+            )
+        } else {
+            ta(
+                self.lang,
+                "r-objectives-count",
+                &[("count", count_cell.text.clone())],
+            )
+        };
+        Ok(vec![
+            Block::Paragraph { text: summary },
+            Block::Table(Table {
+                caption: self.caption(if results {
+                    "r-cap-results"
+                } else {
+                    "r-cap-objectives"
+                }),
+                head: head.iter().map(|k| t(self.lang, k)).collect(),
+                rows,
+                widths,
+                notes: vec![self.footnote()],
+            }),
+        ])
+    }
+
+    /// 5.2(1): law changes acted on in the year (decided then), listed; otherwise a row of ―.
+    async fn laws(&mut self) -> Result<Vec<Block>> {
+        self.counted(
+            "law_changes.count",
+            &r::LAW_CHANGES,
+            "decided_on",
+            &[("decision", "acted")],
+            true,
+            &self.unit("r-unit-items"),
+        )
+        .await?;
+        let requirements = self.every(&r::REQUIREMENTS).await?;
+        let mut rows: Vec<Vec<Cell>> = self
+            .records(&r::LAW_CHANGES, "decided_on", self.fy)
+            .await?
+            .iter()
+            .filter(|c| text(c, &r::LAW_CHANGES, "decision") == "acted")
+            .map(|c| {
+                let code = text(c, &r::LAW_CHANGES, "requirement");
+                let name = requirements
+                    .iter()
+                    .find(|q| text(q, &r::REQUIREMENTS, "code") == code)
+                    .map(|q| text(q, &r::REQUIREMENTS, "name"))
+                    .unwrap_or(code);
+                vec![
+                    Cell::header(name),
+                    Cell::text(
+                        date_of(c, &r::LAW_CHANGES, "effective_on")
+                            .map(|d| self.date(d))
+                            .unwrap_or_default(),
+                    ),
+                    Cell::text(text(c, &r::LAW_CHANGES, "summary")),
+                    Cell::text(text(c, &r::LAW_CHANGES, "review")),
+                ]
+            })
+            .collect();
+        let done = !rows.is_empty();
+        if !done {
+            rows.push(dash_row(4));
+        }
+        let previous = self.figures["law_changes.count"].previous;
+        Ok(vec![
+            Block::Paragraph {
+                text: t(self.lang, if done { "r-laws-acted" } else { "r-laws-none" }),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-laws"),
+                head: ["r-h-law", "r-h-effective", "r-h-changes", "r-h-review"]
+                    .iter()
+                    .map(|k| t(self.lang, k))
+                    .collect(),
+                rows,
+                widths: vec![2, 1, 3, 3],
+                notes: vec![ta(
+                    self.lang,
+                    "r-note-previous-result",
+                    &[
+                        ("year", self.label(self.fy.previous())),
+                        (
+                            "value",
+                            with_unit(previous, &self.unit("r-unit-items"), self.lang),
+                        ),
+                    ],
+                )],
+            }),
+        ])
+    }
+}
+
+impl Builder<'_> {
+    /// 5.2(2): in-house training per kind (people expected and attended, onboarding trainees left
+    /// out of the periodic course by the data), the completion rate of onboarding and periodic
+    /// training, and the external security seminars with their attendees.
+    async fn training(&mut self) -> Result<Vec<Block>> {
+        let now = self.store.completion(self.access, self.fy).await?;
+        let before = self
+            .store
+            .completion(self.access, self.fy.previous())
+            .await?;
+        let person = self.unit("r-unit-persons");
+        let sum = |rows: &[mamori_store::training::CourseCompletion], kind: &str| {
+            rows.iter()
+                .filter(|c| c.kind == kind)
+                .fold((0, 0), |(e, a), c| (e + c.expected, a + c.attended))
+        };
+        let org = self.org().to_string();
+        let href = |y: FiscalYear| {
+            Some(format!(
+                "/o/{org}/attendances?session.held_on_from={}&session.held_on_to={}",
+                iso(y.start()),
+                iso(y.last_day())
+            ))
+        };
+        let mut rows = Vec::new();
+        let courses = self.every(&r::COURSES).await?;
+        for kind in ["onboarding", "periodic", "remedial", "mental_health"] {
+            let (e, a) = sum(&now, kind);
+            let (pe, pa) = sum(&before, kind);
+            let links = Links {
+                current: href(self.fy),
+                previous: href(self.fy.previous()),
+            };
+            let target = self.put(
+                &format!("training.{kind}.target"),
+                Figure {
+                    current: FigureValue::count(e),
+                    previous: FigureValue::count(pe),
+                },
+                links.clone(),
+                &person,
+            );
+            let attended = self.put(
+                &format!("training.{kind}.attended"),
+                Figure {
+                    current: FigureValue::count(a),
+                    previous: FigureValue::count(pa),
+                },
+                Links {
+                    current: links.current.map(|h| format!("{h}&status=attended")),
+                    previous: links.previous.map(|h| format!("{h}&status=attended")),
+                },
+                &person,
+            );
+            let course = courses
+                .iter()
+                .find(|c| text(c, &r::COURSES, "kind") == kind);
+            let name = course.map_or_else(
+                || t(self.lang, &format!("r-course-{kind}")),
+                |c| text(c, &r::COURSES, "name"),
+            );
+            let content = course
+                .map(|c| text(c, &r::COURSES, "content"))
+                .unwrap_or_default();
+            let note = course
+                .map(|c| text(c, &r::COURSES, "clauses"))
+                .unwrap_or_default();
+            rows.push(vec![
+                Cell::header(name),
+                Cell::text(content),
+                target,
+                attended,
+                Cell::text(note),
+            ]);
+        }
+        let rate = |rows: &[mamori_store::training::CourseCompletion]| {
+            let (e1, a1) = sum(rows, "onboarding");
+            let (e2, a2) = sum(rows, "periodic");
+            let (e, a) = (e1 + e2, a1 + a2);
+            if e == 0 {
+                FigureValue::None
+            } else {
+                FigureValue::Number(((a as f64) * 1000.0 / e as f64).round() / 10.0)
+            }
+        };
+        let rate_cell = self.put(
+            "training.completion_rate",
+            Figure {
+                current: rate(&now),
+                previous: rate(&before),
+            },
+            Links {
+                current: Some(format!(
+                    "/o/{}/training/completion?year={}",
+                    self.org(),
+                    self.fy.year
+                )),
+                previous: Some(format!(
+                    "/o/{}/training/completion?year={}",
+                    self.org(),
+                    self.fy.previous().year
+                )),
+            },
+            "%",
+        );
+        // External seminars on security, held in the year, with how many attended each.
+        let seminars = self
+            .records(&r::EXTERNAL_SEMINARS, "held_on", self.fy)
+            .await?;
+        let seminars_before = self
+            .records(&r::EXTERNAL_SEMINARS, "held_on", self.fy.previous())
+            .await?;
+        let attendees = self.every(&r::SEMINAR_ATTENDEES).await?;
+        let count_of = |s: &Record| {
+            let code = text(s, &r::EXTERNAL_SEMINARS, "code");
+            attendees
+                .iter()
+                .filter(|a| text(a, &r::SEMINAR_ATTENDEES, "seminar") == code)
+                .count() as i64
+        };
+        let security = |s: &&Record| text(s, &r::EXTERNAL_SEMINARS, "security") == "yes";
+        let total = |list: &[Record]| list.iter().filter(security).map(count_of).sum::<i64>();
+        let ext_href = |y: FiscalYear| {
+            Some(format!(
+                "{}",
+                self.list_href(
+                    "seminar-attendees",
+                    y,
+                    "seminar.held_on",
+                    "&seminar.security=yes"
+                )
+            ))
+        };
+        let (n_now, n_before) = (total(&seminars), total(&seminars_before));
+        let ext_total = self.put(
+            "external_seminars.attendees",
+            Figure {
+                current: FigureValue::activity(n_now),
+                previous: FigureValue::activity(n_before),
+            },
+            Links {
+                current: ext_href(self.fy),
+                previous: ext_href(self.fy.previous()),
+            },
+            &person,
+        );
+        let mut ext_rows: Vec<Vec<Cell>> = seminars
+            .iter()
+            .filter(security)
+            .map(|s| {
+                vec![
+                    Cell {
+                        href: Some(format!("/o/{}/external-seminars/{}", self.org(), s.id)),
+                        ..Cell::header(text(s, &r::EXTERNAL_SEMINARS, "title"))
+                    },
+                    Cell::text(text(s, &r::EXTERNAL_SEMINARS, "note")),
+                    Cell::text(format!("{}{person}", count_of(s))),
+                    Cell::text(ta(
+                        self.lang,
+                        "r-organiser",
+                        &[("body", text(s, &r::EXTERNAL_SEMINARS, "organiser"))],
+                    )),
+                ]
+            })
+            .collect();
+        if ext_rows.is_empty() {
+            ext_rows.push(dash_row(4));
+        }
+        let before_list: Vec<String> = seminars_before
+            .iter()
+            .filter(security)
+            .map(|s| {
+                format!(
+                    "{}×{}{person}",
+                    text(s, &r::EXTERNAL_SEMINARS, "title"),
+                    count_of(s)
+                )
+            })
+            .collect();
+        let previous_note = if self.before_records(self.fy.previous()) {
+            "―".to_string()
+        } else if before_list.is_empty() {
+            FigureValue::None.text(self.lang)
+        } else {
+            before_list.join("、")
+        };
+        Ok(vec![
+            Block::Paragraph {
+                text: ta(
+                    self.lang,
+                    "r-training-text",
+                    &[("rate", rate_cell.text.clone())],
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-training"),
+                head: [
+                    "r-h-course",
+                    "r-h-content",
+                    "r-h-target-persons",
+                    "r-h-attended",
+                    "r-h-note",
+                ]
+                .iter()
+                .map(|k| t(self.lang, k))
+                .collect(),
+                rows,
+                widths: vec![2, 4, 1, 1, 2],
+                notes: vec![self.footnote()],
+            }),
+            Block::Table(Table {
+                caption: self.caption("r-cap-seminars"),
+                head: ["r-h-seminar", "r-h-content", "r-h-attended", "r-h-note"]
+                    .iter()
+                    .map(|k| t(self.lang, k))
+                    .collect(),
+                rows: ext_rows,
+                widths: vec![3, 4, 1, 2],
+                notes: vec![
+                    ta(
+                        self.lang,
+                        "r-seminars-total",
+                        &[("value", ext_total.text.clone())],
+                    ),
+                    ta(
+                        self.lang,
+                        "r-note-previous-result",
+                        &[
+                            ("year", self.label(self.fy.previous())),
+                            ("value", previous_note),
+                        ],
+                    ),
+                ],
+            }),
+        ])
+    }
+
+    /// A table of two or three figures of one register with a text column (5.2(3)(4)(5)).
+    async fn pair(
+        &mut self,
+        ids: [&str; 2],
+        reg: &Register,
+        date: &str,
+        subset: (&str, &str),
+        caption: &str,
+        head: [&str; 3],
+        detail: impl Fn(&Record) -> String,
+    ) -> Result<Table> {
+        let unit = self.unit("r-unit-items");
+        let all = self.counted(ids[0], reg, date, &[], false, &unit).await?;
+        let part = self
+            .counted(ids[1], reg, date, &[subset], false, &unit)
+            .await?;
+        let details: Vec<String> = self
+            .records(reg, date, self.fy)
+            .await?
+            .iter()
+            .filter(|x| text(x, reg, subset.0) == subset.1)
+            .map(detail)
+            .filter(|d| !d.is_empty())
+            .collect();
+        Ok(Table {
+            caption: self.caption(caption),
+            head: head.iter().map(|k| t(self.lang, k)).collect(),
+            rows: vec![vec![
+                all,
+                part,
+                Cell::text(if details.is_empty() {
+                    t(self.lang, "r-nothing")
+                } else {
+                    details.join("\n")
+                }),
+            ]],
+            widths: vec![1, 1, 4],
+            notes: vec![self.footnote()],
+        })
+    }
+
+    async fn external_reviews(&mut self) -> Result<Vec<Block>> {
+        let table = self
+            .pair(
+                [
+                    "external_incident_reviews.reviewed",
+                    "external_incident_reviews.implemented",
+                ],
+                &r::EXTERNAL_INCIDENT_REVIEWS,
+                "reviewed_on",
+                ("decision", "implement"),
+                "r-cap-external",
+                ["r-h-reviewed", "r-h-implemented", "r-h-implementation"],
+                |x| text(x, &r::EXTERNAL_INCIDENT_REVIEWS, "implemented"),
+            )
+            .await?;
+        Ok(vec![
+            Block::Paragraph {
+                text: t(self.lang, "r-external-text"),
+            },
+            Block::Table(table),
+        ])
+    }
+
+    async fn relaxations(&mut self) -> Result<Vec<Block>> {
+        let table = self
+            .pair(
+                ["relaxation_reviews.reviewed", "relaxation_reviews.relaxed"],
+                &r::RELAXATION_REVIEWS,
+                "reviewed_on",
+                ("decision", "relax"),
+                "r-cap-relaxation",
+                ["r-h-relax-reviewed", "r-h-relaxed", "r-h-relaxation"],
+                |x| text(x, &r::RELAXATION_REVIEWS, "reassessment"),
+            )
+            .await?;
+        let none = self.figures["relaxation_reviews.reviewed"].current == FigureValue::count(0);
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if none {
+                        "r-relaxation-none"
+                    } else {
+                        "r-relaxation-text"
+                    },
+                ),
+            },
+            Block::Table(table),
+        ])
+    }
+
+    async fn changes(&mut self) -> Result<Vec<Block>> {
+        let table = self
+            .pair(
+                [
+                    "change_assessments.assessed",
+                    "change_assessments.controls_confirmed",
+                ],
+                &r::CHANGE_ASSESSMENTS,
+                "assessed_on",
+                ("controls_confirmed", "yes"),
+                "r-cap-changes",
+                ["r-h-assessed", "r-h-confirmed", "r-h-note"],
+                |x| text(x, &r::CHANGE_ASSESSMENTS, "description"),
+            )
+            .await?;
+        Ok(vec![
+            Block::Paragraph {
+                text: t(self.lang, "r-changes-text"),
+            },
+            Block::Table(table),
+        ])
+    }
+
+    /// The management reviews held in a year, with their inputs and outputs counted.
+    async fn reviews_held(&self, y: FiscalYear) -> Result<(Vec<Record>, i64, i64)> {
+        let reviews = self.records(&r::MANAGEMENT_REVIEWS, "held_on", y).await?;
+        let mut counts = [0, 0];
+        for review in &reviews {
+            let code = text(review, &r::MANAGEMENT_REVIEWS, "code");
+            for (i, reg) in [&r::REVIEW_INPUTS, &r::REVIEW_OUTPUTS]
+                .into_iter()
+                .enumerate()
+            {
+                let q = ListQuery {
+                    filters: vec![("review".into(), code.clone())],
+                    limit: 1,
+                    ..Default::default()
+                };
+                counts[i] += self.store.list(self.access, reg, &q).await?.total;
+            }
+        }
+        Ok((reviews, counts[0], counts[1]))
+    }
+
+    /// 5.2(6): the management reviews held in the year, their inputs and outputs.
+    async fn management_review(&mut self) -> Result<Vec<Block>> {
+        let unit = self.unit("r-unit-items");
+        let (held, i, o) = self.reviews_held(self.fy).await?;
+        let (held_before, pi, po) = self.reviews_held(self.fy.previous()).await?;
+        let value = |held: &[Record], n: i64| {
+            if held.is_empty() {
+                FigureValue::None
+            } else {
+                FigureValue::count(n)
+            }
+        };
+        let links = |collection: &str| Links {
+            current: Some(self.list_href(collection, self.fy, "review.held_on", "")),
+            previous: Some(self.list_href(collection, self.fy.previous(), "review.held_on", "")),
+        };
+        let (li, lo) = (links("review-inputs"), links("review-outputs"));
+        let inputs = self.put(
+            "management_review.inputs",
+            Figure {
+                current: value(&held, i),
+                previous: value(&held_before, pi),
+            },
+            li,
+            &unit,
+        );
+        let outputs = self.put(
+            "management_review.outputs",
+            Figure {
+                current: value(&held, o),
+                previous: value(&held_before, po),
+            },
+            lo,
+            &unit,
+        );
+        let when: Vec<String> = held
+            .iter()
+            .filter_map(|m| date_of(m, &r::MANAGEMENT_REVIEWS, "held_on"))
+            .map(|d| self.date(d))
+            .collect();
+        let rows = vec![vec![
+            Cell::header(if when.is_empty() {
+                "―".to_string()
+            } else {
+                when.join("、")
+            }),
+            inputs,
+            outputs,
+            Cell::text(t(self.lang, "r-nothing")),
+        ]];
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if held.is_empty() {
+                        "r-mr-none"
+                    } else {
+                        "r-mr-text"
+                    },
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-mr"),
+                head: ["r-h-held-on", "r-h-inputs", "r-h-outputs", "r-h-note"]
+                    .iter()
+                    .map(|k| t(self.lang, k))
+                    .collect(),
+                rows,
+                widths: vec![2, 2, 2, 2],
+                notes: vec![self.footnote()],
+            }),
+        ])
+    }
+
+    /// 5.2(7): the year's continuity drills.
+    async fn drills(&mut self) -> Result<Vec<Block>> {
+        self.counted(
+            "continuity_drills.count",
+            &r::DRILLS,
+            "held_on",
+            &[],
+            true,
+            &self.unit("r-unit-times"),
+        )
+        .await?;
+        let drills = self.records(&r::DRILLS, "held_on", self.fy).await?;
+        let scenarios = self.every(&r::CONTINUITY_SCENARIOS).await?;
+        let s = &r::CONTINUITY_SCENARIOS;
+        let mut rows = Vec::new();
+        let mut previous = None;
+        for d in &drills {
+            let code = text(d, &r::DRILLS, "scenario");
+            let sc = scenarios.iter().find(|x| text(x, s, "code") == code);
+            let f = |name: &str| sc.map(|x| text(x, s, name)).unwrap_or_default();
+            let minutes = text(d, &r::DRILLS, "actual_minutes");
+            previous = previous.or(date_of(d, &r::DRILLS, "previous_on"));
+            rows.push(vec![
+                Cell {
+                    href: Some(format!("/o/{}/drills/{}", self.org(), d.id)),
+                    ..Cell::header(
+                        date_of(d, &r::DRILLS, "held_on")
+                            .map(|x| self.date(x))
+                            .unwrap_or_default(),
+                    )
+                },
+                Cell::text(ta(
+                    self.lang,
+                    "r-drill-event",
+                    &[
+                        ("what", f("event")),
+                        ("from", f("likelihood")),
+                        ("to", f("priority")),
+                    ],
+                )),
+                Cell::text(ta(
+                    self.lang,
+                    "r-drill-hours",
+                    &[("count", f("target_hours"))],
+                )),
+                Cell::text(ta(self.lang, "r-drill-minutes", &[("count", minutes)])),
+                Cell::text(text(d, &r::DRILLS, "follow_up")),
+            ]);
+        }
+        let none = rows.is_empty();
+        if none {
+            rows.push(dash_row(5));
+        }
+        let note = match previous {
+            Some(p) => ta(self.lang, "r-drill-previous", &[("date", self.date(p))]),
+            None => t(self.lang, "r-drill-previous-none"),
+        };
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if none {
+                        "r-drills-none"
+                    } else {
+                        "r-drills-text"
+                    },
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-drills"),
+                head: [
+                    "r-h-held-on",
+                    "r-h-scenario",
+                    "r-h-target-time",
+                    "r-h-actual-time",
+                    "r-h-feedback",
+                ]
+                .iter()
+                .map(|k| t(self.lang, k))
+                .collect(),
+                rows,
+                widths: vec![1, 2, 1, 1, 3],
+                notes: vec![note],
+            }),
+        ])
+    }
+
+    /// 5.2(8): facilities surveyed in the year.
+    async fn facilities(&mut self) -> Result<Vec<Block>> {
+        self.counted(
+            "facility_assessments.count",
+            &r::FACILITY_ASSESSMENTS,
+            "surveyed_on",
+            &[],
+            true,
+            &self.unit("r-unit-items"),
+        )
+        .await?;
+        let list = self
+            .records(&r::FACILITY_ASSESSMENTS, "surveyed_on", self.fy)
+            .await?;
+        let scores = self.every(&r::FACILITY_SCORES).await?;
+        let f = &r::FACILITY_ASSESSMENTS;
+        let mut rows: Vec<Vec<Cell>> = list
+            .iter()
+            .map(|a| {
+                let code = text(a, f, "code");
+                let n = scores
+                    .iter()
+                    .filter(|x| text(x, &r::FACILITY_SCORES, "assessment") == code)
+                    .count();
+                vec![
+                    Cell {
+                        href: Some(format!("/o/{}/facility-assessments/{}", self.org(), a.id)),
+                        ..Cell::header(format!(
+                            "{}\n{}",
+                            text(a, f, "building"),
+                            text(a, f, "address")
+                        ))
+                    },
+                    Cell::text(
+                        date_of(a, f, "surveyed_on")
+                            .map(|d| self.date(d))
+                            .unwrap_or_default(),
+                    ),
+                    Cell::text(n.to_string()),
+                    Cell::text(text(a, f, "average_score")),
+                    Cell::text(t(
+                        self.lang,
+                        &format!("r-decision-{}", text(a, f, "decision")),
+                    )),
+                ]
+            })
+            .collect();
+        let none = rows.is_empty();
+        if none {
+            rows.push(dash_row(5));
+        }
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if none {
+                        "r-facilities-none"
+                    } else {
+                        "r-facilities-text"
+                    },
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-facilities"),
+                head: [
+                    "r-h-building",
+                    "r-h-surveyed",
+                    "r-h-criteria",
+                    "r-h-average",
+                    "r-h-note",
+                ]
+                .iter()
+                .map(|k| t(self.lang, k))
+                .collect(),
+                rows,
+                widths: vec![3, 1, 1, 1, 1],
+                notes: Vec::new(),
+            }),
+        ])
+    }
+
+    /// The departments of a per-department table: the configured ones, or those in force in the
+    /// year. (code, name)
+    async fn columns(&self, configured: &[String]) -> Result<Vec<(String, String)>> {
+        let departments = self.every(&r::DEPARTMENTS).await?;
+        let d = &r::DEPARTMENTS;
+        let pair = |x: &Record| (text(x, d, "code"), text(x, d, "name"));
+        if !configured.is_empty() {
+            return Ok(configured
+                .iter()
+                .filter_map(|c| {
+                    departments
+                        .iter()
+                        .find(|x| &text(x, d, "code") == c)
+                        .map(pair)
+                })
+                .collect());
+        }
+        let (start, end) = (self.fy.start(), self.fy.last_day());
+        Ok(departments
+            .iter()
+            .filter(|x| {
+                date_of(x, d, "valid_from").is_none_or(|f| f <= end)
+                    && date_of(x, d, "valid_to").is_none_or(|to| to >= start)
+            })
+            .map(pair)
+            .collect())
+    }
+
+    /// 5.2(9): events and findings per department, and the human-error share over five years.
+    async fn events(&mut self) -> Result<Vec<Block>> {
+        let fy = self.fy;
+        let previous = fy.previous();
+        let columns = self.columns(&self.settings.columns.events.clone()).await?;
+        let mut years = vec![fy];
+        for _ in 0..4 {
+            let last = *years.last().expect("one year");
+            years.push(last.previous());
+        }
+        years.reverse();
+        let tally = self.store.event_tally(self.access, &years).await?;
+        let unit = self.unit("r-unit-items");
+        let mut rows = Vec::new();
+        for kind in ["incident", "near_miss"] {
+            let mut row = vec![Cell::header(t(self.lang, &format!("r-event-{kind}")))];
+            for (code, name) in &columns {
+                let n = |y: FiscalYear| {
+                    tally
+                        .iter()
+                        .filter(|t| t.year == y.year && &t.department == code && t.kind == kind)
+                        .map(|t| t.count)
+                        .sum::<i64>()
+                };
+                let href = |y: FiscalYear| {
+                    Some(self.list_href(
+                        "security-events",
+                        y,
+                        "occurred_on",
+                        &format!("&department={}&kind={kind}", url(code)),
+                    ))
+                };
+                let links = Links {
+                    current: href(fy),
+                    previous: href(previous),
+                };
+                row.push(self.put(
+                    &format!("events.{kind}.{name}"),
+                    Figure {
+                        current: FigureValue::count(n(fy)),
+                        previous: FigureValue::count(n(previous)),
+                    },
+                    links,
+                    &unit,
+                ));
+            }
+            rows.push(row);
+        }
+        // Findings: first- and third-party audits cover the whole scope; a second-party audit
+        // concerns the department it audited, and a department no second party has audited shows ―.
+        let f = self.store.improvement_figures(self.access, fy).await?;
+        let second_audited = self.second_party_departments().await?;
+        let grades_nc = r::NONCONFORMITIES;
+        let grades_obs: &[&str] = &["observation", "improvement"];
+        for (key, party, grades) in [
+            ("first_party.corrective", "first", grades_nc),
+            ("second_party.corrective", "second", grades_nc),
+            ("third_party.corrective", "third", grades_nc),
+            ("third_party.observation", "third", grades_obs),
+        ] {
+            let mut row = vec![Cell::header(t(
+                self.lang,
+                &format!("r-finding-{}", key.replace('.', "-")),
+            ))];
+            for (code, name) in &columns {
+                let applies = party != "second" || second_audited.contains(code);
+                let value = |y: FiscalYear| {
+                    if !applies {
+                        return FigureValue::NotApplicable;
+                    }
+                    let held = f.held.iter().any(|(year, p)| *year == y.year && p == party);
+                    let n: i64 = f
+                        .findings
+                        .iter()
+                        .filter(|t| {
+                            t.year == y.year
+                                && t.party == party
+                                && &t.department == code
+                                && grades.contains(&t.grade.as_str())
+                        })
+                        .map(|t| t.count)
+                        .sum();
+                    if held || n > 0 {
+                        FigureValue::count(n)
+                    } else {
+                        FigureValue::None
+                    }
+                };
+                let href = |y: FiscalYear| {
+                    applies.then(|| {
+                        self.list_href(
+                            "findings",
+                            y,
+                            "audit.started_on",
+                            &format!(
+                                "&audit.party={party}&department={}&grade={}",
+                                url(code),
+                                grades.join(",")
+                            ),
+                        )
+                    })
+                };
+                let links = Links {
+                    current: href(fy),
+                    previous: href(previous),
+                };
+                row.push(self.put(
+                    &format!("findings.{key}.{name}"),
+                    Figure {
+                        current: value(fy),
+                        previous: value(previous),
+                    },
+                    links,
+                    &unit,
+                ));
+            }
+            rows.push(row);
+        }
+        let mut head = vec![String::new()];
+        head.extend(columns.iter().map(|(_, n)| n.clone()));
+        let mut widths = vec![3];
+        widths.extend(columns.iter().map(|_| 2));
+        // The human-error share of all events, per year.
+        let share = |y: FiscalYear| {
+            let (h, all) = tally
+                .iter()
+                .filter(|t| t.year == y.year)
+                .fold((0, 0), |(h, a), t| {
+                    (h + if t.human_error { t.count } else { 0 }, a + t.count)
+                });
+            (h, all)
+        };
+        let pct = |(h, all): (i64, i64)| {
+            if all == 0 {
+                FigureValue::None
+            } else {
+                FigureValue::Number(((h as f64) * 1000.0 / all as f64).round() / 10.0)
+            }
+        };
+        let share_href = |y: FiscalYear| {
+            Some(self.list_href("security-events", y, "occurred_on", "&cause=human_error"))
+        };
+        let share_cell = self.put(
+            "human_error.share",
+            Figure {
+                current: pct(share(fy)),
+                previous: pct(share(previous)),
+            },
+            Links {
+                current: share_href(fy),
+                previous: share_href(previous),
+            },
+            "%",
+        );
+        let points: Vec<(String, Option<f64>)> = years
+            .iter()
+            .map(|y| {
+                let v = if self.before_records(*y) {
+                    FigureValue::NotApplicable
+                } else {
+                    pct(share(*y))
+                };
+                (self.label(*y), v.number())
+            })
+            .collect();
+        let title = t(self.lang, "r-share-title");
+        let data = points
+            .iter()
+            .map(|(l, v)| Fact {
+                label: l.clone(),
+                value: v.map_or("―".to_string(), |v| format!("{v:.1}%")),
+            })
+            .collect();
+        let incidents = self
+            .figures
+            .iter()
+            .filter(|(k, _)| k.starts_with("events.incident."))
+            .any(|(_, f)| f.current.number().is_some_and(|n| n > 0.0));
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if incidents {
+                        "r-events-text"
+                    } else {
+                        "r-events-none"
+                    },
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-events"),
+                head,
+                rows,
+                widths,
+                notes: vec![self.footnote()],
+            }),
+            Block::Paragraph {
+                text: ta(
+                    self.lang,
+                    "r-share-text",
+                    &[("value", share_cell.text.clone())],
+                ),
+            },
+            Block::Chart {
+                svg: crate::chart::share_svg(&points, &title),
+                title,
+                data,
+            },
+        ])
+    }
+
+    /// Departments a second party has audited up to the end of the year.
+    async fn second_party_departments(&self) -> Result<Vec<String>> {
+        let q = ListQuery {
+            filters: vec![("party".into(), "second".into())],
+            ranges: vec![("started_on".into(), None, Some(self.fy.last_day()))],
+            ..Default::default()
+        };
+        Ok(self
+            .store
+            .list_all(self.access, &r::AUDITS, &q)
+            .await?
+            .iter()
+            .map(|a| text(a, &r::AUDITS, "department"))
+            .collect())
+    }
+
+    /// 5.2(10): claims and complaints per department.
+    async fn complaints(&mut self) -> Result<Vec<Block>> {
+        let fy = self.fy;
+        let previous = fy.previous();
+        let columns = self
+            .columns(&self.settings.columns.complaints.clone())
+            .await?;
+        let f = self.store.improvement_figures(self.access, fy).await?;
+        let unit = self.unit("r-unit-items");
+        let mut rows = Vec::new();
+        for kind in r::COMPLAINT_KINDS {
+            let mut row = vec![Cell::header(t(self.lang, &format!("r-complaint-{kind}")))];
+            for (code, name) in &columns {
+                let n = |y: FiscalYear| {
+                    f.complaints
+                        .iter()
+                        .filter(|t| t.year == y.year && t.kind == *kind && &t.department == code)
+                        .map(|t| t.count)
+                        .sum::<i64>()
+                };
+                let href = |y: FiscalYear| {
+                    Some(self.list_href(
+                        "complaints",
+                        y,
+                        "received_on",
+                        &format!("&kind={kind}&department={}", url(code)),
+                    ))
+                };
+                let links = Links {
+                    current: href(fy),
+                    previous: href(previous),
+                };
+                row.push(self.put(
+                    &format!("complaints.{kind}.{name}"),
+                    Figure {
+                        current: FigureValue::count(n(fy)),
+                        previous: FigureValue::count(n(previous)),
+                    },
+                    links,
+                    &unit,
+                ));
+            }
+            rows.push(row);
+        }
+        let any = f.complaints.iter().any(|c| c.year == fy.year);
+        let mut head = vec![String::new()];
+        head.extend(columns.iter().map(|(_, n)| n.clone()));
+        let mut widths = vec![2];
+        widths.extend(columns.iter().map(|_| 2));
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if any {
+                        "r-complaints-text"
+                    } else {
+                        "r-complaints-none"
+                    },
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-complaints"),
+                head,
+                rows,
+                widths,
+                notes: vec![self.footnote()],
+            }),
+        ])
+    }
+
+    /// 5.2(11): second-party audits held in the year.
+    async fn second_party(&mut self) -> Result<Vec<Block>> {
+        self.counted(
+            "second_party_audits.count",
+            &r::AUDITS,
+            "started_on",
+            &[("party", "second"), ("status", "done")],
+            true,
+            &self.unit("r-unit-times"),
+        )
+        .await?;
+        let a = &r::AUDITS;
+        let audits: Vec<Record> = self
+            .records(a, "started_on", self.fy)
+            .await?
+            .into_iter()
+            .filter(|x| text(x, a, "party") == "second" && text(x, a, "status") == "done")
+            .collect();
+        let mut rows: Vec<Vec<Cell>> = audits
+            .iter()
+            .map(|x| {
+                let when = date_of(x, a, "started_on")
+                    .map(|d| self.date(d))
+                    .unwrap_or_default();
+                let time = match (text(x, a, "time_from"), text(x, a, "time_to")) {
+                    (f, to) if !f.is_empty() && !to.is_empty() => format!("\n{f}～{to}"),
+                    _ => String::new(),
+                };
+                let kind = if text(x, a, "unannounced") == "yes" {
+                    "r-unannounced"
+                } else {
+                    "r-announced"
+                };
+                vec![
+                    Cell {
+                        href: Some(format!("/o/{}/audits/{}", self.org(), x.id)),
+                        ..Cell::header(format!("{when}{time}"))
+                    },
+                    Cell::text(t(self.lang, kind)),
+                    Cell::text(text(x, a, "auditing_body")),
+                    Cell::text(ta(
+                        self.lang,
+                        "r-auditors",
+                        &[("count", text(x, a, "auditors"))],
+                    )),
+                    Cell::text(text(x, a, "summary")),
+                ]
+            })
+            .collect();
+        let none = rows.is_empty();
+        if none {
+            rows.push(dash_row(5));
+        }
+        let previous = self.figures["second_party_audits.count"].previous;
+        let note = match previous {
+            FigureValue::Number(_) => ta(
+                self.lang,
+                "r-second-previous",
+                &[(
+                    "value",
+                    with_unit(previous, &self.unit("r-unit-times"), self.lang),
+                )],
+            ),
+            FigureValue::None => t(self.lang, "r-second-previous-none"),
+            FigureValue::NotApplicable => ta(
+                self.lang,
+                "r-note-previous-result",
+                &[
+                    ("year", self.label(self.fy.previous())),
+                    ("value", "―".into()),
+                ],
+            ),
+        };
+        Ok(vec![
+            Block::Paragraph {
+                text: t(
+                    self.lang,
+                    if none {
+                        "r-second-none"
+                    } else {
+                        "r-second-text"
+                    },
+                ),
+            },
+            Block::Table(Table {
+                caption: self.caption("r-cap-second"),
+                head: [
+                    "r-h-when",
+                    "r-h-audit-kind",
+                    "r-h-auditing-body",
+                    "r-h-auditors",
+                    "r-h-findings",
+                ]
+                .iter()
+                .map(|k| t(self.lang, k))
+                .collect(),
+                rows,
+                widths: vec![2, 1, 2, 1, 3],
+                notes: vec![note],
+            }),
+        ])
+    }
+
+    /// 7: the ISMS certificate's particulars, and the year's certification audits with their
+    /// findings by grade. The certification body (認証機関) and the accreditation body (認定機関) are
+    /// two fields of the certificate, so they cannot be swapped; an audit is headed by its kind.
+    async fn certification(&mut self) -> Result<Vec<Block>> {
+        let certs: Vec<Record> = self
+            .every(&r::CERTIFICATES)
+            .await?
+            .into_iter()
+            .filter(|c| text(c, &r::CERTIFICATES, "management_system") == "isms")
+            .collect();
+        let c = &r::CERTIFICATES;
+        let mut blocks = Vec::new();
+        for cert in &certs {
+            let since = date_of(cert, c, "first_registered_on");
+            if let Some(d) = since {
+                blocks.push(Block::Paragraph {
+                    text: ta(self.lang, "r-certified-since", &[("date", self.date(d))]),
+                });
+            }
+            let fact = |key: &str, value: String| Fact {
+                label: t(self.lang, key),
+                value,
+            };
+            blocks.push(Block::Facts {
+                rows: vec![
+                    fact("r-cert-scope", text(cert, c, "scope")),
+                    fact("r-cert-standard", text(cert, c, "standard")),
+                    fact("r-cert-number", text(cert, c, "registration_no")),
+                    fact(
+                        "r-cert-registered",
+                        since.map(|d| self.date(d)).unwrap_or_default(),
+                    ),
+                    fact("r-cert-body", text(cert, c, "certification_body")),
+                    fact("r-cert-accreditation", text(cert, c, "accreditation_body")),
+                ],
+            });
+        }
+        // The year's third-party audits, each with its findings counted by grade.
+        let a = &r::AUDITS;
+        let audits: Vec<Record> = self
+            .records(a, "started_on", self.fy)
+            .await?
+            .into_iter()
+            .filter(|x| text(x, a, "party") == "third" && text(x, a, "status") == "done")
+            .collect();
+        let findings = |y: FiscalYear| {
+            let store = self.store;
+            let access = self.access;
+            async move {
+                let q = ListQuery::from_params(
+                    &r::FINDINGS,
+                    &[
+                        ("audit.started_on_from".into(), iso(y.start())),
+                        ("audit.started_on_to".into(), iso(y.last_day())),
+                        ("audit.party".into(), "third".into()),
+                    ],
+                )?;
+                store.list_all(access, &r::FINDINGS, &q).await
+            }
+        };
+        let now = findings(self.fy).await?;
+        let before = findings(self.fy.previous()).await?;
+        let held_before = self
+            .count(
+                a,
+                "started_on",
+                self.fy.previous(),
+                &[("party", "third"), ("status", "done")],
+            )
+            .await?
+            .0;
+        let unit = self.unit("r-unit-items");
+        let mut counts = Vec::new();
+        for (key, grades) in [
+            ("major", &["major"][..]),
+            ("minor", &["minor"][..]),
+            ("improvement", &["observation", "improvement"][..]),
+        ] {
+            let n = |list: &[Record]| {
+                list.iter()
+                    .filter(|f| grades.contains(&text(f, &r::FINDINGS, "grade").as_str()))
+                    .count() as i64
+            };
+            let v = |held: bool, n: i64| {
+                if held {
+                    FigureValue::count(n)
+                } else {
+                    FigureValue::None
+                }
+            };
+            let href = |y: FiscalYear| {
+                Some(self.list_href(
+                    "findings",
+                    y,
+                    "audit.started_on",
+                    &format!("&audit.party=third&grade={}", grades.join(",")),
+                ))
+            };
+            let cell = self.put(
+                &format!("certification_audit.{key}"),
+                Figure {
+                    current: v(!audits.is_empty(), n(&now)),
+                    previous: v(held_before > 0, n(&before)),
+                },
+                Links {
+                    current: href(self.fy),
+                    previous: href(self.fy.previous()),
+                },
+                &unit,
+            );
+            counts.push(cell);
+        }
+        for x in &audits {
+            let from = date_of(x, a, "started_on");
+            let to = date_of(x, a, "ended_on");
+            let when = match (from, to) {
+                (Some(f), Some(t)) if t != f => format!("{}～{}", self.date(f), self.date(t)),
+                (Some(f), _) => self.date(f),
+                _ => String::new(),
+            };
+            let kind = t(self.lang, &format!("r-audit-{}", text(x, a, "kind")));
+            blocks.push(Block::Paragraph { text: kind.clone() });
+            blocks.push(Block::Paragraph {
+                text: ta(
+                    self.lang,
+                    "r-cert-audit",
+                    &[
+                        ("date", when),
+                        ("body", text(x, a, "auditing_body")),
+                        ("kind", kind),
+                        ("major", counts[0].text.clone()),
+                        ("minor", counts[1].text.clone()),
+                        ("improvement", counts[2].text.clone()),
+                    ],
+                ),
+            });
+            let summary = text(x, a, "summary");
+            if !summary.is_empty() {
+                blocks.push(Block::Paragraph { text: summary });
+            }
+        }
+        blocks.push(Block::Table(Table {
+            caption: self.caption("r-cap-cert"),
+            head: ["r-h-major", "r-h-minor", "r-h-improvement"]
+                .iter()
+                .map(|k| t(self.lang, k))
+                .collect(),
+            rows: vec![counts],
+            widths: vec![1, 1, 1],
+            notes: vec![self.footnote()],
+        }));
+        Ok(blocks)
+    }
+}
+
+/// Percent-encodes a query value (department codes are plain, but names need not be).
+fn url(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

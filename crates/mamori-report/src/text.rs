@@ -1,0 +1,88 @@
+//! The report's fixed texts (Fluent files of this crate, Japanese by default, English complete),
+//! and the words for years relative to the issue date (今年度, 昨年度).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+
+fluent_templates::static_loader! {
+    pub static LOCALES = {
+        locales: "./locales",
+        fallback_language: "ja",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static JA: LanguageIdentifier = langid!("ja");
+static EN: LanguageIdentifier = langid!("en");
+
+fn id(lang: &str) -> &'static LanguageIdentifier {
+    if lang == "en" { &EN } else { &JA }
+}
+
+/// Translates `key`; a missing key shows as itself, which the translation test catches.
+pub fn t(lang: &str, key: &str) -> String {
+    LOCALES
+        .try_lookup(id(lang), key)
+        .unwrap_or_else(|| key.to_string())
+}
+
+pub fn ta(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(id(lang), key, &map)
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// Whether `key` has a text in `lang`.
+pub fn has(lang: &str, key: &str) -> bool {
+    let args: HashMap<Cow<'static, str>, FluentValue> = [
+        "year",
+        "count",
+        "date",
+        "body",
+        "kind",
+        "major",
+        "minor",
+        "improvement",
+        "what",
+        "n",
+        "from",
+        "to",
+        "previous",
+        "title",
+        "value",
+        "unit",
+        "rate",
+    ]
+    .iter()
+    .map(|k| (Cow::Borrowed(*k), FluentValue::from("1")))
+    .collect();
+    LOCALES.try_lookup_with_args(id(lang), key, &args).is_some()
+}
+
+/// The keys of the Japanese file, for the completeness test.
+pub fn keys() -> Vec<String> {
+    include_str!("../locales/ja/report.ftl")
+        .lines()
+        .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_string()))
+        .filter(|k| !k.is_empty() && !k.starts_with('#') && !k.starts_with(' '))
+        .collect()
+}
+
+/// The fiscal year `year` as seen from the issue date's fiscal year `issued`: 今年度, 昨年度,
+/// 一昨年度, 来年度, or its label when further away.
+pub fn relative_year(lang: &str, year: i32, issued: i32, label: &str) -> String {
+    match issued - year {
+        0 => t(lang, "r-year-this"),
+        1 => t(lang, "r-year-last"),
+        2 => t(lang, "r-year-before-last"),
+        -1 => t(lang, "r-year-next"),
+        _ => label.to_string(),
+    }
+}
