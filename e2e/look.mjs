@@ -120,6 +120,11 @@ const method = await page.evaluate(() => {
   return { x: 0, y: Math.max(0, top - 16), width: document.documentElement.clientWidth, height: box.bottom + window.scrollY - top + 32 };
 });
 await page.screenshot({ path: `${out}/settings-risk-method.png`, fullPage: true, clip: method });
+// The yearly report: the demo's FY2017 draft inside the app, and its edit page.
+await page.goto(`${url}/o/sajeco/reports/2017`);
+await page.screenshot({ path: `${out}/report.png`, fullPage: true });
+await page.goto(`${url}/o/sajeco/reports/2017/edit`);
+await page.screenshot({ path: `${out}/report-edit.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/event-figures`);
 await Promise.all([page.waitForNavigation(), page.click('#switch-lang')]);
 await page.screenshot({ path: `${out}/event-figures-en.png`, fullPage: true });

@@ -9,6 +9,7 @@
 // Prints `ok <case>` / `FAIL <case>: <message>` per case and finally `N passed, M failed`.
 // Usage (from the repository root): node e2e/run.mjs   (MAMORI_BIN overrides the binary path)
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
@@ -405,6 +406,95 @@ async function drillAndSoaCase(browser, url) {
   }
 }
 
+// The ISMS manager (top management in the demo) opens the FY2017 report, drills from the near misses
+// of 総務経理部門 into the one record they count, then sends the report to review, approves and
+// publishes it. A near miss of that department in FY2017 reported afterwards shows in the list the
+// figure links to, but not in the published report: its page and its PDF stay as published.
+async function reportCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const reportUrl = `${url}o/sajeco/reports/2017`;
+  const figure = page.locator('td.figure[data-figure="events.near_miss.総務経理部門"]');
+  const figureText = async () => (await figure.locator('a:not(.previous)').innerText()).trim();
+  const status = () => page.getAttribute('#report-status', 'data-status');
+  // The list page's count ("全 n 件…" → n) and its rows as { column header: cell text }.
+  const readList = async () => {
+    const count = await until('#count should show a number', text(page, '#count'), (t) => /全\s*\d+\s*件/.test(t));
+    const heads = (await page.locator('table.register thead th').allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
+    const rows = await page.locator('table.register tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((c) => c.innerText.trim())));
+    return { count: Number(count.match(/全\s*(\d+)\s*件/)[1]), rows: rows.map((r) => Object.fromEntries(heads.map((h, i) => [h, r[i]]))) };
+  };
+  const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+  const fetchPdf = async () => {
+    const resp = await page.request.get(`${reportUrl}/files/report.pdf`);
+    assert(resp.status() === 200, `GET report.pdf: status ${resp.status()}`);
+    const body = await resp.body();
+    assert(body.subarray(0, 5).toString() === '%PDF-', `report.pdf is not a PDF: ${JSON.stringify(body.subarray(0, 40).toString())}`);
+    return body;
+  };
+  try {
+    await signIn(page, url, 'isms');
+
+    // The draft's figure, and the records behind it.
+    const resp = await page.goto(reportUrl);
+    assert(resp.status() === 200, `GET ${reportUrl}: status ${resp.status()}`);
+    assert(await page.locator('article.report').count() === 1, 'the report page should hold one article.report');
+    const start = await status();
+    assert(start === 'draft', `the FY2017 report should start as a draft, is ${start} (a first try may have published it)`);
+    assert((await figureText()) === '1(0)件', `the near misses of 総務経理部門 should read 1(0)件, read ${await figureText()}`);
+    await figure.locator('a:not(.previous)').click();
+    await expectUrl(page, 'be the security-events list', (u) => new URL(u).pathname === '/o/sajeco/security-events');
+    const listUrl = page.url();
+    await expectH1(page, 'セキュリティ事象', false);
+    const drilled = await readList();
+    assert(drilled.count === 1 && drilled.rows.length === 1,
+      `the figure's list should show 1 record, shows ${drilled.count} (${drilled.rows.length} rows)`);
+    const [event] = drilled.rows;
+    assert((event['部門'] || '').includes('総務経理部門'), `the record's department should be 総務経理部門: ${JSON.stringify(event)}`);
+    assert(event['区分'] === 'ヒヤリハット', `the record's kind should be ヒヤリハット: ${JSON.stringify(event)}`);
+    const [, y, m] = (event['発生日'] || '').match(/^(\d{4})年(\d{1,2})月/) || [];
+    assert(Number(y) * 100 + Number(m) >= 201704 && Number(y) * 100 + Number(m) <= 201803,
+      `the record should have happened in FY2017: ${JSON.stringify(event)}`);
+
+    // Review, approval (top management), publication.
+    await page.goBack();
+    await expectUrl(page, 'be the report again', (u) => u === reportUrl);
+    for (const [button, want] of [['#report-to-review', 'review'], ['#report-approve', 'approved'], ['#report-publish', 'published']]) {
+      await page.click(button);
+      await until(`after ${button}, the status should be ${want}`, status, (s) => s === want);
+    }
+    await page.screenshot({ path: `${SHOTS}/report-published.png`, fullPage: true });
+    assert((await figureText()) === '1(0)件', `the published figure should read 1(0)件, reads ${await figureText()}`);
+    const published = await fetchPdf();
+
+    // A near miss of 総務経理部門 in FY2017, reported after publication.
+    await page.goto(`${url}o/sajeco/security-events/new`);
+    await page.selectOption('#f-kind', 'near_miss');
+    await page.fill('#f-occurred_on', '2017-10-01');
+    await page.selectOption('#f-department', 'SOUMU');
+    await page.selectOption('#f-reporter', '0009');
+    await page.fill('#f-description', '請求書の宛先を取り違えて封入しかけた。封緘前の照合で気づいた（e2e）');
+    await page.selectOption('#f-cause', 'human_error');
+    await page.click('#save');
+    await until('the event should be saved', () => page.url(), (u) => /security-events\/\d+$/.test(new URL(u).pathname));
+
+    // The records now count 2; the published report still says 1(0)件, in its page and its PDF.
+    await page.goto(listUrl);
+    const live = await readList();
+    assert(live.count === 2 && live.rows.length === 2, `the figure's list should now show 2 records, shows ${live.count} (${live.rows.length} rows)`);
+    await page.goto(reportUrl);
+    assert((await status()) === 'published', `the report should stay published, is ${await status()}`);
+    assert((await figureText()) === '1(0)件', `the published report should still read 1(0)件, reads ${await figureText()}`);
+    const later = await fetchPdf();
+    assert(later.length === published.length && sha256(later) === sha256(published),
+      `the published PDF changed: ${published.length} bytes ${sha256(published).slice(0, 12)} → ${later.length} bytes ${sha256(later).slice(0, 12)}`);
+  } finally {
+    await context.close();
+  }
+}
+
 // The ISMS manager sets the take-out limit and a handling rule on the settings page; the overdue
 // page counts with the new limit. (Runs last: it changes the demo's rules.)
 async function assetRulesCase(browser, url) {
@@ -452,6 +542,7 @@ async function main() {
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
     cases.push(['staff-reports-near-miss-phone', () => reportEventCase(browser, url)]);
     cases.push(['isms-records-missed-drill-and-edits-soa', () => drillAndSoaCase(browser, url)]);
+    cases.push(['isms-drills-into-and-publishes-the-report', () => reportCase(browser, url)]);
     cases.push(['isms-sets-asset-rules', () => assetRulesCase(browser, url)]);
     // A case that fails is run once more (each starts from its own reading of the page), and the
     // first failure is printed either way, so a flaky case shows.
