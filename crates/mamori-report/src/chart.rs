@@ -14,7 +14,7 @@ pub fn share_svg(points: &[(String, Option<f64>)], title: &str) -> String {
     let plot_h = h - bottom - top;
     let slot = (w - left - 10.0) / points.len().max(1) as f64;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\" class=\"share-chart\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"IPAexGothic, sans-serif\" role=\"img\" aria-label=\"{}\" class=\"share-chart\">",
         esc(title)
     );
     for pct in [0.0, 0.5, 1.0] {

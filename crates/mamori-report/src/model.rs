@@ -1685,7 +1685,7 @@ impl Builder<'_> {
                 } else {
                     pct(share(*y))
                 };
-                (self.label(*y), v.number())
+                (self.label(*y), v.number().map(|p| p / 100.0))
             })
             .collect();
         let title = t(self.lang, "r-share-title");

@@ -261,6 +261,18 @@ impl Store {
             .await
     }
 
+    /// The yearly report's settings (secretariat, administrators): kept in the profile as `report`.
+    pub async fn set_report_settings(
+        &self,
+        access: &Access,
+        settings: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        if access.role != Role::Admin && access.role != Role::IsmsManager {
+            return Err(StoreError::Forbidden);
+        }
+        self.set_profile(access, "report", settings).await
+    }
+
     /// Sets one entry of the organisation's profile, with its audit entry (before and after).
     pub(crate) async fn set_profile(
         &self,

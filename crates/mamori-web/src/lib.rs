@@ -21,7 +21,7 @@ use axum::routing::{MethodFilter, on};
 use mamori_store::Store;
 
 use crate::error::AppError;
-use crate::pages::{account, assets, events, operations, org, registers, risk, training};
+use crate::pages::{account, assets, events, operations, org, registers, report, risk, training};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -141,6 +141,19 @@ fn book() -> RouteBook {
             operations::publish_minutes,
         )
         .add(M::POST, "/o/{org}/risks/{id}/brief", operations::brief_risk)
+        .add(M::GET, "/o/{org}/report", report::current)
+        .add(M::GET, "/o/{org}/reports/{year}", report::page)
+        .add(M::GET, "/o/{org}/reports/{year}/edit", report::edit_form)
+        .add(M::POST, "/o/{org}/reports/{year}/edit", report::save)
+        .add(
+            M::POST,
+            "/o/{org}/reports/{year}/settings",
+            report::save_settings,
+        )
+        .add(M::POST, "/o/{org}/reports/{year}/start", report::start)
+        .add(M::POST, "/o/{org}/reports/{year}/advance", report::advance)
+        .add(M::POST, "/o/{org}/reports/{year}/publish", report::publish)
+        .add(M::GET, "/o/{org}/reports/{year}/files/{file}", report::file)
         .add(M::GET, "/o/{org}/soa", risk::soa)
         .add(M::GET, "/o/{org}/soa.xlsx", risk::soa_xlsx)
         .add(M::GET, "/o/{org}/soa.pdf", risk::soa_pdf)
@@ -309,6 +322,11 @@ async fn finish_request(req: Request, next: Next) -> Response {
 }
 
 const STATIC: &[(&str, &str, &[u8])] = &[
+    (
+        "report.css",
+        "text/css; charset=utf-8",
+        mamori_report::html::CSS.as_bytes(),
+    ),
     (
         "app.css",
         "text/css; charset=utf-8",

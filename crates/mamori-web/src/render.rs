@@ -31,6 +31,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("overdue.html", include_str!("../templates/overdue.html")),
     ("events.html", include_str!("../templates/events.html")),
     ("soa.html", include_str!("../templates/soa.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    (
+        "report_edit.html",
+        include_str!("../templates/report_edit.html"),
+    ),
     (
         "self_assessment.html",
         include_str!("../templates/self_assessment.html"),

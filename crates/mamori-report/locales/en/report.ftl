@@ -1,6 +1,7 @@
 # Fixed texts of the information security report (METI information security report model)
 r-title = Information Security Report
 r-contents = Contents
+r-period-text = This report covers the period from { $from } to { $to }.
 r-period-line = Period: { $from } to { $to }
 r-issued-line = Issued: { $date }
 r-edition = Revision { $n }

@@ -1,6 +1,7 @@
 # 情報セキュリティ報告書（経済産業省 情報セキュリティ報告書モデル）の固定文言
 r-title = 情報セキュリティ報告書
 r-contents = 目次
+r-period-text = 本報告書が対象とする期間は、{ $from }～{ $to }とします。
 r-period-line = 対象期間：{ $from }～{ $to }
 r-issued-line = 発行日：{ $date }
 r-edition = 第{ $n }版

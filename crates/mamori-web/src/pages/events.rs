@@ -9,7 +9,6 @@ use mamori_domain::FiscalYear;
 use mamori_domain::registers::EVENT_KINDS;
 use minijinja::{Value, context};
 
-use crate::chart::esc;
 use crate::error::{AppError, url_escape};
 use crate::session::Ctx;
 use crate::{AppState, i18n, render};
@@ -121,7 +120,7 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             )
         })
         .collect();
-    let chart = share_chart(&points, &i18n::t(ctx.lang, "events-share-chart"));
+    let chart = mamori_report::chart::share_svg(&points, &i18n::t(ctx.lang, "events-share-chart"));
     let (findings, complaints) = improvement(&state, &ctx).await?;
     let reviews = reviews(&state, &ctx).await?;
     let drills = drills(&state, &ctx).await?;
@@ -381,49 +380,4 @@ async fn improvement(state: &AppState, ctx: &Ctx) -> Result<(Value, Value), AppE
         context! { departments => departments.clone(), rows => findings_rows },
         context! { departments, rows => complaint_rows },
     ))
-}
-
-/// A bar chart of the human-error share per fiscal year (0–100%), as SVG.
-fn share_chart(points: &[(String, Option<f64>)], title: &str) -> String {
-    let (w, h, left, bottom, top) = (560.0, 220.0, 44.0, 30.0, 16.0);
-    let plot_h = h - bottom - top;
-    let slot = (w - left - 10.0) / points.len().max(1) as f64;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" class=\"share-chart\">",
-        esc(title)
-    );
-    for pct in [0.0, 0.5, 1.0] {
-        let y = top + plot_h * (1.0 - pct);
-        svg.push_str(&format!(
-            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#d5dbe1\"/><text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{:.0}%</text>",
-            w - 10.0,
-            left - 6.0,
-            y + 4.0,
-            pct * 100.0
-        ));
-    }
-    for (i, (label, value)) in points.iter().enumerate() {
-        let x = left + slot * i as f64 + slot * 0.2;
-        let bw = slot * 0.6;
-        if let Some(v) = value {
-            let bh = plot_h * v;
-            svg.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"#1a5fb4\"><title>{} {:.0}%</title></rect><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{:.0}%</text>",
-                top + plot_h - bh,
-                esc(label),
-                v * 100.0,
-                x + bw / 2.0,
-                top + plot_h - bh - 3.0,
-                v * 100.0
-            ));
-        }
-        svg.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-            x + bw / 2.0,
-            h - 10.0,
-            esc(label)
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
 }

@@ -6,6 +6,7 @@ pub mod events;
 pub mod operations;
 pub mod org;
 pub mod registers;
+pub mod report;
 pub mod risk;
 pub mod training;
 
@@ -370,9 +371,9 @@ pub const AREAS: &[Area] = &[
     },
     Area {
         key: "area-report",
-        path: "areas/report",
+        path: "report",
         group: "report",
-        issue: Some(7),
+        issue: None,
     },
     Area {
         key: "nav-members",

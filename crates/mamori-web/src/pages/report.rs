@@ -1,0 +1,437 @@
+//! The yearly information security report in the app: the report of a fiscal year with every figure
+//! a link to its records, its revisions and workflow (draft → review → approved → published), the
+//! narratives' editing, the report's settings, and its files (PDF, DOCX, JSON, HTML).
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::{FiscalYear, Role};
+use mamori_report::model::{ITEMS, Report, Settings};
+use mamori_report::output::{self, Format};
+use mamori_store::reports::ReportRevision;
+use minijinja::{Value, context};
+
+use super::{get, pairs};
+use crate::error::AppError;
+use crate::session::Ctx;
+use crate::{AppState, i18n, render};
+
+fn year_of(ctx: &Ctx, year: &str) -> Result<FiscalYear, AppError> {
+    let y: i32 = year.trim().parse().map_err(|_| AppError::NotFound)?;
+    if !(1990..=2100).contains(&y) {
+        return Err(AppError::NotFound);
+    }
+    Ok(FiscalYear::new(y, ctx.access.org.fiscal_year_start_month))
+}
+
+fn writer(ctx: &Ctx) -> bool {
+    matches!(ctx.access.role, Role::Admin | Role::IsmsManager)
+}
+
+/// `/o/{org}/report`: the report of the selected fiscal year.
+pub async fn current(ctx: Ctx) -> Response {
+    Redirect::to(&format!("/o/{}/reports/{}", ctx.org(), ctx.fy.year)).into_response()
+}
+
+/// The report of a revision as it reads now: a published one from its frozen JSON, any other
+/// computed from the records.
+async fn report_of(
+    state: &AppState,
+    ctx: &Ctx,
+    fy: FiscalYear,
+    latest: Option<&ReportRevision>,
+    lang: &str,
+) -> Result<Report, AppError> {
+    if let Some(r) = latest.filter(|r| r.status == "published" && lang != "en") {
+        let (bytes, _) = state.store.report_file(&ctx.access, r.id, "json").await?;
+        return serde_json::from_slice(&bytes).map_err(|e| AppError::Internal(e.to_string()));
+    }
+    if ctx.access.role == Role::Staff {
+        // Staff read the published report only.
+        return Err(AppError::Forbidden);
+    }
+    Ok(output::compute(&state.store, &ctx.access, fy, lang, latest).await?)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first();
+    let report = report_of(&state, &ctx, fy, latest, ctx.lang).await?;
+    let article = mamori_report::html::article(
+        &report.document,
+        true,
+        &i18n::t(ctx.lang, "report-previous-link"),
+    )
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let checks = match latest {
+        Some(r) if writer(&ctx) && matches!(r.status.as_str(), "review" | "approved") => {
+            output::checks(&state.store, &ctx.access, &report, r)
+                .await?
+                .into_iter()
+                .map(|(key, detail)| context! { text => mamori_report::text::t(ctx.lang, &key), detail })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let date = |d: time::Date| mamori_domain::dates::format_date(d, ctx.style, ctx.lang);
+    let revs: Vec<Value> = revisions
+        .iter()
+        .map(|r| {
+            context! {
+                revision => r.revision,
+                status => i18n::t(ctx.lang, &format!("report-status-{}", r.status)),
+                issued_on => date(r.issued_on),
+                change_note => r.change_note.clone().unwrap_or_default(),
+                approved_by => r.approved_by.clone().unwrap_or_default(),
+                approved_on => r.approved_on.map(date),
+                published_on => r.published_on.map(date),
+            }
+        })
+        .collect();
+    let base = format!("/o/{}/reports/{}", ctx.org(), fy.year);
+    render::page(
+        &ctx,
+        "report.html",
+        context! {
+            article, checks, revisions => revs, base,
+            year_label => fy.label(ctx.style, ctx.lang),
+            previous_year => fy.year - 1, next_year => fy.year + 1,
+            status => latest.map(|r| r.status.clone()),
+            status_label => latest.map(|r| i18n::t(ctx.lang, &format!("report-status-{}", r.status))),
+            revision => latest.map(|r| r.revision),
+            writer => writer(&ctx),
+            top => state.store.is_top_management(&ctx.access).await?,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// `report.pdf`, `report.docx`, `report.json`, `report.html` (`?lang=en` for the English rendering).
+pub async fn file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year, name)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    let format = name
+        .strip_prefix("report.")
+        .and_then(Format::parse)
+        .ok_or(AppError::NotFound)?;
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let lang = i18n::pick(get(&params, "lang").or(Some("ja")));
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first();
+    let bytes = match latest {
+        Some(r) if r.status == "published" && lang != "en" => {
+            state
+                .store
+                .report_file(&ctx.access, r.id, format.code())
+                .await?
+                .0
+        }
+        _ => {
+            let report = report_of(&state, &ctx, fy, latest, lang).await?;
+            output::render(&report, format, mamori_domain::dates::today())
+                .map_err(|e| AppError::Internal(e.to_string()))?
+        }
+    };
+    let filename = format!("isms-report-{}-{}.{}", ctx.org(), fy.year, format.code());
+    let disposition = if matches!(format, Format::Pdf | Format::Html) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    Ok(super::registers::send_file(
+        bytes,
+        format.content_type(),
+        &filename,
+        disposition,
+    ))
+}
+
+fn back(ctx: &Ctx, fy: FiscalYear, anchor: &str) -> Response {
+    Redirect::to(&format!("/o/{}/reports/{}{anchor}", ctx.org(), fy.year)).into_response()
+}
+
+/// Starts the year's report (a copy of the previous year's narratives), or a correction of the
+/// published one (with its change note).
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    let form = ctx.viewer.form(&body)?;
+    if !writer(&ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let narratives = state
+        .store
+        .report_previous_narratives(&ctx.access, fy.year)
+        .await?;
+    let note = get(&form, "change_note").map(mamori_domain::input::normalize);
+    state
+        .store
+        .report_start(
+            &ctx.access,
+            fy.year,
+            mamori_domain::dates::today(),
+            narratives,
+            note.as_deref(),
+        )
+        .await?;
+    Ok(back(&ctx, fy, ""))
+}
+
+/// Sends the revision to review (its figures remembered), back to draft, or approves it.
+pub async fn advance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    let form = ctx.viewer.form(&body)?;
+    if !writer(&ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let to = get(&form, "to").unwrap_or_default();
+    if !["review", "draft", "approved"].contains(&to) {
+        return Err(AppError::Invalid(vec![mamori_domain::FieldError::new(
+            "to",
+            "invalid-choice",
+        )]));
+    }
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    let figures = if to == "review" {
+        let report = output::compute(&state.store, &ctx.access, fy, "ja", Some(latest)).await?;
+        serde_json::to_value(&report.figures).map_err(|e| AppError::Internal(e.to_string()))?
+    } else {
+        serde_json::Value::Null
+    };
+    state
+        .store
+        .report_advance(&ctx.access, latest.id, to, &figures)
+        .await?;
+    Ok(back(&ctx, fy, ""))
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    ctx.viewer.form(&body)?;
+    if !writer(&ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    output::publish(&state.store, &ctx.access, latest.id)
+        .await
+        .map_err(|e| match e {
+            output::OutputError::Store(e) => e.into(),
+            other => AppError::Internal(other.to_string()),
+        })?;
+    Ok(back(&ctx, fy, ""))
+}
+
+/// The narratives of the draft, and the report's settings.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    if !writer(&ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    edit_page(&ctx, fy, latest, None, Vec::new(), StatusCode::OK)
+}
+
+fn edit_page(
+    ctx: &Ctx,
+    fy: FiscalYear,
+    revision: &ReportRevision,
+    typed: Option<&[(String, String)]>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let settings = Settings::of(&ctx.access.org.profile);
+    let value = |key: &str| -> String {
+        match typed {
+            Some(form) => get(form, key).unwrap_or_default().to_string(),
+            None => revision
+                .narratives
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string(),
+        }
+    };
+    let title = |id: &str| {
+        mamori_report::text::ta(
+            ctx.lang,
+            &format!("r-{id}"),
+            &[("year", fy.label(ctx.style, ctx.lang))],
+        )
+    };
+    let blocks: Vec<Value> = ITEMS
+        .iter()
+        .filter(|i| i.narrative)
+        .map(|i| context! { id => i.id, number => i.number, title => title(i.id), text => value(i.id), on => settings.enabled(i) })
+        .collect();
+    let items: Vec<Value> = ITEMS
+        .iter()
+        .map(|i| context! { id => i.id, number => i.number, title => title(i.id), level => i.level, on => settings.enabled(i) })
+        .collect();
+    let issued = match typed {
+        Some(form) => get(form, "issued_on").unwrap_or_default().to_string(),
+        None => mamori_domain::dates::iso(revision.issued_on),
+    };
+    render::page(
+        ctx,
+        "report_edit.html",
+        context! {
+            blocks, items, errors, issued,
+            editable => revision.status == "draft",
+            base => format!("/o/{}/reports/{}", ctx.org(), fy.year),
+            year_label => fy.label(ctx.style, ctx.lang),
+            date_style => settings.date_style.map(|s| s.code()).unwrap_or("era"),
+            records_since => settings.records_since.clone().unwrap_or_default(),
+        },
+        status,
+    )
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    let form = ctx.viewer.form(&body)?;
+    if !writer(&ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    let issued = get(&form, "issued_on").and_then(mamori_domain::dates::parse_date);
+    let Some(issued) = issued else {
+        let msg = i18n::t(ctx.lang, "report-issued-invalid");
+        return edit_page(
+            &ctx,
+            fy,
+            latest,
+            Some(&form),
+            vec![msg],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let narratives: serde_json::Map<String, serde_json::Value> = ITEMS
+        .iter()
+        .filter(|i| i.narrative)
+        .filter_map(|i| {
+            get(&form, i.id).map(|t| {
+                // Line ends as typed in a browser (CRLF) are kept as LF.
+                (
+                    i.id.to_string(),
+                    serde_json::Value::String(t.replace("\r\n", "\n")),
+                )
+            })
+        })
+        .collect();
+    match state
+        .store
+        .report_edit(&ctx.access, latest.id, issued, narratives)
+        .await
+    {
+        Ok(()) => Ok(back(&ctx, fy, "")),
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            let msgs = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, i18n::field_error(ctx.lang, None, e)))
+                .collect();
+            edit_page(
+                &ctx,
+                fy,
+                latest,
+                Some(&form),
+                msgs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The report's settings: items on or off, the date style, the day the records begin.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, year)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let fy = year_of(&ctx, &year)?;
+    let form = ctx.viewer.form(&body)?;
+    if !writer(&ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let mut settings = Settings::of(&ctx.access.org.profile);
+    for item in ITEMS {
+        let on = get(&form, &format!("item-{}", item.id)).is_some();
+        if on == item.default_on {
+            settings.items.remove(item.id);
+        } else {
+            settings.items.insert(item.id.to_string(), on);
+        }
+    }
+    let style = get(&form, "date_style").unwrap_or("era");
+    settings.date_style = Some(mamori_domain::DateStyle::parse(style).ok_or_else(|| {
+        AppError::Invalid(vec![mamori_domain::FieldError::new(
+            "date_style",
+            "invalid-choice",
+        )])
+    })?);
+    let since = get(&form, "records_since")
+        .map(str::trim)
+        .unwrap_or_default();
+    settings.records_since = if since.is_empty() {
+        None
+    } else {
+        let d = mamori_domain::dates::parse_date(since).ok_or_else(|| {
+            AppError::Invalid(vec![mamori_domain::FieldError::new(
+                "records_since",
+                "invalid-date",
+            )])
+        })?;
+        Some(mamori_domain::dates::iso(d))
+    };
+    state
+        .store
+        .set_report_settings(
+            &ctx.access,
+            serde_json::to_value(&settings).map_err(|e| AppError::Internal(e.to_string()))?,
+        )
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/o/{}/reports/{}/edit#settings",
+        ctx.org(),
+        fy.year
+    ))
+    .into_response())
+}
