@@ -675,6 +675,16 @@ impl Store {
                 conds.push(format!("t.{} IN ({})", f.name, slots.join(", ")));
                 continue;
             }
+            // A number compares as a number (PostgreSQL has no bigint = text).
+            if matches!(f.kind, FieldKind::Int { .. }) {
+                let n: i64 = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| StoreError::invalid(name, "not-a-number"))?;
+                params.push(P::Int(n));
+                conds.push(format!("t.{} = ${}", f.name, params.len()));
+                continue;
+            }
             params.push(P::Text(value));
             let n = params.len();
             match f.kind {

@@ -53,6 +53,7 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 pub fn has(lang: &str, key: &str) -> bool {
     const VARS: &[&str] = &[
         "applicable",
+        "n",
         "excluded",
         "missing",
         "subject",

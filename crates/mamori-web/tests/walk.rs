@@ -102,6 +102,22 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/o/{org}/organization-chart",
         ) => Rule::Roles(ALL),
         ("POST", "/o/{org}/fiscal-year") => Rule::Roles(ALL),
+        // The yearly report: every member is sent to the selected year's; the walk's year (2017)
+        // is a draft, which staff do not read (they read published reports); the secretariat and
+        // administrators prepare it.
+        ("GET", "/o/{org}/report") => Rule::Roles(ALL),
+        ("GET", "/o/{org}/reports/{year}" | "/o/{org}/reports/{year}/files/{file}") => {
+            Rule::Roles(NOT_STAFF)
+        }
+        ("GET", "/o/{org}/reports/{year}/edit")
+        | (
+            "POST",
+            "/o/{org}/reports/{year}/edit"
+            | "/o/{org}/reports/{year}/settings"
+            | "/o/{org}/reports/{year}/start"
+            | "/o/{org}/reports/{year}/advance"
+            | "/o/{org}/reports/{year}/publish",
+        ) => Rule::Roles(SETTINGS),
         // Every member may open My page and take a test; an attempt's paper is the taker's, and
         // the store answers 404 (not 403) for anyone else's, so nothing about it leaks.
         (
@@ -364,7 +380,15 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                         .unwrap_or(999_999)
                         .to_string(),
                 )
-                .replace("{file}", "app.css")
+                .replace(
+                    "{file}",
+                    if pattern.contains("/reports/") {
+                        "report.json"
+                    } else {
+                        "app.css"
+                    },
+                )
+                .replace("{year}", "2017")
                 .replace("{course}", "ISO-INIT")
                 .replace("{area}", "risk");
             let rule = rule(&method, pattern, collection);

@@ -120,14 +120,17 @@ pub async fn file(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let latest = revisions.first();
+    if ctx.access.role == Role::Staff && latest.is_none_or(|r| r.status != "published") {
+        return Err(AppError::Forbidden);
+    }
     let format = name
         .strip_prefix("report.")
         .and_then(Format::parse)
         .ok_or(AppError::NotFound)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let lang = i18n::pick(get(&params, "lang").or(Some("ja")));
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
-    let latest = revisions.first();
     let bytes = match latest {
         Some(r) if r.status == "published" && lang != "en" => {
             state
