@@ -1003,14 +1003,11 @@ impl Builder<'_> {
         let security = |s: &&Record| text(s, &r::EXTERNAL_SEMINARS, "security") == "yes";
         let total = |list: &[Record]| list.iter().filter(security).map(count_of).sum::<i64>();
         let ext_href = |y: FiscalYear| {
-            Some(format!(
-                "{}",
-                self.list_href(
-                    "seminar-attendees",
-                    y,
-                    "seminar.held_on",
-                    "&seminar.security=yes"
-                )
+            Some(self.list_href(
+                "seminar-attendees",
+                y,
+                "seminar.held_on",
+                "&seminar.security=yes",
             ))
         };
         let (n_now, n_before) = (total(&seminars), total(&seminars_before));
@@ -1118,6 +1115,7 @@ impl Builder<'_> {
     }
 
     /// A table of two or three figures of one register with a text column (5.2(3)(4)(5)).
+    #[allow(clippy::too_many_arguments)]
     async fn pair(
         &mut self,
         ids: [&str; 2],
