@@ -17,6 +17,18 @@ async fn the_report_page_files_workflow_and_bad_input() {
     assert!(page.contains("security-events?occurred_on_from=2017-04-01"));
     assert!(text_of(&page).contains("7(6)件"));
     assert!(page.contains("id=\"report-to-review\""));
+    // Its style is a file of the app (the content security policy allows no inline style).
+    assert!(
+        page.contains("href=\"&#x2f;static&#x2f;report.css\"")
+            || page.contains("href=\"/static/report.css\"")
+    );
+    let css = isms
+        .get(format!("{}/static/report.css", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(css.text().await.unwrap().contains(".report-table"));
     // The selected year's report is one click from the menu.
     let res = isms
         .get(format!("{}/o/sajeco/report", app.url))
