@@ -1396,7 +1396,7 @@ impl Builder<'_> {
             Block::Table(Table {
                 caption: self.caption("r-cap-drills"),
                 head: [
-                    "r-h-held-on",
+                    "r-h-done-on",
                     "r-h-scenario",
                     "r-h-target-time",
                     "r-h-actual-time",

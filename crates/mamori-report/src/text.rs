@@ -86,3 +86,43 @@ pub fn relative_year(lang: &str, year: i32, issued: i32, label: &str) -> String 
         _ => label.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// English is complete, every item has its heading in both languages, and every fixed key the
+    /// model names in its source exists.
+    #[test]
+    fn english_is_complete_and_every_key_in_use_exists() {
+        let keys = keys();
+        assert!(keys.len() > 150);
+        for key in &keys {
+            assert!(has("en", key), "en lacks {key}");
+        }
+        for item in crate::model::ITEMS {
+            for lang in ["ja", "en"] {
+                assert!(
+                    has(lang, &format!("r-{}", item.id)),
+                    "{lang} lacks r-{}",
+                    item.id
+                );
+            }
+        }
+        let source = include_str!("model.rs");
+        for part in source.split('"').skip(1).step_by(2) {
+            if part.starts_with("r-") && !part.ends_with('-') && !part.contains('{') {
+                assert!(keys.iter().any(|k| k == part), "ja lacks {part}");
+            }
+        }
+        for kind in ["onboarding", "periodic", "remedial", "mental_health"] {
+            assert!(has("ja", &format!("r-course-{kind}")));
+        }
+        for (kind, _) in mamori_domain::registers::AUDIT_KINDS
+            .iter()
+            .filter(|(_, party)| *party == "third")
+        {
+            assert!(has("en", &format!("r-audit-{kind}")), "r-audit-{kind}");
+        }
+    }
+}

@@ -141,6 +141,7 @@ r-h-outputs = Outputs (decisions)
 r-drills-text = In the period we held business continuity drills.
 r-drills-none = In the period, no business continuity drill was held.
 r-cap-drills = Business continuity drills ({ $year })
+r-h-done-on = Held on
 r-h-scenario = Scenario tested
 r-h-target-time = Target recovery time
 r-h-actual-time = Actual recovery time

@@ -150,6 +150,7 @@ r-h-outputs = 決定事項（アウトプット）数
 r-drills-text = 本報告の対象期間中は、事業継続計画訓練を実施しました。
 r-drills-none = 本報告の対象期間中は、事業継続計画訓練を実施しませんでした。
 r-cap-drills = 事業継続計画訓練結果（{ $year }）
+r-h-done-on = 実施日
 r-h-scenario = 対象事象および試験
 r-h-target-time = 前提復旧時間
 r-h-actual-time = 復旧時間
