@@ -236,6 +236,27 @@ impl Builder<'_> {
         cell
     }
 
+    /// A count per year taken from a tally, linked to the list of `collection` dated by `date` in
+    /// each year with the `extra` filters.
+    fn tallied(
+        &mut self,
+        id: &str,
+        (collection, date, extra): (&str, &str, &str),
+        n: impl Fn(FiscalYear) -> i64,
+        unit: &str,
+    ) -> Cell {
+        let (fy, previous) = (self.fy, self.fy.previous());
+        let links = Links {
+            current: Some(self.list_href(collection, fy, date, extra)),
+            previous: Some(self.list_href(collection, previous, date, extra)),
+        };
+        let figure = Figure {
+            current: FigureValue::count(n(fy)),
+            previous: FigureValue::count(n(previous)),
+        };
+        self.put(id, figure, links, unit)
+    }
+
     fn list_href(&self, collection: &str, y: FiscalYear, date: &str, extra: &str) -> String {
         format!(
             "/o/{}/{collection}?{date}_from={}&{date}_to={}{extra}",
@@ -1545,27 +1566,9 @@ impl Builder<'_> {
                         .map(|t| t.count)
                         .sum::<i64>()
                 };
-                let href = |y: FiscalYear| {
-                    Some(self.list_href(
-                        "security-events",
-                        y,
-                        "occurred_on",
-                        &format!("&department={}&kind={kind}", url(code)),
-                    ))
-                };
-                let links = Links {
-                    current: href(fy),
-                    previous: href(previous),
-                };
-                row.push(self.put(
-                    &format!("events.{kind}.{name}"),
-                    Figure {
-                        current: FigureValue::count(n(fy)),
-                        previous: FigureValue::count(n(previous)),
-                    },
-                    links,
-                    &unit,
-                ));
+                let extra = format!("&department={}&kind={kind}", url(code));
+                let id = format!("events.{kind}.{name}");
+                row.push(self.tallied(&id, ("security-events", "occurred_on", &extra), n, &unit));
             }
             rows.push(row);
         }
@@ -1751,7 +1754,6 @@ impl Builder<'_> {
     /// 5.2(10): claims and complaints per department.
     async fn complaints(&mut self) -> Result<Vec<Block>> {
         let fy = self.fy;
-        let previous = fy.previous();
         let columns = self
             .columns(&self.settings.columns.complaints.clone())
             .await?;
@@ -1768,27 +1770,9 @@ impl Builder<'_> {
                         .map(|t| t.count)
                         .sum::<i64>()
                 };
-                let href = |y: FiscalYear| {
-                    Some(self.list_href(
-                        "complaints",
-                        y,
-                        "received_on",
-                        &format!("&kind={kind}&department={}", url(code)),
-                    ))
-                };
-                let links = Links {
-                    current: href(fy),
-                    previous: href(previous),
-                };
-                row.push(self.put(
-                    &format!("complaints.{kind}.{name}"),
-                    Figure {
-                        current: FigureValue::count(n(fy)),
-                        previous: FigureValue::count(n(previous)),
-                    },
-                    links,
-                    &unit,
-                ));
+                let extra = format!("&kind={kind}&department={}", url(code));
+                let id = format!("complaints.{kind}.{name}");
+                row.push(self.tallied(&id, ("complaints", "received_on", &extra), n, &unit));
             }
             rows.push(row);
         }

@@ -4,7 +4,9 @@
 //! records, and a published report is frozen. On SQLite, and on PostgreSQL when
 //! `MAMORI_TEST_DATABASE_URL` is set.
 
-use std::process::Command;
+mod common;
+
+use common::{pdftotext_flow as pdftotext, squash};
 
 use mamori_domain::FiscalYear;
 use mamori_domain::registers::SECURITY_EVENTS;
@@ -12,23 +14,6 @@ use mamori_report::output::{self, Format};
 use mamori_store::testing::TestDb;
 use mamori_store::{Access, Input, StoreError};
 use serde_json::{Value, json};
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 /// Every figure of seed-figures-fy2017.md: id, FY2017, FY2016.
 fn reference() -> Vec<(String, Value, Value)> {

@@ -1,32 +1,13 @@
 //! Real PDF bytes: the text is extracted with poppler's `pdftotext`, the pages are rasterised with
 //! `pdftoppm`, and every QR code on a label sheet is decoded back to its link.
 
+mod common;
+
 use std::process::Command;
 
+use common::{pdftotext, squash, today};
+
 use mamori_report::{KeyReceipt, Label, key_receipt, label_sheet};
-
-fn today() -> time::Date {
-    time::macros::date!(2026 - 11 - 27)
-}
-
-/// The text without spaces or line breaks: pdftotext spaces Latin from Japanese, and wraps.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Rasterises every page to greyscale PGM files and returns (width, height, pixels) per page.
 fn pages(pdf: &[u8], dpi: u32) -> Vec<(usize, usize, Vec<u8>)> {

@@ -1,33 +1,14 @@
 //! The yearly report as a PDF: the text is read back with poppler's `pdftotext`.
 //! Set `REPORT_PDF_OUT=/some/dir` to keep the PDFs (`sample.pdf`, `big.pdf`) to look at.
 
+mod common;
+
 use std::process::Command;
+
+use common::{pdftotext, squash, today};
 
 use mamori_report::document::{Block, Cell, Document, Fact, Node, Section, Table};
 use mamori_report::report_pdf;
-
-fn today() -> time::Date {
-    time::macros::date!(2026 - 11 - 27)
-}
-
-/// The text without spaces or line breaks: pdftotext spaces Latin from Japanese, and wraps.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn pdfinfo(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();

@@ -25,8 +25,28 @@ fn year_of(ctx: &Ctx, year: &str) -> Result<FiscalYear, AppError> {
     Ok(FiscalYear::new(y, ctx.access.org.fiscal_year_start_month))
 }
 
+fn output_error(e: output::OutputError) -> AppError {
+    match e {
+        output::OutputError::Store(e) => e.into(),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
 fn writer(ctx: &Ctx) -> bool {
     matches!(ctx.access.role, Role::Admin | Role::IsmsManager)
+}
+
+/// The year's latest revision, for those who prepare the report (checked before any lookup).
+async fn latest_to_write(
+    state: &AppState,
+    ctx: &Ctx,
+    fy: FiscalYear,
+) -> Result<ReportRevision, AppError> {
+    if !writer(ctx) {
+        return Err(AppError::Forbidden);
+    }
+    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    revisions.into_iter().next().ok_or(AppError::NotFound)
 }
 
 /// `/o/{org}/report`: the report of the selected fiscal year.
@@ -131,20 +151,9 @@ pub async fn file(
         .ok_or(AppError::NotFound)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let lang = i18n::pick(get(&params, "lang").or(Some("ja")));
-    let bytes = match latest {
-        Some(r) if r.status == "published" && lang != "en" => {
-            state
-                .store
-                .report_file(&ctx.access, r.id, format.code())
-                .await?
-                .0
-        }
-        _ => {
-            let report = report_of(&state, &ctx, fy, latest, lang).await?;
-            output::render(&report, format, mamori_domain::dates::today())
-                .map_err(|e| AppError::Internal(e.to_string()))?
-        }
-    };
+    let bytes = output::produce(&state.store, &ctx.access, fy, lang, format)
+        .await
+        .map_err(output_error)?;
     let filename = format!("isms-report-{}-{}.{}", ctx.org(), fy.year, format.code());
     let disposition = if matches!(format, Format::Pdf | Format::Html) {
         "inline"
@@ -236,17 +245,10 @@ pub async fn publish(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     ctx.viewer.form(&body)?;
-    if !writer(&ctx) {
-        return Err(AppError::Forbidden);
-    }
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
-    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    let latest = &latest_to_write(&state, &ctx, fy).await?;
     output::publish(&state.store, &ctx.access, latest.id)
         .await
-        .map_err(|e| match e {
-            output::OutputError::Store(e) => e.into(),
-            other => AppError::Internal(other.to_string()),
-        })?;
+        .map_err(output_error)?;
     Ok(back(&ctx, fy, ""))
 }
 
@@ -257,11 +259,7 @@ pub async fn edit_form(
     Path((_, year)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
-    if !writer(&ctx) {
-        return Err(AppError::Forbidden);
-    }
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
-    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    let latest = &latest_to_write(&state, &ctx, fy).await?;
     edit_page(&ctx, fy, latest, None, Vec::new(), StatusCode::OK)
 }
 
@@ -328,11 +326,7 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     let form = ctx.viewer.form(&body)?;
-    if !writer(&ctx) {
-        return Err(AppError::Forbidden);
-    }
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
-    let latest = revisions.first().ok_or(AppError::NotFound)?;
+    let latest = &latest_to_write(&state, &ctx, fy).await?;
     let issued = get(&form, "issued_on").and_then(mamori_domain::dates::parse_date);
     let Some(issued) = issued else {
         let msg = i18n::t(ctx.lang, "report-issued-invalid");
