@@ -182,7 +182,7 @@ impl Pool {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(15))
+                .busy_timeout(Duration::from_secs(30))
                 // A page of up to 1,000 rows crosses from SQLite's worker thread in one go instead of
                 // waking this task every 50 rows.
                 .row_buffer_size(1024);
@@ -216,7 +216,43 @@ impl Pool {
         Ok(match self {
             // Every transaction here writes: take the write lock up front, so a read-then-write never fails to upgrade.
             Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            // The same on PostgreSQL: every write appends to the audit trail and so locks its head row in
+            // the end anyway; locking it first makes writers (of every instance) take turns before they
+            // read, so numbering, uniqueness checks and kept totals never race into a constraint.
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// A transaction that only reads (an import's validation): it takes no write lock, so writers
+    /// carry on meanwhile; PostgreSQL refuses any write in it. Drop it to end it.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN DEFERRED").await?),
+            Pool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    /// A transaction for a migration: the audit trail may not exist yet, so PostgreSQL takes an advisory
+    /// lock instead, which also keeps two instances starting at once from running the same migration.
+    pub async fn begin_migration(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(7271001)")
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
         })
     }
 

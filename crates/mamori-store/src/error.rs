@@ -23,7 +23,38 @@ pub enum StoreError {
     Data(String),
 }
 
+/// How a database error that is nobody's input should be answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contention {
+    /// The database is busy (a lock wait or the pool ran out): try again shortly.
+    Busy,
+    /// Another write got there first (a unique value taken meanwhile): look again.
+    Conflict,
+}
+
 impl StoreError {
+    /// Whether this is contention between writers rather than a fault: SQLite's busy and locked
+    /// codes, PostgreSQL's serialization failure, deadlock and lock timeout, a pool that had no
+    /// connection in time, and a unique constraint another writer reached first.
+    pub fn contention(&self) -> Option<Contention> {
+        let StoreError::Database(e) = self else {
+            return None;
+        };
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return Some(Contention::Busy);
+        }
+        let code = e.as_database_error()?.code()?;
+        match code.as_ref() {
+            // SQLite: BUSY, LOCKED and their extended codes; PostgreSQL: 40001, 40P01, 55P03, 57014.
+            "5" | "6" | "261" | "517" | "262" | "40001" | "40P01" | "55P03" | "57014" => {
+                Some(Contention::Busy)
+            }
+            // SQLite: CONSTRAINT_UNIQUE and CONSTRAINT_PRIMARYKEY; PostgreSQL: unique_violation.
+            "2067" | "1555" | "23505" => Some(Contention::Conflict),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: &str, code: &'static str) -> Self {
         StoreError::Invalid(vec![FieldError::new(field, code)])
     }

@@ -23,7 +23,7 @@ pub mod training;
 pub use audit::Actor;
 pub use auth::{Policy, User};
 pub use db::{Backend, Pool};
-pub use error::StoreError;
+pub use error::{Contention, StoreError};
 pub use org::{Access, Organization};
 pub use records::{Input, ListQuery, Page, Record, Status};
 

@@ -82,7 +82,10 @@ impl Serialize for RecordJson<'_> {
         match &self.record.withdrawn_at {
             Some(at) => map.serialize_entry(
                 "withdrawn",
-                &serde_json::json!({"at": at.to_string(), "reason": self.record.withdrawn_reason}),
+                &serde_json::json!({
+                    "at": at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                    "reason": self.record.withdrawn_reason,
+                }),
             )?,
             None => map.serialize_entry("withdrawn", &None::<()>)?,
         }
@@ -975,6 +978,16 @@ impl Store {
         if !can_create(access, reg) {
             return Err(vec![(0, vec![FieldError::new("", "forbidden")])]);
         }
+        // Every row is checked first without the write lock, so a large file holds up other writers
+        // only while it is written (and a file with errors never holds them up). The write below
+        // checks each row again, for what changed in between.
+        let errors = self
+            .validate_many(access, reg, rows, progress)
+            .await
+            .map_err(fail)?;
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let mut tx = self.pool.begin().await.map_err(fail)?;
         let mut errors = Vec::new();
         let mut batch = Batch::default();
@@ -993,7 +1006,7 @@ impl Store {
                 Err(e) => return Err(fail(e)),
             }
             if i % 500 == 0 {
-                progress(i as u64, rows.len() as u64);
+                progress((rows.len() + i) as u64 / 2, rows.len() as u64);
             }
         }
         progress(rows.len() as u64, rows.len() as u64);
@@ -1011,6 +1024,32 @@ impl Store {
             self.analyze().await.map_err(fail)?;
         }
         Ok(rows.len())
+    }
+
+    /// Checks every row as `create_many` would write it, in a transaction that only reads: the
+    /// errors of each row (numbered from 1).
+    async fn validate_many(
+        &self,
+        access: &Access,
+        reg: &Register,
+        rows: &[Input],
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Vec<(usize, Vec<FieldError>)>, StoreError> {
+        let mut tx = self.pool.begin_read().await?;
+        let mut batch = Batch::default();
+        batch.prefetch(&mut tx, access, reg, rows).await?;
+        let mut errors = Vec::new();
+        for (i, input) in rows.iter().enumerate() {
+            match prepare(&mut tx, access, reg, input, None, 0, Some(&mut batch)).await {
+                Ok(_) => {}
+                Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
+                Err(e) => return Err(e),
+            }
+            if i % 500 == 0 {
+                progress(i as u64 / 2, rows.len() as u64);
+            }
+        }
+        Ok(errors)
     }
 
     /// Whether the user may edit or withdraw this record: the register's rule and, for a
@@ -1168,6 +1207,8 @@ pub(crate) struct Batch {
     taken: std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
     /// The last number given to a numbered code in this batch.
     numbered: Option<i64>,
+    /// The values of each `unique_together` group that the batch's rows have used.
+    combinations: std::collections::HashSet<String>,
 }
 
 impl Batch {
@@ -1784,6 +1825,9 @@ async fn prepare(
             _ => {}
         }
     }
+    // Values taken from a referenced record (a reporter's department) are that record's, not the
+    // writer's: the date rules below check what was given.
+    let mut defaulted: Vec<&str> = Vec::new();
     for (field, via, source) in reg.defaults {
         let (Some(i), Some(v)) = (reg.position(field), reg.position(via)) else {
             continue;
@@ -1817,6 +1861,7 @@ async fn prepare(
         if let Some(r) = row {
             ids[i] = Some(r.i64(0)?);
             values[i] = Value::Text(r.text(1)?);
+            defaulted.push(field);
         }
     }
     // Computed before the register's own checks, which may read what is computed (a drill that
@@ -1825,7 +1870,15 @@ async fn prepare(
     errors.extend(reg.check(&values));
     for req in reg.requires {
         errors.extend(
-            crate::people::check_requirement(tx, access, reg, *req, &values, &ids, self_id).await?,
+            crate::people::check_requirement(
+                tx,
+                access,
+                reg,
+                *req,
+                (&values, &ids, &defaulted),
+                self_id,
+            )
+            .await?,
         );
     }
     for group in reg.unique_together {
@@ -1860,7 +1913,13 @@ async fn prepare(
                     &params,
                 )
                 .await?;
-            if dup.is_some() {
+            // An earlier row of the same batch with these values (not in the database yet while
+            // a file is validated).
+            let seen_in_batch = batch.as_deref_mut().is_some_and(|b| {
+                let key = format!("{group:?}{:?}", &params[2..]);
+                !b.combinations.insert(key)
+            });
+            if dup.is_some() || seen_in_batch {
                 // One field alone (a statement of applicability's control) is a plain duplicate.
                 errors.push(match group {
                     [one] => FieldError::with(one, "duplicate", reg.text(&values, one)),

@@ -1128,7 +1128,7 @@ pub async fn migrate(pool: &Pool) -> Result<usize, StoreError> {
     drop(conn);
     let mut ran = 0;
     for m in MIGRATIONS {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_migration().await?;
         let done = tx
             .fetch_optional(
                 "SELECT version FROM schema_migrations WHERE version = $1",

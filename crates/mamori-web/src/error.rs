@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::FieldError;
 use mamori_io::ImportError;
-use mamori_store::StoreError;
+use mamori_store::{Contention, StoreError};
 use serde::Serialize;
 
 use crate::i18n;
@@ -31,7 +31,13 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(errors) => AppError::Invalid(errors),
             StoreError::Refused(key) => AppError::Refused(StatusCode::CONFLICT, key),
             StoreError::Auth(key) => AppError::Refused(StatusCode::UNAUTHORIZED, key),
-            other => AppError::Internal(other.to_string()),
+            other => match other.contention() {
+                Some(Contention::Busy) => {
+                    AppError::Refused(StatusCode::SERVICE_UNAVAILABLE, "busy")
+                }
+                Some(Contention::Conflict) => AppError::Refused(StatusCode::CONFLICT, "conflict"),
+                None => AppError::Internal(other.to_string()),
+            },
         }
     }
 }
@@ -139,6 +145,15 @@ impl IntoResponse for AppError {
 
 /// Builds the body of an error response for the request it answers.
 pub fn render(err: &AppError, api: bool, lang: &str, path_and_query: &str, hx: bool) -> Response {
+    let mut res = render_body(err, api, lang, path_and_query, hx);
+    if err.status() == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+    }
+    res
+}
+
+fn render_body(err: &AppError, api: bool, lang: &str, path_and_query: &str, hx: bool) -> Response {
     if api {
         let body = serde_json::json!({"code": err.code(), "message": err.message(lang), "details": err.details(lang)});
         return (

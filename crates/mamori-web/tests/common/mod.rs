@@ -25,15 +25,7 @@ pub async fn spawn_app() -> App {
     mamori_io::demo::load(&store, &|_, _, _| {})
         .await
         .expect("demo loads");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = mamori_web::AppState {
-        store: store.clone(),
-        config: Arc::new(mamori_web::Config::default()),
-    };
-    tokio::spawn(async move { mamori_web::serve(listener, state).await });
+    let url = serve(store.clone()).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -46,7 +38,28 @@ pub async fn spawn_app() -> App {
     }
 }
 
+/// Serves `store` on a random port; its address.
+async fn serve(store: Store) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = mamori_web::AppState {
+        store,
+        config: Arc::new(mamori_web::Config::default()),
+    };
+    tokio::spawn(async move { mamori_web::serve(listener, state).await });
+    url
+}
+
 impl App {
+    /// A second instance of the app on the same database (its own pool and port), as behind a load
+    /// balancer; its address.
+    pub async fn second_instance(&self) -> String {
+        let store = self._db.store().await.expect("second store");
+        serve(store).await
+    }
+
     /// A bearer token for a demo account (`isms` → isms@sajeco.example).
     pub async fn token(&self, who: &str) -> String {
         let res = self
