@@ -9,6 +9,30 @@ fn is_halfwidth_kana(c: char) -> bool {
     ('\u{FF61}'..='\u{FF9F}').contains(&c)
 }
 
+/// Whether text holds a control character other than tab, line feed and carriage return (NUL,
+/// escape, C1 controls): never typed by a person, refused wherever text comes in.
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, word joiners, the byte-order mark,
+/// the soft hyphen and the Hangul fillers. A value made only of these (and spaces) is empty.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
 /// The light normalisation for free text (names, notes, places).
 pub fn normalize(raw: &str) -> String {
     let mut mapped = String::with_capacity(raw.len());
@@ -55,7 +79,11 @@ pub fn normalize_lines(raw: &str) -> String {
 fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
-    for c in s.trim().chars() {
+    // Invisible characters at either end go with the spaces, so a value of only those is empty.
+    for c in s
+        .trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
+        .chars()
+    {
         if c.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -93,5 +121,25 @@ mod tests {
             super::normalize_lines("\r\n　Ａ案\r\nＢ案　\n\n"),
             "A案\nB案"
         );
+    }
+
+    #[test]
+    fn a_value_of_only_invisible_characters_is_empty() {
+        assert_eq!(normalize("\u{200B}\u{200B}\u{FEFF}"), "");
+        assert_eq!(normalize_strict("\u{200B}\u{2060}　"), "");
+        assert_eq!(normalize("\u{200B}伊藤\u{200B}"), "伊藤");
+        assert_eq!(
+            normalize("👨\u{200D}💻"),
+            "👨\u{200D}💻",
+            "a joiner inside stays"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_told_apart_from_tab_and_line_breaks() {
+        assert!(super::has_control("a\0b"));
+        assert!(super::has_control("\u{1B}[31m"));
+        assert!(super::has_control("\u{85}"));
+        assert!(!super::has_control("a\tb\r\nc"));
     }
 }

@@ -21,6 +21,28 @@ pub struct Backup {
     pub tables: Vec<TableDump>,
 }
 
+impl Backup {
+    /// Where the backup holds text with a control character other than tab and line breaks
+    /// (`table.column` of the row with `id`): an older version stored them.
+    pub fn control_characters(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for t in &self.tables {
+            let id = t.columns.iter().position(|c| c == "id" || c == "seq");
+            for row in &t.rows {
+                for (c, v) in t.columns.iter().zip(row) {
+                    if v.as_str().is_some_and(mamori_domain::input::has_control) {
+                        let at = id
+                            .and_then(|i| row.get(i))
+                            .map_or(String::new(), |v| format!(" #{v}"));
+                        found.push(format!("{}.{c}{at}", t.name));
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 pub struct TableDump {
     pub name: String,
@@ -144,6 +166,20 @@ impl Store {
         }
         if !self.is_empty().await? {
             return Err(StoreError::Refused("database-not-empty"));
+        }
+        let dirty = backup.control_characters();
+        if !dirty.is_empty() {
+            return Err(StoreError::Data(format!(
+                "backup: control characters (such as NUL), which Mamori refuses as input and \
+                 PostgreSQL cannot store, in {} value(s): {}",
+                dirty.len(),
+                dirty
+                    .iter()
+                    .take(20)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
         let tables = catalogue();
         let mut tx = self.pool.begin().await?;

@@ -664,3 +664,32 @@ async fn a_register_too_large_for_a_list_is_chosen_by_its_code() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_backup_holding_a_nul_is_refused_naming_where_and_restores_nothing() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    store
+        .create(&access, &PEOPLE, &person("0001", "SOUMU"))
+        .await
+        .unwrap();
+    let mut backup = store.backup(&|_, _, _| {}).await.unwrap();
+    // As an older version stored it: a NUL in a person's name.
+    let people = backup
+        .tables
+        .iter_mut()
+        .find(|t| t.name == "people")
+        .unwrap();
+    let name = people.columns.iter().position(|c| c == "name").unwrap();
+    people.rows[0][name] = serde_json::json!("山田\u{0}太郎");
+
+    let target = TestDb::new().await.unwrap();
+    let restored = target.store().await.unwrap();
+    let err = restored
+        .restore(&backup, &|_, _, _| {})
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("people.name #"), "{err}");
+    assert!(restored.is_empty().await.unwrap(), "nothing restored");
+}

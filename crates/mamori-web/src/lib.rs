@@ -4,6 +4,7 @@
 pub mod api;
 pub mod chart;
 pub mod error;
+pub mod guard;
 pub mod i18n;
 pub mod pages;
 pub mod render;
@@ -256,9 +257,8 @@ pub fn app(state: AppState) -> Router {
     book()
         .router
         .fallback(|| async { AppError::NotFound })
-        .layer(DefaultBodyLimit::max(
-            mamori_io::sheet::MAX_IMPORT_BYTES + 64 * 1024,
-        ))
+        .layer(DefaultBodyLimit::max(guard::MAX_BODY))
+        .layer(middleware::from_fn(guard::guard))
         .layer(middleware::from_fn(finish))
         .with_state(state)
 }
@@ -313,6 +313,10 @@ async fn finish_request(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Pages, API answers and exports hold the organisation's records: no cache keeps a copy.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "content-security-policy",
