@@ -120,7 +120,8 @@ pub struct Era {
     pub first_day: (i32, u8, u8),
 }
 
-/// Eras since the Meiji calendar reform, newest first.
+/// The eras since 明治, newest first. 明治 counts its years from 1868 (明治元年 was declared to run from
+/// the first day of that year); dates before the 1873 calendar reform are read as Gregorian dates.
 pub const ERAS: &[Era] = &[
     Era {
         name: "令和",
@@ -145,7 +146,7 @@ pub const ERAS: &[Era] = &[
     Era {
         name: "明治",
         letter: "M",
-        first_day: (1873, 1, 1),
+        first_day: (1868, 1, 1),
     },
 ];
 
@@ -326,6 +327,13 @@ mod tests {
         assert_eq!(parse_date("令和元年5月1日"), Some(date!(2019 - 05 - 01)));
         assert_eq!(parse_date("H29.11.25"), Some(date!(2017 - 11 - 25)));
         assert_eq!(parse_date("平成31年5月1日"), None);
+        assert_eq!(parse_date("明治1年1月1日"), Some(date!(1868 - 01 - 01)));
+        assert_eq!(parse_date("明治45年7月29日"), Some(date!(1912 - 07 - 29)));
+        assert_eq!(parse_date("大正元年7月30日"), Some(date!(1912 - 07 - 30)));
+        assert_eq!(parse_date("明治45年7月30日"), None, "大正 began that day");
+        assert_eq!(parse_date("昭和元年12月25日"), Some(date!(1926 - 12 - 25)));
+        assert_eq!(parse_date("昭和64年1月7日"), Some(date!(1989 - 01 - 07)));
+        assert_eq!(parse_date("平成元年1月8日"), Some(date!(1989 - 01 - 08)));
         assert_eq!(parse_date("2017-02-30"), None);
         assert_eq!(parse_date("tomorrow"), None);
         assert_eq!(parse_date(""), None);

@@ -233,6 +233,14 @@ pub enum Requirement {
     /// The date in this field (a person's leaving date) may not be set while the person has an
     /// asset taken out and not returned.
     NothingOut(&'static str),
+    /// Every person and department the record names must be in force on its date: the date in `on`,
+    /// or with `via`, the date in `on` of the record `via` refers to (an attendance's session). A
+    /// person who had left, or a department not yet founded or already dissolved, is refused with
+    /// the dates it was in force.
+    InForceOn {
+        on: &'static str,
+        via: Option<&'static str>,
+    },
     /// `fields` are required when the record `via` refers to has `field` = `value` (a customer's
     /// asset is disposed of only with the customer's consent).
     RequiredWhen {

@@ -312,6 +312,10 @@ pub static ATTENDANCES: Register = Register {
     unique_together: &[&["session", "person"]],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[("department", "person", "department")],
+    requires: &[Requirement::InForceOn {
+        on: "held_on",
+        via: Some("session"),
+    }],
     ..REGISTER
 };
 
@@ -1137,7 +1141,13 @@ pub static SECURITY_EVENTS: Register = Register {
     not_before: &[("reported_on", "occurred_on"), ("closed_on", "occurred_on")],
     read: ReadScope::OwnForStaff("reporter"),
     defaults: &[("department", "reporter", "department")],
-    requires: &[Requirement::Yourself("reporter")],
+    requires: &[
+        Requirement::Yourself("reporter"),
+        Requirement::InForceOn {
+            on: "occurred_on",
+            via: None,
+        },
+    ],
     writer_person: Some("reporter"),
     initial: &[("status", "reported"), ("reported_on", "today")],
     assessed: &[

@@ -292,15 +292,29 @@ async fn training(
                 )
                 .ok()
             });
-            let Some(day) = month_start.filter(|d| *d <= today) else {
+            let Some(month) = month_start else {
                 continue;
             };
-            let code = format!("{}-INIT-{:02}", fy.year, day.month() as u8);
-            let joiners: Vec<&String> = staff
+            let code = format!("{}-INIT-{:02}", fy.year, month.month() as u8);
+            let joining: Vec<&(String, Date, Option<Date>)> = staff
                 .iter()
                 .filter(|(_, joined, _)| {
-                    joined.year() == day.year() && joined.month() == day.month()
+                    joined.year() == month.year() && joined.month() == month.month()
                 })
+                .collect();
+            // Held once the month's last joiner is there (an attendance is refused for someone
+            // who has not joined yet).
+            let Some(day) = joining
+                .iter()
+                .map(|(_, joined, _)| *joined)
+                .max()
+                .filter(|d| *d <= today)
+            else {
+                continue;
+            };
+            let joiners: Vec<&String> = joining
+                .iter()
+                .filter(|(_, _, left)| left.is_none_or(|l| l >= day))
                 .map(|(no, ..)| no)
                 .collect();
             if joiners.is_empty() {
@@ -746,7 +760,15 @@ async fn events(
                     "department",
                     format!("D{:03}", rng.gen_range(0..o.departments.max(1)) + 1),
                 ),
-                ("reporter", staff[rng.gen_range(0..staff.len())].0.clone()),
+                // Someone working there that day (a few tries; else nobody named).
+                (
+                    "reporter",
+                    (0..20)
+                        .map(|_| &staff[rng.gen_range(0..staff.len())])
+                        .find(|(_, joined, left)| *joined <= on && left.is_none_or(|l| l >= on))
+                        .map(|(no, ..)| no.clone())
+                        .unwrap_or_default(),
+                ),
                 ("description", format!("事象 {} の内容", i + 1)),
                 ("cause", cause.to_string()),
                 (

@@ -473,10 +473,10 @@ async fn attendance_and_pledges_import_all_or_nothing() {
         .unwrap()
         .total;
     let csv = "session,person,status\n\
-               ２０１７-PERIODIC,2601,attended\n\
+               ２０１７-INIT-0401,0004,attended\n\
                2017-NOPE,0001,attended\n\
                2017-PERIODIC,1701,sleeping\n\
-               2017-PERIODIC,2601,absent\n";
+               2017-INIT-0401,0004,absent\n";
     let Err(IoError::Rows(errors)) = sheet::import(
         &store,
         &access,
@@ -510,7 +510,7 @@ async fn attendance_and_pledges_import_all_or_nothing() {
         before
     );
     // The good row alone imports, full-width session code and all.
-    let good = "session,person,status\n２０１７-PERIODIC,2601,attended\n";
+    let good = "session,person,status\n２０１７-INIT-0401,0004,attended\n";
     let n = sheet::import(
         &store,
         &access,
@@ -522,6 +522,23 @@ async fn attendance_and_pledges_import_all_or_nothing() {
     .await
     .unwrap();
     assert_eq!(n, 1);
+    // Someone who joined in 2026 was not at a session in 2017.
+    let Err(IoError::Rows(errors)) = sheet::import(
+        &store,
+        &access,
+        &ATTENDANCES,
+        &Sheet::from_csv(b"session,person,status\n2017-PERIODIC,2601,attended\n").unwrap(),
+        &|_| None,
+        &|_, _| {},
+    )
+    .await
+    else {
+        panic!("someone not yet joined must be refused");
+    };
+    assert_eq!(
+        (errors[0].column.as_str(), errors[0].code),
+        ("person", "person-not-in-force")
+    );
     // An NDA with an era date and a seminar attendee who is already listed.
     let pledges = "person,signed_on,version\n9001,令和8年10月1日,第4版\n";
     sheet::import(

@@ -251,8 +251,7 @@ pub(crate) async fn check_requirement(
     access: &Access,
     reg: &mamori_domain::Register,
     req: mamori_domain::Requirement,
-    values: &[mamori_domain::Value],
-    ids: &[Option<i64>],
+    (values, ids, defaulted): (&[mamori_domain::Value], &[Option<i64>], &[&str]),
     self_id: i64,
 ) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
     use mamori_domain::{FieldError, Requirement};
@@ -408,6 +407,64 @@ pub(crate) async fn check_requirement(
                 .is_some();
             if own {
                 errors.push(FieldError::new(person, "own-department"));
+            }
+        }
+        Requirement::InForceOn { on, via } => {
+            let day = match via {
+                None => reg.position(on).and_then(|i| values[i].as_date()),
+                Some(via) => match (id_of(via), mamori_domain::registers::target_of(reg, via)) {
+                    (Some(v), Some(target)) => tx
+                        .fetch_optional(
+                            &format!("SELECT {on} FROM {} WHERE id = $1", target.table),
+                            &[P::Int(v)],
+                        )
+                        .await?
+                        .map(|r| r.get::<Option<Date>>(0))
+                        .transpose()?
+                        .flatten(),
+                    _ => None,
+                },
+            };
+            let Some(day) = day else {
+                return Ok(errors);
+            };
+            for (i, f) in reg.fields.iter().enumerate() {
+                let (table, from, to, code) = match f.kind {
+                    mamori_domain::FieldKind::Ref("people") => {
+                        ("people", "joined_on", "left_on", "person-not-in-force")
+                    }
+                    mamori_domain::FieldKind::Ref("departments") => (
+                        "departments",
+                        "valid_from",
+                        "valid_to",
+                        "department-not-in-force",
+                    ),
+                    _ => continue,
+                };
+                let Some(id) = ids[i].filter(|_| !defaulted.contains(&f.name)) else {
+                    continue;
+                };
+                let row = tx
+                    .fetch_one(
+                        &format!("SELECT {from}, {to} FROM {table} WHERE org_id = $1 AND id = $2"),
+                        &[access.org_id().into(), P::Int(id)],
+                    )
+                    .await?;
+                let (start, end): (Option<Date>, Option<Date>) = (row.get(0)?, row.get(1)?);
+                if start.is_some_and(|s| day < s) || end.is_some_and(|e| day > e) {
+                    let iso =
+                        |d: Option<Date>| d.map(mamori_domain::dates::iso).unwrap_or_default();
+                    errors.push(FieldError::with(
+                        f.name,
+                        code,
+                        format!(
+                            "{}|{}|{}",
+                            mamori_domain::dates::iso(day),
+                            iso(start),
+                            iso(end)
+                        ),
+                    ));
+                }
             }
         }
         Requirement::NothingOut(field) => {

@@ -203,6 +203,35 @@ pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String
             ],
         );
     }
+    // A person or department not in force on the record's date: the date and when it was in force.
+    if matches!(e.code, "person-not-in-force" | "department-not-in-force") {
+        let mut parts = detail.split('|').map(|d| {
+            mamori_domain::dates::parse_date(d)
+                .map(|d| {
+                    mamori_domain::dates::format_date(
+                        d,
+                        mamori_domain::dates::DateStyle::Western,
+                        lang,
+                    )
+                })
+                .unwrap_or_default()
+        });
+        let (day, from, to) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        let period = if to.is_empty() {
+            t_args(lang, "period-from", &[("from", from)])
+        } else {
+            t_args(lang, "period-between", &[("from", from), ("to", to)])
+        };
+        return t_args(
+            lang,
+            &format!("error-field-{}", e.code),
+            &[("field", label), ("date", day), ("period", period)],
+        );
+    }
     t_args(
         lang,
         &format!("error-field-{}", e.code),

@@ -1,0 +1,228 @@
+//! Hostile and malformed input over HTTP: control characters anywhere, invisible names, bodies past
+//! the limit, references out of their dates. Each is refused with a translated message and changes
+//! nothing; answers that hold records are never cached.
+
+mod common;
+
+use common::spawn_app;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn control_characters_are_refused_everywhere_and_change_nothing() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let person = app.id_of(&isms, "people", "0004").await;
+    let (_, before) = app
+        .api(
+            &isms,
+            Method::GET,
+            &format!("/api/v1/people/{person}"),
+            None,
+        )
+        .await;
+
+    // A search, a reference filter and a date filter.
+    for query in [
+        "/api/v1/people?q=%00",
+        "/api/v1/people?department=SOU%00MU",
+        "/api/v1/security-events?occurred_on_from=2017%1B-04-01",
+        "/api/v1/people?q=%C2%85",
+    ] {
+        let (status, body) = app.api(&isms, Method::GET, query, None).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["details"][0]["code"], "control-characters", "{body}");
+    }
+    // A field of a create and an edit, a withdrawal's reason.
+    app.refused(
+        &isms,
+        "/api/v1/departments",
+        json!({"code": "NUL", "name": "総務\u{0}部", "valid_from": "2020-04-01"}),
+        "name",
+    )
+    .await;
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::PATCH,
+            &format!("/api/v1/people/{person}"),
+            Some(json!({"name": "西田\u{7}健一"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["details"][0]["field"].clone()),
+        (422, json!("name")),
+        "{body}"
+    );
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            &format!("/api/v1/people/{person}/withdraw"),
+            Some(json!({"reason": "二重\u{0}登録"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["details"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("制御文字")),
+        "a translated message: {body}"
+    );
+    let (_, after) = app
+        .api(
+            &isms,
+            Method::GET,
+            &format!("/api/v1/people/{person}"),
+            None,
+        )
+        .await;
+    assert_eq!(before, after, "nothing changed");
+    // A path with one is simply not found.
+    let (status, _) = app.api(&isms, Method::GET, "/api/v1/peo%00ple", None).await;
+    assert_eq!(status, 404);
+
+    // A form: the sign-in page's fields.
+    let res = app
+        .http
+        .post(format!("{}/login", app.url))
+        .form(&[("email", "isms@sajeco.example\u{0}"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn a_value_of_only_invisible_characters_is_empty() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    app.refused(
+        &isms,
+        "/api/v1/departments",
+        json!({"code": "ZW", "name": "\u{200B}\u{200B}\u{FEFF}", "valid_from": "2020-04-01"}),
+        "required",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_body_past_the_limit_is_answered_413() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let big = vec![b'a'; 50 * 1024 * 1024];
+    let res = app
+        .http
+        .post(format!("{}/api/v1/people", app.url))
+        .bearer_auth(&isms)
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .expect("an answer, not a reset connection");
+    assert_eq!(res.status(), 413);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "too-large", "{body}");
+}
+
+#[tokio::test]
+async fn answers_that_hold_records_are_not_cached_and_times_are_rfc3339() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let browser = app.browser("isms").await;
+    for (client, path) in [
+        (&app.http, "/api/v1/people"),
+        (&browser, "/o/sajeco/people/export.csv"),
+        (&browser, "/o/sajeco/people/export.xlsx"),
+        (&browser, "/o/sajeco/people"),
+    ] {
+        let res = client
+            .get(format!("{}{path}", app.url))
+            .bearer_auth(&isms)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(
+            res.headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+
+    let person = app.id_of(&isms, "people", "0004").await;
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            &format!("/api/v1/people/{person}/withdraw"),
+            Some(json!({"reason": "二重登録"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let at = body["withdrawn"]["at"].as_str().unwrap();
+    assert!(
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_ok(),
+        "{at}"
+    );
+}
+
+#[tokio::test]
+async fn a_reference_is_checked_against_the_records_date() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    // 営業部門 was founded in the 2018 reorganisation.
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/security-events",
+            Some(json!({
+                "kind": "near_miss", "occurred_on": "2016-06-01", "cause": "human_error",
+                "description": "改組前の事象", "department": "EIGYO", "reporter": "0001",
+            })),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let detail = &body["details"][0];
+    assert_eq!(detail["field"], "department", "{body}");
+    assert_eq!(detail["code"], "department-not-in-force");
+    let message = detail["message"].as_str().unwrap();
+    assert!(
+        message.contains("2016年6月1日") && message.contains("2018年4月1日"),
+        "the message names the dates: {message}"
+    );
+    // 菅原 達也 (0019) left on 2016-12-31: not at a session in 2017.
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/attendances",
+            Some(json!({"session": "2016-INIT-0110", "person": "0019", "status": "attended", "department": "ITEIGYO"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["details"][0]["code"], "person-not-in-force", "{body}");
+    assert!(
+        body["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2016年12月31日"),
+        "{body}"
+    );
+    // In force that day: accepted.
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/security-events",
+            Some(json!({
+                "kind": "near_miss", "occurred_on": "2016-06-01", "cause": "human_error",
+                "description": "改組前の事象", "department": "ITEIGYO", "reporter": "0001",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
