@@ -293,8 +293,21 @@ async fn build_paper(
                 .map(|(i, c)| (i + 1, c))
                 .collect()
         };
+        let mut answer = answer;
         if kind != "true_false" {
             numbered.shuffle(&mut rand::thread_rng());
+            // Choices are numbered in the order shown, so a choice's number tells nothing about the
+            // author's order (where the right answer is often first).
+            answer = answer
+                .iter()
+                .filter_map(|a| numbered.iter().position(|(k, _)| k == a).map(|p| p + 1))
+                .collect();
+            answer.sort_unstable();
+            numbered = numbered
+                .into_iter()
+                .enumerate()
+                .map(|(p, (_, text))| (p + 1, text))
+                .collect();
         }
         questions.push(PaperQuestion {
             id: r.i64(0)?,

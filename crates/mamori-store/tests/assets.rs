@@ -167,7 +167,16 @@ async fn world() -> World {
         let at = time::macros::datetime!(2020-04-01 06:00 UTC);
         store
             .record_attempt(&isms, "ONB", ids[no], at, &move |q| {
-                if pass { q.answer.clone() } else { vec![2] }
+                if pass {
+                    q.answer.clone()
+                } else {
+                    let wrong = q
+                        .choices
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .find(|k| !q.answer.contains(k));
+                    wrong.into_iter().collect()
+                }
             })
             .await
             .unwrap();

@@ -592,3 +592,27 @@ async fn a_courses_audience_lists_the_people_expected_at_a_session() {
         Err(StoreError::Forbidden)
     ));
 }
+
+#[tokio::test]
+async fn a_choices_number_on_the_paper_does_not_give_away_the_authors_order() {
+    let w = world().await;
+    let s = &w.store;
+    // The author put Q1's right answer first; on the papers it is numbered where it is shown.
+    let mut positions = std::collections::BTreeSet::new();
+    for _ in 0..12 {
+        let id = s.start_attempt(&w.e1, "ONB").await.unwrap();
+        let paper = s.paper(&w.e1, id).await.unwrap();
+        let q1 = paper.questions.iter().find(|q| q.code == "Q1").unwrap();
+        let numbers: Vec<usize> = q1.choices.iter().map(|(k, _)| *k).collect();
+        assert_eq!(numbers, vec![1, 2, 3], "numbered in the order shown");
+        let shown_at = q1.answer[0];
+        assert_eq!(
+            q1.choices[shown_at - 1].1,
+            "施錠する",
+            "the answer follows its choice"
+        );
+        positions.insert(shown_at);
+        s.submit_attempt(&w.e1, id, &right(&paper)).await.unwrap();
+    }
+    assert!(positions.len() > 1, "always shown at {positions:?}");
+}
