@@ -152,6 +152,8 @@ pub struct ListQuery {
 }
 
 pub const MAX_LIMIT: i64 = 1000;
+/// The longest free-text search (`q`), in characters.
+pub const MAX_Q: usize = 200;
 /// Most records one export holds (twice the most one import takes).
 pub const MAX_EXPORT: i64 = 200_000;
 
@@ -168,6 +170,13 @@ impl ListQuery {
         };
         for (k, v) in params {
             match k.as_str() {
+                "q" if v.chars().count() > MAX_Q => {
+                    return Err(StoreError::Invalid(vec![FieldError::with(
+                        "q",
+                        "too-long",
+                        MAX_Q.to_string(),
+                    )]));
+                }
                 "q" => q.q = Some(v.clone()),
                 "sort" => q.sort = reg.field(v).map(|f| f.name.to_string()),
                 "dir" => {
@@ -253,6 +262,31 @@ impl ListQuery {
                         .field(k)
                         .filter(|f| f.filter && f.kind != FieldKind::Date)
                     {
+                        // Within what the OpenAPI document allows for the field.
+                        let too_long = match f.kind {
+                            FieldKind::Text { max } => Some(max),
+                            FieldKind::Scale(_) => Some(mamori_domain::risk::MAX_SCALE_VALUE),
+                            _ => None,
+                        }
+                        .filter(|max| v.chars().count() > *max);
+                        if let Some(max) = too_long {
+                            return Err(StoreError::Invalid(vec![FieldError::with(
+                                f.name,
+                                "too-long",
+                                max.to_string(),
+                            )]));
+                        }
+                        if let (FieldKind::Int { min, max }, Ok(n)) = (
+                            f.kind,
+                            mamori_domain::input::normalize_strict(v).parse::<i64>(),
+                        ) && !(min..=max).contains(&n)
+                        {
+                            return Err(StoreError::Invalid(vec![FieldError::with(
+                                f.name,
+                                "int-range",
+                                format!("{min}–{max}"),
+                            )]));
+                        }
                         if let FieldKind::Choice(choices) = f.kind {
                             let value = mamori_domain::input::normalize(v);
                             if value

@@ -26,12 +26,21 @@ fn body_json(body: &[u8]) -> Result<serde_json::Map<String, Value>, AppError> {
     }
 }
 
-/// JSON field values arrive as strings (whole numbers also as numbers), or null to clear; anything
-/// else is refused.
-fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
+/// JSON field values arrive as strings (a whole-number field's also as a number), or null to
+/// clear; anything else is refused, as the OpenAPI document says. Computed fields are ignored.
+fn to_input(
+    reg: &mamori_domain::Register,
+    map: serde_json::Map<String, Value>,
+) -> Result<Input, AppError> {
     let mut input = Input::new();
     let mut errors = Vec::new();
     for (k, v) in map {
+        if reg.computed.contains(&k.as_str()) {
+            continue;
+        }
+        let number_field = reg
+            .field(&k)
+            .is_some_and(|f| matches!(f.kind, mamori_domain::FieldKind::Int { .. }));
         match v {
             Value::String(s) => {
                 input.insert(k, s);
@@ -39,7 +48,7 @@ fn to_input(map: serde_json::Map<String, Value>) -> Result<Input, AppError> {
             Value::Null => {
                 input.insert(k, String::new());
             }
-            Value::Number(n) if n.is_i64() => {
+            Value::Number(n) if n.is_i64() && number_field => {
                 input.insert(k, n.to_string());
             }
             _ => errors.push(FieldError::new(&k, "invalid-type")),
@@ -152,7 +161,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    let input = to_input(body_json(&body)?)?;
+    let input = to_input(reg, body_json(&body)?)?;
     let record = state.store.create(&ctx.access, reg, &input).await?;
     let location = format!("/api/v1/{}/{}", reg.collection, record.id);
     Ok((
@@ -182,7 +191,7 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    let input = to_input(body_json(&body)?)?;
+    let input = to_input(reg, body_json(&body)?)?;
     Ok(one(
         reg,
         state

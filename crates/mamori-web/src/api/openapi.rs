@@ -6,15 +6,63 @@ use mamori_domain::registers;
 use serde_json::{Map, Value, json};
 
 /// A field's schema for input; a required field is a non-empty string, an optional one may be null.
+/// Text without control characters (tab and line breaks allowed): what the server takes anywhere.
+pub const NO_CONTROL: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+/// The same with at least one visible character: a required value left blank is refused.
+const SOME_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u00A0\\u00AD\\u115F\\u1160\\u180E\\u200B-\\u200F\\u2028-\\u202F\\u205F-\\u2064\\u3000\\u3164\\uFEFF\\uFFA0][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+/// A date the server reads as ISO 8601 (era and full-width forms are accepted too, undocumented).
+const ISO_DATE: &str = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$";
+
+/// A field as a create or update takes it: a string (a whole number also as a number), null or
+/// empty to clear an optional field; a computed field is read-only and ignored.
 fn input_schema(reg: &Register, f: &mamori_domain::Field) -> Value {
-    let mut schema = field_schema(f.kind);
+    if reg.computed.contains(&f.name) {
+        return json!({"readOnly": true, "description": "computed by Mamori; ignored on input"});
+    }
+    let required = reg.must_give(f);
+    let schema = match f.kind {
+        FieldKind::Int { min, max } => json!({"anyOf": [
+            {"type": "integer", "minimum": min, "maximum": max},
+            {"type": "string", "pattern": "^-?[0-9]{1,15}$", "description": "a whole number within the range"},
+        ]}),
+        kind => {
+            let mut schema = field_schema(kind);
+            if let Some(o) = schema.as_object_mut() {
+                o.insert("type".into(), json!("string"));
+                if !o.contains_key("enum") {
+                    o.insert(
+                        "pattern".into(),
+                        json!(if required { SOME_TEXT } else { NO_CONTROL }),
+                    );
+                }
+                if kind == FieldKind::Date {
+                    o.insert("pattern".into(), json!(ISO_DATE));
+                }
+                if required {
+                    o.insert("minLength".into(), json!(1));
+                }
+            }
+            schema
+        }
+    };
+    if required {
+        schema
+    } else {
+        json!({"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}]})
+    }
+}
+
+/// A list filter's value: the field's schema, without control characters.
+fn filter_schema(kind: FieldKind) -> Value {
+    let mut schema = field_schema(kind);
     if let Some(o) = schema.as_object_mut() {
+        if let FieldKind::Int { min, max } = kind {
+            // A number filter is a query string: digits within the range.
+            return json!({"type": "integer", "minimum": min, "maximum": max});
+        }
         o.insert("type".into(), json!("string"));
-        if reg.must_give(f) {
-            o.insert("minLength".into(), json!(1));
-        } else {
-            // An optional field is cleared with null or an empty string.
-            return json!({"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}]});
+        if !o.contains_key("enum") {
+            o.insert("pattern".into(), json!(NO_CONTROL));
         }
     }
     schema
@@ -96,7 +144,8 @@ pub fn document() -> Value {
         |d: &str| json!({"description": d, "content": {"application/json": {"schema": error}}});
     let errors = json!({
         "400": err("malformed request"), "401": err("not signed in"), "403": err("not allowed for this role"),
-        "404": err("no such record in this organisation"), "422": err("invalid input; details name each field"),
+        "404": err("no such record in this organisation"), "413": err("the body is larger than 20 MiB"),
+        "422": err("invalid input; details name each field"), "503": err("busy with other writes; try again after Retry-After seconds"),
     });
     let mut paths = Map::new();
     let mut components = Map::new();
@@ -125,7 +174,7 @@ pub fn document() -> Value {
         let mut params = vec![
             json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}),
             json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000, "default": 0}}),
-            json!({"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": format!("searches {}", reg.search.join(", "))}),
+            json!({"name": "q", "in": "query", "schema": {"type": "string", "maxLength": mamori_store::records::MAX_Q, "pattern": NO_CONTROL}, "description": format!("searches {}", reg.search.join(", "))}),
             json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": reg.fields.iter().map(|f| f.name).collect::<Vec<_>>()}}),
             json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
             // A register with a `status` field takes its values here too (they never clash).
@@ -138,11 +187,12 @@ pub fn document() -> Value {
         for f in reg.fields.iter().filter(|f| f.filter && f.name != "status") {
             if f.kind == FieldKind::Date {
                 // Empty means no bound, as a filter form submits it.
-                let date_or_empty = json!({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]});
+                let date_or_empty = json!({"anyOf": [{"type": "string", "format": "date", "pattern": ISO_DATE}, {"type": "string", "maxLength": 0}]});
                 params.push(json!({"name": format!("{}_from", f.name), "in": "query", "schema": date_or_empty}));
                 params.push(json!({"name": format!("{}_to", f.name), "in": "query", "schema": date_or_empty}));
             } else {
-                params.push(json!({"name": f.name, "in": "query", "schema": field_schema(f.kind)}));
+                params
+                    .push(json!({"name": f.name, "in": "query", "schema": filter_schema(f.kind)}));
             }
         }
         let tag = reg.collection;
@@ -167,7 +217,7 @@ pub fn document() -> Value {
         paths.insert(
             format!("/api/v1/{}/{{id}}/withdraw", reg.collection),
             json!({"post": {"tags": [tag], "operationId": format!("withdraw{name}"), "parameters": [id_param],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}}}}}},
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": SOME_TEXT}}}}}},
                 "responses": with_errors(Map::from_iter([("200".into(), ok("withdrawn", &one)), ("409".into(), err("already withdrawn"))]))}}),
         );
         paths.insert(
@@ -184,8 +234,8 @@ pub fn document() -> Value {
     paths.insert(
         "/api/v1/auth/token".into(),
         json!({"post": {"tags": ["auth"], "operationId": "createToken", "security": [],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
-            "responses": {"200": {"description": "a bearer token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}, "400": err("malformed request"), "401": err("wrong email or password, or locked")}}}),
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string", "pattern": NO_CONTROL}, "password": {"type": "string", "pattern": NO_CONTROL}}}}}},
+            "responses": {"200": {"description": "a bearer token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}, "400": err("malformed request"), "401": err("wrong email or password, or locked"), "422": err("control characters in the e-mail address or password")}}}),
     );
     let paper = json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "course": {"type": "string"}, "person": {"type": "string"},
