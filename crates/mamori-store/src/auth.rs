@@ -15,6 +15,10 @@ use mamori_domain::{DateStyle, FieldError};
 
 const COMMON_PASSWORDS: &str = include_str!("../assets/common-passwords.txt");
 
+/// A well-formed hash no password matches: checked against when there is no account, so that
+/// refusing an unknown address takes as long as refusing a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g";
+
 /// Sign-in and password rules, from settings.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -24,6 +28,8 @@ pub struct Policy {
     /// A password older than this must be changed before anything else; 0 turns it off.
     pub password_max_age_days: i64,
     pub session_hours: i64,
+    /// How long an API token stays valid after it is made.
+    pub token_days: i64,
 }
 
 impl Default for Policy {
@@ -34,6 +40,7 @@ impl Default for Policy {
             password_min_length: 10,
             password_max_age_days: 180,
             session_hours: 12,
+            token_days: 90,
         }
     }
 }
@@ -215,20 +222,24 @@ impl Store {
         user_from(&row)
     }
 
-    /// Checks a password, counting failures and locking the account after too many. A locked or
-    /// disabled account, or a wrong password, gives the same answer to the caller.
+    /// Checks a password, counting failures and locking the account after too many. Every refusal is
+    /// the same `bad-credentials`, whether the address is unknown, the password wrong, or the account
+    /// locked or disabled, and every path spends one password check, so neither the reply nor its time
+    /// tells which addresses exist. A locked account refuses even the right password until the lock
+    /// ends (see docs/architecture.md, "Sign-in and tokens").
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<User, StoreError> {
+        const REFUSED: StoreError = StoreError::Auth("bad-credentials");
         let Ok(email) = normalize_email(email) else {
-            return Err(StoreError::Auth("bad-credentials"));
+            let _ = Self::password_matches(DUMMY_HASH.into(), password).await;
+            return Err(REFUSED);
         };
         let row = self
             .pool
             .fetch_optional("SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE email = $1", &[email.clone().into()])
             .await?;
         let Some(row) = row else {
-            // Spend the same time as a real check, so timing does not tell which emails exist.
-            let _ = Self::password_matches("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g".into(), password).await;
-            return Err(StoreError::Auth("bad-credentials"));
+            let _ = Self::password_matches(DUMMY_HASH.into(), password).await;
+            return Err(REFUSED);
         };
         let id = row.i64(0)?;
         let hash = row.text(1)?;
@@ -236,17 +247,15 @@ impl Store {
         let locked_until: Option<OffsetDateTime> = row.get(3)?;
         let disabled: bool = row.get(4)?;
         let now = OffsetDateTime::now_utc();
-        if disabled {
-            return Err(StoreError::Auth("bad-credentials"));
-        }
-        if locked_until.is_some_and(|t| t > now) {
-            return Err(StoreError::Auth("locked"));
+        let matches = Self::password_matches(hash, password).await;
+        if disabled || locked_until.is_some_and(|t| t > now) {
+            return Err(REFUSED);
         }
         let actor = Actor {
             user_id: Some(id),
             label: email.clone(),
         };
-        if Self::password_matches(hash, password).await {
+        if matches {
             let mut tx = self.pool.begin().await?;
             tx.execute(
                 "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
@@ -277,11 +286,7 @@ impl Store {
             let action = if lock { "locked" } else { "sign-in-failed" };
             audit::append(&mut tx, &actor, Entry::new(None, "user", Some(id), action)).await?;
             tx.commit().await?;
-            Err(StoreError::Auth(if lock {
-                "locked"
-            } else {
-                "bad-credentials"
-            }))
+            Err(REFUSED)
         }
     }
 
@@ -471,8 +476,12 @@ impl Store {
         Ok(())
     }
 
-    /// Makes a personal API token; the plain token is shown once and only its hash is kept.
-    pub async fn create_api_token(&self, user: &User, name: &str) -> Result<String, StoreError> {
+    /// Makes a personal API token, valid for the policy's `token_days`; the plain token is returned
+    /// once and only its hash is kept. A password past its maximum age must be changed first.
+    pub async fn create_api_token(&self, user: &User, name: &str) -> Result<NewToken, StoreError> {
+        if self.password_expired(user) {
+            return Err(StoreError::Auth("password-expired"));
+        }
         let name = mamori_domain::input::normalize(name);
         if name.is_empty() {
             return Err(StoreError::invalid("name", "required"));
@@ -483,15 +492,17 @@ impl Store {
             )]));
         }
         let token = format!("mamori_{}", random_token());
+        let now = OffsetDateTime::now_utc();
+        let expires_at = now + Duration::days(self.policy.token_days);
         let mut tx = self.pool.begin().await?;
         let id = tx
             .fetch_one(
-                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                &[user.id.into(), name.clone().into(), token_hash(&token).into(), OffsetDateTime::now_utc().into()],
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[user.id.into(), name.clone().into(), token_hash(&token).into(), now.into(), expires_at.into()],
             )
             .await?
             .i64(0)?;
-        let after = serde_json::json!({"name": name});
+        let after = serde_json::json!({"name": name, "expires_at": expires_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()});
         audit::append(
             &mut tx,
             &Actor {
@@ -502,22 +513,40 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(token)
+        Ok(NewToken {
+            id,
+            token,
+            name,
+            expires_at,
+        })
     }
 
+    /// When a token stops working: its own expiry, or for a token made before tokens had one, its
+    /// creation plus the policy's `token_days`.
+    fn token_expiry(
+        &self,
+        created_at: OffsetDateTime,
+        expires_at: Option<OffsetDateTime>,
+    ) -> OffsetDateTime {
+        expires_at.unwrap_or(created_at + Duration::days(self.policy.token_days))
+    }
+
+    /// A user's tokens, newest first.
     pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
         let rows = self
             .pool
-            .fetch_all("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id", &[user_id.into()])
+            .fetch_all("SELECT id, name, created_at, last_used_at, revoked_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC", &[user_id.into()])
             .await?;
         rows.iter()
             .map(|r| {
+                let created_at = r.get(2)?;
                 Ok(ApiToken {
                     id: r.i64(0)?,
                     name: r.text(1)?,
-                    created_at: r.get(2)?,
+                    created_at,
                     last_used_at: r.get(3)?,
                     revoked_at: r.get(4)?,
+                    expires_at: self.token_expiry(created_at, r.get(5)?),
                 })
             })
             .collect()
@@ -546,7 +575,9 @@ impl Store {
         tx.commit().await
     }
 
-    /// The user behind a bearer token (a personal token or one from `POST /api/v1/auth/token`).
+    /// The user behind a bearer token (a personal token or one from `POST /api/v1/auth/token`):
+    /// `None` for a token that does not exist or was revoked; a refusal naming why for an expired
+    /// token and for an account that is disabled, locked or whose password is past its maximum age.
     pub async fn token_user(&self, token: &str) -> Result<Option<User>, StoreError> {
         let cols = USER_COLUMNS
             .split(", ")
@@ -556,12 +587,53 @@ impl Store {
         let row = self
             .pool
             .fetch_optional(
-                &format!("SELECT {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled"),
+                &format!("SELECT {cols}, t.id, t.created_at, t.expires_at, t.last_used_at, u.locked_until FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"),
                 &[token_hash(token).into()],
             )
             .await?;
-        row.map(|r| user_from(&r)).transpose()
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let user = user_from(&r)?;
+        let id = r.i64(7)?;
+        let last_used_at: Option<OffsetDateTime> = r.get(10)?;
+        let locked_until: Option<OffsetDateTime> = r.get(11)?;
+        let now = OffsetDateTime::now_utc();
+        if self.token_expiry(r.get(8)?, r.get(9)?) <= now {
+            return Err(StoreError::Auth("token-expired"));
+        }
+        if user.disabled {
+            return Err(StoreError::Auth("account-disabled"));
+        }
+        if locked_until.is_some_and(|t| t > now) {
+            return Err(StoreError::Auth("account-locked"));
+        }
+        if self.password_expired(&user) {
+            return Err(StoreError::Auth("password-expired"));
+        }
+        // To the hour: a write per request would queue every API read behind SQLite's write lock.
+        if last_used_at.is_none_or(|t| t + Duration::hours(1) < now)
+            && let Err(e) = self
+                .pool
+                .execute(
+                    "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+                    &[now.into(), id.into()],
+                )
+                .await
+        {
+            tracing::warn!(error = %e, "token use not recorded");
+        }
+        Ok(Some(user))
     }
+}
+
+/// A token just made: `token` is the secret, shown this once.
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    pub id: i64,
+    pub token: String,
+    pub name: String,
+    pub expires_at: OffsetDateTime,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -571,4 +643,12 @@ pub struct ApiToken {
     pub created_at: OffsetDateTime,
     pub last_used_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
+    pub expires_at: OffsetDateTime,
+}
+
+impl ApiToken {
+    /// Whether the token still works at `now` (the account's state aside).
+    pub fn active(&self, now: OffsetDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now
+    }
 }

@@ -1102,6 +1102,17 @@ CREATE TABLE report_files (
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 13,
+        name: "API tokens expire",
+        // Tokens made before keep NULL: they expire `token_days` after they were made (auth.rs).
+        common: r#"
+ALTER TABLE api_tokens ADD COLUMN expires_at {{ts}};
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {
@@ -1304,6 +1315,7 @@ pub fn catalogue() -> Vec<Table> {
                 ("created_at", Ts),
                 ("last_used_at", Ts),
                 ("revoked_at", Ts),
+                ("expires_at", Ts),
             ]),
             has_serial_id: true,
         },

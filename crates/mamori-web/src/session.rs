@@ -1,5 +1,5 @@
 //! Who is asking: a session cookie (pages) or a bearer token (API), the organisation they act in,
-//! and the CSRF check for cookie-authenticated writes.
+//! and the CSRF check for cookie-authenticated writes (a form field on pages, a header on the API).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -16,6 +16,8 @@ pub const SESSION_COOKIE: &str = "mamori_session";
 pub const LANG_COOKIE: &str = "mamori_lang";
 pub const FY_COOKIE: &str = "mamori_fy";
 pub const PRE_CSRF_COOKIE: &str = "mamori_pre_csrf";
+/// The header that carries the session's CSRF token on a cookie-authenticated API write.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -82,6 +84,29 @@ impl Viewer {
     }
 }
 
+/// A write through `/api/` on a session cookie comes from a browser, so it must prove it comes from
+/// one of our pages: the session's CSRF token in `X-CSRF-Token` and a JSON body. A cross-site form
+/// can send neither, and a cross-site script cannot without a CORS preflight, which is never granted.
+fn check_api_cookie_write(headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    let token = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| !csrf.is_empty() && constant_time_eq(t.as_bytes(), csrf.as_bytes()));
+    if json && token {
+        Ok(())
+    } else {
+        Err(AppError::Refused(
+            axum::http::StatusCode::FORBIDDEN,
+            "api-cookie-write",
+        ))
+    }
+}
+
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -118,6 +143,9 @@ impl FromRequestParts<AppState> for Viewer {
                 .session(&token)
                 .await?
                 .ok_or(AppError::SignInRequired)?;
+            if parts.uri.path().starts_with("/api/") && !parts.method.is_safe() {
+                check_api_cookie_write(&parts.headers, &csrf)?;
+            }
             Viewer {
                 user,
                 csrf,
@@ -215,6 +243,13 @@ impl FromRequestParts<AppState> for ApiCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
+        // A bearer token of such an account is refused already; a session is sent to change it.
+        if state.store.password_expired(&viewer.user) {
+            return Err(AppError::Refused(
+                axum::http::StatusCode::FORBIDDEN,
+                "password-expired",
+            ));
+        }
         let from_query = parts.uri.query().and_then(|q| {
             serde_urlencoded::from_str::<Vec<(String, String)>>(q)
                 .ok()

@@ -237,7 +237,25 @@ async fn sign_in_locks_after_repeated_failures_and_an_expired_password_must_be_c
         assert_eq!(res.status(), 401);
         last = res.text().await.unwrap();
     }
-    assert!(last.contains("ロックしました"), "{last}");
+    // Locked: even the right password is refused, with the answer every failure gets (which says
+    // that repeated failures block signing in for a while).
+    let csrf = field_value(&last, "csrf");
+    let res = client
+        .post(format!("{}/login", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "staff@sajeco.example"),
+            ("password", common::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let last = res.text().await.unwrap();
+    assert!(
+        last.contains("しばらくサインインできなくなります"),
+        "{last}"
+    );
 
     // The secretariat's password is old: everything leads to the change screen until it is changed.
     app.store
@@ -446,7 +464,7 @@ async fn a_personal_api_token_is_made_on_the_account_page_works_and_can_be_revok
     let csrf = field_value(&page, "csrf");
     let res = browser
         .post(format!("{}/account/tokens", app.url))
-        .form(&[("csrf", csrf.as_str()), ("name", "　")])
+        .form(&[("csrf", csrf.as_str()), ("name", "長".repeat(101).as_str())])
         .send()
         .await
         .unwrap();

@@ -152,6 +152,18 @@ fn every_key_in_use_is_translated() {
     ] {
         used.insert(format!("error-{code}"));
     }
+    // Sign-in and API token refusals (session.rs, auth.rs).
+    for code in [
+        "bad-credentials",
+        "password-expired",
+        "api-cookie-write",
+        "token-expired",
+        "account-locked",
+        "account-disabled",
+    ] {
+        used.insert(format!("error-{code}"));
+    }
+    used.insert("token-default-name".to_string());
     // Texts of the PDFs, looked up by the pages that typeset them.
     for key in [
         "labels-title",

@@ -290,7 +290,12 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
         )
         .await
         .unwrap();
-    let stranger_token = app.store.create_api_token(&stranger, "walk").await.unwrap();
+    let stranger_token = app
+        .store
+        .create_api_token(&stranger, "walk")
+        .await
+        .unwrap()
+        .token;
 
     let org = app.store.organization("sajeco").await.unwrap();
     let access = Access::system(org, "walk");

@@ -27,6 +27,7 @@ pub struct FileSettings {
     pub password_min_length: Option<usize>,
     pub password_max_age_days: Option<i64>,
     pub session_hours: Option<i64>,
+    pub token_days: Option<i64>,
     pub public_url: Option<String>,
 }
 
@@ -80,6 +81,10 @@ impl Settings {
                 .or(file.session_hours)
                 .unwrap_or(d.session_hours)
                 .max(1),
+            token_days: env("MAMORI_TOKEN_DAYS")?
+                .or(file.token_days)
+                .unwrap_or(d.token_days)
+                .clamp(1, 3650),
         };
         Ok(Settings {
             database_url: args

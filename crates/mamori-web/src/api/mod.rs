@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use mamori_domain::FieldError;
-use mamori_store::{Input, StoreError};
+use mamori_store::Input;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -66,25 +66,39 @@ fn one(reg: &mamori_domain::Register, record: mamori_store::Record) -> Response 
     Json(record.json(reg)).into_response()
 }
 
-pub async fn token(State(state): State<AppState>, body: Bytes) -> Result<Response, AppError> {
+/// Signs in with an e-mail address and password and mints a named token that expires (the
+/// `token_days` setting). Every refused sign-in gets the same answer.
+pub async fn token(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let map = body_json(&body)?;
     let field = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let user = match state
+    let name = match map.get("name") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "name",
+                "invalid-type",
+            )]));
+        }
+    };
+    let user = state
         .store
         .sign_in(&field("email"), &field("password"))
-        .await
-    {
-        Ok(u) => u,
-        Err(StoreError::Auth(code)) => {
-            return Err(AppError::Refused(StatusCode::UNAUTHORIZED, code));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let token = state
-        .store
-        .create_api_token(&user, "POST /api/v1/auth/token")
         .await?;
-    Ok(Json(json!({"token": token})).into_response())
+    let lang = crate::session::request_lang(&headers);
+    let name = crate::pages::account::token_name(lang, &name);
+    let made = state.store.create_api_token(&user, &name).await?;
+    Ok(Json(json!({
+        "token": made.token,
+        "id": made.id,
+        "name": made.name,
+        "expires_at": made.expires_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+    }))
+    .into_response())
 }
 
 pub async fn me(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {

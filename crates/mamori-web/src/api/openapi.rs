@@ -234,8 +234,14 @@ pub fn document() -> Value {
     paths.insert(
         "/api/v1/auth/token".into(),
         json!({"post": {"tags": ["auth"], "operationId": "createToken", "security": [],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string", "pattern": NO_CONTROL}, "password": {"type": "string", "pattern": NO_CONTROL}}}}}},
-            "responses": {"200": {"description": "a bearer token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}}, "400": err("malformed request"), "401": err("wrong email or password, or locked"), "422": err("control characters in the e-mail address or password")}}}),
+            "description": "Signs in and makes a named bearer token that expires after the token_days setting (90 days by default). A refused sign-in answers the same whether the address exists or not; a password past its maximum age must be changed on the web first.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {
+                "email": {"type": "string", "pattern": NO_CONTROL}, "password": {"type": "string", "pattern": NO_CONTROL},
+                "name": {"type": ["string", "null"], "maxLength": 100, "pattern": NO_CONTROL, "description": "shown on the account page; left out or empty, \"API token\" and the time it was made"}}}}}},
+            "responses": {"200": {"description": "a bearer token, shown this once", "content": {"application/json": {"schema": {"type": "object", "required": ["token", "id", "name", "expires_at"], "properties": {
+                "token": {"type": "string"}, "id": {"type": "integer"}, "name": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}}}},
+                "400": err("malformed request"), "401": err("wrong e-mail address or password (also for an unknown address, a locked or a disabled account), or a password past its maximum age"),
+                "422": err("the name is not a string or too long, or control characters in a field")}}}),
     );
     let paper = json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "course": {"type": "string"}, "person": {"type": "string"},
@@ -303,7 +309,7 @@ pub fn document() -> Value {
     paths.insert("/readyz".into(), json!({"get": {"tags": ["ops"], "operationId": "readyz", "security": [], "responses": {"200": {"description": "the database answers"}, "503": {"description": "the database does not answer"}}}}));
     json!({
         "openapi": "3.1.0",
-        "info": {"title": "Mamori API", "version": env!("CARGO_PKG_VERSION"), "description": "ISMS registers of one organisation, chosen by the X-Mamori-Organization header or the org query parameter (default: the caller's first membership)."},
+        "info": {"title": "Mamori API", "version": env!("CARGO_PKG_VERSION"), "description": "ISMS registers of one organisation, chosen by the X-Mamori-Organization header or the org query parameter (default: the caller's first membership). Programs authenticate with a bearer token; an expired token, or one of a locked, disabled or password-expired account, is refused with 401. A signed-in browser's session cookie also reads, but writes with it only with the session's CSRF token in the X-CSRF-Token header and a JSON content type (otherwise 403)."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": paths,

@@ -168,12 +168,32 @@ async fn account_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = i18n::pick(Some(&viewer.user.lang));
+    let day = |t: time::OffsetDateTime| {
+        mamori_domain::dates::format_date(
+            t.to_offset(mamori_domain::dates::JST).date(),
+            viewer.user.date_style,
+            lang,
+        )
+    };
+    let now = time::OffsetDateTime::now_utc();
     let tokens: Vec<_> = state
         .store
         .api_tokens(viewer.user.id)
         .await?
         .into_iter()
-        .map(|t| context! { id => t.id, name => t.name, created => mamori_domain::dates::format_date(t.created_at.to_offset(mamori_domain::dates::JST).date(), viewer.user.date_style, lang), revoked => t.revoked_at.is_some() })
+        .map(|t| {
+            let state = if t.revoked_at.is_some() {
+                "revoked"
+            } else if t.active(now) {
+                "active"
+            } else {
+                "expired"
+            };
+            context! {
+                id => t.id, name => t.name, created => day(t.created_at), expires => day(t.expires_at),
+                last_used => t.last_used_at.map(day), state,
+            }
+        })
         .collect();
     let memberships: Vec<_> = state
         .store
@@ -311,14 +331,15 @@ pub async fn create_token(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = viewer.form(&body)?;
-    match state
-        .store
-        .create_api_token(&viewer.user, get(&form, "name").unwrap_or(""))
-        .await
-    {
-        Ok(token) => account_page(&state, &viewer, Some(token), None, StatusCode::OK).await,
+    let lang = i18n::pick(Some(&viewer.user.lang));
+    let name = token_name(lang, get(&form, "name").unwrap_or(""));
+    match state.store.create_api_token(&viewer.user, &name).await {
+        Ok(made) => account_page(&state, &viewer, Some(made.token), None, StatusCode::OK).await,
+        Err(StoreError::Auth(code)) => {
+            let msg = i18n::t(lang, &format!("error-{code}"));
+            account_page(&state, &viewer, None, Some(msg), StatusCode::FORBIDDEN).await
+        }
         Err(StoreError::Invalid(errors)) => {
-            let lang = i18n::pick(Some(&viewer.user.lang));
             let msg = errors.first().map(|e| i18n::field_error(lang, None, e));
             account_page(&state, &viewer, None, msg, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -326,6 +347,22 @@ pub async fn create_token(
     }
 }
 
+/// The name a new token gets: the one given, or "API token" and the time it was made.
+pub fn token_name(lang: &str, given: &str) -> String {
+    if !mamori_domain::input::normalize(given).is_empty() {
+        return given.to_string();
+    }
+    let now = time::OffsetDateTime::now_utc().to_offset(mamori_domain::dates::JST);
+    let when = format!(
+        "{} {:02}:{:02}",
+        mamori_domain::dates::iso(now.date()),
+        now.hour(),
+        now.minute()
+    );
+    i18n::t_args(lang, "token-default-name", &[("date", when)])
+}
+
+/// Revokes one of the viewer's own tokens (audited); someone else's is not found.
 pub async fn revoke_token(
     State(state): State<AppState>,
     viewer: Viewer,
