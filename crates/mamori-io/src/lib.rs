@@ -12,6 +12,13 @@ pub use sheet::{ImportError, Sheet};
 pub enum IoError {
     #[error("the file could not be read: {0}")]
     Unreadable(String),
+    /// The file goes past a limit that keeps an import's memory and time bounded: `code` names the
+    /// limit (a translation key suffix), `limit` is its value in the unit its message gives.
+    #[error("the file is over the limit {code} ({limit})")]
+    Limit { code: &'static str, limit: u64 },
+    /// A CSV file that is neither UTF-8 nor Shift_JIS (CP932).
+    #[error("the CSV file is neither UTF-8 nor Shift_JIS")]
+    Encoding,
     #[error("the file has bad rows")]
     Rows(Vec<ImportError>),
     #[error(transparent)]

@@ -1,6 +1,11 @@
 //! A register as a table of text cells: written to CSV (UTF-8 with BOM, so Japanese Excel opens it)
 //! and XLSX, and read back from either. Import is all or nothing: every bad row is reported by row,
-//! column and reason, and nothing is written.
+//! column and reason, and nothing is written. Reading holds to limits on the file, its inflated
+//! parts, its rows and its cells, so a hostile file cannot exhaust memory; writing keeps a text cell
+//! from being taken for a formula.
+
+use std::borrow::Cow;
+use std::io::{Cursor, Read};
 
 use mamori_domain::register::{FieldKind, Layout, Register, Value};
 use mamori_store::{Access, Input, Record, Store};
@@ -26,8 +31,62 @@ pub struct ImportError {
     pub detail: Option<String>,
 }
 
-pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+const MIB: usize = 1024 * 1024;
+/// The uploaded file.
+pub const MAX_IMPORT_BYTES: usize = 20 * MIB;
+/// Rows under the header.
 pub const MAX_IMPORT_ROWS: usize = 100_000;
+/// Cells of a sheet as read: its rows times its columns, from the first filled to the last.
+pub const MAX_IMPORT_CELLS: usize = 4_000_000;
+/// One cell, in characters: Excel's own limit.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// The text of all cells together.
+pub const MAX_IMPORT_TEXT: usize = 64 * MIB;
+/// The worksheets' XML of an XLSX, inflated. The reader streams it, so it may be larger than what
+/// is held; a 100,000-row export of the widest register is well under it (docs/benchmarks.md).
+pub const MAX_SHEET_XML: usize = 256 * MIB;
+/// The shared strings table of an XLSX, inflated: the reader holds it whole. A 100,000-row sheet
+/// saved by Excel keeps its text there.
+pub const MAX_STRINGS_XML: usize = 64 * MIB;
+/// Every other part of an XLSX (workbook, styles, relationships, pictures), inflated.
+pub const MAX_PARTS_XML: usize = 16 * MIB;
+/// Elements in those other parts: a few thousand in a real workbook.
+pub const MAX_PARTS_ELEMENTS: usize = 200_000;
+
+/// The characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as written to a file: one that a spreadsheet would read as a formula gets a
+/// leading `'` (OWASP's advice against formula injection). A plain number (`-5`, `+3.5`) is a
+/// value in every spreadsheet and is left as it is, so numbers and dates are never changed. A cell
+/// that already begins with quotes before such a character gets one more, so that `unprotect`
+/// gives back exactly what was written.
+pub fn protect(cell: &str) -> Cow<'_, str> {
+    if cell.trim_start_matches('\'').starts_with(FORMULA_START) && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A cell as read from a file: the `'` that `protect` added (or that someone typed, as Excel
+/// uses it) before a formula character is taken away; any other leading `'` is the cell's own.
+pub fn unprotect(cell: String) -> String {
+    if cell.starts_with('\'') && cell.trim_start_matches('\'').starts_with(FORMULA_START) {
+        cell[1..].to_string()
+    } else {
+        cell
+    }
+}
+
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
 
 impl Sheet {
     /// The records as cells, one column per declared field, headers as given (translated labels).
@@ -46,7 +105,7 @@ impl Sheet {
             w.write_record(&self.headers)
                 .map_err(|e| IoError::Unreadable(e.to_string()))?;
             for row in &self.rows {
-                w.write_record(row)
+                w.write_record(row.iter().map(|c| protect(c).into_owned()))
                     .map_err(|e| IoError::Unreadable(e.to_string()))?;
             }
             w.flush().map_err(|e| IoError::Unreadable(e.to_string()))?;
@@ -98,7 +157,7 @@ impl Sheet {
                             .map_err(x)?;
                     }
                     _ => {
-                        ws.write_string_with_format(r, c as u16, cell, &text)
+                        ws.write_string_with_format(r, c as u16, protect(cell), &text)
                             .map_err(x)?;
                     }
                 }
@@ -135,20 +194,18 @@ impl Sheet {
         .map_err(x)?;
         for (r, row) in self.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                ws.write_string_with_format(r as u32 + 1, c as u16, cell, &wrap)
+                ws.write_string_with_format(r as u32 + 1, c as u16, protect(cell), &wrap)
                     .map_err(x)?;
             }
         }
         book.save_to_buffer().map_err(x)
     }
 
+    /// Reads a CSV file in UTF-8 (with or without a byte order mark) or Shift_JIS (CP932, what
+    /// Japanese Excel writes).
     pub fn from_csv(bytes: &[u8]) -> Result<Sheet, IoError> {
         check_size(bytes)?;
-        let bytes = bytes
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(bytes);
-        let text =
-            std::str::from_utf8(bytes).map_err(|_| IoError::Unreadable("not-utf8".into()))?;
+        let text = decode_csv(bytes)?;
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -165,51 +222,74 @@ impl Sheet {
         let mut rows = Vec::new();
         for rec in records {
             let rec = rec.map_err(|e| IoError::Unreadable(e.to_string()))?;
-            rows.push(rec.iter().map(str::to_string).collect());
+            rows.push(rec.iter().map(|c| unprotect(c.to_string())).collect());
             if rows.len() > MAX_IMPORT_ROWS {
-                return Err(IoError::Unreadable("too-many-rows".into()));
+                return Err(too_many_rows());
             }
         }
         Ok(Sheet { headers, rows })
     }
 
-    /// Reads the first worksheet of an XLSX file.
+    /// Reads the first worksheet of an XLSX file. The archive is checked before anything is
+    /// inflated for the reader (`check_archive`), and cells are read one by one, so what is held
+    /// stays within the limits above.
     pub fn from_xlsx(bytes: &[u8]) -> Result<Sheet, IoError> {
-        use calamine::{Data, Reader, Xlsx};
+        use calamine::{Reader, Xlsx};
+        let unreadable = |e: calamine::XlsxError| IoError::Unreadable(e.to_string());
         check_size(bytes)?;
-        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|e| IoError::Unreadable(e.to_string()))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| IoError::Unreadable("empty".into()))?
-            .map_err(|e| IoError::Unreadable(e.to_string()))?;
-        let mut rows = range.rows().map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Data::Float(f) => f.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(dt) => excel_serial_to_date(dt.as_f64())
-                        .map(mamori_domain::dates::iso)
-                        .unwrap_or_default(),
-                    Data::DateTimeIso(s) => s.chars().take(10).collect(),
-                    Data::DurationIso(s) => s.clone(),
-                    Data::Error(e) => format!("#{e:?}"),
-                })
-                .collect::<Vec<String>>()
-        });
-        let headers = rows
+        check_archive(bytes)?;
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+        let first = book
+            .sheet_names()
+            .into_iter()
             .next()
             .ok_or_else(|| IoError::Unreadable("empty".into()))?;
-        let rows: Vec<Vec<String>> = rows.collect();
-        if rows.len() > MAX_IMPORT_ROWS {
-            return Err(IoError::Unreadable("too-many-rows".into()));
+        let mut reader = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+        let mut cells: Vec<(u32, u32, String)> = Vec::new();
+        let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0, u32::MAX, 0);
+        let mut text = 0;
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let Some(value) = cell_text(cell.get_value()) else {
+                continue;
+            };
+            let (r, c) = cell.get_position();
+            (top, bottom) = (top.min(r), bottom.max(r));
+            (left, right) = (left.min(c), right.max(c));
+            let height = (bottom - top) as usize + 1;
+            let width = (right - left) as usize + 1;
+            if height > MAX_IMPORT_ROWS + 1 {
+                return Err(too_many_rows());
+            }
+            if height.saturating_mul(width) > MAX_IMPORT_CELLS || cells.len() >= MAX_IMPORT_CELLS {
+                return Err(IoError::Limit {
+                    code: "file-too-many-cells",
+                    limit: MAX_IMPORT_CELLS as u64,
+                });
+            }
+            if value.len() > MAX_CELL_CHARS && value.chars().count() > MAX_CELL_CHARS {
+                return Err(IoError::Limit {
+                    code: "file-cell-too-long",
+                    limit: MAX_CELL_CHARS as u64,
+                });
+            }
+            text += value.len();
+            if text > MAX_IMPORT_TEXT {
+                return Err(IoError::Limit {
+                    code: "file-too-much-text",
+                    limit: (MAX_IMPORT_TEXT / MIB) as u64,
+                });
+            }
+            cells.push((r, c, value));
         }
+        if cells.is_empty() {
+            return Err(IoError::Unreadable("empty".into()));
+        }
+        let width = (right - left) as usize + 1;
+        let mut rows = vec![vec![String::new(); width]; (bottom - top) as usize + 1];
+        for (r, c, value) in cells {
+            rows[(r - top) as usize][(c - left) as usize] = value;
+        }
+        let headers = rows.remove(0);
         Ok(Sheet { headers, rows })
     }
 
@@ -353,9 +433,220 @@ fn check_size(bytes: &[u8]) -> Result<(), IoError> {
         return Err(IoError::Unreadable("empty".into()));
     }
     if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(IoError::Unreadable("too-large".into()));
+        return Err(IoError::Limit {
+            code: "file-too-large",
+            limit: (MAX_IMPORT_BYTES / MIB) as u64,
+        });
     }
     Ok(())
+}
+
+fn too_many_rows() -> IoError {
+    IoError::Limit {
+        code: "file-too-many-rows",
+        limit: MAX_IMPORT_ROWS as u64,
+    }
+}
+
+/// A cell's text as the import reads it, or `None` for a cell without a value.
+fn cell_text(value: &calamine::DataRef<'_>) -> Option<String> {
+    use calamine::DataRef;
+    Some(match value {
+        DataRef::Empty => return None,
+        DataRef::String(s) => unprotect(s.clone()),
+        DataRef::SharedString(s) => unprotect(s.to_string()),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => excel_serial_to_date(dt.as_f64())
+            .map(mamori_domain::dates::iso)
+            .unwrap_or_default(),
+        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+    })
+}
+
+/// CSV text: UTF-8 when the file says so with a byte order mark or simply is UTF-8; otherwise
+/// Shift_JIS as Windows writes it, refused when it is not that either. encoding_rs's Shift_JIS is
+/// the web's, which is Windows' CP932: NEC and IBM extensions (①, Ⅲ, 髙, 﨑) and its mapping of
+/// 0x8160 to ～ (U+FF5E), so a sheet saved as CP932 reads the same as the same sheet saved as UTF-8.
+fn decode_csv(bytes: &[u8]) -> Result<Cow<'_, str>, IoError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
+        return std::str::from_utf8(rest)
+            .map(Cow::Borrowed)
+            .map_err(|_| IoError::Encoding);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Cow::Borrowed(text));
+    }
+    match encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes) {
+        (_, true) => Err(IoError::Encoding),
+        (text, false) => Ok(text),
+    }
+}
+
+/// The parts of an XLSX, each kind with its own budget: worksheets are streamed by the reader, the
+/// shared strings table and the rest (workbook, styles, relationships) are held whole, and holding
+/// costs more per element than the element's bytes, so those are counted in elements too.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Sheet,
+    Strings,
+    Other,
+}
+
+impl Part {
+    fn of(name: &str) -> Part {
+        let name = name.to_ascii_lowercase();
+        if name.ends_with("sharedstrings.xml") {
+            Part::Strings
+        } else if name.contains("worksheets/") {
+            Part::Sheet
+        } else {
+            Part::Other
+        }
+    }
+
+    /// Inflated bytes, all parts of the kind together.
+    fn bytes(self) -> usize {
+        match self {
+            Part::Sheet => MAX_SHEET_XML,
+            Part::Strings => MAX_STRINGS_XML,
+            Part::Other => MAX_PARTS_XML,
+        }
+    }
+
+    /// Elements (opening `<`), all parts of the kind together.
+    fn elements(self) -> usize {
+        match self {
+            Part::Sheet => usize::MAX,
+            Part::Strings => MAX_IMPORT_CELLS,
+            Part::Other => MAX_PARTS_ELEMENTS,
+        }
+    }
+
+    fn too_large(self) -> IoError {
+        IoError::Limit {
+            code: match self {
+                Part::Sheet => "file-sheet-too-large",
+                Part::Strings => "file-strings-too-large",
+                Part::Other => "file-parts-too-large",
+            },
+            limit: (self.bytes() / MIB) as u64,
+        }
+    }
+
+    fn too_many_elements(self) -> IoError {
+        match self {
+            Part::Strings => IoError::Limit {
+                code: "file-too-many-cells",
+                limit: MAX_IMPORT_CELLS as u64,
+            },
+            _ => IoError::Limit {
+                code: "file-too-many-elements",
+                limit: MAX_PARTS_ELEMENTS as u64,
+            },
+        }
+    }
+}
+
+/// Checks an XLSX archive before the reader inflates anything: first the sizes its central
+/// directory declares, then, because a header may lie, what its parts really inflate to, read in
+/// chunks through a reader that stops just past what is left of the budget. Nothing is kept but
+/// counts, so a bomb costs a bounded amount of time and no memory.
+fn check_archive(bytes: &[u8]) -> Result<(), IoError> {
+    let unreadable = |e: zip::result::ZipError| IoError::Unreadable(e.to_string());
+    let io = |e: std::io::Error| IoError::Unreadable(e.to_string());
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut declared = [0usize; 3];
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(unreadable)?;
+        let part = Part::of(&entry.name().map_err(unreadable)?);
+        let total = &mut declared[part as usize];
+        *total = total.saturating_add(usize::try_from(entry.size()).unwrap_or(usize::MAX));
+        if *total > part.bytes() {
+            return Err(part.too_large());
+        }
+    }
+    let mut inflated = [0usize; 3];
+    let mut elements = [0usize; 3];
+    let mut chunk = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(unreadable)?;
+        let name = entry.name().map_err(unreadable)?.into_owned();
+        let part = Part::of(&name);
+        // The package's relationships name the workbook; one kept among the worksheets would
+        // be held whole on a worksheet's budget.
+        let package = name.eq_ignore_ascii_case("_rels/.rels");
+        let room = part.bytes() - inflated[part as usize];
+        let mut bounded = (&mut entry).take(room as u64 + 1);
+        let mut head = Vec::new();
+        loop {
+            let n = bounded.read(&mut chunk).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            inflated[part as usize] += n;
+            if inflated[part as usize] > part.bytes() {
+                return Err(part.too_large());
+            }
+            if part != Part::Sheet {
+                elements[part as usize] += chunk[..n].iter().filter(|&&b| b == b'<').count();
+                if elements[part as usize] > part.elements() {
+                    return Err(part.too_many_elements());
+                }
+            }
+            if (part == Part::Strings || package) && head.len() < HEAD {
+                head.extend_from_slice(&chunk[..n.min(HEAD - head.len())]);
+            }
+        }
+        if part == Part::Strings {
+            check_shared_strings(&head)?;
+        }
+        if package
+            && String::from_utf8_lossy(&head)
+                .to_ascii_lowercase()
+                .contains("worksheets")
+        {
+            return Err(IoError::Unreadable("workbook among the worksheets".into()));
+        }
+    }
+    Ok(())
+}
+
+/// How much of the shared strings table and of the package's relationships is looked into: their
+/// opening tags come in the first few hundred bytes of any real file.
+const HEAD: usize = 64 * 1024;
+
+/// The reader reserves room for as many strings as the table's `uniqueCount` says before reading
+/// any: a count that no sheet within the limits needs is refused.
+fn check_shared_strings(head: &[u8]) -> Result<(), IoError> {
+    let text = String::from_utf8_lossy(head);
+    let bad = || IoError::Unreadable("shared strings".into());
+    let at = text
+        .match_indices("sst")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            text[..i].ends_with(['<', ':'])
+                && text[i + 3..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        })
+        .ok_or_else(bad)?;
+    let tag = &text[at..at + text[at..].find('>').ok_or_else(bad)?];
+    let Some((_, rest)) = tag.split_once("uniqueCount") else {
+        return Ok(());
+    };
+    let digits: String = rest
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '=' || c == '"' || c == '\'')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    match digits.parse::<usize>() {
+        Err(_) if digits.is_empty() => Ok(()),
+        Ok(n) if n <= MAX_IMPORT_CELLS => Ok(()),
+        _ => Err(Part::Strings.too_many_elements()),
+    }
 }
 
 fn excel_serial_to_date(serial: f64) -> Option<Date> {

@@ -20,6 +20,8 @@ pub enum AppError {
     Import(Vec<ImportError>),
     /// A refusal with its translation key (`error-<key>`).
     Refused(StatusCode, &'static str),
+    /// A refusal whose message names a limit (`error-<key>` with `$limit`).
+    OverLimit(&'static str, u64),
     Internal(String),
 }
 
@@ -49,6 +51,10 @@ impl From<mamori_io::IoError> for AppError {
             mamori_io::IoError::Unreadable(_) | mamori_io::IoError::Xlsx(_) => {
                 AppError::Refused(StatusCode::BAD_REQUEST, "file-unreadable")
             }
+            mamori_io::IoError::Limit { code, limit } => AppError::OverLimit(code, limit),
+            mamori_io::IoError::Encoding => {
+                AppError::Refused(StatusCode::BAD_REQUEST, "file-encoding")
+            }
             mamori_io::IoError::Store(s) => s.into(),
         }
     }
@@ -62,6 +68,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Refused(s, _) => *s,
+            AppError::OverLimit(..) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,13 +80,20 @@ impl AppError {
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
             AppError::Import(_) => "import-rows",
-            AppError::Refused(_, key) => key,
+            AppError::Refused(_, key) | AppError::OverLimit(key, _) => key,
             AppError::Internal(_) => "internal",
         }
     }
 
     pub fn message(&self, lang: &str) -> String {
-        i18n::t(lang, &format!("error-{}", self.code()))
+        match self {
+            AppError::OverLimit(key, limit) => i18n::t_args(
+                lang,
+                &format!("error-{key}"),
+                &[("limit", i18n::thousands(*limit))],
+            ),
+            _ => i18n::t(lang, &format!("error-{}", self.code())),
+        }
     }
 
     /// Per-field or per-row details, translated.

@@ -49,6 +49,19 @@ pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
+/// A whole number with its thousands grouped (`100,000`), as both languages write it.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Whether `key` has a text in `lang` (messages with variables are tried with placeholder values).
 pub fn has(lang: &str, key: &str) -> bool {
     const VARS: &[&str] = &[
@@ -86,6 +99,7 @@ pub fn has(lang: &str, key: &str) -> bool {
         "title",
         "records",
         "related",
+        "limit",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

@@ -205,6 +205,125 @@ async fn people_export_to_xlsx_and_csv_and_an_import_is_all_or_nothing() {
 }
 
 #[tokio::test]
+async fn an_upload_over_the_row_limit_is_refused_naming_it_and_a_shift_jis_csv_imports() {
+    let app = spawn_app().await;
+    let browser = app.browser("isms").await;
+    let token = app.token("isms").await;
+    let people = || async {
+        let (_, list) = app
+            .api(&token, reqwest::Method::GET, "/api/v1/people?limit=1", None)
+            .await;
+        list["total"].as_i64().unwrap()
+    };
+    let before = people().await;
+    let csrf = field_value(&app.page(&browser, "/o/sajeco/people/import").await, "csrf");
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        browser
+            .post(format!("{}/o/sajeco/people/import", app.url))
+            .multipart(form)
+            .send()
+    };
+
+    // A CSV one row over the limit: the message names the limit.
+    let mut csv = String::from("社員番号,氏名,雇用区分,所属部門,入社日\n");
+    for i in 0..=100_000 {
+        csv.push_str(&format!("{},名前,employee,SOUMU,2024-04-01\n", 100_000 + i));
+    }
+    let res = upload(csv.into_bytes(), "many.csv").await.unwrap();
+    assert_eq!(res.status(), 413);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("行数が上限の 100,000 行を超えています"),
+        "{html}"
+    );
+    // Neither UTF-8 nor Shift_JIS.
+    let res = upload(b"\x82\xa0\xff\xfd,1\n".to_vec(), "bad.csv")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("CSVの文字コード"));
+    assert_eq!(people().await, before, "nothing was imported");
+
+    // What Japanese Excel saves as "CSV (Comma delimited)": Shift_JIS (CP932).
+    let text =
+        "社員番号,氏名,雇用区分,所属部門,入社日\r\n8201,髙橋 ①子,employee,SOUMU,2024-04-01\r\n";
+    let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!unmappable);
+    let res = upload(sjis.into_owned(), "excel.csv").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("1 件を取り込みました"));
+    assert_eq!(people().await, before + 1);
+    assert!(
+        app.page(&browser, "/o/sajeco/people?q=8201")
+            .await
+            .contains("髙橋 ①子")
+    );
+
+    // English names the limit too.
+    let en = mamori_web::error::AppError::from(mamori_io::IoError::Limit {
+        code: "file-too-many-rows",
+        limit: 100_000,
+    });
+    assert_eq!(
+        en.message("en"),
+        "The file has more rows than the limit of 100,000. Split it and import the parts."
+    );
+}
+
+/// A name that a spreadsheet would run as a formula is exported with a protective quote, in CSV
+/// and XLSX, and imported back as it was.
+#[tokio::test]
+async fn an_export_neutralises_formulas_and_imports_back_unchanged() {
+    let app = spawn_app().await;
+    let browser = app.browser("isms").await;
+    let evil = r#"=HYPERLINK("http://evil.example","x")"#;
+    let res = app
+        .post_form(
+            &browser,
+            "/o/sajeco/people/new",
+            "/o/sajeco/people",
+            &[
+                ("employee_no", "8301"),
+                ("name", evil),
+                ("employment_type", "employee"),
+                ("department", "SOUMU"),
+                ("joined_on", "2024-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let export = |format: &'static str| {
+        browser
+            .get(format!(
+                "{}/o/sajeco/people/export.{format}?q=8301",
+                app.url
+            ))
+            .send()
+    };
+    let csv = export("csv").await.unwrap().bytes().await.unwrap();
+    let text = std::str::from_utf8(&csv).unwrap();
+    assert!(
+        text.contains(r#""'=HYPERLINK(""http://evil.example"",""x"")""#),
+        "{text}"
+    );
+    let xlsx = export("xlsx").await.unwrap().bytes().await.unwrap();
+    for back in [
+        mamori_io::Sheet::from_csv(&csv).unwrap(),
+        mamori_io::Sheet::from_xlsx(&xlsx).unwrap(),
+    ] {
+        assert_eq!(back.rows.len(), 1);
+        assert_eq!(back.rows[0][1], evil);
+        assert_eq!(back.rows[0][0], "8301");
+    }
+}
+
+#[tokio::test]
 async fn sign_in_locks_after_repeated_failures_and_an_expired_password_must_be_changed() {
     let app = spawn_app().await;
     let client = reqwest::Client::builder()

@@ -149,6 +149,18 @@ fn every_key_in_use_is_translated() {
         "not-eligible",
         "too-many-labels",
         "not-in-audience",
+        // The refusals of an imported file (mamori-io's limits and encodings).
+        "file-unreadable",
+        "file-encoding",
+        "file-too-large",
+        "file-too-many-rows",
+        "file-too-many-cells",
+        "file-cell-too-long",
+        "file-too-much-text",
+        "file-sheet-too-large",
+        "file-strings-too-large",
+        "file-parts-too-large",
+        "file-too-many-elements",
     ] {
         used.insert(format!("error-{code}"));
     }

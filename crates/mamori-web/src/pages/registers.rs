@@ -1073,9 +1073,20 @@ pub async fn import_titles(
 }
 
 /// The uploaded file of an import form (XLSX or CSV), once the form's token and the writer's
-/// permission are checked.
+/// permission are checked. The body is held only up to the app's body limit (a little over
+/// `MAX_IMPORT_BYTES`); past it, the answer is 413 naming the limit. The file is read off the
+/// async workers: checking an archive inflates up to its limits.
 async fn upload(ctx: &Ctx, reg: &Register, mut multipart: Multipart) -> Result<Sheet, AppError> {
-    let bad = |_| AppError::Refused(StatusCode::BAD_REQUEST, "file-unreadable");
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::OverLimit(
+                "file-too-large",
+                (mamori_io::sheet::MAX_IMPORT_BYTES / (1024 * 1024)) as u64,
+            )
+        } else {
+            AppError::Refused(StatusCode::BAD_REQUEST, "file-unreadable")
+        }
+    };
     let mut csrf = None;
     let mut file: Option<(String, Bytes)> = None;
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -1095,11 +1106,16 @@ async fn upload(ctx: &Ctx, reg: &Register, mut multipart: Multipart) -> Result<S
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::Refused(StatusCode::BAD_REQUEST, "file-missing"));
     };
-    Ok(if name.ends_with(".csv") || !bytes.starts_with(b"PK") {
-        Sheet::from_csv(&bytes)?
-    } else {
-        Sheet::from_xlsx(&bytes)?
-    })
+    let read = move || {
+        if name.ends_with(".csv") || !bytes.starts_with(b"PK") {
+            Sheet::from_csv(&bytes)
+        } else {
+            Sheet::from_xlsx(&bytes)
+        }
+    };
+    Ok(tokio::task::spawn_blocking(read)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??)
 }
 
 /// What an import of `n` rows says, and the list it went into.
