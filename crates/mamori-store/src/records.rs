@@ -1015,6 +1015,7 @@ impl Store {
         // Every row is checked first without the write lock, so a large file holds up other writers
         // only while it is written (and a file with errors never holds them up). The write below
         // checks each row again, for what changed in between.
+        let started = std::time::Instant::now();
         let errors = self
             .validate_many(access, reg, rows, progress)
             .await
@@ -1022,7 +1023,9 @@ impl Store {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let checked = started.elapsed();
         let mut tx = self.pool.begin().await.map_err(fail)?;
+        let locked = std::time::Instant::now();
         let mut errors = Vec::new();
         let mut batch = Batch::default();
         batch
@@ -1054,6 +1057,14 @@ impl Store {
             .await
             .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
+        tracing::info!(
+            register = reg.code,
+            rows = rows.len(),
+            checked_ms = checked.as_millis() as u64,
+            waited_ms = (locked - started - checked).as_millis() as u64,
+            written_ms = locked.elapsed().as_millis() as u64,
+            "imported"
+        );
         if rows.len() >= 1000 {
             self.analyze().await.map_err(fail)?;
         }
