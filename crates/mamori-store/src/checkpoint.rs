@@ -30,7 +30,8 @@ impl std::fmt::Debug for AuditKey {
 impl AuditKey {
     /// Reads a key file: the 32-byte secret as 64 hex digits (`mamori audit keygen` writes one).
     pub fn load(path: &Path) -> Result<AuditKey, StoreError> {
-        let bad = |what: String| StoreError::Config(format!("audit key {}: {what}", path.display()));
+        let bad =
+            |what: String| StoreError::Config(format!("audit key {}: {what}", path.display()));
         let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
         let bytes: [u8; 32] = hex::decode(text.trim())
             .ok()
@@ -53,7 +54,8 @@ impl AuditKey {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let bad = |e: std::io::Error| StoreError::Config(format!("audit key {}: {e}", path.display()));
+        let bad =
+            |e: std::io::Error| StoreError::Config(format!("audit key {}: {e}", path.display()));
         let mut file = options.open(path).map_err(bad)?;
         file.write_all(format!("{}\n", hex::encode(secret)).as_bytes())
             .and_then(|_| file.sync_all())
@@ -171,11 +173,7 @@ pub async fn make_in(tx: &mut Tx, key: &AuditKey, kind: &str) -> Result<Checkpoi
     let at = OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .map_err(|e| StoreError::Data(e.to_string()))?;
-    let signature = hex::encode(
-        key.key
-            .sign(&message(seq, &hash, &at, kind))
-            .to_bytes(),
-    );
+    let signature = hex::encode(key.key.sign(&message(seq, &hash, &at, kind)).to_bytes());
     let checkpoint = Checkpoint {
         seq,
         hash,

@@ -91,7 +91,9 @@ impl std::fmt::Display for Problem {
             }
         };
         match self {
-            Problem::Chain { first_broken } => write!(f, "audit trail BROKEN at row {first_broken}"),
+            Problem::Chain { first_broken } => {
+                write!(f, "audit trail BROKEN at row {first_broken}")
+            }
             Problem::Signature { kept, seq, at } => write!(
                 f,
                 "{} of seq {seq} ({at}): the signature does not hold",
@@ -137,7 +139,10 @@ impl std::fmt::Display for Problem {
                 id,
                 differences,
             } => {
-                write!(f, "record {register} #{id} of {org} differs from its history:")?;
+                write!(
+                    f,
+                    "record {register} #{id} of {org} differs from its history:"
+                )?;
                 for d in differences {
                     write!(
                         f,
@@ -226,6 +231,43 @@ pub async fn verify(
     check_reports(pool, &mut f).await?;
     check_records(pool, &mut f, progress).await?;
     Ok(f)
+}
+
+/// The stored checkpoints as the audit page shows them: how many, the newest, and what no longer
+/// holds (checked against the store's key when it has one).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointStatus {
+    pub count: usize,
+    pub latest: Option<Checkpoint>,
+    pub problems: Vec<Problem>,
+}
+
+impl crate::Store {
+    pub async fn audit_checkpoint_status(
+        &self,
+        access: &crate::Access,
+    ) -> Result<CheckpointStatus, StoreError> {
+        if !matches!(
+            access.role,
+            mamori_domain::Role::Admin
+                | mamori_domain::Role::IsmsManager
+                | mamori_domain::Role::Auditor
+        ) {
+            return Err(StoreError::Forbidden);
+        }
+        let trusted = self.audit_key.as_ref().map(|k| k.public_key());
+        let head = audit::head(&self.pool).await?;
+        let stored = checkpoint::all(&self.pool).await?;
+        let mut f = Findings::default();
+        for c in &stored {
+            check_checkpoint(&self.pool, c, false, trusted.as_deref(), &head, &mut f).await?;
+        }
+        Ok(CheckpointStatus {
+            count: stored.len(),
+            latest: stored.last().cloned(),
+            problems: f.problems,
+        })
+    }
 }
 
 async fn check_checkpoint(

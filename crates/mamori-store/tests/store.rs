@@ -812,7 +812,10 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
     assert_eq!(first.public_key, key.public_key());
     assert!(first.signature_holds());
     // Unchanged head: no new checkpoint.
-    assert_eq!(store.audit_checkpoint("periodic").await.unwrap().unwrap(), first);
+    assert_eq!(
+        store.audit_checkpoint("periodic").await.unwrap().unwrap(),
+        first
+    );
     // A checkpoint altered in any field no longer holds.
     let mut forged = first.clone();
     forged.seq += 1;
@@ -875,18 +878,31 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((stored.seq, stored.kind.as_str()), (after.seq, "publication"));
-    let f = integrity::verify(&store.pool, Some(&first), Some(&key.public_key()), &|_, _, _| {})
-        .await
-        .unwrap();
+    assert_eq!(
+        (stored.seq, stored.kind.as_str()),
+        (after.seq, "publication")
+    );
+    let f = integrity::verify(
+        &store.pool,
+        Some(&first),
+        Some(&key.public_key()),
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
     assert!(f.intact(), "{:?}", f.problems);
     assert_eq!(f.checkpoints, 2);
 
     // Another key's checkpoint is named.
     let other = mamori_store::checkpoint::AuditKey::create(&dir.path().join("other.key")).unwrap();
-    let f = integrity::verify(&store.pool, Some(&first), Some(&other.public_key()), &|_, _, _| {})
-        .await
-        .unwrap();
+    let f = integrity::verify(
+        &store.pool,
+        Some(&first),
+        Some(&other.public_key()),
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
     assert!(
         f.problems
             .iter()

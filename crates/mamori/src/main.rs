@@ -513,10 +513,7 @@ async fn audit(settings: &Settings, cmd: AuditCommand) -> Result<ExitCode> {
             let store = Store::open(&settings.database_url, settings.policy.clone())
                 .await?
                 .with_audit_key(key);
-            let c = store
-                .audit_checkpoint("cli")
-                .await?
-                .ok_or("no audit key")?;
+            let c = store.audit_checkpoint("cli").await?.ok_or("no audit key")?;
             println!(
                 "checkpoint: seq {}, hash {}, at {}, public key {}",
                 c.seq, c.hash, c.at, c.public_key
@@ -533,7 +530,10 @@ async fn audit(settings: &Settings, cmd: AuditCommand) -> Result<ExitCode> {
                 Some(file) => {
                     let text = std::fs::read_to_string(file)
                         .map_err(|e| format!("{}: {e}", file.display()))?;
-                    Some(Checkpoint::import(&text).map_err(|e| format!("{}: {e}", file.display()))?)
+                    Some(
+                        Checkpoint::import(&text)
+                            .map_err(|e| format!("{}: {e}", file.display()))?,
+                    )
                 }
                 None => None,
             };

@@ -369,7 +369,11 @@ async fn an_untouched_database_verifies_with_its_checkpoints_and_a_kept_one() {
     let a = Audited::new().await;
     assert_eq!(a.checkpoint["format"], "mamori-audit-checkpoint");
     for field in ["seq", "hash", "at", "signature", "public_key"] {
-        assert!(!a.checkpoint[field].is_null(), "{field} in {}", a.checkpoint);
+        assert!(
+            !a.checkpoint[field].is_null(),
+            "{field} in {}",
+            a.checkpoint
+        );
     }
     for against in [false, true] {
         let o = a.verify(against);
@@ -424,11 +428,7 @@ async fn a_cut_tail_with_the_head_moved_back_is_named_by_the_stored_and_the_kept
         .unwrap();
     let o = a.verify(true);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        text(&o).contains(&format!("kept {named}")),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains(&format!("kept {named}")), "{}", text(&o));
 }
 
 #[tokio::test]
@@ -479,7 +479,12 @@ async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoin
             .pool
             .execute(
                 "UPDATE audit_events SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
-                &[P::Text(actor), P::Text(prev.clone()), P::Text(hash.clone()), P::Int(seq)],
+                &[
+                    P::Text(actor),
+                    P::Text(prev.clone()),
+                    P::Text(hash.clone()),
+                    P::Int(seq),
+                ],
             )
             .await
             .unwrap();
@@ -533,7 +538,10 @@ async fn the_database_refuses_an_audit_row_that_does_not_extend_the_head() {
     // Rewriting a row by replacing it: SQLite's REPLACE, PostgreSQL's upsert.
     let replace = match store.pool.backend() {
         mamori_store::Backend::Sqlite => {
-            format!("INSERT OR REPLACE INTO audit_events {columns} {}", copy("seq", "forged"))
+            format!(
+                "INSERT OR REPLACE INTO audit_events {columns} {}",
+                copy("seq", "forged")
+            )
         }
         mamori_store::Backend::Postgres => format!(
             "INSERT INTO audit_events {columns} {} ON CONFLICT (seq) DO UPDATE SET actor = EXCLUDED.actor",
@@ -543,7 +551,10 @@ async fn the_database_refuses_an_audit_row_that_does_not_extend_the_head() {
     let err = store.pool.execute(&replace, &[]).await;
     assert!(err.is_err(), "a row is replaced: {err:?}");
     // An entry past the head that the head does not know of, and one beyond a gap.
-    for seq in ["(SELECT MAX(seq) FROM audit_events) + 1", "(SELECT MAX(seq) FROM audit_events) + 5"] {
+    for seq in [
+        "(SELECT MAX(seq) FROM audit_events) + 1",
+        "(SELECT MAX(seq) FROM audit_events) + 5",
+    ] {
         let insert = format!("INSERT INTO audit_events {columns} {}", copy(seq, "forged"));
         let err = store.pool.execute(&insert, &[]).await;
         assert!(err.is_err(), "an entry is added behind the head: {err:?}");
@@ -591,5 +602,9 @@ async fn confidential_assets_made_general_behind_the_applications_back_are_named
         );
         assert!(text(&o).contains(&named), "{named}\n{}", text(&o));
     }
-    assert!(text(&o).contains(&format!("BROKEN: {} problem(s)", secret.len())), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("BROKEN: {} problem(s)", secret.len())),
+        "{}",
+        text(&o)
+    );
 }
