@@ -86,6 +86,8 @@ pub fn has(lang: &str, key: &str) -> bool {
         "title",
         "records",
         "related",
+        "seq",
+        "head",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()
