@@ -380,7 +380,10 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         .unwrap()
         .audit_head
         .expect("the published revision keeps the head");
-    assert_eq!(again["audit_head"], json!({"seq": head.seq, "hash": head.hash}));
+    assert_eq!(
+        again["audit_head"],
+        json!({"seq": head.seq, "hash": head.hash})
+    );
     assert!(after.contains(&head.hash), "{after}");
     let at_seq = store
         .pool
