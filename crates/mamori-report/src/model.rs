@@ -163,6 +163,9 @@ pub struct Report {
     pub narratives: BTreeMap<String, String>,
     pub items: Vec<String>,
     pub document: Document,
+    /// The audit trail's head the published report was computed at (absent before publication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<mamori_store::audit::AuditHead>,
 }
 
 /// What a report is built from besides the records.
@@ -474,6 +477,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         narratives,
         items: enabled.iter().map(|i| i.id.to_string()).collect(),
         document,
+        audit_head: None,
     })
 }
 

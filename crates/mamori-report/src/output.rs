@@ -114,19 +114,22 @@ pub async fn produce(
 
 /// Publishes an approved revision: computes the report once more, renders it in every format (in
 /// Japanese) and hands the files to the store, which keeps them with their SHA-256 in the audit
-/// trail. Returns the frozen JSON's report.
+/// trail. The JSON carries the trail's head it was computed at. Returns the frozen JSON's report.
 pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, OutputError> {
     let revision = store.report_revision(access, id).await?;
     let fy = FiscalYear::new(revision.fiscal_year, access.org.fiscal_year_start_month);
     let mut published = revision.clone();
     published.status = "published".to_string();
-    let report = compute(store, access, fy, "ja", Some(&published)).await?;
+    // The head first: the report shows the records of the trail up to it (or later ones).
+    let head = mamori_store::audit::head(&store.pool).await?;
+    let mut report = compute(store, access, fy, "ja", Some(&published)).await?;
+    report.audit_head = Some(head.clone());
     let today = mamori_domain::dates::today();
     let files: Vec<(&str, Vec<u8>)> = [Format::Json, Format::Html, Format::Pdf, Format::Docx]
         .into_iter()
         .map(|f| render(&report, f, today).map(|bytes| (f.code(), bytes)))
         .collect::<Result<_, _>>()?;
-    store.report_publish(access, id, &files).await?;
+    store.report_publish(access, id, &files, &head).await?;
     Ok(report)
 }
 

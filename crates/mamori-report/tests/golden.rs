@@ -372,6 +372,30 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         .text(0)
         .unwrap();
     assert!(after.contains(&sha), "{after}");
+    // The published report carries the trail's head it was computed at: in its JSON, its
+    // revision and its publication's audit entry; the chain holds that hash at that seq.
+    let head = store
+        .report_revision(&access, draft.id)
+        .await
+        .unwrap()
+        .audit_head
+        .expect("the published revision keeps the head");
+    assert_eq!(
+        again["audit_head"],
+        json!({"seq": head.seq, "hash": head.hash})
+    );
+    assert!(after.contains(&head.hash), "{after}");
+    let at_seq = store
+        .pool
+        .fetch_one(
+            "SELECT hash FROM audit_events WHERE seq = $1",
+            &[head.seq.into()],
+        )
+        .await
+        .unwrap()
+        .text(0)
+        .unwrap();
+    assert_eq!(at_seq, head.hash);
     assert_eq!(
         store.audit_verify(&access).await.unwrap().first_broken,
         None

@@ -373,8 +373,12 @@ async fn insert_attempt(
         &[access.org_id().into(), TEST_ATTEMPTS.code.into()],
     )
     .await?;
+    // Every field of the record, so that `audit verify` can compare it with its history.
+    let person_no = crate::people::employee_no(tx, person).await?;
     let after = serde_json::json!({
-        "course": course, "result": "in_progress", "pass_mark": pass_mark,
+        "course": course, "person": person_no,
+        "started_on": mamori_domain::dates::iso(now.to_offset(mamori_domain::dates::JST).date()),
+        "result": "in_progress", "pass_mark": pass_mark,
         "questions": questions.len(), "deadline_minutes": minutes,
     });
     audit::append(

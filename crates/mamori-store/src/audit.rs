@@ -1,7 +1,7 @@
 //! The append-only, hash-chained audit trail. Every write appends here in its own transaction;
 //! each row's hash covers the row and the previous hash, so a changed or removed row breaks the chain.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -66,8 +66,10 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// A row's hash: SHA-256 of the row and the previous hash. Anyone can compute it (so the chain
+/// alone proves order, not authorship); signed checkpoints (`checkpoint.rs`) anchor it.
 #[allow(clippy::too_many_arguments)]
-fn chain_hash(
+pub fn chain_hash(
     seq: i64,
     at: &str,
     org_id: Option<i64>,
@@ -265,6 +267,24 @@ pub async fn append_all(tx: &mut Tx, pending: Vec<Pending>) -> Result<(), StoreE
     )
     .await?;
     Ok(())
+}
+
+/// The head of the trail: its last seq (its length) and that entry's hash.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The head as the database holds it now.
+pub async fn head(pool: &Pool) -> Result<AuditHead, StoreError> {
+    let row = pool
+        .fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+        .await?;
+    Ok(AuditHead {
+        seq: row.i64(0)?,
+        hash: row.text(1)?,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -183,6 +183,16 @@ impl Store {
         }
         let tables = catalogue();
         let mut tx = self.pool.begin().await?;
+        // The head first: the trail's insert trigger accepts only entries within it, each extending
+        // the last (the dump holds them in order).
+        tx.execute(
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+            &[
+                P::Int(backup.audit_head.0),
+                P::Text(backup.audit_head.1.clone()),
+            ],
+        )
+        .await?;
         for (n, t) in tables.iter().enumerate() {
             let Some(dump) = backup.tables.iter().find(|d| d.name == t.name) else {
                 continue;
@@ -232,14 +242,6 @@ impl Store {
             }
             progress(t.name, n as u64 + 1, tables.len() as u64);
         }
-        tx.execute(
-            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
-            &[
-                P::Int(backup.audit_head.0),
-                P::Text(backup.audit_head.1.clone()),
-            ],
-        )
-        .await?;
         tx.commit().await?;
         self.analyze().await
     }

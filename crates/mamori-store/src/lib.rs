@@ -6,10 +6,12 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod chart;
+pub mod checkpoint;
 pub mod db;
 pub(crate) mod derived;
 pub mod error;
 pub mod events;
+pub mod integrity;
 pub mod operations;
 pub mod org;
 pub mod overdue;
@@ -31,6 +33,8 @@ pub use records::{Input, ListQuery, Page, Record, Status};
 pub struct Store {
     pub pool: Pool,
     pub policy: Policy,
+    /// The key that signs the audit trail's checkpoints, if the settings name one.
+    pub audit_key: Option<std::sync::Arc<checkpoint::AuditKey>>,
 }
 
 impl Store {
@@ -38,7 +42,11 @@ impl Store {
     pub async fn open(url: &str, policy: Policy) -> Result<Store, StoreError> {
         let pool = Pool::connect(url).await?;
         schema::migrate(&pool).await?;
-        Ok(Store { pool, policy })
+        Ok(Store {
+            pool,
+            policy,
+            audit_key: None,
+        })
     }
 
     /// Refreshes the planner's statistics after a bulk load: without them PostgreSQL sorts a whole

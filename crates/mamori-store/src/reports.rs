@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
 use crate::Store;
-use crate::audit::{self, Entry};
+use crate::audit::{self, AuditHead, Entry};
 use crate::db::{P, Row};
 use crate::error::StoreError;
 use crate::org::Access;
@@ -33,9 +33,12 @@ pub struct ReportRevision {
     pub approved_by: Option<String>,
     pub approved_on: Option<Date>,
     pub published_on: Option<Date>,
+    /// The audit trail's head when the published revision was computed: the records it shows are
+    /// those of the trail up to this entry.
+    pub audit_head: Option<AuditHead>,
 }
 
-const COLUMNS: &str = "id, fiscal_year, revision, status, issued_on, narratives, change_note, review_figures, approved_by, approved_on, published_on";
+const COLUMNS: &str = "id, fiscal_year, revision, status, issued_on, narratives, change_note, review_figures, approved_by, approved_on, published_on, audit_seq, audit_hash";
 
 fn revision(r: &Row) -> Result<ReportRevision, StoreError> {
     let narratives = match serde_json::from_str(&r.text(5)?)? {
@@ -57,6 +60,10 @@ fn revision(r: &Row) -> Result<ReportRevision, StoreError> {
         approved_by: r.opt_text(8)?,
         approved_on: r.get(9)?,
         published_on: r.get(10)?,
+        audit_head: match (r.get::<Option<i64>>(11)?, r.opt_text(12)?) {
+            (Some(seq), Some(hash)) => Some(AuditHead { seq, hash }),
+            _ => None,
+        },
     })
 }
 
@@ -339,13 +346,16 @@ impl Store {
     }
 
     /// Publishes an approved revision: its renderings (`json`, `html`, `pdf`, `docx`; binary ones
-    /// as given bytes) are stored as they are and their SHA-256 written to the audit trail, in one
-    /// transaction. From then on the report is read from these, never computed again.
+    /// as given bytes) are stored as they are and their SHA-256 written to the audit trail, with
+    /// `head` (the trail's head the report was computed at), in one transaction; with an audit key,
+    /// the new head is signed in it too. From then on the report is read from these, never computed
+    /// again.
     pub async fn report_publish(
         &self,
         access: &Access,
         id: i64,
         files: &[(&str, Vec<u8>)],
+        head: &AuditHead,
     ) -> Result<(), StoreError> {
         may_write(access)?;
         let r = self.report_revision(access, id).await?;
@@ -354,6 +364,21 @@ impl Store {
         }
         let today = mamori_domain::dates::today();
         let mut tx = self.pool.begin().await?;
+        // The head named must be a point of the chain.
+        let at_seq = tx
+            .fetch_optional(
+                "SELECT hash FROM audit_events WHERE seq = $1",
+                &[P::Int(head.seq)],
+            )
+            .await?
+            .map(|r| r.text(0))
+            .transpose()?;
+        if at_seq.as_deref() != Some(head.hash.as_str()) {
+            return Err(StoreError::Data(format!(
+                "audit head {} is not in the trail",
+                head.seq
+            )));
+        }
         let mut hashes = serde_json::Map::new();
         for (format, bytes) in files {
             let sha = hex::encode(Sha256::digest(bytes));
@@ -371,10 +396,13 @@ impl Store {
             hashes.insert(format.to_string(), sha.into());
         }
         tx.execute(
-            "UPDATE reports SET status = 'published', published_on = $1, updated_at = $2 WHERE id = $3 AND org_id = $4",
+            "UPDATE reports SET status = 'published', published_on = $1, updated_at = $2, audit_seq = $3, audit_hash = $4 \
+             WHERE id = $5 AND org_id = $6",
             &[
                 P::Date(today),
                 P::Ts(OffsetDateTime::now_utc()),
+                P::Int(head.seq),
+                P::Text(head.hash.clone()),
                 id.into(),
                 access.org_id().into(),
             ],
@@ -388,9 +416,13 @@ impl Store {
                 .after(&serde_json::json!({
                     "status": "published", "fiscal_year": r.fiscal_year, "revision": r.revision,
                     "published_on": mamori_domain::dates::iso(today), "sha256": hashes,
+                    "audit_head": head,
                 })),
         )
         .await?;
+        if let Some(key) = &self.audit_key {
+            crate::checkpoint::make_in(&mut tx, key, "publication").await?;
+        }
         tx.commit().await
     }
 

@@ -1113,6 +1113,58 @@ CREATE INDEX api_tokens_user ON api_tokens (user_id);
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 14,
+        name: "signed checkpoints of the audit trail; an entry must extend the head",
+        common: r#"
+CREATE TABLE audit_checkpoints (
+    id {{id}},
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+ALTER TABLE reports ADD COLUMN audit_seq BIGINT;
+ALTER TABLE reports ADD COLUMN audit_hash TEXT;
+"#,
+        // `INSERT OR REPLACE` deletes the row it replaces without firing the DELETE trigger (unless
+        // recursive triggers are on), so inserts are checked too: each must be the next seq, within
+        // the head taken by its appender, and linked to the last entry's hash.
+        sqlite: r#"
+CREATE TRIGGER audit_events_extend_head BEFORE INSERT ON audit_events
+WHEN NEW.seq <> COALESCE((SELECT MAX(seq) FROM audit_events), 0) + 1
+  OR NEW.seq > (SELECT seq FROM audit_head WHERE id = 1)
+  OR NEW.prev_hash <> COALESCE((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN SELECT RAISE(ABORT, 'an audit entry must extend the head of the trail'); END;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+"#,
+        postgres: r#"
+CREATE FUNCTION mamori_audit_extends_head() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE last_seq BIGINT; last_hash TEXT; head_seq BIGINT;
+BEGIN
+  SELECT seq, hash INTO last_seq, last_hash FROM audit_events ORDER BY seq DESC LIMIT 1;
+  SELECT seq INTO head_seq FROM audit_head WHERE id = 1;
+  IF NEW.seq <> COALESCE(last_seq, 0) + 1 OR NEW.seq > head_seq
+     OR NEW.prev_hash <> COALESCE(last_hash, repeat('0', 64)) THEN
+    RAISE EXCEPTION 'an audit entry must extend the head of the trail';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER audit_events_extend_head BEFORE INSERT ON audit_events
+FOR EACH ROW EXECUTE FUNCTION mamori_audit_extends_head();
+CREATE FUNCTION mamori_audit_checkpoints_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit checkpoints are append-only'; END $$;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE OR DELETE ON audit_checkpoints
+FOR EACH ROW EXECUTE FUNCTION mamori_audit_checkpoints_append_only();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+FOR EACH STATEMENT EXECUTE FUNCTION mamori_audit_checkpoints_append_only();
+"#,
+    },
 ];
 
 fn expand(sql: &str, backend: Backend) -> String {
@@ -1336,6 +1388,8 @@ pub fn catalogue() -> Vec<Table> {
                 ("published_on", Date),
                 ("created_at", Ts),
                 ("updated_at", Ts),
+                ("audit_seq", Int),
+                ("audit_hash", Text),
             ]),
             has_serial_id: true,
         },
@@ -1368,6 +1422,19 @@ pub fn catalogue() -> Vec<Table> {
                 ("hash", Text),
             ]),
             has_serial_id: false,
+        },
+        Table {
+            name: "audit_checkpoints",
+            columns: cols(&[
+                ("id", Int),
+                ("seq", Int),
+                ("hash", Text),
+                ("at", Text),
+                ("kind", Text),
+                ("public_key", Text),
+                ("signature", Text),
+            ]),
+            has_serial_id: true,
         },
     ]);
     tables

@@ -3,7 +3,7 @@
 use mamori_domain::Role;
 use mamori_domain::registers::{DEPARTMENTS, PEOPLE};
 use mamori_store::testing::TestDb;
-use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit};
+use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit, integrity};
 
 fn input(pairs: &[(&str, &str)]) -> Input {
     pairs
@@ -696,4 +696,251 @@ async fn a_backup_holding_a_nul_is_refused_naming_where_and_restores_nothing() {
         .expect_err("refused");
     assert!(err.to_string().contains("people.name #"), "{err}");
     assert!(restored.is_empty().await.unwrap(), "nothing restored");
+}
+
+#[tokio::test]
+async fn every_record_is_compared_with_the_last_state_of_its_history() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    let a = store
+        .create(&access, &PEOPLE, &person("0001", "SOUMU"))
+        .await
+        .unwrap();
+    let b = store
+        .create(&access, &PEOPLE, &person("0002", "ISO"))
+        .await
+        .unwrap();
+    let c = store
+        .create(&access, &PEOPLE, &person("0003", "ISO"))
+        .await
+        .unwrap();
+    store
+        .withdraw(&access, &PEOPLE, c.id, "登録誤り")
+        .await
+        .unwrap();
+    // A department renamed after people were recorded under its old code: their history names the
+    // old code, and that is the same department.
+    let soumu = store
+        .list(
+            &access,
+            &DEPARTMENTS,
+            &ListQuery {
+                q: Some("SOUMU".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    store
+        .update(&access, &DEPARTMENTS, soumu, &input(&[("code", "GA")]))
+        .await
+        .unwrap();
+    let untouched = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+        .await
+        .unwrap();
+    assert!(untouched.intact(), "{:?}", untouched.problems);
+    assert_eq!(untouched.records, 5);
+
+    // Behind the application's back: a name changed, a withdrawal undone, a record added without
+    // history, and one removed.
+    use mamori_store::db::P;
+    store
+        .pool
+        .execute(
+            "UPDATE people SET name = '偽名' WHERE id = $1",
+            &[P::Int(a.id)],
+        )
+        .await
+        .unwrap();
+    store
+        .pool
+        .execute(
+            "UPDATE people SET withdrawn_at = NULL, withdrawn_reason = NULL WHERE id = $1",
+            &[P::Int(c.id)],
+        )
+        .await
+        .unwrap();
+    let ghost = store
+        .pool
+        .fetch_one(
+            "INSERT INTO people (org_id, employee_no, name, employment_type, department_id, joined_on, created_at, updated_at) \
+             SELECT org_id, '0099', '幽霊', employment_type, department_id, joined_on, created_at, updated_at FROM people WHERE id = $1 \
+             RETURNING id",
+            &[P::Int(a.id)],
+        )
+        .await
+        .unwrap()
+        .i64(0)
+        .unwrap();
+    store
+        .pool
+        .execute("DELETE FROM people WHERE id = $1", &[P::Int(b.id)])
+        .await
+        .unwrap();
+    let f = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+        .await
+        .unwrap();
+    assert!(!f.intact());
+    let expected = vec![
+        integrity::Problem::RecordDiffers {
+            org: "acme".into(),
+            register: "person".into(),
+            id: a.id,
+            differences: vec![integrity::Difference {
+                field: "name".into(),
+                current: Some("偽名".into()),
+                history: Some("山田 太郎".into()),
+            }],
+        },
+        integrity::Problem::RecordDiffers {
+            org: "acme".into(),
+            register: "person".into(),
+            id: c.id,
+            differences: vec![integrity::Difference {
+                field: "withdrawn".into(),
+                current: None,
+                history: Some("登録誤り".into()),
+            }],
+        },
+        integrity::Problem::RecordWithoutHistory {
+            org: "acme".into(),
+            register: "person".into(),
+            id: ghost,
+        },
+        integrity::Problem::RecordMissing {
+            org: "acme".into(),
+            register: "person".into(),
+            id: b.id,
+        },
+    ];
+    for p in &expected {
+        assert!(f.problems.contains(p), "{p:?} not in {:?}", f.problems);
+    }
+    assert_eq!(f.problems.len(), expected.len(), "{:?}", f.problems);
+}
+
+#[tokio::test]
+async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_publication() {
+    let db = TestDb::new().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = std::sync::Arc::new(
+        mamori_store::checkpoint::AuditKey::create(&dir.path().join("audit.key")).unwrap(),
+    );
+    // The file is the key: read back, it signs as the same key; it is never overwritten.
+    assert_eq!(
+        mamori_store::checkpoint::AuditKey::load(&dir.path().join("audit.key"))
+            .unwrap()
+            .public_key(),
+        key.public_key()
+    );
+    assert!(mamori_store::checkpoint::AuditKey::create(&dir.path().join("audit.key")).is_err());
+    let store = db.store().await.unwrap().with_audit_key(key.clone());
+    let access = org_with_departments(&store).await;
+    let first = store.audit_checkpoint("cli").await.unwrap().unwrap();
+    let head = audit::head(&store.pool).await.unwrap();
+    assert_eq!((first.seq, &first.hash), (head.seq, &head.hash));
+    assert_eq!(first.public_key, key.public_key());
+    assert!(first.signature_holds());
+    // Unchanged head: no new checkpoint.
+    assert_eq!(
+        store.audit_checkpoint("periodic").await.unwrap().unwrap(),
+        first
+    );
+    // A checkpoint altered in any field no longer holds.
+    let mut forged = first.clone();
+    forged.seq += 1;
+    assert!(!forged.signature_holds());
+    let exported = first.export().to_string();
+    assert_eq!(
+        mamori_store::checkpoint::Checkpoint::import(&exported).unwrap(),
+        first
+    );
+
+    // Publication: the revision keeps the head it was computed at, and the new head is signed.
+    let president = store
+        .create(&access, &PEOPLE, &person("0001", "SOUMU"))
+        .await
+        .unwrap();
+    store
+        .create(
+            &access,
+            &mamori_domain::registers::APPOINTMENTS,
+            &input(&[
+                ("person", "0001"),
+                ("role", "top_management"),
+                ("starts_on", "2010-04-01"),
+            ]),
+        )
+        .await
+        .unwrap();
+    let id = store
+        .report_start(
+            &access,
+            2017,
+            time::macros::date!(2018 - 06 - 29),
+            Default::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .report_advance(&access, id, "review", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let top = Access {
+        person_id: Some(president.id),
+        ..access.clone()
+    };
+    store
+        .report_advance(&top, id, "approved", &serde_json::Value::Null)
+        .await
+        .unwrap();
+    let at = audit::head(&store.pool).await.unwrap();
+    store
+        .report_publish(&access, id, &[("json", b"{}".to_vec())], &at)
+        .await
+        .unwrap();
+    let published = store.report_revision(&access, id).await.unwrap();
+    assert_eq!(published.audit_head.as_ref(), Some(&at));
+    let after = audit::head(&store.pool).await.unwrap();
+    assert_eq!(after.seq, at.seq + 1);
+    let stored = mamori_store::checkpoint::latest(&store.pool)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.seq, stored.kind.as_str()),
+        (after.seq, "publication")
+    );
+    let f = integrity::verify(
+        &store.pool,
+        Some(&first),
+        Some(&key.public_key()),
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(f.intact(), "{:?}", f.problems);
+    assert_eq!(f.checkpoints, 2);
+
+    // Another key's checkpoint is named.
+    let other = mamori_store::checkpoint::AuditKey::create(&dir.path().join("other.key")).unwrap();
+    let f = integrity::verify(
+        &store.pool,
+        Some(&first),
+        Some(&other.public_key()),
+        &|_, _, _| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        f.problems
+            .iter()
+            .any(|p| matches!(p, integrity::Problem::OtherKey { kept: true, .. })),
+        "{:?}",
+        f.problems
+    );
 }

@@ -100,6 +100,8 @@ pub fn has(lang: &str, key: &str) -> bool {
         "records",
         "related",
         "limit",
+        "seq",
+        "head",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

@@ -1072,3 +1072,52 @@ async fn the_organisation_chart_is_drawn_from_the_appointments_of_the_chosen_yea
         .unwrap();
     assert!(html.contains(">営業部門<") && !html.contains(">IT営業・業務部門<"));
 }
+
+#[tokio::test]
+async fn the_audit_page_shows_the_signed_checkpoints_and_names_a_cut_tail() {
+    let app = spawn_app().await;
+    let browser = app.browser("auditor").await;
+    let page = |browser: reqwest::Client| {
+        let url = format!("{}/o/sajeco/audit", app.url);
+        async move { browser.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        page(browser.clone())
+            .await
+            .contains("署名付きチェックポイントはまだありません")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let key = mamori_store::checkpoint::AuditKey::create(&dir.path().join("audit.key")).unwrap();
+    let keyed = app.store.clone().with_audit_key(std::sync::Arc::new(key));
+    let c = keyed.audit_checkpoint("cli").await.unwrap().unwrap();
+    let shown = page(browser.clone()).await;
+    assert!(
+        shown.contains("署名付きチェックポイント 1 件") && shown.contains("一致しています"),
+        "{shown}"
+    );
+    // The newest entries removed and the head moved back behind the application's back.
+    let drop = match app.store.pool.backend() {
+        mamori_store::Backend::Sqlite => "DROP TRIGGER audit_events_no_delete",
+        mamori_store::Backend::Postgres => "DROP TRIGGER audit_events_no_update ON audit_events",
+    };
+    app.store.pool.execute(drop, &[]).await.unwrap();
+    let keep = mamori_store::db::P::Int(c.seq - 2);
+    app.store
+        .pool
+        .execute(
+            "DELETE FROM audit_events WHERE seq > $1",
+            std::slice::from_ref(&keep),
+        )
+        .await
+        .unwrap();
+    app.store
+        .pool
+        .execute(
+            "UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_events WHERE seq = $1) WHERE id = 1",
+            &[keep],
+        )
+        .await
+        .unwrap();
+    let shown = page(browser).await;
+    assert!(shown.contains("以降の記録が削除されています"), "{shown}");
+}

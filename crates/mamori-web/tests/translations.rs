@@ -281,6 +281,10 @@ fn every_key_in_use_is_translated() {
         "meeting-minutes-title",
         "requirements-starter-done",
         "controls-starter-done",
+        "audit-checkpoint-signature",
+        "audit-checkpoint-other-key",
+        "audit-checkpoint-truncated",
+        "audit-checkpoint-rewritten",
     ] {
         used.insert(key.to_string());
     }

@@ -29,6 +29,8 @@ pub struct FileSettings {
     pub session_hours: Option<i64>,
     pub token_days: Option<i64>,
     pub public_url: Option<String>,
+    pub audit_key_file: Option<std::path::PathBuf>,
+    pub audit_checkpoint_minutes: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +40,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub public_url: Option<String>,
     pub policy: Policy,
+    /// The key file that signs the audit trail's checkpoints (kept outside the database).
+    pub audit_key_file: Option<std::path::PathBuf>,
+    /// How often `serve` signs the trail's head when it has moved (0: never).
+    pub audit_checkpoint_minutes: u64,
 }
 
 fn env<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
@@ -102,6 +108,13 @@ impl Settings {
                 .map(|u| u.trim().trim_end_matches('/').to_string())
                 .filter(|u| !u.is_empty()),
             policy,
+            audit_key_file: std::env::var_os("MAMORI_AUDIT_KEY_FILE")
+                .map(std::path::PathBuf::from)
+                .or(file.audit_key_file)
+                .filter(|p| !p.as_os_str().is_empty()),
+            audit_checkpoint_minutes: env("MAMORI_AUDIT_CHECKPOINT_MINUTES")?
+                .or(file.audit_checkpoint_minutes)
+                .unwrap_or(60),
         })
     }
 }

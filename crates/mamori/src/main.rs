@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use mamori_domain::Role;
+use mamori_store::checkpoint::{AuditKey, Checkpoint};
 use mamori_store::{Actor, Store};
 
 use crate::config::{Settings, SharedArgs};
@@ -159,8 +160,21 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verify the hash chain; exits 1 and names the first broken row when it does not hold.
-    Verify,
+    /// Verify the hash chain, the signed checkpoints and every record against its history; exits 1
+    /// and names what is broken.
+    Verify {
+        /// A checkpoint kept outside (written by `audit checkpoint --export`) to check as well.
+        #[arg(long)]
+        against: Option<std::path::PathBuf>,
+    },
+    /// Sign the trail's head now (with the key file of the settings) and show the checkpoint.
+    Checkpoint {
+        /// Also write the checkpoint to this file, for an auditor to keep outside.
+        #[arg(long)]
+        export: Option<std::path::PathBuf>,
+    },
+    /// Make a new key file for signing checkpoints (name it in the settings as `audit_key_file`).
+    Keygen { file: std::path::PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -229,7 +243,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let settings = Settings::load(&cli.shared)?;
     match cli.command {
         Command::Serve { bind } => {
-            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let mut store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            match audit_key(&settings)? {
+                Some(key) => store = store.with_audit_key(key),
+                None => tracing::warn!(
+                    "no audit key file in the settings (audit_key_file): the audit trail's head is not signed"
+                ),
+            }
             let listener = listen(bind.or(settings.bind.clone())).await?;
             println!("Mamori: http://{}/", listener.local_addr()?);
             serve(store, &settings, listener).await?;
@@ -244,7 +264,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 format!("sqlite://{}", temp.path().join("mamori-demo.db").display())
             };
-            let store = Store::open(&url, settings.policy.clone()).await?;
+            // The demo signs its trail with the key file of the settings, or its own.
+            let key_file = match &settings.audit_key_file {
+                Some(path) => path.clone(),
+                None => temp.path().join("audit.key"),
+            };
+            let key = if key_file.exists() {
+                AuditKey::load(&key_file)?
+            } else {
+                AuditKey::create(&key_file)?
+            };
+            let store = Store::open(&url, settings.policy.clone())
+                .await?
+                .with_audit_key(Arc::new(key));
             if !store.is_empty().await? {
                 return Err(format!(
                     "refusing to load the demo into a database that is not empty: {url}"
@@ -259,6 +291,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let listener = listen(bind.or(settings.bind.clone())).await?;
             println!("Mamori demo: 株式会社サジェコ (sajeco)");
             println!("  database: {url}");
+            println!("  audit key: {}", key_file.display());
             println!("  open:     http://{}/", listener.local_addr()?);
             println!("  accounts (password: {}):", mamori_io::demo::PASSWORD);
             for (email, role, ..) in mamori_io::demo::ACCOUNTS {
@@ -379,21 +412,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
-            let p = Progress::new("verify");
-            let v = mamori_store::audit::verify(&store.pool, &|done, total| {
-                p.step("audit", done as u64, total as u64)
-            })
-            .await?;
-            p.finish();
-            if v.intact() {
-                println!("audit trail intact: {} rows", v.rows);
-            } else {
-                println!("audit trail BROKEN at row {}", v.first_broken.unwrap_or(0));
-                return Ok(ExitCode::from(1));
-            }
-        }
+        Command::Audit(cmd) => return audit(&settings, cmd).await,
         Command::Backup { file } => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("backup");
@@ -469,6 +488,99 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The key that signs checkpoints, if the settings name its file.
+fn audit_key(settings: &Settings) -> Result<Option<Arc<AuditKey>>> {
+    Ok(match &settings.audit_key_file {
+        Some(path) => Some(Arc::new(AuditKey::load(path)?)),
+        None => None,
+    })
+}
+
+async fn audit(settings: &Settings, cmd: AuditCommand) -> Result<ExitCode> {
+    match cmd {
+        AuditCommand::Keygen { file } => {
+            let key = AuditKey::create(&file)?;
+            println!("audit key written to {}", file.display());
+            println!("public key: {}", key.public_key());
+            println!(
+                "name it in the settings (audit_key_file or MAMORI_AUDIT_KEY_FILE) and keep it apart from the database and its backups"
+            );
+        }
+        AuditCommand::Checkpoint { export } => {
+            let key = audit_key(settings)?.ok_or(
+                "no audit key: name a key file in the settings (audit_key_file or MAMORI_AUDIT_KEY_FILE); `mamori audit keygen FILE` makes one",
+            )?;
+            let store = Store::open(&settings.database_url, settings.policy.clone())
+                .await?
+                .with_audit_key(key);
+            let c = store.audit_checkpoint("cli").await?.ok_or("no audit key")?;
+            println!(
+                "checkpoint: seq {}, hash {}, at {}, public key {}",
+                c.seq, c.hash, c.at, c.public_key
+            );
+            if let Some(file) = export {
+                let tmp = file.with_extension("partial");
+                std::fs::write(&tmp, serde_json::to_vec_pretty(&c.export())?)?;
+                std::fs::rename(&tmp, &file)?;
+                println!("written to {}", file.display());
+            }
+        }
+        AuditCommand::Verify { against } => {
+            let kept = match &against {
+                Some(file) => {
+                    let text = std::fs::read_to_string(file)
+                        .map_err(|e| format!("{}: {e}", file.display()))?;
+                    Some(
+                        Checkpoint::import(&text)
+                            .map_err(|e| format!("{}: {e}", file.display()))?,
+                    )
+                }
+                None => None,
+            };
+            let trusted = audit_key(settings)?.map(|k| k.public_key());
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let p = Progress::new("verify");
+            let f = mamori_store::integrity::verify(
+                &store.pool,
+                kept.as_ref(),
+                trusted.as_deref(),
+                &|what, done, total| p.step(what, done, total),
+            )
+            .await?;
+            p.finish();
+            let head = f.head.as_ref().map_or(0, |h| h.seq);
+            println!("audit trail: {} entries walked, head at seq {head}", f.rows);
+            println!(
+                "checkpoints: {} stored{}",
+                f.checkpoints,
+                if kept.is_some() { ", 1 kept" } else { "" }
+            );
+            println!("records: {} compared with their history", f.records);
+            if f.untrusted {
+                println!(
+                    "note: no audit key in the settings and no kept checkpoint: signatures were checked against the keys the checkpoints name"
+                );
+            }
+            for problem in &f.problems {
+                println!("{problem}");
+            }
+            if f.unlisted > 0 {
+                println!("… and {} more", f.unlisted);
+            }
+            if f.intact() {
+                println!("audit trail intact");
+            } else {
+                println!(
+                    "audit trail BROKEN: {} problem(s)",
+                    f.problems.len() as u64 + f.unlisted
+                );
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn listen(bind: Option<String>) -> Result<tokio::net::TcpListener> {
     let bind = bind.unwrap_or_else(|| "127.0.0.1:8080".into());
     Ok(tokio::net::TcpListener::bind(&bind)
@@ -479,6 +591,20 @@ async fn listen(bind: Option<String>) -> Result<tokio::net::TcpListener> {
 async fn serve(store: Store, settings: &Settings, listener: tokio::net::TcpListener) -> Result<()> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
+    // Signs the head now and then whenever it has moved: a checkpoint costs two reads and a row.
+    if store.audit_key.is_some() && settings.audit_checkpoint_minutes > 0 {
+        let store = store.clone();
+        let every = std::time::Duration::from_secs(settings.audit_checkpoint_minutes * 60);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.audit_checkpoint("periodic").await {
+                    tracing::warn!("audit checkpoint: {e}");
+                }
+            }
+        });
+    }
     let state = mamori_web::AppState {
         store,
         config: Arc::new(mamori_web::Config {

@@ -1,18 +1,27 @@
 //! The `mamori` binary as an operator runs it: migrate, users, synth, backup and restore across
-//! backends, audit verify (also after tampering), and the demo refusing a database in use.
+//! backends, audit verify (also after tampering: a cut tail, a recomputed chain, a forged insert, a
+//! record changed behind the application's back), and the demo refusing a database in use.
 
 use std::process::{Command, Output};
 
 use mamori_store::testing::TestDb;
 
 fn mamori(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mamori"))
-        .args(args)
+    mamori_with_key(url, None, args)
+}
+
+/// `mamori` with the settings naming an audit key file.
+fn mamori_with_key(url: &str, key: Option<&std::path::Path>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mamori"));
+    cmd.args(args)
         .env("MAMORI_DATABASE_URL", url)
         .env("MAMORI_LOG", "warn")
         .env_remove("MAMORI_CONFIG")
-        .output()
-        .expect("mamori runs")
+        .env_remove("MAMORI_AUDIT_KEY_FILE");
+    if let Some(key) = key {
+        cmd.env("MAMORI_AUDIT_KEY_FILE", key);
+    }
+    cmd.output().expect("mamori runs")
 }
 
 fn text(o: &Output) -> String {
@@ -266,6 +275,336 @@ fn flags_beat_the_environment_which_beats_the_settings_file() {
     assert!(
         !o.status.success() && text(&o).contains("unknown field"),
         "a misspelt setting is refused: {}",
+        text(&o)
+    );
+}
+
+/// A small synthetic organisation with assets, an audit key, and a checkpoint exported for an
+/// auditor to keep (`kept.json`).
+struct Audited {
+    db: TestDb,
+    dir: tempfile::TempDir,
+    checkpoint: serde_json::Value,
+}
+
+impl Audited {
+    async fn new() -> Audited {
+        let db = TestDb::new().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let o = mamori(
+            &db.url,
+            &[
+                "synth",
+                "--people",
+                "20",
+                "--departments",
+                "2",
+                "--years",
+                "1",
+                "--assets",
+                "12",
+                "--handling-per-asset",
+                "1",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let key = dir.path().join("audit.key");
+        let o = mamori(&db.url, &["audit", "keygen", key.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+        let kept = dir.path().join("kept.json");
+        let o = mamori_with_key(
+            &db.url,
+            Some(&key),
+            &["audit", "checkpoint", "--export", kept.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let checkpoint = serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
+        Audited {
+            db,
+            dir,
+            checkpoint,
+        }
+    }
+
+    fn key(&self) -> std::path::PathBuf {
+        self.dir.path().join("audit.key")
+    }
+
+    fn verify(&self, against: bool) -> Output {
+        let kept = self.dir.path().join("kept.json");
+        let mut args = vec!["audit", "verify"];
+        if against {
+            args.extend(["--against", kept.to_str().unwrap()]);
+        }
+        mamori_with_key(&self.db.url, Some(&self.key()), &args)
+    }
+
+    fn seq(&self) -> i64 {
+        self.checkpoint["seq"].as_i64().unwrap()
+    }
+
+    /// Someone with database access removes the triggers that guard the trail and its checkpoints.
+    async fn unguarded(&self) -> mamori_store::Store {
+        let store = self.db.store().await.unwrap();
+        let drops: &[&str] = match store.pool.backend() {
+            mamori_store::Backend::Sqlite => &[
+                "DROP TRIGGER audit_events_no_update",
+                "DROP TRIGGER audit_events_no_delete",
+                "DROP TRIGGER audit_checkpoints_no_delete",
+            ],
+            mamori_store::Backend::Postgres => &[
+                "DROP TRIGGER audit_events_no_update ON audit_events",
+                "DROP TRIGGER audit_checkpoints_no_update ON audit_checkpoints",
+            ],
+        };
+        for d in drops {
+            store.pool.execute(d, &[]).await.unwrap();
+        }
+        store
+    }
+}
+
+#[tokio::test]
+async fn an_untouched_database_verifies_with_its_checkpoints_and_a_kept_one() {
+    let a = Audited::new().await;
+    assert_eq!(a.checkpoint["format"], "mamori-audit-checkpoint");
+    for field in ["seq", "hash", "at", "signature", "public_key"] {
+        assert!(
+            !a.checkpoint[field].is_null(),
+            "{field} in {}",
+            a.checkpoint
+        );
+    }
+    for against in [false, true] {
+        let o = a.verify(against);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(text(&o).contains("audit trail intact"), "{}", text(&o));
+        assert!(text(&o).contains("checkpoints: 1 stored"), "{}", text(&o));
+    }
+}
+
+#[tokio::test]
+async fn a_cut_tail_with_the_head_moved_back_is_named_by_the_stored_and_the_kept_checkpoint() {
+    let a = Audited::new().await;
+    let store = a.unguarded().await;
+    let keep = a.seq() - 3;
+    store
+        .pool
+        .execute(
+            "DELETE FROM audit_events WHERE seq > $1",
+            &[mamori_store::db::P::Int(keep)],
+        )
+        .await
+        .unwrap();
+    store
+        .pool
+        .execute(
+            "UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_events WHERE seq = $1) WHERE id = 1",
+            &[mamori_store::db::P::Int(keep)],
+        )
+        .await
+        .unwrap();
+    // The chain alone still holds: this is what used to pass.
+    assert!(
+        mamori_store::audit::verify(&store.pool, &|_, _| {})
+            .await
+            .unwrap()
+            .intact()
+    );
+    let named = format!(
+        "checkpoint of seq {} ({}): the trail now ends at seq {keep}",
+        a.seq(),
+        a.checkpoint["at"].as_str().unwrap()
+    );
+    let o = a.verify(false);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&named), "{}", text(&o));
+
+    // The stored checkpoints go too; the one the auditor kept still names the cut.
+    store
+        .pool
+        .execute("DELETE FROM audit_checkpoints", &[])
+        .await
+        .unwrap();
+    let o = a.verify(true);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&format!("kept {named}")), "{}", text(&o));
+}
+
+#[tokio::test]
+async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoints() {
+    let a = Audited::new().await;
+    let store = a.unguarded().await;
+    // Rewrite entry 5 and recompute the chain from there, as anyone can: the hash has no key.
+    let rows = store
+        .pool
+        .fetch_all(
+            "SELECT seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before_json, after_json \
+             FROM audit_events WHERE seq >= 5 ORDER BY seq",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut prev: String = store
+        .pool
+        .fetch_one("SELECT hash FROM audit_events WHERE seq = 4", &[])
+        .await
+        .unwrap()
+        .text(0)
+        .unwrap();
+    let mut last = 0;
+    for r in &rows {
+        let seq = r.i64(0).unwrap();
+        let actor = if seq == 5 {
+            "someone else".to_string()
+        } else {
+            r.text(4).unwrap()
+        };
+        let hash = mamori_store::audit::chain_hash(
+            seq,
+            &r.text(1).unwrap(),
+            r.get(2).unwrap(),
+            r.get(3).unwrap(),
+            &actor,
+            &r.text(5).unwrap(),
+            r.get(6).unwrap(),
+            &r.text(7).unwrap(),
+            r.opt_text(8).unwrap().as_deref(),
+            r.opt_text(9).unwrap().as_deref(),
+            r.opt_text(10).unwrap().as_deref(),
+            &prev,
+        );
+        use mamori_store::db::P;
+        store
+            .pool
+            .execute(
+                "UPDATE audit_events SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+                &[
+                    P::Text(actor),
+                    P::Text(prev.clone()),
+                    P::Text(hash.clone()),
+                    P::Int(seq),
+                ],
+            )
+            .await
+            .unwrap();
+        prev = hash;
+        last = seq;
+    }
+    store
+        .pool
+        .execute(
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+            &[
+                mamori_store::db::P::Int(last),
+                mamori_store::db::P::Text(prev),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(
+        mamori_store::audit::verify(&store.pool, &|_, _| {})
+            .await
+            .unwrap()
+            .intact(),
+        "the recomputed chain holds on its own"
+    );
+    let named = format!(
+        "checkpoint of seq {} ({}): entry {} no longer has the signed hash",
+        a.seq(),
+        a.checkpoint["at"].as_str().unwrap(),
+        a.seq()
+    );
+    for against in [false, true] {
+        let o = a.verify(against);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains(&named), "{}", text(&o));
+    }
+    let o = a.verify(true);
+    assert!(text(&o).contains(&format!("kept {named}")), "{}", text(&o));
+}
+
+#[tokio::test]
+async fn the_database_refuses_an_audit_row_that_does_not_extend_the_head() {
+    let a = Audited::new().await;
+    let store = a.db.store().await.unwrap();
+    let copy = |seq: &str, actor: &str| {
+        format!(
+            "SELECT {seq}, at, org_id, actor_user_id, '{actor}', entity, entity_id, action, reason, before_json, after_json, prev_hash, hash \
+             FROM audit_events WHERE seq = 3"
+        )
+    };
+    let columns = "(seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before_json, after_json, prev_hash, hash)";
+    // Rewriting a row by replacing it: SQLite's REPLACE, PostgreSQL's upsert.
+    let replace = match store.pool.backend() {
+        mamori_store::Backend::Sqlite => {
+            format!(
+                "INSERT OR REPLACE INTO audit_events {columns} {}",
+                copy("seq", "forged")
+            )
+        }
+        mamori_store::Backend::Postgres => format!(
+            "INSERT INTO audit_events {columns} {} ON CONFLICT (seq) DO UPDATE SET actor = EXCLUDED.actor",
+            copy("seq", "forged")
+        ),
+    };
+    let err = store.pool.execute(&replace, &[]).await;
+    assert!(err.is_err(), "a row is replaced: {err:?}");
+    // An entry past the head that the head does not know of, and one beyond a gap.
+    for seq in [
+        "(SELECT MAX(seq) FROM audit_events) + 1",
+        "(SELECT MAX(seq) FROM audit_events) + 5",
+    ] {
+        let insert = format!("INSERT INTO audit_events {columns} {}", copy(seq, "forged"));
+        let err = store.pool.execute(&insert, &[]).await;
+        assert!(err.is_err(), "an entry is added behind the head: {err:?}");
+    }
+    let actor = store
+        .pool
+        .fetch_one("SELECT actor FROM audit_events WHERE seq = 3", &[])
+        .await
+        .unwrap()
+        .text(0)
+        .unwrap();
+    assert_ne!(actor, "forged");
+    let o = a.verify(true);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[tokio::test]
+async fn confidential_assets_made_general_behind_the_applications_back_are_named() {
+    let a = Audited::new().await;
+    let store = a.db.store().await.unwrap();
+    let secret = store
+        .pool
+        .fetch_all(
+            "SELECT id, classification FROM assets WHERE classification <> 'general' ORDER BY id",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(!secret.is_empty(), "synth makes confidential assets");
+    store
+        .pool
+        .execute(
+            "UPDATE assets SET classification = 'general' WHERE classification <> 'general'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let o = a.verify(false);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    for r in &secret {
+        let named = format!(
+            "record asset #{} of synth differs from its history: classification is \"general\", its history says {:?}",
+            r.i64(0).unwrap(),
+            r.text(1).unwrap()
+        );
+        assert!(text(&o).contains(&named), "{named}\n{}", text(&o));
+    }
+    assert!(
+        text(&o).contains(&format!("BROKEN: {} problem(s)", secret.len())),
+        "{}",
         text(&o)
     );
 }

@@ -110,6 +110,23 @@ pub async fn audit(
         .audit_trail(&ctx.access, 100, (page_no - 1) * 100)
         .await?;
     let verification = state.store.audit_verify(&ctx.access).await?;
+    let checkpoints = state.store.audit_checkpoint_status(&ctx.access).await?;
+    // Each as a translation key with the seq (and the head a cut trail now ends at).
+    let checkpoint_problems: Vec<minijinja::Value> = checkpoints
+        .problems
+        .iter()
+        .filter_map(|p| {
+            use mamori_store::integrity::Problem as Pr;
+            let (key, seq, head) = match *p {
+                Pr::Signature { seq, .. } => ("audit-checkpoint-signature", seq, None),
+                Pr::OtherKey { seq, .. } => ("audit-checkpoint-other-key", seq, None),
+                Pr::Truncated { seq, head, .. } => ("audit-checkpoint-truncated", seq, Some(head)),
+                Pr::Rewritten { seq, .. } => ("audit-checkpoint-rewritten", seq, None),
+                _ => return None,
+            };
+            Some(context! { key, seq, head })
+        })
+        .collect();
     let entries: Vec<_> = rows
         .iter()
         .map(|r| {
@@ -138,6 +155,10 @@ pub async fn audit(
             intact => verification.intact(),
             rows => verification.rows,
             first_broken => verification.first_broken,
+            checkpoint_count => checkpoints.count,
+            checkpoint_seq => checkpoints.latest.as_ref().map(|c| c.seq),
+            checkpoint_at => checkpoints.latest.as_ref().map(|c| format_at(&ctx, &c.at)),
+            checkpoint_problems,
         },
         StatusCode::OK,
     )
