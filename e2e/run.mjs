@@ -154,10 +154,14 @@ function answerKey() {
   const [head, ...body] = rows;
   const col = (n) => head.indexOf(n);
   const key = new Map();
+  // A paper shows the choices shuffled and numbered as shown: the key is the right choices' texts
+  // (true/false questions: 正しい / 誤り as shown).
   for (const r of body) {
     const answer = r[col('answer')];
-    const numbers = answer === 'true' ? [1] : answer === 'false' ? [2] : answer.split(',').map(Number);
-    key.set(r[col('text')], numbers);
+    const choices = r[col('choices')].split('\n').map((c) => c.trim());
+    const texts = answer === 'true' ? ['正しい'] : answer === 'false' ? ['誤り']
+      : answer.split(',').map((n) => choices[Number(n) - 1]);
+    key.set(r[col('text')], texts);
   }
   return key;
 }
@@ -172,8 +176,11 @@ async function answerPaper(page, key, wrong) {
     const qtext = (await q.locator('.qtext').innerText()).trim();
     const right = key.get(qtext);
     assert(right, `question not in the bank: ${qtext}`);
-    const values = await q.locator('input').evaluateAll((els) => els.map((e) => Number(e.value)));
-    const pick = i < wrong ? [values.find((v) => !right.includes(v))] : right;
+    const shown = await q.locator('label.choice').evaluateAll((els) =>
+      els.map((e) => ({ value: e.querySelector('input').value, text: e.querySelector('span').textContent.trim() })));
+    const rightValues = shown.filter((c) => right.includes(c.text)).map((c) => c.value);
+    assert(rightValues.length === right.length, `the right choices should be shown: ${qtext}`);
+    const pick = i < wrong ? [shown.find((c) => !right.includes(c.text)).value] : rightValues;
     for (const v of pick) await q.locator(`input[value="${v}"]`).check();
   }
 }
