@@ -146,27 +146,7 @@ async fn people_export_to_xlsx_and_csv_and_an_import_is_all_or_nothing() {
         .unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
 
-    let page = browser
-        .get(format!("{}/o/sajeco/people/import", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = field_value(&page, "csrf");
-    let upload = |bytes: Vec<u8>, name: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
-            );
-        browser
-            .post(format!("{}/o/sajeco/people/import", app.url))
-            .multipart(form)
-            .send()
-    };
+    let upload = |bytes: Vec<u8>, name: &'static str| app.upload(&browser, "people", bytes, name);
     // The exported file, imported again, is all duplicates: every row is named and nothing changes.
     let exported = browser
         .get(format!(
@@ -216,19 +196,7 @@ async fn an_upload_over_the_row_limit_is_refused_naming_it_and_a_shift_jis_csv_i
         list["total"].as_i64().unwrap()
     };
     let before = people().await;
-    let csrf = field_value(&app.page(&browser, "/o/sajeco/people/import").await, "csrf");
-    let upload = |bytes: Vec<u8>, name: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
-            );
-        browser
-            .post(format!("{}/o/sajeco/people/import", app.url))
-            .multipart(form)
-            .send()
-    };
+    let upload = |bytes: Vec<u8>, name: &'static str| app.upload(&browser, "people", bytes, name);
 
     // A CSV one row over the limit: the message names the limit.
     let mut csv = String::from("社員番号,氏名,雇用区分,所属部門,入社日\n");

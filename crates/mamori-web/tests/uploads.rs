@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{field_value, spawn_app};
+use common::spawn_app;
 
 /// An XLSX of people whose worksheet inflates to `mib` MiB of the same row, written through the
 /// zip crate's streaming writer so that only the compressed file is held.
@@ -96,19 +96,7 @@ async fn zip_bombs_are_refused_naming_the_limit_with_the_servers_memory_bounded(
         list["total"].as_i64().unwrap()
     };
     let before = people().await;
-    let csrf = field_value(&app.page(&browser, "/o/sajeco/people/import").await, "csrf");
-    let upload = |bytes: Vec<u8>, name: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", csrf.clone())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
-            );
-        browser
-            .post(format!("{}/o/sajeco/people/import", app.url))
-            .multipart(form)
-            .send()
-    };
+    let upload = |bytes: Vec<u8>, name: &'static str| app.upload(&browser, "people", bytes, name);
     let bomb = xlsx_bomb(300);
     assert!(bomb.len() < 4 * 1024 * 1024, "{} bytes", bomb.len());
     let lying = declare_size(bomb.clone(), "xl/worksheets/sheet1.xml", 1000);

@@ -186,6 +186,27 @@ impl App {
             .expect("form post")
     }
 
+    /// Uploads a file through a register's import page, as a signed-in browser does.
+    pub async fn upload(
+        &self,
+        browser: &reqwest::Client,
+        collection: &str,
+        bytes: Vec<u8>,
+        name: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let path = format!("/o/sajeco/{collection}/import");
+        let csrf = field_value(&self.page(browser, &path).await, "csrf");
+        let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        browser
+            .post(format!("{}{path}", self.url))
+            .multipart(form)
+            .send()
+            .await
+    }
+
     /// Chooses the fiscal year the browser's pages show.
     pub async fn select_fiscal_year(&self, browser: &reqwest::Client, fy: &str) {
         let res = self
