@@ -178,7 +178,17 @@ impl ListQuery {
                     )]));
                 }
                 "q" => q.q = Some(v.clone()),
-                "sort" => q.sort = reg.field(v).map(|f| f.name.to_string()),
+                "sort" if v.is_empty() => q.sort = None,
+                "sort" => {
+                    q.sort = Some(
+                        reg.field(v)
+                            .ok_or_else(|| {
+                                StoreError::Invalid(vec![FieldError::new("sort", "invalid-choice")])
+                            })?
+                            .name
+                            .to_string(),
+                    )
+                }
                 "dir" => {
                     q.desc = match v.as_str() {
                         "desc" => true,

@@ -226,3 +226,34 @@ async fn a_reference_is_checked_against_the_records_date() {
         .await;
     assert_eq!(status, 201, "{body}");
 }
+
+#[tokio::test]
+async fn what_the_openapi_document_does_not_allow_is_refused() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let long = "あ".repeat(201);
+    for (query, field) in [
+        (format!("/api/v1/people?q={long}"), "q"),
+        ("/api/v1/people?sort=shoe_size".to_string(), "sort"),
+        (
+            "/api/v1/objectives?fiscal_year=-5".to_string(),
+            "fiscal_year",
+        ),
+    ] {
+        let (status, body) = app.api(&isms, Method::GET, &query, None).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["details"][0]["field"], field, "{body}");
+    }
+    // A number where the document says text; a whole-number field takes one.
+    app.refused(
+        &isms,
+        "/api/v1/departments",
+        json!({"code": 42, "name": "数字の部門", "valid_from": "2020-04-01"}),
+        "invalid-type",
+    )
+    .await;
+    let (status, body) = app
+        .api(&isms, Method::GET, "/api/v1/people?sort=&dir=", None)
+        .await;
+    assert_eq!(status, 200, "empty means the default order: {body}");
+}

@@ -142,14 +142,6 @@ pub async fn list(
             )]));
         }
     }
-    if let Some(sort) = crate::pages::get(&params, "sort")
-        && reg.field(sort).is_none()
-    {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "sort",
-            "invalid-choice",
-        )]));
-    }
     if query.offset > 1_000_000_000 {
         return Err(AppError::Invalid(vec![FieldError::with(
             "offset",

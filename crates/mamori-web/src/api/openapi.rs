@@ -175,8 +175,8 @@ pub fn document() -> Value {
             json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}),
             json!({"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000_000, "default": 0}}),
             json!({"name": "q", "in": "query", "schema": {"type": "string", "maxLength": mamori_store::records::MAX_Q, "pattern": NO_CONTROL}, "description": format!("searches {}", reg.search.join(", "))}),
-            json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": reg.fields.iter().map(|f| f.name).collect::<Vec<_>>()}}),
-            json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}),
+            json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": std::iter::once("").chain(reg.fields.iter().map(|f| f.name)).collect::<Vec<_>>()}, "description": "a field; empty: the register's default order"}),
+            json!({"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc", ""]}, "description": "empty: ascending"}),
             // A register with a `status` field takes its values here too (they never clash).
             json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": status_values(reg)}}),
         ];
