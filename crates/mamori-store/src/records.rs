@@ -262,6 +262,8 @@ impl ListQuery {
                 }
                 // `status` is the record's state (active, withdrawn, all), or, for a register with a
                 // field of that name (attendance), a value of that field: the two never share a value.
+                // Empty, as a filter form sends it when nothing is chosen: not given.
+                "status" if v.is_empty() => {}
                 "status" if Status::parse(v).is_some() || reg.field("status").is_none() => {
                     q.status = Status::parse(v).ok_or_else(|| {
                         StoreError::Invalid(vec![FieldError::new("status", "invalid-choice")])

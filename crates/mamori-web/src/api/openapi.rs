@@ -94,7 +94,8 @@ fn field_schema(kind: FieldKind) -> Value {
 }
 
 fn status_values(reg: &Register) -> Vec<&'static str> {
-    let mut values = vec!["active", "withdrawn", "all"];
+    // Empty: not given (active records, any value of a status field).
+    let mut values = vec!["", "active", "withdrawn", "all"];
     if let Some(FieldKind::Choice(choices)) = reg.field("status").map(|f| f.kind) {
         values.extend(choices.iter().copied());
     }
