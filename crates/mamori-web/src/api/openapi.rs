@@ -52,20 +52,19 @@ fn input_schema(reg: &Register, f: &mamori_domain::Field) -> Value {
     }
 }
 
-/// A list filter's value: the field's schema, without control characters.
+/// A list filter's value: the field's schema, without control characters; empty, as a filter form
+/// sends a filter left blank, is not given.
 fn filter_schema(kind: FieldKind) -> Value {
     let mut schema = field_schema(kind);
-    if let Some(o) = schema.as_object_mut() {
-        if let FieldKind::Int { min, max } = kind {
-            // A number filter is a query string: digits within the range.
-            return json!({"type": "integer", "minimum": min, "maximum": max});
-        }
+    if let FieldKind::Int { min, max } = kind {
+        schema = json!({"type": "integer", "minimum": min, "maximum": max});
+    } else if let Some(o) = schema.as_object_mut() {
         o.insert("type".into(), json!("string"));
         if !o.contains_key("enum") {
             o.insert("pattern".into(), json!(NO_CONTROL));
         }
     }
-    schema
+    json!({"anyOf": [schema, {"type": "string", "maxLength": 0}]})
 }
 
 fn field_schema(kind: FieldKind) -> Value {
