@@ -182,7 +182,7 @@ impl Pool {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30))
+                .busy_timeout(Duration::from_secs(60))
                 // A page of up to 1,000 rows crosses from SQLite's worker thread in one go instead of
                 // waking this task every 50 rows.
                 .row_buffer_size(1024);
