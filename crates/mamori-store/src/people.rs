@@ -63,6 +63,23 @@ async fn referenced(
     id: i64,
     field: &str,
 ) -> Result<Option<String>, StoreError> {
+    referenced_as(tx, reg, via, id, field).await
+}
+
+/// The same field as its own type (a date as a date: PostgreSQL will not read a DATE as text).
+async fn referenced_as<T>(
+    tx: &mut crate::db::Tx,
+    reg: &mamori_domain::Register,
+    via: &str,
+    id: i64,
+    field: &str,
+) -> Result<Option<T>, StoreError>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>,
+{
     let Some(target) = mamori_domain::registers::target_of(reg, via) else {
         return Ok(None);
     };
@@ -71,7 +88,7 @@ async fn referenced(
         &[P::Int(id)],
     )
     .await?
-    .map(|r| r.get::<Option<String>>(0))
+    .map(|r| r.get::<Option<T>>(0))
     .transpose()
     .map(Option::flatten)
 }
@@ -412,17 +429,9 @@ pub(crate) async fn check_requirement(
         Requirement::InForceOn { on, via } => {
             let day = match via {
                 None => reg.position(on).and_then(|i| values[i].as_date()),
-                Some(via) => match (id_of(via), mamori_domain::registers::target_of(reg, via)) {
-                    (Some(v), Some(target)) => tx
-                        .fetch_optional(
-                            &format!("SELECT {on} FROM {} WHERE id = $1", target.table),
-                            &[P::Int(v)],
-                        )
-                        .await?
-                        .map(|r| r.get::<Option<Date>>(0))
-                        .transpose()?
-                        .flatten(),
-                    _ => None,
+                Some(via) => match id_of(via) {
+                    Some(v) => referenced_as::<Date>(tx, reg, via, v, on).await?,
+                    None => None,
                 },
             };
             let Some(day) = day else {

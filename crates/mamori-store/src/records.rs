@@ -274,30 +274,14 @@ impl ListQuery {
                         .field(k)
                         .filter(|f| f.filter && f.kind != FieldKind::Date)
                     {
-                        // Within what the OpenAPI document allows for the field.
-                        let too_long = match f.kind {
-                            FieldKind::Text { max } => Some(max),
-                            FieldKind::Scale(_) => Some(mamori_domain::risk::MAX_SCALE_VALUE),
-                            _ => None,
-                        }
-                        .filter(|max| v.chars().count() > *max);
-                        if let Some(max) = too_long {
-                            return Err(StoreError::Invalid(vec![FieldError::with(
-                                f.name,
-                                "too-long",
-                                max.to_string(),
-                            )]));
-                        }
-                        if let (FieldKind::Int { min, max }, Ok(n)) = (
+                        // Text, scale and number filters take what the field itself takes
+                        // (length, range), as the OpenAPI document says; blank is not given.
+                        if matches!(
                             f.kind,
-                            mamori_domain::input::normalize_strict(v).parse::<i64>(),
-                        ) && !(min..=max).contains(&n)
+                            FieldKind::Text { .. } | FieldKind::Scale(_) | FieldKind::Int { .. }
+                        ) && !v.trim().is_empty()
                         {
-                            return Err(StoreError::Invalid(vec![FieldError::with(
-                                f.name,
-                                "int-range",
-                                format!("{min}–{max}"),
-                            )]));
+                            f.parse(v).map_err(|e| StoreError::Invalid(vec![e]))?;
                         }
                         if let FieldKind::Choice(choices) = f.kind {
                             let value = mamori_domain::input::normalize(v);

@@ -29,14 +29,14 @@ fn input_schema(reg: &Register, f: &mamori_domain::Field) -> Value {
             let mut schema = field_schema(kind);
             if let Some(o) = schema.as_object_mut() {
                 o.insert("type".into(), json!("string"));
-                if !o.contains_key("enum") {
-                    o.insert(
-                        "pattern".into(),
-                        json!(if required { SOME_TEXT } else { NO_CONTROL }),
-                    );
-                }
-                if kind == FieldKind::Date {
-                    o.insert("pattern".into(), json!(ISO_DATE));
+                let pattern = match kind {
+                    FieldKind::Choice(_) => None,
+                    FieldKind::Date => Some(ISO_DATE),
+                    _ if required => Some(SOME_TEXT),
+                    _ => Some(NO_CONTROL),
+                };
+                if let Some(pattern) = pattern {
+                    o.insert("pattern".into(), json!(pattern));
                 }
                 if required {
                     o.insert("minLength".into(), json!(1));
