@@ -33,6 +33,13 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Whether text is over `max` characters as it was sent or as it is kept: a documented limit holds
+/// for what a client sends (trimmed spaces and joined half-width kana would otherwise let a longer
+/// value through) and for what is stored (NFKC can lengthen a character).
+pub fn too_long(raw: &str, kept: &str, max: usize) -> bool {
+    raw.chars().count() > max || kept.chars().count() > max
+}
+
 /// The light normalisation for free text (names, notes, places).
 pub fn normalize(raw: &str) -> String {
     let mut mapped = String::with_capacity(raw.len());

@@ -432,7 +432,7 @@ impl Field {
         }
         match self.kind {
             FieldKind::Text { max } => {
-                if s.chars().count() > max.min(MAX_TEXT) {
+                if crate::input::too_long(raw, &s, max.min(MAX_TEXT)) {
                     Err(FieldError::with(self.name, "too-long", max.to_string()))
                 } else {
                     Ok(Value::Text(s))
@@ -566,6 +566,13 @@ mod tests {
         assert_eq!(no.parse("０１２３"), Ok(Value::Text("0123".into())));
         assert_eq!(no.parse("  ").unwrap_err().code, "required");
         assert_eq!(no.parse(&"1".repeat(50)).unwrap_err().code, "too-long");
+        // The limit holds for what was sent, not only for what is kept after trimming.
+        let FieldKind::Text { max } = no.kind else {
+            panic!("employee_no is text")
+        };
+        let padded = format!(" {}", "1".repeat(max));
+        assert_eq!(no.parse(&padded).unwrap_err().code, "too-long");
+        assert!(no.parse(&"1".repeat(max)).is_ok());
         let joined = PEOPLE.field("joined_on").unwrap();
         assert_eq!(
             joined.parse("平成29年4月1日"),

@@ -482,11 +482,12 @@ impl Store {
         if self.password_expired(user) {
             return Err(StoreError::Auth("password-expired"));
         }
+        let raw = name;
         let name = mamori_domain::input::normalize(name);
         if name.is_empty() {
             return Err(StoreError::invalid("name", "required"));
         }
-        if name.chars().count() > 100 {
+        if mamori_domain::input::too_long(raw, &name, 100) {
             return Err(StoreError::Invalid(vec![FieldError::with(
                 "name", "too-long", "100",
             )]));

@@ -1195,11 +1195,12 @@ impl Store {
         }
         let reason = match reason {
             Some(r) => {
+                let raw = r;
                 let r = mamori_domain::input::normalize(r);
                 if r.is_empty() {
                     return Err(StoreError::invalid("reason", "required"));
                 }
-                if r.chars().count() > 500 {
+                if mamori_domain::input::too_long(raw, &r, 500) {
                     return Err(StoreError::Invalid(vec![FieldError::with(
                         "reason", "too-long", "500",
                     )]));
