@@ -1,5 +1,6 @@
 //! The report of a fiscal year as a reader gets it: a published revision from its frozen files,
-//! anything else computed from the records now; and publication, which freezes the four renderings.
+//! anything else computed from the records now; and publication, which freezes the four renderings
+//! in each language.
 
 use mamori_domain::FiscalYear;
 use mamori_store::reports::ReportRevision;
@@ -94,8 +95,30 @@ pub fn render(report: &Report, format: Format, today: time::Date) -> Result<Vec<
     })
 }
 
-/// The report of `fy` in `format`: the frozen file of its latest revision if that is published
-/// (and asked for in the language it was published in, Japanese), else computed now.
+/// The languages a report is rendered in; publication freezes every rendering in each.
+pub const LANGS: &[&str] = &["ja", "en"];
+
+/// The name a frozen rendering is kept under: the format's code for Japanese (as publications
+/// always were), `code.lang` for another language.
+pub fn frozen_name(format: Format, lang: &str) -> String {
+    if lang == "ja" {
+        format.code().to_string()
+    } else {
+        format!("{}.{lang}", format.code())
+    }
+}
+
+/// The revision a reader gets: the latest published one, so a correction in the making is not
+/// read until it is published; else the latest (a first revision still being prepared).
+pub fn readable(revisions: &[ReportRevision]) -> Option<&ReportRevision> {
+    revisions
+        .iter()
+        .find(|r| r.status == "published")
+        .or(revisions.first())
+}
+
+/// The report of `fy` in `format` and `lang` as a reader gets it (links, downloads, `mamori
+/// report`): the frozen file of the latest published revision, else computed now from the latest.
 pub async fn produce(
     store: &Store,
     access: &Access,
@@ -104,17 +127,36 @@ pub async fn produce(
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
     let revisions = store.report_revisions(access, fy.year).await?;
-    let latest = revisions.first();
-    if let Some(r) = latest.filter(|r| r.status == "published" && lang != "en") {
-        return Ok(store.report_file(access, r.id, format.code()).await?.0);
+    match readable(&revisions) {
+        Some(r) => produce_revision(store, access, fy, r, lang, format).await,
+        None => {
+            let report = compute(store, access, fy, lang, None).await?;
+            Ok(render(&report, format, mamori_domain::dates::today())?)
+        }
     }
-    let report = compute(store, access, fy, lang, latest).await?;
+}
+
+/// One revision in `format` and `lang`: a published revision's frozen file (not found in a
+/// language it was not published in), any other computed from the records now.
+pub async fn produce_revision(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+    revision: &ReportRevision,
+    lang: &str,
+    format: Format,
+) -> Result<Vec<u8>, OutputError> {
+    if revision.status == "published" {
+        let name = frozen_name(format, lang);
+        return Ok(store.report_file(access, revision.id, &name).await?.0);
+    }
+    let report = compute(store, access, fy, lang, Some(revision)).await?;
     Ok(render(&report, format, mamori_domain::dates::today())?)
 }
 
-/// Publishes an approved revision: computes the report once more, renders it in every format (in
-/// Japanese) and hands the files to the store, which keeps them with their SHA-256 in the audit
-/// trail. The JSON carries the trail's head it was computed at. Returns the frozen JSON's report.
+/// Publishes an approved revision: computes the report once more in every language, renders each
+/// in every format and hands the files to the store, which keeps them with their SHA-256 in the
+/// audit trail. Each JSON carries the trail's head it was computed at. Returns the Japanese report.
 pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, OutputError> {
     let revision = store.report_revision(access, id).await?;
     let fy = FiscalYear::new(revision.fiscal_year, access.org.fiscal_year_start_month);
@@ -122,15 +164,22 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
     published.status = "published".to_string();
     // The head first: the report shows the records of the trail up to it (or later ones).
     let head = mamori_store::audit::head(&store.pool).await?;
-    let mut report = compute(store, access, fy, "ja", Some(&published)).await?;
-    report.audit_head = Some(head.clone());
     let today = mamori_domain::dates::today();
-    let files: Vec<(&str, Vec<u8>)> = [Format::Json, Format::Html, Format::Pdf, Format::Docx]
-        .into_iter()
-        .map(|f| render(&report, f, today).map(|bytes| (f.code(), bytes)))
-        .collect::<Result<_, _>>()?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut japanese = None;
+    for lang in LANGS {
+        let mut report = compute(store, access, fy, lang, Some(&published)).await?;
+        report.audit_head = Some(head.clone());
+        for format in [Format::Json, Format::Html, Format::Pdf, Format::Docx] {
+            files.push((frozen_name(format, lang), render(&report, format, today)?));
+        }
+        if *lang == "ja" {
+            japanese = Some(report);
+        }
+    }
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     store.report_publish(access, id, &files, &head).await?;
-    Ok(report)
+    Ok(japanese.expect("Japanese is among the languages"))
 }
 
 /// What to look at before publishing: figures changed since the revision went to review, empty

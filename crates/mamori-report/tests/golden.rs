@@ -305,6 +305,16 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         Err(StoreError::Refused("report-not-draft"))
     ));
     output::publish(&store, &access, draft.id).await.unwrap();
+    // Every rendering a reader can get, in every language: frozen.
+    let mut frozen = Vec::new();
+    for lang in output::LANGS {
+        for format in [Format::Json, Format::Html, Format::Pdf, Format::Docx] {
+            let bytes = output::produce(&store, &access, fy, lang, format)
+                .await
+                .unwrap();
+            frozen.push((lang, format, bytes));
+        }
+    }
     let frozen_pdf = output::produce(&store, &access, fy, "ja", Format::Pdf)
         .await
         .unwrap();
@@ -338,12 +348,15 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         serde_json::to_value(live.figures["events.near_miss.総務経理部門"]).unwrap(),
         json!({"current": 2, "previous": 0})
     );
-    assert_eq!(
-        output::produce(&store, &access, fy, "ja", Format::Pdf)
-            .await
-            .unwrap(),
-        frozen_pdf
-    );
+    for (lang, format, bytes) in &frozen {
+        assert!(
+            output::produce(&store, &access, fy, lang, *format)
+                .await
+                .unwrap()
+                == *bytes,
+            "the published {lang} {format:?} changed after a record of its year did"
+        );
+    }
     let again: Value = serde_json::from_slice(
         &output::produce(&store, &access, fy, "ja", Format::Json)
             .await
@@ -357,6 +370,19 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     assert_eq!(
         again,
         serde_json::from_slice::<Value>(&frozen_json).unwrap()
+    );
+    // The English rendering was frozen at the same point of the trail, with the same figures.
+    let english: Value = serde_json::from_slice(
+        &output::produce(&store, &access, fy, "en", Format::Json)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(english["lang"], "en");
+    assert_eq!(english["audit_head"], again["audit_head"]);
+    assert_eq!(
+        english["figures"].as_object().map(|f| f.len()),
+        again["figures"].as_object().map(|f| f.len())
     );
     // The publication's hashes are in the audit trail, and match the files.
     let (pdf_bytes, sha) = store.report_file(&access, draft.id, "pdf").await.unwrap();
@@ -423,5 +449,33 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     assert_eq!(
         r2.narratives, draft.narratives,
         "a correction starts from the published text"
+    );
+    // Until the correction is published, readers get the published revision; its editors can
+    // look at the draft, computed from the records now.
+    for (lang, format, bytes) in &frozen {
+        assert!(
+            output::produce(&store, &access, fy, lang, *format)
+                .await
+                .unwrap()
+                == *bytes,
+            "a draft correction replaced the published {lang} {format:?}"
+        );
+    }
+    let draft_json: Value = serde_json::from_slice(
+        &output::produce_revision(&store, &access, fy, &r2, "ja", Format::Json)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            draft_json["revision"].as_i64(),
+            draft_json["status"].as_str()
+        ),
+        (Some(2), Some("draft"))
+    );
+    assert_eq!(
+        draft_json["figures"]["events.near_miss.総務経理部門"],
+        json!({"current": 2, "previous": 0})
     );
 }
