@@ -376,14 +376,6 @@ fn date_of(rec: &Record, reg: &Register, field: &str) -> Option<Date> {
     rec.value(reg, field).and_then(|v| v.as_date())
 }
 
-/// `2件`, or `無し`/`―` without a unit.
-fn with_unit(v: FigureValue, unit: &str, lang: &str) -> String {
-    match v {
-        FigureValue::Number(_) => format!("{}{unit}", v.text(lang)),
-        other => other.text(lang),
-    }
-}
-
 fn dash_row(n: usize) -> Vec<Cell> {
     (0..n).map(|_| Cell::text("―")).collect()
 }
@@ -896,7 +888,7 @@ impl Builder<'_> {
                         ("year", self.label(self.fy.previous())),
                         (
                             "value",
-                            with_unit(previous, &self.unit("r-unit-items"), self.lang),
+                            previous.with_unit(&self.unit("r-unit-items"), self.lang),
                         ),
                     ],
                 )],
@@ -1660,13 +1652,7 @@ impl Builder<'_> {
                 });
             (h, all)
         };
-        let pct = |(h, all): (i64, i64)| {
-            if all == 0 {
-                FigureValue::None
-            } else {
-                FigureValue::Number(((h as f64) * 1000.0 / all as f64).round() / 10.0)
-            }
-        };
+        let pct = |(h, all): (i64, i64)| FigureValue::share(h, all);
         let share_href = |y: FiscalYear| {
             Some(self.list_href("security-events", y, "occurred_on", "&cause=human_error"))
         };
@@ -1682,23 +1668,16 @@ impl Builder<'_> {
             },
             "%",
         );
-        let points: Vec<(String, Option<f64>)> = years
+        let points: Vec<(String, FigureValue)> = years
             .iter()
-            .map(|y| {
-                let v = if self.before_records(*y) {
-                    FigureValue::NotApplicable
-                } else {
-                    pct(share(*y))
-                };
-                (self.label(*y), v.number().map(|p| p / 100.0))
-            })
+            .map(|y| (self.label(*y), self.value(*y, pct(share(*y)))))
             .collect();
         let title = t(self.lang, "r-share-title");
         let data = points
             .iter()
             .map(|(l, v)| Fact {
                 label: l.clone(),
-                value: v.map_or("―".to_string(), |v| format!("{v:.1}%")),
+                value: v.with_unit("%", self.lang),
             })
             .collect();
         let incidents = self
@@ -1732,7 +1711,7 @@ impl Builder<'_> {
                 ),
             },
             Block::Chart {
-                svg: crate::chart::share_svg(&points, &title),
+                svg: crate::chart::share_svg(&points, &title, self.lang),
                 title,
                 data,
             },
@@ -1866,7 +1845,7 @@ impl Builder<'_> {
                 "r-second-previous",
                 &[(
                     "value",
-                    with_unit(previous, &self.unit("r-unit-times"), self.lang),
+                    previous.with_unit(&self.unit("r-unit-times"), self.lang),
                 )],
             ),
             FigureValue::None => t(self.lang, "r-second-previous-none"),
