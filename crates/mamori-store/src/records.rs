@@ -1251,6 +1251,11 @@ pub(crate) struct Batch {
     numbered: Option<i64>,
     /// The values of each `unique_together` group that the batch's rows have used.
     combinations: std::collections::HashSet<String>,
+    /// What a default takes from a referenced record (a reporter's department), by the
+    /// referenced table, id and field.
+    defaults: std::collections::HashMap<(&'static str, i64, &'static str), Option<(i64, String)>>,
+    /// The periods in force of the people and departments the rows name.
+    periods: crate::people::Periods,
 }
 
 impl Batch {
@@ -1888,21 +1893,36 @@ async fn prepare(
         ) else {
             continue;
         };
-        let row = tx
-            .fetch_optional(
-                &format!(
-                    "SELECT y.id, y.{} FROM {} x JOIN {} y ON y.id = x.{} WHERE x.id = $1",
-                    target_reg.natural_key.unwrap_or("id"),
-                    via_reg.table,
-                    target_reg.table,
-                    column_of(FieldKind::Ref(target), source)
-                ),
-                &[referenced.into()],
-            )
-            .await?;
-        if let Some(r) = row {
-            ids[i] = Some(r.i64(0)?);
-            values[i] = Value::Text(r.text(1)?);
+        let cache_key = (via_reg.table, referenced, *source);
+        let known = batch
+            .as_deref()
+            .and_then(|b| b.defaults.get(&cache_key).cloned());
+        let row = match known {
+            Some(row) => row,
+            None => {
+                let row = tx
+                    .fetch_optional(
+                        &format!(
+                            "SELECT y.id, y.{} FROM {} x JOIN {} y ON y.id = x.{} WHERE x.id = $1",
+                            target_reg.natural_key.unwrap_or("id"),
+                            via_reg.table,
+                            target_reg.table,
+                            column_of(FieldKind::Ref(target), source)
+                        ),
+                        &[referenced.into()],
+                    )
+                    .await?
+                    .map(|r| Ok::<_, StoreError>((r.i64(0)?, r.text(1)?)))
+                    .transpose()?;
+                if let Some(b) = batch.as_deref_mut() {
+                    b.defaults.insert(cache_key, row.clone());
+                }
+                row
+            }
+        };
+        if let Some((id, code)) = row {
+            ids[i] = Some(id);
+            values[i] = Value::Text(code);
             defaulted.push(field);
         }
     }
@@ -1919,6 +1939,7 @@ async fn prepare(
                 *req,
                 (&values, &ids, &defaulted),
                 self_id,
+                batch.as_deref_mut().map(|b| &mut b.periods),
             )
             .await?,
         );
