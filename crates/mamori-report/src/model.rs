@@ -446,7 +446,12 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
             &[("from", b.date(fy.start())), ("to", b.date(fy.last_day()))],
         ),
         issued: ta(lang, "r-issued-line", &[("date", b.date(req.issued_on))]),
-        edition: ta(lang, "r-edition", &[("n", revision.max(1).to_string())]),
+        // A year not started has no revision yet, and no edition on its cover.
+        edition: if revision == 0 {
+            String::new()
+        } else {
+            ta(lang, "r-edition", &[("n", revision.to_string())])
+        },
         status: if status == "published" {
             String::new()
         } else {

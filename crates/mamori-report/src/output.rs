@@ -197,10 +197,13 @@ pub async fn checks(
         for (id, figure) in &report.figures {
             let now = serde_json::to_value(figure).unwrap_or_default();
             if before.get(id) != Some(&now) {
+                // As the report prints them: 1(0) → 2(0).
                 let was = before
                     .get(id)
-                    .map(|v| v.to_string())
+                    .and_then(|v| serde_json::from_value::<mamori_domain::Figure>(v.clone()).ok())
+                    .map(|f| f.text("", &report.lang))
                     .unwrap_or_else(|| "―".into());
+                let now = figure.text("", &report.lang);
                 out.push(("r-check-changed".into(), format!("{id}: {was} → {now}")));
             }
         }
