@@ -3,6 +3,7 @@
 pub mod dates;
 pub mod figure;
 pub mod input;
+pub mod objective;
 pub mod register;
 pub mod registers;
 pub mod risk;

@@ -1,6 +1,7 @@
 //! The registers of the ISMS, each declared once. A new register is a new constant here, a table in
 //! the migrations and its translations.
 
+use crate::objective;
 use crate::register::{
     Ends, Field, FieldError, FieldKind, HandlingRule, Layout, Proposes, ReadScope, Register,
     Repeats, Requirement, Rollup, RollupKind, Sources, Stamps, Value, WriteScope,
@@ -1737,8 +1738,10 @@ pub static NOTICE_READS: Register = Register {
 };
 
 /// 情報セキュリティ目標: a fiscal year's objective, its metric and numeric target, how it is measured,
-/// who owns it, its results per period (`OBJECTIVE_RESULTS`), whether it was achieved and the
-/// evaluation. One without a numeric target is warned about: the policy promises quantified ones.
+/// who owns it, its results per period (`OBJECTIVE_RESULTS`) and the evaluation. Its yearly result
+/// (the results of its fiscal year taken together as `aggregation` says) and whether that achieves
+/// the target (by `comparison`) are computed (see `objective`). One without a numeric target is
+/// warned about: the policy promises quantified ones.
 pub static OBJECTIVES: Register = Register {
     code: "objective",
     collection: "objectives",
@@ -1756,9 +1759,18 @@ pub static OBJECTIVES: Register = Register {
         detail_only(field("metric", FieldKind::Text { max: 200 })),
         field("target_value", FieldKind::Text { max: 30 }),
         field("unit", FieldKind::Text { max: 20 }),
+        detail_only(required(field(
+            "comparison",
+            FieldKind::Choice(objective::COMPARISONS),
+        ))),
+        detail_only(required(field(
+            "aggregation",
+            FieldKind::Choice(objective::AGGREGATIONS),
+        ))),
         detail_only(field("method", FieldKind::Text { max: 500 })),
         filter(field("owner", FieldKind::Ref("people"))),
         filter(field("department", FieldKind::Ref("departments"))),
+        field("result", FieldKind::Text { max: 30 }),
         filter(field("achieved", FieldKind::Choice(YES_NO))),
         detail_only(field("evaluation", FieldKind::Text { max: 1000 })),
         filter(field("review_output", FieldKind::Ref("review-outputs"))),
@@ -1770,6 +1782,8 @@ pub static OBJECTIVES: Register = Register {
     validate: Some(check_objective),
     warn: Some(warn_objective),
     numbered: Some("OB-"),
+    initial: &[("comparison", "at_least"), ("aggregation", "latest")],
+    computed: &["result", "achieved"],
     ..REGISTER
 };
 

@@ -1,7 +1,8 @@
 //! What the store computes from a declaration, and what follows a write: ratings on the
 //! organisation's risk method and their levels, a drill's target met and previous date, roll-ups
-//! (an average score, a total), stamps (a rule's current version from its latest revision),
-//! proposals (a new asset's risk review) and the corrective action a missed drill target raises.
+//! (an average score, a total), an objective's yearly result (`objectives.rs`), stamps (a rule's
+//! current version from its latest revision), proposals (a new asset's risk review) and the
+//! corrective action a missed drill target raises.
 
 use time::{Date, Duration};
 
@@ -49,6 +50,9 @@ pub(crate) async fn compute(
     }
     if reg.code == registers::DRILLS.code {
         drill(tx, access, reg, values, ids, self_id).await?;
+    }
+    if reg.code == registers::OBJECTIVES.code {
+        crate::objectives::compute(tx, access, values, self_id).await?;
     }
     Ok(errors)
 }
@@ -119,7 +123,8 @@ async fn drill(
     Ok(())
 }
 
-/// What follows a write: roll-ups, stamps, proposals and a missed drill's corrective action.
+/// What follows a write: roll-ups, an objective's yearly result, stamps, proposals and a missed
+/// drill's corrective action.
 pub(crate) async fn after_write(
     tx: &mut Tx,
     access: &Access,
@@ -130,6 +135,7 @@ pub(crate) async fn after_write(
     before: Option<&Record>,
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, id).await?;
+    crate::objectives::after_result(tx, access, reg, id, before).await?;
     if let Some(s) = reg.stamps
         && let Some(target) = reg.position(s.via).and_then(|i| ids[i])
     {
@@ -166,13 +172,20 @@ fn recorder(access: &Access) -> Access {
     }
 }
 
-/// Recomputes the roll-up the record of `id` counts in, if its register declares one.
-pub(crate) async fn roll_up(
+/// What follows a withdrawal or reinstatement: a withdrawn score no longer counts in its
+/// assessment's average, a withdrawn result no longer in its objective's yearly result.
+pub(crate) async fn after_withdrawal(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
     id: i64,
 ) -> Result<(), StoreError> {
+    roll_up(tx, access, reg, id).await?;
+    crate::objectives::after_result(tx, access, reg, id, None).await
+}
+
+/// Recomputes the roll-up the record of `id` counts in, if its register declares one.
+async fn roll_up(tx: &mut Tx, access: &Access, reg: &Register, id: i64) -> Result<(), StoreError> {
     let Some(r) = reg.rollup else {
         return Ok(());
     };
@@ -226,7 +239,7 @@ pub(crate) async fn roll_up(
 
 /// Sets computed fields of a record to `values` (in declaration order), with one audit entry
 /// naming those that change.
-async fn set_computed(
+pub(crate) async fn set_computed(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
@@ -297,7 +310,7 @@ async fn set_computed(
     Ok(())
 }
 
-async fn fetch(tx: &mut Tx, reg: &Register, id: i64) -> Result<Record, StoreError> {
+pub(crate) async fn fetch(tx: &mut Tx, reg: &Register, id: i64) -> Result<Record, StoreError> {
     let row = tx
         .fetch_optional(
             &format!("{} WHERE t.id = $1", select_sql(reg)),

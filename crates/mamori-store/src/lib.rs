@@ -12,6 +12,7 @@ pub(crate) mod derived;
 pub mod error;
 pub mod events;
 pub mod integrity;
+pub(crate) mod objectives;
 pub mod operations;
 pub mod org;
 pub mod overdue;

@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::Store;
 use crate::audit::{self, Actor, Entry};
-use crate::db::P;
+use crate::db::{P, Tx};
 use crate::error::StoreError;
 use mamori_domain::{FieldError, Role};
 
@@ -66,6 +66,36 @@ fn org_from(r: &crate::db::Row) -> Result<Organization, StoreError> {
 }
 
 const ORG_COLUMNS: &str = "id, slug, name, name_en, profile, fiscal_year_start_month";
+
+/// Sets one column of the organisation, with its audit entry, within a transaction.
+async fn update_organization_in(
+    tx: &mut Tx,
+    access: &Access,
+    column: &str,
+    value: P,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &format!("UPDATE organizations SET {column} = $1 WHERE id = $2"),
+        &[value, access.org_id().into()],
+    )
+    .await?;
+    audit::append(
+        tx,
+        &access.actor,
+        Entry::new(
+            Some(access.org_id()),
+            "organization",
+            Some(access.org_id()),
+            "update",
+        )
+        .before(&before)
+        .after(&after),
+    )
+    .await?;
+    Ok(())
+}
 
 pub fn valid_slug(slug: &str) -> bool {
     (2..=40).contains(&slug.len())
@@ -163,14 +193,21 @@ impl Store {
                 "invalid-choice",
             ));
         }
-        self.update_organization(
+        let mut tx = self.pool.begin().await?;
+        update_organization_in(
+            &mut tx,
             access,
             "fiscal_year_start_month",
             P::Int(month.into()),
             serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month}),
             serde_json::json!({"fiscal_year_start_month": month}),
         )
-        .await
+        .await?;
+        // The objectives' results are those measured in their fiscal years, which have moved.
+        let mut moved = access.clone();
+        moved.org.fiscal_year_start_month = month;
+        crate::objectives::recompute_all(&mut tx, &moved).await?;
+        tx.commit().await
     }
 
     /// Sets the period (days) within which a second human-error event of the same person puts them
@@ -199,24 +236,7 @@ impl Store {
         after: serde_json::Value,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        tx.execute(
-            &format!("UPDATE organizations SET {column} = $1 WHERE id = $2"),
-            &[value, access.org_id().into()],
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &access.actor,
-            Entry::new(
-                Some(access.org_id()),
-                "organization",
-                Some(access.org_id()),
-                "update",
-            )
-            .before(&before)
-            .after(&after),
-        )
-        .await?;
+        update_organization_in(&mut tx, access, column, value, before, after).await?;
         tx.commit().await
     }
 

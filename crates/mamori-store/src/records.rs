@@ -1218,8 +1218,7 @@ impl Store {
             }
         };
         write_withdrawal(&mut tx, access, reg, id, reason.as_deref(), None).await?;
-        // A withdrawn score no longer counts in its assessment's average.
-        crate::derived::roll_up(&mut tx, access, reg, id).await?;
+        crate::derived::after_withdrawal(&mut tx, access, reg, id).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }

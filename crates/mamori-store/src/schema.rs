@@ -4,7 +4,7 @@
 use mamori_domain::register::{FieldKind, Register};
 use mamori_domain::registers;
 
-use crate::db::{Backend, Pool};
+use crate::db::{Backend, Pool, Tx};
 use crate::error::StoreError;
 
 pub struct Migration {
@@ -1165,7 +1165,28 @@ CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoint
 FOR EACH STATEMENT EXECUTE FUNCTION mamori_audit_checkpoints_append_only();
 "#,
     },
+    Migration {
+        version: 15,
+        name: "objectives: a comparison, an aggregation and the computed yearly result",
+        // The objectives already held get their values in the same transaction (`after`).
+        common: r#"
+ALTER TABLE objectives ADD COLUMN comparison TEXT;
+ALTER TABLE objectives ADD COLUMN aggregation TEXT;
+ALTER TABLE objectives ADD COLUMN result TEXT;
+"#,
+        sqlite: "",
+        postgres: "",
+    },
 ];
+
+/// What a migration does beyond its SQL, in its transaction: work on the records it gives new
+/// fields, with their audit entries.
+async fn after(tx: &mut Tx, version: i64) -> Result<(), StoreError> {
+    match version {
+        15 => crate::objectives::migrate(tx).await,
+        _ => Ok(()),
+    }
+}
 
 fn expand(sql: &str, backend: Backend) -> String {
     let (id, ts, date) = match backend {
@@ -1208,6 +1229,7 @@ pub async fn migrate(pool: &Pool) -> Result<usize, StoreError> {
         };
         tx.execute_script(&expand(m.common, backend)).await?;
         tx.execute_script(specific).await?;
+        after(&mut tx, m.version).await?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
             &[m.version.into(), m.name.into()],

@@ -1,7 +1,7 @@
 //! Operations and improvement over HTTP against the demo: the remedial course after a repeated
 //! human error, audits that no one audits their own department in, certificates, notices each
-//! reader acknowledges, minutes published as a notice, objectives warned about without a target,
-//! law changes waiting for a decision, the starter list of laws, and the finding counts.
+//! reader acknowledges, minutes published as a notice, objectives warned about without a target
+//! and judged on their results, law changes waiting for a decision, the starter list of laws, and the finding counts.
 
 mod common;
 
@@ -592,6 +592,63 @@ async fn an_objective_without_a_numeric_target_is_kept_with_a_warning() {
         .await;
     assert!(!page.contains("id=\"warnings\""));
     assert!(!listed(&app.page(&browser, "/o/sajeco/overdue").await));
+}
+
+#[tokio::test]
+async fn an_objectives_yearly_result_and_achievement_are_computed_not_taken() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let (status, objective) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/objectives",
+            Some(json!({"fiscal_year": this_year(), "title": "ヒヤリハット報告件数", "target_value": "3",
+                        "unit": "件", "aggregation": "sum", "result": "99", "achieved": "yes"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{objective}");
+    assert!(
+        objective["result"].is_null() && objective["achieved"].is_null(),
+        "computed, not taken: {objective}"
+    );
+    assert_eq!(objective["comparison"], "at_least");
+    let today = mamori_domain::dates::iso(mamori_domain::dates::today());
+    for value in ["1", "2"] {
+        let (status, r) = app
+            .api(
+                &isms,
+                Method::POST,
+                "/api/v1/objective-results",
+                Some(json!({"objective": objective["code"], "period": "今月", "measured_on": today, "value": value})),
+            )
+            .await;
+        assert_eq!(status, 201, "{r}");
+    }
+    let path = format!("/api/v1/objectives/{}", objective["id"]);
+    let (status, patched) = app
+        .api(
+            &isms,
+            Method::PATCH,
+            &path,
+            Some(json!({"result": "0", "achieved": "no"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(
+        (patched["result"].as_str(), patched["achieved"].as_str()),
+        (Some("3"), Some("yes")),
+        "{patched}"
+    );
+    // The record's page shows the yearly result and how it is made.
+    let browser = app.browser("isms").await;
+    let page = app
+        .page(
+            &browser,
+            &format!("/o/sajeco/objectives/{}", objective["id"]),
+        )
+        .await;
+    assert!(page.contains("年度実績") && page.contains("合計"), "{page}");
 }
 
 #[tokio::test]
