@@ -492,6 +492,36 @@ async fn the_demo_reviews_meetings_notices_and_objectives_add_up() {
             }
         }
     }
+    // Their results and achievement are computed from the half years' results: as the evaluations
+    // say (near misses added up to 13 of 12, the patch rate's worst half year 95 of 100).
+    let judged: Vec<(String, String, String)> = objectives
+        .iter()
+        .map(|o| {
+            let get = |f: &str| text(o, &OBJECTIVES, f);
+            (
+                get("code"),
+                format!("{}{}", get("result"), get("unit")),
+                get("achieved"),
+            )
+        })
+        .collect();
+    let expected = [
+        ("OB-2016-01", "100%", "yes"),
+        ("OB-2016-02", "0件", "yes"),
+        ("OB-2016-03", "9件", "yes"),
+        ("OB-2016-04", "100%", "yes"),
+        ("OB-2017-01", "100%", "yes"),
+        ("OB-2017-02", "13件", "yes"),
+        ("OB-2017-03", "0件", "yes"),
+        ("OB-2017-04", "95%", "no"),
+        ("OB-2017-05", "9件", ""),
+    ];
+    for (code, result, achieved) in expected {
+        assert!(
+            judged.contains(&(code.into(), result.into(), achieved.into())),
+            "{code} {result} {achieved}: {judged:?}"
+        );
+    }
 }
 
 #[tokio::test]
