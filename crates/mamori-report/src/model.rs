@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use mamori_domain::dates::{format_date, iso};
+use mamori_domain::objective::Comparison;
 use mamori_domain::registers as r;
 use mamori_domain::{DateStyle, Figure, FigureValue, FiscalYear, Register};
 use mamori_store::reports::ReportRevision;
@@ -664,7 +665,8 @@ impl Builder<'_> {
         Ok(vec![Block::Tree { root }])
     }
 
-    /// 4(4) the year's objectives with their numeric targets; 5.1(4) with their results.
+    /// 4(4) the year's objectives with their targets; 5.1(4) with their yearly results (computed
+    /// by the store from the results measured in the year), each linked to those results.
     async fn objectives(&mut self, results: bool) -> Result<Vec<Block>> {
         let query = |y: i32| ListQuery {
             filters: vec![("fiscal_year".into(), y.to_string())],
@@ -695,11 +697,6 @@ impl Builder<'_> {
             .iter()
             .filter(|o| text(o, &r::OBJECTIVES, "achieved") == "yes")
             .count() as i64;
-        let results_all = if results {
-            self.every(&r::OBJECTIVE_RESULTS).await?
-        } else {
-            Vec::new()
-        };
         let count_cell = if results {
             let before_achieved = self
                 .store
@@ -743,11 +740,8 @@ impl Builder<'_> {
         };
         let mut rows = Vec::new();
         for o in &now {
-            let target = format!(
-                "{}{}",
-                text(o, &r::OBJECTIVES, "target_value"),
-                text(o, &r::OBJECTIVES, "unit")
-            );
+            let unit = text(o, &r::OBJECTIVES, "unit");
+            let target = text(o, &r::OBJECTIVES, "target_value");
             let mut row = vec![
                 Cell {
                     href: Some(format!("/o/{}/objectives/{}", self.org(), o.id)),
@@ -756,22 +750,32 @@ impl Builder<'_> {
                 Cell::text(if target.is_empty() {
                     "―".into()
                 } else {
-                    target
+                    let comparison = Comparison::parse(&text(o, &r::OBJECTIVES, "comparison"))
+                        .unwrap_or(Comparison::Equal);
+                    ta(
+                        self.lang,
+                        &format!("r-target-{}", comparison.code()),
+                        &[("value", format!("{target}{unit}"))],
+                    )
                 }),
             ];
             if results {
-                let code = text(o, &r::OBJECTIVES, "code");
-                let last = results_all
-                    .iter()
-                    .filter(|x| text(x, &r::OBJECTIVE_RESULTS, "objective") == code)
-                    .max_by_key(|x| date_of(x, &r::OBJECTIVE_RESULTS, "measured_on"));
-                row.push(Cell::text(last.map_or("―".to_string(), |x| {
-                    format!(
-                        "{}{}",
-                        text(x, &r::OBJECTIVE_RESULTS, "value"),
-                        text(o, &r::OBJECTIVES, "unit")
-                    )
-                })));
+                // The yearly result links to the results it was made from.
+                let result = text(o, &r::OBJECTIVES, "result");
+                let measured = format!("&objective={}", url(&text(o, &r::OBJECTIVES, "code")));
+                row.push(if result.is_empty() {
+                    Cell::text("―")
+                } else {
+                    Cell {
+                        href: Some(self.list_href(
+                            r::OBJECTIVE_RESULTS.collection,
+                            self.fy,
+                            "measured_on",
+                            &measured,
+                        )),
+                        ..Cell::text(format!("{result}{unit}"))
+                    }
+                });
                 let a = text(o, &r::OBJECTIVES, "achieved");
                 row.push(Cell::text(if a.is_empty() {
                     "―".to_string()
@@ -828,7 +832,11 @@ impl Builder<'_> {
                 head: head.iter().map(|k| t(self.lang, k)).collect(),
                 rows,
                 widths,
-                notes: vec![self.footnote()],
+                notes: if results {
+                    vec![self.footnote(), t(self.lang, "r-note-results")]
+                } else {
+                    vec![self.footnote()]
+                },
             }),
         ])
     }

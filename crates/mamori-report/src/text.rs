@@ -118,6 +118,14 @@ mod tests {
         for kind in ["onboarding", "periodic", "remedial", "mental_health"] {
             assert!(has("ja", &format!("r-course-{kind}")));
         }
+        for comparison in mamori_domain::objective::COMPARISONS {
+            for lang in ["ja", "en"] {
+                assert!(
+                    has(lang, &format!("r-target-{comparison}")),
+                    "{lang} r-target-{comparison}"
+                );
+            }
+        }
         for (kind, _) in mamori_domain::registers::AUDIT_KINDS
             .iter()
             .filter(|(_, party)| *party == "third")

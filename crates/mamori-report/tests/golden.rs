@@ -43,6 +43,10 @@ fn reference() -> Vec<(String, Value, Value)> {
         ("certification_audit.major", json!(0), json!(0)),
         ("certification_audit.minor", json!(0), json!(0)),
         ("certification_audit.improvement", json!(2), json!(2)),
+        // 4(4) and 5.1(4): every objective of the year is counted and listed, and of those the
+        // achieved ones, judged from their results.
+        ("objectives.count", json!(5), json!(4)),
+        ("objectives.achieved", json!(3), json!(4)),
     ]
     .into_iter()
     .map(|(k, c, p)| (k.to_string(), c, p))
@@ -243,6 +247,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     let linked = mamori_report::html::article(&report.document, true, "").unwrap();
     assert!(linked.contains("data-figure=\"events.near_miss.総務経理部門\""));
     assert!(linked.contains("security-events?occurred_on_from=2017-04-01"));
+    objectives_report_what_happened(&store, &access, &report.document, &text).await;
 
     // DOCX and English.
     let docx = output::produce(&store, &access, fy, "ja", Format::Docx)
@@ -487,4 +492,103 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         draft_json["figures"]["events.near_miss.総務経理部門"],
         json!({"current": 2, "previous": 0})
     );
+}
+
+/// 5.1(4): each objective's result is its year's, made from its results as it says (the near
+/// misses of both half years added up, the patch rate's worst half year), in the target's unit,
+/// linked to exactly those results; achievement is judged from it, and an objective without a
+/// numeric target is listed with ― and not judged.
+async fn objectives_report_what_happened(
+    store: &mamori_store::Store,
+    access: &Access,
+    document: &mamori_report::document::Document,
+    pdf_text: &str,
+) {
+    use mamori_report::document::{Block, Table};
+    let table = |id: &str| -> Table {
+        document
+            .sections
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| {
+                s.blocks.iter().find_map(|b| match b {
+                    Block::Table(t) => Some(t.clone()),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| panic!("a table in {id}"))
+    };
+    let results = table("s5-1-4");
+    let row = |title: &str| {
+        results
+            .rows
+            .iter()
+            .find(|r| r[0].text == title)
+            .unwrap_or_else(|| panic!("a row for {title}"))
+            .clone()
+    };
+    let texts =
+        |title: &str| -> Vec<String> { row(title)[..4].iter().map(|c| c.text.clone()).collect() };
+    assert_eq!(
+        texts("ヒヤリハット報告件数"),
+        ["ヒヤリハット報告件数", "12件以上", "13件", "達成"]
+    );
+    assert_eq!(
+        texts("OSセキュリティパッチの月次適用率"),
+        [
+            "OSセキュリティパッチの月次適用率",
+            "100%以上",
+            "95%",
+            "未達成"
+        ]
+    );
+    assert_eq!(
+        texts("重大なセキュリティ事故の件数"),
+        ["重大なセキュリティ事故の件数", "0件以下", "0件", "達成"]
+    );
+    assert_eq!(
+        texts("ISMS・QMS・EMS 統合マニュアルのスリム化"),
+        ["ISMS・QMS・EMS 統合マニュアルのスリム化", "―", "9件", "―"]
+    );
+    assert_eq!(results.rows.len(), 5, "every objective of the year");
+    assert_eq!(
+        table("s4-4").rows.len(),
+        5,
+        "every objective counted is listed"
+    );
+    for shown in ["13件", "95%", "12件以上"] {
+        assert!(pdf_text.contains(shown), "the PDF shows {shown}");
+    }
+    // The result's link lists the two half years' results it was made from.
+    let href = row("ヒヤリハット報告件数")[2].href.clone().expect("a link");
+    assert_eq!(
+        href,
+        "/o/sajeco/objective-results?measured_on_from=2017-04-01&measured_on_to=2018-03-31&objective=OB-2017-02"
+    );
+    let params: Vec<(String, String)> = href
+        .split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let query =
+        mamori_store::ListQuery::from_params(&mamori_domain::registers::OBJECTIVE_RESULTS, &params)
+            .unwrap();
+    let listed = store
+        .list_all(access, &mamori_domain::registers::OBJECTIVE_RESULTS, &query)
+        .await
+        .unwrap();
+    let values: Vec<String> = listed
+        .iter()
+        .map(|r| {
+            r.value(&mamori_domain::registers::OBJECTIVE_RESULTS, "value")
+                .unwrap()
+                .to_plain()
+        })
+        .collect();
+    assert_eq!(values, ["6", "7"]);
 }

@@ -80,7 +80,7 @@ r-role-department_info_manager = Department information manager
 
 r-cap-objectives = Information security objectives ({ $year })
 r-cap-results = Achievement of the objectives ({ $year })
-r-objectives-count = Objectives with numeric targets set for the year: { $count }.
+r-objectives-count = Information security objectives set for the year: { $count }.
 r-objectives-achieved = Objectives achieved in the period: { $count }.
 r-h-objective = Objective
 r-h-target = Target
@@ -90,6 +90,10 @@ r-h-achieved = Achieved
 r-h-evaluation = Evaluation
 r-achieved-yes = Achieved
 r-achieved-no = Not achieved
+r-target-at_least = at least { $value }
+r-target-at_most = at most { $value }
+r-target-equal = { $value }
+r-note-results = * A result is the year's measurements of the objective taken together as the objective states (their sum, the latest, the average, the lowest or the highest). An objective without a numeric target is not judged.
 
 r-cap-laws = Legal and regulatory changes ({ $year })
 r-laws-none = In the period, no risk treatment was revised because of a change in legal requirements.

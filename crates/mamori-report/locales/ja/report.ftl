@@ -84,7 +84,7 @@ r-role-department_info_manager = 部門情報管理責任者
 # 4(4)・5.1(4) 目標
 r-cap-objectives = 情報セキュリティ目標（{ $year }）
 r-cap-results = 情報セキュリティ目標の達成状況（{ $year }）
-r-objectives-count = 本報告の対象年度には、数値目標を持つ情報セキュリティ目標を { $count } 設定しました。
+r-objectives-count = 本報告の対象年度には、情報セキュリティ目標を { $count } 設定しました。
 r-objectives-achieved = 本報告の対象期間中に達成した目標は { $count } です。
 r-h-objective = 目標
 r-h-target = 目標値
@@ -94,6 +94,10 @@ r-h-achieved = 達成
 r-h-evaluation = 評価
 r-achieved-yes = 達成
 r-achieved-no = 未達成
+r-target-at_least = { $value }以上
+r-target-at_most = { $value }以下
+r-target-equal = { $value }
+r-note-results = ※実績は、年度内に測定した結果を目標ごとに定めた方法（合計・最新値・平均・最低値・最高値）でまとめた値です。目標値のない目標は達成を判定しません。
 
 # 5.2(1)
 r-cap-laws = 法令対応状況（{ $year }）
