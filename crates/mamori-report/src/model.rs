@@ -797,12 +797,12 @@ impl Builder<'_> {
                     "r-h-achieved",
                     "r-h-evaluation",
                 ],
-                vec![3, 1, 1, 1, 4],
+                vec![3, 2, 1, 1, 3],
             )
         } else {
             (
                 vec!["r-h-objective", "r-h-target", "r-h-metric"],
-                vec![3, 1, 4],
+                vec![3, 2, 4],
             )
         };
         if rows.is_empty() {
