@@ -1,6 +1,6 @@
 //! Files in and out of registers, and the demo organisation, against a real database.
 
-use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, PEOPLE};
+use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, OBJECTIVES, PEOPLE};
 use mamori_io::{IoError, Sheet, sheet};
 use mamori_store::testing::TestDb;
 use mamori_store::{Access, ListQuery};
@@ -365,6 +365,25 @@ async fn the_demo_attendance_gives_the_reports_training_figures() {
     assert_eq!(attendees, expected);
 }
 
+/// Each objective's code, yearly result and achievement, in code order.
+async fn judged_objectives(
+    store: &mamori_store::Store,
+    access: &Access,
+) -> Vec<(String, String, String)> {
+    let mut v: Vec<(String, String, String)> = store
+        .list_all(access, &OBJECTIVES, &all())
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let get = |f: &str| o.value(&OBJECTIVES, f).unwrap().to_plain();
+            (get("code"), get("result"), get("achieved"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// Every register the secretariat writes (NDAs, attendance, seminar attendees, the question bank,
 /// …) goes out to XLSX or CSV and back into a fresh organisation unchanged, in declaration order.
 #[tokio::test]
@@ -429,7 +448,8 @@ async fn every_writable_register_round_trips_through_xlsx_and_csv() {
         let copied = target.list(&a2, reg, &every).await.unwrap();
         // The same records; the order may differ where the default sort follows creation order.
         // What the store computes from records of registers imported later (an assessment's
-        // average from its scores) is compared there, not here.
+        // average from its scores, an objective's yearly result from its results) is compared
+        // there, not here.
         let values = |p: &mamori_store::Page| {
             let mut v: Vec<Vec<String>> = p
                 .items
@@ -446,7 +466,13 @@ async fn every_writable_register_round_trips_through_xlsx_and_csv() {
                                             .is_some_and(|t| t.code == reg.code)
                                 })
                             });
-                            if later { String::new() } else { v.to_plain() }
+                            let judged = reg.code == OBJECTIVES.code
+                                && matches!(f.name, "result" | "achieved");
+                            if later || judged {
+                                String::new()
+                            } else {
+                                v.to_plain()
+                            }
                         })
                         .collect()
                 })
@@ -456,6 +482,13 @@ async fn every_writable_register_round_trips_through_xlsx_and_csv() {
         };
         assert_eq!(values(&copied), values(&records), "{}", reg.code);
     }
+    // Once their results are in, the copied objectives are judged as the demo's are.
+    let demo = judged_objectives(&store, &access).await;
+    assert!(
+        demo.iter().any(|(_, r, a)| r == "13" && a == "yes"),
+        "{demo:?}"
+    );
+    assert_eq!(judged_objectives(&target, &a2).await, demo);
 }
 
 /// Attendance from a file: full-width input is accepted; an unknown session, a bad status and the
