@@ -295,7 +295,7 @@ impl Builder<'_> {
     }
 
     async fn total(&self, reg: &Register, params: &[(String, String)]) -> Result<i64> {
-        let mut query = ListQuery::from_params(reg, params)?;
+        let mut query = ListQuery::from_params(reg, params, &[])?;
         query.limit = 1;
         Ok(self.store.list(self.access, reg, &query).await?.total)
     }
@@ -1965,6 +1965,7 @@ impl Builder<'_> {
                         ("audit.started_on_to".into(), iso(y.last_day())),
                         ("audit.party".into(), "third".into()),
                     ],
+                    &[],
                 )?;
                 store.list_all(access, &r::FINDINGS, &q).await
             }

@@ -220,6 +220,7 @@ pub async fn checks(
                 (format!("{date}_to"), iso(fy.last_day())),
                 (field.to_string(), open.join(",")),
             ],
+            &[],
         )?;
         q.limit = 1;
         let n = store.list(access, reg, &q).await?.total;

@@ -157,12 +157,24 @@ pub const MAX_Q: usize = 200;
 /// Most records one export holds (twice the most one import takes).
 pub const MAX_EXPORT: i64 = 200_000;
 
+/// A list parameter the list does not take, named (its detail is the name as sent).
+fn unknown_parameter(name: &str) -> StoreError {
+    StoreError::Invalid(vec![FieldError::with(
+        name,
+        "unknown-parameter",
+        name.to_string(),
+    )])
+}
+
 impl ListQuery {
     /// Turns list parameters (from a page URL, the API or a report figure's link) into a query: the
-    /// one parser, so a figure counts exactly what its link lists.
+    /// one parser, so a figure counts exactly what its link lists. `own` names the parameters the
+    /// caller reads itself (paging, the organisation); any other name the list does not take is
+    /// refused (`unknown-parameter`), so a misspelt filter never lists the whole register.
     pub fn from_params(
         reg: &Register,
         params: &[(String, String)],
+        own: &[&str],
     ) -> Result<ListQuery, StoreError> {
         let mut q = ListQuery {
             limit: MAX_LIMIT,
@@ -170,6 +182,7 @@ impl ListQuery {
         };
         for (k, v) in params {
             match k.as_str() {
+                k if own.contains(&k) => {}
                 "q" if v.chars().count() > MAX_Q => {
                     return Err(StoreError::Invalid(vec![FieldError::with(
                         "q",
@@ -203,19 +216,29 @@ impl ListQuery {
                 }
                 // A filter through a reference: `session.course=ISO-INIT`, `session.held_on_from=2017-04-01`.
                 _ if k.contains('.') => {
-                    if v.trim().is_empty() {
-                        continue;
-                    }
                     let (field, sub) = k.split_once('.').unwrap_or((k, ""));
                     let range = sub
                         .rsplit_once('_')
                         .filter(|(_, e)| *e == "from" || *e == "to");
-                    let target = mamori_domain::registers::target_of(reg, field);
+                    let target = reg
+                        .field(field)
+                        .filter(|f| f.filter)
+                        .and_then(|_| mamori_domain::registers::target_of(reg, field));
                     let is_date = |name: &str| {
                         target
                             .and_then(|t| t.field(name))
                             .is_some_and(|f| f.kind == FieldKind::Date)
                     };
+                    let named = range.filter(|(name, _)| is_date(name)).map_or(sub, |r| r.0);
+                    if !target
+                        .and_then(|t| t.field(named))
+                        .is_some_and(|f| f.filter)
+                    {
+                        return Err(unknown_parameter(k));
+                    }
+                    if v.trim().is_empty() {
+                        continue;
+                    }
                     match range.filter(|(name, _)| is_date(name)) {
                         Some((name, end)) => {
                             let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
@@ -260,6 +283,7 @@ impl ListQuery {
                     }
                     q.lacks.push(v.clone());
                 }
+                "lacks" => {}
                 // `status` is the record's state (active, withdrawn, all), or, for a register with a
                 // field of that name (attendance), a value of that field: the two never share a value.
                 // Empty, as a filter form sends it when nothing is chosen: not given.
@@ -302,8 +326,11 @@ impl ListQuery {
                         && let Some(f) = reg
                             .field(name)
                             .filter(|f| f.filter && f.kind == FieldKind::Date)
-                        && !v.trim().is_empty()
                     {
+                        // Blank, as a filter form sends a bound left empty: no bound.
+                        if v.trim().is_empty() {
+                            continue;
+                        }
                         let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
                             StoreError::Invalid(vec![FieldError::new(k, "invalid-date")])
                         })?;
@@ -315,6 +342,14 @@ impl ListQuery {
                             }
                             None => q.ranges.push((f.name.to_string(), None, Some(d))),
                         }
+                    } else if k == "status" {
+                        // A register whose `status` field is no filter takes record states only.
+                        return Err(StoreError::Invalid(vec![FieldError::new(
+                            "status",
+                            "invalid-choice",
+                        )]));
+                    } else {
+                        return Err(unknown_parameter(k));
                     }
                 }
             }

@@ -428,6 +428,7 @@ error-field-repeated-parameter = { $field } is given twice.
 error-field-invalid-number = { $field } must be a whole number.
 error-field-out-of-range = { $field } must be between 1 and { $detail }.
 error-field-unknown-filter = Cannot filter by "{ $field }".
+error-field-unknown-parameter = "{ $detail }" is not a parameter of this list; check its spelling.
 error-field-password-too-short = The password must be at least { $detail } characters.
 error-field-password-common = This password is too common.
 error-field-password-wrong = The current password is wrong.

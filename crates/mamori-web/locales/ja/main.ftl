@@ -415,6 +415,7 @@ error-field-repeated-parameter = { $field }が二度指定されています。
 error-field-invalid-number = { $field }は整数で指定してください。
 error-field-out-of-range = { $field }は1〜{ $detail }の範囲で指定してください。
 error-field-unknown-filter = 「{ $field }」では絞り込めません。
+error-field-unknown-parameter = 「{ $detail }」はこの一覧で指定できる条件ではありません。綴りを確認してください。
 error-field-password-too-short = パスワードは{ $detail }文字以上にしてください。
 error-field-password-common = よく使われるパスワードのため使えません。
 error-field-password-wrong = 現在のパスワードが違います。

@@ -165,11 +165,11 @@ pub fn document() -> Value {
         let one = json!({"$ref": format!("#/components/schemas/{name}")});
         let input_ref = json!({"$ref": format!("#/components/schemas/{name}Input")});
         let ok = |d: &str, s: &Value| json!({"description": d, "content": {"application/json": {"schema": s}}});
-        let with_errors = |mut m: Map<String, Value>| {
-            if let Some(e) = errors.as_object() {
-                m.extend(e.clone());
-            }
-            Value::Object(m)
+        // The operation's own answers first: its 422 or 409 says more than the common one.
+        let with_errors = |m: Map<String, Value>| {
+            let mut all = errors.as_object().cloned().unwrap_or_default();
+            all.extend(m);
+            Value::Object(all)
         };
         let mut params = vec![
             json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}),
@@ -200,7 +200,9 @@ pub fn document() -> Value {
         paths.insert(
             format!("/api/v1/{}", reg.collection),
             json!({
-                "get": {"tags": [tag], "operationId": format!("list{name}"), "parameters": params, "responses": with_errors(Map::from_iter([("200".into(), ok("a page of records", &list_schema))]))},
+                "get": {"tags": [tag], "operationId": format!("list{name}"), "parameters": params,
+                        "description": "The parameters below (and `org`) are all a list takes: any other, such as a misspelt filter, is refused with 422 `unknown-parameter` naming it, never ignored; a parameter given twice is refused too.",
+                        "responses": with_errors(Map::from_iter([("200".into(), ok("a page of records", &list_schema)), ("422".into(), err("invalid parameters, each named in details: a value out of range or not a choice, a parameter given twice, or one this list does not take (code unknown-parameter)"))]))},
                 "post": {"tags": [tag], "operationId": format!("create{name}"), "requestBody": {"required": true, "content": {"application/json": {"schema": input_ref}}},
                          "responses": with_errors(Map::from_iter([("201".into(), ok("created", &one))]))},
             }),
