@@ -2,7 +2,7 @@
 //! anything else computed from the records now; and publication, which freezes the four renderings.
 
 use mamori_domain::FiscalYear;
-use mamori_store::reports::ReportRevision;
+use mamori_store::reports::{self, ReportRevision};
 use mamori_store::{Access, Store, StoreError};
 
 use crate::ReportError;
@@ -95,7 +95,8 @@ pub fn render(report: &Report, format: Format, today: time::Date) -> Result<Vec<
 }
 
 /// The report of `fy` in `format`: the frozen file of its latest revision if that is published
-/// (and asked for in the language it was published in, Japanese), else computed now.
+/// (and asked for in the language it was published in, Japanese), else computed now. Staff read
+/// it once it is published.
 pub async fn produce(
     store: &Store,
     access: &Access,
@@ -105,6 +106,7 @@ pub async fn produce(
 ) -> Result<Vec<u8>, OutputError> {
     let revisions = store.report_revisions(access, fy.year).await?;
     let latest = revisions.first();
+    reports::may_read(access, latest)?;
     if let Some(r) = latest.filter(|r| r.status == "published" && lang != "en") {
         return Ok(store.report_file(access, r.id, format.code()).await?.0);
     }
@@ -131,6 +133,73 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
         .collect::<Result<_, _>>()?;
     store.report_publish(access, id, &files, &head).await?;
     Ok(report)
+}
+
+/// The year's latest revision, for those who prepare the report (checked before any lookup).
+pub async fn latest_to_prepare(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+) -> Result<ReportRevision, StoreError> {
+    reports::may_prepare(access)?;
+    let revisions = store.report_revisions(access, fy.year).await?;
+    revisions.into_iter().next().ok_or(StoreError::NotFound)
+}
+
+/// Starts the year's report (a copy of the latest earlier year's narratives, issued today), or a
+/// correction of the published one with its change note. Returns the new revision's id.
+pub async fn start(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+    change_note: Option<&str>,
+) -> Result<i64, StoreError> {
+    reports::may_prepare(access)?;
+    let narratives = store.report_previous_narratives(access, fy.year).await?;
+    store
+        .report_start(
+            access,
+            fy.year,
+            mamori_domain::dates::today(),
+            narratives,
+            change_note,
+        )
+        .await
+}
+
+/// The steps `advance` takes a revision to; publication is `publish_latest`.
+pub const STEPS: &[&str] = &["review", "draft", "approved"];
+
+/// Moves the year's latest revision along: to `review` (its figures remembered, to show what
+/// changed before publication), back to `draft`, or to `approved` (by top management).
+pub async fn advance(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+    to: &str,
+) -> Result<(), StoreError> {
+    reports::may_prepare(access)?;
+    if !STEPS.contains(&to) {
+        return Err(StoreError::invalid("to", "invalid-choice"));
+    }
+    let latest = latest_to_prepare(store, access, fy).await?;
+    let figures = if to == "review" {
+        let report = compute(store, access, fy, "ja", Some(&latest)).await?;
+        serde_json::to_value(&report.figures)?
+    } else {
+        serde_json::Value::Null
+    };
+    store.report_advance(access, latest.id, to, &figures).await
+}
+
+/// Publishes the year's latest revision, once approved (see `publish`).
+pub async fn publish_latest(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+) -> Result<Report, OutputError> {
+    let latest = latest_to_prepare(store, access, fy).await?;
+    publish(store, access, latest.id).await
 }
 
 /// What to look at before publishing: figures changed since the revision went to review, empty
