@@ -2,6 +2,7 @@
 //! of the glossary name; lists answer `{"items", "total"}`; errors `{"code","message","details"}`.
 
 pub mod openapi;
+pub mod reports;
 
 use axum::Json;
 use axum::body::Bytes;
