@@ -208,21 +208,37 @@ pub async fn checks(
             }
         }
     }
+    // The previous year's published text, to find passages carried over unchanged.
+    let last_year = store
+        .report_revisions(access, report.fiscal_year - 1)
+        .await?
+        .into_iter()
+        .find(|r| r.status == "published")
+        .map(|r| r.narratives)
+        .unwrap_or_default();
     for id in &report.items {
-        let empty = report
-            .narratives
-            .get(id)
-            .is_some_and(|t| t.trim().is_empty());
-        if empty {
-            let title = report
-                .document
-                .sections
-                .iter()
-                .find(|s| &s.id == id)
-                .map(|s| format!("{} {}", s.number, s.title))
-                .unwrap_or_else(|| id.clone());
+        let Some(text) = report.narratives.get(id) else {
+            continue;
+        };
+        let title = report
+            .document
+            .sections
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| id.clone());
+        if text.trim().is_empty() {
             out.push(("r-check-empty".into(), title));
+            continue;
         }
+        out.extend(
+            narrative_checks(report, text, last_year.get(id).and_then(|v| v.as_str()))
+                .into_iter()
+                .map(|(key, detail)| match detail.is_empty() {
+                    true => (key, title.clone()),
+                    false => (key, format!("{title}: {detail}")),
+                }),
+        );
     }
     let fy = FiscalYear::new(report.fiscal_year, access.org.fiscal_year_start_month);
     let objectives = store
@@ -280,4 +296,162 @@ pub async fn checks(
         }
     }
     Ok(out)
+}
+
+/// The year words a narrative may hold besides figures.
+const YEAR_WORDS: &[&str] = &["report_year", "next_year", "previous_year", "year"];
+const MORE: &[&str] = &["増加", "増え", "上昇", "向上"];
+const LESS: &[&str] = &["減少", "漸減", "減っ", "低下", "減り"];
+
+/// What may no longer be true in a narrative: a placeholder naming no figure, a passage carried
+/// over unchanged from last year's published report, a percentage typed by hand that no figure
+/// of the report has this year, and a trend word that the figures it names contradict. Each is
+/// (translation key, detail).
+fn narrative_checks(report: &Report, text: &str, last_year: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let base = |name: &str| -> String {
+        match name.rsplit_once('.') {
+            Some((id, "previous" | "both")) => id.to_string(),
+            _ => name.to_string(),
+        }
+    };
+    let named: Vec<String> = crate::model::placeholders(text)
+        .into_iter()
+        .filter(|p| !YEAR_WORDS.contains(p))
+        .map(base)
+        .collect();
+    for name in &named {
+        if !report.figures.contains_key(name) {
+            out.push(("r-check-placeholder".into(), format!("{{{name}}}")));
+        }
+    }
+    if last_year.is_some_and(|t| t.trim() == text.trim()) {
+        out.push(("r-check-unchanged".into(), String::new()));
+    }
+    // Percentages typed by hand: each must be a share or rate this year's figures have.
+    let rates: Vec<f64> = report
+        .figures
+        .values()
+        .filter_map(|f| f.current.number())
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            if i < chars.len() && matches!(chars[i], '%' | '％') {
+                let typed: String = chars[start..i].iter().collect();
+                if let Ok(n) = typed.parse::<f64>()
+                    && !rates.iter().any(|r| (r - n).abs() < 0.05)
+                {
+                    out.push(("r-check-typed-percent".into(), format!("{typed}%")));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // A trend word beside figures named in the passage that went the other way.
+    let says_more = MORE.iter().any(|w| text.contains(w));
+    let says_less = LESS.iter().any(|w| text.contains(w));
+    for name in &named {
+        let Some(f) = report.figures.get(name) else {
+            continue;
+        };
+        let (Some(now), Some(before)) = (f.current.number(), f.previous.number()) else {
+            continue;
+        };
+        let (now_s, before_s) = (f.current.text(&report.lang), f.previous.text(&report.lang));
+        if (says_less && !says_more && now > before) || (says_more && !says_less && now < before) {
+            out.push((
+                "r-check-trend".into(),
+                format!("{{{name}}} {before_s} → {now_s}"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mamori_domain::{Figure, FigureValue};
+
+    fn report(figures: &[(&str, f64, f64)]) -> Report {
+        Report {
+            organisation: "サンプル".into(),
+            fiscal_year: 2018,
+            previous_year: 2017,
+            period: ["2018-04-01".into(), "2019-03-31".into()],
+            issued_on: "2019-06-28".into(),
+            revision: 1,
+            status: "review".into(),
+            lang: "ja".into(),
+            figures: figures
+                .iter()
+                .map(|(id, now, before)| {
+                    let f = Figure {
+                        current: FigureValue::Number(*now),
+                        previous: FigureValue::Number(*before),
+                    };
+                    (id.to_string(), f)
+                })
+                .collect(),
+            drill_down: Default::default(),
+            narratives: Default::default(),
+            items: vec![],
+            document: crate::document::Document::sample(),
+            audit_head: None,
+        }
+    }
+
+    fn keys(found: Vec<(String, String)>) -> Vec<String> {
+        found.into_iter().map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn narratives_that_no_longer_hold_are_listed() {
+        let r = report(&[
+            ("training.completion_rate", 97.6, 100.0),
+            ("human_error.share", 85.7, 84.6),
+        ]);
+        // A typed 100% beside a computed 97.6%; the same passage with the placeholder holds.
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "受講率が100%となり全員の受講を達成した。",
+                None
+            )),
+            ["r-check-typed-percent"]
+        );
+        assert!(
+            narrative_checks(&r, "受講率は{training.completion_rate}だった。", None).is_empty()
+        );
+        // 減少傾向 beside a share that rose.
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "{human_error.share}と、引き続き減少傾向にある。",
+                None
+            )),
+            ["r-check-trend"]
+        );
+        assert!(narrative_checks(&r, "{human_error.share}と、やや増加した。", None).is_empty());
+        // A placeholder naming no figure, and last year's text carried over.
+        assert_eq!(
+            keys(narrative_checks(&r, "{training.rate}", None)),
+            ["r-check-placeholder"]
+        );
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "前年と同じ文章。",
+                Some("前年と同じ文章。")
+            )),
+            ["r-check-unchanged"]
+        );
+    }
 }
