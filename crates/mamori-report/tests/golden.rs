@@ -237,6 +237,9 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         "the share {shown} should label the chart and fill its table"
     );
     assert!(!html.contains(">0.8%<") && !html.contains(">1.0%<"));
+    // The demo's narratives state the reference's figures through placeholders.
+    assert!(html.contains("受講率が 100% となり"));
+    assert!(html.contains(&format!("ヒューマンエラー割合が {shown}（前年度 100%）")));
     let report = output::compute(&store, &access, fy, "ja", None)
         .await
         .unwrap();
