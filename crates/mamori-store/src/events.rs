@@ -3,7 +3,7 @@
 //! security event").
 
 use mamori_domain::register::Register;
-use mamori_domain::registers::{ATTENDANCES, SECURITY_EVENTS, TRAINING_SESSIONS};
+use mamori_domain::registers::{ATTENDANCES, RemedialRule, SECURITY_EVENTS, TRAINING_SESSIONS};
 use mamori_domain::{FieldError, Role, Value};
 use time::Duration;
 
@@ -101,7 +101,7 @@ pub(crate) async fn put_on_course(
     ) else {
         return Ok(());
     };
-    let days = Duration::days(mamori_domain::registers::remedial_days(&access.org.profile));
+    let days = Duration::days(RemedialRule::of(&access.org.profile).period_days);
     let key = reg.natural_key.unwrap_or("id");
     let sibling = tx
         .fetch_optional(
