@@ -1367,7 +1367,7 @@ pub(crate) async fn insert_in(
     end_ties(tx, access, reg, id, &values, batch).await?;
     // Boxed: putting a person on a course inserts records through this same function.
     Box::pin(crate::events::put_on_course(
-        tx, access, reg, id, &values, &ids,
+        tx, access, reg, id, &values, &ids, None,
     ))
     .await?;
     Box::pin(crate::derived::after_write(
@@ -1652,7 +1652,7 @@ pub(crate) async fn update_in(
     )
     .await?;
     end_ties(tx, access, reg, id, &values, None).await?;
-    crate::events::put_on_course(tx, access, reg, id, &values, &ids).await?;
+    crate::events::put_on_course(tx, access, reg, id, &values, &ids, Some(before)).await?;
     Box::pin(crate::derived::after_write(
         tx,
         access,
