@@ -1507,7 +1507,7 @@ async fn write_prepared(
     end_ties(tx, access, reg, id, &values, batch).await?;
     // Boxed: putting a person on a course inserts records through this same function.
     Box::pin(crate::events::put_on_course(
-        tx, access, reg, id, &values, &ids,
+        tx, access, reg, id, &values, &ids, None,
     ))
     .await?;
     Box::pin(crate::derived::after_write(
@@ -1792,7 +1792,7 @@ pub(crate) async fn update_in(
     )
     .await?;
     end_ties(tx, access, reg, id, &values, None).await?;
-    crate::events::put_on_course(tx, access, reg, id, &values, &ids).await?;
+    crate::events::put_on_course(tx, access, reg, id, &values, &ids, Some(before)).await?;
     Box::pin(crate::derived::after_write(
         tx,
         access,

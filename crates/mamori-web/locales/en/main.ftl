@@ -848,7 +848,10 @@ related-new = Add
 warnings-title = Warnings
 settings-remedial-title = Remedial training
 settings-remedial-days = Period (days)
-settings-remedial-hint = When a person's human-error event follows another of theirs within this many days, they are put on the remedial training course.
+settings-remedial-within-days = Trained within (days)
+settings-remedial-hint = When a person's human-error event follows another of theirs within the period, they are expected at the remedial course's first session held within the given number of days of that second event; when none is held then, a session is planned on the last of those days.
+field-remedial_days = Period (days)
+field-remedial_within_days = Trained within (days)
 error-field-needed-for-step = { $field } is needed at this step.
 error-field-only-when-closed = { $field } is set only when closed.
 

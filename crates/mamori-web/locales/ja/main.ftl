@@ -835,7 +835,10 @@ related-new = 新規登録
 warnings-title = 注意
 settings-remedial-title = 臨時教育訓練
 settings-remedial-days = 対象とする期間（日）
-settings-remedial-hint = 同じ人のヒューマンエラーによる事象が、前の事象からこの日数以内に再び起きたとき、その人を臨時教育訓練の対象にします。
+settings-remedial-within-days = 受講までの日数（日）
+settings-remedial-hint = 同じ人のヒューマンエラーによる事象が、前の事象から「対象とする期間」内に再び起きたとき、その人を臨時教育訓練の受講予定者にします。受講するのは、再び起きた日から「受講までの日数」以内に行う最初の回です。その間に行う回がなければ、最終日に新しい回を予定します。
+field-remedial_days = 対象とする期間（日）
+field-remedial_within_days = 受講までの日数（日）
 error-field-needed-for-step = { $field }は、この状況では入力が必要です。
 error-field-only-when-closed = { $field }は完了したときだけ入力します。
 
