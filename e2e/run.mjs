@@ -434,8 +434,8 @@ async function reportCase(browser, url) {
     return { count: Number(count.match(/全\s*(\d+)\s*件/)[1]), rows: rows.map((r) => Object.fromEntries(heads.map((h, i) => [h, r[i]]))) };
   };
   const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
-  const fetchPdf = async () => {
-    const resp = await page.request.get(`${reportUrl}/files/report.pdf`);
+  const fetchPdf = async (query = '') => {
+    const resp = await page.request.get(`${reportUrl}/files/report.pdf${query}`);
     assert(resp.status() === 200, `GET report.pdf: status ${resp.status()}`);
     const body = await resp.body();
     assert(body.subarray(0, 5).toString() === '%PDF-', `report.pdf is not a PDF: ${JSON.stringify(body.subarray(0, 40).toString())}`);
@@ -475,6 +475,7 @@ async function reportCase(browser, url) {
     await page.screenshot({ path: `${SHOTS}/report-published.png`, fullPage: true });
     assert((await figureText()) === '1(0)件', `the published figure should read 1(0)件, reads ${await figureText()}`);
     const published = await fetchPdf();
+    const publishedEn = await fetchPdf('?lang=en');
 
     // A near miss of 総務経理部門 in FY2017, reported after publication.
     await page.goto(`${url}o/sajeco/security-events/new`);
@@ -497,6 +498,9 @@ async function reportCase(browser, url) {
     const later = await fetchPdf();
     assert(later.length === published.length && sha256(later) === sha256(published),
       `the published PDF changed: ${published.length} bytes ${sha256(published).slice(0, 12)} → ${later.length} bytes ${sha256(later).slice(0, 12)}`);
+    const laterEn = await fetchPdf('?lang=en');
+    assert(sha256(laterEn) === sha256(publishedEn),
+      `the published English PDF changed: ${publishedEn.length} bytes ${sha256(publishedEn).slice(0, 12)} → ${laterEn.length} bytes ${sha256(laterEn).slice(0, 12)}`);
   } finally {
     await context.close();
   }

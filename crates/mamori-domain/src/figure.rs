@@ -28,6 +28,25 @@ impl FigureValue {
         Self::Number(count as f64)
     }
 
+    /// A share in percent, `part` of `whole`, rounded to one decimal: the one rounding rule of
+    /// every share and rate, in the text, the tables, the chart and every rendering; 無し when there
+    /// is nothing to share.
+    pub fn share(part: i64, whole: i64) -> Self {
+        if whole == 0 {
+            Self::None
+        } else {
+            Self::Number(((part as f64) * 1000.0 / whole as f64).round() / 10.0)
+        }
+    }
+
+    /// `84.6%`, `2件`, or `無し`/`―` without a unit.
+    pub fn with_unit(&self, unit: &str, lang: &str) -> String {
+        match self {
+            Self::Number(_) => format!("{}{unit}", self.text(lang)),
+            other => other.text(lang),
+        }
+    }
+
     pub fn number(&self) -> Option<f64> {
         match self {
             Self::Number(n) => Some(*n),
@@ -97,6 +116,14 @@ impl Figure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_round_to_one_decimal_once() {
+        assert_eq!(FigureValue::share(11, 13), FigureValue::Number(84.6));
+        assert_eq!(FigureValue::share(6, 6).with_unit("%", "ja"), "100%");
+        assert_eq!(FigureValue::share(11, 13).with_unit("%", "ja"), "84.6%");
+        assert_eq!(FigureValue::share(0, 0).with_unit("%", "ja"), "無し");
+    }
 
     #[test]
     fn three_kinds_of_nothing_stay_apart() {

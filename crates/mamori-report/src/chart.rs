@@ -1,6 +1,8 @@
 //! The human-error share as a bar chart (0–100% per fiscal year), as SVG: the same drawing in the
 //! app's figures page, the report's HTML and its PDF.
 
+use mamori_domain::FigureValue;
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -8,8 +10,10 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A bar per (label, share 0–1); a year without a share (no events, or no records) has no bar.
-pub fn share_svg(points: &[(String, Option<f64>)], title: &str) -> String {
+/// A bar per (label, share in percent), labelled as the report's text prints the share; a year
+/// without a share has no bar and shows its mark instead (― before the records begin, 無し/none
+/// without events).
+pub fn share_svg(points: &[(String, FigureValue)], title: &str, lang: &str) -> String {
     let (w, h, left, bottom, top) = (560.0, 220.0, 44.0, 30.0, 16.0);
     let plot_h = h - bottom - top;
     let slot = (w - left - 10.0) / points.len().max(1) as f64;
@@ -30,18 +34,23 @@ pub fn share_svg(points: &[(String, Option<f64>)], title: &str) -> String {
     for (i, (label, value)) in points.iter().enumerate() {
         let x = left + slot * i as f64 + slot * 0.2;
         let bw = slot * 0.6;
-        if let Some(v) = value {
-            let v = v.clamp(0.0, 1.0);
-            let bh = plot_h * v;
-            svg.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"#1a5fb4\"><title>{} {:.0}%</title></rect><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{:.0}%</text>",
-                top + plot_h - bh,
-                esc(label),
-                v * 100.0,
+        let shown = esc(&value.with_unit("%", lang));
+        match value.number() {
+            Some(v) => {
+                let bh = plot_h * (v / 100.0).clamp(0.0, 1.0);
+                svg.push_str(&format!(
+                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"#1a5fb4\"><title>{} {shown}</title></rect><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{shown}</text>",
+                    top + plot_h - bh,
+                    esc(label),
+                    x + bw / 2.0,
+                    top + plot_h - bh - 3.0,
+                ));
+            }
+            None => svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5e6b78\">{shown}</text>",
                 x + bw / 2.0,
-                top + plot_h - bh - 3.0,
-                v * 100.0
-            ));
+                top + plot_h - 3.0,
+            )),
         }
         svg.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",

@@ -133,6 +133,19 @@ pub const ITEMS: &[Item] = &[
     item("s7", 1, "7", true),
 ];
 
+/// The placeholders a narrative holds (`{training.completion_rate}` → `training.completion_rate`).
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    out
+}
+
 /// The narratives: the items that have one.
 pub fn narrative_keys() -> impl Iterator<Item = &'static str> {
     ITEMS.iter().filter(|i| i.narrative).map(|i| i.id)
@@ -189,6 +202,8 @@ struct Builder<'a> {
     issued: FiscalYear,
     figures: BTreeMap<String, Figure>,
     links: BTreeMap<String, Links>,
+    /// The unit each figure is printed with (`件`, `%`), for the narratives' placeholders.
+    units: BTreeMap<String, String>,
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -236,6 +251,7 @@ impl Builder<'_> {
         };
         self.figures.insert(id.to_string(), figure);
         self.links.insert(id.to_string(), links);
+        self.units.insert(id.to_string(), unit.to_string());
         cell
     }
 
@@ -376,14 +392,6 @@ fn date_of(rec: &Record, reg: &Register, field: &str) -> Option<Date> {
     rec.value(reg, field).and_then(|v| v.as_date())
 }
 
-/// `2件`, or `無し`/`―` without a unit.
-fn with_unit(v: FigureValue, unit: &str, lang: &str) -> String {
-    match v {
-        FigureValue::Number(_) => format!("{}{unit}", v.text(lang)),
-        other => other.text(lang),
-    }
-}
-
 fn dash_row(n: usize) -> Vec<Cell> {
     (0..n).map(|_| Cell::text("―")).collect()
 }
@@ -408,6 +416,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         settings,
         figures: BTreeMap::new(),
         links: BTreeMap::new(),
+        units: BTreeMap::new(),
     };
     let narratives: BTreeMap<String, String> = narrative_keys()
         .map(|k| {
@@ -421,7 +430,12 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         .collect();
     let mut sections: Vec<Section> = Vec::new();
     let enabled: Vec<&Item> = ITEMS.iter().filter(|i| b.settings.enabled(i)).collect();
+    // The tables and charts first, so a narrative can name any figure of the report.
+    let mut generated = Vec::with_capacity(enabled.len());
     for item in &enabled {
+        generated.push(b.generated(item.id).await?);
+    }
+    for (item, tables) in enabled.iter().zip(generated) {
         let mut blocks = Vec::new();
         if item.narrative {
             let raw = narratives.get(item.id).cloned().unwrap_or_default();
@@ -430,7 +444,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
                 blocks.push(Block::Paragraph { text });
             }
         }
-        blocks.extend(b.generated(item.id).await?);
+        blocks.extend(tables);
         sections.push(Section {
             id: item.id.to_string(),
             level: item.level,
@@ -454,7 +468,12 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
             &[("from", b.date(fy.start())), ("to", b.date(fy.last_day()))],
         ),
         issued: ta(lang, "r-issued-line", &[("date", b.date(req.issued_on))]),
-        edition: ta(lang, "r-edition", &[("n", revision.max(1).to_string())]),
+        // A year not started has no revision yet, and no edition on its cover.
+        edition: if revision == 0 {
+            String::new()
+        } else {
+            ta(lang, "r-edition", &[("n", revision.to_string())])
+        },
         status: if status == "published" {
             String::new()
         } else {
@@ -504,10 +523,48 @@ impl Builder<'_> {
         let rel =
             |y: FiscalYear| relative_year(self.lang, y.year, self.issued.year, &self.label(y));
         let next = FiscalYear::new(self.fy.year + 1, self.fy.start_month);
-        raw.replace("{report_year}", &rel(self.fy))
+        let text = raw
+            .replace("{report_year}", &rel(self.fy))
             .replace("{next_year}", &rel(next))
             .replace("{previous_year}", &rel(self.fy.previous()))
-            .replace("{year}", &self.label(self.fy))
+            .replace("{year}", &self.label(self.fy));
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open..];
+            match after.find('}').map(|close| (&after[1..close], close)) {
+                Some((name, close)) => {
+                    match self.placeholder(name) {
+                        Some(shown) => out.push_str(&shown),
+                        None => out.push_str(&after[..=close]),
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(after);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A figure named in a narrative: `{id}` this year's value with its unit (`97.6%`),
+    /// `{id.previous}` the previous year's, `{id.both}` both as the tables print them (`7(6)件`).
+    fn placeholder(&self, name: &str) -> Option<String> {
+        let (id, part) = match name.rsplit_once('.') {
+            Some((id, part @ ("previous" | "both"))) => (id, part),
+            _ => (name, "current"),
+        };
+        let figure = self.figures.get(id)?;
+        let unit = self.units.get(id).map(String::as_str).unwrap_or_default();
+        Some(match part {
+            "previous" => figure.previous.with_unit(unit, self.lang),
+            "both" => figure.text(unit, self.lang),
+            _ => figure.current.with_unit(unit, self.lang),
+        })
     }
 
     async fn generated(&mut self, id: &str) -> Result<Vec<Block>> {
@@ -896,7 +953,7 @@ impl Builder<'_> {
                         ("year", self.label(self.fy.previous())),
                         (
                             "value",
-                            with_unit(previous, &self.unit("r-unit-items"), self.lang),
+                            previous.with_unit(&self.unit("r-unit-items"), self.lang),
                         ),
                     ],
                 )],
@@ -1660,13 +1717,7 @@ impl Builder<'_> {
                 });
             (h, all)
         };
-        let pct = |(h, all): (i64, i64)| {
-            if all == 0 {
-                FigureValue::None
-            } else {
-                FigureValue::Number(((h as f64) * 1000.0 / all as f64).round() / 10.0)
-            }
-        };
+        let pct = |(h, all): (i64, i64)| FigureValue::share(h, all);
         let share_href = |y: FiscalYear| {
             Some(self.list_href("security-events", y, "occurred_on", "&cause=human_error"))
         };
@@ -1682,23 +1733,16 @@ impl Builder<'_> {
             },
             "%",
         );
-        let points: Vec<(String, Option<f64>)> = years
+        let points: Vec<(String, FigureValue)> = years
             .iter()
-            .map(|y| {
-                let v = if self.before_records(*y) {
-                    FigureValue::NotApplicable
-                } else {
-                    pct(share(*y))
-                };
-                (self.label(*y), v.number().map(|p| p / 100.0))
-            })
+            .map(|y| (self.label(*y), self.value(*y, pct(share(*y)))))
             .collect();
         let title = t(self.lang, "r-share-title");
         let data = points
             .iter()
             .map(|(l, v)| Fact {
                 label: l.clone(),
-                value: v.map_or("―".to_string(), |v| format!("{v:.1}%")),
+                value: v.with_unit("%", self.lang),
             })
             .collect();
         let incidents = self
@@ -1732,7 +1776,7 @@ impl Builder<'_> {
                 ),
             },
             Block::Chart {
-                svg: crate::chart::share_svg(&points, &title),
+                svg: crate::chart::share_svg(&points, &title, self.lang),
                 title,
                 data,
             },
@@ -1866,7 +1910,7 @@ impl Builder<'_> {
                 "r-second-previous",
                 &[(
                     "value",
-                    with_unit(previous, &self.unit("r-unit-times"), self.lang),
+                    previous.with_unit(&self.unit("r-unit-times"), self.lang),
                 )],
             ),
             FigureValue::None => t(self.lang, "r-second-previous-none"),

@@ -1,5 +1,6 @@
 //! The report of a fiscal year as a reader gets it: a published revision from its frozen files,
-//! anything else computed from the records now; and publication, which freezes the four renderings.
+//! anything else computed from the records now; and publication, which freezes the four renderings
+//! in each language.
 
 use mamori_domain::FiscalYear;
 use mamori_store::reports::{self, ReportRevision};
@@ -94,9 +95,31 @@ pub fn render(report: &Report, format: Format, today: time::Date) -> Result<Vec<
     })
 }
 
-/// The report of `fy` in `format`: the frozen file of its latest revision if that is published
-/// (and asked for in the language it was published in, Japanese), else computed now. Staff read
-/// it once it is published.
+/// The languages a report is rendered in; publication freezes every rendering in each.
+pub const LANGS: &[&str] = &["ja", "en"];
+
+/// The name a frozen rendering is kept under: the format's code for Japanese (as publications
+/// always were), `code.lang` for another language.
+pub fn frozen_name(format: Format, lang: &str) -> String {
+    if lang == "ja" {
+        format.code().to_string()
+    } else {
+        format!("{}.{lang}", format.code())
+    }
+}
+
+/// The revision a reader gets: the latest published one, so a correction in the making is not
+/// read until it is published; else the latest (a first revision still being prepared).
+pub fn readable(revisions: &[ReportRevision]) -> Option<&ReportRevision> {
+    revisions
+        .iter()
+        .find(|r| r.status == "published")
+        .or(revisions.first())
+}
+
+/// The report of `fy` in `format` and `lang` as a reader gets it (links, downloads, `mamori
+/// report`): the frozen file of the latest published revision, else computed now from the latest.
+/// Staff read it once it is published.
 pub async fn produce(
     store: &Store,
     access: &Access,
@@ -105,18 +128,38 @@ pub async fn produce(
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
     let revisions = store.report_revisions(access, fy.year).await?;
-    let latest = revisions.first();
-    reports::may_read(access, latest)?;
-    if let Some(r) = latest.filter(|r| r.status == "published" && lang != "en") {
-        return Ok(store.report_file(access, r.id, format.code()).await?.0);
+    let readable = readable(&revisions);
+    reports::may_read(access, readable)?;
+    match readable {
+        Some(r) => produce_revision(store, access, fy, r, lang, format).await,
+        None => {
+            let report = compute(store, access, fy, lang, None).await?;
+            Ok(render(&report, format, mamori_domain::dates::today())?)
+        }
     }
-    let report = compute(store, access, fy, lang, latest).await?;
+}
+
+/// One revision in `format` and `lang`: a published revision's frozen file (not found in a
+/// language it was not published in), any other computed from the records now.
+pub async fn produce_revision(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+    revision: &ReportRevision,
+    lang: &str,
+    format: Format,
+) -> Result<Vec<u8>, OutputError> {
+    if revision.status == "published" {
+        let name = frozen_name(format, lang);
+        return Ok(store.report_file(access, revision.id, &name).await?.0);
+    }
+    let report = compute(store, access, fy, lang, Some(revision)).await?;
     Ok(render(&report, format, mamori_domain::dates::today())?)
 }
 
-/// Publishes an approved revision: computes the report once more, renders it in every format (in
-/// Japanese) and hands the files to the store, which keeps them with their SHA-256 in the audit
-/// trail. The JSON carries the trail's head it was computed at. Returns the frozen JSON's report.
+/// Publishes an approved revision: computes the report once more in every language, renders each
+/// in every format and hands the files to the store, which keeps them with their SHA-256 in the
+/// audit trail. Each JSON carries the trail's head it was computed at. Returns the Japanese report.
 pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, OutputError> {
     let revision = store.report_revision(access, id).await?;
     let fy = FiscalYear::new(revision.fiscal_year, access.org.fiscal_year_start_month);
@@ -124,15 +167,22 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
     published.status = "published".to_string();
     // The head first: the report shows the records of the trail up to it (or later ones).
     let head = mamori_store::audit::head(&store.pool).await?;
-    let mut report = compute(store, access, fy, "ja", Some(&published)).await?;
-    report.audit_head = Some(head.clone());
     let today = mamori_domain::dates::today();
-    let files: Vec<(&str, Vec<u8>)> = [Format::Json, Format::Html, Format::Pdf, Format::Docx]
-        .into_iter()
-        .map(|f| render(&report, f, today).map(|bytes| (f.code(), bytes)))
-        .collect::<Result<_, _>>()?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut japanese = None;
+    for lang in LANGS {
+        let mut report = compute(store, access, fy, lang, Some(&published)).await?;
+        report.audit_head = Some(head.clone());
+        for format in [Format::Json, Format::Html, Format::Pdf, Format::Docx] {
+            files.push((frozen_name(format, lang), render(&report, format, today)?));
+        }
+        if *lang == "ja" {
+            japanese = Some(report);
+        }
+    }
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     store.report_publish(access, id, &files, &head).await?;
-    Ok(report)
+    Ok(japanese.expect("Japanese is among the languages"))
 }
 
 /// The year's latest revision, for those who prepare the report (checked before any lookup).
@@ -217,29 +267,48 @@ pub async fn checks(
         for (id, figure) in &report.figures {
             let now = serde_json::to_value(figure).unwrap_or_default();
             if before.get(id) != Some(&now) {
+                // As the report prints them: 1(0) → 2(0).
                 let was = before
                     .get(id)
-                    .map(|v| v.to_string())
+                    .and_then(|v| serde_json::from_value::<mamori_domain::Figure>(v.clone()).ok())
+                    .map(|f| f.text("", &report.lang))
                     .unwrap_or_else(|| "―".into());
+                let now = figure.text("", &report.lang);
                 out.push(("r-check-changed".into(), format!("{id}: {was} → {now}")));
             }
         }
     }
+    // The previous year's published text, to find passages carried over unchanged.
+    let last_year = store
+        .report_revisions(access, report.fiscal_year - 1)
+        .await?
+        .into_iter()
+        .find(|r| r.status == "published")
+        .map(|r| r.narratives)
+        .unwrap_or_default();
     for id in &report.items {
-        let empty = report
-            .narratives
-            .get(id)
-            .is_some_and(|t| t.trim().is_empty());
-        if empty {
-            let title = report
-                .document
-                .sections
-                .iter()
-                .find(|s| &s.id == id)
-                .map(|s| format!("{} {}", s.number, s.title))
-                .unwrap_or_else(|| id.clone());
+        let Some(text) = report.narratives.get(id) else {
+            continue;
+        };
+        let title = report
+            .document
+            .sections
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| id.clone());
+        if text.trim().is_empty() {
             out.push(("r-check-empty".into(), title));
+            continue;
         }
+        out.extend(
+            narrative_checks(report, text, last_year.get(id).and_then(|v| v.as_str()))
+                .into_iter()
+                .map(|(key, detail)| match detail.is_empty() {
+                    true => (key, title.clone()),
+                    false => (key, format!("{title}: {detail}")),
+                }),
+        );
     }
     let fy = FiscalYear::new(report.fiscal_year, access.org.fiscal_year_start_month);
     let objectives = store
@@ -298,4 +367,162 @@ pub async fn checks(
         }
     }
     Ok(out)
+}
+
+/// The year words a narrative may hold besides figures.
+const YEAR_WORDS: &[&str] = &["report_year", "next_year", "previous_year", "year"];
+const MORE: &[&str] = &["増加", "増え", "上昇", "向上"];
+const LESS: &[&str] = &["減少", "漸減", "減っ", "低下", "減り"];
+
+/// What may no longer be true in a narrative: a placeholder naming no figure, a passage carried
+/// over unchanged from last year's published report, a percentage typed by hand that no figure
+/// of the report has this year, and a trend word that the figures it names contradict. Each is
+/// (translation key, detail).
+fn narrative_checks(report: &Report, text: &str, last_year: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let base = |name: &str| -> String {
+        match name.rsplit_once('.') {
+            Some((id, "previous" | "both")) => id.to_string(),
+            _ => name.to_string(),
+        }
+    };
+    let named: Vec<String> = crate::model::placeholders(text)
+        .into_iter()
+        .filter(|p| !YEAR_WORDS.contains(p))
+        .map(base)
+        .collect();
+    for name in &named {
+        if !report.figures.contains_key(name) {
+            out.push(("r-check-placeholder".into(), format!("{{{name}}}")));
+        }
+    }
+    if last_year.is_some_and(|t| t.trim() == text.trim()) {
+        out.push(("r-check-unchanged".into(), String::new()));
+    }
+    // Percentages typed by hand: each must be a share or rate this year's figures have.
+    let rates: Vec<f64> = report
+        .figures
+        .values()
+        .filter_map(|f| f.current.number())
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            if i < chars.len() && matches!(chars[i], '%' | '％') {
+                let typed: String = chars[start..i].iter().collect();
+                if let Ok(n) = typed.parse::<f64>()
+                    && !rates.iter().any(|r| (r - n).abs() < 0.05)
+                {
+                    out.push(("r-check-typed-percent".into(), format!("{typed}%")));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // A trend word beside figures named in the passage that went the other way.
+    let says_more = MORE.iter().any(|w| text.contains(w));
+    let says_less = LESS.iter().any(|w| text.contains(w));
+    for name in &named {
+        let Some(f) = report.figures.get(name) else {
+            continue;
+        };
+        let (Some(now), Some(before)) = (f.current.number(), f.previous.number()) else {
+            continue;
+        };
+        let (now_s, before_s) = (f.current.text(&report.lang), f.previous.text(&report.lang));
+        if (says_less && !says_more && now > before) || (says_more && !says_less && now < before) {
+            out.push((
+                "r-check-trend".into(),
+                format!("{{{name}}} {before_s} → {now_s}"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mamori_domain::{Figure, FigureValue};
+
+    fn report(figures: &[(&str, f64, f64)]) -> Report {
+        Report {
+            organisation: "サンプル".into(),
+            fiscal_year: 2018,
+            previous_year: 2017,
+            period: ["2018-04-01".into(), "2019-03-31".into()],
+            issued_on: "2019-06-28".into(),
+            revision: 1,
+            status: "review".into(),
+            lang: "ja".into(),
+            figures: figures
+                .iter()
+                .map(|(id, now, before)| {
+                    let f = Figure {
+                        current: FigureValue::Number(*now),
+                        previous: FigureValue::Number(*before),
+                    };
+                    (id.to_string(), f)
+                })
+                .collect(),
+            drill_down: Default::default(),
+            narratives: Default::default(),
+            items: vec![],
+            document: crate::document::Document::sample(),
+            audit_head: None,
+        }
+    }
+
+    fn keys(found: Vec<(String, String)>) -> Vec<String> {
+        found.into_iter().map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn narratives_that_no_longer_hold_are_listed() {
+        let r = report(&[
+            ("training.completion_rate", 97.6, 100.0),
+            ("human_error.share", 85.7, 84.6),
+        ]);
+        // A typed 100% beside a computed 97.6%; the same passage with the placeholder holds.
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "受講率が100%となり全員の受講を達成した。",
+                None
+            )),
+            ["r-check-typed-percent"]
+        );
+        assert!(
+            narrative_checks(&r, "受講率は{training.completion_rate}だった。", None).is_empty()
+        );
+        // 減少傾向 beside a share that rose.
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "{human_error.share}と、引き続き減少傾向にある。",
+                None
+            )),
+            ["r-check-trend"]
+        );
+        assert!(narrative_checks(&r, "{human_error.share}と、やや増加した。", None).is_empty());
+        // A placeholder naming no figure, and last year's text carried over.
+        assert_eq!(
+            keys(narrative_checks(&r, "{training.rate}", None)),
+            ["r-check-placeholder"]
+        );
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "前年と同じ文章。",
+                Some("前年と同じ文章。")
+            )),
+            ["r-check-unchanged"]
+        );
+    }
 }

@@ -228,9 +228,56 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     .unwrap();
     assert!(html.contains("7(6)件") && html.contains("0(無し)件"));
     assert!(!html.contains("更新審査") && !html.contains("リスク緩和検討状況（平成28年度）"));
+    // The human-error share reads the same in the text, the chart's labels and its data table:
+    // one rounding rule (a fault printed the 0–1 fraction as "0.8%").
+    let share = figures["human_error.share"]["current"].as_f64().unwrap();
+    let shown = mamori_domain::FigureValue::Number(share).with_unit("%", "ja");
+    assert!(
+        html.matches(&format!(">{shown}<")).count() >= 2,
+        "the share {shown} should label the chart and fill its table"
+    );
+    assert!(!html.contains(">0.8%<") && !html.contains(">1.0%<"));
+    // The demo's narratives state the reference's figures through placeholders.
+    assert!(html.contains("受講率が 100% となり"));
+    assert!(html.contains(&format!("ヒューマンエラー割合が {shown}（前年度 100%）")));
     let report = output::compute(&store, &access, fy, "ja", None)
         .await
         .unwrap();
+    // A narrative names figures by placeholder; they render as the tables print them.
+    let mut narratives = serde_json::Map::new();
+    narratives.insert(
+        "s3-1-1".into(),
+        json!("割合は{human_error.share}（前年度{human_error.share.previous}）、総務経理部門のヒヤリハットは{events.near_miss.総務経理部門.both}。{no.such.figure}"),
+    );
+    let named = mamori_report::model::build(
+        &store,
+        &access,
+        mamori_report::model::Request {
+            fy,
+            lang: "ja",
+            revision: None,
+            narratives,
+            issued_on: time::macros::date!(2018 - 06 - 29),
+        },
+    )
+    .await
+    .unwrap();
+    let passage = named
+        .document
+        .sections
+        .iter()
+        .find(|s| s.id == "s3-1-1")
+        .and_then(|s| s.blocks.first())
+        .map(|b| serde_json::to_string(b).unwrap())
+        .unwrap();
+    let share = named.figures["human_error.share"];
+    assert!(
+        passage.contains(&format!("割合は{}", share.current.with_unit("%", "ja")))
+            && passage.contains(&format!("前年度{}", share.previous.with_unit("%", "ja")))
+            && passage.contains("ヒヤリハットは1(0)件")
+            && passage.contains("{no.such.figure}"),
+        "{passage}"
+    );
     let linked = mamori_report::html::article(&report.document, true, "").unwrap();
     assert!(linked.contains("data-figure=\"events.near_miss.総務経理部門\""));
     assert!(linked.contains("security-events?occurred_on_from=2017-04-01"));
@@ -305,6 +352,16 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         Err(StoreError::Refused("report-not-draft"))
     ));
     output::publish(&store, &access, draft.id).await.unwrap();
+    // Every rendering a reader can get, in every language: frozen.
+    let mut frozen = Vec::new();
+    for lang in output::LANGS {
+        for format in [Format::Json, Format::Html, Format::Pdf, Format::Docx] {
+            let bytes = output::produce(&store, &access, fy, lang, format)
+                .await
+                .unwrap();
+            frozen.push((lang, format, bytes));
+        }
+    }
     let frozen_pdf = output::produce(&store, &access, fy, "ja", Format::Pdf)
         .await
         .unwrap();
@@ -338,12 +395,15 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         serde_json::to_value(live.figures["events.near_miss.総務経理部門"]).unwrap(),
         json!({"current": 2, "previous": 0})
     );
-    assert_eq!(
-        output::produce(&store, &access, fy, "ja", Format::Pdf)
-            .await
-            .unwrap(),
-        frozen_pdf
-    );
+    for (lang, format, bytes) in &frozen {
+        assert!(
+            output::produce(&store, &access, fy, lang, *format)
+                .await
+                .unwrap()
+                == *bytes,
+            "the published {lang} {format:?} changed after a record of its year did"
+        );
+    }
     let again: Value = serde_json::from_slice(
         &output::produce(&store, &access, fy, "ja", Format::Json)
             .await
@@ -357,6 +417,19 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     assert_eq!(
         again,
         serde_json::from_slice::<Value>(&frozen_json).unwrap()
+    );
+    // The English rendering was frozen at the same point of the trail, with the same figures.
+    let english: Value = serde_json::from_slice(
+        &output::produce(&store, &access, fy, "en", Format::Json)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(english["lang"], "en");
+    assert_eq!(english["audit_head"], again["audit_head"]);
+    assert_eq!(
+        english["figures"].as_object().map(|f| f.len()),
+        again["figures"].as_object().map(|f| f.len())
     );
     // The publication's hashes are in the audit trail, and match the files.
     let (pdf_bytes, sha) = store.report_file(&access, draft.id, "pdf").await.unwrap();
@@ -423,5 +496,33 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     assert_eq!(
         r2.narratives, draft.narratives,
         "a correction starts from the published text"
+    );
+    // Until the correction is published, readers get the published revision; its editors can
+    // look at the draft, computed from the records now.
+    for (lang, format, bytes) in &frozen {
+        assert!(
+            output::produce(&store, &access, fy, lang, *format)
+                .await
+                .unwrap()
+                == *bytes,
+            "a draft correction replaced the published {lang} {format:?}"
+        );
+    }
+    let draft_json: Value = serde_json::from_slice(
+        &output::produce_revision(&store, &access, fy, &r2, "ja", Format::Json)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            draft_json["revision"].as_i64(),
+            draft_json["status"].as_str()
+        ),
+        (Some(2), Some("draft"))
+    );
+    assert_eq!(
+        draft_json["figures"]["events.near_miss.総務経理部門"],
+        json!({"current": 2, "previous": 0})
     );
 }

@@ -263,6 +263,11 @@ pub(crate) async fn employee_no(tx: &mut crate::db::Tx, person: i64) -> Result<S
 
 /// Checks one declared requirement of a record about to be written; what fails comes back as
 /// field errors, so the form shows it beside the field.
+/// The period a person or department is in force (joined–left, valid from–to), by table and id:
+/// read once per file while a batch of rows is checked and written.
+pub(crate) type Periods =
+    std::collections::HashMap<(&'static str, i64), (Option<Date>, Option<Date>)>;
+
 pub(crate) async fn check_requirement(
     tx: &mut crate::db::Tx,
     access: &Access,
@@ -270,6 +275,7 @@ pub(crate) async fn check_requirement(
     req: mamori_domain::Requirement,
     (values, ids, defaulted): (&[mamori_domain::Value], &[Option<i64>], &[&str]),
     self_id: i64,
+    mut periods: Option<&mut Periods>,
 ) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
     use mamori_domain::{FieldError, Requirement};
     let id_of = |name: &str| reg.position(name).and_then(|i| ids[i]);
@@ -453,13 +459,27 @@ pub(crate) async fn check_requirement(
                 let Some(id) = ids[i].filter(|_| !defaulted.contains(&f.name)) else {
                     continue;
                 };
-                let row = tx
-                    .fetch_one(
-                        &format!("SELECT {from}, {to} FROM {table} WHERE org_id = $1 AND id = $2"),
-                        &[access.org_id().into(), P::Int(id)],
-                    )
-                    .await?;
-                let (start, end): (Option<Date>, Option<Date>) = (row.get(0)?, row.get(1)?);
+                let known = periods
+                    .as_deref()
+                    .and_then(|p| p.get(&(table, id)).copied());
+                let (start, end) = match known {
+                    Some(period) => period,
+                    None => {
+                        let row = tx
+                            .fetch_one(
+                                &format!(
+                                    "SELECT {from}, {to} FROM {table} WHERE org_id = $1 AND id = $2"
+                                ),
+                                &[access.org_id().into(), P::Int(id)],
+                            )
+                            .await?;
+                        let period: (Option<Date>, Option<Date>) = (row.get(0)?, row.get(1)?);
+                        if let Some(p) = periods.as_deref_mut() {
+                            p.insert((table, id), period);
+                        }
+                        period
+                    }
+                };
                 if start.is_some_and(|s| day < s) || end.is_some_and(|e| day > e) {
                     let iso =
                         |d: Option<Date>| d.map(mamori_domain::dates::iso).unwrap_or_default();

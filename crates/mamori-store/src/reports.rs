@@ -17,8 +17,6 @@ use crate::org::Access;
 pub const REPORT_STATUSES: &[&str] = &["draft", "review", "approved", "published"];
 /// The longest change note of a correction, in characters.
 pub const MAX_CHANGE_NOTE: usize = 2000;
-/// The formats a published report is frozen in.
-pub const REPORT_FORMATS: &[&str] = &["json", "html", "pdf", "docx"];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReportRevision {
@@ -470,6 +468,24 @@ impl Store {
             crate::checkpoint::make_in(&mut tx, key, "publication").await?;
         }
         tx.commit().await
+    }
+
+    /// The names of a published revision's frozen renderings (`pdf`, `pdf.en`, …).
+    pub async fn report_file_names(
+        &self,
+        access: &Access,
+        id: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        self.report_revision(access, id).await?;
+        self.pool
+            .fetch_all(
+                "SELECT format FROM report_files WHERE org_id = $1 AND report_id = $2 ORDER BY format",
+                &[access.org_id().into(), id.into()],
+            )
+            .await?
+            .iter()
+            .map(|r| r.text(0))
+            .collect()
     }
 
     /// A published revision's rendering and its SHA-256, as stored on publication.

@@ -203,7 +203,56 @@ async fn the_report_page_files_workflow_and_bad_input() {
         )
         .await;
     assert_eq!(res.status(), 303);
-    assert!(app.page(&isms, base).await.contains("第2版"));
+    let page = app.page(&isms, base).await;
+    assert!(page.contains("第2版"));
+    // The secretariat sees the draft correction, told that readers get revision 1; staff still
+    // read revision 1 and cannot open the draft, in the page or its files.
+    assert!(page.contains("id=\"report-other-revision\""), "{page}");
+    assert!(page.contains("files/report.pdf?revision=2"));
+    let res = staff
+        .get(format!("{}{base}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let staff_page = res.text().await.unwrap();
+    assert!(!staff_page.contains("report-other-revision"));
+    assert!(!staff_page.contains("revision=2"));
+    for path in [
+        format!("{base}?revision=2"),
+        format!("{base}/files/report.json?revision=2"),
+    ] {
+        let res = staff
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        // Staff are not shown revisions that are not published: not found.
+        assert_eq!(res.status(), 404, "{path}");
+    }
+    let json = |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap();
+    let res = staff
+        .get(format!("{}{base}/files/report.json?lang=en", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let read = json(&res.text().await.unwrap());
+    assert_eq!(
+        (read["revision"].as_i64(), read["lang"].as_str()),
+        (Some(1), Some("en"))
+    );
+    let res = isms
+        .get(format!("{}{base}/files/report.json?revision=2", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let draft = json(&res.text().await.unwrap());
+    assert_eq!(
+        (draft["revision"].as_i64(), draft["status"].as_str()),
+        (Some(2), Some("draft"))
+    );
 }
 
 /// The report through `/api/v1/reports`, as a program of the secretariat uses it: the revisions,

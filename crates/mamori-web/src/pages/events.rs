@@ -73,7 +73,9 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         .collect();
 
     // Human-error share per year, per department and overall.
-    let percent = |h: i64, t: i64| (t > 0).then(|| format!("{:.0}%", h as f64 * 100.0 / t as f64));
+    let percent = |h: i64, t: i64| {
+        (t > 0).then(|| mamori_domain::FigureValue::share(h, t).with_unit("%", ctx.lang))
+    };
     let share = |year: i32, department: Option<&str>| -> (i64, i64) {
         tally
             .iter()
@@ -110,17 +112,21 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             }
         })
         .collect();
-    let points: Vec<(String, Option<f64>)> = years
+    let points: Vec<(String, mamori_domain::FigureValue)> = years
         .iter()
         .map(|y| {
             let (h, t) = share(y.year, None);
             (
                 y.label(ctx.style, ctx.lang),
-                (t > 0).then(|| h as f64 / t as f64),
+                mamori_domain::FigureValue::share(h, t),
             )
         })
         .collect();
-    let chart = mamori_report::chart::share_svg(&points, &i18n::t(ctx.lang, "events-share-chart"));
+    let chart = mamori_report::chart::share_svg(
+        &points,
+        &i18n::t(ctx.lang, "events-share-chart"),
+        ctx.lang,
+    );
     let (findings, complaints) = improvement(&state, &ctx).await?;
     let reviews = reviews(&state, &ctx).await?;
     let drills = drills(&state, &ctx).await?;

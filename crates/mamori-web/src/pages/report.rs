@@ -62,44 +62,89 @@ pub async fn current(ctx: Ctx) -> Response {
     Redirect::to(&format!("/o/{}/reports/{}", ctx.org(), ctx.fy.year)).into_response()
 }
 
-/// The report of a revision as it reads now: a published one from its frozen JSON, any other
-/// computed from the records.
+/// Those who prepare or approve the report: they see a correction in the making; everyone else
+/// reads the published revision.
+async fn editor(state: &AppState, ctx: &Ctx) -> Result<bool, AppError> {
+    Ok(writer(ctx) || state.store.is_top_management(&ctx.access).await?)
+}
+
+/// The revision shown: the one named by `?revision=` (a revision not published only to its
+/// editors), else the latest for its editors and the published one for everyone else. Staff read
+/// published revisions only.
+async fn shown<'a>(
+    state: &AppState,
+    ctx: &Ctx,
+    revisions: &'a [ReportRevision],
+    params: &[(String, String)],
+) -> Result<Option<&'a ReportRevision>, AppError> {
+    let editor = editor(state, ctx).await?;
+    let shown = match get(params, "revision").filter(|v| !v.trim().is_empty()) {
+        Some(n) => {
+            let n: i64 = n.trim().parse().map_err(|_| AppError::NotFound)?;
+            let r = revisions
+                .iter()
+                .find(|r| r.revision == n)
+                .ok_or(AppError::NotFound)?;
+            Some(r)
+        }
+        None if editor => revisions.first(),
+        None => output::readable(revisions),
+    };
+    let published = shown.is_some_and(|r| r.status == "published");
+    let hidden = !editor && revisions.iter().any(|r| r.status == "published");
+    if !published && (ctx.access.role == Role::Staff || hidden) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(shown)
+}
+
+/// The report of a revision as it reads now: a published one from its frozen JSON in the
+/// language asked for (Japanese where it was not published in that language), any other computed
+/// from the records.
 async fn report_of(
     state: &AppState,
     ctx: &Ctx,
     fy: FiscalYear,
-    latest: Option<&ReportRevision>,
+    revision: Option<&ReportRevision>,
     lang: &str,
 ) -> Result<Report, AppError> {
-    mamori_store::reports::may_read(&ctx.access, latest)?;
-    if let Some(r) = latest.filter(|r| r.status == "published" && lang != "en") {
-        let (bytes, _) = state.store.report_file(&ctx.access, r.id, "json").await?;
+    if let Some(r) = revision.filter(|r| r.status == "published") {
+        let name = output::frozen_name(Format::Json, lang);
+        let bytes = match state.store.report_file(&ctx.access, r.id, &name).await {
+            Err(mamori_store::StoreError::NotFound) => {
+                state.store.report_file(&ctx.access, r.id, "json").await?.0
+            }
+            other => other?.0,
+        };
         return serde_json::from_slice(&bytes).map_err(|e| AppError::Internal(e.to_string()));
     }
-    if ctx.access.role == Role::Staff {
-        // Staff read the report as it was published, not one computed from what they may see.
-        return Err(AppError::Forbidden);
-    }
-    Ok(output::compute(&state.store, &ctx.access, fy, lang, latest).await?)
+    Ok(output::compute(&state.store, &ctx.access, fy, lang, revision).await?)
 }
 
 pub async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((_, year)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
     let latest = revisions.first();
-    let report = report_of(&state, &ctx, fy, latest, ctx.lang).await?;
+    let shown = shown(&state, &ctx, &revisions, &params).await?;
+    let report = report_of(&state, &ctx, fy, shown, ctx.lang).await?;
     let article = mamori_report::html::article(
         &report.document,
         true,
         &i18n::t(ctx.lang, "report-previous-link"),
     )
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    let checks = match latest {
-        Some(r) if writer(&ctx) && matches!(r.status.as_str(), "review" | "approved") => {
+    let checks = match shown {
+        Some(r)
+            if writer(&ctx)
+                && latest.is_some_and(|l| l.id == r.id)
+                && matches!(r.status.as_str(), "review" | "approved") =>
+        {
             output::checks(&state.store, &ctx.access, &report, r)
                 .await?
                 .into_iter()
@@ -124,16 +169,46 @@ pub async fn page(
         })
         .collect();
     let base = format!("/o/{}/reports/{}", ctx.org(), fy.year);
+    // The files of the revision shown: a reader's links name no revision (they get the published
+    // one); an editor looking at another revision gets that one's.
+    let readable = output::readable(&revisions);
+    let revision_param = match shown {
+        Some(r) if readable.is_none_or(|p| p.id != r.id) => format!("revision={}", r.revision),
+        _ => String::new(),
+    };
+    let english = match shown.filter(|r| r.status == "published") {
+        Some(r) => state
+            .store
+            .report_file_names(&ctx.access, r.id)
+            .await?
+            .iter()
+            .any(|n| n == &output::frozen_name(Format::Pdf, "en")),
+        None => true,
+    };
+    // An editor is told when what they see is not what readers get, with a link to the other.
+    let other = match (shown, readable) {
+        (Some(s), Some(p)) if s.id != p.id => Some(context! {
+            text => i18n::t_args(ctx.lang, "report-readers-get", &[("n", p.revision.to_string())]),
+            href => format!("{base}?revision={}", p.revision),
+        }),
+        (Some(s), Some(_)) if latest.is_some_and(|l| l.id != s.id) => latest.map(|l| context! {
+            text => i18n::t_args(ctx.lang, "report-correction-in-progress", &[("n", l.revision.to_string())]),
+            href => format!("{base}?revision={}", l.revision),
+        }),
+        _ => None,
+    };
     render::page(
         &ctx,
         "report.html",
         context! {
-            article, checks, revisions => revs, base,
+            article, checks, revisions => revs, base, other, english,
+            files_query => revision_param,
             year_label => fy.label(ctx.style, ctx.lang),
             previous_year => fy.year - 1, next_year => fy.year + 1,
             status => latest.map(|r| r.status.clone()),
             status_label => latest.map(|r| i18n::t(ctx.lang, &format!("report-status-{}", r.status))),
             revision => latest.map(|r| r.revision),
+            shown_revision => shown.map(|r| r.revision),
             writer => writer(&ctx),
             top => state.store.is_top_management(&ctx.access).await?,
         },
@@ -141,7 +216,8 @@ pub async fn page(
     )
 }
 
-/// `report.pdf`, `report.docx`, `report.json`, `report.html` (`?lang=en` for the English rendering).
+/// `report.pdf`, `report.docx`, `report.json`, `report.html` (`?lang=en` for the English rendering,
+/// `?revision=N` for another revision than the one readers get).
 pub async fn file(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -152,6 +228,16 @@ pub async fn file(
     let format = file_format(&name)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let lang = i18n::pick(get(&params, "lang").or(Some("ja")));
+    if get(&params, "revision").is_some_and(|v| !v.trim().is_empty()) {
+        let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+        let revision = shown(&state, &ctx, &revisions, &params)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let bytes = output::produce_revision(&state.store, &ctx.access, fy, revision, lang, format)
+            .await
+            .map_err(output_error)?;
+        return Ok(download(&ctx.access, fy, format, bytes));
+    }
     send(&state, &ctx.access, fy, format, lang).await
 }
 
@@ -162,8 +248,8 @@ pub(crate) fn file_format(name: &str) -> Result<Format, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// The report of a year as a file to download (a PDF or the HTML to open in place), for the page's
-/// links and the API alike.
+/// The report of a year as a reader gets it, as a file to download (a PDF or the HTML to open in
+/// place), for the page's links and the API alike.
 pub(crate) async fn send(
     state: &AppState,
     access: &Access,
@@ -174,6 +260,10 @@ pub(crate) async fn send(
     let bytes = output::produce(&state.store, access, fy, lang, format)
         .await
         .map_err(output_error)?;
+    Ok(download(access, fy, format, bytes))
+}
+
+fn download(access: &Access, fy: FiscalYear, format: Format, bytes: Vec<u8>) -> Response {
     let filename = format!(
         "isms-report-{}-{}.{}",
         access.org.slug,
@@ -185,12 +275,7 @@ pub(crate) async fn send(
     } else {
         "attachment"
     };
-    Ok(super::registers::send_file(
-        bytes,
-        format.content_type(),
-        &filename,
-        disposition,
-    ))
+    super::registers::send_file(bytes, format.content_type(), &filename, disposition)
 }
 
 fn back(ctx: &Ctx, fy: FiscalYear, anchor: &str) -> Response {
