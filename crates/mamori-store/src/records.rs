@@ -1304,6 +1304,10 @@ impl Store {
 /// References already resolved in this transaction: (table, natural key) → id.
 type RefCache = std::collections::HashMap<(&'static str, String), i64>;
 
+/// What a default takes from a referenced record: (table, id, field) → (id, natural key).
+type DefaultCache =
+    std::collections::HashMap<(&'static str, i64, &'static str), Option<(i64, String)>>;
+
 /// What a batch of inserts shares: resolved references, and audit entries appended together at
 /// the end (in order, chained as one by one).
 #[derive(Default)]
@@ -1319,7 +1323,7 @@ pub(crate) struct Batch {
     combinations: std::collections::HashSet<String>,
     /// What a default takes from a referenced record (a reporter's department), by the
     /// referenced table, id and field.
-    defaults: std::collections::HashMap<(&'static str, i64, &'static str), Option<(i64, String)>>,
+    defaults: DefaultCache,
     /// The periods in force of the people and departments the rows name.
     periods: crate::people::Periods,
 }
