@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mamori-target}"
 ROWS="${1:-100000}"
-BIN="$CARGO_TARGET_DIR/release/mamori"
-cargo build --release --bin mamori >&2
+# MAMORI_BIN: a release binary already built (else it is built here).
+BIN="${MAMORI_BIN:-$CARGO_TARGET_DIR/release/mamori}"
+[ -n "${MAMORI_BIN:-}" ] || cargo build --release --bin mamori >&2
 WORK=$(mktemp -d)
 SERVER=
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -137,9 +137,10 @@ pub struct Sources {
 }
 
 /// A person named in `person` on a second record with `field` = `value` within the organisation's
-/// period (`remedial_days`, counted back from the date in `on`) is put on the next session of a
-/// course of kind `course_kind`: a second human-error event sends its person to the remedial course
-/// (臨時教育訓練).
+/// period (`RemedialRule`, around the date in `on`) is put on the course of kind `course_kind` at
+/// its next session within the rule's days of the second record's date: a second human-error event
+/// sends its person to the remedial course (臨時教育訓練). It fires once per record, when it is
+/// created or comes to qualify (`field` becomes `value`, or `person` changes), never on other edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Repeats {
     pub person: &'static str,

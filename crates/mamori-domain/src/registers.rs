@@ -1272,16 +1272,73 @@ fn check_event(values: &[Value]) -> Vec<FieldError> {
     errors
 }
 
-/// The period within which a second human-error event of the same person puts them on the remedial
-/// course, unless the organisation sets its own (`remedial_days` in its profile).
-pub const REMEDIAL_DAYS: i64 = 365;
+/// The organisation's remedial-training rule (臨時教育訓練), kept in its profile as `remedial_days`
+/// and `remedial_within_days`: a person's human-error event that follows another of theirs within
+/// `period_days` puts them on the remedial course, at its next session held within `within_days`
+/// on or after that second event (a new session on the last of those days when none is held then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemedialRule {
+    pub period_days: i64,
+    pub within_days: i64,
+}
 
-pub fn remedial_days(profile: &serde_json::Value) -> i64 {
-    profile
-        .get("remedial_days")
-        .and_then(serde_json::Value::as_i64)
-        .filter(|d| (1..=3650).contains(d))
-        .unwrap_or(REMEDIAL_DAYS)
+impl RemedialRule {
+    /// Every organisation's rule until it sets its own: a repeat within a year, trained within a
+    /// month.
+    pub const DEFAULT: RemedialRule = RemedialRule {
+        period_days: 365,
+        within_days: 30,
+    };
+    pub const PERIOD_DAYS: std::ops::RangeInclusive<i64> = 1..=3650;
+    pub const WITHIN_DAYS: std::ops::RangeInclusive<i64> = 1..=365;
+
+    /// The rule an organisation's profile sets; a value missing or out of range keeps the default.
+    pub fn of(profile: &serde_json::Value) -> RemedialRule {
+        let read = |key: &str, range: std::ops::RangeInclusive<i64>, default: i64| {
+            profile
+                .get(key)
+                .and_then(serde_json::Value::as_i64)
+                .filter(|d| range.contains(d))
+                .unwrap_or(default)
+        };
+        RemedialRule {
+            period_days: read(
+                "remedial_days",
+                Self::PERIOD_DAYS,
+                Self::DEFAULT.period_days,
+            ),
+            within_days: read(
+                "remedial_within_days",
+                Self::WITHIN_DAYS,
+                Self::DEFAULT.within_days,
+            ),
+        }
+    }
+
+    /// A rule from the numbers a person typed, each checked against its range.
+    pub fn new(period_days: i64, within_days: i64) -> Result<RemedialRule, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (field, days, range) in [
+            ("remedial_days", period_days, Self::PERIOD_DAYS),
+            ("remedial_within_days", within_days, Self::WITHIN_DAYS),
+        ] {
+            if !range.contains(&days) {
+                errors.push(FieldError::with(
+                    field,
+                    "int-range",
+                    format!("{}–{}", range.start(), range.end()),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(RemedialRule {
+                period_days,
+                within_days,
+            })
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 pub const AUDIT_PARTIES: &[&str] = &["first", "second", "third"];
@@ -2725,6 +2782,33 @@ pub fn target_of(reg: &Register, field: &str) -> Option<&'static Register> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_remedial_rule_reads_its_two_periods_and_keeps_the_defaults_otherwise() {
+        let none = serde_json::json!({});
+        assert_eq!(RemedialRule::of(&none), RemedialRule::DEFAULT);
+        let set = serde_json::json!({"remedial_days": 1000, "remedial_within_days": 14});
+        assert_eq!(
+            RemedialRule::of(&set),
+            RemedialRule {
+                period_days: 1000,
+                within_days: 14
+            }
+        );
+        let odd = serde_json::json!({"remedial_days": "一年", "remedial_within_days": 0});
+        assert_eq!(RemedialRule::of(&odd), RemedialRule::DEFAULT);
+        assert_eq!(
+            RemedialRule::new(365, 30),
+            Ok(RemedialRule::DEFAULT),
+            "in range"
+        );
+        let refused: Vec<String> = RemedialRule::new(0, 366)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(refused, ["remedial_days", "remedial_within_days"]);
+    }
 
     #[test]
     fn answers_must_fit_their_question() {

@@ -501,7 +501,16 @@ fn figure_table(mut docx: Docx, t: &crate::document::Table) -> Docx {
                         ROW_HEAD_FILL,
                     )
                 } else {
-                    cell(&c.text, widths[i], plain, AlignmentType::Center)
+                    // Figures right-aligned so numbers line up; short values centred; text from
+                    // the left, as in the PDF.
+                    let align = if c.figure.is_some() {
+                        AlignmentType::Right
+                    } else if !c.text.contains('\n') && c.text.chars().count() <= 12 {
+                        AlignmentType::Center
+                    } else {
+                        AlignmentType::Left
+                    };
+                    cell(&c.text, widths[i], plain, align)
                 }
             })
             .collect();

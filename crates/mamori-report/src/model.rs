@@ -134,6 +134,19 @@ pub const ITEMS: &[Item] = &[
     item("s7", 1, "7", true),
 ];
 
+/// The placeholders a narrative holds (`{training.completion_rate}` → `training.completion_rate`).
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    out
+}
+
 /// The narratives: the items that have one.
 pub fn narrative_keys() -> impl Iterator<Item = &'static str> {
     ITEMS.iter().filter(|i| i.narrative).map(|i| i.id)
@@ -190,6 +203,8 @@ struct Builder<'a> {
     issued: FiscalYear,
     figures: BTreeMap<String, Figure>,
     links: BTreeMap<String, Links>,
+    /// The unit each figure is printed with (`件`, `%`), for the narratives' placeholders.
+    units: BTreeMap<String, String>,
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -237,6 +252,7 @@ impl Builder<'_> {
         };
         self.figures.insert(id.to_string(), figure);
         self.links.insert(id.to_string(), links);
+        self.units.insert(id.to_string(), unit.to_string());
         cell
     }
 
@@ -296,7 +312,7 @@ impl Builder<'_> {
     }
 
     async fn total(&self, reg: &Register, params: &[(String, String)]) -> Result<i64> {
-        let mut query = ListQuery::from_params(reg, params)?;
+        let mut query = ListQuery::from_params(reg, params, &[])?;
         query.limit = 1;
         Ok(self.store.list(self.access, reg, &query).await?.total)
     }
@@ -401,6 +417,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         settings,
         figures: BTreeMap::new(),
         links: BTreeMap::new(),
+        units: BTreeMap::new(),
     };
     let narratives: BTreeMap<String, String> = narrative_keys()
         .map(|k| {
@@ -414,7 +431,12 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         .collect();
     let mut sections: Vec<Section> = Vec::new();
     let enabled: Vec<&Item> = ITEMS.iter().filter(|i| b.settings.enabled(i)).collect();
+    // The tables and charts first, so a narrative can name any figure of the report.
+    let mut generated = Vec::with_capacity(enabled.len());
     for item in &enabled {
+        generated.push(b.generated(item.id).await?);
+    }
+    for (item, tables) in enabled.iter().zip(generated) {
         let mut blocks = Vec::new();
         if item.narrative {
             let raw = narratives.get(item.id).cloned().unwrap_or_default();
@@ -423,7 +445,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
                 blocks.push(Block::Paragraph { text });
             }
         }
-        blocks.extend(b.generated(item.id).await?);
+        blocks.extend(tables);
         sections.push(Section {
             id: item.id.to_string(),
             level: item.level,
@@ -502,10 +524,48 @@ impl Builder<'_> {
         let rel =
             |y: FiscalYear| relative_year(self.lang, y.year, self.issued.year, &self.label(y));
         let next = FiscalYear::new(self.fy.year + 1, self.fy.start_month);
-        raw.replace("{report_year}", &rel(self.fy))
+        let text = raw
+            .replace("{report_year}", &rel(self.fy))
             .replace("{next_year}", &rel(next))
             .replace("{previous_year}", &rel(self.fy.previous()))
-            .replace("{year}", &self.label(self.fy))
+            .replace("{year}", &self.label(self.fy));
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open..];
+            match after.find('}').map(|close| (&after[1..close], close)) {
+                Some((name, close)) => {
+                    match self.placeholder(name) {
+                        Some(shown) => out.push_str(&shown),
+                        None => out.push_str(&after[..=close]),
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(after);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A figure named in a narrative: `{id}` this year's value with its unit (`97.6%`),
+    /// `{id.previous}` the previous year's, `{id.both}` both as the tables print them (`7(6)件`).
+    fn placeholder(&self, name: &str) -> Option<String> {
+        let (id, part) = match name.rsplit_once('.') {
+            Some((id, part @ ("previous" | "both"))) => (id, part),
+            _ => (name, "current"),
+        };
+        let figure = self.figures.get(id)?;
+        let unit = self.units.get(id).map(String::as_str).unwrap_or_default();
+        Some(match part {
+            "previous" => figure.previous.with_unit(unit, self.lang),
+            "both" => figure.text(unit, self.lang),
+            _ => figure.current.with_unit(unit, self.lang),
+        })
     }
 
     async fn generated(&mut self, id: &str) -> Result<Vec<Block>> {
@@ -1957,6 +2017,7 @@ impl Builder<'_> {
                         ("audit.started_on_to".into(), iso(y.last_day())),
                         ("audit.party".into(), "third".into()),
                     ],
+                    &[],
                 )?;
                 store.list_all(access, &r::FINDINGS, &q).await
             }

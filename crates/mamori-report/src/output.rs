@@ -3,7 +3,7 @@
 //! in each language.
 
 use mamori_domain::FiscalYear;
-use mamori_store::reports::ReportRevision;
+use mamori_store::reports::{self, ReportRevision};
 use mamori_store::{Access, Store, StoreError};
 
 use crate::ReportError;
@@ -119,6 +119,7 @@ pub fn readable(revisions: &[ReportRevision]) -> Option<&ReportRevision> {
 
 /// The report of `fy` in `format` and `lang` as a reader gets it (links, downloads, `mamori
 /// report`): the frozen file of the latest published revision, else computed now from the latest.
+/// Staff read it once it is published.
 pub async fn produce(
     store: &Store,
     access: &Access,
@@ -127,7 +128,9 @@ pub async fn produce(
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
     let revisions = store.report_revisions(access, fy.year).await?;
-    match readable(&revisions) {
+    let readable = readable(&revisions);
+    reports::may_read(access, readable)?;
+    match readable {
         Some(r) => produce_revision(store, access, fy, r, lang, format).await,
         None => {
             let report = compute(store, access, fy, lang, None).await?;
@@ -182,6 +185,73 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
     Ok(japanese.expect("Japanese is among the languages"))
 }
 
+/// The year's latest revision, for those who prepare the report (checked before any lookup).
+pub async fn latest_to_prepare(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+) -> Result<ReportRevision, StoreError> {
+    reports::may_prepare(access)?;
+    let revisions = store.report_revisions(access, fy.year).await?;
+    revisions.into_iter().next().ok_or(StoreError::NotFound)
+}
+
+/// Starts the year's report (a copy of the latest earlier year's narratives, issued today), or a
+/// correction of the published one with its change note. Returns the new revision's id.
+pub async fn start(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+    change_note: Option<&str>,
+) -> Result<i64, StoreError> {
+    reports::may_prepare(access)?;
+    let narratives = store.report_previous_narratives(access, fy.year).await?;
+    store
+        .report_start(
+            access,
+            fy.year,
+            mamori_domain::dates::today(),
+            narratives,
+            change_note,
+        )
+        .await
+}
+
+/// The steps `advance` takes a revision to; publication is `publish_latest`.
+pub const STEPS: &[&str] = &["review", "draft", "approved"];
+
+/// Moves the year's latest revision along: to `review` (its figures remembered, to show what
+/// changed before publication), back to `draft`, or to `approved` (by top management).
+pub async fn advance(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+    to: &str,
+) -> Result<(), StoreError> {
+    reports::may_prepare(access)?;
+    if !STEPS.contains(&to) {
+        return Err(StoreError::invalid("to", "invalid-choice"));
+    }
+    let latest = latest_to_prepare(store, access, fy).await?;
+    let figures = if to == "review" {
+        let report = compute(store, access, fy, "ja", Some(&latest)).await?;
+        serde_json::to_value(&report.figures)?
+    } else {
+        serde_json::Value::Null
+    };
+    store.report_advance(access, latest.id, to, &figures).await
+}
+
+/// Publishes the year's latest revision, once approved (see `publish`).
+pub async fn publish_latest(
+    store: &Store,
+    access: &Access,
+    fy: FiscalYear,
+) -> Result<Report, OutputError> {
+    let latest = latest_to_prepare(store, access, fy).await?;
+    publish(store, access, latest.id).await
+}
+
 /// What to look at before publishing: figures changed since the revision went to review, empty
 /// narratives of items switched on, objectives without a numeric target, and open items of the
 /// year's registers. Each is (translation key, detail).
@@ -208,21 +278,37 @@ pub async fn checks(
             }
         }
     }
+    // The previous year's published text, to find passages carried over unchanged.
+    let last_year = store
+        .report_revisions(access, report.fiscal_year - 1)
+        .await?
+        .into_iter()
+        .find(|r| r.status == "published")
+        .map(|r| r.narratives)
+        .unwrap_or_default();
     for id in &report.items {
-        let empty = report
-            .narratives
-            .get(id)
-            .is_some_and(|t| t.trim().is_empty());
-        if empty {
-            let title = report
-                .document
-                .sections
-                .iter()
-                .find(|s| &s.id == id)
-                .map(|s| format!("{} {}", s.number, s.title))
-                .unwrap_or_else(|| id.clone());
+        let Some(text) = report.narratives.get(id) else {
+            continue;
+        };
+        let title = report
+            .document
+            .sections
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| id.clone());
+        if text.trim().is_empty() {
             out.push(("r-check-empty".into(), title));
+            continue;
         }
+        out.extend(
+            narrative_checks(report, text, last_year.get(id).and_then(|v| v.as_str()))
+                .into_iter()
+                .map(|(key, detail)| match detail.is_empty() {
+                    true => (key, title.clone()),
+                    false => (key, format!("{title}: {detail}")),
+                }),
+        );
     }
     let fy = FiscalYear::new(report.fiscal_year, access.org.fiscal_year_start_month);
     let objectives = store
@@ -272,6 +358,7 @@ pub async fn checks(
                 (format!("{date}_to"), iso(fy.last_day())),
                 (field.to_string(), open.join(",")),
             ],
+            &[],
         )?;
         q.limit = 1;
         let n = store.list(access, reg, &q).await?.total;
@@ -280,4 +367,162 @@ pub async fn checks(
         }
     }
     Ok(out)
+}
+
+/// The year words a narrative may hold besides figures.
+const YEAR_WORDS: &[&str] = &["report_year", "next_year", "previous_year", "year"];
+const MORE: &[&str] = &["増加", "増え", "上昇", "向上"];
+const LESS: &[&str] = &["減少", "漸減", "減っ", "低下", "減り"];
+
+/// What may no longer be true in a narrative: a placeholder naming no figure, a passage carried
+/// over unchanged from last year's published report, a percentage typed by hand that no figure
+/// of the report has this year, and a trend word that the figures it names contradict. Each is
+/// (translation key, detail).
+fn narrative_checks(report: &Report, text: &str, last_year: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let base = |name: &str| -> String {
+        match name.rsplit_once('.') {
+            Some((id, "previous" | "both")) => id.to_string(),
+            _ => name.to_string(),
+        }
+    };
+    let named: Vec<String> = crate::model::placeholders(text)
+        .into_iter()
+        .filter(|p| !YEAR_WORDS.contains(p))
+        .map(base)
+        .collect();
+    for name in &named {
+        if !report.figures.contains_key(name) {
+            out.push(("r-check-placeholder".into(), format!("{{{name}}}")));
+        }
+    }
+    if last_year.is_some_and(|t| t.trim() == text.trim()) {
+        out.push(("r-check-unchanged".into(), String::new()));
+    }
+    // Percentages typed by hand: each must be a share or rate this year's figures have.
+    let rates: Vec<f64> = report
+        .figures
+        .values()
+        .filter_map(|f| f.current.number())
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            if i < chars.len() && matches!(chars[i], '%' | '％') {
+                let typed: String = chars[start..i].iter().collect();
+                if let Ok(n) = typed.parse::<f64>()
+                    && !rates.iter().any(|r| (r - n).abs() < 0.05)
+                {
+                    out.push(("r-check-typed-percent".into(), format!("{typed}%")));
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // A trend word beside figures named in the passage that went the other way.
+    let says_more = MORE.iter().any(|w| text.contains(w));
+    let says_less = LESS.iter().any(|w| text.contains(w));
+    for name in &named {
+        let Some(f) = report.figures.get(name) else {
+            continue;
+        };
+        let (Some(now), Some(before)) = (f.current.number(), f.previous.number()) else {
+            continue;
+        };
+        let (now_s, before_s) = (f.current.text(&report.lang), f.previous.text(&report.lang));
+        if (says_less && !says_more && now > before) || (says_more && !says_less && now < before) {
+            out.push((
+                "r-check-trend".into(),
+                format!("{{{name}}} {before_s} → {now_s}"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mamori_domain::{Figure, FigureValue};
+
+    fn report(figures: &[(&str, f64, f64)]) -> Report {
+        Report {
+            organisation: "サンプル".into(),
+            fiscal_year: 2018,
+            previous_year: 2017,
+            period: ["2018-04-01".into(), "2019-03-31".into()],
+            issued_on: "2019-06-28".into(),
+            revision: 1,
+            status: "review".into(),
+            lang: "ja".into(),
+            figures: figures
+                .iter()
+                .map(|(id, now, before)| {
+                    let f = Figure {
+                        current: FigureValue::Number(*now),
+                        previous: FigureValue::Number(*before),
+                    };
+                    (id.to_string(), f)
+                })
+                .collect(),
+            drill_down: Default::default(),
+            narratives: Default::default(),
+            items: vec![],
+            document: crate::document::Document::sample(),
+            audit_head: None,
+        }
+    }
+
+    fn keys(found: Vec<(String, String)>) -> Vec<String> {
+        found.into_iter().map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn narratives_that_no_longer_hold_are_listed() {
+        let r = report(&[
+            ("training.completion_rate", 97.6, 100.0),
+            ("human_error.share", 85.7, 84.6),
+        ]);
+        // A typed 100% beside a computed 97.6%; the same passage with the placeholder holds.
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "受講率が100%となり全員の受講を達成した。",
+                None
+            )),
+            ["r-check-typed-percent"]
+        );
+        assert!(
+            narrative_checks(&r, "受講率は{training.completion_rate}だった。", None).is_empty()
+        );
+        // 減少傾向 beside a share that rose.
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "{human_error.share}と、引き続き減少傾向にある。",
+                None
+            )),
+            ["r-check-trend"]
+        );
+        assert!(narrative_checks(&r, "{human_error.share}と、やや増加した。", None).is_empty());
+        // A placeholder naming no figure, and last year's text carried over.
+        assert_eq!(
+            keys(narrative_checks(&r, "{training.rate}", None)),
+            ["r-check-placeholder"]
+        );
+        assert_eq!(
+            keys(narrative_checks(
+                &r,
+                "前年と同じ文章。",
+                Some("前年と同じ文章。")
+            )),
+            ["r-check-unchanged"]
+        );
+    }
 }

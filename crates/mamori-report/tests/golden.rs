@@ -241,9 +241,47 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         "the share {shown} should label the chart and fill its table"
     );
     assert!(!html.contains(">0.8%<") && !html.contains(">1.0%<"));
+    // The demo's narratives state the reference's figures through placeholders.
+    assert!(html.contains("受講率が 100% となり"));
+    assert!(html.contains(&format!("ヒューマンエラー割合が {shown}（前年度 100%）")));
     let report = output::compute(&store, &access, fy, "ja", None)
         .await
         .unwrap();
+    // A narrative names figures by placeholder; they render as the tables print them.
+    let mut narratives = serde_json::Map::new();
+    narratives.insert(
+        "s3-1-1".into(),
+        json!("割合は{human_error.share}（前年度{human_error.share.previous}）、総務経理部門のヒヤリハットは{events.near_miss.総務経理部門.both}。{no.such.figure}"),
+    );
+    let named = mamori_report::model::build(
+        &store,
+        &access,
+        mamori_report::model::Request {
+            fy,
+            lang: "ja",
+            revision: None,
+            narratives,
+            issued_on: time::macros::date!(2018 - 06 - 29),
+        },
+    )
+    .await
+    .unwrap();
+    let passage = named
+        .document
+        .sections
+        .iter()
+        .find(|s| s.id == "s3-1-1")
+        .and_then(|s| s.blocks.first())
+        .map(|b| serde_json::to_string(b).unwrap())
+        .unwrap();
+    let share = named.figures["human_error.share"];
+    assert!(
+        passage.contains(&format!("割合は{}", share.current.with_unit("%", "ja")))
+            && passage.contains(&format!("前年度{}", share.previous.with_unit("%", "ja")))
+            && passage.contains("ヒヤリハットは1(0)件")
+            && passage.contains("{no.such.figure}"),
+        "{passage}"
+    );
     let linked = mamori_report::html::article(&report.document, true, "").unwrap();
     assert!(linked.contains("data-figure=\"events.near_miss.総務経理部門\""));
     assert!(linked.contains("security-events?occurred_on_from=2017-04-01"));
@@ -575,9 +613,12 @@ async fn objectives_report_what_happened(
             (k.to_string(), v.to_string())
         })
         .collect();
-    let query =
-        mamori_store::ListQuery::from_params(&mamori_domain::registers::OBJECTIVE_RESULTS, &params)
-            .unwrap();
+    let query = mamori_store::ListQuery::from_params(
+        &mamori_domain::registers::OBJECTIVE_RESULTS,
+        &params,
+        &[],
+    )
+    .unwrap();
     let listed = store
         .list_all(access, &mamori_domain::registers::OBJECTIVE_RESULTS, &query)
         .await

@@ -3,15 +3,15 @@
 //! security event").
 
 use mamori_domain::register::Register;
-use mamori_domain::registers::{ATTENDANCES, SECURITY_EVENTS, TRAINING_SESSIONS};
+use mamori_domain::registers::{ATTENDANCES, RemedialRule, SECURITY_EVENTS, TRAINING_SESSIONS};
 use mamori_domain::{FieldError, Role, Value};
-use time::Duration;
+use time::{Date, Duration};
 
 use crate::Store;
 use crate::db::{P, Tx};
 use crate::error::StoreError;
 use crate::org::Access;
-use crate::records::{Input, insert_in};
+use crate::records::{Input, Record, insert_in};
 
 /// Records a near miss when a person's write was refused by a handling rule: who, when, which asset,
 /// what they tried and which rule refused it. Written in its own transaction, since the refused
@@ -77,11 +77,17 @@ pub(crate) async fn record_refusal(
     tx.commit().await
 }
 
-/// A repeat puts its person on a course (`Register::repeats`): when this record, with the declared
-/// value (a human error), has a sibling of the same person within the organisation's period before
-/// or after it, the person is expected at the course's next session not yet held (a new one a month
-/// ahead when none is planned), unless already expected at one. Written on the writer's behalf,
-/// with audit entries naming both records.
+/// A repeat puts its person on a course (`Register::repeats`, the organisation's `RemedialRule`):
+/// when this record, with the declared value (a human error), has a sibling of the same person
+/// within the rule's period before or after it, the person is expected at the course's next
+/// session held within the rule's days on or after the repeat (the later record of the two), or at
+/// a new session on the last of those days when none is held then; both dated in the repeat's own
+/// year however late the records are entered. It fires once per record: when the record is
+/// created (`before` is `None`), or when an update makes it qualify (the value becomes the declared
+/// one, or the person changes); an edit of anything else never enrols. Nor does it when the person
+/// already has an attendance at a session of the course within those days (the enrolment of this
+/// repeat), or has left by then. Written on the writer's behalf, with audit entries naming both
+/// records.
 pub(crate) async fn put_on_course(
     tx: &mut Tx,
     access: &Access,
@@ -89,25 +95,35 @@ pub(crate) async fn put_on_course(
     id: i64,
     values: &[Value],
     ids: &[Option<i64>],
+    before: Option<&Record>,
 ) -> Result<(), StoreError> {
     let Some(r) = reg.repeats else {
         return Ok(());
     };
     let at = |name: &str| reg.position(name);
-    let (Some(person), Some(on), true) = (
-        at(r.person).and_then(|i| ids[i]),
-        at(r.on).and_then(|i| values[i].as_date()),
-        at(r.field).is_some_and(|i| values[i].to_plain() == r.value),
-    ) else {
+    let (Some(field_at), Some(person_at)) = (at(r.field), at(r.person)) else {
         return Ok(());
     };
-    let days = Duration::days(mamori_domain::registers::remedial_days(&access.org.profile));
+    let qualifies =
+        |values: &[Value]| values[field_at].to_plain() == r.value && !values[person_at].is_null();
+    let qualified = before.is_some_and(|b| {
+        qualifies(&b.values) && b.values[person_at].to_plain() == values[person_at].to_plain()
+    });
+    if !qualifies(values) || qualified {
+        return Ok(());
+    }
+    let (Some(person), Some(on)) = (ids[person_at], at(r.on).and_then(|i| values[i].as_date()))
+    else {
+        return Ok(());
+    };
+    let rule = RemedialRule::of(&access.org.profile);
+    let period = Duration::days(rule.period_days);
     let key = reg.natural_key.unwrap_or("id");
-    let sibling = tx
-        .fetch_optional(
+    let siblings = tx
+        .fetch_all(
             &format!(
-                "SELECT {key} FROM {} WHERE org_id = $1 AND {}_id = $2 AND {} = $3 AND id <> $4 \
-                   AND withdrawn_at IS NULL AND {on_col} >= $5 AND {on_col} <= $6 ORDER BY {on_col} DESC",
+                "SELECT {key}, {on_col} FROM {} WHERE org_id = $1 AND {}_id = $2 AND {} = $3 AND id <> $4 \
+                   AND withdrawn_at IS NULL AND {on_col} >= $5 AND {on_col} <= $6 ORDER BY {on_col} DESC, id DESC",
                 reg.table,
                 r.person,
                 r.field,
@@ -118,15 +134,24 @@ pub(crate) async fn put_on_course(
                 P::Int(person),
                 r.value.into(),
                 P::Int(id),
-                P::Date(on - days),
-                P::Date(on + days),
+                P::Date(on - period),
+                P::Date(on + period),
             ],
         )
-        .await?;
-    let Some(sibling) = sibling else {
+        .await?
+        .iter()
+        .map(|s| Ok((s.text(0)?, s.get::<Date>(1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // The repeat is the later of the two: this record when one came before it (the latest such),
+    // else the earliest that follows it (entered after the fact).
+    let Some((sibling, repeat_on)) = siblings
+        .iter()
+        .find(|(_, d)| *d <= on)
+        .map(|(s, _)| (s.clone(), on))
+        .or_else(|| siblings.last().cloned())
+    else {
         return Ok(());
     };
-    let sibling = sibling.text(0)?;
     let Some(course) = tx
         .fetch_optional(
             "SELECT id, code FROM courses WHERE org_id = $1 AND kind = $2 AND withdrawn_at IS NULL ORDER BY id",
@@ -137,22 +162,35 @@ pub(crate) async fn put_on_course(
         return Ok(());
     };
     let (course_id, course_code) = (course.i64(0)?, course.text(1)?);
-    let today = mamori_domain::dates::today();
-    let expected = tx
+    let last_day = repeat_on + Duration::days(rule.within_days);
+    let enrolled = tx
         .fetch_optional(
             "SELECT 1 FROM attendances a JOIN training_sessions s ON s.id = a.session_id \
-             WHERE a.org_id = $1 AND a.person_id = $2 AND s.course_id = $3 AND a.status = 'expected' \
-               AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL AND s.held_on >= $4",
+             WHERE a.org_id = $1 AND a.person_id = $2 AND s.course_id = $3 \
+               AND a.withdrawn_at IS NULL AND s.withdrawn_at IS NULL AND s.held_on >= $4 AND s.held_on <= $5",
             &[
                 access.org_id().into(),
                 P::Int(person),
                 P::Int(course_id),
-                P::Date(today),
+                P::Date(repeat_on),
+                P::Date(last_day),
             ],
         )
         .await?
         .is_some();
-    if expected {
+    if enrolled {
+        return Ok(());
+    }
+    // Someone who leaves within those days is trained by their last day, or not at all.
+    let left_on: Option<Date> = tx
+        .fetch_one(
+            "SELECT left_on FROM people WHERE org_id = $1 AND id = $2",
+            &[access.org_id().into(), P::Int(person)],
+        )
+        .await?
+        .get(0)?;
+    let last_day = left_on.map_or(last_day, |l| l.min(last_day));
+    if last_day < repeat_on {
         return Ok(());
     }
     let code = values[at(key).unwrap_or(0)].to_plain();
@@ -171,15 +209,20 @@ pub(crate) async fn put_on_course(
     let session = match tx
         .fetch_optional(
             "SELECT code FROM training_sessions WHERE org_id = $1 AND course_id = $2 \
-               AND withdrawn_at IS NULL AND held_on >= $3 ORDER BY held_on",
-            &[access.org_id().into(), P::Int(course_id), P::Date(today)],
+               AND withdrawn_at IS NULL AND held_on >= $3 AND held_on <= $4 ORDER BY held_on, id",
+            &[
+                access.org_id().into(),
+                P::Int(course_id),
+                P::Date(repeat_on),
+                P::Date(last_day),
+            ],
         )
         .await?
     {
         Some(s) => s.text(0)?,
         None => {
-            let session = format!("{course_code}-{code}");
-            let held_on = mamori_domain::dates::iso(today + Duration::days(30));
+            let session = free_code(tx, access, &format!("{course_code}-{code}")).await?;
+            let held_on = mamori_domain::dates::iso(last_day);
             insert_in(
                 tx,
                 &recorder,
@@ -211,6 +254,25 @@ pub(crate) async fn put_on_course(
     )
     .await?;
     Ok(())
+}
+
+/// `code` for a new session, or `code-2`, `code-3`, … when a session (withdrawn or not) has it.
+async fn free_code(tx: &mut Tx, access: &Access, code: &str) -> Result<String, StoreError> {
+    let mut candidate = code.to_string();
+    for n in 2.. {
+        let taken = tx
+            .fetch_optional(
+                "SELECT 1 FROM training_sessions WHERE org_id = $1 AND code = $2",
+                &[access.org_id().into(), candidate.clone().into()],
+            )
+            .await?
+            .is_some();
+        if !taken {
+            break;
+        }
+        candidate = format!("{code}-{n}");
+    }
+    Ok(candidate)
 }
 
 /// Events of one kind in one department over a fiscal year, split by whether the cause was human

@@ -210,20 +210,25 @@ impl Store {
         tx.commit().await
     }
 
-    /// Sets the period (days) within which a second human-error event of the same person puts them
-    /// on the remedial course.
-    pub async fn set_remedial_days(&self, access: &Access, days: i64) -> Result<(), StoreError> {
+    /// Sets the remedial-training rule: the period (days) within which a second human-error event
+    /// of the same person puts them on the remedial course, and the days after it within which
+    /// they are trained. One audit entry names both.
+    pub async fn set_remedial_rule(
+        &self,
+        access: &Access,
+        rule: mamori_domain::registers::RemedialRule,
+    ) -> Result<(), StoreError> {
         if access.role != Role::Admin && access.role != Role::IsmsManager {
             return Err(StoreError::Forbidden);
         }
-        if !(1..=3650).contains(&days) {
-            return Err(StoreError::Invalid(vec![FieldError::with(
-                "remedial_days",
-                "int-range",
-                "1–3650",
-            )]));
-        }
-        self.set_profile(access, "remedial_days", days.into()).await
+        self.set_profile_entries(
+            access,
+            &[
+                ("remedial_days", rule.period_days.into()),
+                ("remedial_within_days", rule.within_days.into()),
+            ],
+        )
+        .await
     }
 
     /// Sets one column of the organisation, with its audit entry, in one transaction.
@@ -300,25 +305,31 @@ impl Store {
         key: &str,
         after: serde_json::Value,
     ) -> Result<(), StoreError> {
-        let before = access
-            .org
-            .profile
-            .get(key)
-            .cloned()
-            .unwrap_or(serde_json::Value::Null);
-        let mut profile = access.org.profile.clone();
-        match profile.as_object_mut() {
-            Some(o) => {
-                o.insert(key.into(), after.clone());
-            }
-            None => profile = serde_json::json!({ key: after.clone() }),
+        self.set_profile_entries(access, &[(key, after)]).await
+    }
+
+    /// Sets entries of the organisation's profile together, with one audit entry (before and after).
+    pub(crate) async fn set_profile_entries(
+        &self,
+        access: &Access,
+        entries: &[(&str, serde_json::Value)],
+    ) -> Result<(), StoreError> {
+        let mut profile = match &access.org.profile {
+            serde_json::Value::Object(o) => o.clone(),
+            _ => serde_json::Map::new(),
+        };
+        let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+        for (key, value) in entries {
+            let old = profile.insert(key.to_string(), value.clone());
+            before.insert(key.to_string(), old.unwrap_or(serde_json::Value::Null));
+            after.insert(key.to_string(), value.clone());
         }
         self.update_organization(
             access,
             "profile",
-            profile.to_string().into(),
-            serde_json::json!({ key: before }),
-            serde_json::json!({ key: after }),
+            serde_json::Value::Object(profile).to_string().into(),
+            serde_json::Value::Object(before),
+            serde_json::Value::Object(after),
         )
         .await
     }

@@ -157,12 +157,24 @@ pub const MAX_Q: usize = 200;
 /// Most records one export holds (twice the most one import takes).
 pub const MAX_EXPORT: i64 = 200_000;
 
+/// A list parameter the list does not take, named (its detail is the name as sent).
+fn unknown_parameter(name: &str) -> StoreError {
+    StoreError::Invalid(vec![FieldError::with(
+        name,
+        "unknown-parameter",
+        name.to_string(),
+    )])
+}
+
 impl ListQuery {
     /// Turns list parameters (from a page URL, the API or a report figure's link) into a query: the
-    /// one parser, so a figure counts exactly what its link lists.
+    /// one parser, so a figure counts exactly what its link lists. `own` names the parameters the
+    /// caller reads itself (paging, the organisation); any other name the list does not take is
+    /// refused (`unknown-parameter`), so a misspelt filter never lists the whole register.
     pub fn from_params(
         reg: &Register,
         params: &[(String, String)],
+        own: &[&str],
     ) -> Result<ListQuery, StoreError> {
         let mut q = ListQuery {
             limit: MAX_LIMIT,
@@ -170,6 +182,7 @@ impl ListQuery {
         };
         for (k, v) in params {
             match k.as_str() {
+                k if own.contains(&k) => {}
                 "q" if v.chars().count() > MAX_Q => {
                     return Err(StoreError::Invalid(vec![FieldError::with(
                         "q",
@@ -203,19 +216,29 @@ impl ListQuery {
                 }
                 // A filter through a reference: `session.course=ISO-INIT`, `session.held_on_from=2017-04-01`.
                 _ if k.contains('.') => {
-                    if v.trim().is_empty() {
-                        continue;
-                    }
                     let (field, sub) = k.split_once('.').unwrap_or((k, ""));
                     let range = sub
                         .rsplit_once('_')
                         .filter(|(_, e)| *e == "from" || *e == "to");
-                    let target = mamori_domain::registers::target_of(reg, field);
+                    let target = reg
+                        .field(field)
+                        .filter(|f| f.filter)
+                        .and_then(|_| mamori_domain::registers::target_of(reg, field));
                     let is_date = |name: &str| {
                         target
                             .and_then(|t| t.field(name))
                             .is_some_and(|f| f.kind == FieldKind::Date)
                     };
+                    let named = range.filter(|(name, _)| is_date(name)).map_or(sub, |r| r.0);
+                    if !target
+                        .and_then(|t| t.field(named))
+                        .is_some_and(|f| f.filter)
+                    {
+                        return Err(unknown_parameter(k));
+                    }
+                    if v.trim().is_empty() {
+                        continue;
+                    }
                     match range.filter(|(name, _)| is_date(name)) {
                         Some((name, end)) => {
                             let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
@@ -260,6 +283,7 @@ impl ListQuery {
                     }
                     q.lacks.push(v.clone());
                 }
+                "lacks" => {}
                 // `status` is the record's state (active, withdrawn, all), or, for a register with a
                 // field of that name (attendance), a value of that field: the two never share a value.
                 // Empty, as a filter form sends it when nothing is chosen: not given.
@@ -302,8 +326,11 @@ impl ListQuery {
                         && let Some(f) = reg
                             .field(name)
                             .filter(|f| f.filter && f.kind == FieldKind::Date)
-                        && !v.trim().is_empty()
                     {
+                        // Blank, as a filter form sends a bound left empty: no bound.
+                        if v.trim().is_empty() {
+                            continue;
+                        }
                         let d = mamori_domain::dates::parse_date(v).ok_or_else(|| {
                             StoreError::Invalid(vec![FieldError::new(k, "invalid-date")])
                         })?;
@@ -315,6 +342,14 @@ impl ListQuery {
                             }
                             None => q.ranges.push((f.name.to_string(), None, Some(d))),
                         }
+                    } else if k == "status" {
+                        // A register whose `status` field is no filter takes record states only.
+                        return Err(StoreError::Invalid(vec![FieldError::new(
+                            "status",
+                            "invalid-choice",
+                        )]));
+                    } else {
+                        return Err(unknown_parameter(k));
                     }
                 }
             }
@@ -1029,9 +1064,37 @@ impl Store {
             .await
             .map_err(fail)?;
         let mut added = 0;
+        // Rows that set nothing else off are written many to a statement; a row that does (closes
+        // another record, puts a person on a course, …) is written on its own, after those before it.
+        let mut plain: Vec<(Vec<Value>, Vec<Option<i64>>)> = Vec::new();
         for (i, input) in rows.iter().enumerate() {
-            match insert_in(&mut tx, access, reg, input, Some(&mut batch)).await {
-                Ok(_) => added += 1,
+            let row = match prepare(&mut tx, access, reg, input, None, 0, Some(&mut batch)).await {
+                Ok((values, ids)) if !may_create_with(access, reg, &ids) => {
+                    Err(StoreError::Forbidden).map(|()| (values, ids))
+                }
+                other => other,
+            };
+            match row {
+                Ok((values, ids)) if !errors.is_empty() => drop((values, ids)),
+                Ok((values, ids)) if sets_nothing_off(reg, &values, &ids) => {
+                    plain.push((values, ids));
+                    if plain.len() >= INSERT_CHUNK {
+                        added += insert_plain(&mut tx, access, reg, &mut plain, &mut batch)
+                            .await
+                            .map_err(fail)?;
+                    }
+                }
+                Ok((values, ids)) => {
+                    added += insert_plain(&mut tx, access, reg, &mut plain, &mut batch)
+                        .await
+                        .map_err(fail)?;
+                    match write_prepared(&mut tx, access, reg, values, ids, Some(&mut batch)).await
+                    {
+                        Ok(_) => added += 1,
+                        Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
+                        Err(e) => return Err(fail(e)),
+                    }
+                }
                 Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
                 Err(StoreError::Forbidden) => {
                     errors.push((i + 1, vec![FieldError::new("", "forbidden")]))
@@ -1046,7 +1109,10 @@ impl Store {
         if !errors.is_empty() {
             return Err(errors);
         }
-        add_to_totals(&mut tx, access, reg, added)
+        added += insert_plain(&mut tx, access, reg, &mut plain, &mut batch)
+            .await
+            .map_err(fail)?;
+        add_to_totals(&mut tx, access, reg, added as i64)
             .await
             .map_err(fail)?;
         audit::append_all(&mut tx, batch.audit)
@@ -1309,6 +1375,104 @@ impl Batch {
 
 /// Inserts one record. `batch` (within `create_many`) caches resolved references and leaves the
 /// kept totals to the caller, which adds them once for the whole batch.
+/// Whether the user may create a record with these references (a department's manager, in
+/// their department).
+fn may_create_with(access: &Access, reg: &Register, ids: &[Option<i64>]) -> bool {
+    match reg.write {
+        WriteScope::Handlers | WriteScope::Reporters => can_create(access, reg),
+        _ => can_write(access, reg, department_from(reg, ids)),
+    }
+}
+
+/// Rows of a file written per statement.
+const INSERT_CHUNK: usize = 200;
+
+/// Whether writing this row sets nothing else off (see `insert_in`): it closes no record, ends no
+/// ties, puts nobody on a course, and no roll-up, stamp, proposal or follow-up hangs on it. Such
+/// rows of a file are written many to a statement.
+fn sets_nothing_off(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> bool {
+    let repeats = reg.repeats.is_some_and(|r| {
+        reg.position(r.person).is_some_and(|i| ids[i].is_some())
+            && reg
+                .position(r.field)
+                .is_some_and(|i| values[i].to_plain() == r.value)
+    });
+    reg.closes.is_none()
+        && reg.ends.is_none()
+        && reg.rollup.is_none()
+        && reg.stamps.is_none()
+        && reg.proposes.is_none()
+        && reg.code != registers::DRILLS.code
+        // A result recomputes its objective's yearly result (`objectives::after_result`).
+        && reg.code != registers::OBJECTIVE_RESULTS.code
+        && !repeats
+}
+
+/// Writes the rows prepared so far with one INSERT each `INSERT_CHUNK`, and their audit entries
+/// in order, as `insert_in` would one by one; empties `rows`. Rows are matched to their new ids
+/// by the ids' order, which is the rows' order: the batch holds the write lock, so no one else
+/// takes an id in between.
+async fn insert_plain(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    rows: &mut Vec<(Vec<Value>, Vec<Option<i64>>)>,
+    batch: &mut Batch,
+) -> Result<usize, StoreError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let cols: Vec<String> = reg
+        .fields
+        .iter()
+        .map(|f| column_of(f.kind, f.name))
+        .collect();
+    let now = OffsetDateTime::now_utc();
+    let mut params = Vec::with_capacity(rows.len() * (cols.len() + 2));
+    let mut tuples = Vec::with_capacity(rows.len());
+    for (values, ids) in rows.iter() {
+        let first = params.len() + 1;
+        params.extend(bind_values(reg, values, ids));
+        params.push(P::Int(access.org_id()));
+        params.push(P::Ts(now));
+        let last = params.len();
+        let mut slots: Vec<String> = (first..=last).map(|i| format!("${i}")).collect();
+        slots.push(format!("${last}"));
+        tuples.push(format!("({})", slots.join(", ")));
+    }
+    let inserted = tx
+        .fetch_all(
+            &format!(
+                "INSERT INTO {} ({}, org_id, created_at, updated_at) VALUES {} RETURNING id",
+                reg.table,
+                cols.join(", "),
+                tuples.join(", ")
+            ),
+            &params,
+        )
+        .await?;
+    let mut new_ids = inserted
+        .iter()
+        .map(|r| r.i64(0))
+        .collect::<Result<Vec<i64>, _>>()?;
+    new_ids.sort_unstable();
+    if new_ids.len() != rows.len() {
+        return Err(StoreError::Data(format!(
+            "{} rows written, {} ids returned",
+            rows.len(),
+            new_ids.len()
+        )));
+    }
+    for ((values, _), id) in rows.iter().zip(&new_ids) {
+        let after = serde_json::Value::Object(json_of(reg, values));
+        let entry = Entry::new(Some(access.org_id()), reg.code, Some(*id), "create").after(&after);
+        append_audit(tx, access, entry, Some(batch)).await?;
+    }
+    let n = rows.len();
+    rows.clear();
+    Ok(n)
+}
+
 pub(crate) async fn insert_in(
     tx: &mut Tx,
     access: &Access,
@@ -1317,13 +1481,21 @@ pub(crate) async fn insert_in(
     mut batch: Option<&mut Batch>,
 ) -> Result<i64, StoreError> {
     let (values, ids) = prepare(tx, access, reg, input, None, 0, batch.as_deref_mut()).await?;
-    let allowed = match reg.write {
-        WriteScope::Handlers | WriteScope::Reporters => can_create(access, reg),
-        _ => can_write(access, reg, department_from(reg, &ids)),
-    };
-    if !allowed {
+    if !may_create_with(access, reg, &ids) {
         return Err(StoreError::Forbidden);
     }
+    write_prepared(tx, access, reg, values, ids, batch).await
+}
+
+/// Writes a prepared record (its values checked, its references resolved) and what it sets off.
+async fn write_prepared(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    values: Vec<Value>,
+    ids: Vec<Option<i64>>,
+    mut batch: Option<&mut Batch>,
+) -> Result<i64, StoreError> {
     let cols: Vec<String> = reg
         .fields
         .iter()
@@ -1375,7 +1547,7 @@ pub(crate) async fn insert_in(
     end_ties(tx, access, reg, id, &values, batch).await?;
     // Boxed: putting a person on a course inserts records through this same function.
     Box::pin(crate::events::put_on_course(
-        tx, access, reg, id, &values, &ids,
+        tx, access, reg, id, &values, &ids, None,
     ))
     .await?;
     Box::pin(crate::derived::after_write(
@@ -1660,7 +1832,7 @@ pub(crate) async fn update_in(
     )
     .await?;
     end_ties(tx, access, reg, id, &values, None).await?;
-    crate::events::put_on_course(tx, access, reg, id, &values, &ids).await?;
+    crate::events::put_on_course(tx, access, reg, id, &values, &ids, Some(before)).await?;
     Box::pin(crate::derived::after_write(
         tx,
         access,

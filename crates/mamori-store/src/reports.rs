@@ -15,6 +15,8 @@ use crate::error::StoreError;
 use crate::org::Access;
 
 pub const REPORT_STATUSES: &[&str] = &["draft", "review", "approved", "published"];
+/// The longest change note of a correction, in characters.
+pub const MAX_CHANGE_NOTE: usize = 2000;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReportRevision {
@@ -31,12 +33,16 @@ pub struct ReportRevision {
     pub approved_by: Option<String>,
     pub approved_on: Option<Date>,
     pub published_on: Option<Date>,
+    /// Who published the revision, as the audit trail's publication entry names them.
+    pub published_by: Option<String>,
     /// The audit trail's head when the published revision was computed: the records it shows are
     /// those of the trail up to this entry.
     pub audit_head: Option<AuditHead>,
 }
 
-const COLUMNS: &str = "id, fiscal_year, revision, status, issued_on, narratives, change_note, review_figures, approved_by, approved_on, published_on, audit_seq, audit_hash";
+const COLUMNS: &str = "id, fiscal_year, revision, status, issued_on, narratives, change_note, review_figures, approved_by, approved_on, published_on, audit_seq, audit_hash, \
+     (SELECT a.actor FROM audit_events a WHERE a.org_id = reports.org_id AND a.entity = 'report' \
+      AND a.entity_id = reports.id AND a.action = 'publish' ORDER BY a.seq DESC LIMIT 1)";
 
 fn revision(r: &Row) -> Result<ReportRevision, StoreError> {
     let narratives = match serde_json::from_str(&r.text(5)?)? {
@@ -62,18 +68,50 @@ fn revision(r: &Row) -> Result<ReportRevision, StoreError> {
             (Some(seq), Some(hash)) => Some(AuditHead { seq, hash }),
             _ => None,
         },
+        published_by: r.opt_text(13)?,
     })
 }
 
-/// Secretariat and administrators prepare the report.
-fn may_write(access: &Access) -> Result<(), StoreError> {
+/// Secretariat and administrators prepare the report: start, edit, send for review, approve (if
+/// top management), publish.
+pub fn may_prepare(access: &Access) -> Result<(), StoreError> {
     match access.role {
         Role::Admin | Role::IsmsManager => Ok(()),
         _ => Err(StoreError::Forbidden),
     }
 }
 
+/// Every member reads a year's report, staff only once its latest revision (`latest`, as
+/// `report_revisions` gives it to them) is published.
+pub fn may_read(access: &Access, latest: Option<&ReportRevision>) -> Result<(), StoreError> {
+    if access.role == Role::Staff && latest.is_none_or(|r| r.status != "published") {
+        return Err(StoreError::Forbidden);
+    }
+    Ok(())
+}
+
 impl Store {
+    /// The revisions of every year's report, the latest year first and newest first within a
+    /// year. Staff see published ones only.
+    pub async fn report_list(&self, access: &Access) -> Result<Vec<ReportRevision>, StoreError> {
+        let staff = if access.role == Role::Staff {
+            " AND status = 'published'"
+        } else {
+            ""
+        };
+        self.pool
+            .fetch_all(
+                &format!(
+                    "SELECT {COLUMNS} FROM reports WHERE org_id = $1{staff} ORDER BY fiscal_year DESC, revision DESC"
+                ),
+                &[access.org_id().into()],
+            )
+            .await?
+            .iter()
+            .map(revision)
+            .collect()
+    }
+
     /// The revisions of one fiscal year's report, newest first. Staff see published ones only.
     pub async fn report_revisions(
         &self,
@@ -142,8 +180,8 @@ impl Store {
     }
 
     /// Starts a revision: the first of a year (with the narratives given, usually the previous
-    /// year's), or a correction of a published one (a copy of it with a change note). A year has at
-    /// most one revision in progress.
+    /// year's), or a correction of a published one (a copy of it with a change note, as typed: it
+    /// is normalised here). A year has at most one revision in progress.
     pub async fn report_start(
         &self,
         access: &Access,
@@ -152,12 +190,23 @@ impl Store {
         narratives: serde_json::Map<String, serde_json::Value>,
         change_note: Option<&str>,
     ) -> Result<i64, StoreError> {
-        may_write(access)?;
+        may_prepare(access)?;
         let existing = self.report_revisions(access, fiscal_year).await?;
         if existing.iter().any(|r| r.status != "published") {
             return Err(StoreError::Refused("report-revision-open"));
         }
-        let note = change_note.map(str::trim).filter(|n| !n.is_empty());
+        // The limit holds for what was sent, spaces included, as well as for what is kept.
+        let kept = change_note.map(mamori_domain::input::normalize);
+        if let (Some(raw), Some(kept)) = (change_note, &kept)
+            && mamori_domain::input::too_long(raw, kept, MAX_CHANGE_NOTE)
+        {
+            return Err(StoreError::Invalid(vec![mamori_domain::FieldError::with(
+                "change_note",
+                "too-long",
+                MAX_CHANGE_NOTE.to_string(),
+            )]));
+        }
+        let note = kept.as_deref().map(str::trim).filter(|n| !n.is_empty());
         let narratives = match existing.first() {
             Some(_) if note.is_none() => {
                 return Err(StoreError::invalid("change_note", "required"));
@@ -165,9 +214,6 @@ impl Store {
             Some(latest) => latest.narratives.clone(),
             None => narratives,
         };
-        if note.is_some_and(|n| n.chars().count() > 2000) {
-            return Err(StoreError::invalid("change_note", "too-long"));
-        }
         let number = existing.first().map_or(1, |r| r.revision + 1);
         let now = OffsetDateTime::now_utc();
         let mut tx = self.pool.begin().await?;
@@ -209,7 +255,7 @@ impl Store {
         issued_on: Date,
         narratives: serde_json::Map<String, serde_json::Value>,
     ) -> Result<(), StoreError> {
-        may_write(access)?;
+        may_prepare(access)?;
         let before = self.report_revision(access, id).await?;
         if before.status != "draft" {
             return Err(StoreError::Refused("report-not-draft"));
@@ -291,7 +337,7 @@ impl Store {
         to: &str,
         figures: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        may_write(access)?;
+        may_prepare(access)?;
         let r = self.report_revision(access, id).await?;
         let allowed = matches!(
             (r.status.as_str(), to),
@@ -355,7 +401,7 @@ impl Store {
         files: &[(&str, Vec<u8>)],
         head: &AuditHead,
     ) -> Result<(), StoreError> {
-        may_write(access)?;
+        may_prepare(access)?;
         let r = self.report_revision(access, id).await?;
         if r.status != "approved" {
             return Err(StoreError::Refused("report-wrong-step"));

@@ -1089,6 +1089,7 @@ async fn an_objective_is_judged_on_its_results_of_the_year_and_each_change_is_au
             &ListQuery::from_params(
                 &OBJECTIVE_RESULTS,
                 &[("measured_on_from".into(), "2018-04-01".into())],
+                &[],
             )
             .unwrap(),
         )
@@ -1278,4 +1279,87 @@ async fn a_database_from_before_computed_objectives_gets_them_computed_on_migrat
         store.audit_verify(&access).await.unwrap().first_broken,
         None
     );
+}
+
+#[tokio::test]
+async fn an_import_written_many_rows_to_a_statement_keeps_each_records_history() {
+    use mamori_domain::registers::SECURITY_EVENTS;
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    let people: Vec<Input> = ["0001", "0002"]
+        .iter()
+        .map(|no| person(no, "SOUMU"))
+        .collect();
+    store
+        .create_many(&access, &PEOPLE, &people, &|_, _| {})
+        .await
+        .unwrap();
+    // 450 events: more than two statements' worth, with a human error by a person now and then,
+    // which is written on its own (it may put the person on a course) between the others.
+    let rows: Vec<Input> = (0..450)
+        .map(|i| {
+            let description = format!("取り込み {i}");
+            let human = i % 100 == 50;
+            let mut row = input(&[
+                ("kind", "near_miss"),
+                ("occurred_on", "2024-05-01"),
+                ("description", &description),
+                (
+                    "cause",
+                    if human {
+                        "human_error"
+                    } else {
+                        "technical_failure"
+                    },
+                ),
+                ("reporter", "0001"),
+            ]);
+            if human {
+                row.insert("person".into(), "0002".into());
+            }
+            row
+        })
+        .collect();
+    assert_eq!(
+        store
+            .create_many(&access, &SECURITY_EVENTS, &rows, &|_, _| {})
+            .await
+            .unwrap(),
+        450
+    );
+    let all = store
+        .list_all(&access, &SECURITY_EVENTS, &ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 450);
+    // Each record's creation entry is its own: the same description and code.
+    use mamori_store::db::P;
+    for r in &all {
+        let after = store
+            .pool
+            .fetch_one(
+                "SELECT after_json FROM audit_events WHERE entity = 'security_event' AND action = 'create' AND entity_id = $1",
+                &[P::Int(r.id)],
+            )
+            .await
+            .unwrap()
+            .text(0)
+            .unwrap();
+        let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+        for field in ["code", "description", "cause"] {
+            assert_eq!(
+                after[field].as_str(),
+                r.value(&SECURITY_EVENTS, field)
+                    .map(|v| v.to_plain())
+                    .as_deref(),
+                "record {} field {field}",
+                r.id
+            );
+        }
+    }
+    let verified = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+        .await
+        .unwrap();
+    assert!(verified.intact(), "{:?}", verified.problems);
 }

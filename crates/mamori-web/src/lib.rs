@@ -235,6 +235,30 @@ fn book() -> RouteBook {
         .add(M::GET, "/api/v1/people/{id}/eligibility", api::eligibility)
         .add(M::POST, "/api/v1/notices/{id}/read", api::acknowledge)
         .add(M::GET, "/api/v1/notices/unread", api::unread_notices)
+        .add(M::GET, "/api/v1/reports", api::reports::list)
+        .add(M::GET, "/api/v1/reports/{year}", api::reports::model)
+        .add(M::GET, "/api/v1/reports/{year}/{file}", api::reports::file)
+        .add(M::POST, "/api/v1/reports/{year}/start", api::reports::start)
+        .add(
+            M::POST,
+            "/api/v1/reports/{year}/submit",
+            api::reports::submit,
+        )
+        .add(
+            M::POST,
+            "/api/v1/reports/{year}/approve",
+            api::reports::approve,
+        )
+        .add(
+            M::POST,
+            "/api/v1/reports/{year}/send-back",
+            api::reports::send_back,
+        )
+        .add(
+            M::POST,
+            "/api/v1/reports/{year}/publish",
+            api::reports::publish,
+        )
         .add(M::GET, "/api/v1/{collection}", api::list)
         .add(M::POST, "/api/v1/{collection}", api::create)
         .add(M::GET, "/api/v1/{collection}/{id}", api::get)

@@ -266,3 +266,104 @@ async fn what_the_openapi_document_does_not_allow_is_refused() {
         .await;
     assert_eq!(status, 200, "also where status is a field: {body}");
 }
+
+/// Counting through the API must never count the whole register because a filter was misspelt:
+/// a parameter the list does not take is refused, named, on the API and on the pages alike.
+#[tokio::test]
+async fn a_misspelt_list_filter_is_refused_naming_it_never_ignored() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    for (query, name) in [
+        (
+            "/api/v1/security-events?occured_on_from=2017-04-01",
+            "occured_on_from",
+        ),
+        // A through filter and a date range of a field that is not a date, also blank.
+        (
+            "/api/v1/attendances?session.cours=ISO-INIT",
+            "session.cours",
+        ),
+        ("/api/v1/attendances?session.cours=", "session.cours"),
+        (
+            "/api/v1/security-events?description_from=",
+            "description_from",
+        ),
+        ("/api/v1/people?page=2", "page"),
+    ] {
+        let (status, body) = app.api(&isms, Method::GET, query, None).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["details"][0]["field"], name, "{body}");
+        assert_eq!(body["details"][0]["code"], "unknown-parameter", "{body}");
+    }
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/v1/security-events?occured_on_from=2017-04-01",
+            app.url
+        ))
+        .bearer_auth(&isms)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["details"][0]["message"],
+        "\"occured_on_from\" is not a parameter of this list; check its spelling."
+    );
+    // Every parameter the document names is still taken, blank or not, and `org`.
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::GET,
+            "/api/v1/security-events?occurred_on_from=2017-04-01&occurred_on_to=&q=&sort=&dir=&status=&limit=5&offset=0&org=sajeco",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::GET,
+            "/api/v1/attendances?session.course=ISO-INIT&session.held_on_from=2017-04-01",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The list page says which parameter it does not take, in the reader's language; so does its
+    // export, which would otherwise hand over the whole register.
+    let browser = app.browser("isms").await;
+    for path in [
+        "/o/sajeco/security-events?occured_on_from=2017-04-01",
+        "/o/sajeco/security-events/export.csv?occured_on_from=2017-04-01",
+    ] {
+        let res = browser
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{path}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains("「occured_on_from」はこの一覧で指定できる条件ではありません。"),
+            "{page}"
+        );
+    }
+    // The page's own parameters still work: paging, sorting, filters left blank.
+    let res = browser
+        .get(format!(
+            "{}/o/sajeco/security-events?page=2&sort=occurred_on&dir=desc&occurred_on_from=&status=all&q=",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

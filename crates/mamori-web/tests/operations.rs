@@ -91,9 +91,11 @@ async fn a_second_human_error_within_the_period_puts_the_person_on_the_remedial_
     event(&app, &isms, "0014", "2026-11-20", "human_error").await;
     assert_eq!(expected("0014").await.len(), 1);
 
-    // Two years apart is outside the period, until the period is made longer.
+    // Two years apart is outside the period. A longer period looks at the repeats that follow:
+    // an edit of an event already recorded does not put its person on the course.
     event(&app, &isms, "0016", "2024-10-01", "human_error").await;
     let late = event(&app, &isms, "0016", "2026-11-01", "human_error").await;
+    event(&app, &isms, "0012", "2024-10-01", "human_error").await;
     assert!(expected("0016").await.is_empty());
     let browser = app.browser("isms").await;
     let res = app
@@ -116,7 +118,9 @@ async fn a_second_human_error_within_the_period_puts_the_person_on_the_remedial_
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(expected("0016").await.len(), 1);
+    assert!(expected("0016").await.is_empty());
+    event(&app, &isms, "0012", "2026-11-01", "human_error").await;
+    assert_eq!(expected("0012").await.len(), 1);
     // A period that is no number changes nothing.
     let res = app
         .post_form(
@@ -129,6 +133,301 @@ async fn a_second_human_error_within_the_period_puts_the_person_on_the_remedial_
     assert_eq!(res.status(), 422);
     let settings = app.page(&browser, "/o/sajeco/settings").await;
     assert!(settings.contains("value=\"1000\""));
+}
+
+/// A person's attendances at remedial sessions, whatever their status, with each session's date.
+async fn remedial(app: &App, token: &str, person: &str) -> Vec<(Value, String)> {
+    let mut out = Vec::new();
+    for a in items(
+        app,
+        token,
+        &format!("/api/v1/attendances?person={person}&limit=100"),
+    )
+    .await
+    {
+        let session = a["session"].as_str().unwrap_or_default().to_string();
+        if !session.starts_with("ISO-REMEDIAL") {
+            continue;
+        }
+        let id = app.id_of(token, "training-sessions", &session).await;
+        let (_, s) = app
+            .api(
+                token,
+                Method::GET,
+                &format!("/api/v1/training-sessions/{id}"),
+                None,
+            )
+            .await;
+        out.push((a, s["held_on"].as_str().unwrap_or_default().to_string()));
+    }
+    out
+}
+
+/// The value an input of a form shows.
+fn input_value(html: &str, name: &str) -> String {
+    let input = html
+        .split("<input ")
+        .find(|i| i.contains(&format!("name=\"{name}\"")))
+        .unwrap_or_else(|| panic!("no {name} input"));
+    input
+        .split_once("value=\"")
+        .and_then(|(_, v)| v.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn patch(app: &App, token: &str, collection: &str, record: &Value, body: Value) {
+    let path = format!("/api/v1/{collection}/{}", record["id"]);
+    let (status, answer) = app.api(token, Method::PATCH, &path, Some(body)).await;
+    assert_eq!(status, 200, "{path}: {answer}");
+}
+
+#[tokio::test]
+async fn editing_a_closed_human_error_incident_never_puts_its_person_on_the_course_again() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    event(&app, &isms, "0008", "2026-06-01", "human_error").await;
+    let second = event(&app, &isms, "0008", "2026-10-01", "human_error").await;
+    let on_course = remedial(&app, &isms, "0008").await;
+    assert_eq!(on_course.len(), 1, "{on_course:?}");
+    // The person attends; the incident is closed with its lessons, which are then reworded.
+    patch(
+        &app,
+        &isms,
+        "attendances",
+        &on_course[0].0,
+        json!({"status": "attended"}),
+    )
+    .await;
+    patch(
+        &app,
+        &isms,
+        "security-events",
+        &second,
+        json!({"kind": "incident", "status": "closed", "severity": "low", "response": "再送信",
+               "closed_on": "2026-10-05", "lessons": "宛先を二人で確認する"}),
+    )
+    .await;
+    patch(
+        &app,
+        &isms,
+        "security-events",
+        &second,
+        json!({"lessons": "宛先は送信前に二人で確認する"}),
+    )
+    .await;
+    let after = remedial(&app, &isms, "0008").await;
+    assert_eq!(after.len(), 1, "no second enrolment: {after:?}");
+    assert_eq!(after[0].0["status"], "attended");
+}
+
+#[tokio::test]
+async fn a_cause_or_person_that_makes_a_repeat_puts_the_person_on_the_course_once() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    event(&app, &isms, "0016", "2026-06-01", "human_error").await;
+    let second = event(&app, &isms, "0016", "2026-09-01", "technical_failure").await;
+    assert!(remedial(&app, &isms, "0016").await.is_empty());
+    // The cause becomes human error: a repeat, trained within 30 days of it.
+    patch(
+        &app,
+        &isms,
+        "security-events",
+        &second,
+        json!({"cause": "human_error"}),
+    )
+    .await;
+    let on_course = remedial(&app, &isms, "0016").await;
+    assert_eq!(on_course.len(), 1, "{on_course:?}");
+    let held_on = on_course[0].1.as_str();
+    assert!(
+        ("2026-09-01"..="2026-10-01").contains(&held_on),
+        "{held_on}"
+    );
+    // Other edits, and the cause taken back and given again, enrol no one again.
+    for body in [
+        json!({"description": "宛先の確認漏れ（詳細）"}),
+        json!({"cause": "other"}),
+        json!({"cause": "human_error"}),
+        json!({"severity": "low", "status": "assessed"}),
+    ] {
+        patch(&app, &isms, "security-events", &second, body).await;
+    }
+    assert_eq!(remedial(&app, &isms, "0016").await.len(), 1);
+
+    // A human error reported without the person: naming them at the assessment makes the repeat.
+    event(&app, &isms, "0010", "2026-06-01", "human_error").await;
+    let (status, unnamed) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/security-events",
+            Some(json!({
+                "kind": "near_miss", "occurred_on": "2026-09-10", "description": "宛先の確認漏れ",
+                "cause": "human_error",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{unnamed}");
+    assert!(remedial(&app, &isms, "0010").await.is_empty());
+    patch(
+        &app,
+        &isms,
+        "security-events",
+        &unnamed,
+        json!({"person": "0010", "severity": "low", "status": "assessed"}),
+    )
+    .await;
+    patch(
+        &app,
+        &isms,
+        "security-events",
+        &unnamed,
+        json!({"response": "再送信", "status": "responded"}),
+    )
+    .await;
+    let named = remedial(&app, &isms, "0010").await;
+    assert_eq!(named.len(), 1, "{named:?}");
+    let note = named[0].0["note"].as_str().unwrap_or_default();
+    assert!(note.contains(unnamed["code"].as_str().unwrap()), "{note}");
+}
+
+#[tokio::test]
+async fn a_past_years_repeat_entered_afterwards_is_trained_and_counted_in_that_year() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    // The organisation's records now begin with FY2015, entered afterwards.
+    let org = app.store.organization("sajeco").await.unwrap();
+    let mut report = org.profile["report"].clone();
+    report["records_since"] = json!("2015-04-01");
+    let access = mamori_store::Access::system(org, "t");
+    app.store
+        .set_report_settings(&access, report)
+        .await
+        .unwrap();
+    // One person's two human errors in order, another's the other way round.
+    event(&app, &isms, "0014", "2015-05-11", "human_error").await;
+    event(&app, &isms, "0014", "2015-09-14", "human_error").await;
+    event(&app, &isms, "0016", "2015-10-05", "human_error").await;
+    event(&app, &isms, "0016", "2015-06-22", "human_error").await;
+    for (person, repeat, last_day) in [
+        ("0014", "2015-09-14", "2015-10-14"),
+        ("0016", "2015-10-05", "2015-11-04"),
+    ] {
+        let on_course = remedial(&app, &isms, person).await;
+        assert_eq!(on_course.len(), 1, "{person}: {on_course:?}");
+        let held_on = on_course[0].1.as_str();
+        assert!(
+            (repeat..=last_day).contains(&held_on),
+            "{person}: {held_on}"
+        );
+        patch(
+            &app,
+            &isms,
+            "attendances",
+            &on_course[0].0,
+            json!({"status": "attended"}),
+        )
+        .await;
+    }
+    let org = app.store.organization("sajeco").await.unwrap();
+    let access = mamori_store::Access::system(org, "t");
+    let figure = |report: &mamori_report::model::Report, id: &str| {
+        serde_json::to_value(report.figures[id]).unwrap()
+    };
+    let fy2015 = mamori_report::output::compute(
+        &app.store,
+        &access,
+        mamori_domain::FiscalYear::new(2015, 4),
+        "ja",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        figure(&fy2015, "training.remedial.target"),
+        json!({"current": 2, "previous": "n/a"})
+    );
+    assert_eq!(
+        figure(&fy2015, "training.remedial.attended"),
+        json!({"current": 2, "previous": "n/a"})
+    );
+    let fy2016 = mamori_report::output::compute(
+        &app.store,
+        &access,
+        mamori_domain::FiscalYear::new(2016, 4),
+        "ja",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        figure(&fy2016, "training.remedial.attended"),
+        json!({"current": 0, "previous": 2})
+    );
+}
+
+#[tokio::test]
+async fn the_remedial_session_is_the_next_within_the_set_days_of_the_repeat() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let browser = app.browser("isms").await;
+    let settings = |fields: Vec<(&'static str, &'static str)>| {
+        let (app, browser) = (&app, &browser);
+        async move {
+            let res = app
+                .post_form(
+                    browser,
+                    "/o/sajeco/settings",
+                    "/o/sajeco/settings/remedial",
+                    &fields,
+                )
+                .await;
+            let status = res.status();
+            (status, res.text().await.unwrap_or_default())
+        }
+    };
+    let page = app.page(&browser, "/o/sajeco/settings").await;
+    assert_eq!(input_value(&page, "remedial_within_days"), "30");
+    for refused in ["０", "366", "一月"] {
+        let (status, page) = settings(vec![("remedial_within_days", refused)]).await;
+        assert_eq!(status, 422, "{refused}");
+        assert!(page.contains("受講までの日数（日）"), "the field is named");
+    }
+    let (status, _) = settings(vec![
+        ("remedial_days", "365"),
+        ("remedial_within_days", "１４"),
+    ])
+    .await;
+    assert_eq!(status, 303);
+    let page = app.page(&browser, "/o/sajeco/settings").await;
+    assert_eq!(input_value(&page, "remedial_within_days"), "14");
+    assert_eq!(input_value(&page, "remedial_days"), "365");
+
+    let (status, planned) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/training-sessions",
+            Some(json!({"code": "ISO-REMEDIAL-2026-10", "course": "ISO-REMEDIAL", "held_on": "2026-10-20"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{planned}");
+    // A session planned within 14 days of the repeat is the one.
+    event(&app, &isms, "0010", "2026-06-01", "human_error").await;
+    event(&app, &isms, "0010", "2026-10-10", "human_error").await;
+    let on_course = remedial(&app, &isms, "0010").await;
+    assert_eq!(on_course.len(), 1, "{on_course:?}");
+    assert_eq!(on_course[0].0["session"], "ISO-REMEDIAL-2026-10");
+    // One later than that is not: a session is planned on the 14th day.
+    event(&app, &isms, "0011", "2026-06-01", "human_error").await;
+    let repeat = event(&app, &isms, "0011", "2026-10-01", "human_error").await;
+    let on_course = remedial(&app, &isms, "0011").await;
+    assert_eq!(on_course.len(), 1, "{on_course:?}");
+    assert_eq!(on_course[0].1, "2026-10-15");
+    assert_ne!(on_course[0].0["session"], "ISO-REMEDIAL-2026-10");
+    let note = on_course[0].0["note"].as_str().unwrap_or_default();
+    assert!(note.contains(repeat["code"].as_str().unwrap()), "{note}");
 }
 
 #[tokio::test]

@@ -254,3 +254,183 @@ async fn the_report_page_files_workflow_and_bad_input() {
         (Some(2), Some("draft"))
     );
 }
+
+/// The report through `/api/v1/reports`, as a program of the secretariat uses it: the revisions,
+/// the model and files the pages give, and the workflow with the pages' permissions and refusals.
+#[tokio::test]
+async fn the_report_api_reads_and_publishes_the_report_as_the_pages_allow() {
+    use reqwest::Method;
+    use serde_json::{Value, json};
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let staff = app.token("staff").await;
+    let manager = app.token("manager").await;
+    let admin = app.token("admin").await;
+
+    // The revisions: the demo's FY2017 draft.
+    let (status, list) = app.api(&isms, Method::GET, "/api/v1/reports", None).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["fiscal_year"], 2017);
+    assert_eq!(list["items"][0]["revision"], 1);
+    assert_eq!(list["items"][0]["status"], "draft");
+    assert_eq!(list["items"][0]["published_by"], Value::Null);
+
+    // The model is the page's report.json; the PDF is the page's too.
+    let (status, model) = app
+        .api(&isms, Method::GET, "/api/v1/reports/2017", None)
+        .await;
+    assert_eq!(status, 200, "{model}");
+    assert_eq!(model["fiscal_year"], 2017);
+    assert_eq!(model["status"], "draft");
+    assert_eq!(model["figures"]["events.near_miss.ISO事務局"]["current"], 5);
+    let browser = app.browser("isms").await;
+    let page_json: Value = browser
+        .get(format!(
+            "{}/o/sajeco/reports/2017/files/report.json",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(model, page_json);
+    let (_, en) = app
+        .api(&isms, Method::GET, "/api/v1/reports/2017?lang=en", None)
+        .await;
+    assert_eq!(en["lang"], "en");
+    let pdf = app
+        .http
+        .get(format!("{}/api/v1/reports/2017/report.pdf", app.url))
+        .bearer_auth(&isms)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    assert!(pdftotext(&bytes).contains("情報セキュリティ報告書"));
+    for (path, status, code) in [
+        ("/api/v1/reports/2017?lang=fr", 422, "invalid"),
+        ("/api/v1/reports/2017?langue=en", 422, "invalid"),
+        ("/api/v1/reports/2017/report.exe", 404, "not-found"),
+        ("/api/v1/reports/abc", 404, "not-found"),
+        ("/api/v1/reports/99999", 404, "not-found"),
+    ] {
+        let (got, body) = app.api(&isms, Method::GET, path, None).await;
+        assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{path}");
+    }
+
+    // Staff read no draft and take no step; nor does a department manager.
+    let (_, theirs) = app.api(&staff, Method::GET, "/api/v1/reports", None).await;
+    assert_eq!(theirs["total"], 0, "{theirs}");
+    for path in ["/api/v1/reports/2017", "/api/v1/reports/2017/report.pdf"] {
+        let (status, body) = app.api(&staff, Method::GET, path, None).await;
+        assert_eq!(status, 403, "{path}: {body}");
+    }
+    for step in ["start", "submit", "approve", "send-back", "publish"] {
+        let path = format!("/api/v1/reports/2017/{step}");
+        for token in [&staff, &manager] {
+            let (status, body) = app.api(token, Method::POST, &path, None).await;
+            assert_eq!(status, 403, "{path}: {body}");
+            assert_eq!(body["code"], "forbidden");
+        }
+    }
+
+    // A step out of order is refused with the page's message; a draft is not published.
+    let (status, body) = app
+        .api(&isms, Method::POST, "/api/v1/reports/2017/publish", None)
+        .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["code"], "report-wrong-step");
+    assert_eq!(body["message"], "この操作は今の状態ではできません。");
+    // review → approved (by top management: the head of the secretariat, not the administrator)
+    // → published.
+    let (status, body) = app
+        .api(&isms, Method::POST, "/api/v1/reports/2017/submit", None)
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("review")),
+        "{body}"
+    );
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/reports/2017/approve", None)
+        .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["code"], "report-approve-top-management");
+    let (status, body) = app
+        .api(&isms, Method::POST, "/api/v1/reports/2017/approve", None)
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("approved")),
+        "{body}"
+    );
+    assert!(body["approved_by"].is_string() && body["approved_on"].is_string());
+    let (status, body) = app
+        .api(&isms, Method::POST, "/api/v1/reports/2017/publish", None)
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("published")),
+        "{body}"
+    );
+    assert!(body["published_on"].is_string() && body["published_by"].is_string());
+
+    // Published: the files are the frozen ones the page gives, and staff read them.
+    let frozen = |token: &str, url: String| {
+        let req = app.http.get(url).bearer_auth(token);
+        async move { req.send().await.unwrap().bytes().await.unwrap() }
+    };
+    let api_pdf = frozen(&isms, format!("{}/api/v1/reports/2017/report.pdf", app.url)).await;
+    let page_pdf = browser
+        .get(format!(
+            "{}/o/sajeco/reports/2017/files/report.pdf",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(api_pdf, page_pdf);
+    let staff_pdf = frozen(
+        &staff,
+        format!("{}/api/v1/reports/2017/report.pdf", app.url),
+    )
+    .await;
+    assert_eq!(staff_pdf, page_pdf);
+    let (_, theirs) = app.api(&staff, Method::GET, "/api/v1/reports", None).await;
+    assert_eq!(theirs["items"][0]["status"], "published", "{theirs}");
+
+    // A correction needs its note; with it, revision 2 starts as a draft.
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/reports/2017/start",
+            Some(json!({"change_note": "  "})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["details"][0]["field"], "change_note");
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/reports/2017/start",
+            Some(json!({"change_note": "誤字を訂正"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["revision"], 2);
+    assert_eq!(body["status"], "draft");
+    assert_eq!(body["change_note"], "誤字を訂正");
+    let (_, list) = app.api(&isms, Method::GET, "/api/v1/reports", None).await;
+    assert_eq!(list["total"], 2);
+}

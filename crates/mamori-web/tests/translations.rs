@@ -229,7 +229,11 @@ fn every_key_in_use_is_translated() {
         "settings-risk-levels",
         "settings-risk-acceptable",
         "settings-remedial-days",
+        "settings-remedial-within-days",
         "settings-remedial-hint",
+        // The remedial rule's two numbers, named by their refusals.
+        "field-remedial_days",
+        "field-remedial_within_days",
         "figures-title",
         "figures-findings-title",
         "figures-first-party",

@@ -220,5 +220,9 @@ r-audit-special = special audit
 
 r-check-changed = A figure changed since the report went to review
 r-check-empty = Empty narrative
+r-check-placeholder = A placeholder in the narrative names no figure of the report
+r-check-unchanged = The narrative is the same as last year's published text; check it still holds
+r-check-typed-percent = A percentage typed in the narrative matches none of this year's figures (a placeholder keeps it true)
+r-check-trend = A trend word in the narrative contradicts how the figure it names changed since last year
 r-check-objective = Objective without a numeric target
 r-check-open = Open records of the year

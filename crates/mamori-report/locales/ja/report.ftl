@@ -235,5 +235,9 @@ r-audit-special = 特別審査
 # 公表前の確認
 r-check-changed = 確認に回した後で数値が変わりました
 r-check-empty = 記述が空です
+r-check-placeholder = 記述の差し込みが報告書のどの数値も指していません
+r-check-unchanged = 記述が前年度の公表版と同じです。今年度の内容か確認してください
+r-check-typed-percent = 記述に手入力された割合が、今年度のどの数値とも一致しません（差し込みを使うと記録と一致します）
+r-check-trend = 記述の増減の言葉が、差し込んだ数値の前年度からの変化と合いません
 r-check-objective = 数値目標のない情報セキュリティ目標
 r-check-open = 対象年度の未完了の記録

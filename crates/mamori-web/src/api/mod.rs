@@ -2,6 +2,7 @@
 //! of the glossary name; lists answer `{"items", "total"}`; errors `{"code","message","details"}`.
 
 pub mod openapi;
+pub mod reports;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -121,7 +122,8 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let mut query = list_query(reg, &params)?;
+    // `org` chooses the organisation (see `ApiCtx`); paging is read below.
+    let mut query = list_query(reg, &params, &["limit", "offset", "org"])?;
     let number = |k: &str, default: i64| -> Result<i64, AppError> {
         match crate::pages::get(&params, k) {
             Some(v) => mamori_domain::input::normalize(v)

@@ -3,6 +3,9 @@
 
 use mamori_domain::register::{FieldKind, Register};
 use mamori_domain::registers;
+use mamori_report::output::Format;
+
+use crate::pages::report::YEARS;
 use serde_json::{Map, Value, json};
 
 /// A field's schema for input; a required field is a non-empty string, an optional one may be null.
@@ -165,11 +168,11 @@ pub fn document() -> Value {
         let one = json!({"$ref": format!("#/components/schemas/{name}")});
         let input_ref = json!({"$ref": format!("#/components/schemas/{name}Input")});
         let ok = |d: &str, s: &Value| json!({"description": d, "content": {"application/json": {"schema": s}}});
-        let with_errors = |mut m: Map<String, Value>| {
-            if let Some(e) = errors.as_object() {
-                m.extend(e.clone());
-            }
-            Value::Object(m)
+        // The operation's own answers first: its 422 or 409 says more than the common one.
+        let with_errors = |m: Map<String, Value>| {
+            let mut all = errors.as_object().cloned().unwrap_or_default();
+            all.extend(m);
+            Value::Object(all)
         };
         let mut params = vec![
             json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}),
@@ -200,7 +203,9 @@ pub fn document() -> Value {
         paths.insert(
             format!("/api/v1/{}", reg.collection),
             json!({
-                "get": {"tags": [tag], "operationId": format!("list{name}"), "parameters": params, "responses": with_errors(Map::from_iter([("200".into(), ok("a page of records", &list_schema))]))},
+                "get": {"tags": [tag], "operationId": format!("list{name}"), "parameters": params,
+                        "description": "The parameters below (and `org`) are all a list takes: any other, such as a misspelt filter, is refused with 422 `unknown-parameter` naming it, never ignored; a parameter given twice is refused too.",
+                        "responses": with_errors(Map::from_iter([("200".into(), ok("a page of records", &list_schema)), ("422".into(), err("invalid parameters, each named in details: a value out of range or not a choice, a parameter given twice, or one this list does not take (code unknown-parameter)"))]))},
                 "post": {"tags": [tag], "operationId": format!("create{name}"), "requestBody": {"required": true, "content": {"application/json": {"schema": input_ref}}},
                          "responses": with_errors(Map::from_iter([("201".into(), ok("created", &one))]))},
             }),
@@ -303,6 +308,7 @@ pub fn document() -> Value {
                 "id": {"type": "integer"}, "code": {"type": "string"}, "kind": {"type": "string"}, "title": {"type": "string"}, "published_on": {"type": "string", "format": "date"}}}}}}}}},
                 "401": err("not signed in")}}}),
     );
+    report_paths(&mut paths, &mut components, &errors);
     paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));
     paths.insert("/healthz".into(), json!({"get": {"tags": ["ops"], "operationId": "healthz", "security": [], "responses": {"200": {"description": "the process is alive"}}}}));
@@ -316,6 +322,139 @@ pub fn document() -> Value {
         "components": {"schemas": components, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": {"organization": {"name": "X-Mamori-Organization", "in": "header", "schema": {"type": "string"}}}},
     })
+}
+
+/// The yearly report: its revisions, its model and files, and the workflow's steps.
+fn report_paths(
+    paths: &mut Map<String, Value>,
+    components: &mut Map<String, Value>,
+    errors: &Value,
+) {
+    let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let with_errors = |m: Vec<(&str, Value)>| {
+        let mut all = errors.as_object().cloned().unwrap_or_default();
+        all.extend(m.into_iter().map(|(k, v)| (k.to_string(), v)));
+        Value::Object(all)
+    };
+    let date_or_null = json!({"type": ["string", "null"], "format": "date"});
+    let text_or_null = json!({"type": ["string", "null"]});
+    components.insert(
+        "ReportRevision".into(),
+        json!({"type": "object", "required": ["fiscal_year", "revision", "status", "issued_on"], "properties": {
+            "fiscal_year": {"type": "integer", "description": "the calendar year the fiscal year starts in"},
+            "revision": {"type": "integer", "minimum": 1, "description": "第N版"},
+            "status": {"type": "string", "enum": mamori_store::reports::REPORT_STATUSES},
+            "issued_on": {"type": "string", "format": "date"},
+            "change_note": {"type": ["string", "null"], "description": "what a correction changes"},
+            "approved_by": text_or_null, "approved_on": date_or_null,
+            "published_on": date_or_null,
+            "published_by": {"type": ["string", "null"], "description": "who published it, as the audit trail names them"}}}),
+    );
+    let figure_value = json!({"type": ["number", "string"], "description": "a number, \"none\" (無し) or \"n/a\" (―)"});
+    components.insert(
+        "Report".into(),
+        json!({"type": "object", "description": "The report model, as docs/report-json.md describes it.",
+            "required": ["organisation", "fiscal_year", "previous_year", "period", "issued_on", "revision", "status", "lang", "figures", "drill_down", "narratives", "items", "document"],
+            "properties": {
+                "organisation": {"type": "string"}, "fiscal_year": {"type": "integer"}, "previous_year": {"type": "integer"},
+                "period": {"type": "array", "items": {"type": "string", "format": "date"}, "minItems": 2, "maxItems": 2},
+                "issued_on": {"type": "string", "format": "date"},
+                "revision": {"type": "integer", "minimum": 0, "description": "0 for a year not started"},
+                "status": {"type": "string", "enum": mamori_store::reports::REPORT_STATUSES},
+                "lang": {"type": "string", "enum": ["ja", "en"]},
+                "figures": {"type": "object", "additionalProperties": {"type": "object", "required": ["current", "previous"], "properties": {"current": figure_value, "previous": figure_value}}},
+                "drill_down": {"type": "object", "additionalProperties": {"type": "object", "properties": {"current": {"type": "string"}, "previous": {"type": "string"}}}},
+                "narratives": {"type": "object", "additionalProperties": {"type": "string"}},
+                "items": {"type": "array", "items": {"type": "string"}},
+                "document": {"type": "object", "required": ["lang", "title", "sections"], "properties": {"lang": {"type": "string"}, "title": {"type": "string"}, "sections": {"type": "array"}}},
+                "audit_head": {"type": "object", "required": ["seq", "hash"], "properties": {"seq": {"type": "integer"}, "hash": {"type": "string"}}, "description": "published revisions only: the audit trail's head the report was computed at"}}}),
+    );
+    let revision = json!({"$ref": "#/components/schemas/ReportRevision"});
+    let year = json!({"name": "year", "in": "path", "required": true,
+        "schema": {"type": "integer", "minimum": *YEARS.start(), "maximum": *YEARS.end()},
+        "description": "the fiscal year, as the calendar year it starts in (2017: April 2017 to March 2018)"});
+    let lang = json!({"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ja", "en"], "default": "ja"},
+        "description": "ja: the published report's own language (a published revision is served as frozen); en: computed now"});
+    let unknown = "Any other query parameter than those listed (and `org`) is refused with 422 `unknown-parameter`.";
+    let readers =
+        "Every member reads it; staff once the year's latest revision is published (403 before).";
+    paths.insert(
+        "/api/v1/reports".into(),
+        json!({"get": {"tags": ["reports"], "operationId": "listReports",
+            "description": format!("Every fiscal year's revisions of the report, the latest year first and the newest revision first; staff see published ones only. {unknown}"),
+            "responses": with_errors(vec![("200", json!({"description": "the revisions", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total"], "properties": {
+                "items": {"type": "array", "items": revision}, "total": {"type": "integer"}}}}}}))])}}),
+    );
+    paths.insert(
+        "/api/v1/reports/{year}".into(),
+        json!({"get": {"tags": ["reports"], "operationId": "getReport", "parameters": [year, lang],
+            "description": format!("The report model of a year: the same JSON as the report page's report.json download. A year not started is computed with the previous year's narratives (revision 0). {readers} {unknown}"),
+            "responses": with_errors(vec![("200", json!({"description": "the report model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}})),
+                ("404", err("no such year (outside 1990–2100)"))])}}),
+    );
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    let files = Map::from_iter([
+        (Format::Pdf.content_type().to_string(), binary.clone()),
+        (Format::Docx.content_type().to_string(), binary),
+        (
+            "text/html".to_string(),
+            json!({"schema": {"type": "string"}}),
+        ),
+        (
+            Format::Json.content_type().to_string(),
+            json!({"schema": {"$ref": "#/components/schemas/Report"}}),
+        ),
+    ]);
+    let file = json!({"name": "file", "in": "path", "required": true, "schema": {"type": "string", "enum": ["report.pdf", "report.docx", "report.html", "report.json"]}});
+    paths.insert(
+        "/api/v1/reports/{year}/{file}".into(),
+        json!({"get": {"tags": ["reports"], "operationId": "getReportFile", "parameters": [year, file, lang],
+            "description": format!("The report of a year as a file: the same bytes as the report page's downloads (a published revision's frozen file when asked in Japanese), with the content type of its format. {readers} {unknown}"),
+            "responses": with_errors(vec![("200", json!({"description": "the file", "content": files})),
+                ("404", err("no such year (outside 1990–2100) or file"))])}}),
+    );
+    let preparers =
+        "The secretariat and administrators only (403 for anyone else), as on the report page.";
+    let step = |id: &str, what: &str, conflict: &str, not_found: &str| {
+        json!({"post": {"tags": ["reports"], "operationId": id, "parameters": [year],
+            "description": format!("{what} {preparers} {unknown}"),
+            "responses": with_errors(vec![("200", json!({"description": "the year's latest revision after the step", "content": {"application/json": {"schema": revision}}})),
+                ("404", err(not_found)), ("409", err(conflict))])}})
+    };
+    paths.insert(
+        "/api/v1/reports/{year}/submit".into(),
+        step("submitReport", "Sends the year's draft for review; its figures are remembered, to show what changes before publication.",
+            "the latest revision is not a draft (report-wrong-step)", "the year's report is not started"),
+    );
+    paths.insert(
+        "/api/v1/reports/{year}/approve".into(),
+        step("approveReport", "Approves the revision in review, in the name of the caller, who must be top management (a person appointed top_management today).",
+            "the latest revision is not in review (report-wrong-step), or the caller is not top management (report-approve-top-management)", "the year's report is not started"),
+    );
+    paths.insert(
+        "/api/v1/reports/{year}/send-back".into(),
+        step(
+            "sendBackReport",
+            "Sends the revision in review or approved back to draft.",
+            "the latest revision is neither in review nor approved (report-wrong-step)",
+            "the year's report is not started",
+        ),
+    );
+    paths.insert(
+        "/api/v1/reports/{year}/publish".into(),
+        step("publishReport", "Publishes the approved revision: its JSON, HTML, PDF and DOCX are frozen and their SHA-256 written to the audit trail; from then on they are what the report reads.",
+            "the latest revision is not approved (report-wrong-step)", "the year's report is not started"),
+    );
+    paths.insert(
+        "/api/v1/reports/{year}/start".into(),
+        json!({"post": {"tags": ["reports"], "operationId": "startReport", "parameters": [year],
+            "description": format!("Starts the year's report (its first revision, a draft with the latest earlier year's narratives, issued today), or a correction of the published one: the next revision, a draft copy of it with its change note. {preparers} {unknown}"),
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                "change_note": {"type": ["string", "null"], "maxLength": mamori_store::reports::MAX_CHANGE_NOTE, "pattern": NO_CONTROL, "description": "what the correction changes; required for a correction"}}}}}},
+            "responses": with_errors(vec![("201", json!({"description": "the new revision", "content": {"application/json": {"schema": revision}}})),
+                ("409", err("the year has a revision in progress (report-revision-open)")),
+                ("422", err("a correction without its change note, or one too long"))])}}),
+    );
 }
 
 pub async fn serve() -> axum::Json<Value> {

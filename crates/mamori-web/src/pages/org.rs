@@ -277,12 +277,13 @@ fn settings_page(
         level_options => method.levels.clone(),
         matrix => risk_matrix,
     };
+    let remedial = mamori_domain::registers::RemedialRule::of(&ctx.access.org.profile);
     render::page(
         ctx,
         "settings.html",
         context! {
             months, profile, can_edit, error, risk_method,
-            remedial_days => mamori_domain::registers::remedial_days(&ctx.access.org.profile), take_out_days => rules.take_out_days, matrix, methods, choices,
+            remedial_days => remedial.period_days, remedial_within_days => remedial.within_days, take_out_days => rules.take_out_days, matrix, methods, choices,
         },
         status,
     )
@@ -453,21 +454,33 @@ pub async fn save_risk_method(
     )
 }
 
-/// The period within which a second human-error event puts its person on the remedial course.
+/// The remedial-training rule: the period within which a second human-error event puts its person
+/// on the remedial course, and the days after it within which they are trained. A number the form
+/// does not send keeps the organisation's; one that is no number is refused.
 pub async fn save_remedial(
     State(state): State<AppState>,
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
+    use mamori_domain::registers::RemedialRule;
     let form = ctx.viewer.form(&body)?;
-    let days = get(&form, "remedial_days")
-        .and_then(|d| mamori_domain::input::normalize(d).parse::<i64>().ok())
-        .unwrap_or(0);
-    saved(
-        &ctx,
-        state.store.set_remedial_days(&ctx.access, days).await,
-        "#remedial",
-    )
+    let current = RemedialRule::of(&ctx.access.org.profile);
+    let days = |name: &str, current: i64| {
+        get(&form, name).map_or(current, |d| {
+            mamori_domain::input::normalize(d)
+                .parse::<i64>()
+                .unwrap_or(0)
+        })
+    };
+    let rule = RemedialRule::new(
+        days("remedial_days", current.period_days),
+        days("remedial_within_days", current.within_days),
+    );
+    let result = match rule {
+        Ok(rule) => state.store.set_remedial_rule(&ctx.access, rule).await,
+        Err(errors) => Err(mamori_store::StoreError::Invalid(errors)),
+    };
+    saved(&ctx, result, "#remedial")
 }
 
 pub async fn save_settings(

@@ -26,9 +26,14 @@ pub fn register(collection: &str) -> Result<&'static Register, AppError> {
     registers::by_collection(collection).ok_or(AppError::NotFound)
 }
 
-/// Turns list parameters (from a page URL or the API) into a store query, a page at a time.
-pub fn list_query(reg: &Register, params: &[(String, String)]) -> Result<ListQuery, AppError> {
-    let mut q = ListQuery::from_params(reg, params)?;
+/// Turns list parameters (from a page URL or the API) into a store query, a page at a time;
+/// `own` names the parameters the caller reads itself, any other unknown one is refused.
+pub fn list_query(
+    reg: &Register,
+    params: &[(String, String)],
+    own: &[&str],
+) -> Result<ListQuery, AppError> {
+    let mut q = ListQuery::from_params(reg, params, own)?;
     q.limit = PER_PAGE;
     Ok(q)
 }
@@ -172,7 +177,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let mut query = list_query(reg, &params)?;
+    let mut query = list_query(reg, &params, &["page"])?;
     let page_no = super::page_number(&params);
     query.offset = (page_no - 1) * PER_PAGE;
     let page = state.store.list(&ctx.access, reg, &query).await?;
@@ -888,7 +893,7 @@ pub async fn all_matching(
     reg: &Register,
     params: &[(String, String)],
 ) -> Result<Vec<Record>, AppError> {
-    let query = list_query(reg, params)?;
+    let query = list_query(reg, params, &[])?;
     Ok(state.store.list_all(access, reg, &query).await?)
 }
 

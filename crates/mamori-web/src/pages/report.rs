@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::{FiscalYear, Role};
 use mamori_report::model::{ITEMS, Report, Settings};
 use mamori_report::output::{self, Format};
+use mamori_store::Access;
 use mamori_store::reports::ReportRevision;
 use minijinja::{Value, context};
 
@@ -17,23 +18,34 @@ use crate::error::AppError;
 use crate::session::Ctx;
 use crate::{AppState, i18n, render};
 
-fn year_of(ctx: &Ctx, year: &str) -> Result<FiscalYear, AppError> {
-    let y: i32 = year.trim().parse().map_err(|_| AppError::NotFound)?;
-    if !(1990..=2100).contains(&y) {
-        return Err(AppError::NotFound);
-    }
-    Ok(FiscalYear::new(y, ctx.access.org.fiscal_year_start_month))
+/// The years a report can be asked for.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// The fiscal year a URL names (`2017`: four ASCII digits, as the app's links write it), in the
+/// organisation's calendar; anything else is no report.
+pub(crate) fn fiscal_year(access: &Access, year: &str) -> Result<FiscalYear, AppError> {
+    Some(year)
+        .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| YEARS.contains(y))
+        .map(|y| FiscalYear::new(y, access.org.fiscal_year_start_month))
+        .ok_or(AppError::NotFound)
 }
 
-fn output_error(e: output::OutputError) -> AppError {
+fn year_of(ctx: &Ctx, year: &str) -> Result<FiscalYear, AppError> {
+    fiscal_year(&ctx.access, year)
+}
+
+pub(crate) fn output_error(e: output::OutputError) -> AppError {
     match e {
         output::OutputError::Store(e) => e.into(),
         other => AppError::Internal(other.to_string()),
     }
 }
 
+/// Whether the reader prepares the report (the store's rule).
 fn writer(ctx: &Ctx) -> bool {
-    matches!(ctx.access.role, Role::Admin | Role::IsmsManager)
+    mamori_store::reports::may_prepare(&ctx.access).is_ok()
 }
 
 /// The year's latest revision, for those who prepare the report (checked before any lookup).
@@ -42,11 +54,7 @@ async fn latest_to_write(
     ctx: &Ctx,
     fy: FiscalYear,
 ) -> Result<ReportRevision, AppError> {
-    if !writer(ctx) {
-        return Err(AppError::Forbidden);
-    }
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
-    revisions.into_iter().next().ok_or(AppError::NotFound)
+    Ok(output::latest_to_prepare(&state.store, &ctx.access, fy).await?)
 }
 
 /// `/o/{org}/report`: the report of the selected fiscal year.
@@ -217,39 +225,57 @@ pub async fn file(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
-    let format = name
-        .strip_prefix("report.")
-        .and_then(Format::parse)
-        .ok_or(AppError::NotFound)?;
+    let format = file_format(&name)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
     let lang = i18n::pick(get(&params, "lang").or(Some("ja")));
-    let bytes = if get(&params, "revision").is_some_and(|v| !v.trim().is_empty()) {
+    if get(&params, "revision").is_some_and(|v| !v.trim().is_empty()) {
+        let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
         let revision = shown(&state, &ctx, &revisions, &params)
             .await?
             .ok_or(AppError::NotFound)?;
-        output::produce_revision(&state.store, &ctx.access, fy, revision, lang, format).await
-    } else {
-        if ctx.access.role == Role::Staff
-            && output::readable(&revisions).is_none_or(|r| r.status != "published")
-        {
-            return Err(AppError::Forbidden);
-        }
-        output::produce(&state.store, &ctx.access, fy, lang, format).await
+        let bytes = output::produce_revision(&state.store, &ctx.access, fy, revision, lang, format)
+            .await
+            .map_err(output_error)?;
+        return Ok(download(&ctx.access, fy, format, bytes));
     }
-    .map_err(output_error)?;
-    let filename = format!("isms-report-{}-{}.{}", ctx.org(), fy.year, format.code());
+    send(&state, &ctx.access, fy, format, lang).await
+}
+
+/// The format a file name (`report.pdf`) asks for.
+pub(crate) fn file_format(name: &str) -> Result<Format, AppError> {
+    name.strip_prefix("report.")
+        .and_then(Format::parse)
+        .ok_or(AppError::NotFound)
+}
+
+/// The report of a year as a reader gets it, as a file to download (a PDF or the HTML to open in
+/// place), for the page's links and the API alike.
+pub(crate) async fn send(
+    state: &AppState,
+    access: &Access,
+    fy: FiscalYear,
+    format: Format,
+    lang: &str,
+) -> Result<Response, AppError> {
+    let bytes = output::produce(&state.store, access, fy, lang, format)
+        .await
+        .map_err(output_error)?;
+    Ok(download(access, fy, format, bytes))
+}
+
+fn download(access: &Access, fy: FiscalYear, format: Format, bytes: Vec<u8>) -> Response {
+    let filename = format!(
+        "isms-report-{}-{}.{}",
+        access.org.slug,
+        fy.year,
+        format.code()
+    );
     let disposition = if matches!(format, Format::Pdf | Format::Html) {
         "inline"
     } else {
         "attachment"
     };
-    Ok(super::registers::send_file(
-        bytes,
-        format.content_type(),
-        &filename,
-        disposition,
-    ))
+    super::registers::send_file(bytes, format.content_type(), &filename, disposition)
 }
 
 fn back(ctx: &Ctx, fy: FiscalYear, anchor: &str) -> Response {
@@ -266,24 +292,7 @@ pub async fn start(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     let form = ctx.viewer.form(&body)?;
-    if !writer(&ctx) {
-        return Err(AppError::Forbidden);
-    }
-    let narratives = state
-        .store
-        .report_previous_narratives(&ctx.access, fy.year)
-        .await?;
-    let note = get(&form, "change_note").map(mamori_domain::input::normalize);
-    state
-        .store
-        .report_start(
-            &ctx.access,
-            fy.year,
-            mamori_domain::dates::today(),
-            narratives,
-            note.as_deref(),
-        )
-        .await?;
+    output::start(&state.store, &ctx.access, fy, get(&form, "change_note")).await?;
     Ok(back(&ctx, fy, ""))
 }
 
@@ -296,28 +305,8 @@ pub async fn advance(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     let form = ctx.viewer.form(&body)?;
-    if !writer(&ctx) {
-        return Err(AppError::Forbidden);
-    }
     let to = get(&form, "to").unwrap_or_default();
-    if !["review", "draft", "approved"].contains(&to) {
-        return Err(AppError::Invalid(vec![mamori_domain::FieldError::new(
-            "to",
-            "invalid-choice",
-        )]));
-    }
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
-    let latest = revisions.first().ok_or(AppError::NotFound)?;
-    let figures = if to == "review" {
-        let report = output::compute(&state.store, &ctx.access, fy, "ja", Some(latest)).await?;
-        serde_json::to_value(&report.figures).map_err(|e| AppError::Internal(e.to_string()))?
-    } else {
-        serde_json::Value::Null
-    };
-    state
-        .store
-        .report_advance(&ctx.access, latest.id, to, &figures)
-        .await?;
+    output::advance(&state.store, &ctx.access, fy, to).await?;
     Ok(back(&ctx, fy, ""))
 }
 
@@ -329,8 +318,7 @@ pub async fn publish(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     ctx.viewer.form(&body)?;
-    let latest = &latest_to_write(&state, &ctx, fy).await?;
-    output::publish(&state.store, &ctx.access, latest.id)
+    output::publish_latest(&state.store, &ctx.access, fy)
         .await
         .map_err(output_error)?;
     Ok(back(&ctx, fy, ""))
