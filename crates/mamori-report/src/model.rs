@@ -147,6 +147,15 @@ pub fn placeholders(text: &str) -> Vec<&str> {
     out
 }
 
+/// A placeholder's figure and which of its values it shows: `id.previous` → (`id`, `previous`),
+/// `id.both` → (`id`, `both`), `id` → (`id`, `current`).
+pub fn placeholder_parts(name: &str) -> (&str, &str) {
+    match name.rsplit_once('.') {
+        Some((id, part @ ("previous" | "both"))) => (id, part),
+        _ => (name, "current"),
+    }
+}
+
 /// The narratives: the items that have one.
 pub fn narrative_keys() -> impl Iterator<Item = &'static str> {
     ITEMS.iter().filter(|i| i.narrative).map(|i| i.id)
@@ -555,10 +564,7 @@ impl Builder<'_> {
     /// A figure named in a narrative: `{id}` this year's value with its unit (`97.6%`),
     /// `{id.previous}` the previous year's, `{id.both}` both as the tables print them (`7(6)件`).
     fn placeholder(&self, name: &str) -> Option<String> {
-        let (id, part) = match name.rsplit_once('.') {
-            Some((id, part @ ("previous" | "both"))) => (id, part),
-            _ => (name, "current"),
-        };
+        let (id, part) = placeholder_parts(name);
         let figure = self.figures.get(id)?;
         let unit = self.units.get(id).map(String::as_str).unwrap_or_default();
         Some(match part {

@@ -380,16 +380,10 @@ const LESS: &[&str] = &["減少", "漸減", "減っ", "低下", "減り"];
 /// (translation key, detail).
 fn narrative_checks(report: &Report, text: &str, last_year: Option<&str>) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let base = |name: &str| -> String {
-        match name.rsplit_once('.') {
-            Some((id, "previous" | "both")) => id.to_string(),
-            _ => name.to_string(),
-        }
-    };
     let named: Vec<String> = crate::model::placeholders(text)
         .into_iter()
         .filter(|p| !YEAR_WORDS.contains(p))
-        .map(base)
+        .map(|p| crate::model::placeholder_parts(p).0.to_string())
         .collect();
     for name in &named {
         if !report.figures.contains_key(name) {

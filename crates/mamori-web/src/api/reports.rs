@@ -205,7 +205,8 @@ pub async fn send_back(
     step(state, ctx, year, raw, "draft").await
 }
 
-/// Publishes the approved revision: its four renderings are frozen, their SHA-256 in the audit trail.
+/// Publishes the approved revision: its renderings in every language are frozen, their SHA-256 in
+/// the audit trail.
 pub async fn publish(
     State(state): State<AppState>,
     ctx: ApiCtx,
