@@ -289,10 +289,10 @@ async function reportEventCase(browser, url) {
   for (const c of [staffContext, ismsContext]) c.setDefaultTimeout(20_000);
   const page = await staffContext.newPage();
   const isms = await ismsContext.newPage();
-  // The SOUMU row's near misses this fiscal year: "n(m)" → n.
+  // SOUMU's near misses this fiscal year, as the report counts them: "n(m)件" → n.
   const nearMisses = async () => {
     await isms.goto(`${url}o/sajeco/event-figures`);
-    const cell = await isms.locator('tr[data-department="SOUMU"] td').nth(1).innerText();
+    const cell = await isms.locator('td[data-figure="events.near_miss.総務経理部門"] a').first().innerText();
     return parseInt(cell, 10);
   };
   try {

@@ -33,7 +33,15 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
 /// a small arrow the previous year's.
 pub fn article(doc: &Document, links: bool, previous_title: &str) -> Result<String, ReportError> {
     ENV.get_template("report.html")
-        .and_then(|t| t.render(context! { doc, links, previous_title }))
+        .and_then(|t| t.render(context! { doc, links, previous_title, cover => true }))
+        .map_err(|e| ReportError::Typeset(e.to_string()))
+}
+
+/// Only the sections, without the cover and contents (the figures page shows the report's
+/// sections that hold figures), every figure a link.
+pub fn sections(doc: &Document, previous_title: &str) -> Result<String, ReportError> {
+    ENV.get_template("report.html")
+        .and_then(|t| t.render(context! { doc, links => true, previous_title, cover => false }))
         .map_err(|e| ReportError::Typeset(e.to_string()))
 }
 

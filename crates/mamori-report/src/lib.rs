@@ -6,6 +6,7 @@
 pub mod chart;
 pub mod document;
 pub mod docx;
+pub mod figures;
 pub mod html;
 pub mod model;
 pub mod output;

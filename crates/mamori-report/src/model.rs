@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::document::{Block, Cell, Document, Fact, Node, Section, Table};
+use crate::figures::Query;
 use crate::text::{relative_year, t, ta};
 
 /// The report's settings, kept in the organisation's profile under `report`.
@@ -161,13 +162,27 @@ pub fn narrative_keys() -> impl Iterator<Item = &'static str> {
     ITEMS.iter().filter(|i| i.narrative).map(|i| i.id)
 }
 
-/// The links of a figure: the records this year's value counts, and the previous year's.
+/// The links of a figure: the page that shows what this year's value counts, and the previous
+/// year's; for a figure that counts records (its query, see `figures`), `records`: the API lists
+/// of exactly those records, whose `total` is the figure; for a share, `of`: the lists of the whole
+/// it is a share of.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Links {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<Years>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<Years>,
+}
+
+/// An address for this year and one for the previous year.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Years {
+    pub current: String,
+    pub previous: String,
 }
 
 /// The report of one fiscal year, as the JSON rendering shows it (see docs/report-json.md).
@@ -265,25 +280,101 @@ impl Builder<'_> {
         cell
     }
 
-    /// A count per year taken from a tally, linked to the list of `collection` dated by `date` in
-    /// each year with the `extra` filters.
-    fn tallied(
+    /// A figure that counts the records of a query in each year: the count, the list page and the
+    /// API list all come from the query `of` gives for the year. `shape` turns the count into the
+    /// value shown (a zero that is 無し, a department ― where nothing applies).
+    async fn queried(
         &mut self,
         id: &str,
-        (collection, date, extra): (&str, &str, &str),
-        n: impl Fn(FiscalYear) -> i64,
+        of: impl Fn(FiscalYear) -> Result<Query>,
+        shape: impl Fn(FiscalYear, i64) -> FigureValue,
         unit: &str,
-    ) -> Cell {
+    ) -> Result<Cell> {
         let (fy, previous) = (self.fy, self.fy.previous());
+        let (q, p) = (of(fy)?, of(previous)?);
+        let figure = Figure {
+            current: shape(fy, q.count(self.store, self.access).await?),
+            previous: shape(previous, p.count(self.store, self.access).await?),
+        };
         let links = Links {
-            current: Some(self.list_href(collection, fy, date, extra)),
-            previous: Some(self.list_href(collection, previous, date, extra)),
+            current: Some(q.page(self.org())),
+            previous: Some(p.page(self.org())),
+            records: Some(Years {
+                current: q.api(),
+                previous: p.api(),
+            }),
+            of: None,
+        };
+        Ok(self.put(id, figure, links, unit))
+    }
+
+    /// A figure counted in both years from the records of `reg` dated in the year with the filters;
+    /// `activity` makes a zero 無し (not done that year).
+    async fn counted(
+        &mut self,
+        id: &str,
+        reg: &'static Register,
+        date: &str,
+        filters: &[(&str, &str)],
+        activity: bool,
+        unit: &str,
+    ) -> Result<Cell> {
+        self.queried(
+            id,
+            |y| Query::dated(reg, date, y, filters),
+            |_, n| {
+                if activity {
+                    FigureValue::activity(n)
+                } else {
+                    FigureValue::count(n)
+                }
+            },
+            unit,
+        )
+        .await
+    }
+
+    /// The share (percent, one decimal) of the records of `whole` that `part` adds its filters to.
+    async fn share(
+        &mut self,
+        id: &str,
+        whole: impl Fn(FiscalYear) -> Result<Query>,
+        part: &[(&str, &str)],
+    ) -> Result<(Cell, Vec<(FiscalYear, FigureValue)>)> {
+        let part_of = |y| -> Result<Query> { whole(y)?.and(part) };
+        let (fy, previous) = (self.fy, self.fy.previous());
+        let mut values = Vec::new();
+        for y in [fy, previous] {
+            values.push((y, self.share_in(whole(y)?, part).await?));
+        }
+        let (p, w) = (
+            (part_of(fy)?, part_of(previous)?),
+            (whole(fy)?, whole(previous)?),
+        );
+        let links = Links {
+            current: Some(p.0.page(self.org())),
+            previous: Some(p.1.page(self.org())),
+            records: Some(Years {
+                current: p.0.api(),
+                previous: p.1.api(),
+            }),
+            of: Some(Years {
+                current: w.0.api(),
+                previous: w.1.api(),
+            }),
         };
         let figure = Figure {
-            current: FigureValue::count(n(fy)),
-            previous: FigureValue::count(n(previous)),
+            current: values[0].1,
+            previous: values[1].1,
         };
-        self.put(id, figure, links, unit)
+        Ok((self.put(id, figure, links, "%"), values))
+    }
+
+    /// The share of the records of `whole` that also match `part`.
+    async fn share_in(&self, whole: Query, part: &[(&str, &str)]) -> Result<FigureValue> {
+        let n = whole.and(part)?.count(self.store, self.access).await?;
+        let all = whole.count(self.store, self.access).await?;
+        Ok(FigureValue::share(n, all))
     }
 
     fn list_href(&self, collection: &str, y: FiscalYear, date: &str, extra: &str) -> String {
@@ -293,70 +384,6 @@ impl Builder<'_> {
             iso(y.start()),
             iso(y.last_day())
         )
-    }
-
-    /// Counts the records of `reg` dated in the year with the filters: the list page's parameters,
-    /// parsed by the list page's parser, so the link lists exactly what was counted.
-    async fn count(
-        &self,
-        reg: &Register,
-        date: &str,
-        y: FiscalYear,
-        filters: &[(&str, &str)],
-    ) -> Result<(i64, String)> {
-        let mut params = vec![
-            (format!("{date}_from"), iso(y.start())),
-            (format!("{date}_to"), iso(y.last_day())),
-        ];
-        params.extend(filters.iter().map(|(f, v)| (f.to_string(), v.to_string())));
-        let total = self.total(reg, &params).await?;
-        let query: Vec<String> = params
-            .iter()
-            .map(|(k, v)| format!("{k}={}", url(v)))
-            .collect();
-        Ok((
-            total,
-            format!("/o/{}/{}?{}", self.org(), reg.collection, query.join("&")),
-        ))
-    }
-
-    async fn total(&self, reg: &Register, params: &[(String, String)]) -> Result<i64> {
-        let mut query = ListQuery::from_params(reg, params, &[])?;
-        query.limit = 1;
-        Ok(self.store.list(self.access, reg, &query).await?.total)
-    }
-
-    /// A figure counted in both years; `activity` makes a zero 無し (not done that year).
-    async fn counted(
-        &mut self,
-        id: &str,
-        reg: &Register,
-        date: &str,
-        filters: &[(&str, &str)],
-        activity: bool,
-        unit: &str,
-    ) -> Result<Cell> {
-        let (c, ch) = self.count(reg, date, self.fy, filters).await?;
-        let (p, ph) = self.count(reg, date, self.fy.previous(), filters).await?;
-        let v = |n| {
-            if activity {
-                FigureValue::activity(n)
-            } else {
-                FigureValue::count(n)
-            }
-        };
-        Ok(self.put(
-            id,
-            Figure {
-                current: v(c),
-                previous: v(p),
-            },
-            Links {
-                current: Some(ch),
-                previous: Some(ph),
-            },
-            unit,
-        ))
     }
 
     async fn records(&self, reg: &Register, date: &str, y: FiscalYear) -> Result<Vec<Record>> {
@@ -742,67 +769,36 @@ impl Builder<'_> {
             .store
             .list_all(self.access, &r::OBJECTIVES, &query(self.fy.year))
             .await?;
-        let before = self
-            .store
-            .list(
-                self.access,
-                &r::OBJECTIVES,
-                &ListQuery {
-                    limit: 1,
-                    ..query(self.fy.previous().year)
-                },
-            )
-            .await?
-            .total;
-        let href = |y: i32| Some(format!("/o/{}/objectives?fiscal_year={y}", self.org()));
-        let links = Links {
-            current: href(self.fy.year),
-            previous: href(self.fy.previous().year),
-        };
-        let achieved = now
-            .iter()
-            .filter(|o| text(o, &r::OBJECTIVES, "achieved") == "yes")
-            .count() as i64;
+        let unit = self.unit("r-unit-items");
         let count_cell = if results {
-            let before_achieved = self
-                .store
-                .list(
-                    self.access,
-                    &r::OBJECTIVES,
-                    &ListQuery {
-                        limit: 1,
-                        filters: vec![
-                            ("fiscal_year".into(), self.fy.previous().year.to_string()),
+            self.queried(
+                "objectives.achieved",
+                |y| {
+                    Query::of(
+                        &r::OBJECTIVES,
+                        &[
+                            ("fiscal_year".into(), y.year.to_string()),
                             ("achieved".into(), "yes".into()),
                         ],
-                        ..Default::default()
-                    },
-                )
-                .await?
-                .total;
-            let l = Links {
-                current: links.current.as_ref().map(|h| format!("{h}&achieved=yes")),
-                previous: links.previous.as_ref().map(|h| format!("{h}&achieved=yes")),
-            };
-            self.put(
-                "objectives.achieved",
-                Figure {
-                    current: FigureValue::count(achieved),
-                    previous: FigureValue::count(before_achieved),
+                    )
                 },
-                l,
-                &self.unit("r-unit-items"),
+                |_, n| FigureValue::count(n),
+                &unit,
             )
+            .await?
         } else {
-            self.put(
+            self.queried(
                 "objectives.count",
-                Figure {
-                    current: FigureValue::activity(now.len() as i64),
-                    previous: FigureValue::activity(before),
+                |y| {
+                    Query::of(
+                        &r::OBJECTIVES,
+                        &[("fiscal_year".into(), y.year.to_string())],
+                    )
                 },
-                links,
-                &self.unit("r-unit-items"),
+                |_, n| FigureValue::activity(n),
+                &unit,
             )
+            .await?
         };
         let mut rows = Vec::new();
         for o in &now {
@@ -981,55 +977,35 @@ impl Builder<'_> {
     /// out of the periodic course by the data), the completion rate of onboarding and periodic
     /// training, and the external security seminars with their attendees.
     async fn training(&mut self) -> Result<Vec<Block>> {
-        let now = self.store.completion(self.access, self.fy).await?;
-        let before = self
-            .store
-            .completion(self.access, self.fy.previous())
-            .await?;
         let person = self.unit("r-unit-persons");
-        let sum = |rows: &[mamori_store::training::CourseCompletion], kind: &str| {
-            rows.iter()
-                .filter(|c| c.kind == kind)
-                .fold((0, 0), |(e, a), c| (e + c.expected, a + c.attended))
-        };
-        let org = self.org().to_string();
-        let href = |y: FiscalYear| {
-            Some(format!(
-                "/o/{org}/attendances?session.held_on_from={}&session.held_on_to={}",
-                iso(y.start()),
-                iso(y.last_day())
-            ))
-        };
         let mut rows = Vec::new();
         let courses = self.every(&r::COURSES).await?;
         for kind in ["onboarding", "periodic", "remedial", "mental_health"] {
-            let (e, a) = sum(&now, kind);
-            let (pe, pa) = sum(&before, kind);
-            let links = Links {
-                current: href(self.fy),
-                previous: href(self.fy.previous()),
+            // The people expected at the kind's sessions of the year and those who attended: the
+            // attendance records listed for those sessions, and those marked attended.
+            let attendances = |y: FiscalYear, attended: bool| {
+                let mut filters = vec![("session.course.kind", kind)];
+                if attended {
+                    filters.push(("status", "attended"));
+                }
+                Query::dated(&r::ATTENDANCES, "session.held_on", y, &filters)
             };
-            let target = self.put(
-                &format!("training.{kind}.target"),
-                Figure {
-                    current: FigureValue::count(e),
-                    previous: FigureValue::count(pe),
-                },
-                links.clone(),
-                &person,
-            );
-            let attended = self.put(
-                &format!("training.{kind}.attended"),
-                Figure {
-                    current: FigureValue::count(a),
-                    previous: FigureValue::count(pa),
-                },
-                Links {
-                    current: links.current.map(|h| format!("{h}&status=attended")),
-                    previous: links.previous.map(|h| format!("{h}&status=attended")),
-                },
-                &person,
-            );
+            let target = self
+                .queried(
+                    &format!("training.{kind}.target"),
+                    |y| attendances(y, false),
+                    |_, n| FigureValue::count(n),
+                    &person,
+                )
+                .await?;
+            let attended = self
+                .queried(
+                    &format!("training.{kind}.attended"),
+                    |y| attendances(y, true),
+                    |_, n| FigureValue::count(n),
+                    &person,
+                )
+                .await?;
             let course = courses
                 .iter()
                 .find(|c| text(c, &r::COURSES, "kind") == kind);
@@ -1051,36 +1027,23 @@ impl Builder<'_> {
                 Cell::text(note),
             ]);
         }
-        let rate = |rows: &[mamori_store::training::CourseCompletion]| {
-            let (e1, a1) = sum(rows, "onboarding");
-            let (e2, a2) = sum(rows, "periodic");
-            let (e, a) = (e1 + e2, a1 + a2);
-            if e == 0 {
-                FigureValue::None
-            } else {
-                FigureValue::Number(((a as f64) * 1000.0 / e as f64).round() / 10.0)
-            }
+        // The completion rate of onboarding and periodic training: the share of the people expected
+        // at those sessions who attended.
+        let expected = |y: FiscalYear| {
+            Query::dated(
+                &r::ATTENDANCES,
+                "session.held_on",
+                y,
+                &[("session.course.kind", "onboarding,periodic")],
+            )
         };
-        let rate_cell = self.put(
-            "training.completion_rate",
-            Figure {
-                current: rate(&now),
-                previous: rate(&before),
-            },
-            Links {
-                current: Some(format!(
-                    "/o/{}/training/completion?year={}",
-                    self.org(),
-                    self.fy.year
-                )),
-                previous: Some(format!(
-                    "/o/{}/training/completion?year={}",
-                    self.org(),
-                    self.fy.previous().year
-                )),
-            },
-            "%",
-        );
+        let (rate_cell, _) = self
+            .share(
+                "training.completion_rate",
+                expected,
+                &[("status", "attended")],
+            )
+            .await?;
         // External seminars on security, held in the year, with how many attended each.
         let seminars = self
             .records(&r::EXTERNAL_SEMINARS, "held_on", self.fy)
@@ -1097,28 +1060,21 @@ impl Builder<'_> {
                 .count() as i64
         };
         let security = |s: &&Record| text(s, &r::EXTERNAL_SEMINARS, "security") == "yes";
-        let total = |list: &[Record]| list.iter().filter(security).map(count_of).sum::<i64>();
-        let ext_href = |y: FiscalYear| {
-            Some(self.list_href(
-                "seminar-attendees",
-                y,
-                "seminar.held_on",
-                "&seminar.security=yes",
-            ))
-        };
-        let (n_now, n_before) = (total(&seminars), total(&seminars_before));
-        let ext_total = self.put(
-            "external_seminars.attendees",
-            Figure {
-                current: FigureValue::activity(n_now),
-                previous: FigureValue::activity(n_before),
-            },
-            Links {
-                current: ext_href(self.fy),
-                previous: ext_href(self.fy.previous()),
-            },
-            &person,
-        );
+        let ext_total = self
+            .queried(
+                "external_seminars.attendees",
+                |y| {
+                    Query::dated(
+                        &r::SEMINAR_ATTENDEES,
+                        "seminar.held_on",
+                        y,
+                        &[("seminar.security", "yes")],
+                    )
+                },
+                |_, n| FigureValue::activity(n),
+                &person,
+            )
+            .await?;
         let mut ext_rows: Vec<Vec<Cell>> = seminars
             .iter()
             .filter(security)
@@ -1215,7 +1171,7 @@ impl Builder<'_> {
     async fn pair(
         &mut self,
         ids: [&str; 2],
-        reg: &Register,
+        reg: &'static Register,
         date: &str,
         subset: (&str, &str),
         caption: &str,
@@ -1327,61 +1283,41 @@ impl Builder<'_> {
     }
 
     /// The management reviews held in a year, with their inputs and outputs counted.
-    async fn reviews_held(&self, y: FiscalYear) -> Result<(Vec<Record>, i64, i64)> {
-        let reviews = self.records(&r::MANAGEMENT_REVIEWS, "held_on", y).await?;
-        let mut counts = [0, 0];
-        for review in &reviews {
-            let code = text(review, &r::MANAGEMENT_REVIEWS, "code");
-            for (i, reg) in [&r::REVIEW_INPUTS, &r::REVIEW_OUTPUTS]
-                .into_iter()
-                .enumerate()
-            {
-                let q = ListQuery {
-                    filters: vec![("review".into(), code.clone())],
-                    limit: 1,
-                    ..Default::default()
-                };
-                counts[i] += self.store.list(self.access, reg, &q).await?.total;
-            }
-        }
-        Ok((reviews, counts[0], counts[1]))
-    }
-
     /// 5.2(6): the management reviews held in the year, their inputs and outputs.
     async fn management_review(&mut self) -> Result<Vec<Block>> {
         let unit = self.unit("r-unit-items");
-        let (held, i, o) = self.reviews_held(self.fy).await?;
-        let (held_before, pi, po) = self.reviews_held(self.fy.previous()).await?;
-        let value = |held: &[Record], n: i64| {
-            if held.is_empty() {
-                FigureValue::None
-            } else {
+        let held = self
+            .records(&r::MANAGEMENT_REVIEWS, "held_on", self.fy)
+            .await?;
+        let held_before = self
+            .records(&r::MANAGEMENT_REVIEWS, "held_on", self.fy.previous())
+            .await?;
+        let (fy, any_now, any_before) = (self.fy, !held.is_empty(), !held_before.is_empty());
+        // A year without a review shows 無し, not 0.
+        let value = |y: FiscalYear, n: i64| {
+            let held = if y == fy { any_now } else { any_before };
+            if held {
                 FigureValue::count(n)
+            } else {
+                FigureValue::None
             }
         };
-        let links = |collection: &str| Links {
-            current: Some(self.list_href(collection, self.fy, "review.held_on", "")),
-            previous: Some(self.list_href(collection, self.fy.previous(), "review.held_on", "")),
-        };
-        let (li, lo) = (links("review-inputs"), links("review-outputs"));
-        let inputs = self.put(
-            "management_review.inputs",
-            Figure {
-                current: value(&held, i),
-                previous: value(&held_before, pi),
-            },
-            li,
-            &unit,
-        );
-        let outputs = self.put(
-            "management_review.outputs",
-            Figure {
-                current: value(&held, o),
-                previous: value(&held_before, po),
-            },
-            lo,
-            &unit,
-        );
+        let inputs = self
+            .queried(
+                "management_review.inputs",
+                |y| Query::dated(&r::REVIEW_INPUTS, "review.held_on", y, &[]),
+                value,
+                &unit,
+            )
+            .await?;
+        let outputs = self
+            .queried(
+                "management_review.outputs",
+                |y| Query::dated(&r::REVIEW_OUTPUTS, "review.held_on", y, &[]),
+                value,
+                &unit,
+            )
+            .await?;
         let when: Vec<String> = held
             .iter()
             .filter_map(|m| date_of(m, &r::MANAGEMENT_REVIEWS, "held_on"))
@@ -1628,22 +1564,24 @@ impl Builder<'_> {
             years.push(last.previous());
         }
         years.reverse();
-        let tally = self.store.event_tally(self.access, &years).await?;
         let unit = self.unit("r-unit-items");
         let mut rows = Vec::new();
         for kind in ["incident", "near_miss"] {
             let mut row = vec![Cell::header(t(self.lang, &format!("r-event-{kind}")))];
             for (code, name) in &columns {
-                let n = |y: FiscalYear| {
-                    tally
-                        .iter()
-                        .filter(|t| t.year == y.year && &t.department == code && t.kind == kind)
-                        .map(|t| t.count)
-                        .sum::<i64>()
-                };
-                let extra = format!("&department={}&kind={kind}", url(code));
                 let id = format!("events.{kind}.{name}");
-                row.push(self.tallied(&id, ("security-events", "occurred_on", &extra), n, &unit));
+                let filters = [("department", code.as_str()), ("kind", kind)];
+                row.push(
+                    self.counted(
+                        &id,
+                        &r::SECURITY_EVENTS,
+                        "occurred_on",
+                        &filters,
+                        false,
+                        &unit,
+                    )
+                    .await?,
+                );
             }
             rows.push(row);
         }
@@ -1665,55 +1603,38 @@ impl Builder<'_> {
             ))];
             for (code, name) in &columns {
                 let applies = party != "second" || second_audited.contains(code);
-                let value = |y: FiscalYear| {
-                    if !applies {
-                        return FigureValue::NotApplicable;
-                    }
+                // A year without an audit of the party shows 無し, unless it has findings.
+                let value = |y: FiscalYear, n: i64| {
                     let held = f.held.iter().any(|(year, p)| *year == y.year && p == party);
-                    let n: i64 = f
-                        .findings
-                        .iter()
-                        .filter(|t| {
-                            t.year == y.year
-                                && t.party == party
-                                && &t.department == code
-                                && grades.contains(&t.grade.as_str())
-                        })
-                        .map(|t| t.count)
-                        .sum();
                     if held || n > 0 {
                         FigureValue::count(n)
                     } else {
                         FigureValue::None
                     }
                 };
-                let href = |y: FiscalYear| {
-                    applies.then(|| {
-                        self.list_href(
-                            "findings",
-                            y,
-                            "audit.started_on",
-                            &format!(
-                                "&audit.party={party}&department={}&grade={}",
-                                url(code),
-                                grades.join(",")
-                            ),
-                        )
-                    })
+                let grade = grades.join(",");
+                let filters = [
+                    ("audit.party", party),
+                    ("department", code.as_str()),
+                    ("grade", grade.as_str()),
+                ];
+                let id = format!("findings.{key}.{name}");
+                let cell = if applies {
+                    self.queried(
+                        &id,
+                        |y| Query::dated(&r::FINDINGS, "audit.started_on", y, &filters),
+                        value,
+                        &unit,
+                    )
+                    .await?
+                } else {
+                    let figure = Figure {
+                        current: FigureValue::NotApplicable,
+                        previous: FigureValue::NotApplicable,
+                    };
+                    self.put(&id, figure, Links::default(), &unit)
                 };
-                let links = Links {
-                    current: href(fy),
-                    previous: href(previous),
-                };
-                row.push(self.put(
-                    &format!("findings.{key}.{name}"),
-                    Figure {
-                        current: value(fy),
-                        previous: value(previous),
-                    },
-                    links,
-                    &unit,
-                ));
+                row.push(cell);
             }
             rows.push(row);
         }
@@ -1721,36 +1642,20 @@ impl Builder<'_> {
         head.extend(columns.iter().map(|(_, n)| n.clone()));
         let mut widths = vec![3];
         widths.extend(columns.iter().map(|_| 2));
-        // The human-error share of all events, per year.
-        let share = |y: FiscalYear| {
-            let (h, all) = tally
-                .iter()
-                .filter(|t| t.year == y.year)
-                .fold((0, 0), |(h, a), t| {
-                    (h + if t.human_error { t.count } else { 0 }, a + t.count)
-                });
-            (h, all)
-        };
-        let pct = |(h, all): (i64, i64)| FigureValue::share(h, all);
-        let share_href = |y: FiscalYear| {
-            Some(self.list_href("security-events", y, "occurred_on", "&cause=human_error"))
-        };
-        let share_cell = self.put(
-            "human_error.share",
-            Figure {
-                current: pct(share(fy)),
-                previous: pct(share(previous)),
-            },
-            Links {
-                current: share_href(fy),
-                previous: share_href(previous),
-            },
-            "%",
-        );
-        let points: Vec<(String, FigureValue)> = years
-            .iter()
-            .map(|y| (self.label(*y), self.value(*y, pct(share(*y)))))
-            .collect();
+        // The human-error share of all events, per year: this year's and the previous year's a
+        // figure, the three before on the chart, each from the same two queries.
+        let whole = |y: FiscalYear| Query::dated(&r::SECURITY_EVENTS, "occurred_on", y, &[]);
+        let human = [("cause", "human_error")];
+        let (share_cell, _) = self.share("human_error.share", whole, &human).await?;
+        let mut points: Vec<(String, FigureValue)> = Vec::new();
+        for y in &years {
+            let v = match self.figures.get("human_error.share") {
+                Some(f) if *y == fy => f.current,
+                Some(f) if *y == previous => f.previous,
+                _ => self.value(*y, self.share_in(whole(*y)?, &human).await?),
+            };
+            points.push((self.label(*y), v));
+        }
         let title = t(self.lang, "r-share-title");
         let data = points
             .iter()
@@ -1819,26 +1724,24 @@ impl Builder<'_> {
         let columns = self
             .columns(&self.settings.columns.complaints.clone())
             .await?;
-        let f = self.store.improvement_figures(self.access, fy).await?;
         let unit = self.unit("r-unit-items");
         let mut rows = Vec::new();
         for kind in r::COMPLAINT_KINDS {
             let mut row = vec![Cell::header(t(self.lang, &format!("r-complaint-{kind}")))];
             for (code, name) in &columns {
-                let n = |y: FiscalYear| {
-                    f.complaints
-                        .iter()
-                        .filter(|t| t.year == y.year && t.kind == *kind && &t.department == code)
-                        .map(|t| t.count)
-                        .sum::<i64>()
-                };
-                let extra = format!("&kind={kind}&department={}", url(code));
                 let id = format!("complaints.{kind}.{name}");
-                row.push(self.tallied(&id, ("complaints", "received_on", &extra), n, &unit));
+                let filters = [("kind", *kind), ("department", code.as_str())];
+                row.push(
+                    self.counted(&id, &r::COMPLAINTS, "received_on", &filters, false, &unit)
+                        .await?,
+                );
             }
             rows.push(row);
         }
-        let any = f.complaints.iter().any(|c| c.year == fy.year);
+        let any = Query::dated(&r::COMPLAINTS, "received_on", fy, &[])?
+            .count(self.store, self.access)
+            .await?
+            > 0;
         let mut head = vec![String::new()];
         head.extend(columns.iter().map(|(_, n)| n.clone()));
         let mut widths = vec![2];
@@ -2012,33 +1915,16 @@ impl Builder<'_> {
             .into_iter()
             .filter(|x| text(x, a, "party") == "third" && text(x, a, "status") == "done")
             .collect();
-        let findings = |y: FiscalYear| {
-            let store = self.store;
-            let access = self.access;
-            async move {
-                let q = ListQuery::from_params(
-                    &r::FINDINGS,
-                    &[
-                        ("audit.started_on_from".into(), iso(y.start())),
-                        ("audit.started_on_to".into(), iso(y.last_day())),
-                        ("audit.party".into(), "third".into()),
-                    ],
-                    &[],
-                )?;
-                store.list_all(access, &r::FINDINGS, &q).await
-            }
-        };
-        let now = findings(self.fy).await?;
-        let before = findings(self.fy.previous()).await?;
-        let held_before = self
-            .count(
-                a,
-                "started_on",
-                self.fy.previous(),
-                &[("party", "third"), ("status", "done")],
-            )
-            .await?
-            .0;
+        let held_before = Query::dated(
+            a,
+            "started_on",
+            self.fy.previous(),
+            &[("party", "third"), ("status", "done")],
+        )?
+        .count(self.store, self.access)
+        .await?
+            > 0;
+        let (fy, held_now) = (self.fy, !audits.is_empty());
         let unit = self.unit("r-unit-items");
         let mut counts = Vec::new();
         for (key, grades) in [
@@ -2046,38 +1932,25 @@ impl Builder<'_> {
             ("minor", &["minor"][..]),
             ("improvement", &["observation", "improvement"][..]),
         ] {
-            let n = |list: &[Record]| {
-                list.iter()
-                    .filter(|f| grades.contains(&text(f, &r::FINDINGS, "grade").as_str()))
-                    .count() as i64
-            };
-            let v = |held: bool, n: i64| {
+            // A year without a certification audit shows 無し.
+            let v = |y: FiscalYear, n: i64| {
+                let held = if y == fy { held_now } else { held_before };
                 if held {
                     FigureValue::count(n)
                 } else {
                     FigureValue::None
                 }
             };
-            let href = |y: FiscalYear| {
-                Some(self.list_href(
-                    "findings",
-                    y,
-                    "audit.started_on",
-                    &format!("&audit.party=third&grade={}", grades.join(",")),
-                ))
-            };
-            let cell = self.put(
-                &format!("certification_audit.{key}"),
-                Figure {
-                    current: v(!audits.is_empty(), n(&now)),
-                    previous: v(held_before > 0, n(&before)),
-                },
-                Links {
-                    current: href(self.fy),
-                    previous: href(self.fy.previous()),
-                },
-                &unit,
-            );
+            let grade = grades.join(",");
+            let filters = [("audit.party", "third"), ("grade", grade.as_str())];
+            let cell = self
+                .queried(
+                    &format!("certification_audit.{key}"),
+                    |y| Query::dated(&r::FINDINGS, "audit.started_on", y, &filters),
+                    v,
+                    &unit,
+                )
+                .await?;
             counts.push(cell);
         }
         for x in &audits {

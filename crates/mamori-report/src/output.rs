@@ -260,8 +260,15 @@ pub async fn checks(
     access: &Access,
     report: &Report,
     revision: &ReportRevision,
-) -> Result<Vec<(String, String)>, StoreError> {
+) -> Result<Vec<Check>, StoreError> {
     use mamori_domain::registers as r;
+    let org = &access.org.slug;
+    let edit = |id: &str| {
+        Some(format!(
+            "/o/{org}/reports/{}/edit#n-{id}",
+            report.fiscal_year
+        ))
+    };
     let mut out = Vec::new();
     if let Some(before) = revision.review_figures.as_ref().and_then(|v| v.as_object()) {
         for (id, figure) in &report.figures {
@@ -274,7 +281,11 @@ pub async fn checks(
                     .map(|f| f.text("", &report.lang))
                     .unwrap_or_else(|| "―".into());
                 let now = figure.text("", &report.lang);
-                out.push(("r-check-changed".into(), format!("{id}: {was} → {now}")));
+                out.push(Check {
+                    key: "r-check-changed".into(),
+                    detail: format!("{id}: {was} → {now}"),
+                    href: report.drill_down.get(id).and_then(|l| l.current.clone()),
+                });
             }
         }
     }
@@ -298,15 +309,23 @@ pub async fn checks(
             .map(|s| format!("{} {}", s.number, s.title))
             .unwrap_or_else(|| id.clone());
         if text.trim().is_empty() {
-            out.push(("r-check-empty".into(), title));
+            out.push(Check {
+                key: "r-check-empty".into(),
+                detail: title,
+                href: edit(id),
+            });
             continue;
         }
         out.extend(
             narrative_checks(report, text, last_year.get(id).and_then(|v| v.as_str()))
                 .into_iter()
-                .map(|(key, detail)| match detail.is_empty() {
-                    true => (key, title.clone()),
-                    false => (key, format!("{title}: {detail}")),
+                .map(|(key, detail)| Check {
+                    key,
+                    detail: match detail.is_empty() {
+                        true => title.clone(),
+                        false => format!("{title}: {detail}"),
+                    },
+                    href: edit(id),
                 }),
         );
     }
@@ -331,7 +350,11 @@ pub async fn checks(
                 .value(&r::OBJECTIVES, "title")
                 .map(|v| v.to_plain())
                 .unwrap_or_default();
-            out.push(("r-check-objective".into(), title));
+            out.push(Check {
+                key: "r-check-objective".into(),
+                detail: title,
+                href: Some(format!("/o/{org}/objectives/{}", o.id)),
+            });
         }
     }
     // Open items dated in the year: events not closed, findings and corrective actions open.
@@ -350,23 +373,27 @@ pub async fn checks(
             &["pending"][..],
         ),
     ] {
-        let iso = mamori_domain::dates::iso;
-        let mut q = mamori_store::ListQuery::from_params(
-            reg,
-            &[
-                (format!("{date}_from"), iso(fy.start())),
-                (format!("{date}_to"), iso(fy.last_day())),
-                (field.to_string(), open.join(",")),
-            ],
-            &[],
-        )?;
-        q.limit = 1;
-        let n = store.list(access, reg, &q).await?.total;
+        let open = open.join(",");
+        let q = crate::figures::Query::dated(reg, date, fy, &[(field, open.as_str())])?;
+        let n = q.count(store, access).await?;
         if n > 0 {
-            out.push(("r-check-open".into(), format!("{}: {n}", reg.collection)));
+            out.push(Check {
+                key: "r-check-open".into(),
+                detail: format!("{}: {n}", reg.collection),
+                href: Some(q.page(org)),
+            });
         }
     }
     Ok(out)
+}
+
+/// A point to look at before publication: what (a translation key), about what, and where to fix
+/// or see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub key: String,
+    pub detail: String,
+    pub href: Option<String>,
 }
 
 /// The year words a narrative may hold besides figures.

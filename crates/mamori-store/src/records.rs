@@ -119,20 +119,20 @@ impl Status {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Through {
     pub field: String,
     pub target_field: String,
     pub value: ThroughValue,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ThroughValue {
     Is(String),
     Between(Option<Date>, Option<Date>),
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListQuery {
     pub q: Option<String>,
     /// Exact filters on fields declared `filter`: a choice code or a referenced record's natural key.
@@ -142,7 +142,8 @@ pub struct ListQuery {
     /// Only records that no active record of these registers (collections) refers to.
     pub lacks: Vec<String>,
     /// Filters through a reference, one level deep: (reference field, filter of the referenced register,
-    /// exact value or date range), e.g. attendance whose `session`'s `course` is `ISO-INIT`.
+    /// exact value or date range), e.g. attendance whose `session`'s `course` is `ISO-INIT`. A
+    /// withdrawn referenced record matches none (the findings of a withdrawn audit are not listed).
     pub through: Vec<Through>,
     pub sort: Option<String>,
     pub desc: bool,
@@ -167,6 +168,54 @@ fn unknown_parameter(name: &str) -> StoreError {
 }
 
 impl ListQuery {
+    /// The list parameters that ask for this query: the exact inverse of `from_params` (a query
+    /// parsed from them is this query, with the list's own `limit` and `offset` left to the caller).
+    /// A figure's link is made from its query this way, so the link lists what the figure counts.
+    pub fn to_params(&self) -> Vec<(String, String)> {
+        use mamori_domain::dates::iso;
+        let mut out = Vec::new();
+        if let Some(q) = &self.q {
+            out.push(("q".to_string(), q.clone()));
+        }
+        let range = |out: &mut Vec<(String, String)>,
+                     name: &str,
+                     from: &Option<Date>,
+                     to: &Option<Date>| {
+            if let Some(d) = from {
+                out.push((format!("{name}_from"), iso(*d)));
+            }
+            if let Some(d) = to {
+                out.push((format!("{name}_to"), iso(*d)));
+            }
+        };
+        for (name, from, to) in &self.ranges {
+            range(&mut out, name, from, to);
+        }
+        for t in &self.through {
+            let name = format!("{}.{}", t.field, t.target_field);
+            match &t.value {
+                ThroughValue::Between(from, to) => range(&mut out, &name, from, to),
+                ThroughValue::Is(v) => out.push((name, v.clone())),
+            }
+        }
+        for (name, value) in &self.filters {
+            out.push((name.clone(), value.clone()));
+        }
+        for l in &self.lacks {
+            out.push(("lacks".to_string(), l.clone()));
+        }
+        if self.status != Status::Active {
+            out.push(("status".to_string(), self.status.code().to_string()));
+        }
+        if let Some(s) = &self.sort {
+            out.push(("sort".to_string(), s.clone()));
+        }
+        if self.desc {
+            out.push(("dir".to_string(), "desc".to_string()));
+        }
+        out
+    }
+
     /// Turns list parameters (from a page URL, the API or a report figure's link) into a query: the
     /// one parser, so a figure counts exactly what its link lists. `own` names the parameters the
     /// caller reads itself (paging, the organisation); any other name the list does not take is
@@ -213,6 +262,55 @@ impl ListQuery {
                             )]));
                         }
                     }
+                }
+                // Two references deep, a choice: attendances whose session's course is of a kind,
+                // `session.course.kind=onboarding`.
+                _ if k.matches('.').count() == 2 => {
+                    let mut parts = k.splitn(3, '.');
+                    let (field, mid, leaf) = (
+                        parts.next().unwrap_or(""),
+                        parts.next().unwrap_or(""),
+                        parts.next().unwrap_or(""),
+                    );
+                    let target = reg
+                        .field(field)
+                        .filter(|f| f.filter)
+                        .and_then(|_| mamori_domain::registers::target_of(reg, field));
+                    let inner = target
+                        .filter(|t| t.field(mid).is_some_and(|f| f.filter))
+                        .and_then(|t| mamori_domain::registers::target_of(t, mid));
+                    let Some(FieldKind::Choice(choices)) = inner
+                        .and_then(|i| i.field(leaf))
+                        .filter(|f| f.filter)
+                        .map(|f| f.kind)
+                    else {
+                        return Err(unknown_parameter(k));
+                    };
+                    let value = mamori_domain::input::normalize(v);
+                    if value.split(',').all(|v| v.trim().is_empty()) {
+                        continue;
+                    }
+                    let value = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    // Several values, comma-separated: any of them.
+                    if value
+                        .split(',')
+                        .any(|v| !v.is_empty() && !choices.contains(&v))
+                    {
+                        return Err(StoreError::Invalid(vec![FieldError::new(
+                            k,
+                            "invalid-choice",
+                        )]));
+                    }
+                    q.through.push(Through {
+                        field: field.to_string(),
+                        target_field: format!("{mid}.{leaf}"),
+                        value: ThroughValue::Is(value),
+                    });
                 }
                 // A filter through a reference: `session.course=ISO-INIT`, `session.held_on_from=2017-04-01`.
                 _ if k.contains('.') => {
@@ -655,7 +753,21 @@ impl Store {
         reg: &Register,
         query: &ListQuery,
     ) -> Result<Page, StoreError> {
-        self.list_up_to(access, reg, query, MAX_LIMIT).await
+        self.list_up_to(access, reg, query, MAX_LIMIT, true).await
+    }
+
+    /// How many records the query matches: the list's own total, without reading a page of them
+    /// (a report figure is counted this way from the query its link asks for).
+    pub async fn count(
+        &self,
+        access: &Access,
+        reg: &Register,
+        query: &ListQuery,
+    ) -> Result<i64, StoreError> {
+        Ok(self
+            .list_up_to(access, reg, query, MAX_LIMIT, false)
+            .await?
+            .total)
     }
 
     /// Every record the query matches (up to `MAX_EXPORT`), in one query: for exports, where paging
@@ -672,7 +784,7 @@ impl Store {
             ..query.clone()
         };
         Ok(self
-            .list_up_to(access, reg, &query, MAX_EXPORT)
+            .list_up_to(access, reg, &query, MAX_EXPORT, true)
             .await?
             .items)
     }
@@ -683,6 +795,7 @@ impl Store {
         reg: &Register,
         query: &ListQuery,
         max_limit: i64,
+        items: bool,
     ) -> Result<Page, StoreError> {
         if !can_read(access, reg) {
             return Err(StoreError::Forbidden);
@@ -789,6 +902,32 @@ impl Store {
                 return Err(bad());
             };
             let target = registers::by_collection(target).ok_or_else(bad)?;
+            if let Some((mid, leaf)) = th.target_field.split_once('.') {
+                // Two references deep: `session.course.kind`, a choice of the inner register.
+                let inner = target
+                    .field(mid)
+                    .filter(|f| f.filter)
+                    .and_then(|_| registers::target_of(target, mid))
+                    .filter(|i| i.field(leaf).is_some_and(|f| f.filter))
+                    .ok_or_else(bad)?;
+                let ThroughValue::Is(v) = &th.value else {
+                    return Err(bad());
+                };
+                let mut slots = Vec::new();
+                for v in v.split(',').filter(|v| !v.is_empty()) {
+                    params.push(P::Text(v.to_string()));
+                    slots.push(format!("${}", params.len()));
+                }
+                conds.push(format!(
+                    "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = t.org_id AND x.withdrawn_at IS NULL \
+                     AND x.{mid}_id IN (SELECT z.id FROM {} z WHERE z.org_id = t.org_id AND z.withdrawn_at IS NULL AND z.{leaf} IN ({})))",
+                    th.field,
+                    target.table,
+                    inner.table,
+                    slots.join(", ")
+                ));
+                continue;
+            }
             let sub = target
                 .field(&th.target_field)
                 .filter(|f| f.filter)
@@ -822,7 +961,7 @@ impl Store {
                 _ => return Err(bad()),
             };
             conds.push(format!(
-                "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = t.org_id AND {cond})",
+                "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = t.org_id AND x.withdrawn_at IS NULL AND {cond})",
                 th.field, target.table
             ));
         }
@@ -922,6 +1061,12 @@ impl Store {
             .await?
             .i64(0)?
         };
+        if !items {
+            return Ok(Page {
+                items: Vec::new(),
+                total,
+            });
+        }
         let limit = query.limit.clamp(1, max_limit);
         let offset = query.offset.max(0);
         params.push(P::Int(limit));

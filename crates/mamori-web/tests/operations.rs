@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{App, spawn_app, text_of};
+use common::{App, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -1089,53 +1089,27 @@ async fn the_figures_page_counts_findings_per_party_and_department() {
     let isms = app.browser("isms").await;
     app.select_fiscal_year(&isms, "2017").await;
     let page = app.page(&isms, "/o/sajeco/event-figures").await;
-    let table = page
-        .split("id=\"finding-counts\"")
-        .nth(1)
-        .expect("finding counts")
-        .split("</table>")
-        .next()
-        .unwrap();
-    let head: Vec<String> = table
-        .split("<th scope=\"col\">")
-        .skip(2)
-        .map(|h| text_of(h.split("</th>").next().unwrap()))
-        .collect();
-    let rows: Vec<Vec<String>> = table
-        .split("<tr>")
-        .skip(2)
-        .map(|r| {
-            r.split("<td")
-                .skip(1)
-                .map(|c| text_of(&format!("<td{c}")))
-                .collect()
-        })
-        .collect();
     // 5.2(9): first-party nonconformities FY2017 (FY2016): IT営業・業務部門 5(1), 総務経理部門 1(0),
     // ISO事務局 0(1); a second-party audit only in FY2017.
-    let at = |row: usize, name: &str| {
-        let i = head
-            .iter()
-            .position(|h| h.contains(name))
-            .unwrap_or_else(|| panic!("{name}: {head:?}"));
-        rows[row][i].clone()
-    };
-    assert_eq!(at(0, "IT営業"), "5(1)", "{table}");
-    assert_eq!(at(0, "総務経理"), "1(0)");
-    assert_eq!(at(0, "ISO事務局"), "0(1)");
-    assert!(at(1, "IT営業").starts_with("0("), "{:?}", rows[1]);
-    assert!(
-        !at(1, "IT営業").ends_with("(0)"),
-        "no second-party audit in FY2016"
-    );
+    let at = |id: &str| common::figure_cell(&page, id);
+    assert_eq!(at("findings.first_party.corrective.IT営業・業務部門").0, "5(1)件");
+    assert_eq!(at("findings.first_party.corrective.総務経理部門").0, "1(0)件");
+    assert_eq!(at("findings.first_party.corrective.ISO事務局").0, "0(1)件");
+    let second = at("findings.second_party.corrective.IT営業・業務部門").0;
+    assert!(second.starts_with("0("), "{second}");
+    assert!(!second.ends_with("(0)件"), "no second-party audit in FY2016: {second}");
     // The figure opens the findings it counts.
-    let href = table
+    let (_, html) = at("findings.first_party.corrective.IT営業・業務部門");
+    let href = html
         .split("href=\"")
         .nth(1)
         .unwrap()
         .split('"')
         .next()
         .unwrap()
+        .replace("&#x2f;", "/")
         .replace("&amp;", "&");
     assert!(href.contains("findings"), "{href}");
+    let list = app.page(&isms, &href).await;
+    assert!(list.contains("全 5 件"), "{href}");
 }

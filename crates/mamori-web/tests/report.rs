@@ -434,3 +434,105 @@ async fn the_report_api_reads_and_publishes_the_report_as_the_pages_allow() {
     let (_, list) = app.api(&isms, Method::GET, "/api/v1/reports", None).await;
     assert_eq!(list["total"], 2);
 }
+
+/// Follows every figure's `records` (and, for a share, `of`) through the API and compares the
+/// list's `total` with the figure, for both years of a report. The figures are the model's own:
+/// each one the report JSON holds, none listed here.
+async fn every_figure_is_its_records(app: &common::App, token: &str, year: i32) -> usize {
+    use reqwest::Method;
+    let (status, report) = app
+        .api(token, Method::GET, &format!("/api/v1/reports/{year}"), None)
+        .await;
+    assert_eq!(status, 200, "{report}");
+    let total = |path: String| async move {
+        let (status, list) = app
+            .api(token, Method::GET, &format!("{path}&limit=1"), None)
+            .await;
+        assert_eq!(status, 200, "{path}: {list}");
+        list["total"].as_i64().unwrap_or_else(|| panic!("{path}: {list}"))
+    };
+    let figures = report["figures"].as_object().expect("figures");
+    assert!(figures.len() > 40, "{} figures", figures.len());
+    let mut walked = 0;
+    for (id, figure) in figures {
+        let links = &report["drill_down"][id];
+        for year in ["current", "previous"] {
+            let value = &figure[year];
+            // ― : nothing applies (a department no second party audited, a year before the
+            // records begin); such a figure counts nothing.
+            if value == "n/a" {
+                continue;
+            }
+            let records = links["records"][year]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}: no records to verify it by: {links}"));
+            assert!(records.starts_with("/api/v1/"), "{id}: {records}");
+            let n = total(records.to_string()).await;
+            let expected = match links["of"][year].as_str() {
+                // A share: the part's total of the whole's, one decimal, as the report rounds.
+                Some(of) => {
+                    let all = total(of.to_string()).await;
+                    if all == 0 {
+                        None
+                    } else {
+                        Some(((n as f64) * 1000.0 / all as f64).round() / 10.0)
+                    }
+                }
+                None => Some(n as f64),
+            };
+            match (value.as_f64(), expected) {
+                (Some(v), Some(e)) => assert_eq!(v, e, "{id} {year}: {value} but {records} → {n}"),
+                // 無し: a count of nothing, or a share of no records.
+                (None, e) => assert!(
+                    e.is_none() || e == Some(0.0),
+                    "{id} {year}: {value} but {records} → {n}"
+                ),
+                (Some(v), None) => panic!("{id} {year}: {v} of nothing"),
+            }
+            walked += 1;
+        }
+    }
+    walked
+}
+
+#[tokio::test]
+async fn every_figure_of_the_report_lists_exactly_what_it_counts() {
+    let app = spawn_app().await;
+    // FY2017, the reference year.
+    let isms = app.token("isms").await;
+    let walked = every_figure_is_its_records(&app, &isms, 2017).await;
+    assert!(walked > 80, "{walked} figures walked");
+
+    // A synthetic organisation's last whole year: events, findings of the three parties' audits,
+    // training sessions and their attendances, drawn at random.
+    let options = mamori_io::synth::Options {
+        people: 60,
+        departments: 4,
+        years: 3,
+        seed: 7,
+        slug: "walk".into(),
+        events: 400,
+        findings: 120,
+        risks: 20,
+        ..Default::default()
+    };
+    mamori_io::synth::build(&app.store, &options, &|_, _, _| {})
+        .await
+        .expect("synthetic organisation");
+    let res = app
+        .http
+        .post(format!("{}/api/v1/auth/token", app.url))
+        .json(&serde_json::json!({"email": "isms-manager@walk.example", "password": common::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let token = res.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let today = mamori_domain::dates::today();
+    let last = mamori_domain::FiscalYear::containing(today, 4).previous();
+    let walked = every_figure_is_its_records(&app, &token, last.year).await;
+    assert!(walked > 40, "{walked} figures walked");
+}

@@ -148,7 +148,7 @@ pub async fn page(
             output::checks(&state.store, &ctx.access, &report, r)
                 .await?
                 .into_iter()
-                .map(|(key, detail)| context! { text => mamori_report::text::t(ctx.lang, &key), detail })
+                .map(|c| context! { text => mamori_report::text::t(ctx.lang, &c.key), detail => c.detail, href => c.href })
                 .collect()
         }
         _ => Vec::new(),

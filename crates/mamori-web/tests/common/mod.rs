@@ -266,3 +266,22 @@ pub fn pdftotext(pdf: &[u8]) -> String {
         .filter(|c| !c.is_whitespace())
         .collect()
 }
+
+/// The cell of a report figure in a page (the report or the figures page): its text (`7(6)件`,
+/// without the arrow that opens the previous year's records) and its HTML.
+pub fn figure_cell(page: &str, id: &str) -> (String, String) {
+    let at = page
+        .find(&format!("data-figure=\"{id}\""))
+        .unwrap_or_else(|| panic!("figure {id} not on the page"));
+    let start = page[..at].rfind('<').unwrap();
+    let end = at
+        + page[at..]
+            .find("</td>")
+            .or_else(|| page[at..].find("</th>"))
+            .unwrap();
+    let html = &page[start..end];
+    (
+        text_of(html).trim_end_matches('←').to_string(),
+        html.to_string(),
+    )
+}
