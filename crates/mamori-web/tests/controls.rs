@@ -368,5 +368,4 @@ async fn the_figures_page_counts_the_reviews_with_links() {
     let href = href.replace("&#x2f;", "/").replace("&amp;", "&");
     let list = app.page(&browser, &href).await;
     assert!(list.contains("全 1 件"), "{href}");
-}");
 }

@@ -1092,12 +1092,21 @@ async fn the_figures_page_counts_findings_per_party_and_department() {
     // 5.2(9): first-party nonconformities FY2017 (FY2016): IT営業・業務部門 5(1), 総務経理部門 1(0),
     // ISO事務局 0(1); a second-party audit only in FY2017.
     let at = |id: &str| common::figure_cell(&page, id);
-    assert_eq!(at("findings.first_party.corrective.IT営業・業務部門").0, "5(1)件");
-    assert_eq!(at("findings.first_party.corrective.総務経理部門").0, "1(0)件");
+    assert_eq!(
+        at("findings.first_party.corrective.IT営業・業務部門").0,
+        "5(1)件"
+    );
+    assert_eq!(
+        at("findings.first_party.corrective.総務経理部門").0,
+        "1(0)件"
+    );
     assert_eq!(at("findings.first_party.corrective.ISO事務局").0, "0(1)件");
     let second = at("findings.second_party.corrective.IT営業・業務部門").0;
     assert!(second.starts_with("0("), "{second}");
-    assert!(!second.ends_with("(0)件"), "no second-party audit in FY2016: {second}");
+    assert!(
+        !second.ends_with("(0)件"),
+        "no second-party audit in FY2016: {second}"
+    );
     // The figure opens the findings it counts.
     let (_, html) = at("findings.first_party.corrective.IT営業・業務部門");
     let href = html

@@ -449,7 +449,9 @@ async fn every_figure_is_its_records(app: &common::App, token: &str, year: i32) 
             .api(token, Method::GET, &format!("{path}&limit=1"), None)
             .await;
         assert_eq!(status, 200, "{path}: {list}");
-        list["total"].as_i64().unwrap_or_else(|| panic!("{path}: {list}"))
+        list["total"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{path}: {list}"))
     };
     let figures = report["figures"].as_object().expect("figures");
     assert!(figures.len() > 40, "{} figures", figures.len());
