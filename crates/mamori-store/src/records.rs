@@ -2317,3 +2317,76 @@ async fn prepare(
         Err(StoreError::Invalid(errors))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mamori_domain::registers as r;
+
+    /// `to_params` is the exact inverse of `from_params`: a query parsed from the parameters a
+    /// query gives is that query, for every kind of parameter a figure or a list uses.
+    #[test]
+    fn list_parameters_give_back_the_query_they_were_made_from() {
+        let p = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        for (reg, params) in [
+            (
+                &r::SECURITY_EVENTS,
+                p(&[
+                    ("occurred_on_from", "2017-04-01"),
+                    ("occurred_on_to", "2018-03-31"),
+                    ("department", "SOUMU"),
+                    ("kind", "near_miss"),
+                    ("q", "メール 誤送信"),
+                    ("sort", "occurred_on"),
+                    ("dir", "desc"),
+                ]),
+            ),
+            (
+                &r::FINDINGS,
+                p(&[
+                    ("audit.started_on_from", "2017-04-01"),
+                    ("audit.started_on_to", "2018-03-31"),
+                    ("audit.party", "third"),
+                    ("grade", "major,minor"),
+                    ("status", "all"),
+                ]),
+            ),
+            (
+                &r::ATTENDANCES,
+                p(&[
+                    ("session.held_on_from", "2017-04-01"),
+                    ("session.course.kind", "onboarding,periodic"),
+                    ("status", "attended"),
+                    ("status", "withdrawn"),
+                ]),
+            ),
+            (&r::PEOPLE, p(&[("occurred_on_to", "")][..0])),
+        ] {
+            let q = ListQuery::from_params(reg, &params, &[]).unwrap();
+            let again = ListQuery::from_params(reg, &q.to_params(), &[]).unwrap();
+            assert_eq!(again, q, "{}: {:?}", reg.code, q.to_params());
+        }
+        // A misspelt filter is named, not ignored.
+        let err = ListQuery::from_params(
+            &r::SECURITY_EVENTS,
+            &p(&[("occured_on_from", "2017-04-01")]),
+            &[],
+        )
+        .unwrap_err();
+        assert!(format!("{err:?}").contains("occured_on_from"), "{err:?}");
+        // Two references deep takes a choice of the inner register only.
+        assert!(
+            ListQuery::from_params(&r::ATTENDANCES, &p(&[("session.course.kind", "nope")]), &[])
+                .is_err()
+        );
+        assert!(
+            ListQuery::from_params(&r::ATTENDANCES, &p(&[("session.course.name", "x")]), &[])
+                .is_err()
+        );
+    }
+}
