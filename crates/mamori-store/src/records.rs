@@ -1428,17 +1428,11 @@ async fn insert_plain(
         .map(|f| column_of(f.kind, f.name))
         .collect();
     let now = OffsetDateTime::now_utc();
-    let mut params = Vec::with_capacity(rows.len() * (cols.len() + 2));
-    let mut tuples = Vec::with_capacity(rows.len());
+    let width = cols.len() + 3;
+    let mut params = Vec::with_capacity(rows.len() * width);
     for (values, ids) in rows.iter() {
-        let first = params.len() + 1;
         params.extend(bind_values(reg, values, ids));
-        params.push(P::Int(access.org_id()));
-        params.push(P::Ts(now));
-        let last = params.len();
-        let mut slots: Vec<String> = (first..=last).map(|i| format!("${i}")).collect();
-        slots.push(format!("${last}"));
-        tuples.push(format!("({})", slots.join(", ")));
+        params.extend([P::Int(access.org_id()), P::Ts(now), P::Ts(now)]);
     }
     let inserted = tx
         .fetch_all(
@@ -1446,7 +1440,7 @@ async fn insert_plain(
                 "INSERT INTO {} ({}, org_id, created_at, updated_at) VALUES {} RETURNING id",
                 reg.table,
                 cols.join(", "),
-                tuples.join(", ")
+                tx.backend().value_rows(rows.len(), width)
             ),
             &params,
         )
