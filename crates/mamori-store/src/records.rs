@@ -1094,6 +1094,7 @@ impl Store {
                         Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
                         Err(e) => return Err(fail(e)),
                     }
+                    batch.forget_numbers_read();
                 }
                 Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
                 Err(StoreError::Forbidden) => {
@@ -1318,6 +1319,8 @@ pub(crate) struct Batch {
     taken: std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
     /// The last number given to a numbered code in this batch.
     numbered: Option<i64>,
+    /// Up to which number the batch has read which numbered codes are taken (into `taken`).
+    numbers_read: i64,
     /// The values of each `unique_together` group that the batch's rows have used.
     combinations: std::collections::HashSet<String>,
     /// What a default takes from a referenced record (a reporter's department), by the
@@ -1328,6 +1331,12 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
+    /// After a write that set others off (which number their records on their own, outside the
+    /// batch), which numbered codes are taken is read again.
+    fn forget_numbers_read(&mut self) {
+        self.numbers_read = self.numbered.unwrap_or(0);
+    }
+
     /// Reads which of the rows' values of each unique field are taken already, a few hundred per
     /// query, so each row need not ask.
     async fn prefetch(
@@ -1840,14 +1849,19 @@ pub(crate) async fn update_in(
     Ok(())
 }
 
+/// Numbered codes a batch asks about at once (see `next_number`).
+const NUMBERS_READ: i64 = 200;
+
 /// The next free numbered code (`A-0001`): counting on from the register's number of records.
+/// A batch asks which of the next `NUMBERS_READ` codes are taken in one query instead of one
+/// query a code, and skips the codes its own rows have used too.
 async fn next_number(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
-    key: &str,
+    key: &'static str,
     prefix: &str,
-    mut batch: Option<&mut Batch>,
+    batch: Option<&mut Batch>,
 ) -> Result<String, FieldError> {
     let fail = |_| FieldError::new(key, "invalid");
     let mut n = match batch.as_ref().and_then(|b| b.numbered) {
@@ -1861,6 +1875,40 @@ async fn next_number(
             .and_then(|r| r.i64(0))
             .map_err(fail)?,
     };
+    if let Some(b) = batch {
+        loop {
+            n += 1;
+            if n > b.numbers_read {
+                let codes: Vec<P> = (n..n + NUMBERS_READ)
+                    .map(|m| P::Text(format!("{prefix}{m:04}")))
+                    .collect();
+                let slots: Vec<String> = (2..codes.len() + 2).map(|i| format!("${i}")).collect();
+                let mut params = vec![P::Int(access.org_id())];
+                params.extend(codes);
+                let rows = tx
+                    .fetch_all(
+                        &format!(
+                            "SELECT {key} FROM {} WHERE org_id = $1 AND {key} IN ({})",
+                            reg.table,
+                            slots.join(", ")
+                        ),
+                        &params,
+                    )
+                    .await
+                    .map_err(fail)?;
+                let taken = b.taken.entry(key).or_default();
+                for r in rows {
+                    taken.insert(r.text(0).map_err(fail)?);
+                }
+                b.numbers_read = n + NUMBERS_READ - 1;
+            }
+            let code = format!("{prefix}{n:04}");
+            if !b.taken.get(key).is_some_and(|t| t.contains(&code)) {
+                b.numbered = Some(n);
+                return Ok(code);
+            }
+        }
+    }
     loop {
         n += 1;
         let code = format!("{prefix}{n:04}");
@@ -1876,9 +1924,6 @@ async fn next_number(
             .map_err(fail)?
             .is_some();
         if !taken {
-            if let Some(b) = batch.as_deref_mut() {
-                b.numbered = Some(n);
-            }
             return Ok(code);
         }
     }
