@@ -21,30 +21,36 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The VALUES list of a multi-row INSERT whose parameters are all in it: `rows` tuples of
-    /// `width` placeholders, taking the parameters in the order they are bound. SQLite gets
-    /// anonymous `?`, not `$n`: it finds a named parameter's name by walking the statement's list
-    /// of names, and sqlx asks for the name of each parameter it binds, so binding a statement of
-    /// thousands of `$n` took time growing with the square of their number (seconds per import).
-    pub fn value_rows(self, rows: usize, width: usize) -> String {
-        let mut sql = String::with_capacity(rows * width * 6);
-        for r in 0..rows {
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..width {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                match self {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => {
-                        sql.push('$');
-                        sql.push_str(&(r * width + c + 1).to_string());
-                    }
+    /// Placeholders for the parameters `first..first + count`, comma-separated, for a statement
+    /// whose placeholders are all made here and stand in the order their parameters are bound.
+    /// SQLite gets anonymous `?`, not `$n`: it finds a named parameter's name by walking the
+    /// statement's list of names, and sqlx asks for the name of each parameter it binds, so
+    /// binding a statement of thousands of `$n` took time growing with the square of their number
+    /// (seconds for an import).
+    pub fn slots(self, first: usize, count: usize) -> String {
+        let mut sql = String::with_capacity(count * 7);
+        for i in first..first + count {
+            if i > first {
+                sql.push_str(", ");
+            }
+            match self {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&i.to_string());
                 }
             }
-            sql.push(')');
         }
         sql
+    }
+
+    /// The VALUES list of a multi-row INSERT whose parameters are all in it: `rows` tuples of
+    /// `width` slots (see `slots`).
+    pub fn value_rows(self, rows: usize, width: usize) -> String {
+        (0..rows)
+            .map(|r| format!("({})", self.slots(r * width + 1, width)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -1357,18 +1357,18 @@ impl Batch {
                 .collect();
             let taken = self.taken.entry(f.name).or_default();
             for chunk in values.chunks(500) {
-                let placeholders: Vec<String> =
-                    (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
                 let mut params = vec![P::Int(access.org_id())];
                 params.extend(chunk.iter().map(|v| P::Text(v.clone())));
+                let backend = tx.backend();
                 let rows = tx
                     .fetch_all(
                         &format!(
-                            "SELECT {} FROM {} WHERE org_id = $1 AND {} IN ({})",
+                            "SELECT {} FROM {} WHERE org_id = {} AND {} IN ({})",
                             f.name,
                             reg.table,
+                            backend.slots(1, 1),
                             f.name,
-                            placeholders.join(", ")
+                            backend.slots(2, chunk.len())
                         ),
                         &params,
                     )
@@ -1881,18 +1881,16 @@ async fn next_number(
         loop {
             n += 1;
             if n > b.numbers_read {
-                let codes: Vec<P> = (n..n + NUMBERS_READ)
-                    .map(|m| P::Text(format!("{prefix}{m:04}")))
-                    .collect();
-                let slots: Vec<String> = (2..codes.len() + 2).map(|i| format!("${i}")).collect();
                 let mut params = vec![P::Int(access.org_id())];
-                params.extend(codes);
+                params.extend((n..n + NUMBERS_READ).map(|m| P::Text(format!("{prefix}{m:04}"))));
+                let backend = tx.backend();
                 let rows = tx
                     .fetch_all(
                         &format!(
-                            "SELECT {key} FROM {} WHERE org_id = $1 AND {key} IN ({})",
+                            "SELECT {key} FROM {} WHERE org_id = {} AND {key} IN ({})",
                             reg.table,
-                            slots.join(", ")
+                            backend.slots(1, 1),
+                            backend.slots(2, params.len() - 1)
                         ),
                         &params,
                     )
