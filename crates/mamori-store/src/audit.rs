@@ -209,7 +209,6 @@ pub async fn append_all(tx: &mut Tx, pending: Vec<Pending>) -> Result<(), StoreE
     let mut prev_hash = head.text(1)?;
     for chunk in pending.chunks(50) {
         let mut params = Vec::with_capacity(chunk.len() * 13);
-        let mut rows = Vec::with_capacity(chunk.len());
         for e in chunk {
             seq += 1;
             let hash = chain_hash(
@@ -226,14 +225,6 @@ pub async fn append_all(tx: &mut Tx, pending: Vec<Pending>) -> Result<(), StoreE
                 e.after.as_deref(),
                 &prev_hash,
             );
-            let base = params.len();
-            rows.push(format!(
-                "({})",
-                (1..=13)
-                    .map(|i| format!("${}", base + i))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
             params.extend([
                 P::Int(seq),
                 P::Text(e.at.clone()),
@@ -255,7 +246,7 @@ pub async fn append_all(tx: &mut Tx, pending: Vec<Pending>) -> Result<(), StoreE
             &format!(
                 "INSERT INTO audit_events (seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, \
                  before_json, after_json, prev_hash, hash) VALUES {}",
-                rows.join(", ")
+                tx.backend().value_rows(chunk.len(), 13)
             ),
             &params,
         )

@@ -1200,7 +1200,7 @@ impl Store {
             return Err(errors);
         }
         let checked = started.elapsed();
-        let mut tx = self.pool.begin().await.map_err(fail)?;
+        let mut tx = self.pool.begin_bulk().await.map_err(fail)?;
         let locked = std::time::Instant::now();
         let mut errors = Vec::new();
         let mut batch = Batch::default();
@@ -1239,6 +1239,7 @@ impl Store {
                         Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
                         Err(e) => return Err(fail(e)),
                     }
+                    batch.forget_numbers_read();
                 }
                 Err(StoreError::Invalid(e)) => errors.push((i + 1, e)),
                 Err(StoreError::Forbidden) => {
@@ -1463,6 +1464,8 @@ pub(crate) struct Batch {
     taken: std::collections::HashMap<&'static str, std::collections::HashSet<String>>,
     /// The last number given to a numbered code in this batch.
     numbered: Option<i64>,
+    /// Up to which number the batch has read which numbered codes are taken (into `taken`).
+    numbers_read: i64,
     /// The values of each `unique_together` group that the batch's rows have used.
     combinations: std::collections::HashSet<String>,
     /// What a default takes from a referenced record (a reporter's department), by the
@@ -1473,6 +1476,12 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
+    /// After a write that set others off (which number their records on their own, outside the
+    /// batch), which numbered codes are taken is read again.
+    fn forget_numbers_read(&mut self) {
+        self.numbers_read = self.numbered.unwrap_or(0);
+    }
+
     /// Reads which of the rows' values of each unique field are taken already, a few hundred per
     /// query, so each row need not ask.
     async fn prefetch(
@@ -1493,18 +1502,18 @@ impl Batch {
                 .collect();
             let taken = self.taken.entry(f.name).or_default();
             for chunk in values.chunks(500) {
-                let placeholders: Vec<String> =
-                    (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
                 let mut params = vec![P::Int(access.org_id())];
                 params.extend(chunk.iter().map(|v| P::Text(v.clone())));
+                let backend = tx.backend();
                 let rows = tx
                     .fetch_all(
                         &format!(
-                            "SELECT {} FROM {} WHERE org_id = $1 AND {} IN ({})",
+                            "SELECT {} FROM {} WHERE org_id = {} AND {} IN ({})",
                             f.name,
                             reg.table,
+                            backend.slots(1, 1),
                             f.name,
-                            placeholders.join(", ")
+                            backend.slots(2, chunk.len())
                         ),
                         &params,
                     )
@@ -1573,17 +1582,11 @@ async fn insert_plain(
         .map(|f| column_of(f.kind, f.name))
         .collect();
     let now = OffsetDateTime::now_utc();
-    let mut params = Vec::with_capacity(rows.len() * (cols.len() + 2));
-    let mut tuples = Vec::with_capacity(rows.len());
+    let width = cols.len() + 3;
+    let mut params = Vec::with_capacity(rows.len() * width);
     for (values, ids) in rows.iter() {
-        let first = params.len() + 1;
         params.extend(bind_values(reg, values, ids));
-        params.push(P::Int(access.org_id()));
-        params.push(P::Ts(now));
-        let last = params.len();
-        let mut slots: Vec<String> = (first..=last).map(|i| format!("${i}")).collect();
-        slots.push(format!("${last}"));
-        tuples.push(format!("({})", slots.join(", ")));
+        params.extend([P::Int(access.org_id()), P::Ts(now), P::Ts(now)]);
     }
     let inserted = tx
         .fetch_all(
@@ -1591,7 +1594,7 @@ async fn insert_plain(
                 "INSERT INTO {} ({}, org_id, created_at, updated_at) VALUES {} RETURNING id",
                 reg.table,
                 cols.join(", "),
-                tuples.join(", ")
+                tx.backend().value_rows(rows.len(), width)
             ),
             &params,
         )
@@ -1991,14 +1994,21 @@ pub(crate) async fn update_in(
     Ok(())
 }
 
+/// Numbered codes a batch asks about at once (see `next_number`). PostgreSQL's statistics do not
+/// count the rows the import's own transaction adds, so it answers by reading every row of the
+/// organisation's table: fewer, larger questions.
+const NUMBERS_READ: i64 = 1000;
+
 /// The next free numbered code (`A-0001`): counting on from the register's number of records.
+/// A batch asks which of the next `NUMBERS_READ` codes are taken in one query instead of one
+/// query a code, and skips the codes its own rows have used too.
 async fn next_number(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
-    key: &str,
+    key: &'static str,
     prefix: &str,
-    mut batch: Option<&mut Batch>,
+    batch: Option<&mut Batch>,
 ) -> Result<String, FieldError> {
     let fail = |_| FieldError::new(key, "invalid");
     let mut n = match batch.as_ref().and_then(|b| b.numbered) {
@@ -2012,6 +2022,38 @@ async fn next_number(
             .and_then(|r| r.i64(0))
             .map_err(fail)?,
     };
+    if let Some(b) = batch {
+        loop {
+            n += 1;
+            if n > b.numbers_read {
+                let mut params = vec![P::Int(access.org_id())];
+                params.extend((n..n + NUMBERS_READ).map(|m| P::Text(format!("{prefix}{m:04}"))));
+                let backend = tx.backend();
+                let rows = tx
+                    .fetch_all(
+                        &format!(
+                            "SELECT {key} FROM {} WHERE org_id = {} AND {key} IN ({})",
+                            reg.table,
+                            backend.slots(1, 1),
+                            backend.slots(2, params.len() - 1)
+                        ),
+                        &params,
+                    )
+                    .await
+                    .map_err(fail)?;
+                let taken = b.taken.entry(key).or_default();
+                for r in rows {
+                    taken.insert(r.text(0).map_err(fail)?);
+                }
+                b.numbers_read = n + NUMBERS_READ - 1;
+            }
+            let code = format!("{prefix}{n:04}");
+            if !b.taken.get(key).is_some_and(|t| t.contains(&code)) {
+                b.numbered = Some(n);
+                return Ok(code);
+            }
+        }
+    }
     loop {
         n += 1;
         let code = format!("{prefix}{n:04}");
@@ -2027,9 +2069,6 @@ async fn next_number(
             .map_err(fail)?
             .is_some();
         if !taken {
-            if let Some(b) = batch.as_deref_mut() {
-                b.numbered = Some(n);
-            }
             return Ok(code);
         }
     }

@@ -1282,6 +1282,62 @@ async fn a_database_from_before_computed_objectives_gets_them_computed_on_migrat
 }
 
 #[tokio::test]
+async fn an_import_numbers_its_records_past_the_codes_taken_before_and_by_its_own_rows() {
+    use mamori_domain::registers::SECURITY_EVENTS;
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    store
+        .create(&access, &PEOPLE, &person("0001", "SOUMU"))
+        .await
+        .unwrap();
+    let event = |code: Option<&str>| {
+        let mut row = input(&[
+            ("kind", "near_miss"),
+            ("occurred_on", "2024-05-01"),
+            ("description", "取り込み"),
+            ("cause", "technical_failure"),
+            ("reporter", "0001"),
+        ]);
+        if let Some(code) = code {
+            row.insert("code".into(), code.into());
+        }
+        row
+    };
+    // One record, with a code that numbering from the count reaches only after a few hundred.
+    store
+        .create(&access, &SECURITY_EVENTS, &event(Some("E-0250")))
+        .await
+        .unwrap();
+    // 400 rows, the eleventh naming a code that the rows after it would otherwise be given.
+    let rows: Vec<Input> = (0..400)
+        .map(|i| event((i == 10).then_some("E-0020")))
+        .collect();
+    assert_eq!(
+        store
+            .create_many(&access, &SECURITY_EVENTS, &rows, &|_, _| {})
+            .await
+            .unwrap(),
+        400
+    );
+    let mut codes: Vec<String> = store
+        .list_all(&access, &SECURITY_EVENTS, &ListQuery::default())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.value(&SECURITY_EVENTS, "code").unwrap().to_plain())
+        .collect();
+    codes.sort();
+    // Counting on from the one record: every number once, the two named ones where they were.
+    let expected: Vec<String> = (2..=402).map(|n| format!("E-{n:04}")).collect();
+    assert_eq!(codes, expected);
+    let verified = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+        .await
+        .unwrap();
+    assert!(verified.intact(), "{:?}", verified.problems);
+}
+
+#[tokio::test]
 async fn an_import_written_many_rows_to_a_statement_keeps_each_records_history() {
     use mamori_domain::registers::SECURITY_EVENTS;
     let db = TestDb::new().await.unwrap();
