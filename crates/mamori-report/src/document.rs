@@ -38,6 +38,10 @@ pub struct Section {
     pub number: String,
     pub title: String,
     pub blocks: Vec<Block>,
+    /// The ids of the figures the section shows (in its tables, chart or text), so a page of
+    /// figures can show the sections that have them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -144,6 +148,7 @@ impl Document {
             contents: "目次".into(),
             sections: vec![
                 Section {
+                    figures: Vec::new(),
                     id: "s1".into(),
                     level: 1,
                     number: "1".into(),
@@ -151,6 +156,7 @@ impl Document {
                     blocks: vec![],
                 },
                 Section {
+                    figures: Vec::new(),
                     id: "s1-1".into(),
                     level: 2,
                     number: "1.1".into(),
@@ -171,6 +177,7 @@ impl Document {
                     ],
                 },
                 Section {
+                    figures: Vec::new(),
                     id: "s5-2-9".into(),
                     level: 3,
                     number: "(9)".into(),

@@ -470,9 +470,17 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
     // The tables and charts first, so a narrative can name any figure of the report.
     let mut generated = Vec::with_capacity(enabled.len());
     for item in &enabled {
-        generated.push(b.generated(item.id).await?);
+        let before: std::collections::BTreeSet<String> = b.figures.keys().cloned().collect();
+        let blocks = b.generated(item.id).await?;
+        let put: Vec<String> = b
+            .figures
+            .keys()
+            .filter(|k| !before.contains(*k))
+            .cloned()
+            .collect();
+        generated.push((blocks, put));
     }
-    for (item, tables) in enabled.iter().zip(generated) {
+    for (item, (tables, figures)) in enabled.iter().zip(generated) {
         let mut blocks = Vec::new();
         if item.narrative {
             let raw = narratives.get(item.id).cloned().unwrap_or_default();
@@ -488,6 +496,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
             number: item.number.to_string(),
             title: b.title(item.id),
             blocks,
+            figures,
         });
     }
     let (revision, status) = req

@@ -166,6 +166,7 @@ fn big_document() -> Document {
             })
             .collect();
         doc.sections.push(Section {
+            figures: Vec::new(),
             id: format!("s{c}"),
             level,
             number,
@@ -195,6 +196,7 @@ fn big_document() -> Document {
         children,
     };
     doc.sections.push(Section {
+        figures: Vec::new(),
         id: "org".into(),
         level: 2,
         number: "9.1".into(),

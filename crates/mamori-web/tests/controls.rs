@@ -368,4 +368,12 @@ async fn the_figures_page_counts_the_reviews_with_links() {
     let href = href.replace("&#x2f;", "/").replace("&amp;", "&");
     let list = app.page(&browser, &href).await;
     assert!(list.contains("全 1 件"), "{href}");
+    // Sections whose figures are in their text are there too: the year's drill (5.2(7)) and the
+    // facilities (5.2(8)), from the report model.
+    let text = common::text_of(&page);
+    assert!(text.contains("LAN-HUB"), "{text}");
+    assert!(
+        page.contains("id=\"s5-2-7\"") && page.contains("id=\"s5-2-8\""),
+        "{page}"
+    );
 }

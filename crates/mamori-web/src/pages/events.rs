@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use mamori_report::document::Block;
 use minijinja::context;
 
 use crate::error::AppError;
@@ -16,13 +15,7 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let fy = ctx.fy;
     let mut report =
         mamori_report::output::compute(&state.store, &ctx.access, fy, ctx.lang, None).await?;
-    report.document.sections.retain(|s| {
-        s.blocks.iter().any(|b| match b {
-            Block::Table(t) => t.rows.iter().flatten().any(|c| c.figure.is_some()),
-            Block::Chart { .. } => true,
-            _ => false,
-        })
-    });
+    report.document.sections.retain(|s| !s.figures.is_empty());
     let article =
         mamori_report::html::sections(&report.document, &i18n::t(ctx.lang, "report-previous-link"))
             .map_err(|e| AppError::Internal(e.to_string()))?;
