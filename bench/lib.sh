@@ -4,9 +4,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/mamori-target}"
 export MAMORI_LOG=warn
-BIN="$CARGO_TARGET_DIR/release/mamori"
+# MAMORI_BIN: a release binary already built (else it is built here).
+BIN="${MAMORI_BIN:-$CARGO_TARGET_DIR/release/mamori}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --bin mamori >&2
+[ -n "${MAMORI_BIN:-}" ] || cargo build --release --bin mamori >&2
 WORK=$(mktemp -d)
 SERVER=
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -56,6 +56,15 @@ docx=$(timed "$FILES/report.docx" "$WORK/report.docx")
 docx_size=$(du -k "$WORK/report.docx" 2>/dev/null | cut -f1 || true)
 json=$(timed "$FILES/report.json" "$WORK/report.json")
 
+# The link walk: every figure's `records` (and a share's `of`) list through the API, one after the
+# other, as an auditor's script would to check each figure; the lists' totals summed as a check.
+jq -r '.drill_down[] | (.records // {}), (.of // {}) | .[]?' "$WORK/report.json" > "$WORK/links"
+w0=$(date +%s.%N)
+while read -r link; do
+  curl -fs -H "Authorization: Bearer $ISMS" "$B$link&limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/'
+done < "$WORK/links" > "$WORK/totals"
+walk="$(echo "$(date +%s.%N) - $w0" | bc -l | xargs printf '%.2f') s ($(wc -l < "$WORK/links") lists, $(paste -sd+ "$WORK/totals" | bc) records counted)"
+
 c0=$(date +%s.%N)
 "$BIN" --database-url "$DB" report --org synth --year "$YEAR" --format pdf --out "$WORK/cli.pdf" >&2
 cli="$(echo "$(date +%s.%N) - $c0" | bc -l | xargs printf '%.2f') s"
@@ -67,6 +76,7 @@ cat <<MD
 | \`report.pdf\` over HTTP, median of $RUNS | $pdf (${pdf_size:-?} KiB, ${pages:-?} pages) | ≤ 3 s |
 | \`report.docx\` over HTTP, median of $RUNS | $docx (${docx_size:-?} KiB) | ≤ 2 s |
 | \`report.json\` over HTTP (the model alone), median of $RUNS | $json | |
+| the link walk: every figure's \`records\` and \`of\` API list, one request after another | $walk | ≤ 10 s |
 | \`mamori report --format pdf\` (opens the database, computes, typesets, writes), once | $cli | |
 | \`mamori synth ${SYNTH[*]}\` | $synth | |
 MD
