@@ -61,7 +61,7 @@ json=$(timed "$FILES/report.json" "$WORK/report.json")
 jq -r '.drill_down[] | (.records // {}), (.of // {}) | .[]?' "$WORK/report.json" > "$WORK/links"
 w0=$(date +%s.%N)
 while read -r link; do
-  curl -fs -H "Authorization: Bearer $ISMS" "$B$link&limit=1" | sed -E 's/.*"total":([0-9]+).*/\1/'
+  curl -fs -H "Authorization: Bearer $ISMS" "$B$link&limit=1" | jq -r .total
 done < "$WORK/links" > "$WORK/totals"
 walk="$(echo "$(date +%s.%N) - $w0" | bc -l | xargs printf '%.2f') s ($(wc -l < "$WORK/links") lists, $(paste -sd+ "$WORK/totals" | bc) records counted)"
 

@@ -919,8 +919,8 @@ impl Store {
                     slots.push(format!("${}", params.len()));
                 }
                 conds.push(format!(
-                    "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = t.org_id AND x.withdrawn_at IS NULL \
-                     AND x.{mid}_id IN (SELECT z.id FROM {} z WHERE z.org_id = t.org_id AND z.withdrawn_at IS NULL AND z.{leaf} IN ({})))",
+                    "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = $1 AND x.withdrawn_at IS NULL \
+                     AND x.{mid}_id IN (SELECT z.id FROM {} z WHERE z.org_id = $1 AND z.withdrawn_at IS NULL AND z.{leaf} IN ({})))",
                     th.field,
                     target.table,
                     inner.table,
@@ -937,7 +937,7 @@ impl Store {
                     let inner = registers::by_collection(inner).ok_or_else(bad)?;
                     params.push(P::Text(mamori_domain::input::normalize(v)));
                     format!(
-                        "x.{} = (SELECT y.id FROM {} y WHERE y.org_id = t.org_id AND y.{} = ${})",
+                        "x.{} = (SELECT y.id FROM {} y WHERE y.org_id = $1 AND y.{} = ${})",
                         column_of(sub.kind, sub.name),
                         inner.table,
                         inner.natural_key.unwrap_or("id"),
@@ -960,8 +960,10 @@ impl Store {
                 }
                 _ => return Err(bad()),
             };
+            // Not correlated with `t` (the organisation is `$1`): the database reads the referenced
+            // ids once, not once per row (a training figure went from 40 ms to under 1).
             conds.push(format!(
-                "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = t.org_id AND x.withdrawn_at IS NULL AND {cond})",
+                "t.{}_id IN (SELECT x.id FROM {} x WHERE x.org_id = $1 AND x.withdrawn_at IS NULL AND {cond})",
                 th.field, target.table
             ));
         }
