@@ -334,56 +334,41 @@ impl Builder<'_> {
         .await
     }
 
-    /// The share (percent, one decimal) of the records of `whole` that `part` adds its filters to.
+    /// The share (percent, one decimal) of the records of `whole` that `part` adds its filters to:
+    /// its list is the part's, and `of` the whole's.
     async fn share(
         &mut self,
         id: &str,
         whole: impl Fn(FiscalYear) -> Result<Query>,
         part: &[(&str, &str)],
-    ) -> Result<(Cell, Vec<(FiscalYear, FigureValue)>)> {
-        let part_of = |y| -> Result<Query> { whole(y)?.and(part) };
+    ) -> Result<Cell> {
         let (fy, previous) = (self.fy, self.fy.previous());
-        let mut values = Vec::new();
-        for y in [fy, previous] {
-            values.push((y, self.share_in(whole(y)?, part).await?));
-        }
-        let (p, w) = (
-            (part_of(fy)?, part_of(previous)?),
-            (whole(fy)?, whole(previous)?),
-        );
+        let (w, p) = (whole(fy)?, whole(previous)?);
+        let (wp, pp) = (w.and(part)?, p.and(part)?);
+        let figure = Figure {
+            current: self.share_in(&w, &wp).await?,
+            previous: self.share_in(&p, &pp).await?,
+        };
         let links = Links {
-            current: Some(p.0.page(self.org())),
-            previous: Some(p.1.page(self.org())),
+            current: Some(wp.page(self.org())),
+            previous: Some(pp.page(self.org())),
             records: Some(Years {
-                current: p.0.api(),
-                previous: p.1.api(),
+                current: wp.api(),
+                previous: pp.api(),
             }),
             of: Some(Years {
-                current: w.0.api(),
-                previous: w.1.api(),
+                current: w.api(),
+                previous: p.api(),
             }),
         };
-        let figure = Figure {
-            current: values[0].1,
-            previous: values[1].1,
-        };
-        Ok((self.put(id, figure, links, "%"), values))
+        Ok(self.put(id, figure, links, "%"))
     }
 
-    /// The share of the records of `whole` that also match `part`.
-    async fn share_in(&self, whole: Query, part: &[(&str, &str)]) -> Result<FigureValue> {
-        let n = whole.and(part)?.count(self.store, self.access).await?;
+    /// The share of the records of `whole` that `part` (the whole narrowed) counts.
+    async fn share_in(&self, whole: &Query, part: &Query) -> Result<FigureValue> {
+        let n = part.count(self.store, self.access).await?;
         let all = whole.count(self.store, self.access).await?;
         Ok(FigureValue::share(n, all))
-    }
-
-    fn list_href(&self, collection: &str, y: FiscalYear, date: &str, extra: &str) -> String {
-        format!(
-            "/o/{}/{collection}?{date}_from={}&{date}_to={}{extra}",
-            self.org(),
-            iso(y.start()),
-            iso(y.last_day())
-        )
     }
 
     async fn records(&self, reg: &Register, date: &str, y: FiscalYear) -> Result<Vec<Record>> {
@@ -833,17 +818,18 @@ impl Builder<'_> {
             if results {
                 // The yearly result links to the results it was made from.
                 let result = text(o, &r::OBJECTIVES, "result");
-                let measured = format!("&objective={}", url(&text(o, &r::OBJECTIVES, "code")));
+                let code = text(o, &r::OBJECTIVES, "code");
+                let measured = Query::dated(
+                    &r::OBJECTIVE_RESULTS,
+                    "measured_on",
+                    self.fy,
+                    &[("objective", code.as_str())],
+                )?;
                 row.push(if result.is_empty() {
                     Cell::text("―")
                 } else {
                     Cell {
-                        href: Some(self.list_href(
-                            r::OBJECTIVE_RESULTS.collection,
-                            self.fy,
-                            "measured_on",
-                            &measured,
-                        )),
+                        href: Some(measured.page(self.org())),
                         ..Cell::text(format!("{result}{unit}"))
                     }
                 });
@@ -1046,7 +1032,7 @@ impl Builder<'_> {
                 &[("session.course.kind", "onboarding,periodic")],
             )
         };
-        let (rate_cell, _) = self
+        let rate_cell = self
             .share(
                 "training.completion_rate",
                 expected,
@@ -1596,7 +1582,20 @@ impl Builder<'_> {
         }
         // Findings: first- and third-party audits cover the whole scope; a second-party audit
         // concerns the department it audited, and a department no second party has audited shows ―.
-        let f = self.store.improvement_figures(self.access, fy).await?;
+        // The parties whose audit was done in each year: a year without one shows 無し.
+        let mut held = Vec::new();
+        for y in [fy, previous] {
+            for party in ["first", "second", "third"] {
+                let done = [("party", party), ("status", "done")];
+                if Query::dated(&r::AUDITS, "started_on", y, &done)?
+                    .count(self.store, self.access)
+                    .await?
+                    > 0
+                {
+                    held.push((y.year, party));
+                }
+            }
+        }
         let second_audited = self.second_party_departments().await?;
         let grades_nc = r::NONCONFORMITIES;
         let grades_obs: &[&str] = &["observation", "improvement"];
@@ -1614,8 +1613,7 @@ impl Builder<'_> {
                 let applies = party != "second" || second_audited.contains(code);
                 // A year without an audit of the party shows 無し, unless it has findings.
                 let value = |y: FiscalYear, n: i64| {
-                    let held = f.held.iter().any(|(year, p)| *year == y.year && p == party);
-                    if held || n > 0 {
+                    if held.contains(&(y.year, party)) || n > 0 {
                         FigureValue::count(n)
                     } else {
                         FigureValue::None
@@ -1655,13 +1653,16 @@ impl Builder<'_> {
         // figure, the three before on the chart, each from the same two queries.
         let whole = |y: FiscalYear| Query::dated(&r::SECURITY_EVENTS, "occurred_on", y, &[]);
         let human = [("cause", "human_error")];
-        let (share_cell, _) = self.share("human_error.share", whole, &human).await?;
+        let share_cell = self.share("human_error.share", whole, &human).await?;
         let mut points: Vec<(String, FigureValue)> = Vec::new();
         for y in &years {
             let v = match self.figures.get("human_error.share") {
                 Some(f) if *y == fy => f.current,
                 Some(f) if *y == previous => f.previous,
-                _ => self.value(*y, self.share_in(whole(*y)?, &human).await?),
+                _ => {
+                    let w = whole(*y)?;
+                    self.value(*y, self.share_in(&w, &w.and(&human)?).await?)
+                }
             };
             points.push((self.label(*y), v));
         }
@@ -2003,16 +2004,4 @@ impl Builder<'_> {
         }));
         Ok(blocks)
     }
-}
-
-/// Percent-encodes a query value (department codes are plain, but names need not be).
-fn url(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
