@@ -298,58 +298,6 @@ async fn the_demo_audits_and_findings_give_the_reports_figures() {
     }
 }
 
-/// The figures page's own computation (`Store::improvement_figures`) gives the reference report's
-/// 5.2(9)(10) figures for FY2017 with FY2016.
-#[tokio::test]
-async fn the_improvement_figures_are_the_reports() {
-    let d = Demo::load().await;
-    let fy = mamori_domain::FiscalYear::new(FY2017, 4);
-    let f = d.store.improvement_figures(&d.access, fy).await.unwrap();
-    let count = |year: i32, party: &str, department: &str, grades: &[&str]| -> i64 {
-        f.findings
-            .iter()
-            .filter(|t| {
-                t.year == year
-                    && t.party == party
-                    && t.department == department
-                    && grades.contains(&t.grade.as_str())
-            })
-            .map(|t| t.count)
-            .sum()
-    };
-    let nc = mamori_domain::registers::NONCONFORMITIES;
-    let seen = ["observation", "improvement"];
-    for (department, now, before) in [("ITEIGYO", 5, 1), ("SOUMU", 1, 0), ("ISO", 0, 1)] {
-        assert_eq!(count(FY2017, "first", department, nc), now, "{department}");
-        assert_eq!(
-            count(FY2016, "first", department, nc),
-            before,
-            "{department}"
-        );
-        for year in [FY2017, FY2016] {
-            assert_eq!(count(year, "second", department, nc), 0);
-            assert_eq!(count(year, "third", department, nc), 0);
-        }
-    }
-    assert_eq!(count(FY2017, "third", "ISO", &seen), 2);
-    assert_eq!(count(FY2016, "third", "ISO", &seen), 2);
-    for department in ["ITEIGYO", "SOUMU"] {
-        assert_eq!(count(FY2017, "third", department, &seen), 0);
-    }
-    // A second-party audit was held in FY2017 only (0 against 無し); first and third both years.
-    let held = |year: i32, party: &str| f.held.iter().any(|(y, p)| *y == year && p == party);
-    assert!(held(FY2017, "second") && !held(FY2016, "second"));
-    for party in ["first", "third"] {
-        assert!(held(FY2017, party) && held(FY2016, party), "{party}");
-    }
-    assert!(f.complaints.is_empty(), "{:?}", f.complaints);
-    let codes: Vec<&str> = f.departments.iter().map(|(c, _)| c.as_str()).collect();
-    for code in ["ISO", "SOUMU", "ITEIGYO"] {
-        assert!(codes.contains(&code), "{codes:?}");
-    }
-    assert!(!codes.contains(&"EIGYO"), "founded 2018-04-01: {codes:?}");
-}
-
 #[tokio::test]
 async fn the_demo_reviews_meetings_notices_and_objectives_add_up() {
     let d = Demo::load().await;

@@ -1,7 +1,6 @@
 //! Operations and improvement beyond single records: notices each reader acknowledges, and the
 //! yearly figures of audits' findings and of complaints (5.2(9)(10) of the report).
 
-use mamori_domain::FiscalYear;
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -41,36 +40,6 @@ pub struct NoticeStatus {
     pub total: i64,
     /// Names of those who have not read it (the first 200), for the secretariat and the managers.
     pub unread: Vec<String>,
-}
-
-/// Findings of one grade from audits of one party, in one department and fiscal year.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct FindingTally {
-    pub year: i32,
-    pub party: String,
-    pub department: String,
-    pub grade: String,
-    pub count: i64,
-}
-
-/// Complaints of one kind in one department and fiscal year.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct ComplaintTally {
-    pub year: i32,
-    pub department: String,
-    pub kind: String,
-    pub count: i64,
-}
-
-/// The figures of a fiscal year and the previous one: findings per party, department and grade;
-/// the parties whose audits were held each year (a party not held is `無し`, not 0); complaints;
-/// and the departments that existed in either year.
-#[derive(Clone, Debug, Serialize)]
-pub struct ImprovementFigures {
-    pub findings: Vec<FindingTally>,
-    pub held: Vec<(i32, String)>,
-    pub complaints: Vec<ComplaintTally>,
-    pub departments: Vec<(String, String)>,
 }
 
 impl Store {
@@ -227,111 +196,6 @@ impl Store {
         )
         .await?;
         tx.commit().await
-    }
-
-    /// Findings, audits held and complaints for `fy` and the year before, each counted in its own
-    /// query grouped by year, party or kind, and department.
-    pub async fn improvement_figures(
-        &self,
-        access: &Access,
-        fy: FiscalYear,
-    ) -> Result<ImprovementFigures, StoreError> {
-        let previous = fy.previous();
-        let org = access.org_id();
-        // The fiscal year of a date column: this one from its start, else the previous one.
-        let year_of = |col: &str| {
-            format!(
-                "CAST(CASE WHEN {col} >= $4 THEN {} ELSE {} END AS BIGINT)",
-                fy.year, previous.year
-            )
-        };
-        let params = [
-            org.into(),
-            P::Date(previous.start()),
-            P::Date(fy.last_day()),
-            P::Date(fy.start()),
-        ];
-        let findings = self
-            .pool
-            .fetch_all(
-                &format!(
-                    "SELECT {} AS fy, a.party, d.code, f.grade, COUNT(*) \
-                     FROM findings f JOIN audits a ON a.id = f.audit_id JOIN departments d ON d.id = f.department_id \
-                     WHERE f.org_id = $1 AND f.withdrawn_at IS NULL AND a.withdrawn_at IS NULL \
-                       AND a.started_on >= $2 AND a.started_on <= $3 \
-                     GROUP BY fy, a.party, d.code, f.grade",
-                    year_of("a.started_on")
-                ),
-                &params,
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(FindingTally {
-                    year: r.i64(0)? as i32,
-                    party: r.text(1)?,
-                    department: r.text(2)?,
-                    grade: r.text(3)?,
-                    count: r.i64(4)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let held = self
-            .pool
-            .fetch_all(
-                &format!(
-                    "SELECT DISTINCT {} AS fy, a.party FROM audits a \
-                     WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND a.status = 'done' \
-                       AND a.started_on >= $2 AND a.started_on <= $3",
-                    year_of("a.started_on")
-                ),
-                &params,
-            )
-            .await?
-            .iter()
-            .map(|r| Ok((r.i64(0)? as i32, r.text(1)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let complaints = self
-            .pool
-            .fetch_all(
-                &format!(
-                    "SELECT {} AS fy, d.code, c.kind, COUNT(*) \
-                     FROM complaints c JOIN departments d ON d.id = c.department_id \
-                     WHERE c.org_id = $1 AND c.withdrawn_at IS NULL \
-                       AND c.received_on >= $2 AND c.received_on <= $3 \
-                     GROUP BY fy, d.code, c.kind",
-                    year_of("c.received_on")
-                ),
-                &params,
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(ComplaintTally {
-                    year: r.i64(0)? as i32,
-                    department: r.text(1)?,
-                    kind: r.text(2)?,
-                    count: r.i64(3)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let departments = self
-            .pool
-            .fetch_all(
-                "SELECT code, name FROM departments WHERE org_id = $1 AND withdrawn_at IS NULL \
-                   AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $2) ORDER BY code",
-                &params[..3],
-            )
-            .await?
-            .iter()
-            .map(|r| Ok((r.text(0)?, r.text(1)?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(ImprovementFigures {
-            findings,
-            held,
-            complaints,
-            departments,
-        })
     }
 }
 

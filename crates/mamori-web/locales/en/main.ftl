@@ -802,12 +802,6 @@ impact_availability-yes = Yes
 impact_availability-no = No
 events-title = Figures of the report
 events-lead = The figures of each item of the yearly report, computed as the report computes them. In brackets: the previous year ({ $previous }). A figure opens the list of the records it counts.
-events-share-title = Human-error share
-events-share-lead = The share of events whose cause is human error, over the last five fiscal years.
-events-share-chart = Human-error share per fiscal year
-events-year = Fiscal year
-events-share-overall = Whole organisation
-events-share-by-department = By department
 
 ## Corrective actions (issue 5, first part)
 register-corrective_action = Corrective actions
@@ -945,17 +939,6 @@ management_system-other = Other
 error-field-same-body = { $field } must be another organisation than the certification body: the body that accredited it.
 
 ## Figures (issue 5, second part)
-figures-title = Incidents and complaints
-figures-findings-title = Corrective requests and findings
-figures-first-party = Corrective requests (first party, internal audit)
-figures-second-party = Corrective requests (second party)
-figures-third-party = Corrective requests (third party)
-figures-third-observations = Findings (third party: observations and opportunities for improvement)
-figures-complaints-title = Complaints and claims
-figures-claims = Claims
-figures-complaints = Complaints
-figures-not-held = None held
-figures-hint = Counts are for this fiscal year, with the previous year in brackets. "None held" means there was no audit by that party in the year.
 
 ## Management reviews (issue 6)
 register-management_review = Management reviews
@@ -1206,13 +1189,6 @@ relaxation_review-approver = Approved by
 relaxation_review-decided_on = Decided on
 decision-relax = Relax
 decision-keep = Keep as is
-figures-reviews-title = External incidents, relaxations and changes reviewed
-figures-external-reviewed = External incidents reviewed
-figures-external-implemented = of which implemented
-figures-relaxation-reviewed = Control relaxations reviewed
-figures-relaxation-relaxed = of which relaxed
-figures-change-assessed = New businesses and critical assets assessed
-figures-change-confirmed = of which controls confirmed
 register-internal_rule = Internal rules
 entity-internal_rule = Internal rule
 internal_rule-code = Document no.
@@ -1422,14 +1398,6 @@ self-assessment-band-fair = Room to improve (50–79)
 self-assessment-band-poor = Act now (below 50)
 self-assessment-bands = Bands by total: 80 or more good, 50–79 room to improve, below 50 act now.
 self-assessment-no-questions = There are no questions yet. Load the list in the self-assessment questions register.
-figures-facility-assessed = Facility assessments
-figures-facility-selected = of which selected
-figures-drills-title = Continuity drills
-figures-drill-target = Target recovery time
-figures-drill-actual = Actual recovery time
-figures-drill-hours = within { $count } hours
-figures-drill-minutes = { $count } minutes
-figures-no-drill = No drill this year.
 overdue-risks = Risks proposed for review or past their treatment's due date
 soa-more = and { $count } more
 ipa-questions-starter = Load the self-assessment questions

@@ -789,12 +789,6 @@ impact_availability-yes = あり
 impact_availability-no = なし
 events-title = 報告書の数値
 events-lead = 報告書の各項目の数値を、報告書と同じ計算で示します。括弧内は前年度（{ $previous }）。数字を押すと、数えた記録の一覧を開きます。
-events-share-title = ヒューマンエラーの割合
-events-share-lead = 直近5年度の事象のうち、原因区分がヒューマンエラーのものの割合です。
-events-share-chart = 年度別のヒューマンエラーの割合
-events-year = 年度
-events-share-overall = 全社
-events-share-by-department = 部門別
 
 ## Corrective actions (issue 5, first part)
 register-corrective_action = 是正処置
@@ -932,17 +926,6 @@ management_system-other = その他
 error-field-same-body = { $field }は認証機関と別の機関です（認証機関を認定した機関を入力してください）。
 
 ## Figures (issue 5, second part)
-figures-title = 事故等・苦情の件数
-figures-findings-title = 是正要求・指摘の件数
-figures-first-party = 是正要求（第一者・内部監査）
-figures-second-party = 是正要求（第二者）
-figures-third-party = 是正要求（第三者）
-figures-third-observations = 指摘（第三者・観察事項と改善の機会）
-figures-complaints-title = 苦情・クレーム
-figures-claims = クレーム
-figures-complaints = 苦情
-figures-not-held = 無し
-figures-hint = 件数は今年度、括弧内は前年度です。「無し」は、その年度にその区分の監査がなかったことを表します。
 
 ## Management reviews (issue 6)
 register-management_review = マネジメントレビュー
@@ -1193,13 +1176,6 @@ relaxation_review-approver = 承認者
 relaxation_review-decided_on = 判断日
 decision-relax = 緩和する
 decision-keep = 現状を維持する
-figures-reviews-title = 社外インシデント・緩和・変更時の検討
-figures-external-reviewed = 社外インシデントの検討数
-figures-external-implemented = うち実装数
-figures-relaxation-reviewed = 管理策の緩和の検討数
-figures-relaxation-relaxed = うち緩和した数
-figures-change-assessed = 新たな業務開始・重要資産の取得時の評価数
-figures-change-confirmed = うち管理策を確認した数
 register-internal_rule = 規程・手順書
 entity-internal_rule = 規程・手順書
 internal_rule-code = 文書番号
@@ -1409,14 +1385,6 @@ self-assessment-band-fair = 改善の余地あり（50〜79点）
 self-assessment-band-poor = 早急な対策が必要（50点未満）
 self-assessment-bands = 評価は合計点で、80点以上を良好、50〜79点を改善の余地あり、50点未満を早急な対策が必要としています。
 self-assessment-no-questions = 設問がまだありません。自社診断の設問の台帳で、設問の一覧を取り込んでください。
-figures-facility-assessed = 施設の選定の評価数
-figures-facility-selected = うち選定した数
-figures-drills-title = 事業継続計画訓練
-figures-drill-target = 目標復旧時間
-figures-drill-actual = 実際の復旧時間
-figures-drill-hours = { $count }時間以内
-figures-drill-minutes = { $count }分
-figures-no-drill = この年度の訓練はありません。
 overdue-risks = 評価の提案があるリスク・対応期限を過ぎたリスク
 soa-more = 他{ $count }件
 ipa-questions-starter = 自社診断の設問を取り込む
