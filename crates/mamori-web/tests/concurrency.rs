@@ -4,6 +4,8 @@
 mod common;
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::spawn_app;
 use serde_json::json;
@@ -55,14 +57,15 @@ async fn eight_writers_through_two_instances_all_succeed_with_unique_codes() {
     assert!(verification.intact(), "{verification:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn near_misses_reported_during_a_large_import_all_succeed() {
     let app = spawn_app().await;
     let staff = app.token("staff").await;
     let org = app.store.organization("sajeco").await.unwrap();
     let access = mamori_store::Access::system(org, "test");
+    let rows = 10_000;
     let mut csv = String::from("kind,occurred_on,description,cause,reporter\n");
-    for i in 0..3000 {
+    for i in 0..rows {
         csv.push_str(&format!(
             "near_miss,2024-05-{:02},取り込み {i},human_error,0001\n",
             i % 28 + 1
@@ -70,6 +73,9 @@ async fn near_misses_reported_during_a_large_import_all_succeed() {
     }
     let sheet = mamori_io::Sheet::from_csv(csv.as_bytes()).unwrap();
     let store = app.store.clone();
+    // The import reports half its rows done when it starts writing (validation is the first half).
+    let writing = Arc::new(AtomicBool::new(false));
+    let flag = writing.clone();
     let import = tokio::spawn(async move {
         mamori_io::sheet::import(
             &store,
@@ -77,14 +83,22 @@ async fn near_misses_reported_during_a_large_import_all_succeed() {
             &mamori_domain::registers::SECURITY_EVENTS,
             &sheet,
             &|_| None,
-            &|_, _| {},
+            &move |done, total| {
+                if done >= total / 2 && done < total {
+                    flag.store(true, Ordering::SeqCst);
+                }
+            },
         )
         .await
     });
     let mut during = 0;
     let mut reported = 0;
     while !import.is_finished() || reported < 3 {
-        let running = !import.is_finished();
+        // Send while the import's write transaction is open whenever it can be caught open.
+        while !writing.load(Ordering::SeqCst) && !import.is_finished() {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        let sent_while_writing = !import.is_finished();
         let (status, body) = app
             .api(
                 &staff,
@@ -98,10 +112,13 @@ async fn near_misses_reported_during_a_large_import_all_succeed() {
             .await;
         assert_eq!(status, 201, "report {reported}: {body}");
         reported += 1;
-        if running && !import.is_finished() {
+        if sent_while_writing {
             during += 1;
         }
     }
-    assert_eq!(import.await.unwrap().expect("the import"), 3000);
-    assert!(during > 0, "some reports were made while the import ran");
+    assert_eq!(import.await.unwrap().expect("the import"), rows);
+    assert!(
+        during > 0,
+        "some reports were sent while the import was writing, and waited their turn"
+    );
 }
