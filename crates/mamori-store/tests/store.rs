@@ -1419,3 +1419,82 @@ async fn an_import_written_many_rows_to_a_statement_keeps_each_records_history()
         .unwrap();
     assert!(verified.intact(), "{:?}", verified.problems);
 }
+
+#[tokio::test]
+async fn counts_grouped_by_a_field_agree_with_counting_each_value() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let access = org_with_departments(&store).await;
+    let rows: Vec<Input> = (1..=20)
+        .map(|i| {
+            let mut p = person(&format!("{i:04}"), if i % 4 == 0 { "ISO" } else { "SOUMU" });
+            if i % 3 == 0 {
+                p.insert("employment_type".into(), "contractor".into());
+            }
+            p
+        })
+        .collect();
+    store
+        .create_many(&access, &PEOPLE, &rows, &|_, _| {})
+        .await
+        .unwrap();
+    let first = store
+        .list(
+            &access,
+            &PEOPLE,
+            &ListQuery {
+                limit: 3,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for r in &first.items {
+        store
+            .withdraw(&access, &PEOPLE, r.id, "誤登録")
+            .await
+            .unwrap();
+    }
+    for (status, filters) in [
+        (mamori_store::Status::Active, vec![]),
+        (
+            mamori_store::Status::All,
+            vec![("employment_type".to_string(), "contractor".to_string())],
+        ),
+        (
+            mamori_store::Status::Withdrawn,
+            vec![("department".to_string(), "SOUMU".to_string())],
+        ),
+    ] {
+        let base = ListQuery {
+            status,
+            filters,
+            ..Default::default()
+        };
+        for (by, values) in [
+            ("department", ["SOUMU", "ISO", "NONE"]),
+            ("employment_type", ["employee", "contractor", "officer"]),
+        ] {
+            let grouped = store.count_by(&access, &PEOPLE, &base, by).await.unwrap();
+            let mut seen = 0;
+            for v in values {
+                let mut narrowed = base.clone();
+                narrowed.filters.push((by.to_string(), v.to_string()));
+                let counted = store.count(&access, &PEOPLE, &narrowed).await.unwrap();
+                assert_eq!(
+                    grouped.get(v).copied().unwrap_or(0),
+                    counted,
+                    "{status:?} {by}={v}"
+                );
+                seen += counted;
+            }
+            assert_eq!(seen, store.count(&access, &PEOPLE, &base).await.unwrap());
+        }
+    }
+    assert!(matches!(
+        store
+            .count_by(&access, &PEOPLE, &ListQuery::default(), "no_such_field")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+}
