@@ -126,6 +126,56 @@ pub struct Node {
     pub children: Vec<Node>,
 }
 
+impl Section {
+    /// Rewrites every text the section shows (not its title): paragraphs, items, facts, table
+    /// cells and notes, chart data labels and the organisation chart.
+    pub fn map_texts(&mut self, f: &impl Fn(&str) -> String) {
+        let each = |v: &mut Vec<String>| v.iter_mut().for_each(|s| *s = f(s));
+        for b in &mut self.blocks {
+            match b {
+                Block::Paragraph { text } => *text = f(text),
+                Block::Items { items } => each(items),
+                Block::Facts { rows } => rows.iter_mut().for_each(|r| r.value = f(&r.value)),
+                Block::Table(t) => {
+                    t.rows
+                        .iter_mut()
+                        .flatten()
+                        .for_each(|c| c.text = f(&c.text));
+                    each(&mut t.notes);
+                }
+                Block::Chart { .. } => {}
+                Block::Tree { root } => root.map_texts(f),
+            }
+        }
+    }
+}
+
+impl Node {
+    fn map_texts(&mut self, f: &impl Fn(&str) -> String) {
+        self.note = f(&self.note);
+        self.children.iter_mut().for_each(|c| c.map_texts(f));
+    }
+}
+
+/// Takes the organisation's record codes (`E-2017-04`, `（F-2017-01、F-2017-02）`) out of a text
+/// for a public rendering: the codes of every numbered register, a bracketed list of them with
+/// its brackets, a code on its own with the space after it.
+pub fn without_record_codes(text: &str) -> String {
+    static CODES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let prefixes: Vec<String> = mamori_domain::registers::ALL
+            .iter()
+            .filter_map(|r| r.numbered)
+            .map(regex::escape)
+            .collect();
+        let code = format!(r"(?:{})\d{{2,}}(?:-\d+)*", prefixes.join("|"));
+        regex::Regex::new(&format!(
+            r"(^|[^A-Za-z0-9\-])(?:[（(][ 　]*{code}(?:[ 　]*[、,，・][ 　]*{code})*[ 　]*[）)]|{code}[ 　]?)"
+        ))
+        .expect("the record-code pattern")
+    });
+    CODES.replace_all(text, "$1").into_owned()
+}
+
 impl Document {
     /// A small document with every kind of block, for the renderings' own tests.
     pub fn sample() -> Self {
@@ -216,6 +266,38 @@ impl Document {
                     ],
                 },
             ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_record_codes as hide;
+
+    #[test]
+    fn record_codes_leave_public_text_and_nothing_else_does() {
+        assert_eq!(
+            hide("改善余地有り2件（F-2017-01、F-2017-02）。速やかに対処"),
+            "改善余地有り2件。速やかに対処"
+        );
+        assert_eq!(
+            hide("延期の事例（E-2017-04）があり未達成"),
+            "延期の事例があり未達成"
+        );
+        assert_eq!(hide("E-2017-04 OS更新の延期"), "OS更新の延期");
+        assert_eq!(hide("設定する (RO-2017-02)"), "設定する ");
+        assert_eq!(hide("資産 A-0014 を廃棄"), "資産 を廃棄");
+        for kept in [
+            "ISO/IEC 27001:2013",
+            "JIS Q 27001",
+            "COVID-19",
+            "IC13J0364",
+            "HE-2017-04",
+            "E-mail",
+            "A-B",
+            "13件（前年度 7件）",
+        ] {
+            assert_eq!(hide(kept), kept);
         }
     }
 }

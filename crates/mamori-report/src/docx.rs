@@ -2,18 +2,18 @@
 //! [`Document`] as the HTML and PDF renderings: a cover, the contents (a TOC field Word fills in),
 //! then every section under Word's built-in heading styles (`Heading1`–`Heading3`, so the
 //! navigation pane and a regenerated contents work), with tables, the chart's values as a table
-//! and the organisation chart as an indented list.
+//! and the organisation chart drawn as boxes.
 //!
 //! Fonts are named, not embedded: 游明朝 / Century for the body and 游ゴシック / Arial for headings,
 //! the fonts Word on a Japanese machine has. Links to the records behind a figure are left out:
 //! the file is for editing, the HTML report keeps the drill-down.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrPAGEREF, InstrText, InstrToC,
-    LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, ShdType,
+    AlignmentType, BreakType, Docx, FieldCharType, Footer, HeightRule, InstrPAGEREF, InstrText,
+    InstrToC, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, ShdType,
     SpecialIndentType, Style, StyleType, Tab, TabLeaderType, TabValueType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    WidthType,
+    TableBorderPosition, TableBorders, TableCell, TableCellBorder, TableCellBorderPosition,
+    TableCellBorders, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use crate::ReportError;
@@ -37,6 +37,8 @@ const BORDER_COLOR: &str = "6E6E6E";
 const HEAD_FILL: &str = "DEDEDE";
 const ROW_HEAD_FILL: &str = "F3F3F3";
 const ACCENT: &str = "1A5FB4";
+/// The organisation chart's frames and lines.
+const BOX_LINE: &str = "464646";
 
 fn body_fonts() -> RunFonts {
     RunFonts::new()
@@ -342,7 +344,7 @@ fn section(mut docx: Docx, i: usize, section: &Section, ja: bool) -> Docx {
             Block::Facts { rows } => docx.add_table(facts(rows)),
             Block::Table(t) => figure_table(docx, t),
             Block::Chart { title, data, .. } => chart(docx, title, data),
-            Block::Tree { root } => tree(docx, root, 0, ja),
+            Block::Tree { root } => tree(docx, root, ja),
         };
     }
     docx
@@ -560,42 +562,124 @@ fn chart(mut docx: Docx, title: &str, data: &[Fact]) -> Docx {
     .add_paragraph(blank(0))
 }
 
-/// The organisation chart as an indented list: each level one step further in, `└ ` before
-/// every node under the top, the note after the name.
-fn tree(mut docx: Docx, node: &Node, depth: usize, ja: bool) -> Docx {
-    let depth_i = i32::try_from(depth).unwrap_or(i32::MAX / (CHAR * 2));
-    let mut p = Paragraph::new()
-        .indent(Some(CHAR * 2 * depth_i), None, None, None)
-        .line_spacing(LineSpacing::new().after(40));
-    if depth > 0 {
-        p = p.add_run(Run::new().add_text("└ ").color(BORDER_COLOR));
+/// The organisation chart drawn as boxes, as the app and the PDF draw it: each unit a framed,
+/// shaded box with its name in bold and its note below; its units under it, one step in, joined
+/// to a line down the left by a line to the top of each box.
+fn tree(docx: Docx, root: &Node, ja: bool) -> Docx {
+    docx.add_table(subtree(root, TABLE_WIDTH, ja))
+        .add_paragraph(blank(0))
+}
+
+/// How far in from its unit's box the line down to the units under it runs.
+const INDENT: usize = 240;
+/// The width of the tick from that line across to a box.
+const STEP: usize = 240;
+/// How far down a box its tick meets it: the middle of its first line.
+const TICK: f32 = 190.0;
+/// The widest a box is drawn.
+const BOX_WIDTH: usize = 3800;
+
+/// A unit and the units under it, as a borderless table of `width`: the box, then a row per
+/// unit under it, a step in: the line and its tick, then that unit's own subtree.
+fn subtree(node: &Node, width: usize, ja: bool) -> Table {
+    let inner = width.saturating_sub(INDENT + STEP).max(STEP);
+    let mut rows = vec![TableRow::new(vec![
+        TableCell::new()
+            .width(width, WidthType::Dxa)
+            .grid_span(3)
+            .add_table(org_box(node, width.min(BOX_WIDTH), ja))
+            .add_paragraph(tight()),
+    ])];
+    let last = node.children.len().saturating_sub(1);
+    for (i, child) in node.children.iter().enumerate() {
+        rows.push(TableRow::new(vec![
+            TableCell::new()
+                .width(INDENT, WidthType::Dxa)
+                .add_paragraph(tight()),
+            joint(i == last),
+            TableCell::new()
+                .width(inner, WidthType::Dxa)
+                .add_table(subtree(child, inner, ja))
+                .add_paragraph(tight()),
+        ]));
     }
-    for (i, line) in node.text.replace('\r', "").split('\n').enumerate() {
-        let r = if i > 0 {
-            Run::new().add_text(format!(" {line}"))
-        } else {
-            Run::new().add_text(line)
-        };
-        p = p.add_run(r.bold());
+    Table::without_borders(rows)
+        .set_grid(vec![INDENT, STEP, inner])
+        .width(width, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .margins(TableCellMargins::new().margin(0, 0, 0, 0))
+}
+
+/// The line's column beside a unit: the line down (on to the next unit, so not beside the last)
+/// and the tick across to the middle of the unit's box, drawn by cell borders (└ and ├).
+fn joint(last: bool) -> TableCell {
+    let line = |position| TableCellBorder::new(position).size(4).color(BOX_LINE);
+    let mut tick = TableCellBorders::with_empty().set(line(TableCellBorderPosition::Bottom));
+    if last {
+        tick = tick.set(line(TableCellBorderPosition::Left));
     }
+    let across = Table::without_borders(vec![
+        TableRow::new(vec![
+            TableCell::new()
+                .width(STEP, WidthType::Dxa)
+                .set_borders(tick)
+                .add_paragraph(tight()),
+        ])
+        .row_height(TICK)
+        .height_rule(HeightRule::Exact),
+    ])
+    .set_grid(vec![STEP])
+    .width(STEP, WidthType::Dxa)
+    .layout(TableLayoutType::Fixed)
+    .margins(TableCellMargins::new().margin(0, 0, 0, 0));
+    let mut down = TableCellBorders::with_empty();
+    if !last {
+        down = down.set(line(TableCellBorderPosition::Left));
+    }
+    TableCell::new()
+        .width(STEP, WidthType::Dxa)
+        .set_borders(down)
+        .add_table(across)
+        .add_paragraph(tight())
+}
+
+/// The paragraph a cell must end with, as low as Word draws one: the gap below a box.
+fn tight() -> Paragraph {
+    Paragraph::new()
+        .size(4)
+        .line_spacing(LineSpacing::new().line(60).before(0).after(0))
+}
+
+/// One unit's box: its name in bold, its note (the person, the role) smaller below it.
+fn org_box(node: &Node, width: usize, ja: bool) -> Table {
+    let mut p = lines(&node.text, |r| r.bold().size(TABLE_SIZE));
     if !node.note.is_empty() {
-        let gap = if ja { "　" } else { "  " };
-        let note = node.note.replace('\r', "").replace('\n', " ");
-        p = p.add_run(
-            Run::new()
-                .add_text(format!("{gap}{note}"))
-                .size(NOTE_SIZE + 2)
-                .color("3C3C3C"),
-        );
+        let gap = if ja { "　" } else { " " };
+        let note = node.note.replace('\r', "").replace('\n', gap);
+        p = p
+            .add_run(Run::new().add_break(BreakType::TextWrapping))
+            .add_run(Run::new().add_text(note).size(NOTE_SIZE).color("3C3C3C"));
     }
-    docx = docx.add_paragraph(p);
-    for child in &node.children {
-        docx = tree(docx, child, depth + 1, ja);
+    let mut b = TableBorders::new();
+    for position in [
+        TableBorderPosition::Top,
+        TableBorderPosition::Left,
+        TableBorderPosition::Bottom,
+        TableBorderPosition::Right,
+    ] {
+        b = b.set(TableBorder::new(position).size(6).color(BOX_LINE));
     }
-    if depth == 0 {
-        docx = docx.add_paragraph(blank(0));
-    }
-    docx
+    Table::new(vec![TableRow::new(vec![shaded(
+        TableCell::new()
+            .width(width, WidthType::Dxa)
+            .add_paragraph(p.align(AlignmentType::Left)),
+        "F8F8F8",
+    )])])
+    .set_grid(vec![width])
+    .width(width, WidthType::Dxa)
+    .layout(TableLayoutType::Fixed)
+    .margins(TableCellMargins::new().margin(70, 140, 70, 140))
+    .set_borders(b)
 }
 
 /// Adds the document's language (`w:lang`) to the run defaults in `styles.xml`, so Word checks

@@ -32,6 +32,10 @@ pub struct Settings {
     /// The departments (codes), in order, of the per-department tables; empty: the departments in
     /// force in the year.
     pub columns: Columns,
+    /// Whether the report's texts keep the organisation's record codes (`E-2017-04`); by default a
+    /// published report is for readers outside, and the codes are taken out (the app's figures
+    /// link to the records for readers inside).
+    pub record_codes: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -512,6 +516,11 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
             blocks,
             figures,
         });
+    }
+    if !b.settings.record_codes {
+        for s in &mut sections {
+            s.map_texts(&crate::document::without_record_codes);
+        }
     }
     let (revision, status) = req
         .revision

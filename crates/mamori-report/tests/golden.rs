@@ -282,6 +282,39 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
             && passage.contains("{no.such.figure}"),
         "{passage}"
     );
+    // Record codes stay out of the report's text unless the organisation chooses them.
+    let texts = serde_json::to_string(&report.document).unwrap();
+    assert!(
+        text.contains("改善余地有り2件。"),
+        "the audit's story without its findings' codes"
+    );
+    for code in ["F-2017-01", "E-2017-04", "RO-2017-02"] {
+        assert!(
+            !texts.contains(code) && !text.contains(code),
+            "{code} hidden"
+        );
+    }
+    let kept = mamori_report::model::Settings::of(&access.org.profile);
+    let chosen = mamori_report::model::Settings {
+        record_codes: true,
+        ..kept.clone()
+    };
+    store
+        .set_report_settings(&access, serde_json::to_value(&chosen).unwrap())
+        .await
+        .unwrap();
+    let org = store.organization("sajeco").await.unwrap();
+    let with_codes = output::compute(&store, &Access::system(org, "test"), fy, "ja", None)
+        .await
+        .unwrap();
+    let texts = serde_json::to_string(&with_codes.document).unwrap();
+    for code in ["（F-2017-01、F-2017-02）", "（E-2017-04）", "RO-2017-02"] {
+        assert!(texts.contains(code), "{code} shown when chosen");
+    }
+    store
+        .set_report_settings(&access, serde_json::to_value(&kept).unwrap())
+        .await
+        .unwrap();
     let linked = mamori_report::html::article(&report.document, true, "").unwrap();
     assert!(linked.contains("data-figure=\"events.near_miss.総務経理部門\""));
     assert!(linked.contains("security-events?occurred_on_from=2017-04-01"));

@@ -91,11 +91,22 @@ fn the_sample_report_as_docx() {
         "38%",
         // the organisation chart
         "社長",
-        "└ ",
         "ISO事務局",
     ] {
         assert!(xml.contains(text), "{text} in word/document.xml");
     }
+    // The organisation chart is drawn as boxes: a unit under another is a framed, shaded box in
+    // the table of its parent's subtree (three tables deep: the chart, the unit's subtree, its box).
+    let depth =
+        |at: usize| xml[..at].matches("<w:tbl>").count() - xml[..at].matches("</w:tbl>").count();
+    let unit = xml.rfind("ISO事務局").expect("the unit under the top");
+    assert!(
+        depth(unit) >= 3,
+        "the unit's box is nested under its parent's"
+    );
+    assert!(depth(xml.rfind("社長").unwrap()) >= 2, "the top is a box");
+    assert!(xml.contains(r#"w:fill="F8F8F8""#), "boxes are shaded");
+    assert!(!xml.contains("└"), "no indented list");
     assert!(
         !xml.contains("二段落目。\n"),
         "line breaks become paragraphs"

@@ -142,6 +142,7 @@ async fn the_report_page_files_workflow_and_bad_input() {
                 ("date_style", "western"),
                 ("item-s1", "on"),
                 ("item-s1-1", "on"),
+                ("record_codes", "on"),
             ],
         )
         .await;
@@ -149,6 +150,12 @@ async fn the_report_page_files_workflow_and_bad_input() {
     let page = app.page(&isms, base).await;
     assert!(!page.contains("id=\"s5-2-9\""), "items not ticked are off");
     assert!(page.contains("id=\"s1-1\""));
+    assert!(
+        app.page(&isms, &edit)
+            .await
+            .contains(r#"name="record_codes" checked"#),
+        "the choice to show record codes is kept"
+    );
 
     // Workflow: a wrong step is refused; review → approve (the secretariat's head is top
     // management) → publish; the published page reads from the frozen files.

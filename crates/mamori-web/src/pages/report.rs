@@ -385,6 +385,7 @@ fn edit_page(
             year_label => fy.label(ctx.style, ctx.lang),
             date_style => settings.date_style.map(|s| s.code()).unwrap_or("era"),
             records_since => settings.records_since.clone().unwrap_or_default(),
+            record_codes => settings.record_codes,
         },
         status,
     )
@@ -469,6 +470,7 @@ pub async fn save_settings(
             settings.items.insert(item.id.to_string(), on);
         }
     }
+    settings.record_codes = get(&form, "record_codes").is_some();
     let style = get(&form, "date_style").unwrap_or("era");
     settings.date_style = Some(mamori_domain::DateStyle::parse(style).ok_or_else(|| {
         AppError::Invalid(vec![mamori_domain::FieldError::new(
