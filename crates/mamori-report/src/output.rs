@@ -285,6 +285,7 @@ pub async fn checks(
                     key: "r-check-changed".into(),
                     detail: format!("{id}: {was} → {now}"),
                     href: report.drill_down.get(id).and_then(|l| l.current.clone()),
+                    register: None,
                 });
             }
         }
@@ -313,6 +314,7 @@ pub async fn checks(
                 key: "r-check-empty".into(),
                 detail: title,
                 href: edit(id),
+                register: None,
             });
             continue;
         }
@@ -326,6 +328,7 @@ pub async fn checks(
                         false => format!("{title}: {detail}"),
                     },
                     href: edit(id),
+                    register: None,
                 }),
         );
     }
@@ -354,6 +357,7 @@ pub async fn checks(
                 key: "r-check-objective".into(),
                 detail: title,
                 href: Some(format!("/o/{org}/objectives/{}", o.id)),
+                register: None,
             });
         }
     }
@@ -379,8 +383,9 @@ pub async fn checks(
         if n > 0 {
             out.push(Check {
                 key: "r-check-open".into(),
-                detail: format!("{}: {n}", reg.collection),
+                detail: n.to_string(),
                 href: Some(q.page(org)),
+                register: Some(reg.code),
             });
         }
     }
@@ -394,6 +399,9 @@ pub struct Check {
     pub key: String,
     pub detail: String,
     pub href: Option<String>,
+    /// The code of the register whose records the detail counts (the app names it in the reader's
+    /// language).
+    pub register: Option<&'static str>,
 }
 
 /// The year words a narrative may hold besides figures.

@@ -178,6 +178,31 @@ async fn the_report_page_files_workflow_and_bad_input() {
             .await;
         assert_eq!(res.status(), 303, "to {to}");
     }
+    // Before publication the page lists what to look at, in words, each with its link: a law
+    // change of the year still pending names its register, not its collection.
+    let token = app.token("isms").await;
+    let (status, body) = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/law-changes",
+            Some(serde_json::json!({"requirement": "RQ-0001", "effective_on": "2017-12-01",
+                                    "summary": "改正の施行（確認待ち）"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let page = app.page(&isms, base).await;
+    let checks = page
+        .split("id=\"report-checks\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .expect("the checks before publication");
+    assert!(checks.contains("法令改正 1件"), "{checks}");
+    assert!(
+        checks.contains("law-changes?effective_on_from=2017-04-01"),
+        "{checks}"
+    );
+    assert!(!checks.contains("law-changes:"), "{checks}");
     let res = app
         .post_form(&isms, base, &format!("{base}/publish"), &[])
         .await;

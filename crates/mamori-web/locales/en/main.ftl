@@ -1439,6 +1439,7 @@ report-date-style-era_short = Japanese era, short (H29.11.25)
 report-date-style-western = Western (2017年11月25日)
 report-records-since = Records begin on (earlier years show ―)
 report-record-codes = Show record codes (such as E-2017-04) in the report's text (a report published outside usually leaves them out)
+report-check-count = { $register }: { $n }
 report-items = Items shown
 report-issued-invalid = Enter the issue date as a date (e.g. 2018-06-29).
 report-status-draft = Draft

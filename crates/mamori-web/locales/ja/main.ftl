@@ -1426,6 +1426,7 @@ report-date-style-era_short = 和暦・略記（H29.11.25）
 report-date-style-western = 西暦（2017年11月25日）
 report-records-since = 記録の開始日（これより前の年度は「―」）
 report-record-codes = 記録番号（E-2017-04 など）を報告書の本文に載せる（外部に公開する報告書では通常載せません）
+report-check-count = { $register } { $n }件
 report-items = 掲載する項目
 report-issued-invalid = 発行日を日付で入力してください（例: 2018-06-29）。
 report-status-draft = 下書き

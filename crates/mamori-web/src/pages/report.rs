@@ -148,7 +148,17 @@ pub async fn page(
             output::checks(&state.store, &ctx.access, &report, r)
                 .await?
                 .into_iter()
-                .map(|c| context! { text => mamori_report::text::t(ctx.lang, &c.key), detail => c.detail, href => c.href })
+                .map(|c| {
+                    let detail = match c.register {
+                        Some(reg) => crate::i18n::t_args(
+                            ctx.lang,
+                            "report-check-count",
+                            &[("register", crate::i18n::t(ctx.lang, &format!("register-{reg}"))), ("n", c.detail)],
+                        ),
+                        None => c.detail,
+                    };
+                    context! { text => mamori_report::text::t(ctx.lang, &c.key), detail, href => c.href }
+                })
                 .collect()
         }
         _ => Vec::new(),
