@@ -359,6 +359,103 @@ pub struct SoaLine {
     pub risks: Vec<String>,
 }
 
+/// A meeting's minutes on the bulletin board: the notice, and whether this call published it
+/// (`false`: it was published before, and is returned as it is).
+#[derive(Clone, Debug)]
+pub struct Minutes {
+    pub notice: i64,
+    pub published: bool,
+}
+
+impl Store {
+    /// Publishes a meeting's minutes: a notice of kind `minutes` naming the meeting, for its
+    /// department or (a meeting of no department, the secretariat's) for everyone, titled `title`.
+    /// Who may change the meeting publishes it. Once only: the check and the notice are one write
+    /// transaction, which writers take in turn on both backends, so a second click (or a second
+    /// instance) finds the first notice instead of making another.
+    pub async fn publish_minutes(
+        &self,
+        access: &Access,
+        meeting_id: i64,
+        title: &str,
+    ) -> Result<Minutes, StoreError> {
+        use mamori_domain::registers::{MEETINGS, NOTICES};
+        if !crate::records::can_create(access, &NOTICES) {
+            return Err(StoreError::Forbidden);
+        }
+        let meeting = self.get(access, &MEETINGS, meeting_id).await?;
+        if !self.may_write(access, &MEETINGS, &meeting).await? {
+            return Err(StoreError::Forbidden);
+        }
+        if meeting.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
+        }
+        let value = |name: &str| {
+            meeting
+                .value(&MEETINGS, name)
+                .map(|v| v.to_plain())
+                .unwrap_or_default()
+        };
+        if value("minutes").trim().is_empty() {
+            return Err(StoreError::invalid("minutes", "required"));
+        }
+        let mut tx = self.pool.begin().await?;
+        let published = tx
+            .fetch_optional(
+                "SELECT id FROM notices WHERE org_id = $1 AND meeting_id = $2 AND kind = 'minutes' \
+                 AND withdrawn_at IS NULL ORDER BY id LIMIT 1",
+                &[P::Int(access.org_id()), P::Int(meeting_id)],
+            )
+            .await?;
+        if let Some(row) = published {
+            return Ok(Minutes {
+                notice: row.i64(0)?,
+                published: false,
+            });
+        }
+        let department = value("department");
+        let audience = if department.is_empty() {
+            "everyone"
+        } else {
+            "department"
+        };
+        let input: crate::Input = [
+            ("kind", "minutes".to_string()),
+            ("title", title.chars().take(200).collect()),
+            ("body", value("minutes")),
+            ("audience", audience.to_string()),
+            ("department", department),
+            ("meeting", value("code")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let notice = crate::records::insert_in(&mut tx, access, &NOTICES, &input, None).await?;
+        tx.commit().await?;
+        Ok(Minutes {
+            notice,
+            published: true,
+        })
+    }
+
+    /// The notice (its id) that published a meeting's minutes, if it is still active.
+    pub async fn minutes_notice(
+        &self,
+        access: &Access,
+        meeting_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row = self
+            .pool
+            .fetch_optional(
+                "SELECT id FROM notices WHERE org_id = $1 AND meeting_id = $2 AND kind = 'minutes' \
+                 AND withdrawn_at IS NULL ORDER BY id LIMIT 1",
+                &[P::Int(access.org_id()), P::Int(meeting_id)],
+            )
+            .await?;
+        row.map(|r| r.i64(0)).transpose()
+    }
+}
+
 impl Store {
     /// The notice (its id) that briefed staff on a risk, if it is still active.
     pub async fn risk_notice(&self, access: &Access, risk: i64) -> Result<Option<i64>, StoreError> {

@@ -234,6 +234,11 @@ fn book() -> RouteBook {
         )
         .add(M::GET, "/api/v1/people/{id}/eligibility", api::eligibility)
         .add(M::POST, "/api/v1/notices/{id}/read", api::acknowledge)
+        .add(
+            M::POST,
+            "/api/v1/meetings/{id}/minutes",
+            api::publish_minutes,
+        )
         .add(M::GET, "/api/v1/notices/unread", api::unread_notices)
         .add(M::GET, "/api/v1/reports", api::reports::list)
         .add(M::GET, "/api/v1/reports/{year}", api::reports::model)

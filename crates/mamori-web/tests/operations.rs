@@ -840,6 +840,88 @@ async fn minutes_are_published_once_as_a_notice_naming_the_meeting() {
     let own = items(&app, &isms, "/api/v1/notices?kind=minutes&department=SOUMU").await;
     assert_eq!(own.len(), 1, "{own:?}");
     assert_eq!(own[0]["audience"], "department");
+
+    // Through the API, with the same rule: eight clicks at once through two instances make one
+    // notice (201 once, 200 with that notice after), and minutes with no text are refused.
+    let (_, m) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({"kind": "secretariat", "held_on": "2026-11-27", "title": "ISO事務局会議（二重クリック）",
+                        "minutes": "二度押しの確認。"})),
+        )
+        .await;
+    let second = app.second_instance().await;
+    let path = format!("/api/v1/meetings/{}/minutes", m["id"]);
+    let clicks = (0..8).map(|i| {
+        let base = if i % 2 == 0 {
+            app.url.clone()
+        } else {
+            second.clone()
+        };
+        let url = format!("{base}{path}");
+        let token = isms.clone();
+        tokio::spawn(async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        })
+    });
+    let mut answers = Vec::new();
+    for c in clicks.collect::<Vec<_>>() {
+        answers.push(c.await.unwrap());
+    }
+    assert_eq!(
+        answers.iter().filter(|(s, _)| *s == 201).count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().all(|(s, _)| *s == 201 || *s == 200),
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().all(|(_, n)| n["id"] == answers[0].1["id"]),
+        "{answers:?}"
+    );
+    assert_eq!(answers[0].1["kind"], "minutes");
+    assert_eq!(
+        items(
+            &app,
+            &isms,
+            &format!("/api/v1/notices?meeting={}", m["code"].as_str().unwrap())
+        )
+        .await
+        .len(),
+        1
+    );
+    let (_, blank) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/meetings",
+            Some(json!({"kind": "secretariat", "held_on": "2026-11-28", "title": "議事録のない会議"})),
+        )
+        .await;
+    let (status, body) = app
+        .api(
+            &isms,
+            Method::POST,
+            &format!("/api/v1/meetings/{}/minutes", blank["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["details"][0]["field"], "minutes", "{body}");
+    let staff = app.token("staff").await;
+    let (status, _) = app.api(&staff, Method::POST, &path, None).await;
+    assert_eq!(status, 403);
 }
 
 #[tokio::test]

@@ -186,8 +186,10 @@ async fn the_report_page_files_workflow_and_bad_input() {
             &token,
             reqwest::Method::POST,
             "/api/v1/law-changes",
-            Some(serde_json::json!({"requirement": "RQ-0001", "effective_on": "2017-12-01",
-                                    "summary": "改正の施行（確認待ち）"})),
+            Some(
+                serde_json::json!({"requirement": "RQ-0001", "effective_on": "2017-12-01",
+                                    "summary": "改正の施行（確認待ち）"}),
+            ),
         )
         .await;
     assert_eq!(status, 201, "{body}");

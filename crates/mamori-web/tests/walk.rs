@@ -177,7 +177,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         }
         ("GET", "/api/v1/notices/unread") => Rule::Roles(ALL),
         // The walk's meeting is the secretariat's: its minutes are published for everyone.
-        ("POST", "/o/{org}/meetings/{id}/publish") => Rule::Roles(SECRETARIAT),
+        ("POST", "/o/{org}/meetings/{id}/publish" | "/api/v1/meetings/{id}/minutes") => {
+            Rule::Roles(SECRETARIAT)
+        }
         // Reference data (the laws, the Annex A catalogue) goes in by those who write the register;
         // a register without any answers 404 to them.
         ("POST", "/o/{org}/{collection}/starter") => Rule::Roles(writers),

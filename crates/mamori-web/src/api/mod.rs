@@ -227,6 +227,45 @@ pub async fn withdraw(
     ))
 }
 
+/// Publishes a meeting's minutes as a notice: 201 with the notice, or 200 with the notice
+/// published before (again changes nothing).
+pub async fn publish_minutes(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    use mamori_domain::registers::NOTICES;
+    let meeting = parse_id(&id)?;
+    let title = crate::pages::operations::minutes_title(
+        &state,
+        &ctx.access,
+        ctx.lang,
+        ctx.viewer.user.date_style,
+        meeting,
+    )
+    .await?;
+    let minutes = state
+        .store
+        .publish_minutes(&ctx.access, meeting, &title)
+        .await?;
+    let notice = state
+        .store
+        .get(&ctx.access, &NOTICES, minutes.notice)
+        .await?;
+    let location = format!("/api/v1/notices/{}", notice.id);
+    let status = if minutes.published {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        [(header::LOCATION, location)],
+        Json(notice.json(&NOTICES)),
+    )
+        .into_response())
+}
+
 /// The reader acknowledges a notice addressed to them (again: nothing changes).
 pub async fn acknowledge(
     State(state): State<AppState>,

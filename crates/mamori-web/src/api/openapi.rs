@@ -300,6 +300,16 @@ pub fn document() -> Value {
             "description": "The caller acknowledges a notice addressed to them (everyone, or their department). Acknowledging again changes nothing.",
             "responses": attempt_errors(Map::from_iter([("204".into(), json!({"description": "acknowledged"})), ("409".into(), err("the caller is not linked to a person, or the notice is not addressed to them"))]))}}),
     );
+    let notice = json!({"$ref": "#/components/schemas/Notice"});
+    paths.insert(
+        "/api/v1/meetings/{id}/minutes".into(),
+        json!({"post": {"tags": ["meetings"], "operationId": "publishMinutes", "parameters": [id_param],
+            "description": "Publishes a meeting's minutes on the bulletin board: a notice of kind minutes naming the meeting, for its department or (no department) for everyone. Who may change the meeting publishes it, once: again answers 200 with the notice published before.",
+            "responses": attempt_errors(Map::from_iter([
+                ("201".into(), json!({"description": "the notice, published now", "content": {"application/json": {"schema": notice}}})),
+                ("200".into(), json!({"description": "the notice published before", "content": {"application/json": {"schema": notice}}})),
+                ("409".into(), err("the meeting is withdrawn"))]))}}),
+    );
     paths.insert(
         "/api/v1/notices/unread".into(),
         json!({"get": {"tags": ["notices"], "operationId": "unreadNotices",

@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::registers::{MEETINGS, NOTICES, RISKS};
-use mamori_store::Input;
 
 use super::{get, parse_id};
 use crate::error::AppError;
@@ -29,8 +28,8 @@ pub async fn acknowledge(
     Ok(Redirect::to(&back).into_response())
 }
 
-/// Publishes a meeting's minutes on the bulletin board: a notice of kind minutes, for the
-/// meeting's department or (a secretariat meeting) for everyone, naming the meeting.
+/// Publishes a meeting's minutes on the bulletin board (`Store::publish_minutes`), titled in the
+/// reader's language; again opens the notice already published.
 pub async fn publish_minutes(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -38,81 +37,35 @@ pub async fn publish_minutes(
     body: Bytes,
 ) -> Result<Response, AppError> {
     ctx.viewer.form(&body)?;
-    if !mamori_store::records::can_create(&ctx.access, &NOTICES) {
-        return Err(AppError::Forbidden);
-    }
-    let meeting = state
+    let meeting_id = parse_id(&id)?;
+    let title = minutes_title(&state, &ctx.access, ctx.lang, ctx.style, meeting_id).await?;
+    let minutes = state
         .store
-        .get(&ctx.access, &MEETINGS, parse_id(&id)?)
+        .publish_minutes(&ctx.access, meeting_id, &title)
         .await?;
-    // Who may change the meeting publishes its minutes (a department's manager, their own).
-    if !state
-        .store
-        .may_write(&ctx.access, &MEETINGS, &meeting)
-        .await?
-    {
-        return Err(AppError::Forbidden);
-    }
-    if meeting.withdrawn_at.is_some() {
-        return Err(mamori_store::StoreError::Refused("record-withdrawn").into());
-    }
-    let value = |name: &str| {
-        meeting
-            .value(&MEETINGS, name)
-            .map(|v| v.to_plain())
-            .unwrap_or_default()
-    };
-    let held_on = meeting
-        .value(&MEETINGS, "held_on")
-        .and_then(|v| v.as_date())
-        .map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang))
-        .unwrap_or_default();
-    let title = i18n::t_args(
-        ctx.lang,
-        "meeting-minutes-title",
-        &[("title", value("title")), ("date", held_on)],
-    );
-    // Published once: again opens the notice already published.
-    if let Some(notice) = minutes_notice(&state, &ctx, &value("code")).await? {
-        return Ok(Redirect::to(&format!("/o/{}/notices/{notice}", ctx.org())).into_response());
-    }
-    let department = value("department");
-    let audience = if department.is_empty() {
-        "everyone"
-    } else {
-        "department"
-    };
-    let input: Input = [
-        ("kind", "minutes".to_string()),
-        ("title", title.chars().take(200).collect()),
-        ("body", value("minutes")),
-        ("audience", audience.to_string()),
-        ("department", department),
-        ("meeting", value("code")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let notice = state.store.create(&ctx.access, &NOTICES, &input).await?;
-    Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), notice.id)).into_response())
+    Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), minutes.notice)).into_response())
 }
 
-/// The notice (its id) that published a meeting's minutes, if there is one.
-pub(crate) async fn minutes_notice(
+/// The title of a meeting's minutes: 「{title}」の議事録（{date}）.
+pub(crate) async fn minutes_title(
     state: &AppState,
-    ctx: &Ctx,
-    meeting: &str,
-) -> Result<Option<i64>, AppError> {
-    let query = mamori_store::ListQuery {
-        filters: vec![
-            ("meeting".into(), meeting.to_string()),
-            ("kind".into(), "minutes".into()),
-        ],
-        limit: 1,
-        ..Default::default()
-    };
-    let page = state.store.list(&ctx.access, &NOTICES, &query).await?;
-    Ok(page.items.first().map(|r| r.id))
+    access: &mamori_store::Access,
+    lang: &str,
+    style: mamori_domain::DateStyle,
+    meeting_id: i64,
+) -> Result<String, AppError> {
+    let meeting = state.store.get(access, &MEETINGS, meeting_id).await?;
+    let value = |name: &str| meeting.value(&MEETINGS, name);
+    let held_on = value("held_on")
+        .and_then(|v| v.as_date())
+        .map(|d| mamori_domain::dates::format_date(d, style, lang))
+        .unwrap_or_default();
+    let title = value("title").map(|v| v.to_plain()).unwrap_or_default();
+    Ok(i18n::t_args(
+        lang,
+        "meeting-minutes-title",
+        &[("title", title), ("date", held_on)],
+    ))
 }
 
 /// Briefs staff on a residual risk they must know: a notice for everyone naming the risk, whose

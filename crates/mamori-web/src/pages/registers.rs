@@ -678,7 +678,9 @@ async fn panels(
                 && state.store.may_write(&ctx.access, reg, record).await?
                 && !key("minutes").is_empty()
                 && record.withdrawn_at.is_none()
-                && super::operations::minutes_notice(state, ctx, &key("code"))
+                && state
+                    .store
+                    .minutes_notice(&ctx.access, record.id)
                     .await?
                     .is_none();
             context! {
