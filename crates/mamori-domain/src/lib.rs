@@ -14,4 +14,4 @@ pub use figure::{Figure, FigureValue};
 pub use register::{
     Ends, Field, FieldError, FieldKind, Layout, ReadScope, Register, Requirement, Value, WriteScope,
 };
-pub use role::Role;
+pub use role::{Capability, Role};

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use mamori_domain::FieldError;
 use mamori_domain::registers::{TEST_ATTEMPTS, parse_answer, question_choices};
-use mamori_domain::{FieldError, Role};
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
@@ -120,7 +120,7 @@ impl Store {
         takers: &[(i64, OffsetDateTime)],
         choose: &(dyn Fn(usize, &PaperQuestion) -> Vec<usize> + Sync),
     ) -> Result<Vec<i64>, StoreError> {
-        if access.role != Role::IsmsManager {
+        if !access.may(mamori_domain::Capability::RecordPastAttempts) {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
@@ -167,7 +167,9 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let person_id = row.i64(3)?;
-        if access.role == Role::Staff && access.person_id != Some(person_id) {
+        if !access.may(mamori_domain::Capability::ReadAboutOthers)
+            && access.person_id != Some(person_id)
+        {
             return Err(StoreError::NotFound);
         }
         let answers: Option<String> = row.get(15)?;
@@ -568,7 +570,9 @@ impl Store {
         access: &Access,
         person: i64,
     ) -> Result<Vec<TestStatus>, StoreError> {
-        if access.role == Role::Staff && access.person_id != Some(person) {
+        if !access.may(mamori_domain::Capability::ReadAboutOthers)
+            && access.person_id != Some(person)
+        {
             return Err(StoreError::NotFound);
         }
         let rows = self

@@ -247,12 +247,7 @@ impl crate::Store {
         &self,
         access: &crate::Access,
     ) -> Result<CheckpointStatus, StoreError> {
-        if !matches!(
-            access.role,
-            mamori_domain::Role::Admin
-                | mamori_domain::Role::IsmsManager
-                | mamori_domain::Role::Auditor
-        ) {
+        if !access.may(mamori_domain::Capability::ReadAuditTrail) {
             return Err(StoreError::Forbidden);
         }
         let trusted = self.audit_key.as_ref().map(|k| k.public_key());

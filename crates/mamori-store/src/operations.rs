@@ -111,10 +111,7 @@ impl Store {
             in_audience = row.i64(0)? > 0;
             read_on = row.get(1)?;
         }
-        let manages = matches!(
-            access.role,
-            mamori_domain::Role::IsmsManager | mamori_domain::Role::DepartmentManager
-        );
+        let manages = access.may(mamori_domain::Capability::FollowReaders);
         let unread = if manages {
             self.pool
                 .fetch_all(
@@ -260,8 +257,7 @@ impl Store {
         access: &Access,
         method: &mamori_domain::risk::RiskMethod,
     ) -> Result<(), StoreError> {
-        use mamori_domain::Role;
-        if access.role != Role::Admin && access.role != Role::IsmsManager {
+        if !access.may(mamori_domain::Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
         }
         let errors = method.check();

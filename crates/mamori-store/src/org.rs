@@ -7,7 +7,7 @@ use crate::Store;
 use crate::audit::{self, Actor, Entry};
 use crate::db::{P, Tx};
 use crate::error::StoreError;
-use mamori_domain::{FieldError, Role};
+use mamori_domain::{Capability, FieldError, Role};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Organization {
@@ -30,6 +30,11 @@ pub struct Access {
 }
 
 impl Access {
+    /// Whether the member may do what `c` names (`Role::may`, the permission table).
+    pub fn may(&self, c: Capability) -> bool {
+        self.role.may(c)
+    }
+
     /// The command line acting as the secretariat of an organisation (demo loading, import, synth).
     pub fn system(org: Organization, what: &str) -> Self {
         Access {
@@ -184,7 +189,7 @@ impl Store {
         access: &Access,
         month: u8,
     ) -> Result<(), StoreError> {
-        if access.role != Role::Admin && access.role != Role::IsmsManager {
+        if !access.may(Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
         }
         if !(1..=12).contains(&month) {
@@ -218,7 +223,7 @@ impl Store {
         access: &Access,
         rule: mamori_domain::registers::RemedialRule,
     ) -> Result<(), StoreError> {
-        if access.role != Role::Admin && access.role != Role::IsmsManager {
+        if !access.may(Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
         }
         self.set_profile_entries(
@@ -255,7 +260,7 @@ impl Store {
         use mamori_domain::registers::{
             CLASSIFICATIONS, HANDLING_KINDS, PROTECTIONS, TRANSFER_METHODS,
         };
-        if access.role != Role::Admin && access.role != Role::IsmsManager {
+        if !access.may(Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
         }
         if !(1..=365).contains(&rules.take_out_days) {
@@ -292,7 +297,7 @@ impl Store {
         access: &Access,
         settings: serde_json::Value,
     ) -> Result<(), StoreError> {
-        if access.role != Role::Admin && access.role != Role::IsmsManager {
+        if !access.may(Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
         }
         self.set_profile(access, "report", settings).await
@@ -471,7 +476,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<audit::HistoryEntryRow>, i64), StoreError> {
-        if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
+        if !access.may(Capability::ReadAuditTrail) {
             return Err(StoreError::Forbidden);
         }
         audit::recent(
@@ -485,7 +490,7 @@ impl Store {
 
     /// Verifies the whole chain, for the same roles.
     pub async fn audit_verify(&self, access: &Access) -> Result<audit::Verification, StoreError> {
-        if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
+        if !access.may(Capability::ReadAuditTrail) {
             return Err(StoreError::Forbidden);
         }
         audit::verify(&self.pool, &|_, _| {}).await
@@ -507,7 +512,7 @@ pub struct Member {
 impl Store {
     /// Who may sign in to the organisation and as what: for administrators, the secretariat and auditors.
     pub async fn members(&self, access: &Access) -> Result<Vec<Member>, StoreError> {
-        if !matches!(access.role, Role::Admin | Role::IsmsManager | Role::Auditor) {
+        if !access.may(Capability::ReadAuditTrail) {
             return Err(StoreError::Forbidden);
         }
         let rows = self
@@ -553,7 +558,7 @@ impl Store {
     /// Adds a member (and their user, when the e-mail address is new): administrators only.
     /// Everything is checked before anything is written.
     pub async fn add_member(&self, access: &Access, m: &NewMember) -> Result<(), StoreError> {
-        if access.role != Role::Admin {
+        if !access.may(Capability::ManageMembers) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Vec::new();
@@ -664,7 +669,7 @@ impl Store {
         email: &str,
         disabled: bool,
     ) -> Result<(), StoreError> {
-        if access.role != Role::Admin {
+        if !access.may(Capability::ManageMembers) {
             return Err(StoreError::Forbidden);
         }
         let user = self.user_by_email(email).await?;

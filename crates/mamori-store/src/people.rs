@@ -6,7 +6,7 @@
 //! passed. This applies to anyone working more than a full day in the certified area, so it is
 //! asked of every person in the register, employee or not.
 
-use mamori_domain::Role;
+use mamori_domain::Capability;
 use serde::Serialize;
 use time::Date;
 
@@ -139,7 +139,7 @@ impl Store {
         access: &Access,
         person: i64,
     ) -> Result<Eligibility, StoreError> {
-        if access.role == Role::Staff && access.person_id != Some(person) {
+        if !access.may(Capability::ReadAboutOthers) && access.person_id != Some(person) {
             return Err(StoreError::NotFound);
         }
         let row = self
@@ -165,7 +165,7 @@ impl Store {
     /// The leaving checklist of a person: accounts disabled, NDA on file, and every asset they own,
     /// keep the key of or handle (to hand over, or the grant withdrawn). Not for staff.
     pub async fn leaving(&self, access: &Access, person: i64) -> Result<Leaving, StoreError> {
-        if access.role == Role::Staff {
+        if !access.may(Capability::ReadAboutOthers) {
             return Err(StoreError::Forbidden);
         }
         let left_on: Option<Date> = self
@@ -411,8 +411,8 @@ pub(crate) async fn check_requirement(
         }
         Requirement::Yourself(field) => {
             let own = access.person_id.is_some() && id_of(field) == access.person_id;
-            let may_name_others = access.actor.user_id.is_none()
-                || matches!(access.role, Role::IsmsManager | Role::DepartmentManager);
+            let may_name_others =
+                access.actor.user_id.is_none() || access.may(Capability::NameOthers);
             if !own && !may_name_others {
                 errors.push(FieldError::new(field, "not-yourself"));
             }

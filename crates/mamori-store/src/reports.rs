@@ -3,7 +3,7 @@
 //! change note) and, on publication, the frozen renderings with their SHA-256 in the audit trail;
 //! the figures are computed by `mamori-report` and handed in.
 
-use mamori_domain::Role;
+use mamori_domain::Capability;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
@@ -75,16 +75,19 @@ fn revision(r: &Row) -> Result<ReportRevision, StoreError> {
 /// Secretariat and administrators prepare the report: start, edit, send for review, approve (if
 /// top management), publish.
 pub fn may_prepare(access: &Access) -> Result<(), StoreError> {
-    match access.role {
-        Role::Admin | Role::IsmsManager => Ok(()),
-        _ => Err(StoreError::Forbidden),
+    if access.may(Capability::PrepareReport) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden)
     }
 }
 
 /// Every member reads a year's report, staff only once its latest revision (`latest`, as
 /// `report_revisions` gives it to them) is published.
 pub fn may_read(access: &Access, latest: Option<&ReportRevision>) -> Result<(), StoreError> {
-    if access.role == Role::Staff && latest.is_none_or(|r| r.status != "published") {
+    if !access.may(Capability::ReadUnpublishedReports)
+        && latest.is_none_or(|r| r.status != "published")
+    {
         return Err(StoreError::Forbidden);
     }
     Ok(())
@@ -94,7 +97,7 @@ impl Store {
     /// The revisions of every year's report, the latest year first and newest first within a
     /// year. Staff see published ones only.
     pub async fn report_list(&self, access: &Access) -> Result<Vec<ReportRevision>, StoreError> {
-        let staff = if access.role == Role::Staff {
+        let staff = if !access.may(Capability::ReadUnpublishedReports) {
             " AND status = 'published'"
         } else {
             ""
@@ -118,7 +121,7 @@ impl Store {
         access: &Access,
         fiscal_year: i32,
     ) -> Result<Vec<ReportRevision>, StoreError> {
-        let staff = if access.role == Role::Staff {
+        let staff = if !access.may(Capability::ReadUnpublishedReports) {
             " AND status = 'published'"
         } else {
             ""
@@ -150,7 +153,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let r = revision(&row)?;
-        if access.role == Role::Staff && r.status != "published" {
+        if !access.may(Capability::ReadUnpublishedReports) && r.status != "published" {
             return Err(StoreError::NotFound);
         }
         Ok(r)

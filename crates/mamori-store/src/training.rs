@@ -1,7 +1,7 @@
 //! Training figures computed from attendance records: per course and fiscal year, how many sessions
 //! were held, how many people were expected and how many attended.
 
-use mamori_domain::{FiscalYear, Role};
+use mamori_domain::FiscalYear;
 use serde::Serialize;
 
 use crate::Store;
@@ -27,7 +27,7 @@ impl Store {
         access: &Access,
         fy: FiscalYear,
     ) -> Result<Vec<CourseCompletion>, StoreError> {
-        if access.role == Role::Staff {
+        if !access.may(mamori_domain::Capability::ReadAboutOthers) {
             return Err(StoreError::Forbidden);
         }
         let rows = self
@@ -80,7 +80,7 @@ impl Store {
         access: &Access,
         fy: FiscalYear,
     ) -> Result<Vec<DepartmentCompletion>, StoreError> {
-        if access.role == Role::Staff {
+        if !access.may(mamori_domain::Capability::ReadAboutOthers) {
             return Err(StoreError::Forbidden);
         }
         let rows = self

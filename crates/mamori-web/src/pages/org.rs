@@ -206,7 +206,7 @@ fn settings_page(
                 .collect()
         })
         .unwrap_or_default();
-    let can_edit = matches!(ctx.access.role, Role::Admin | Role::IsmsManager);
+    let can_edit = ctx.access.may(mamori_domain::Capability::ChangeSettings);
     let rules = AssetRules::of(&ctx.access.org.profile);
     let choices: Vec<_> = rule_choices()
         .into_iter()
@@ -582,7 +582,7 @@ async fn members_page(
     render::page(
         ctx,
         "members.html",
-        context! { members, roles, departments, fields, can_manage => ctx.access.role == Role::Admin, has_errors => !errors.is_empty() },
+        context! { members, roles, departments, fields, can_manage => ctx.access.may(mamori_domain::Capability::ManageMembers), has_errors => !errors.is_empty() },
         status,
     )
 }

@@ -524,7 +524,7 @@ async fn panels(
             };
             let no = crate::error::url_escape(&key("employee_no"));
             let links = if mamori_store::records::can_read(&ctx.access, &registers::TEST_ATTEMPTS)
-                && ctx.access.role != mamori_domain::Role::Staff
+                && ctx.access.may(mamori_domain::Capability::ReadAboutOthers)
             {
                 vec![
                     link(

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_domain::{FiscalYear, Role};
+use mamori_domain::FiscalYear;
 use mamori_report::model::{ITEMS, Report, Settings};
 use mamori_report::output::{self, Format};
 use mamori_store::Access;
@@ -92,7 +92,12 @@ async fn shown<'a>(
     };
     let published = shown.is_some_and(|r| r.status == "published");
     let hidden = !editor && revisions.iter().any(|r| r.status == "published");
-    if !published && (ctx.access.role == Role::Staff || hidden) {
+    if !published
+        && (!ctx
+            .access
+            .may(mamori_domain::Capability::ReadUnpublishedReports)
+            || hidden)
+    {
         return Err(AppError::Forbidden);
     }
     Ok(shown)
