@@ -198,7 +198,7 @@ pub struct Report {
     pub period: [String; 2],
     pub issued_on: String,
     pub revision: i64,
-    pub status: String,
+    pub status: mamori_store::reports::ReportStatus,
     pub lang: String,
     pub figures: BTreeMap<String, Figure>,
     pub drill_down: BTreeMap<String, Links>,
@@ -524,8 +524,8 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
     }
     let (revision, status) = req
         .revision
-        .map(|r| (r.revision, r.status.clone()))
-        .unwrap_or((0, "draft".to_string()));
+        .map(|r| (r.revision, r.status))
+        .unwrap_or((0, mamori_store::reports::ReportStatus::Draft));
     let document = Document {
         lang: lang.to_string(),
         title: t(lang, "r-title"),
@@ -543,7 +543,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         } else {
             ta(lang, "r-edition", &[("n", revision.to_string())])
         },
-        status: if status == "published" {
+        status: if status == mamori_store::reports::ReportStatus::Published {
             String::new()
         } else {
             t(lang, &format!("r-status-{status}"))

@@ -3,7 +3,7 @@
 //! in each language.
 
 use mamori_domain::FiscalYear;
-use mamori_store::reports::{self, ReportRevision};
+use mamori_store::reports::{self, ReportRevision, ReportStatus};
 use mamori_store::{Access, Store, StoreError};
 
 use crate::ReportError;
@@ -113,7 +113,7 @@ pub fn frozen_name(format: Format, lang: &str) -> String {
 pub fn readable(revisions: &[ReportRevision]) -> Option<&ReportRevision> {
     revisions
         .iter()
-        .find(|r| r.status == "published")
+        .find(|r| r.status == ReportStatus::Published)
         .or(revisions.first())
 }
 
@@ -149,7 +149,7 @@ pub async fn produce_revision(
     lang: &str,
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
-    if revision.status == "published" {
+    if revision.status == ReportStatus::Published {
         let name = frozen_name(format, lang);
         return Ok(store.report_file(access, revision.id, &name).await?.0);
     }
@@ -164,7 +164,7 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
     let revision = store.report_revision(access, id).await?;
     let fy = FiscalYear::new(revision.fiscal_year, access.org.fiscal_year_start_month);
     let mut published = revision.clone();
-    published.status = "published".to_string();
+    published.status = ReportStatus::Published;
     // The head first: the report shows the records of the trail up to it (or later ones).
     let head = mamori_store::audit::head(&store.pool).await?;
     let today = mamori_domain::dates::today();
@@ -217,23 +217,20 @@ pub async fn start(
         .await
 }
 
-/// The steps `advance` takes a revision to; publication is `publish_latest`.
-pub const STEPS: &[&str] = &["review", "draft", "approved"];
-
 /// Moves the year's latest revision along: to `review` (its figures remembered, to show what
 /// changed before publication), back to `draft`, or to `approved` (by top management).
 pub async fn advance(
     store: &Store,
     access: &Access,
     fy: FiscalYear,
-    to: &str,
+    to: ReportStatus,
 ) -> Result<(), StoreError> {
     reports::may_prepare(access)?;
-    if !STEPS.contains(&to) {
+    if to == ReportStatus::Published {
         return Err(StoreError::invalid("to", "invalid-choice"));
     }
     let latest = latest_to_prepare(store, access, fy).await?;
-    let figures = if to == "review" {
+    let figures = if to == ReportStatus::Review {
         let report = compute(store, access, fy, "ja", Some(&latest)).await?;
         serde_json::to_value(&report.figures)?
     } else {
@@ -295,7 +292,7 @@ pub async fn checks(
         .report_revisions(access, report.fiscal_year - 1)
         .await?
         .into_iter()
-        .find(|r| r.status == "published")
+        .find(|r| r.status == ReportStatus::Published)
         .map(|r| r.narratives)
         .unwrap_or_default();
     for id in &report.items {
@@ -488,7 +485,7 @@ mod tests {
             period: ["2018-04-01".into(), "2019-03-31".into()],
             issued_on: "2019-06-28".into(),
             revision: 1,
-            status: "review".into(),
+            status: ReportStatus::Review,
             lang: "ja".into(),
             figures: figures
                 .iter()

@@ -7,6 +7,7 @@
 mod common;
 
 use common::{pdftotext_flow as pdftotext, squash};
+use mamori_store::reports::ReportStatus;
 
 use mamori_domain::FiscalYear;
 use mamori_domain::registers::SECURITY_EVENTS;
@@ -363,15 +364,15 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     // Workflow: only top management approves; publishing freezes the renderings.
     let revisions = store.report_revisions(&access, 2017).await.unwrap();
     let draft = &revisions[0];
-    assert_eq!(draft.status, "draft");
+    assert_eq!(draft.status, ReportStatus::Draft);
     let figures_now = serde_json::to_value(&report.figures).unwrap();
     store
-        .report_advance(&access, draft.id, "review", &figures_now)
+        .report_advance(&access, draft.id, ReportStatus::Review, &figures_now)
         .await
         .unwrap();
     assert!(matches!(
         store
-            .report_advance(&access, draft.id, "approved", &Value::Null)
+            .report_advance(&access, draft.id, ReportStatus::Approved, &Value::Null)
             .await,
         Err(StoreError::Refused("report-approve-top-management"))
     ));
@@ -380,7 +381,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         ..access.clone()
     };
     store
-        .report_advance(&president, draft.id, "approved", &Value::Null)
+        .report_advance(&president, draft.id, ReportStatus::Approved, &Value::Null)
         .await
         .unwrap();
     assert!(matches!(
@@ -530,7 +531,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         .await
         .unwrap();
     let r2 = store.report_revision(&access, second).await.unwrap();
-    assert_eq!((r2.revision, r2.status.as_str()), (2, "draft"));
+    assert_eq!((r2.revision, r2.status), (2, ReportStatus::Draft));
     assert_eq!(
         r2.narratives, draft.narratives,
         "a correction starts from the published text"

@@ -14,7 +14,54 @@ use crate::db::{P, Row};
 use crate::error::StoreError;
 use crate::org::Access;
 
-pub const REPORT_STATUSES: &[&str] = &["draft", "review", "approved", "published"];
+/// Where a revision is in its workflow: draft → review → approved (by top management) →
+/// published; review and approved may be sent back to draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Draft,
+    Review,
+    Approved,
+    Published,
+}
+
+impl ReportStatus {
+    pub const ALL: [ReportStatus; 4] = [
+        ReportStatus::Draft,
+        ReportStatus::Review,
+        ReportStatus::Approved,
+        ReportStatus::Published,
+    ];
+
+    /// As stored, in the API and in translation keys (`report-status-draft`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "draft",
+            ReportStatus::Review => "review",
+            ReportStatus::Approved => "approved",
+            ReportStatus::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// The steps `Store::report_advance` takes (publication is its own step, from approved).
+    pub fn may_advance_to(self, to: ReportStatus) -> bool {
+        use ReportStatus::*;
+        matches!(
+            (self, to),
+            (Draft, Review) | (Review, Draft) | (Approved, Draft) | (Review, Approved)
+        )
+    }
+}
+
+impl std::fmt::Display for ReportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
 /// The longest change note of a correction, in characters.
 pub const MAX_CHANGE_NOTE: usize = 2000;
 
@@ -23,7 +70,7 @@ pub struct ReportRevision {
     pub id: i64,
     pub fiscal_year: i32,
     pub revision: i64,
-    pub status: String,
+    pub status: ReportStatus,
     pub issued_on: Date,
     /// Block key → text.
     pub narratives: serde_json::Map<String, serde_json::Value>,
@@ -53,7 +100,8 @@ fn revision(r: &Row) -> Result<ReportRevision, StoreError> {
         id: r.i64(0)?,
         fiscal_year: r.i64(1)? as i32,
         revision: r.i64(2)?,
-        status: r.text(3)?,
+        status: ReportStatus::parse(&r.text(3)?)
+            .ok_or_else(|| StoreError::Data("a report's status".into()))?,
         issued_on: r.get(4)?,
         narratives,
         change_note: r.opt_text(6)?,
@@ -86,7 +134,7 @@ pub fn may_prepare(access: &Access) -> Result<(), StoreError> {
 /// `report_revisions` gives it to them) is published.
 pub fn may_read(access: &Access, latest: Option<&ReportRevision>) -> Result<(), StoreError> {
     if !access.may(Capability::ReadUnpublishedReports)
-        && latest.is_none_or(|r| r.status != "published")
+        && latest.is_none_or(|r| r.status != ReportStatus::Published)
     {
         return Err(StoreError::Forbidden);
     }
@@ -153,7 +201,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let r = revision(&row)?;
-        if !access.may(Capability::ReadUnpublishedReports) && r.status != "published" {
+        if !access.may(Capability::ReadUnpublishedReports) && r.status != ReportStatus::Published {
             return Err(StoreError::NotFound);
         }
         Ok(r)
@@ -195,7 +243,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         may_prepare(access)?;
         let existing = self.report_revisions(access, fiscal_year).await?;
-        if existing.iter().any(|r| r.status != "published") {
+        if existing.iter().any(|r| r.status != ReportStatus::Published) {
             return Err(StoreError::Refused("report-revision-open"));
         }
         // The limit holds for what was sent, spaces included, as well as for what is kept.
@@ -260,7 +308,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         may_prepare(access)?;
         let before = self.report_revision(access, id).await?;
-        if before.status != "draft" {
+        if before.status != ReportStatus::Draft {
             return Err(StoreError::Refused("report-not-draft"));
         }
         for (key, text) in &narratives {
@@ -337,23 +385,16 @@ impl Store {
         &self,
         access: &Access,
         id: i64,
-        to: &str,
+        to: ReportStatus,
         figures: &serde_json::Value,
     ) -> Result<(), StoreError> {
         may_prepare(access)?;
         let r = self.report_revision(access, id).await?;
-        let allowed = matches!(
-            (r.status.as_str(), to),
-            ("draft", "review")
-                | ("review", "draft")
-                | ("approved", "draft")
-                | ("review", "approved")
-        );
-        if !allowed {
+        if !r.status.may_advance_to(to) {
             return Err(StoreError::Refused("report-wrong-step"));
         }
         let today = mamori_domain::dates::today();
-        let (approver, approved_on) = if to == "approved" {
+        let (approver, approved_on) = if to == ReportStatus::Approved {
             if !self.is_top_management(access).await? {
                 return Err(StoreError::Refused("report-approve-top-management"));
             }
@@ -361,7 +402,7 @@ impl Store {
         } else {
             (None, None)
         };
-        let review_figures = if to == "review" {
+        let review_figures = if to == ReportStatus::Review {
             Some(figures.to_string())
         } else {
             r.review_figures.as_ref().map(|f| f.to_string())
@@ -371,7 +412,7 @@ impl Store {
             "UPDATE reports SET status = $1, review_figures = $2, approved_by = $3, approved_on = $4, updated_at = $5 \
              WHERE id = $6 AND org_id = $7",
             &[
-                to.into(),
+                to.code().into(),
                 P::OptText(review_figures),
                 P::OptText(approver.clone()),
                 P::OptDate(approved_on),
@@ -406,7 +447,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         may_prepare(access)?;
         let r = self.report_revision(access, id).await?;
-        if r.status != "approved" {
+        if r.status != ReportStatus::Approved {
             return Err(StoreError::Refused("report-wrong-step"));
         }
         let today = mamori_domain::dates::today();

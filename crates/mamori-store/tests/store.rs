@@ -887,7 +887,12 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
         .await
         .unwrap();
     store
-        .report_advance(&access, id, "review", &serde_json::json!({}))
+        .report_advance(
+            &access,
+            id,
+            mamori_store::reports::ReportStatus::Review,
+            &serde_json::json!({}),
+        )
         .await
         .unwrap();
     let top = Access {
@@ -895,7 +900,12 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
         ..access.clone()
     };
     store
-        .report_advance(&top, id, "approved", &serde_json::Value::Null)
+        .report_advance(
+            &top,
+            id,
+            mamori_store::reports::ReportStatus::Approved,
+            &serde_json::Value::Null,
+        )
         .await
         .unwrap();
     let at = audit::head(&store.pool).await.unwrap();

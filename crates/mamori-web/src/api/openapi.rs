@@ -353,7 +353,7 @@ fn report_paths(
         json!({"type": "object", "required": ["fiscal_year", "revision", "status", "issued_on"], "properties": {
             "fiscal_year": {"type": "integer", "description": "the calendar year the fiscal year starts in"},
             "revision": {"type": "integer", "minimum": 1, "description": "第N版"},
-            "status": {"type": "string", "enum": mamori_store::reports::REPORT_STATUSES},
+            "status": {"type": "string", "enum": mamori_store::reports::ReportStatus::ALL.map(|s| s.code())},
             "issued_on": {"type": "string", "format": "date"},
             "change_note": {"type": ["string", "null"], "description": "what a correction changes"},
             "approved_by": text_or_null, "approved_on": date_or_null,
@@ -370,7 +370,7 @@ fn report_paths(
                 "period": {"type": "array", "items": {"type": "string", "format": "date"}, "minItems": 2, "maxItems": 2},
                 "issued_on": {"type": "string", "format": "date"},
                 "revision": {"type": "integer", "minimum": 0, "description": "0 for a year not started"},
-                "status": {"type": "string", "enum": mamori_store::reports::REPORT_STATUSES},
+                "status": {"type": "string", "enum": mamori_store::reports::ReportStatus::ALL.map(|s| s.code())},
                 "lang": {"type": "string", "enum": ["ja", "en"]},
                 "figures": {"type": "object", "additionalProperties": {"type": "object", "required": ["current", "previous"], "properties": {"current": figure_value, "previous": figure_value}}},
                 "drill_down": {"type": "object", "additionalProperties": {"type": "object", "properties": {"current": {"type": "string"}, "previous": {"type": "string"}}}},

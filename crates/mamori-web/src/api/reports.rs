@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mamori_domain::{FieldError, FiscalYear};
 use mamori_report::output::{self, Format};
-use mamori_store::reports::ReportRevision;
+use mamori_store::reports::{ReportRevision, ReportStatus};
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -167,7 +167,7 @@ async fn step(
     ctx: ApiCtx,
     year: String,
     raw: Option<String>,
-    to: &str,
+    to: ReportStatus,
 ) -> Result<Response, AppError> {
     let fy = fiscal_year(&ctx.access, &year)?;
     params(raw, &[])?;
@@ -182,7 +182,7 @@ pub async fn submit(
     Path(year): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    step(state, ctx, year, raw, "review").await
+    step(state, ctx, year, raw, ReportStatus::Review).await
 }
 
 /// Approves the revision in review: top management only.
@@ -192,7 +192,7 @@ pub async fn approve(
     Path(year): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    step(state, ctx, year, raw, "approved").await
+    step(state, ctx, year, raw, ReportStatus::Approved).await
 }
 
 /// Sends the revision in review or approved back to draft.
@@ -202,7 +202,7 @@ pub async fn send_back(
     Path(year): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    step(state, ctx, year, raw, "draft").await
+    step(state, ctx, year, raw, ReportStatus::Draft).await
 }
 
 /// Publishes the approved revision: its renderings in every language are frozen, their SHA-256 in

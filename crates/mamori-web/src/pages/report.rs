@@ -11,6 +11,7 @@ use mamori_report::model::{ITEMS, Report, Settings};
 use mamori_report::output::{self, Format};
 use mamori_store::Access;
 use mamori_store::reports::ReportRevision;
+use mamori_store::reports::ReportStatus;
 use minijinja::{Value, context};
 
 use super::{get, pairs};
@@ -90,8 +91,11 @@ async fn shown<'a>(
         None if editor => revisions.first(),
         None => output::readable(revisions),
     };
-    let published = shown.is_some_and(|r| r.status == "published");
-    let hidden = !editor && revisions.iter().any(|r| r.status == "published");
+    let published = shown.is_some_and(|r| r.status == ReportStatus::Published);
+    let hidden = !editor
+        && revisions
+            .iter()
+            .any(|r| r.status == ReportStatus::Published);
     if !published
         && (!ctx
             .access
@@ -113,7 +117,7 @@ async fn report_of(
     revision: Option<&ReportRevision>,
     lang: &str,
 ) -> Result<Report, AppError> {
-    if let Some(r) = revision.filter(|r| r.status == "published") {
+    if let Some(r) = revision.filter(|r| r.status == ReportStatus::Published) {
         let name = output::frozen_name(Format::Json, lang);
         let bytes = match state.store.report_file(&ctx.access, r.id, &name).await {
             Err(mamori_store::StoreError::NotFound) => {
@@ -148,7 +152,7 @@ pub async fn page(
         Some(r)
             if writer(&ctx)
                 && latest.is_some_and(|l| l.id == r.id)
-                && matches!(r.status.as_str(), "review" | "approved") =>
+                && matches!(r.status, ReportStatus::Review | ReportStatus::Approved) =>
         {
             output::checks(&state.store, &ctx.access, &report, r)
                 .await?
@@ -191,7 +195,7 @@ pub async fn page(
         Some(r) if readable.is_none_or(|p| p.id != r.id) => format!("revision={}", r.revision),
         _ => String::new(),
     };
-    let english = match shown.filter(|r| r.status == "published") {
+    let english = match shown.filter(|r| r.status == ReportStatus::Published) {
         Some(r) => state
             .store
             .report_file_names(&ctx.access, r.id)
@@ -220,7 +224,7 @@ pub async fn page(
             files_query => revision_param,
             year_label => fy.label(ctx.style, ctx.lang),
             previous_year => fy.year - 1, next_year => fy.year + 1,
-            status => latest.map(|r| r.status.clone()),
+            status => latest.map(|r| r.status),
             status_label => latest.map(|r| i18n::t(ctx.lang, &format!("report-status-{}", r.status))),
             revision => latest.map(|r| r.revision),
             shown_revision => shown.map(|r| r.revision),
@@ -320,7 +324,13 @@ pub async fn advance(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     let form = ctx.viewer.form(&body)?;
-    let to = get(&form, "to").unwrap_or_default();
+    // Who may not prepare the report learns nothing about the form first.
+    mamori_store::reports::may_prepare(&ctx.access)?;
+    let to = get(&form, "to")
+        .and_then(ReportStatus::parse)
+        .ok_or_else(|| {
+            AppError::Invalid(vec![mamori_domain::FieldError::new("to", "invalid-choice")])
+        })?;
     output::advance(&state.store, &ctx.access, fy, to).await?;
     Ok(back(&ctx, fy, ""))
 }
@@ -395,7 +405,7 @@ fn edit_page(
         "report_edit.html",
         context! {
             blocks, items, errors, issued,
-            editable => revision.status == "draft",
+            editable => revision.status == ReportStatus::Draft,
             base => format!("/o/{}/reports/{}", ctx.org(), fy.year),
             year_label => fy.label(ctx.style, ctx.lang),
             date_style => settings.date_style.map(|s| s.code()).unwrap_or("era"),
