@@ -109,7 +109,15 @@ mod tests {
                 );
             }
         }
-        let source = include_str!("model.rs");
+        let source = [
+            include_str!("model/mod.rs"),
+            include_str!("model/governance.rs"),
+            include_str!("model/training.rs"),
+            include_str!("model/activities.rs"),
+            include_str!("model/events.rs"),
+            include_str!("model/certification.rs"),
+        ]
+        .concat();
         for part in source.split('"').skip(1).step_by(2) {
             if part.starts_with("r-") && !part.ends_with('-') && !part.contains('{') {
                 assert!(keys.iter().any(|k| k == part), "ja lacks {part}");
