@@ -1,0 +1,251 @@
+//! Security events and corrective actions.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Every register, in navigation order.
+pub const EVENT_KINDS: &[&str] = &["incident", "near_miss", "weakness"];
+pub const CAUSES: &[&str] = &[
+    "human_error",
+    "technical_failure",
+    "external_attack",
+    "disaster",
+    "other",
+];
+pub const SEVERITIES: &[&str] = &["low", "medium", "high"];
+pub const EVENT_STATUSES: &[&str] = &["reported", "assessed", "responded", "closed"];
+
+/// セキュリティ事象: an incident (事故・事件), a near miss (ヒヤリハット) or a weakness, reported by
+/// anyone from a phone; the secretariat assesses it (is it an incident?), responds and closes it
+/// with the lessons learned. Staff read their own reports.
+pub static SECURITY_EVENTS: Register = Register {
+    code: "security_event",
+    collection: "security-events",
+    table: "security_events",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("kind", FieldKind::Choice(EVENT_KINDS)))),
+        filter(required(field("occurred_on", FieldKind::Date))),
+        filter(required(field("reported_on", FieldKind::Date))),
+        filter(field("department", FieldKind::Ref("departments"))),
+        filter(field("reporter", FieldKind::Ref("people"))),
+        required(field("description", FieldKind::Text { max: 1000 })),
+        filter(required(field("cause", FieldKind::Choice(CAUSES)))),
+        filter(field("person", FieldKind::Ref("people"))),
+        detail_only(field("related", FieldKind::Text { max: 200 })),
+        detail_only(field("impact_confidentiality", FieldKind::Choice(YES_NO))),
+        detail_only(field("impact_integrity", FieldKind::Choice(YES_NO))),
+        detail_only(field("impact_availability", FieldKind::Choice(YES_NO))),
+        filter(field("severity", FieldKind::Choice(SEVERITIES))),
+        filter(required(field("status", FieldKind::Choice(EVENT_STATUSES)))),
+        detail_only(field("response", FieldKind::Text { max: 1000 })),
+        detail_only(field("lessons", FieldKind::Text { max: 1000 })),
+        filter(field("closed_on", FieldKind::Date)),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    department_field: Some("department"),
+    write: WriteScope::Reporters,
+    default_sort: "occurred_on",
+    search: &["code", "description", "related", "response", "lessons"],
+    not_before: &[("reported_on", "occurred_on"), ("closed_on", "occurred_on")],
+    read: ReadScope::OwnForStaff("reporter"),
+    defaults: &[("department", "reporter", "department")],
+    requires: &[
+        Requirement::Yourself("reporter"),
+        Requirement::InForceOn {
+            on: "occurred_on",
+            via: None,
+        },
+    ],
+    writer_person: Some("reporter"),
+    initial: &[("status", "reported"), ("reported_on", "today")],
+    assessed: &[
+        "person",
+        "severity",
+        "status",
+        "response",
+        "lessons",
+        "closed_on",
+    ],
+    numbered: Some("E-"),
+    validate: Some(check_event),
+    repeats: Some(Repeats {
+        person: "person",
+        field: "cause",
+        value: "human_error",
+        on: "occurred_on",
+        course_kind: "remedial",
+    }),
+    ..REGISTER
+};
+
+pub const ACTION_SOURCES: &[&str] = &[
+    "event",
+    "finding",
+    "complaint",
+    "management_review",
+    "meeting",
+    "drill",
+];
+
+/// 是正処置: what is done about an event, a finding, a complaint, a management review's output or a
+/// meeting's decision: the root cause, the action, who owns it and by when, its completion and the
+/// check of its effectiveness. An action past its due date and not completed is overdue.
+pub static CORRECTIVE_ACTIONS: Register = Register {
+    code: "corrective_action",
+    collection: "corrective-actions",
+    table: "corrective_actions",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("source", FieldKind::Choice(ACTION_SOURCES)))),
+        filter(field("event", FieldKind::Ref("security-events"))),
+        filter(field("finding", FieldKind::Ref("findings"))),
+        filter(field("complaint", FieldKind::Ref("complaints"))),
+        filter(field("review_output", FieldKind::Ref("review-outputs"))),
+        filter(field("meeting", FieldKind::Ref("meetings"))),
+        filter(field("drill", FieldKind::Ref("drills"))),
+        required(field("title", FieldKind::Text { max: 200 })),
+        filter(field("department", FieldKind::Ref("departments"))),
+        detail_only(field("root_cause", FieldKind::Text { max: 1000 })),
+        detail_only(field("action", FieldKind::Text { max: 1000 })),
+        filter(field("owner", FieldKind::Ref("people"))),
+        filter(required(field("due_on", FieldKind::Date))),
+        filter(field("completed_on", FieldKind::Date)),
+        filter(field("checked_on", FieldKind::Date)),
+        filter(field("effective", FieldKind::Choice(YES_NO))),
+        detail_only(field("check_note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "title",
+    department_field: Some("department"),
+    write: WriteScope::SecretariatOrOwnDepartment,
+    default_sort: "due_on",
+    search: &["code", "title", "root_cause", "action", "check_note"],
+    not_before: &[("checked_on", "completed_on")],
+    defaults: &[
+        ("department", "event", "department"),
+        ("department", "finding", "department"),
+        ("department", "complaint", "department"),
+        ("department", "meeting", "department"),
+    ],
+    validate: Some(check_corrective_action),
+    sources: Some(Sources {
+        field: "source",
+        refs: &[
+            ("event", "event"),
+            ("finding", "finding"),
+            ("complaint", "complaint"),
+            ("management_review", "review_output"),
+            ("meeting", "meeting"),
+            ("drill", "drill"),
+        ],
+    }),
+    numbered: Some("CA-"),
+    ..REGISTER
+};
+
+/// An action's effectiveness is judged once it is checked.
+pub(super) fn check_corrective_action(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| CORRECTIVE_ACTIONS.text(values, name);
+    let mut errors = Vec::new();
+    if !get("effective").is_empty() && get("checked_on").is_empty() {
+        errors.push(FieldError::new("checked_on", "required"));
+    }
+    errors
+}
+
+/// An event's workflow runs reported → assessed → responded → closed; each step asks
+/// for what it decides: an assessment its severity, a response what was done, a closing its date
+/// and the lessons learned.
+pub(super) fn check_event(values: &[Value]) -> Vec<FieldError> {
+    let get = |name: &str| SECURITY_EVENTS.text(values, name);
+    let step = EVENT_STATUSES
+        .iter()
+        .position(|s| *s == get("status"))
+        .unwrap_or(0);
+    let mut errors = Vec::new();
+    for (from, field) in [
+        (1, "severity"),
+        (2, "response"),
+        (3, "closed_on"),
+        (3, "lessons"),
+    ] {
+        if step >= from && get(field).is_empty() {
+            errors.push(FieldError::with(field, "needed-for-step", get("status")));
+        }
+    }
+    if step < 3 && !get("closed_on").is_empty() {
+        errors.push(FieldError::new("closed_on", "only-when-closed"));
+    }
+    errors
+}
+
+/// The organisation's remedial-training rule (臨時教育訓練), kept in its profile as `remedial_days`
+/// and `remedial_within_days`: a person's human-error event that follows another of theirs within
+/// `period_days` puts them on the remedial course, at its next session held within `within_days`
+/// on or after that second event (a new session on the last of those days when none is held then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemedialRule {
+    pub period_days: i64,
+    pub within_days: i64,
+}
+
+impl RemedialRule {
+    /// Every organisation's rule until it sets its own: a repeat within a year, trained within a
+    /// month.
+    pub const DEFAULT: RemedialRule = RemedialRule {
+        period_days: 365,
+        within_days: 30,
+    };
+    pub const PERIOD_DAYS: std::ops::RangeInclusive<i64> = 1..=3650;
+    pub const WITHIN_DAYS: std::ops::RangeInclusive<i64> = 1..=365;
+
+    /// The rule an organisation's profile sets; a value missing or out of range keeps the default.
+    pub fn of(profile: &serde_json::Value) -> RemedialRule {
+        let read = |key: &str, range: std::ops::RangeInclusive<i64>, default: i64| {
+            profile
+                .get(key)
+                .and_then(serde_json::Value::as_i64)
+                .filter(|d| range.contains(d))
+                .unwrap_or(default)
+        };
+        RemedialRule {
+            period_days: read(
+                "remedial_days",
+                Self::PERIOD_DAYS,
+                Self::DEFAULT.period_days,
+            ),
+            within_days: read(
+                "remedial_within_days",
+                Self::WITHIN_DAYS,
+                Self::DEFAULT.within_days,
+            ),
+        }
+    }
+
+    /// A rule from the numbers a person typed, each checked against its range.
+    pub fn new(period_days: i64, within_days: i64) -> Result<RemedialRule, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (field, days, range) in [
+            ("remedial_days", period_days, Self::PERIOD_DAYS),
+            ("remedial_within_days", within_days, Self::WITHIN_DAYS),
+        ] {
+            if !range.contains(&days) {
+                errors.push(FieldError::with(
+                    field,
+                    "int-range",
+                    format!("{}–{}", range.start(), range.end()),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(RemedialRule {
+                period_days,
+                within_days,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}

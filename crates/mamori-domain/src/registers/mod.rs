@@ -1,0 +1,243 @@
+//! The registers of the ISMS, each declared once. A new register is a new constant here, a table in
+//! the migrations and its translations.
+
+use crate::objective;
+use crate::register::{
+    Ends, Field, FieldError, FieldKind, HandlingRule, Layout, Proposes, ReadScope, Register,
+    Repeats, Requirement, Rollup, RollupKind, Sources, Stamps, Value, WriteScope,
+};
+use crate::risk::Scale;
+
+mod assets;
+mod events;
+mod operations;
+mod people;
+mod risk;
+mod training;
+
+pub use assets::*;
+pub use events::*;
+pub use operations::*;
+pub use people::*;
+pub use risk::*;
+pub use training::*;
+
+const fn field(name: &'static str, kind: FieldKind) -> Field {
+    Field {
+        name,
+        kind,
+        required: false,
+        unique: false,
+        list: true,
+        filter: false,
+    }
+}
+const fn required(mut f: Field) -> Field {
+    f.required = true;
+    f
+}
+const fn unique(mut f: Field) -> Field {
+    f.unique = true;
+    f.required = true;
+    f
+}
+const fn filter(mut f: Field) -> Field {
+    f.filter = true;
+    f
+}
+const fn detail_only(mut f: Field) -> Field {
+    f.list = false;
+    f
+}
+
+/// What a declaration leaves out: written by the secretariat, read by every member, with no
+/// cross-field or cross-record rules. Each register below states only where it differs.
+const REGISTER: Register = Register {
+    code: "",
+    collection: "",
+    table: "",
+    fields: &[],
+    natural_key: None,
+    title_field: "",
+    department_field: None,
+    write: WriteScope::Secretariat,
+    default_sort: "",
+    search: &[],
+    not_before: &[],
+    lacks: &[],
+    unique_together: &[],
+    read: ReadScope::Members,
+    validate: None,
+    labels: &[],
+    ends: None,
+    assessed: &[],
+    initial: &[],
+    numbered: None,
+    layouts: &[],
+    defaults: &[],
+    requires: &[],
+    writer_person: None,
+    closes: None,
+    repeats: None,
+    warn: None,
+    sources: None,
+    levels: &[],
+    acceptance: None,
+    rollup: None,
+    stamps: None,
+    proposes: None,
+    computed: &[],
+};
+
+pub static ALL: &[&Register] = &[
+    &DEPARTMENTS,
+    &PEOPLE,
+    &APPOINTMENTS,
+    &PLEDGES,
+    &IDENTITY_GUARANTEES,
+    &COURSES,
+    &TRAINING_SESSIONS,
+    &ATTENDANCES,
+    &EXTERNAL_SEMINARS,
+    &SEMINAR_ATTENDEES,
+    &TEST_QUESTIONS,
+    &TEST_ATTEMPTS,
+    &ASSETS,
+    &ASSET_HANDLERS,
+    &HANDLING_RECORDS,
+    &APPROVED_CONTRACTORS,
+    &DISPOSALS,
+    &DEVICES,
+    &CABLES,
+    &CUSTODY_KEYS,
+    &KEY_INSPECTIONS,
+    &SECURITY_EVENTS,
+    &CERTIFICATES,
+    &AUDITS,
+    &FINDINGS,
+    &COMPLAINTS,
+    &MANAGEMENT_REVIEWS,
+    &REVIEW_INPUTS,
+    &REVIEW_OUTPUTS,
+    &MEETINGS,
+    &NOTICES,
+    &NOTICE_READS,
+    &OBJECTIVES,
+    &OBJECTIVE_RESULTS,
+    &REQUIREMENTS,
+    &REQUIREMENT_REVIEWS,
+    &LAW_CHANGES,
+    &CONTROLS,
+    &CONTROLS_2013,
+    &INTERNAL_RULES,
+    &RULE_REVISIONS,
+    &RULE_CONTROLS,
+    &RISKS,
+    &RISK_CONTROLS,
+    // After risks: an agenda item may be about a risk.
+    &MEETING_ITEMS,
+    &SOA_ENTRIES,
+    &EXTERNAL_INCIDENT_REVIEWS,
+    &CHANGE_ASSESSMENTS,
+    &RELAXATION_REVIEWS,
+    &CONTINUITY_SCENARIOS,
+    &DRILLS,
+    &FACILITY_CRITERIA,
+    &FACILITY_ASSESSMENTS,
+    &FACILITY_SCORES,
+    &IPA_QUESTIONS,
+    &SELF_ASSESSMENTS,
+    &SELF_ASSESSMENT_ANSWERS,
+    // Last: an action may come from an event, a finding, a complaint, a review's output or a meeting.
+    &CORRECTIVE_ACTIONS,
+];
+
+pub fn by_collection(collection: &str) -> Option<&'static Register> {
+    ALL.iter().copied().find(|r| r.collection == collection)
+}
+
+/// The register a reference field of `reg` points to.
+pub fn target_of(reg: &Register, field: &str) -> Option<&'static Register> {
+    match reg.field(field)?.kind {
+        FieldKind::Ref(collection) => by_collection(collection),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_remedial_rule_reads_its_two_periods_and_keeps_the_defaults_otherwise() {
+        let none = serde_json::json!({});
+        assert_eq!(RemedialRule::of(&none), RemedialRule::DEFAULT);
+        let set = serde_json::json!({"remedial_days": 1000, "remedial_within_days": 14});
+        assert_eq!(
+            RemedialRule::of(&set),
+            RemedialRule {
+                period_days: 1000,
+                within_days: 14
+            }
+        );
+        let odd = serde_json::json!({"remedial_days": "一年", "remedial_within_days": 0});
+        assert_eq!(RemedialRule::of(&odd), RemedialRule::DEFAULT);
+        assert_eq!(
+            RemedialRule::new(365, 30),
+            Ok(RemedialRule::DEFAULT),
+            "in range"
+        );
+        let refused: Vec<String> = RemedialRule::new(0, 366)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(refused, ["remedial_days", "remedial_within_days"]);
+    }
+
+    #[test]
+    fn answers_must_fit_their_question() {
+        assert_eq!(parse_answer("single", "2", 3), Some(vec![2]));
+        assert_eq!(parse_answer("single", "4", 3), None);
+        assert_eq!(parse_answer("single", "1,2", 3), None);
+        assert_eq!(parse_answer("multiple", "3,1", 3), Some(vec![1, 3]));
+        assert_eq!(parse_answer("multiple", "1,1", 3), None);
+        assert_eq!(parse_answer("true_false", "FALSE", 0), Some(vec![2]));
+        assert_eq!(parse_answer("true_false", "maybe", 0), None);
+        let mut values: Vec<Value> = TEST_QUESTIONS.fields.iter().map(|_| Value::Null).collect();
+        let pos = |n: &str| TEST_QUESTIONS.position(n).unwrap();
+        values[pos("kind")] = Value::Text("single".into());
+        values[pos("choices")] = Value::Text("施錠する\n放置する".into());
+        values[pos("answer")] = Value::Text("3".into());
+        let errors = TEST_QUESTIONS.check(&values);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "invalid-answer");
+        values[pos("choices")] = Value::Text("一つだけ".into());
+        assert_eq!(TEST_QUESTIONS.check(&values)[0].code, "choice-count");
+    }
+
+    #[test]
+    fn every_reference_names_a_declared_register_with_a_natural_key() {
+        for reg in ALL {
+            assert!(reg.field(reg.title_field).is_some(), "{}", reg.code);
+            assert!(reg.field(reg.default_sort).is_some(), "{}", reg.code);
+            for name in reg.search.iter().chain(reg.labels) {
+                assert!(reg.field(name).is_some(), "{}.{name}", reg.code);
+            }
+            if !reg.labels.is_empty() {
+                assert!(reg.natural_key.is_some(), "{} labels need a code", reg.code);
+            }
+            for f in reg.fields {
+                if let FieldKind::Ref(target) = f.kind {
+                    let target = by_collection(target).expect("declared target");
+                    assert!(
+                        target.natural_key.is_some(),
+                        "{} refers to {}",
+                        reg.code,
+                        target.code
+                    );
+                }
+            }
+        }
+    }
+}
