@@ -1,6 +1,7 @@
 //! Zip bombs uploaded to the real server, which runs in this process: its peak memory is this
 //! process's, so this file holds this one test and nothing runs beside it.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::spawn_app;

@@ -2,7 +2,7 @@
 //! custom controls take ids of their own, the catalogue is imported once from the import page, and
 //! the 2013 controls show where they went.
 
-mod common;
+use crate::common;
 
 use common::{field_value, spawn_app};
 use reqwest::Method;

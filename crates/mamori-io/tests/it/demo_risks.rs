@@ -3,7 +3,7 @@
 //! averages, totals, a rule's current version) comes out as the reference report has it (5.2(7),
 //! 5.2(8)). Runs on SQLite, or on PostgreSQL when `MAMORI_TEST_DATABASE_URL` points at a server.
 
-mod common;
+use crate::common;
 
 use common::Demo;
 
@@ -18,7 +18,7 @@ use mamori_store::{ListQuery, Record};
 use time::{Date, Month};
 
 impl Demo {
-    async fn records(&self, reg: &Register, query: ListQuery) -> Vec<Record> {
+    async fn listed(&self, reg: &Register, query: ListQuery) -> Vec<Record> {
         let page = self
             .store
             .list(
@@ -36,11 +36,11 @@ impl Demo {
     }
 
     async fn all(&self, reg: &Register) -> Vec<Record> {
-        self.records(reg, ListQuery::default()).await
+        self.listed(reg, ListQuery::default()).await
     }
 
     async fn with(&self, reg: &Register, field: &str, value: &str) -> Vec<Record> {
-        self.records(
+        self.listed(
             reg,
             ListQuery {
                 filters: vec![(field.into(), value.into())],
@@ -75,7 +75,7 @@ async fn the_demo_drills_facilities_and_self_assessments_are_the_reports() {
         )],
         ..Default::default()
     };
-    let drills = d.records(&DRILLS, fy2017).await;
+    let drills = d.listed(&DRILLS, fy2017).await;
     assert_eq!(drills.len(), 1);
     let drill = &drills[0];
     assert_eq!(text(drill, &DRILLS, "held_on"), "2017-11-25");
@@ -110,7 +110,7 @@ async fn the_demo_drills_facilities_and_self_assessments_are_the_reports() {
         ..Default::default()
     };
     let in_fy2017 = d
-        .records(
+        .listed(
             &FACILITY_ASSESSMENTS,
             surveyed(date(2017, Month::April, 1), date(2018, Month::March, 31)),
         )

@@ -3,7 +3,7 @@
 //! reader acknowledges, minutes published as a notice, objectives warned about without a target
 //! and judged on their results, law changes waiting for a decision, the starter list of laws, and the finding counts.
 
-mod common;
+use crate::common;
 
 use common::{App, spawn_app};
 use reqwest::Method;

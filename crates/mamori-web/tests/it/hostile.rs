@@ -2,7 +2,7 @@
 //! the limit, references out of their dates. Each is refused with a translated message and changes
 //! nothing; answers that hold records are never cached.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use reqwest::Method;

@@ -4,7 +4,7 @@
 //! new or reclassified asset, a missed drill target raising a corrective action, and the
 //! statement's XLSX and PDF read back.
 
-mod common;
+use crate::common;
 
 use common::{pdftotext, spawn_app, text_of};
 use reqwest::Method;

@@ -12,8 +12,8 @@ fn keys(ftl: &str) -> BTreeSet<String> {
 
 #[test]
 fn japanese_and_english_have_the_same_keys() {
-    let ja = keys(include_str!("../locales/ja/main.ftl"));
-    let en = keys(include_str!("../locales/en/main.ftl"));
+    let ja = keys(include_str!("../../locales/ja/main.ftl"));
+    let en = keys(include_str!("../../locales/en/main.ftl"));
     let only_ja: Vec<_> = ja.difference(&en).collect();
     let only_en: Vec<_> = en.difference(&ja).collect();
     assert!(

@@ -2,7 +2,7 @@
 //! with the CSRF header and JSON, tokens expire and die with their account's standing, and a sign-in
 //! never tells which addresses exist.
 
-mod common;
+use crate::common;
 
 use common::{App, PASSWORD, field_value, spawn_app};
 use mamori_store::db::P;

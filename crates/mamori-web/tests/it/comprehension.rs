@@ -1,7 +1,7 @@
 //! Taking a comprehension test over HTTP, as the demo's new joiner (staff), in pages and through the
 //! API; eligibility on My page and on the person's page; results exported per person.
 
-mod common;
+use crate::common;
 
 use common::{field_value, spawn_app};
 use mamori_store::Access;

@@ -2,7 +2,7 @@
 //! their own, the secretariat closes them, a write refused by a handling rule is kept as one, and the
 //! demo's near misses per department and fiscal year are the report's figures.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use serde_json::json;

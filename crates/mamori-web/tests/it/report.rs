@@ -1,7 +1,7 @@
 //! The yearly report over HTTP: the page with its figures as links, the files, the workflow and
 //! the narratives' editing, and bad input refused with a translated message, changing nothing.
 
-mod common;
+use crate::common;
 
 use common::{pdftotext, spawn_app, text_of};
 

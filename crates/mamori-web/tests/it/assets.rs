@@ -1,7 +1,7 @@
 //! Confidential assets stay hidden through every path: the list page, search, the detail page, the
 //! API, the XLSX and CSV exports and the choices of a form, over HTTP against the demo.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 

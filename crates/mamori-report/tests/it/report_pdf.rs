@@ -1,7 +1,7 @@
 //! The yearly report as a PDF: the text is read back with poppler's `pdftotext`.
 //! Set `REPORT_PDF_OUT=/some/dir` to keep the PDFs (`sample.pdf`, `big.pdf`) to look at.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! The JSON API over a real socket: shapes, and bad input of every kind answered with a clear 4xx.
 
-mod common;
+use crate::common;
 
 use common::spawn_app;
 use serde_json::{Value, json};

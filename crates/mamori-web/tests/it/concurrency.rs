@@ -1,7 +1,7 @@
 //! Several writers through several instances on one database: every create is acknowledged, the
 //! numbered codes stay unique and the audit trail verifies (PostgreSQL promises load balancing).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Every route, with every role, with a member of another organisation and with nobody signed in:
 //! each answer must be what DESIGN.md's permission table says. A route without a rule fails the test.
 
-mod common;
+use crate::common;
 
 use axum::http::Method;
 use common::{App, spawn_app};

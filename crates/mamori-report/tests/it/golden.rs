@@ -4,7 +4,7 @@
 //! records, and a published report is frozen. On SQLite, and on PostgreSQL when
 //! `MAMORI_TEST_DATABASE_URL` is set.
 
-mod common;
+use crate::common;
 
 use common::{pdftotext_flow as pdftotext, squash};
 use mamori_store::reports::ReportStatus;

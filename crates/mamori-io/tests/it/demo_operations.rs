@@ -3,7 +3,7 @@
 //! from the records; and the starter list of laws loads once. Runs on SQLite, or on PostgreSQL when
 //! `MAMORI_TEST_DATABASE_URL` points at a server.
 
-mod common;
+use crate::common;
 
 use common::Demo;
 
@@ -538,9 +538,10 @@ async fn the_demo_events_keep_their_counts_and_send_no_one_to_remedial_training(
 /// The starter list, as a sheet: its law names and (law, effective date) pairs.
 fn starter() -> (Vec<String>, Vec<(String, String)>) {
     let norm = mamori_domain::input::normalize;
-    let laws = Sheet::from_csv(include_str!("../starter/requirements.csv").as_bytes()).unwrap();
+    let laws = Sheet::from_csv(include_str!("../../starter/requirements.csv").as_bytes()).unwrap();
     let name = laws.headers.iter().position(|h| h == "name").unwrap();
-    let changes = Sheet::from_csv(include_str!("../starter/law_changes.csv").as_bytes()).unwrap();
+    let changes =
+        Sheet::from_csv(include_str!("../../starter/law_changes.csv").as_bytes()).unwrap();
     let (law, on) = (
         changes
             .headers

@@ -1,6 +1,6 @@
 //! The pages as a browser uses them: cookies, CSRF, forms that keep what was typed, files in and out.
 
-mod common;
+use crate::common;
 
 use common::{field_value, spawn_app};
 

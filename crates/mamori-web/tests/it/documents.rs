@@ -1,7 +1,7 @@
 //! The PDFs, the asset rules of the settings page and leaving, over HTTP against the demo: label
 //! sheets and key receipts are real PDF bytes whose text `pdftotext` reads back.
 
-mod common;
+use crate::common;
 
 use common::{field_value, pdftotext, spawn_app};
 

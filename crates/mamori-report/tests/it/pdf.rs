@@ -1,7 +1,7 @@
 //! Real PDF bytes: the text is extracted with poppler's `pdftotext`, the pages are rasterised with
 //! `pdftoppm`, and every QR code on a label sheet is decoded back to its link.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
