@@ -47,6 +47,79 @@ impl TestDb {
     pub async fn store(&self) -> Result<Store, StoreError> {
         Store::open(&self.url, Policy::default()).await
     }
+
+    /// A fresh copy of the database `build` fills, which is built once per test process (in
+    /// `cell`): a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL. Loading the
+    /// demo for every test cost more than most tests themselves.
+    pub async fn copy_of<F, Fut>(
+        cell: &'static tokio::sync::OnceCell<TestDb>,
+        build: F,
+    ) -> Result<TestDb, StoreError>
+    where
+        F: FnOnce(Store) -> Fut,
+        Fut: std::future::Future<Output = Result<(), StoreError>>,
+    {
+        let template = cell
+            .get_or_try_init(|| async {
+                let db = TestDb::new().await?;
+                let store = db.store().await?;
+                build(store.clone()).await?;
+                // Closed, so SQLite folds its log into the file and PostgreSQL may copy it.
+                store.pool.close().await;
+                Ok::<TestDb, StoreError>(db)
+            })
+            .await?;
+        template.copy().await
+    }
+
+    /// A fresh copy of this database, which nobody may be connected to.
+    async fn copy(&self) -> Result<TestDb, StoreError> {
+        match self.url.strip_prefix("sqlite://") {
+            Some(path) => {
+                let copy = Self::sqlite()?;
+                let to = copy.url.trim_start_matches("sqlite://").to_string();
+                for suffix in ["", "-wal", "-shm"] {
+                    let from = format!("{path}{suffix}");
+                    if std::path::Path::new(&from).exists() {
+                        std::fs::copy(&from, format!("{to}{suffix}"))
+                            .map_err(|e| StoreError::Config(e.to_string()))?;
+                    }
+                }
+                Ok(copy)
+            }
+            None => {
+                let (server, template) = self
+                    .url
+                    .rsplit_once('/')
+                    .ok_or_else(|| StoreError::Config(self.url.clone()))?;
+                let name = format!("mamori_t_{}", &crate::auth::random_token()[..16]);
+                let admin_url = std::env::var("MAMORI_TEST_DATABASE_URL")
+                    .unwrap_or_else(|_| format!("{server}/postgres"));
+                let admin = crate::Pool::connect(&admin_url).await?;
+                // Copies from one template may run at once, but not while a copy is being
+                // connected to it; a few tries ride over that.
+                let mut tries = 0;
+                let made = loop {
+                    match admin
+                        .execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"), &[])
+                        .await
+                    {
+                        Err(_) if tries < 20 => {
+                            tries += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        }
+                        other => break other,
+                    }
+                };
+                admin.close().await;
+                made?;
+                Ok(TestDb {
+                    url: format!("{server}/{name}"),
+                    _dir: None,
+                })
+            }
+        }
+    }
 }
 
 /// A new organisation with no records, and the secretariat's access to it (as the command line).

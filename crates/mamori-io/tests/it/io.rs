@@ -1,5 +1,6 @@
 //! Files in and out of registers, and the demo organisation, against a real database.
 
+use crate::common;
 use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, OBJECTIVES, PEOPLE};
 use mamori_io::{IoError, Sheet, sheet};
 use mamori_store::testing::TestDb;
@@ -96,9 +97,8 @@ async fn the_demo_organisation_loads_with_its_people_departments_and_appointment
 /// Every record loaded in bulk has its own entry in the audit trail, chained and verifiable.
 #[tokio::test]
 async fn every_imported_record_has_its_creation_in_the_audit_trail() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     for reg in [
         &PEOPLE,
@@ -152,9 +152,8 @@ async fn every_imported_record_has_its_creation_in_the_audit_trail() {
 
 #[tokio::test]
 async fn people_round_trip_through_xlsx_and_csv() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let people = store.list(&access, &PEOPLE, &all()).await.unwrap();
     let headers: Vec<String> = PEOPLE
@@ -219,9 +218,8 @@ async fn people_round_trip_through_xlsx_and_csv() {
 
 #[tokio::test]
 async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let before = store.list(&access, &PEOPLE, &all()).await.unwrap().total;
     let csv = "employee_no,name,employment_type,department,joined_on\n\
@@ -304,9 +302,8 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_row_and_column() {
 
 #[tokio::test]
 async fn the_demo_attendance_gives_the_reports_training_figures() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let figures = |year| {
         let store = store.clone();
@@ -388,9 +385,8 @@ async fn judged_objectives(
 /// …) goes out to XLSX or CSV and back into a fresh organisation unchanged, in declaration order.
 #[tokio::test]
 async fn every_writable_register_round_trips_through_xlsx_and_csv() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let target_db = TestDb::new().await.unwrap();
     let target = target_db.store().await.unwrap();
@@ -496,9 +492,8 @@ async fn every_writable_register_round_trips_through_xlsx_and_csv() {
 #[tokio::test]
 async fn attendance_and_pledges_import_all_or_nothing() {
     use mamori_domain::registers::{ATTENDANCES, PLEDGES, SEMINAR_ATTENDEES};
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let before = store
         .list(&access, &ATTENDANCES, &all())
@@ -665,9 +660,8 @@ fn ipa_ledger(rows: &[[&str; 15]]) -> Vec<u8> {
 #[tokio::test]
 async fn the_ipa_asset_ledger_layout_imports() {
     use mamori_domain::registers::ASSETS;
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let file = ipa_ledger(&[
         [
@@ -916,9 +910,8 @@ fn declare_size(mut bytes: Vec<u8>, entry: &str, size: u32) -> Vec<u8> {
 /// measured in mamori-web's `tests/uploads.rs`, in a process of its own.
 #[tokio::test]
 async fn an_xlsx_zip_bomb_is_refused_by_its_limits_before_it_is_read() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     let before = store.list(&access, &PEOPLE, &all()).await.unwrap().total;
 
@@ -1097,9 +1090,8 @@ fn exports_neutralise_formulas_and_import_back_unchanged() {
 
 #[tokio::test]
 async fn a_shift_jis_csv_from_excel_imports_like_utf8() {
-    let db = TestDb::new().await.unwrap();
-    let store = db.store().await.unwrap();
-    let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
     let access = Access::system(org, "test");
     // 髙 and ① are in CP932 (Windows) but not in JIS X 0208; ～ is what Windows types for 0x8160.
     let text = "社員番号,氏名,氏名カナ,雇用区分,所属部門,入社日\r\n\

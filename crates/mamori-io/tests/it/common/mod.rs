@@ -13,12 +13,19 @@ pub struct Demo {
 }
 
 impl Demo {
+    /// The demo organisation: loaded once per test run, and a fresh copy of it for each test.
     pub async fn load() -> Demo {
-        let db = TestDb::new().await.unwrap();
+        static DEMO: tokio::sync::OnceCell<TestDb> = tokio::sync::OnceCell::const_new();
+        let db = TestDb::copy_of(&DEMO, |store| async move {
+            mamori_io::demo::load(&store, &|_, _, _| {})
+                .await
+                .map(|_| ())
+                .map_err(|e| mamori_store::StoreError::Config(format!("the demo loads: {e:?}")))
+        })
+        .await
+        .expect("the demo database");
         let store = db.store().await.unwrap();
-        let org = mamori_io::demo::load(&store, &|_, _, _| {})
-            .await
-            .unwrap_or_else(|e| panic!("the demo loads: {e:?}"));
+        let org = store.organization("sajeco").await.unwrap();
         Demo {
             store,
             access: Access::system(org, "test"),

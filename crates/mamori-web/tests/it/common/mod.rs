@@ -19,12 +19,24 @@ pub struct App {
     _db: TestDb,
 }
 
+/// The demo organisation, loaded once per test run and copied for each test.
+static DEMO: tokio::sync::OnceCell<TestDb> = tokio::sync::OnceCell::const_new();
+
+/// A fresh copy of the database with the demo organisation.
+pub async fn demo_db() -> TestDb {
+    TestDb::copy_of(&DEMO, |store| async move {
+        mamori_io::demo::load(&store, &|_, _, _| {})
+            .await
+            .map(|_| ())
+            .map_err(|e| mamori_store::StoreError::Config(format!("the demo loads: {e:?}")))
+    })
+    .await
+    .expect("the demo database")
+}
+
 pub async fn spawn_app() -> App {
-    let db = TestDb::new().await.expect("test database");
+    let db = demo_db().await;
     let store = db.store().await.expect("store");
-    mamori_io::demo::load(&store, &|_, _, _| {})
-        .await
-        .expect("demo loads");
     let url = serve(store.clone()).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
