@@ -1,0 +1,94 @@
+//! Exports of a register's list as XLSX and CSV, and sending files.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Every record the list's filters select (not just one page), for export.
+pub async fn all_matching(
+    state: &AppState,
+    access: &mamori_store::Access,
+    reg: &Register,
+    params: &[(String, String)],
+) -> Result<Vec<Record>, AppError> {
+    let query = list_query(reg, params, &[])?;
+    Ok(state.store.list_all(access, reg, &query).await?)
+}
+
+pub(super) fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    send_file(bytes, content_type, filename, "attachment")
+}
+
+/// A file as a response: `attachment` to save it, `inline` to open it (a PDF), named in ASCII and
+/// in full (RFC 6266).
+pub(crate) fn send_file(
+    bytes: Vec<u8>,
+    content_type: &str,
+    filename: &str,
+    disposition: &str,
+) -> Response {
+    let disposition = format!(
+        "{disposition}; filename=\"{}\"; filename*=UTF-8''{}",
+        filename.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        ),
+        crate::error::url_escape(filename)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn export_xlsx(
+    state: State<AppState>,
+    ctx: Ctx,
+    path: Path<(String, String)>,
+    raw: RawQuery,
+) -> Result<Response, AppError> {
+    export(state, ctx, path, raw, "xlsx").await
+}
+
+pub async fn export_csv(
+    state: State<AppState>,
+    ctx: Ctx,
+    path: Path<(String, String)>,
+    raw: RawQuery,
+) -> Result<Response, AppError> {
+    export(state, ctx, path, raw, "csv").await
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, collection)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    format: &str,
+) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let records = all_matching(&state, &ctx.access, reg, &params).await?;
+    let sheet = Sheet::from_records(headers(ctx.lang, reg), &records);
+    let name = format!(
+        "{}-{}",
+        reg.collection,
+        mamori_domain::dates::iso(mamori_domain::dates::today())
+    );
+    match format {
+        "xlsx" => Ok(download(
+            sheet.to_xlsx(reg, &i18n::register_name(ctx.lang, reg))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{name}.xlsx"),
+        )),
+        "csv" => Ok(download(
+            sheet.to_csv()?,
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}

@@ -1,0 +1,78 @@
+//! A register's list page: filters, search, sorting and paging.
+
+#[allow(unused_imports)]
+use super::*;
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, collection)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let mut query = list_query(reg, &params, &["page"])?;
+    let page_no = crate::pages::page_number(&params);
+    query.offset = (page_no - 1) * PER_PAGE;
+    let page = state.store.list(&ctx.access, reg, &query).await?;
+    let list_fields: Vec<usize> = (0..reg.fields.len())
+        .filter(|i| reg.fields[*i].list)
+        .collect();
+    let sort = query
+        .sort
+        .clone()
+        .unwrap_or_else(|| reg.default_sort.to_string());
+    let columns: Vec<Value> = list_fields
+        .iter()
+        .map(|i| {
+            let f = &reg.fields[*i];
+            let active = sort == f.name;
+            let dir = if active && !query.desc { "desc" } else { "asc" };
+            let href = format!("?{}", with_params(&params, &[("sort", f.name), ("dir", dir)]));
+            context! { label => i18n::field_label(ctx.lang, reg, f.name), href, active, desc => active && query.desc }
+        })
+        .collect();
+    let rows: Vec<Value> = page
+        .items
+        .iter()
+        .map(|r| {
+            context! {
+                href => record_href(ctx.org(), reg, r.id),
+                cells => list_fields.iter().map(|i| cell_text(&ctx, reg, r, *i)).collect::<Vec<_>>(),
+                title_index => list_fields.iter().position(|i| reg.fields[*i].name == reg.title_field).unwrap_or(0),
+                withdrawn => r.withdrawn_at.is_some(),
+            }
+        })
+        .collect();
+    let pages = ((page.total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let export_query = serde_urlencoded::to_string(
+        params
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    let filters = filter_options(&state, &ctx, reg, &params).await?;
+    render::page(
+        &ctx,
+        "list.html",
+        context! {
+            title => i18n::register_name(ctx.lang, reg),
+            collection => reg.collection,
+            total => page.total,
+            shown_from => if page.total == 0 { 0 } else { query.offset + 1 },
+            shown_to => query.offset + page.items.len() as i64,
+            columns, rows, filters,
+            q => get(&params, "q").unwrap_or(""),
+            searchable => !reg.search.is_empty(),
+            status => query.status.code(),
+            page_no, pages,
+            prev_href => (page_no > 1).then(|| format!("?{}", with_params(&params, &[("page", &(page_no - 1).to_string())]))),
+            next_href => (page_no < pages).then(|| format!("?{}", with_params(&params, &[("page", &(page_no + 1).to_string())]))),
+            export_query,
+            has_labels => !reg.labels.is_empty(),
+            can_create => can_create(&ctx.access, reg),
+        },
+        StatusCode::OK,
+    )
+}
