@@ -144,9 +144,39 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         link.contains("kind=near_miss") && link.contains("department=SOUMU"),
         "{link}"
     );
-    for id in figures.as_object().unwrap().keys() {
-        assert!(json["drill_down"][id].is_object(), "drill-down of {id}");
+    // Every figure's `records` list, read by the list's own parser and counted by the store, gives
+    // the figure (a share: its records over its whole's, in percent to one decimal).
+    let count = |link: &str| {
+        let (path, query) = link.split_once('?').unwrap_or((link, ""));
+        let reg = mamori_domain::registers::by_collection(path.trim_start_matches("/api/v1/"))
+            .unwrap_or_else(|| panic!("{link} names a register"));
+        let params: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+        let q = mamori_store::ListQuery::from_params(reg, &params, &[]).unwrap();
+        let (store, access) = (store.clone(), access.clone());
+        async move { store.count(&access, reg, &q).await.unwrap() }
+    };
+    let mut counted = 0;
+    for (id, figure) in figures.as_object().unwrap() {
+        let links = &json["drill_down"][id];
+        for year in ["current", "previous"] {
+            let (Some(records), Some(value)) =
+                (links["records"][year].as_str(), figure[year].as_f64())
+            else {
+                continue;
+            };
+            let n = count(records).await;
+            let expected = match links["of"][year].as_str() {
+                Some(of) => match mamori_domain::FigureValue::share(n, count(of).await) {
+                    mamori_domain::FigureValue::Number(x) => x,
+                    other => panic!("{id} {year}: {other:?}"),
+                },
+                None => n as f64,
+            };
+            assert_eq!(value, expected, "{id} {year}: {records}");
+            counted += 1;
+        }
     }
+    assert!(counted > 90, "{counted} figures followed");
 
     // The PDF: the figures in their tables, generated headings, none of the three defects.
     let pdf = output::produce(&store, &access, fy, "ja", Format::Pdf)

@@ -95,9 +95,23 @@ fn the_sample_has_a_cover_contents_and_every_block() {
 #[test]
 fn a_published_report_has_no_draft_marker() {
     let mut doc = Document::sample();
+    let draft = pdftotext(&report_pdf(&doc, today()).unwrap());
+    assert!(
+        squash(&draft).contains("下書き"),
+        "a draft is marked: {draft}"
+    );
     doc.status.clear();
     let text = pdftotext(&report_pdf(&doc, today()).unwrap());
-    assert!(!text.contains("下書き"), "{text}");
+    assert!(!squash(&text).contains("下書き"), "{text}");
+    // Everything else is printed as before.
+    for kept in [
+        "情報セキュリティ報告書",
+        "株式会社サンプル",
+        "第1版",
+        "事故等発生件数",
+    ] {
+        assert!(squash(&text).contains(kept), "{kept} in {text}");
+    }
 }
 
 #[test]

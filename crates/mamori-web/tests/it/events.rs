@@ -222,6 +222,30 @@ async fn the_demo_near_misses_per_department_and_year_are_the_reports_figures() 
     let app = spawn_app().await;
     let isms = app.token("isms").await;
     // 5.2(9): near misses FY2017 (FY2016): IT営業・業務部門 7(6), 総務経理部門 1(0), ISO事務局 5(3); no incidents.
+    // The report's figures say so, and the lists say so too.
+    let (status, report) = app
+        .api(&isms, reqwest::Method::GET, "/api/v1/reports/2017", None)
+        .await;
+    assert_eq!(status, 200, "{report}");
+    for (name, fy2017, fy2016) in [
+        ("IT営業・業務部門", 7, 6),
+        ("総務経理部門", 1, 0),
+        ("ISO事務局", 5, 3),
+    ] {
+        for kind in ["near_miss", "incident"] {
+            let figure = &report["figures"][format!("events.{kind}.{name}")];
+            let expected = if kind == "near_miss" {
+                (fy2017, fy2016)
+            } else {
+                (0, 0)
+            };
+            assert_eq!(
+                (figure["current"].as_i64(), figure["previous"].as_i64()),
+                (Some(expected.0), Some(expected.1)),
+                "{kind} {name}: {figure}"
+            );
+        }
+    }
     for (department, fy2017, fy2016) in [("ITEIGYO", 7, 6), ("SOUMU", 1, 0), ("ISO", 5, 3)] {
         for (kind, year, expected) in [
             ("near_miss", 2017, fy2017),
@@ -251,8 +275,18 @@ async fn the_figures_page_gives_the_reports_counts_with_links_and_the_human_erro
     assert_eq!(at("events.near_miss.IT営業・業務部門"), "7(6)件");
     assert_eq!(at("events.near_miss.総務経理部門"), "1(0)件");
     assert_eq!(at("events.incident.IT営業・業務部門"), "0(0)件");
-    // Each figure opens the records it counts.
-    assert!(page.contains("kind=near_miss"), "links to the list");
+    // Each figure opens the records it counts: that department's near misses of that year.
+    let (_, cell) = common::figure_cell(&page, "events.near_miss.IT営業・業務部門");
+    let cell = cell.replace("&#x2f;", "/").replace("&amp;", "&");
+    for part in [
+        "/o/sajeco/security-events?",
+        "kind=near_miss",
+        "department=ITEIGYO",
+        "occurred_on_from=2017-04-01",
+        "occurred_on_to=2018-03-31",
+    ] {
+        assert!(cell.contains(part), "{part} in {cell}");
+    }
     // The human-error share with its chart, rounded as the report rounds it.
     assert!(common::text_of(&page).contains("84.6(100)%"), "{page}");
     assert!(page.contains("<svg"));
