@@ -15,30 +15,72 @@ pub fn today() -> Date {
     OffsetDateTime::now_utc().to_offset(JST).date()
 }
 
-/// A fiscal year named by the calendar year it starts in: FY2017 with an April start is
-/// 2017-04-01 … 2018-03-31 (平成29年度).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct FiscalYear {
-    pub year: i32,
-    pub start_month: u8,
+/// An organisation's fiscal calendar: the month its fiscal years start in (April unless it says
+/// otherwise). Every fiscal year is made from one, so the month never travels on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Calendar {
+    start_month: u8,
 }
 
-impl FiscalYear {
-    pub fn new(year: i32, start_month: u8) -> Self {
+impl Calendar {
+    /// April, as most Japanese companies (and the demo) count.
+    pub const APRIL: Calendar = Calendar { start_month: 4 };
+
+    pub fn new(start_month: u8) -> Self {
         Self {
-            year,
             start_month: start_month.clamp(1, 12),
         }
     }
 
-    pub fn containing(date: Date, start_month: u8) -> Self {
-        let start_month = start_month.clamp(1, 12);
-        let year = if (date.month() as u8) >= start_month {
+    /// The fiscal year that starts in the calendar year `year`.
+    pub fn year(&self, year: i32) -> FiscalYear {
+        FiscalYear {
+            year,
+            start_month: self.start_month,
+        }
+    }
+
+    /// The fiscal year a day falls in.
+    pub fn containing(&self, date: Date) -> FiscalYear {
+        let year = if (date.month() as u8) >= self.start_month {
             date.year()
         } else {
             date.year() - 1
         };
-        Self { year, start_month }
+        self.year(year)
+    }
+
+    pub fn start_month(&self) -> u8 {
+        self.start_month
+    }
+}
+
+/// A fiscal year named by the calendar year it starts in: FY2017 with an April start is
+/// 2017-04-01 … 2018-03-31 (平成29年度). Made by a `Calendar`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FiscalYear {
+    year: i32,
+    start_month: u8,
+}
+
+impl FiscalYear {
+    /// The calendar year it starts in (2017 for 平成29年度 with an April start).
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The calendar it belongs to.
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            start_month: self.start_month,
+        }
+    }
+
+    pub fn next(&self) -> Self {
+        Self {
+            year: self.year + 1,
+            start_month: self.start_month,
+        }
     }
 
     pub fn start(&self) -> Date {
@@ -261,12 +303,15 @@ mod tests {
 
     #[test]
     fn fiscal_year_2017_runs_from_april_2017_to_march_2018() {
-        let fy = FiscalYear::containing(date!(2018 - 03 - 31), 4);
+        let fy = Calendar::new(4).containing(date!(2018 - 03 - 31));
         assert_eq!(fy.year, 2017);
         assert_eq!(fy.start(), date!(2017 - 04 - 01));
         assert_eq!(fy.last_day(), date!(2018 - 03 - 31));
         assert!(!fy.contains(date!(2018 - 04 - 01)));
-        assert_eq!(FiscalYear::containing(date!(2017 - 04 - 01), 4).year, 2017);
+        assert_eq!(
+            Calendar::new(4).containing(date!(2017 - 04 - 01)).year,
+            2017
+        );
         assert_eq!(fy.label(DateStyle::Era, "ja"), "平成29年度");
         assert_eq!(fy.label(DateStyle::Western, "ja"), "2017年度");
         assert_eq!(fy.label(DateStyle::Western, "en"), "FY2017");
@@ -274,12 +319,12 @@ mod tests {
 
     #[test]
     fn fiscal_year_start_month_is_configurable() {
-        let fy = FiscalYear::containing(date!(2017 - 12 - 31), 1);
+        let fy = Calendar::new(1).containing(date!(2017 - 12 - 31));
         assert_eq!(
             (fy.start(), fy.last_day()),
             (date!(2017 - 01 - 01), date!(2017 - 12 - 31))
         );
-        let fy = FiscalYear::containing(date!(2017 - 09 - 30), 10);
+        let fy = Calendar::new(10).containing(date!(2017 - 09 - 30));
         assert_eq!(fy.year, 2016);
     }
 
@@ -306,11 +351,11 @@ mod tests {
             "2017年11月25日"
         );
         assert_eq!(
-            FiscalYear::new(2019, 4).label(DateStyle::Era, "ja"),
+            Calendar::APRIL.year(2019).label(DateStyle::Era, "ja"),
             "平成31年度"
         );
         assert_eq!(
-            FiscalYear::new(2020, 4).label(DateStyle::Era, "ja"),
+            Calendar::APRIL.year(2020).label(DateStyle::Era, "ja"),
             "令和2年度"
         );
     }

@@ -9,7 +9,7 @@ pub mod registers;
 pub mod risk;
 pub mod role;
 
-pub use dates::{DateStyle, FiscalYear};
+pub use dates::{Calendar, DateStyle, FiscalYear};
 pub use figure::{Figure, FigureValue};
 pub use register::{
     Ends, Field, FieldError, FieldKind, Layout, ReadScope, Register, Requirement, Value, WriteScope,

@@ -65,7 +65,7 @@ pub async fn compute(
     let (narratives, issued_on) = match revision {
         Some(r) => (r.narratives.clone(), r.issued_on),
         None => (
-            store.report_previous_narratives(access, fy.year).await?,
+            store.report_previous_narratives(access, fy.year()).await?,
             mamori_domain::dates::today(),
         ),
     };
@@ -127,7 +127,7 @@ pub async fn produce(
     lang: &str,
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
-    let revisions = store.report_revisions(access, fy.year).await?;
+    let revisions = store.report_revisions(access, fy.year()).await?;
     let readable = readable(&revisions);
     reports::may_read(access, readable)?;
     match readable {
@@ -162,7 +162,7 @@ pub async fn produce_revision(
 /// audit trail. Each JSON carries the trail's head it was computed at. Returns the Japanese report.
 pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, OutputError> {
     let revision = store.report_revision(access, id).await?;
-    let fy = FiscalYear::new(revision.fiscal_year, access.org.fiscal_year_start_month);
+    let fy = access.org.calendar.year(revision.fiscal_year);
     let mut published = revision.clone();
     published.status = ReportStatus::Published;
     // The head first: the report shows the records of the trail up to it (or later ones).
@@ -192,7 +192,7 @@ pub async fn latest_to_prepare(
     fy: FiscalYear,
 ) -> Result<ReportRevision, StoreError> {
     reports::may_prepare(access)?;
-    let revisions = store.report_revisions(access, fy.year).await?;
+    let revisions = store.report_revisions(access, fy.year()).await?;
     revisions.into_iter().next().ok_or(StoreError::NotFound)
 }
 
@@ -205,11 +205,11 @@ pub async fn start(
     change_note: Option<&str>,
 ) -> Result<i64, StoreError> {
     reports::may_prepare(access)?;
-    let narratives = store.report_previous_narratives(access, fy.year).await?;
+    let narratives = store.report_previous_narratives(access, fy.year()).await?;
     store
         .report_start(
             access,
-            fy.year,
+            fy.year(),
             mamori_domain::dates::today(),
             narratives,
             change_note,
@@ -329,13 +329,13 @@ pub async fn checks(
                 }),
         );
     }
-    let fy = FiscalYear::new(report.fiscal_year, access.org.fiscal_year_start_month);
+    let fy = access.org.calendar.year(report.fiscal_year);
     let objectives = store
         .list_all(
             access,
             &r::OBJECTIVES,
             &mamori_store::ListQuery {
-                filters: vec![("fiscal_year".into(), fy.year.to_string())],
+                filters: vec![("fiscal_year".into(), fy.year().to_string())],
                 ..Default::default()
             },
         )

@@ -46,7 +46,7 @@ pub(crate) async fn compute(
     let get = |name: &str| OBJECTIVES.text(values, name);
     let results = match values[at("fiscal_year")] {
         Value::Int(year) if self_id != 0 => {
-            let fy = FiscalYear::new(year as i32, access.org.fiscal_year_start_month);
+            let fy = access.org.calendar.year(year as i32);
             results_in(tx, self_id, fy).await?
         }
         _ => Vec::new(),
@@ -152,7 +152,7 @@ pub(crate) async fn migrate(tx: &mut Tx) -> Result<(), StoreError> {
         .await?;
     for row in &objectives {
         let (id, org_id) = (row.i64(0)?, row.i64(1)?);
-        let start_month = u8::try_from(row.i64(2)?).unwrap_or(4);
+        let calendar = mamori_domain::Calendar::new(u8::try_from(row.i64(2)?).unwrap_or(4));
         let year = i32::try_from(row.i64(3)?).unwrap_or_default();
         let target = row.opt_text(4)?.unwrap_or_default();
         let unit = row.opt_text(5)?;
@@ -163,7 +163,7 @@ pub(crate) async fn migrate(tx: &mut Tx) -> Result<(), StoreError> {
             u => ("at_least", u),
         };
         let plain_unit = plain_unit.filter(|u| !u.is_empty()).map(str::to_string);
-        let results = results_in(tx, id, FiscalYear::new(year, start_month)).await?;
+        let results = results_in(tx, id, calendar.year(year)).await?;
         let (result, achieved) = judge("latest", comparison, &target, &results);
         let achieved = achieved.map(|a| if a { "yes" } else { "no" }.to_string());
         tx.execute(

@@ -16,7 +16,8 @@ pub struct Organization {
     pub name: String,
     pub name_en: Option<String>,
     pub profile: serde_json::Value,
-    pub fiscal_year_start_month: u8,
+    /// The fiscal calendar: the month its years start in.
+    pub calendar: mamori_domain::Calendar,
 }
 
 /// The signed-in user acting in one organisation, with the role their membership gives.
@@ -66,7 +67,7 @@ fn org_from(r: &crate::db::Row) -> Result<Organization, StoreError> {
         name: r.text(2)?,
         name_en: r.opt_text(3)?,
         profile: serde_json::from_str(&r.text(4)?)?,
-        fiscal_year_start_month: u8::try_from(r.i64(5)?).unwrap_or(4),
+        calendar: mamori_domain::Calendar::new(u8::try_from(r.i64(5)?).unwrap_or(4)),
     })
 }
 
@@ -204,13 +205,13 @@ impl Store {
             access,
             "fiscal_year_start_month",
             P::Int(month.into()),
-            serde_json::json!({"fiscal_year_start_month": access.org.fiscal_year_start_month}),
+            serde_json::json!({"fiscal_year_start_month": access.org.calendar.start_month()}),
             serde_json::json!({"fiscal_year_start_month": month}),
         )
         .await?;
         // The objectives' results are those measured in their fiscal years, which have moved.
         let mut moved = access.clone();
-        moved.org.fiscal_year_start_month = month;
+        moved.org.calendar = mamori_domain::Calendar::new(month);
         crate::objectives::recompute_all(&mut tx, &moved).await?;
         tx.commit().await
     }

@@ -209,7 +209,7 @@ impl Store {
             None,
         )
         .await?;
-        let fy = mamori_domain::FiscalYear::containing(today, access.org.fiscal_year_start_month);
+        let fy = access.org.calendar.containing(today);
         let year = || {
             vec![
                 access.org_id().into(),
@@ -231,7 +231,7 @@ impl Store {
             "SELECT o.id, o.code, o.title, p.name FROM objectives o LEFT JOIN people p ON p.id = o.owner_id \
              WHERE o.org_id = $1 AND o.withdrawn_at IS NULL AND o.fiscal_year = $2 AND o.target_value IS NULL \
              ORDER BY o.code LIMIT 500",
-            vec![access.org_id().into(), P::Int(fy.year.into())],
+            vec![access.org_id().into(), P::Int(fy.year().into())],
             Some(fy.last_day()),
         )
         .await?;

@@ -138,7 +138,7 @@ impl Store {
         let audience = row.text(2)?;
         let department: Option<i64> = row.get(3)?;
         let exclude_new = row.text(4)? == "yes";
-        let fy_start = FiscalYear::containing(held, access.org.fiscal_year_start_month).start();
+        let fy_start = access.org.calendar.containing(held).start();
         let mut conds = vec![
             "p.org_id = $1".to_string(),
             "p.withdrawn_at IS NULL".into(),

@@ -117,8 +117,8 @@ pub fn base(ctx: &Ctx) -> Value {
     let lang = ctx.lang;
     let years: Vec<Value> = (0..12)
         .map(|i| {
-            let fy = mamori_domain::FiscalYear::new(ctx.fy.year.max(today_fy(ctx)) - i + 1, ctx.fy.start_month);
-            context! { year => fy.year, label => fy.label(ctx.style, lang), selected => fy.year == ctx.fy.year }
+            let fy = ctx.fy.calendar().year(ctx.fy.year().max(today_fy(ctx)) - i + 1);
+            context! { year => fy.year(), label => fy.label(ctx.style, lang), selected => fy == ctx.fy }
         })
         .collect();
     let areas: Vec<Value> = AREAS
@@ -150,7 +150,10 @@ pub fn base(ctx: &Ctx) -> Value {
 }
 
 fn today_fy(ctx: &Ctx) -> i32 {
-    mamori_domain::FiscalYear::containing(mamori_domain::dates::today(), ctx.fy.start_month).year
+    ctx.fy
+        .calendar()
+        .containing(mamori_domain::dates::today())
+        .year()
 }
 
 /// Renders a page with the base context merged in; an htmx request gets only its `content` block.

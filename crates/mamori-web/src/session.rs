@@ -204,12 +204,12 @@ impl FromRequestParts<AppState> for Ctx {
         let access = state.store.access(&viewer.user, Some(&slug)).await?;
         i18n::use_org_names(&access.org.profile);
         let memberships = state.store.memberships(viewer.user.id).await?;
-        let start = access.org.fiscal_year_start_month;
-        let today = FiscalYear::containing(mamori_domain::dates::today(), start);
+        let calendar = access.org.calendar;
+        let today = calendar.containing(mamori_domain::dates::today());
         let fy = cookie(&parts.headers, FY_COOKIE)
             .and_then(|y| y.parse::<i32>().ok())
-            .filter(|y| (1990..=today.year + 1).contains(y))
-            .map(|y| FiscalYear::new(y, start))
+            .filter(|y| (1990..=today.year() + 1).contains(y))
+            .map(|y| calendar.year(y))
             .unwrap_or(today);
         Ok(Ctx {
             lang: i18n::pick(Some(&viewer.user.lang)),

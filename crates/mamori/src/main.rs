@@ -322,7 +322,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .organization(&org)
                 .await
                 .map_err(|_| format!("no organisation {org}"))?;
-            let fy = mamori_domain::FiscalYear::new(year, org.fiscal_year_start_month);
+            let fy = org.calendar.year(year);
             let access = mamori_store::Access::system(org, "report");
             let bytes = mamori_report::output::produce(&store, &access, fy, lang, format)
                 .await

@@ -102,7 +102,7 @@ pub(super) async fn findings(
 ) -> Result<(), IoError> {
     let iso = mamori_domain::dates::iso;
     let departments = o.departments.max(1);
-    let last = FiscalYear::containing(today, 4).year;
+    let last = access.org.calendar.containing(today).year();
     // (code, party, department index, started on)
     let mut audits: Vec<(String, &str, Option<usize>, Date)> = Vec::new();
     let mut rows: Vec<Input> = Vec::new();

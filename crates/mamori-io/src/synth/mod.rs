@@ -1,7 +1,6 @@
 //! A synthetic organisation of any size for benchmarks (`mamori synth`), deterministic per seed.
 //! Each later register extends it with its own records.
 
-use mamori_domain::FiscalYear;
 use mamori_domain::Role;
 use mamori_domain::registers::{
     ATTENDANCES, AUDITS, COURSES, DEPARTMENTS, EMPLOYMENT_TYPES, FINDINGS, PEOPLE, SECURITY_EVENTS,

@@ -285,14 +285,14 @@ pub(super) async fn risks(
     let mut reviews = Vec::new();
     let mut changes = Vec::new();
     let mut relaxations = Vec::new();
-    let mut fy = FiscalYear::containing(first, 4);
+    let mut fy = access.org.calendar.containing(first);
     let mut n = 0;
     while fy.start() <= today {
         let days_in = |rng: &mut StdRng| {
             let end = (fy.end_exclusive() - Duration::days(1)).min(today);
             fy.start() + Duration::days(rng.gen_range(0..=(end - fy.start()).whole_days()))
         };
-        let held_on = Date::from_calendar_date(fy.year, Month::November, 25)
+        let held_on = Date::from_calendar_date(fy.year(), Month::November, 25)
             .map_err(|e| IoError::Unreadable(e.to_string()))?;
         if held_on <= today {
             let s = n % SCENARIOS.len();
@@ -304,17 +304,17 @@ pub(super) async fn risks(
                 rng.gen_range(15..=target)
             };
             let mut row = input(&[
-                ("code", format!("DR-{}", fy.year)),
+                ("code", format!("DR-{}", fy.year())),
                 ("held_on", iso(held_on)),
                 ("scenario", format!("BC-{:04}", s + 1)),
                 ("participants", "情報システム担当 3名".into()),
                 ("actual_minutes", minutes.to_string()),
-                ("findings", format!("{}年度の訓練の所見", fy.year)),
+                ("findings", format!("{}年度の訓練の所見", fy.year())),
             ]);
             if missed {
                 row.insert(
                     "follow_up".into(),
-                    format!("{}年度の訓練で前提復旧時間を超えた手順を見直す", fy.year),
+                    format!("{}年度の訓練で前提復旧時間を超えた手順を見直す", fy.year()),
                 );
             }
             drills.push(row);
@@ -324,7 +324,7 @@ pub(super) async fn risks(
             let on = days_in(rng);
             let implement = rng.gen_range(0..10) == 0;
             let mut row = input(&[
-                ("code", format!("XR-{}-{:02}", fy.year, k + 1)),
+                ("code", format!("XR-{}-{:02}", fy.year(), k + 1)),
                 (
                     "source",
                     REVIEW_SOURCES[rng.gen_range(0..REVIEW_SOURCES.len())].into(),
@@ -332,7 +332,7 @@ pub(super) async fn risks(
                 ("source_on", iso(on - Duration::days(rng.gen_range(0..20)))),
                 (
                     "summary",
-                    format!("社外のインシデント {}-{}", fy.year, k + 1),
+                    format!("社外のインシデント {}-{}", fy.year(), k + 1),
                 ),
                 ("reviewed_on", iso(on)),
                 (
@@ -347,7 +347,7 @@ pub(super) async fn risks(
         }
         for k in 0..rng.gen_range(0..=8) {
             changes.push(input(&[
-                ("code", format!("CH-{}-{:02}", fy.year, k + 1)),
+                ("code", format!("CH-{}-{:02}", fy.year(), k + 1)),
                 ("assessed_on", iso(days_in(rng))),
                 (
                     "change_kind",
@@ -356,7 +356,7 @@ pub(super) async fn risks(
                 ("department", dept(rng)),
                 (
                     "description",
-                    format!("新たな業務・重要資産 {}-{}", fy.year, k + 1),
+                    format!("新たな業務・重要資産 {}-{}", fy.year(), k + 1),
                 ),
                 ("assessment", "リスクを評価し、管理策を確認した".into()),
                 (
@@ -374,7 +374,7 @@ pub(super) async fn risks(
             let on = days_in(rng);
             let relax = rng.gen_range(0..2) == 0;
             relaxations.push(input(&[
-                ("code", format!("RX-{}-{:02}", fy.year, k + 1)),
+                ("code", format!("RX-{}-{:02}", fy.year(), k + 1)),
                 ("reviewed_on", iso(on)),
                 (
                     "control",
@@ -387,7 +387,7 @@ pub(super) async fn risks(
                 ("decided_on", iso(on)),
             ]));
         }
-        fy = FiscalYear::new(fy.year + 1, 4);
+        fy = fy.next();
     }
     create_chunked(store, access, &DRILLS, &drills, progress).await?;
     create_chunked(

@@ -44,7 +44,7 @@ pub(super) async fn training(
         95..=97 => "absent",
         _ => "excused",
     };
-    let mut fy = FiscalYear::containing(first, 4);
+    let mut fy = access.org.calendar.containing(first);
     while fy.start() <= today {
         for m in 0..12 {
             let month_start = fy.start().replace_day(1).ok().and_then(|d| {
@@ -59,7 +59,7 @@ pub(super) async fn training(
             let Some(month) = month_start else {
                 continue;
             };
-            let code = format!("{}-INIT-{:02}", fy.year, month.month() as u8);
+            let code = format!("{}-INIT-{:02}", fy.year(), month.month() as u8);
             let joining: Vec<&(String, Date, Option<Date>)> = staff
                 .iter()
                 .filter(|(_, joined, _)| {
@@ -101,10 +101,10 @@ pub(super) async fn training(
                 ]));
             }
         }
-        let october = Date::from_calendar_date(fy.year, Month::October, 15)
+        let october = Date::from_calendar_date(fy.year(), Month::October, 15)
             .map_err(|e| IoError::Unreadable(e.to_string()))?;
         if october <= today {
-            let code = format!("{}-PERIODIC", fy.year);
+            let code = format!("{}-PERIODIC", fy.year());
             sessions.push(input(&[
                 ("code", code.clone()),
                 ("course", "PERIODIC".into()),
@@ -124,7 +124,7 @@ pub(super) async fn training(
                 }
             }
         }
-        fy = FiscalYear::new(fy.year + 1, 4);
+        fy = fy.next();
     }
     store
         .create_many(access, &TRAINING_SESSIONS, &sessions, &|_, _| {})

@@ -310,7 +310,7 @@ async fn the_demo_attendance_gives_the_reports_training_figures() {
         let access = access.clone();
         async move {
             store
-                .completion(&access, mamori_domain::FiscalYear::new(year, 4))
+                .completion(&access, mamori_domain::Calendar::APRIL.year(year))
                 .await
                 .unwrap()
                 .into_iter()

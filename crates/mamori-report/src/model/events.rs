@@ -82,7 +82,7 @@ impl Builder<'_> {
                     .await?
                     > 0
                 {
-                    held.push((y.year, party));
+                    held.push((y.year(), party));
                 }
             }
         }
@@ -117,7 +117,7 @@ impl Builder<'_> {
                 let applies = party != "second" || second_audited.contains(code);
                 // A year without an audit of the party shows 無し, unless it has findings.
                 let value = |y: FiscalYear, n: i64| {
-                    if held.contains(&(y.year, party)) || n > 0 {
+                    if held.contains(&(y.year(), party)) || n > 0 {
                         FigureValue::count(n)
                     } else {
                         FigureValue::None

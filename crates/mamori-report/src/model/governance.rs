@@ -137,7 +137,7 @@ impl Builder<'_> {
         };
         let now = self
             .store
-            .list_all(self.access, &r::OBJECTIVES, &query(self.fy.year))
+            .list_all(self.access, &r::OBJECTIVES, &query(self.fy.year()))
             .await?;
         let unit = self.unit("r-unit-items");
         let count_cell = if results {
@@ -147,7 +147,7 @@ impl Builder<'_> {
                     Query::of(
                         &r::OBJECTIVES,
                         &[
-                            ("fiscal_year".into(), y.year.to_string()),
+                            ("fiscal_year".into(), y.year().to_string()),
                             ("achieved".into(), "yes".into()),
                         ],
                     )
@@ -162,7 +162,7 @@ impl Builder<'_> {
                 |y| {
                     Query::of(
                         &r::OBJECTIVES,
-                        &[("fiscal_year".into(), y.year.to_string())],
+                        &[("fiscal_year".into(), y.year().to_string())],
                     )
                 },
                 |_, n| FigureValue::activity(n),

@@ -472,7 +472,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         fy,
         lang,
         style,
-        issued: FiscalYear::containing(req.issued_on, fy.start_month),
+        issued: fy.calendar().containing(req.issued_on),
         settings,
         figures: BTreeMap::new(),
         links: BTreeMap::new(),
@@ -559,8 +559,8 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
     };
     Ok(Report {
         organisation: access.org.name.clone(),
-        fiscal_year: fy.year,
-        previous_year: fy.previous().year,
+        fiscal_year: fy.year(),
+        previous_year: fy.previous().year(),
         period: [iso(fy.start()), iso(fy.last_day())],
         issued_on: iso(req.issued_on),
         revision,
@@ -596,8 +596,8 @@ impl Builder<'_> {
     /// 昨年度, … as seen from the issue date; `{year}` the report year's label.
     fn words(&self, raw: &str) -> String {
         let rel =
-            |y: FiscalYear| relative_year(self.lang, y.year, self.issued.year, &self.label(y));
-        let next = FiscalYear::new(self.fy.year + 1, self.fy.start_month);
+            |y: FiscalYear| relative_year(self.lang, y.year(), self.issued.year(), &self.label(y));
+        let next = self.fy.next();
         let text = raw
             .replace("{report_year}", &rel(self.fy))
             .replace("{next_year}", &rel(next))

@@ -9,7 +9,7 @@ use crate::common;
 use common::{pdftotext_flow as pdftotext, squash};
 use mamori_store::reports::ReportStatus;
 
-use mamori_domain::FiscalYear;
+use mamori_domain::Calendar;
 use mamori_domain::registers::SECURITY_EVENTS;
 use mamori_report::output::{self, Format};
 use mamori_store::testing::TestDb;
@@ -117,7 +117,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     let store = db.store().await.unwrap();
     let org = mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
     let access = Access::system(org, "test");
-    let fy = FiscalYear::new(2017, 4);
+    let fy = Calendar::APRIL.year(2017);
 
     // JSON: every reference figure, this year and the previous one.
     let json: Value = serde_json::from_slice(
@@ -369,7 +369,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     );
 
     // FY2016: its previous year is before the records begin: ―, and 無し where not done.
-    let fy2016 = FiscalYear::new(2016, 4);
+    let fy2016 = Calendar::APRIL.year(2016);
     let old = output::compute(&store, &access, fy2016, "ja", None)
         .await
         .unwrap();

@@ -70,7 +70,7 @@ fn revision_json(r: &ReportRevision) -> Value {
 
 /// The year's latest revision after a step, as the answer to it.
 async fn latest(state: &AppState, ctx: &ApiCtx, fy: FiscalYear) -> Result<Value, AppError> {
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let revisions = state.store.report_revisions(&ctx.access, fy.year()).await?;
     let latest = revisions.first().ok_or(AppError::NotFound)?;
     Ok(revision_json(latest))
 }
@@ -152,7 +152,7 @@ pub async fn start(
         }
     }
     output::start(&state.store, &ctx.access, fy, note.as_deref()).await?;
-    let location = format!("/api/v1/reports/{}", fy.year);
+    let location = format!("/api/v1/reports/{}", fy.year());
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],

@@ -173,7 +173,7 @@ fn settings_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let months: Vec<_> = (1..=12u8).map(|m| context! { value => m, label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]), selected => m == ctx.access.org.fiscal_year_start_month }).collect();
+    let months: Vec<_> = (1..=12u8).map(|m| context! { value => m, label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]), selected => m == ctx.access.org.calendar.start_month() }).collect();
     // The profile as the organisation file gives it: texts, lists (management systems) and the
     // responsible persons with their phones.
     let profile: Vec<_> = ctx

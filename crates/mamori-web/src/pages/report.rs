@@ -29,7 +29,7 @@ pub(crate) fn fiscal_year(access: &Access, year: &str) -> Result<FiscalYear, App
         .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| YEARS.contains(y))
-        .map(|y| FiscalYear::new(y, access.org.fiscal_year_start_month))
+        .map(|y| access.org.calendar.year(y))
         .ok_or(AppError::NotFound)
 }
 
@@ -60,7 +60,7 @@ async fn latest_to_write(
 
 /// `/o/{org}/report`: the report of the selected fiscal year.
 pub async fn current(ctx: Ctx) -> Response {
-    Redirect::to(&format!("/o/{}/reports/{}", ctx.org(), ctx.fy.year)).into_response()
+    Redirect::to(&format!("/o/{}/reports/{}", ctx.org(), ctx.fy.year())).into_response()
 }
 
 /// Those who prepare or approve the report: they see a correction in the making; everyone else
@@ -138,7 +138,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let fy = year_of(&ctx, &year)?;
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+    let revisions = state.store.report_revisions(&ctx.access, fy.year()).await?;
     let latest = revisions.first();
     let shown = shown(&state, &ctx, &revisions, &params).await?;
     let report = report_of(&state, &ctx, fy, shown, ctx.lang).await?;
@@ -187,7 +187,7 @@ pub async fn page(
             }
         })
         .collect();
-    let base = format!("/o/{}/reports/{}", ctx.org(), fy.year);
+    let base = format!("/o/{}/reports/{}", ctx.org(), fy.year());
     // The files of the revision shown: a reader's links name no revision (they get the published
     // one); an editor looking at another revision gets that one's.
     let readable = output::readable(&revisions);
@@ -223,7 +223,7 @@ pub async fn page(
             article, checks, revisions => revs, base, other, english,
             files_query => revision_param,
             year_label => fy.label(ctx.style, ctx.lang),
-            previous_year => fy.year - 1, next_year => fy.year + 1,
+            previous_year => fy.year() - 1, next_year => fy.year() + 1,
             status => latest.map(|r| r.status),
             status_label => latest.map(|r| i18n::t(ctx.lang, &format!("report-status-{}", r.status))),
             revision => latest.map(|r| r.revision),
@@ -248,7 +248,7 @@ pub async fn file(
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
     let lang = i18n::pick(get(&params, "lang").or(Some("ja")));
     if get(&params, "revision").is_some_and(|v| !v.trim().is_empty()) {
-        let revisions = state.store.report_revisions(&ctx.access, fy.year).await?;
+        let revisions = state.store.report_revisions(&ctx.access, fy.year()).await?;
         let revision = shown(&state, &ctx, &revisions, &params)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -286,7 +286,7 @@ fn download(access: &Access, fy: FiscalYear, format: Format, bytes: Vec<u8>) -> 
     let filename = format!(
         "isms-report-{}-{}.{}",
         access.org.slug,
-        fy.year,
+        fy.year(),
         format.code()
     );
     let disposition = if matches!(format, Format::Pdf | Format::Html) {
@@ -298,7 +298,7 @@ fn download(access: &Access, fy: FiscalYear, format: Format, bytes: Vec<u8>) -> 
 }
 
 fn back(ctx: &Ctx, fy: FiscalYear, anchor: &str) -> Response {
-    Redirect::to(&format!("/o/{}/reports/{}{anchor}", ctx.org(), fy.year)).into_response()
+    Redirect::to(&format!("/o/{}/reports/{}{anchor}", ctx.org(), fy.year())).into_response()
 }
 
 /// Starts the year's report (a copy of the previous year's narratives), or a correction of the
@@ -406,7 +406,7 @@ fn edit_page(
         context! {
             blocks, items, errors, issued,
             editable => revision.status == ReportStatus::Draft,
-            base => format!("/o/{}/reports/{}", ctx.org(), fy.year),
+            base => format!("/o/{}/reports/{}", ctx.org(), fy.year()),
             year_label => fy.label(ctx.style, ctx.lang),
             date_style => settings.date_style.map(|s| s.code()).unwrap_or("era"),
             records_since => settings.records_since.clone().unwrap_or_default(),
@@ -527,7 +527,7 @@ pub async fn save_settings(
     Ok(Redirect::to(&format!(
         "/o/{}/reports/{}/edit#settings",
         ctx.org(),
-        fy.year
+        fy.year()
     ))
     .into_response())
 }

@@ -292,7 +292,7 @@ pub async fn self_assessment(
         };
         rows.push(context! {
             department => if department.is_empty() { i18n::t(ctx.lang, "self-assessment-whole") } else { department.clone() },
-            year => mamori_domain::FiscalYear::new(*year as i32, ctx.access.org.fiscal_year_start_month).label(ctx.style, ctx.lang),
+            year => ctx.access.org.calendar.year(*year as i32).label(ctx.style, ctx.lang),
             total, change,
             band => total.map(|t| i18n::t(ctx.lang, &format!("self-assessment-band-{}", band(t)))),
             href => format!("/o/{org}/self-assessments/{}", r.id),
@@ -305,7 +305,7 @@ pub async fn self_assessment(
         "self_assessment.html",
         context! {
             rows,
-            new_href => can_create.then(|| format!("/o/{org}/self-assessments/new?fiscal_year={}", ctx.fy.year)),
+            new_href => can_create.then(|| format!("/o/{org}/self-assessments/new?fiscal_year={}", ctx.fy.year())),
             questions_href => format!("/o/{org}/ipa-questions"),
         },
         StatusCode::OK,

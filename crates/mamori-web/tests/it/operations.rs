@@ -34,7 +34,9 @@ async fn event(app: &App, token: &str, person: &str, on: &str, cause: &str) -> V
 
 /// The fiscal year of today (April start), as the overdue page counts it.
 fn this_year() -> i32 {
-    mamori_domain::FiscalYear::containing(mamori_domain::dates::today(), 4).year
+    mamori_domain::Calendar::APRIL
+        .containing(mamori_domain::dates::today())
+        .year()
 }
 
 /// The same, as someone types it with full-width digits.
@@ -338,7 +340,7 @@ async fn a_past_years_repeat_entered_afterwards_is_trained_and_counted_in_that_y
     let fy2015 = mamori_report::output::compute(
         &app.store,
         &access,
-        mamori_domain::FiscalYear::new(2015, 4),
+        mamori_domain::Calendar::APRIL.year(2015),
         "ja",
         None,
     )
@@ -355,7 +357,7 @@ async fn a_past_years_repeat_entered_afterwards_is_trained_and_counted_in_that_y
     let fy2016 = mamori_report::output::compute(
         &app.store,
         &access,
-        mamori_domain::FiscalYear::new(2016, 4),
+        mamori_domain::Calendar::APRIL.year(2016),
         "ja",
         None,
     )
