@@ -359,12 +359,13 @@ pub async fn checks(
         }
     }
     // Open items dated in the year: events not closed, findings and corrective actions open.
+    let open_events: Vec<&str> = r::EventStatus::open().map(|s| s.code()).collect();
     for (reg, date, field, open) in [
         (
             &r::SECURITY_EVENTS,
             "occurred_on",
             "status",
-            &["reported", "assessed", "responded"][..],
+            &open_events[..],
         ),
         (&r::FINDINGS, "audit.started_on", "status", &["open"][..]),
         (

@@ -15,6 +15,49 @@ pub const CAUSES: &[&str] = &[
 pub const SEVERITIES: &[&str] = &["low", "medium", "high"];
 pub const EVENT_STATUSES: &[&str] = &["reported", "assessed", "responded", "closed"];
 
+/// Where an event is in its workflow, in order: reported → assessed → responded → closed. The
+/// register's choice is `EVENT_STATUSES`, these codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventStatus {
+    Reported,
+    Assessed,
+    Responded,
+    Closed,
+}
+
+impl EventStatus {
+    pub const ALL: [EventStatus; 4] = [
+        EventStatus::Reported,
+        EventStatus::Assessed,
+        EventStatus::Responded,
+        EventStatus::Closed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        EVENT_STATUSES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// What reaching this step asks for: an assessment its severity, a response what was done, a
+    /// closing its date and the lessons learned.
+    pub fn asks(self) -> &'static [&'static str] {
+        match self {
+            EventStatus::Reported => &[],
+            EventStatus::Assessed => &["severity"],
+            EventStatus::Responded => &["response"],
+            EventStatus::Closed => &["closed_on", "lessons"],
+        }
+    }
+
+    /// The steps of an event still open (not closed).
+    pub fn open() -> impl Iterator<Item = EventStatus> {
+        Self::ALL.into_iter().filter(|s| *s != EventStatus::Closed)
+    }
+}
+
 /// セキュリティ事象: an incident (事故・事件), a near miss (ヒヤリハット) or a weakness, reported by
 /// anyone from a phone; the secretariat assesses it (is it an incident?), responds and closes it
 /// with the lessons learned. Staff read their own reports.
@@ -160,22 +203,19 @@ pub(super) fn check_corrective_action(values: &[Value]) -> Vec<FieldError> {
 /// and the lessons learned.
 pub(super) fn check_event(values: &[Value]) -> Vec<FieldError> {
     let get = |name: &str| SECURITY_EVENTS.text(values, name);
-    let step = EVENT_STATUSES
-        .iter()
-        .position(|s| *s == get("status"))
-        .unwrap_or(0);
+    let step = EventStatus::parse(&get("status")).unwrap_or(EventStatus::Reported);
     let mut errors = Vec::new();
-    for (from, field) in [
-        (1, "severity"),
-        (2, "response"),
-        (3, "closed_on"),
-        (3, "lessons"),
-    ] {
-        if step >= from && get(field).is_empty() {
+    // Every step up to this one has what it asks for.
+    for field in EventStatus::ALL
+        .into_iter()
+        .filter(|s| *s <= step)
+        .flat_map(|s| s.asks().iter())
+    {
+        if get(field).is_empty() {
             errors.push(FieldError::with(field, "needed-for-step", get("status")));
         }
     }
-    if step < 3 && !get("closed_on").is_empty() {
+    if step < EventStatus::Closed && !get("closed_on").is_empty() {
         errors.push(FieldError::new("closed_on", "only-when-closed"));
     }
     errors

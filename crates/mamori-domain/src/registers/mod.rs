@@ -169,6 +169,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_event_workflow_is_the_registers_choice_in_order() {
+        let codes: Vec<&str> = EventStatus::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes, EVENT_STATUSES);
+        assert!(EventStatus::Reported < EventStatus::Closed);
+        assert_eq!(
+            EventStatus::parse("responded"),
+            Some(EventStatus::Responded)
+        );
+        assert_eq!(EventStatus::parse("done"), None);
+        assert_eq!(EventStatus::open().count(), 3);
+        // A closed event has what every step asked for.
+        let mut values: Vec<Value> = SECURITY_EVENTS.fields.iter().map(|_| Value::Null).collect();
+        let at = |name: &str| {
+            SECURITY_EVENTS
+                .fields
+                .iter()
+                .position(|f| f.name == name)
+                .unwrap()
+        };
+        values[at("status")] = Value::Text("closed".into());
+        let missing: Vec<String> = check_event(&values).into_iter().map(|e| e.field).collect();
+        assert_eq!(missing, ["severity", "response", "closed_on", "lessons"]);
+    }
+
+    #[test]
     fn the_remedial_rule_reads_its_two_periods_and_keeps_the_defaults_otherwise() {
         let none = serde_json::json!({});
         assert_eq!(RemedialRule::of(&none), RemedialRule::DEFAULT);

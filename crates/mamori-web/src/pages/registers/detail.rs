@@ -191,17 +191,14 @@ pub(super) async fn panels(
         "security_event" => {
             // The workflow as steps: where the event is, and what the next step asks for.
             let status = key("status");
-            let at = registers::EVENT_STATUSES
-                .iter()
-                .position(|s| *s == status)
-                .unwrap_or(0);
-            let steps: Vec<Value> = registers::EVENT_STATUSES
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
+            let at =
+                registers::EventStatus::parse(&status).unwrap_or(registers::EventStatus::Reported);
+            let steps: Vec<Value> = registers::EventStatus::ALL
+                .into_iter()
+                .map(|s| {
                     context! {
-                        label => i18n::choice_label(ctx.lang, "status", s),
-                        done => i < at, current => i == at,
+                        label => i18n::choice_label(ctx.lang, "status", s.code()),
+                        done => s < at, current => s == at,
                     }
                 })
                 .collect();
