@@ -147,9 +147,31 @@ pub fn parse_scale(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// The band of an IPA self-assessment's total (out of 100): IPA's guide reads a total below 50 as
+/// needing urgent work, and 80 or more as a good level to keep. `good`, `fair` or `poor`.
+pub fn self_assessment_band(total: i64) -> &'static str {
+    match total {
+        t if t >= 80 => "good",
+        t if t >= 50 => "fair",
+        _ => "poor",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_self_assessment_is_banded_at_50_and_80() {
+        let bands: Vec<&str> = [-100, 0, 49, 50, 79, 80, 100]
+            .into_iter()
+            .map(self_assessment_band)
+            .collect();
+        assert_eq!(
+            bands,
+            ["poor", "poor", "poor", "fair", "fair", "good", "good"]
+        );
+    }
 
     #[test]
     fn the_reference_method_rates_with_letters() {

@@ -236,16 +236,6 @@ pub async fn soa_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     ))
 }
 
-/// Bands of a self-assessment's total (out of 100): IPA's guide reads a total below 50 as
-/// needing urgent work, and 80 or more as a good level to keep.
-pub fn band(total: i64) -> &'static str {
-    match total {
-        t if t >= 80 => "good",
-        t if t >= 50 => "fair",
-        _ => "poor",
-    }
-}
-
 /// The self-assessments year by year (organisation-wide first, then departments) with their bands
 /// and the change from the year before, and the selected fiscal year's answers with the controls
 /// each question concerns.
@@ -294,7 +284,7 @@ pub async fn self_assessment(
             department => if department.is_empty() { i18n::t(ctx.lang, "self-assessment-whole") } else { department.clone() },
             year => ctx.access.org.calendar.year(*year as i32).label(ctx.style, ctx.lang),
             total, change,
-            band => total.map(|t| i18n::t(ctx.lang, &format!("self-assessment-band-{}", band(t)))),
+            band => total.map(|t| i18n::t(ctx.lang, &format!("self-assessment-band-{}", mamori_domain::risk::self_assessment_band(t)))),
             href => format!("/o/{org}/self-assessments/{}", r.id),
             answers_href => format!("/o/{org}/self-assessments/{}/answers", r.id),
         });
