@@ -168,6 +168,84 @@ pub fn target_of(reg: &Register, field: &str) -> Option<&'static Register> {
 mod tests {
     use super::*;
 
+    /// Every field a register's settings name is one of its fields: a misspelt name would be a
+    /// setting that silently does nothing.
+    #[test]
+    fn every_field_a_setting_names_is_declared() {
+        for reg in ALL {
+            let mut named: Vec<(&str, &str)> = vec![
+                ("title_field", reg.title_field),
+                ("default_sort", reg.default_sort),
+            ];
+            let mut add = |setting: &'static str, names: &[&'static str]| {
+                named.extend(names.iter().map(|n| (setting, *n)));
+            };
+            add(
+                "natural_key",
+                &reg.natural_key.into_iter().collect::<Vec<_>>(),
+            );
+            add(
+                "department_field",
+                &reg.department_field.into_iter().collect::<Vec<_>>(),
+            );
+            add(
+                "writer_person",
+                &reg.writer_person.into_iter().collect::<Vec<_>>(),
+            );
+            add("closes", &reg.closes.into_iter().collect::<Vec<_>>());
+            add("search", reg.search);
+            add("labels", reg.labels);
+            add("assessed", reg.assessed);
+            add("computed", reg.computed);
+            add(
+                "initial",
+                &reg.initial.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+            );
+            add(
+                "not_before",
+                &reg.not_before
+                    .iter()
+                    .flat_map(|(a, b)| [*a, *b])
+                    .collect::<Vec<_>>(),
+            );
+            add("unique_together", &reg.unique_together.concat());
+            add(
+                "defaults",
+                &reg.defaults
+                    .iter()
+                    .flat_map(|(a, b, _)| [*a, *b])
+                    .collect::<Vec<_>>(),
+            );
+            add(
+                "acceptance",
+                &reg.acceptance
+                    .map(|(f, _)| f)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            );
+            if let Some(s) = reg.sources {
+                add("sources", &[s.field]);
+                add(
+                    "sources",
+                    &s.refs.iter().map(|(_, f)| *f).collect::<Vec<_>>(),
+                );
+            }
+            if let Some(r) = reg.repeats {
+                add("repeats", &[r.person, r.field]);
+            }
+            if let Some(e) = reg.ends {
+                add("ends", &[e.field]);
+            }
+            for (setting, name) in named {
+                assert!(
+                    reg.field(name).is_some(),
+                    "{}: {setting} names {name}, which is not a field",
+                    reg.code
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_event_workflow_is_the_registers_choice_in_order() {
         let codes: Vec<&str> = EventStatus::ALL.iter().map(|s| s.code()).collect();
