@@ -326,3 +326,58 @@ pub async fn key_receipt(
         .collect();
     Ok(pdf(bytes, &format!("key-receipt-{safe}.pdf")))
 }
+
+/// The panels this area adds to its records' pages (the generic record page asks each area).
+pub(crate) async fn panel(
+    state: &crate::AppState,
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    record: &mamori_store::Record,
+) -> Result<Option<minijinja::Value>, crate::error::AppError> {
+    #[allow(unused_imports)]
+    use {
+        crate::i18n,
+        crate::pages::registers::{PanelHelpers, record_table},
+        mamori_domain::registers,
+        mamori_store::ListQuery,
+        mamori_store::records::can_create,
+        minijinja::{Value, context},
+    };
+    #[allow(unused_variables)]
+    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    Ok(Some(match reg.code {
+        "asset" => {
+            // The last 50 handling records, newest first, and the way to add one.
+            let h = &registers::HANDLING_RECORDS;
+            let (heads, rows, total) = record_table(
+                state,
+                ctx,
+                h,
+                &ListQuery {
+                    filters: vec![("asset".into(), key("code"))],
+                    sort: Some("occurred_on".into()),
+                    desc: true,
+                    limit: 50,
+                    ..Default::default()
+                },
+                &[
+                    "occurred_on",
+                    "kind",
+                    "person",
+                    "method",
+                    "protection",
+                    "recipient",
+                ],
+            )
+            .await?;
+            context! {
+                handling => context! {
+                    heads, rows, total,
+                    all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&key("code"))),
+                    new_href => can_create(&ctx.access, h).then(|| format!("/o/{}/handling-records/new?asset={}", ctx.org(), crate::error::url_escape(&key("code")))),
+                },
+            }
+        }
+        _ => return Ok(None),
+    }))
+}

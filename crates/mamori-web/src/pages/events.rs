@@ -29,3 +29,48 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         StatusCode::OK,
     )
 }
+
+/// The panels this area adds to its records' pages (the generic record page asks each area).
+pub(crate) async fn panel(
+    state: &crate::AppState,
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    record: &mamori_store::Record,
+) -> Result<Option<minijinja::Value>, crate::error::AppError> {
+    #[allow(unused_imports)]
+    use {
+        crate::i18n,
+        crate::pages::registers::{PanelHelpers, record_table},
+        mamori_domain::registers,
+        mamori_store::ListQuery,
+        mamori_store::records::can_create,
+        minijinja::{Value, context},
+    };
+    #[allow(unused_variables)]
+    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    Ok(Some(match reg.code {
+        "security_event" => {
+            // The workflow as steps: where the event is, and what the next step asks for.
+            let status = key("status");
+            let at =
+                registers::EventStatus::parse(&status).unwrap_or(registers::EventStatus::Reported);
+            let steps: Vec<Value> = registers::EventStatus::ALL
+                .into_iter()
+                .map(|s| {
+                    context! {
+                        label => i18n::choice_label(ctx.lang, "status", s.code()),
+                        done => s < at, current => s == at,
+                    }
+                })
+                .collect();
+            context! {
+                steps => context! {
+                    steps,
+                    hint => i18n::t(ctx.lang, &format!("event-step-hint-{status}")),
+                    edit_href => state.store.may_write(&ctx.access, reg, record).await?.then(|| format!("/o/{}/{}/{}/edit", ctx.org(), reg.collection, record.id)),
+                },
+            }
+        }
+        _ => return Ok(None),
+    }))
+}

@@ -127,3 +127,54 @@ pub async fn brief_risk(
         .await?;
     Ok(Redirect::to(&format!("/o/{}/notices/{notice}", ctx.org())).into_response())
 }
+
+/// The panels this area adds to its records' pages (the generic record page asks each area).
+pub(crate) async fn panel(
+    state: &crate::AppState,
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    record: &mamori_store::Record,
+) -> Result<Option<minijinja::Value>, crate::error::AppError> {
+    #[allow(unused_imports)]
+    use {
+        crate::i18n,
+        crate::pages::registers::{PanelHelpers, record_table},
+        mamori_domain::registers,
+        mamori_store::ListQuery,
+        mamori_store::records::can_create,
+        minijinja::{Value, context},
+    };
+    #[allow(unused_variables)]
+    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    Ok(Some(match reg.code {
+        "notice" => {
+            let status = state.store.notice_status(&ctx.access, record.id).await?;
+            context! {
+                notice => context! {
+                    can_acknowledge => status.in_audience && status.read_on.is_none() && record.withdrawn_at.is_none(),
+                    read_on => status.read_on.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
+                    action => format!("/o/{}/notices/{}/read", ctx.org(), record.id),
+                    read => status.read, total => status.total,
+                    unread => status.unread,
+                },
+            }
+        }
+        "meeting" => {
+            // Minutes are published once; the notice is then among the related records.
+            let publishable = can_create(&ctx.access, &registers::NOTICES)
+                && state.store.may_write(&ctx.access, reg, record).await?
+                && !key("minutes").is_empty()
+                && record.withdrawn_at.is_none()
+                && state
+                    .store
+                    .minutes_notice(&ctx.access, record.id)
+                    .await?
+                    .is_none();
+            context! {
+                publish => publishable
+                    .then(|| format!("/o/{}/meetings/{}/publish", ctx.org(), record.id)),
+            }
+        }
+        _ => return Ok(None),
+    }))
+}

@@ -740,3 +740,67 @@ pub async fn chart(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         StatusCode::OK,
     )
 }
+
+/// The panels this area adds to its records' pages (the generic record page asks each area).
+pub(crate) async fn panel(
+    state: &crate::AppState,
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    record: &mamori_store::Record,
+) -> Result<Option<minijinja::Value>, crate::error::AppError> {
+    #[allow(unused_imports)]
+    use {
+        crate::i18n,
+        crate::pages::registers::{PanelHelpers, record_table},
+        mamori_domain::registers,
+        mamori_store::ListQuery,
+        mamori_store::records::can_create,
+        minijinja::{Value, context},
+    };
+    #[allow(unused_variables)]
+    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    Ok(Some(match reg.code {
+        "person" => {
+            let eligibility = match state.store.eligibility(&ctx.access, record.id).await {
+                Ok(e) => Some(crate::pages::training::eligibility_view(ctx, &e)),
+                Err(mamori_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let leaving = match state.store.leaving(&ctx.access, record.id).await {
+                Ok(l) => Some(context! {
+                    left_on => l.left_on.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
+                    accounts => l.accounts.iter().map(|a| context! { email => a.email.clone(), disabled => a.disabled }).collect::<Vec<_>>(),
+                    all_disabled => l.accounts.iter().all(|a| a.disabled),
+                    pledge_on_file => l.pledge_on_file,
+                    assets => l.assets.iter().map(|a| context! {
+                        code => a.code.clone(), name => a.name.clone(),
+                        role => i18n::t(ctx.lang, &format!("held-{}", a.role)),
+                        href => format!("/o/{}/assets/{}", ctx.org(), a.asset_id),
+                    }).collect::<Vec<_>>(),
+                    members_href => format!("/o/{}/members", ctx.org()),
+                }),
+                Err(mamori_store::StoreError::Forbidden) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let no = crate::error::url_escape(&key("employee_no"));
+            let links = if mamori_store::records::can_read(&ctx.access, &registers::TEST_ATTEMPTS)
+                && ctx.access.may(mamori_domain::Capability::ReadAboutOthers)
+            {
+                vec![
+                    link(
+                        "person-export-attempts-xlsx",
+                        format!("/o/{}/test-attempts/export.xlsx?person={no}", ctx.org()),
+                    ),
+                    link(
+                        "person-export-attempts-csv",
+                        format!("/o/{}/test-attempts/export.csv?person={no}", ctx.org()),
+                    ),
+                ]
+            } else {
+                Vec::new()
+            };
+            context! { eligibility, leaving, links }
+        }
+        _ => return Ok(None),
+    }))
+}

@@ -466,3 +466,47 @@ pub async fn save_answers(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The panels this area adds to its records' pages (the generic record page asks each area).
+pub(crate) async fn panel(
+    state: &crate::AppState,
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    record: &mamori_store::Record,
+) -> Result<Option<minijinja::Value>, crate::error::AppError> {
+    #[allow(unused_imports)]
+    use {
+        crate::i18n,
+        crate::pages::registers::{PanelHelpers, record_table},
+        mamori_domain::registers,
+        mamori_store::ListQuery,
+        mamori_store::records::can_create,
+        minijinja::{Value, context},
+    };
+    #[allow(unused_variables)]
+    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    Ok(Some(match reg.code {
+        "risk" => {
+            // A risk staff must know is briefed in a notice; then its reads are shown here.
+            let briefing = match state.store.risk_notice(&ctx.access, record.id).await? {
+                Some(id) => {
+                    let status = state.store.notice_status(&ctx.access, id).await?;
+                    Some(context! {
+                        href => format!("/o/{}/notices/{id}", ctx.org()),
+                        read => status.read, total => status.total,
+                    })
+                }
+                None => None,
+            };
+            let can_brief = briefing.is_none()
+                && record.withdrawn_at.is_none()
+                && can_create(&ctx.access, &registers::NOTICES)
+                && state.store.may_write(&ctx.access, reg, record).await?;
+            context! {
+                briefing,
+                brief => can_brief.then(|| format!("/o/{}/risks/{}/brief", ctx.org(), record.id)),
+            }
+        }
+        _ => return Ok(None),
+    }))
+}

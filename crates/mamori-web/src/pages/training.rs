@@ -432,3 +432,87 @@ pub async fn roll_call(
     ))
     .into_response())
 }
+
+/// The panels this area adds to its records' pages (the generic record page asks each area).
+pub(crate) async fn panel(
+    state: &crate::AppState,
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    record: &mamori_store::Record,
+) -> Result<Option<minijinja::Value>, crate::error::AppError> {
+    #[allow(unused_imports)]
+    use {
+        crate::i18n,
+        crate::pages::registers::{PanelHelpers, record_table},
+        mamori_domain::registers,
+        mamori_store::ListQuery,
+        mamori_store::records::can_create,
+        minijinja::{Value, context},
+    };
+    #[allow(unused_variables)]
+    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    Ok(Some(match reg.code {
+        "training_session" => {
+            let roll = state
+                .store
+                .list(
+                    &ctx.access,
+                    &registers::ATTENDANCES,
+                    &ListQuery {
+                        filters: vec![("session".into(), key("code"))],
+                        limit: mamori_store::records::MAX_LIMIT,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let person_at = registers::ATTENDANCES.position("person").unwrap_or(1);
+            let status_at = registers::ATTENDANCES.position("status").unwrap_or(2);
+            let statuses: Vec<Value> = registers::ATTENDANCE_STATUSES
+                .iter()
+                .map(
+                    |s| context! { value => s, label => i18n::choice_label(ctx.lang, "status", s) },
+                )
+                .collect();
+            let rows: Vec<Value> = roll
+                .items
+                .iter()
+                .map(|r| {
+                    context! {
+                        id => r.id,
+                        person => i18n::display(ctx.lang, ctx.style, registers::ATTENDANCES.fields[person_at].kind, "person", &r.values[person_at], r.labels[person_at].as_deref()),
+                        status => r.values[status_at].to_plain(),
+                    }
+                })
+                .collect();
+            context! {
+                roll_call => context! {
+                    rows, statuses,
+                    can_write => can_create(&ctx.access, &registers::ATTENDANCES),
+                    expected_action => format!("/o/{}/training/sessions/{}/expected", ctx.org(), record.id),
+                    action => format!("/o/{}/training/sessions/{}/roll-call", ctx.org(), record.id),
+                },
+            }
+        }
+        "test_attempt" => context! {
+            links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
+        },
+        "course" => {
+            let mut links = Vec::new();
+            if mamori_store::records::can_read(&ctx.access, &registers::TEST_QUESTIONS) {
+                links.push(link(
+                    "course-questions",
+                    format!(
+                        "/o/{}/test-questions?course={}",
+                        ctx.org(),
+                        crate::error::url_escape(&key("code"))
+                    ),
+                ));
+            }
+            if ctx.access.person_id.is_some() {
+                links.push(link("me-title", format!("/o/{}/me", ctx.org())));
+            }
+            context! { links }
+        }
+        _ => return Ok(None),
+    }))
+}

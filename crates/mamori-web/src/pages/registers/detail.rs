@@ -58,229 +58,33 @@ pub(super) async fn related_records(
     Ok(out)
 }
 
-/// What a record's page shows beyond its fields, for the registers that have more to say: a
-/// person's eligibility and leaving checklist, the way to a test attempt's paper, a course's test.
+/// The panels of a record's page that belong to its ISMS area, which each area's page module
+/// adds (`pages::{org, training, assets, events, operations, risk}::panel`).
 pub(super) async fn panels(
     state: &AppState,
     ctx: &Ctx,
     reg: &Register,
     record: &Record,
 ) -> Result<Value, AppError> {
-    let key = |name: &str| {
-        record
-            .value(reg, name)
-            .map(FieldValue::to_plain)
-            .unwrap_or_default()
-    };
-    let link = |label: &str, href: String| context! { label => i18n::t(ctx.lang, label), href };
-    Ok(match reg.code {
-        "person" => {
-            let eligibility = match state.store.eligibility(&ctx.access, record.id).await {
-                Ok(e) => Some(crate::pages::training::eligibility_view(ctx, &e)),
-                Err(mamori_store::StoreError::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            };
-            let leaving = match state.store.leaving(&ctx.access, record.id).await {
-                Ok(l) => Some(context! {
-                    left_on => l.left_on.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
-                    accounts => l.accounts.iter().map(|a| context! { email => a.email.clone(), disabled => a.disabled }).collect::<Vec<_>>(),
-                    all_disabled => l.accounts.iter().all(|a| a.disabled),
-                    pledge_on_file => l.pledge_on_file,
-                    assets => l.assets.iter().map(|a| context! {
-                        code => a.code.clone(), name => a.name.clone(),
-                        role => i18n::t(ctx.lang, &format!("held-{}", a.role)),
-                        href => format!("/o/{}/assets/{}", ctx.org(), a.asset_id),
-                    }).collect::<Vec<_>>(),
-                    members_href => format!("/o/{}/members", ctx.org()),
-                }),
-                Err(mamori_store::StoreError::Forbidden) => None,
-                Err(e) => return Err(e.into()),
-            };
-            let no = crate::error::url_escape(&key("employee_no"));
-            let links = if mamori_store::records::can_read(&ctx.access, &registers::TEST_ATTEMPTS)
-                && ctx.access.may(mamori_domain::Capability::ReadAboutOthers)
-            {
-                vec![
-                    link(
-                        "person-export-attempts-xlsx",
-                        format!("/o/{}/test-attempts/export.xlsx?person={no}", ctx.org()),
-                    ),
-                    link(
-                        "person-export-attempts-csv",
-                        format!("/o/{}/test-attempts/export.csv?person={no}", ctx.org()),
-                    ),
-                ]
-            } else {
-                Vec::new()
-            };
-            context! { eligibility, leaving, links }
-        }
-        "training_session" => {
-            let roll = state
-                .store
-                .list(
-                    &ctx.access,
-                    &registers::ATTENDANCES,
-                    &ListQuery {
-                        filters: vec![("session".into(), key("code"))],
-                        limit: mamori_store::records::MAX_LIMIT,
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            let person_at = registers::ATTENDANCES.position("person").unwrap_or(1);
-            let status_at = registers::ATTENDANCES.position("status").unwrap_or(2);
-            let statuses: Vec<Value> = registers::ATTENDANCE_STATUSES
-                .iter()
-                .map(
-                    |s| context! { value => s, label => i18n::choice_label(ctx.lang, "status", s) },
-                )
-                .collect();
-            let rows: Vec<Value> = roll
-                .items
-                .iter()
-                .map(|r| {
-                    context! {
-                        id => r.id,
-                        person => i18n::display(ctx.lang, ctx.style, registers::ATTENDANCES.fields[person_at].kind, "person", &r.values[person_at], r.labels[person_at].as_deref()),
-                        status => r.values[status_at].to_plain(),
-                    }
-                })
-                .collect();
-            context! {
-                roll_call => context! {
-                    rows, statuses,
-                    can_write => can_create(&ctx.access, &registers::ATTENDANCES),
-                    expected_action => format!("/o/{}/training/sessions/{}/expected", ctx.org(), record.id),
-                    action => format!("/o/{}/training/sessions/{}/roll-call", ctx.org(), record.id),
-                },
-            }
-        }
-        "asset" => {
-            // The last 50 handling records, newest first, and the way to add one.
-            let h = &registers::HANDLING_RECORDS;
-            let (heads, rows, total) = record_table(
-                state,
-                ctx,
-                h,
-                &ListQuery {
-                    filters: vec![("asset".into(), key("code"))],
-                    sort: Some("occurred_on".into()),
-                    desc: true,
-                    limit: 50,
-                    ..Default::default()
-                },
-                &[
-                    "occurred_on",
-                    "kind",
-                    "person",
-                    "method",
-                    "protection",
-                    "recipient",
-                ],
-            )
-            .await?;
-            context! {
-                handling => context! {
-                    heads, rows, total,
-                    all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&key("code"))),
-                    new_href => can_create(&ctx.access, h).then(|| format!("/o/{}/handling-records/new?asset={}", ctx.org(), crate::error::url_escape(&key("code")))),
-                },
-            }
-        }
-        "security_event" => {
-            // The workflow as steps: where the event is, and what the next step asks for.
-            let status = key("status");
-            let at =
-                registers::EventStatus::parse(&status).unwrap_or(registers::EventStatus::Reported);
-            let steps: Vec<Value> = registers::EventStatus::ALL
-                .into_iter()
-                .map(|s| {
-                    context! {
-                        label => i18n::choice_label(ctx.lang, "status", s.code()),
-                        done => s < at, current => s == at,
-                    }
-                })
-                .collect();
-            context! {
-                steps => context! {
-                    steps,
-                    hint => i18n::t(ctx.lang, &format!("event-step-hint-{status}")),
-                    edit_href => state.store.may_write(&ctx.access, reg, record).await?.then(|| format!("/o/{}/{}/{}/edit", ctx.org(), reg.collection, record.id)),
-                },
-            }
-        }
-        "notice" => {
-            let status = state.store.notice_status(&ctx.access, record.id).await?;
-            context! {
-                notice => context! {
-                    can_acknowledge => status.in_audience && status.read_on.is_none() && record.withdrawn_at.is_none(),
-                    read_on => status.read_on.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
-                    action => format!("/o/{}/notices/{}/read", ctx.org(), record.id),
-                    read => status.read, total => status.total,
-                    unread => status.unread,
-                },
-            }
-        }
-        "risk" => {
-            // A risk staff must know is briefed in a notice; then its reads are shown here.
-            let briefing = match state.store.risk_notice(&ctx.access, record.id).await? {
-                Some(id) => {
-                    let status = state.store.notice_status(&ctx.access, id).await?;
-                    Some(context! {
-                        href => format!("/o/{}/notices/{id}", ctx.org()),
-                        read => status.read, total => status.total,
-                    })
-                }
-                None => None,
-            };
-            let can_brief = briefing.is_none()
-                && record.withdrawn_at.is_none()
-                && can_create(&ctx.access, &registers::NOTICES)
-                && state.store.may_write(&ctx.access, reg, record).await?;
-            context! {
-                briefing,
-                brief => can_brief.then(|| format!("/o/{}/risks/{}/brief", ctx.org(), record.id)),
-            }
-        }
-        "meeting" => {
-            // Minutes are published once; the notice is then among the related records.
-            let publishable = can_create(&ctx.access, &registers::NOTICES)
-                && state.store.may_write(&ctx.access, reg, record).await?
-                && !key("minutes").is_empty()
-                && record.withdrawn_at.is_none()
-                && state
-                    .store
-                    .minutes_notice(&ctx.access, record.id)
-                    .await?
-                    .is_none();
-            context! {
-                publish => publishable
-                    .then(|| format!("/o/{}/meetings/{}/publish", ctx.org(), record.id)),
-            }
-        }
-        "test_attempt" => context! {
-            links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
-        },
-        "course" => {
-            let mut links = Vec::new();
-            if mamori_store::records::can_read(&ctx.access, &registers::TEST_QUESTIONS) {
-                links.push(link(
-                    "course-questions",
-                    format!(
-                        "/o/{}/test-questions?course={}",
-                        ctx.org(),
-                        crate::error::url_escape(&key("code"))
-                    ),
-                ));
-            }
-            if ctx.access.person_id.is_some() {
-                links.push(link("me-title", format!("/o/{}/me", ctx.org())));
-            }
-            context! { links }
-        }
-        _ => context! {},
-    })
+    use crate::pages::{assets, events, operations, org, risk, training};
+    if let Some(p) = org::panel(state, ctx, reg, record).await? {
+        return Ok(p);
+    }
+    if let Some(p) = training::panel(state, ctx, reg, record).await? {
+        return Ok(p);
+    }
+    if let Some(p) = assets::panel(state, ctx, reg, record).await? {
+        return Ok(p);
+    }
+    if let Some(p) = events::panel(state, ctx, reg, record).await? {
+        return Ok(p);
+    }
+    if let Some(p) = operations::panel(state, ctx, reg, record).await? {
+        return Ok(p);
+    }
+    Ok(risk::panel(state, ctx, reg, record)
+        .await?
+        .unwrap_or_else(|| context! {}))
 }
 
 /// Some records of a register as a small table: the headings of `columns`, and per record its
