@@ -4,12 +4,11 @@
 //! current version from its latest revision), proposals (a new asset's risk review) and the
 //! corrective action a missed drill target raises.
 
-use time::{Date, Duration};
-
 use mamori_domain::register::{FieldKind, Register, RollupKind, Value};
 use mamori_domain::risk::{RiskMethod, Scale};
 use mamori_domain::{FieldError, Role, registers};
 
+use crate::areas::hooks_for;
 use crate::audit::{self, Entry};
 use crate::db::{P, Tx};
 use crate::error::StoreError;
@@ -48,12 +47,9 @@ pub(crate) async fn compute(
         }
         levels(reg, &method, values);
     }
-    if reg.code == registers::DRILLS.code {
-        drill(tx, access, reg, values, ids, self_id).await?;
-    }
-    if reg.code == registers::OBJECTIVES.code {
-        crate::objectives::compute(tx, access, values, self_id).await?;
-    }
+    hooks_for(reg)
+        .before_write(tx, access, reg, values, ids, self_id)
+        .await?;
     Ok(errors)
 }
 
@@ -83,46 +79,6 @@ fn levels(reg: &Register, method: &RiskMethod, values: &mut [Value]) {
     }
 }
 
-/// A drill's target is met when recovery took no longer than its scenario's target; its previous
-/// drill is the latest one held before it.
-async fn drill(
-    tx: &mut Tx,
-    access: &Access,
-    reg: &Register,
-    values: &mut [Value],
-    ids: &[Option<i64>],
-    self_id: i64,
-) -> Result<(), StoreError> {
-    let at = |name: &str| reg.position(name).unwrap_or(0);
-    let (scenario, held_on) = (ids[at("scenario")], values[at("held_on")].as_date());
-    if let (Some(scenario), Value::Int(actual)) = (scenario, &values[at("actual_minutes")]) {
-        let target = tx
-            .fetch_optional(
-                "SELECT target_hours FROM continuity_scenarios WHERE id = $1",
-                &[P::Int(scenario)],
-            )
-            .await?;
-        if let Some(row) = target {
-            let met = *actual <= row.i64(0)? * 60;
-            values[at("target_met")] = Value::Text(if met { "yes" } else { "no" }.into());
-        }
-    }
-    if let Some(held_on) = held_on {
-        let previous = tx
-            .fetch_optional(
-                "SELECT held_on FROM drills WHERE org_id = $1 AND id <> $2 AND held_on < $3 \
-                 AND withdrawn_at IS NULL ORDER BY held_on DESC LIMIT 1",
-                &[access.org_id().into(), P::Int(self_id), P::Date(held_on)],
-            )
-            .await?;
-        values[at("previous_on")] = match previous {
-            Some(r) => Value::Date(r.get::<Date>(0)?),
-            None => Value::Null,
-        };
-    }
-    Ok(())
-}
-
 /// What follows a write: roll-ups, an objective's yearly result, stamps, proposals and a missed
 /// drill's corrective action.
 pub(crate) async fn after_write(
@@ -135,7 +91,6 @@ pub(crate) async fn after_write(
     before: Option<&Record>,
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, id).await?;
-    crate::objectives::after_result(tx, access, reg, id, before).await?;
     if let Some(s) = reg.stamps
         && let Some(target) = reg.position(s.via).and_then(|i| ids[i])
     {
@@ -158,14 +113,13 @@ pub(crate) async fn after_write(
             .ok_or_else(|| StoreError::Data(format!("unknown register {}", p.collection)))?;
         insert_in(tx, &recorder(access), target, &input, None).await?;
     }
-    if reg.code == registers::DRILLS.code && reg.text(values, "target_met") == "no" {
-        raise_action(tx, access, reg, id, values).await?;
-    }
-    Ok(())
+    hooks_for(reg)
+        .after_write(tx, access, reg, id, values, before)
+        .await
 }
 
 /// The secretariat's hand, for what the store writes on a user's behalf.
-fn recorder(access: &Access) -> Access {
+pub(crate) fn recorder(access: &Access) -> Access {
     Access {
         role: Role::IsmsManager,
         ..access.clone()
@@ -181,7 +135,7 @@ pub(crate) async fn after_withdrawal(
     id: i64,
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, id).await?;
-    crate::objectives::after_result(tx, access, reg, id, None).await
+    hooks_for(reg).after_withdrawal(tx, access, reg, id).await
 }
 
 /// Recomputes the roll-up the record of `id` counts in, if its register declares one.
@@ -361,58 +315,6 @@ async fn stamp(
         return Ok(());
     }
     update_in(tx, &recorder(access), target_reg, &current, &input).await
-}
-
-/// A drill that missed its target raises a corrective action (once), from its follow-up.
-async fn raise_action(
-    tx: &mut Tx,
-    access: &Access,
-    reg: &Register,
-    id: i64,
-    values: &[Value],
-) -> Result<(), StoreError> {
-    let raised = tx
-        .fetch_optional(
-            "SELECT 1 FROM corrective_actions WHERE drill_id = $1 AND withdrawn_at IS NULL",
-            &[P::Int(id)],
-        )
-        .await?
-        .is_some();
-    if raised {
-        return Ok(());
-    }
-    let follow_up = reg.text(values, "follow_up");
-    let title: String = follow_up
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
-    let held_on = reg
-        .position("held_on")
-        .and_then(|i| values[i].as_date())
-        .unwrap_or_else(mamori_domain::dates::today);
-    let due = held_on + Duration::days(30);
-    let input: Input = [
-        ("source", "drill".to_string()),
-        ("drill", reg.text(values, "code")),
-        ("title", title),
-        ("action", follow_up),
-        ("due_on", mamori_domain::dates::iso(due)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    insert_in(
-        tx,
-        &recorder(access),
-        &registers::CORRECTIVE_ACTIONS,
-        &input,
-        None,
-    )
-    .await?;
-    Ok(())
 }
 
 /// Computes every active record's levels again on a new risk method (its scales, matrix or

@@ -1,12 +1,14 @@
 //! Schema, migrations and one repository per register over SQLite or PostgreSQL; permission checks
 //! and the audit trail live here, where records are read and written, so no route can forget them.
 
+pub(crate) mod areas;
 pub mod attempts;
 pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod chart;
 pub mod checkpoint;
+pub(crate) mod continuity;
 pub mod db;
 pub(crate) mod derived;
 pub mod error;

@@ -8,7 +8,7 @@ use time::Date;
 
 use mamori_domain::objective::judge;
 use mamori_domain::registers::{OBJECTIVE_RESULTS, OBJECTIVES, parse_number};
-use mamori_domain::{FiscalYear, Register, Value};
+use mamori_domain::{FiscalYear, Value};
 
 use crate::audit::{self, Actor, Entry};
 use crate::db::{P, Tx};
@@ -83,13 +83,9 @@ async fn recompute(tx: &mut Tx, access: &Access, id: i64) -> Result<(), StoreErr
 pub(crate) async fn after_result(
     tx: &mut Tx,
     access: &Access,
-    reg: &Register,
     id: i64,
     before: Option<&Record>,
 ) -> Result<(), StoreError> {
-    if reg.code != OBJECTIVE_RESULTS.code {
-        return Ok(());
-    }
     let mut objectives = Vec::new();
     if let Some(row) = tx
         .fetch_optional(

@@ -367,9 +367,7 @@ pub(super) fn sets_nothing_off(reg: &Register, values: &[Value], ids: &[Option<i
         && reg.rollup.is_none()
         && reg.stamps.is_none()
         && reg.proposes.is_none()
-        && reg.code != registers::DRILLS.code
-        // A result recomputes its objective's yearly result (`objectives::after_result`).
-        && reg.code != registers::OBJECTIVE_RESULTS.code
+        && !crate::areas::hooks_for(reg).follows_writes()
         && !repeats
 }
 
