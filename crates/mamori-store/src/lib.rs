@@ -22,6 +22,8 @@ pub mod people;
 pub mod records;
 pub mod reports;
 pub mod schema;
+/// Fresh databases for tests (feature `testing`, which only tests switch on).
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod training;
 
