@@ -50,22 +50,32 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     } else {
         SECRETARIAT
     };
+    // Written out here, not read from the declarations, so that a wrong declaration fails the walk.
     // The question bank holds the answers, the risk register the organisation's weak points:
     // staff read neither.
-    let readers = if mamori_domain::registers::by_collection(collection)
-        .is_some_and(|r| r.read == mamori_domain::ReadScope::NotStaff)
-    {
+    let readers = if matches!(collection, "risks" | "risk-controls" | "test-questions") {
         NOT_STAFF
     } else {
         ALL
     };
-    // Staff read only their own NDAs, attendance and test results; the walk's record is someone else's.
-    let own_only = mamori_domain::registers::by_collection(collection)
-        .is_some_and(|r| matches!(r.read, mamori_domain::ReadScope::OwnForStaff(_)));
+    // Staff read only their own events, NDAs, guarantees, attendance, acknowledgements and test
+    // results; the walk's record is someone else's.
+    let own_only = matches!(
+        collection,
+        "security-events"
+            | "notice-reads"
+            | "pledges"
+            | "identity-guarantees"
+            | "attendances"
+            | "seminar-attendees"
+            | "test-attempts"
+    );
     // The walk's asset is confidential and outside the manager's department: only the
-    // secretariat sees it (and its grants).
-    let classified = mamori_domain::registers::by_collection(collection)
-        .is_some_and(|r| matches!(r.read, mamori_domain::ReadScope::Classified(_)));
+    // secretariat sees it (and its grants, handling records and disposals).
+    let classified = matches!(
+        collection,
+        "assets" | "asset-handlers" | "handling-records" | "disposals"
+    );
     let record_readers = if classified {
         SECRETARIAT
     } else if own_only {
