@@ -97,6 +97,7 @@ pub fn report_docx(doc: &Document) -> Result<Vec<u8>, ReportError> {
     // to the generated parts, at places the generator writes exactly once.
     xml.styles = with_language(&xml.styles, ja)?;
     xml.document = with_header_rows(&xml.document)?;
+    xml.settings = with_units_kept(&xml.settings)?;
     let mut out = std::io::Cursor::new(Vec::new());
     xml.pack(&mut out)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
@@ -680,6 +681,22 @@ fn org_box(node: &Node, width: usize, ja: bool) -> Table {
     .layout(TableLayoutType::Fixed)
     .margins(TableCellMargins::new().margin(70, 140, 70, 140))
     .set_borders(b)
+}
+
+/// Word's Japanese line breaking (kinsoku) as a custom set in `settings.xml`: its standard sets,
+/// and the units a figure ends in (件, 人, 名, 回, 年, 度, 台, 社, %) among the characters that may not
+/// begin a line, so that Word never splits `27(37)人` or `12件` from its unit.
+fn with_units_kept(settings: &[u8]) -> Result<Vec<u8>, ReportError> {
+    const NOT_AFTER: &str = "$([\\{£¥‘“〈《「『【〔＄（［｛｢￡￥";
+    const NOT_BEFORE: &str =
+        "!%),.:;?]}¢°’”‰′″℃、。々〉》」』】〕゛゜ゝゞ・ヽヾ！％），．：；？］｝｡｣､･ｧｨｩｪｫｬｭｮｯｰﾞﾟ￠";
+    const UNITS: &str = "件人名回年度台社";
+    let kinsoku = format!(
+        r#"<w:noLineBreaksAfter w:lang="ja-JP" w:val="{}" /><w:noLineBreaksBefore w:lang="ja-JP" w:val="{NOT_BEFORE}{UNITS}" />"#,
+        NOT_AFTER.replace('&', "&amp;")
+    );
+    // Before the compatibility settings, as the schema orders them.
+    insert_before(settings, "<w:compat>", &kinsoku)
 }
 
 /// Adds the document's language (`w:lang`) to the run defaults in `styles.xml`, so Word checks

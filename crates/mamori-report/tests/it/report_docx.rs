@@ -136,6 +136,20 @@ fn the_sample_report_as_docx() {
     );
     assert!(!xml.contains("a < b"));
 
+    // Word keeps a figure's number with its unit: the units may not begin a line.
+    let settings = part(&bytes, "word/settings.xml");
+    let before = settings
+        .split("<w:noLineBreaksBefore w:lang=\"ja-JP\" w:val=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a custom kinsoku set");
+    for unit in ["件", "人", "名", "、", "。", "）"] {
+        assert!(before.contains(unit), "{unit} may not begin a line");
+    }
+    assert!(
+        settings.find("noLineBreaksBefore") < settings.find("<w:compat>"),
+        "in the schema's order"
+    );
     let styles = part(&bytes, "word/styles.xml");
     assert!(styles.contains(r#"w:styleId="Heading1""#) && styles.contains("heading 1"));
     assert!(styles.contains(r#"w:eastAsia="游明朝""#), "a Japanese font");
