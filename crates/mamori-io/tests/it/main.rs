@@ -4,5 +4,6 @@ mod catalogue;
 mod common;
 mod demo_operations;
 mod demo_risks;
+mod encodings;
 mod io;
 mod synth;

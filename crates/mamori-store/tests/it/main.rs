@@ -3,4 +3,5 @@
 
 mod assets;
 mod comprehension;
+mod objectives;
 mod store;

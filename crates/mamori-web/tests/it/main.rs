@@ -12,6 +12,7 @@ mod controls;
 mod documents;
 mod events;
 mod hostile;
+mod minutes;
 mod operations;
 mod pages;
 mod report;
