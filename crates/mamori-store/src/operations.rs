@@ -199,7 +199,7 @@ impl Store {
 impl Store {
     /// Briefs staff on a risk they must know (its residual risk): a notice of kind `risk` for
     /// everyone, named on the risk, which is marked as one staff must know; one transaction. A risk
-    /// already briefed returns its notice.
+    /// already briefed returns its notice, as publishing minutes does.
     pub async fn brief_risk(
         &self,
         access: &Access,
@@ -217,11 +217,15 @@ impl Store {
         if risk.withdrawn_at.is_some() {
             return Err(StoreError::Refused("record-withdrawn"));
         }
-        // Briefed once; a withdrawn briefing may be published again.
-        if let Some(notice) = self.risk_notice(access, risk_id).await? {
-            return Ok(notice);
-        }
+        // Briefed once; a withdrawn briefing may be published again. Checked in the write
+        // transaction, which writers take in turn, so a double click finds the first briefing.
         let mut tx = self.pool.begin().await?;
+        if let Some(row) = tx
+            .fetch_optional(RISK_NOTICE, &[P::Int(access.org_id()), P::Int(risk_id)])
+            .await?
+        {
+            return row.i64(0);
+        }
         let notice: crate::Input = [
             ("kind", "risk".to_string()),
             ("title", title.chars().take(200).collect()),
@@ -355,6 +359,14 @@ pub struct SoaLine {
     pub risks: Vec<String>,
 }
 
+/// The active notice that published a meeting's minutes (`$1` the organisation, `$2` the meeting).
+const MINUTES_NOTICE: &str = "SELECT id FROM notices WHERE org_id = $1 AND meeting_id = $2 \
+     AND kind = 'minutes' AND withdrawn_at IS NULL ORDER BY id LIMIT 1";
+
+/// The active notice that briefed staff on a risk (`$1` the organisation, `$2` the risk).
+const RISK_NOTICE: &str = "SELECT n.id FROM risks r JOIN notices n ON n.id = r.notice_id \
+     WHERE r.org_id = $1 AND r.id = $2 AND n.withdrawn_at IS NULL";
+
 /// A meeting's minutes on the bulletin board: the notice, and whether this call published it
 /// (`false`: it was published before, and is returned as it is).
 #[derive(Clone, Debug)]
@@ -398,8 +410,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let published = tx
             .fetch_optional(
-                "SELECT id FROM notices WHERE org_id = $1 AND meeting_id = $2 AND kind = 'minutes' \
-                 AND withdrawn_at IS NULL ORDER BY id LIMIT 1",
+                MINUTES_NOTICE,
                 &[P::Int(access.org_id()), P::Int(meeting_id)],
             )
             .await?;
@@ -443,8 +454,7 @@ impl Store {
         let row = self
             .pool
             .fetch_optional(
-                "SELECT id FROM notices WHERE org_id = $1 AND meeting_id = $2 AND kind = 'minutes' \
-                 AND withdrawn_at IS NULL ORDER BY id LIMIT 1",
+                MINUTES_NOTICE,
                 &[P::Int(access.org_id()), P::Int(meeting_id)],
             )
             .await?;
@@ -457,11 +467,7 @@ impl Store {
     pub async fn risk_notice(&self, access: &Access, risk: i64) -> Result<Option<i64>, StoreError> {
         let row = self
             .pool
-            .fetch_optional(
-                "SELECT n.id FROM risks r JOIN notices n ON n.id = r.notice_id \
-                 WHERE r.org_id = $1 AND r.id = $2 AND n.withdrawn_at IS NULL",
-                &[P::Int(access.org_id()), P::Int(risk)],
-            )
+            .fetch_optional(RISK_NOTICE, &[P::Int(access.org_id()), P::Int(risk)])
             .await?;
         row.map(|r| r.i64(0)).transpose()
     }

@@ -247,6 +247,72 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
         )
         .await;
     assert_eq!(res.headers()["location"].to_str().unwrap(), notice_href);
+
+    // Six clicks at once on another risk, through two instances, brief it once.
+    let (_, other) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/risks",
+            Some(json!({"asset_group": "顧客名簿", "threat": "誤送信 ZQ-2", "vulnerability": "宛先確認の省略",
+                        "likelihood": "B", "impact": "A", "treatment": "modify", "plan": "送信前の二人確認",
+                        "owner": "0001", "due_on": "2026-12-31"})),
+        )
+        .await;
+    let page = format!("/o/sajeco/risks/{}", other["id"]);
+    let csrf = common::field_value(&app.page(&browser, &page).await, "csrf");
+    let second = app.second_instance().await;
+    let clicks: Vec<_> = (0..6)
+        .map(|i| {
+            let base = if i % 2 == 0 {
+                app.url.clone()
+            } else {
+                second.clone()
+            };
+            let (browser, url, csrf) =
+                (browser.clone(), format!("{base}{page}/brief"), csrf.clone());
+            tokio::spawn(async move {
+                let res = browser
+                    .post(url)
+                    .form(&[("csrf", csrf)])
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    res.status().as_u16(),
+                    res.headers()["location"].to_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for c in clicks {
+        answers.push(c.await.unwrap());
+    }
+    assert!(
+        answers.iter().all(|a| a == &answers[0] && a.0 == 303),
+        "{answers:?}"
+    );
+    let code = other["code"].as_str().unwrap();
+    let (_, notices) = app
+        .api(
+            &isms,
+            Method::GET,
+            "/api/v1/notices?kind=risk&limit=100",
+            None,
+        )
+        .await;
+    let briefings = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| {
+            n["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("誤送信 ZQ-2"))
+        })
+        .count();
+    assert_eq!(briefings, 1, "{code}: {notices}");
 }
 
 async fn proposed(app: &common::App, isms: &str, code: &str) -> i64 {
