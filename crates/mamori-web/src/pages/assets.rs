@@ -334,17 +334,10 @@ pub(crate) async fn panel(
     reg: &mamori_domain::register::Register,
     record: &mamori_store::Record,
 ) -> Result<Option<minijinja::Value>, crate::error::AppError> {
-    #[allow(unused_imports)]
     use {
-        crate::i18n,
-        crate::pages::registers::{PanelHelpers, record_table},
-        mamori_domain::registers,
-        mamori_store::ListQuery,
-        mamori_store::records::can_create,
-        minijinja::{Value, context},
+        crate::pages::registers::record_table, mamori_domain::registers, mamori_store::ListQuery,
+        mamori_store::records::can_create, minijinja::context,
     };
-    #[allow(unused_variables)]
-    let (key, link) = PanelHelpers::of(ctx, reg, record);
     Ok(Some(match reg.code {
         "asset" => {
             // The last 50 handling records, newest first, and the way to add one.
@@ -354,7 +347,7 @@ pub(crate) async fn panel(
                 ctx,
                 h,
                 &ListQuery {
-                    filters: vec![("asset".into(), key("code"))],
+                    filters: vec![("asset".into(), reg.text(&record.values, "code"))],
                     sort: Some("occurred_on".into()),
                     desc: true,
                     limit: 50,
@@ -373,8 +366,8 @@ pub(crate) async fn panel(
             context! {
                 handling => context! {
                     heads, rows, total,
-                    all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&key("code"))),
-                    new_href => can_create(&ctx.access, h).then(|| format!("/o/{}/handling-records/new?asset={}", ctx.org(), crate::error::url_escape(&key("code")))),
+                    all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&reg.text(&record.values, "code"))),
+                    new_href => can_create(&ctx.access, h).then(|| format!("/o/{}/handling-records/new?asset={}", ctx.org(), crate::error::url_escape(&reg.text(&record.values, "code")))),
                 },
             }
         }

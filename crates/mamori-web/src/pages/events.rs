@@ -37,21 +37,15 @@ pub(crate) async fn panel(
     reg: &mamori_domain::register::Register,
     record: &mamori_store::Record,
 ) -> Result<Option<minijinja::Value>, crate::error::AppError> {
-    #[allow(unused_imports)]
     use {
         crate::i18n,
-        crate::pages::registers::{PanelHelpers, record_table},
         mamori_domain::registers,
-        mamori_store::ListQuery,
-        mamori_store::records::can_create,
         minijinja::{Value, context},
     };
-    #[allow(unused_variables)]
-    let (key, link) = PanelHelpers::of(ctx, reg, record);
     Ok(Some(match reg.code {
         "security_event" => {
             // The workflow as steps: where the event is, and what the next step asks for.
-            let status = key("status");
+            let status = reg.text(&record.values, "status");
             let at =
                 registers::EventStatus::parse(&status).unwrap_or(registers::EventStatus::Reported);
             let steps: Vec<Value> = registers::EventStatus::ALL

@@ -135,17 +135,7 @@ pub(crate) async fn panel(
     reg: &mamori_domain::register::Register,
     record: &mamori_store::Record,
 ) -> Result<Option<minijinja::Value>, crate::error::AppError> {
-    #[allow(unused_imports)]
-    use {
-        crate::i18n,
-        crate::pages::registers::{PanelHelpers, record_table},
-        mamori_domain::registers,
-        mamori_store::ListQuery,
-        mamori_store::records::can_create,
-        minijinja::{Value, context},
-    };
-    #[allow(unused_variables)]
-    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    use {mamori_domain::registers, mamori_store::records::can_create, minijinja::context};
     Ok(Some(match reg.code {
         "notice" => {
             let status = state.store.notice_status(&ctx.access, record.id).await?;
@@ -163,7 +153,7 @@ pub(crate) async fn panel(
             // Minutes are published once; the notice is then among the related records.
             let publishable = can_create(&ctx.access, &registers::NOTICES)
                 && state.store.may_write(&ctx.access, reg, record).await?
-                && !key("minutes").is_empty()
+                && !reg.text(&record.values, "minutes").is_empty()
                 && record.withdrawn_at.is_none()
                 && state
                     .store

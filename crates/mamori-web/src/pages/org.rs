@@ -748,17 +748,7 @@ pub(crate) async fn panel(
     reg: &mamori_domain::register::Register,
     record: &mamori_store::Record,
 ) -> Result<Option<minijinja::Value>, crate::error::AppError> {
-    #[allow(unused_imports)]
-    use {
-        crate::i18n,
-        crate::pages::registers::{PanelHelpers, record_table},
-        mamori_domain::registers,
-        mamori_store::ListQuery,
-        mamori_store::records::can_create,
-        minijinja::{Value, context},
-    };
-    #[allow(unused_variables)]
-    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    use {crate::i18n, mamori_domain::registers, minijinja::context};
     Ok(Some(match reg.code {
         "person" => {
             let eligibility = match state.store.eligibility(&ctx.access, record.id).await {
@@ -782,16 +772,18 @@ pub(crate) async fn panel(
                 Err(mamori_store::StoreError::Forbidden) => None,
                 Err(e) => return Err(e.into()),
             };
-            let no = crate::error::url_escape(&key("employee_no"));
+            let no = crate::error::url_escape(&reg.text(&record.values, "employee_no"));
             let links = if mamori_store::records::can_read(&ctx.access, &registers::TEST_ATTEMPTS)
                 && ctx.access.may(mamori_domain::Capability::ReadAboutOthers)
             {
                 vec![
-                    link(
+                    crate::pages::registers::link(
+                        ctx,
                         "person-export-attempts-xlsx",
                         format!("/o/{}/test-attempts/export.xlsx?person={no}", ctx.org()),
                     ),
-                    link(
+                    crate::pages::registers::link(
+                        ctx,
                         "person-export-attempts-csv",
                         format!("/o/{}/test-attempts/export.csv?person={no}", ctx.org()),
                     ),

@@ -474,17 +474,7 @@ pub(crate) async fn panel(
     reg: &mamori_domain::register::Register,
     record: &mamori_store::Record,
 ) -> Result<Option<minijinja::Value>, crate::error::AppError> {
-    #[allow(unused_imports)]
-    use {
-        crate::i18n,
-        crate::pages::registers::{PanelHelpers, record_table},
-        mamori_domain::registers,
-        mamori_store::ListQuery,
-        mamori_store::records::can_create,
-        minijinja::{Value, context},
-    };
-    #[allow(unused_variables)]
-    let (key, link) = PanelHelpers::of(ctx, reg, record);
+    use {mamori_domain::registers, mamori_store::records::can_create, minijinja::context};
     Ok(Some(match reg.code {
         "risk" => {
             // A risk staff must know is briefed in a notice; then its reads are shown here.

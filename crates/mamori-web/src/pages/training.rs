@@ -440,17 +440,13 @@ pub(crate) async fn panel(
     reg: &mamori_domain::register::Register,
     record: &mamori_store::Record,
 ) -> Result<Option<minijinja::Value>, crate::error::AppError> {
-    #[allow(unused_imports)]
     use {
         crate::i18n,
-        crate::pages::registers::{PanelHelpers, record_table},
         mamori_domain::registers,
         mamori_store::ListQuery,
         mamori_store::records::can_create,
         minijinja::{Value, context},
     };
-    #[allow(unused_variables)]
-    let (key, link) = PanelHelpers::of(ctx, reg, record);
     Ok(Some(match reg.code {
         "training_session" => {
             let roll = state
@@ -459,7 +455,7 @@ pub(crate) async fn panel(
                     &ctx.access,
                     &registers::ATTENDANCES,
                     &ListQuery {
-                        filters: vec![("session".into(), key("code"))],
+                        filters: vec![("session".into(), reg.text(&record.values, "code"))],
                         limit: mamori_store::records::MAX_LIMIT,
                         ..Default::default()
                     },
@@ -494,22 +490,27 @@ pub(crate) async fn panel(
             }
         }
         "test_attempt" => context! {
-            links => vec![link("attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
+            links => vec![crate::pages::registers::link(ctx, "attempt-open-paper", format!("/o/{}/tests/attempts/{}", ctx.org(), record.id))],
         },
         "course" => {
             let mut links = Vec::new();
             if mamori_store::records::can_read(&ctx.access, &registers::TEST_QUESTIONS) {
-                links.push(link(
+                links.push(crate::pages::registers::link(
+                    ctx,
                     "course-questions",
                     format!(
                         "/o/{}/test-questions?course={}",
                         ctx.org(),
-                        crate::error::url_escape(&key("code"))
+                        crate::error::url_escape(&reg.text(&record.values, "code"))
                     ),
                 ));
             }
             if ctx.access.person_id.is_some() {
-                links.push(link("me-title", format!("/o/{}/me", ctx.org())));
+                links.push(crate::pages::registers::link(
+                    ctx,
+                    "me-title",
+                    format!("/o/{}/me", ctx.org()),
+                ));
             }
             context! { links }
         }

@@ -188,28 +188,7 @@ fn with_params(query: &[(String, String)], set: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(&q).unwrap_or_default()
 }
 
-/// What an area's panel reads from its record: a field's plain text (`key`), and a link with a
-/// translated label (`link`).
-pub(crate) struct PanelHelpers;
-
-impl PanelHelpers {
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn of<'a>(
-        ctx: &'a Ctx,
-        reg: &'a Register,
-        record: &'a Record,
-    ) -> (
-        impl Fn(&str) -> String + 'a,
-        impl Fn(&str, String) -> Value + 'a,
-    ) {
-        let key = move |name: &str| {
-            record
-                .value(reg, name)
-                .map(FieldValue::to_plain)
-                .unwrap_or_default()
-        };
-        let link =
-            move |label: &str, href: String| context! { label => i18n::t(ctx.lang, label), href };
-        (key, link)
-    }
+/// A link with a translated label, as the record pages' panels list them.
+pub(crate) fn link(ctx: &Ctx, label: &str, href: String) -> Value {
+    context! { label => i18n::t(ctx.lang, label), href }
 }
