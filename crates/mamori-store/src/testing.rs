@@ -96,15 +96,20 @@ impl TestDb {
                 let admin_url = std::env::var("MAMORI_TEST_DATABASE_URL")
                     .unwrap_or_else(|_| format!("{server}/postgres"));
                 let admin = crate::Pool::connect(&admin_url).await?;
-                // Copies from one template may run at once, but not while a copy is being
-                // connected to it; a few tries ride over that.
+                // Copies from one template may run at once, but PostgreSQL refuses one while
+                // another session is still on the template (55006, object in use); a few tries
+                // ride over that. Any other error is the answer.
+                let in_use = |e: &StoreError| {
+                    matches!(e, StoreError::Database(d)
+                        if d.as_database_error().and_then(|d| d.code()).as_deref() == Some("55006"))
+                };
                 let mut tries = 0;
                 let made = loop {
                     match admin
                         .execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"), &[])
                         .await
                     {
-                        Err(_) if tries < 20 => {
+                        Err(e) if tries < 20 && in_use(&e) => {
                             tries += 1;
                             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                         }
