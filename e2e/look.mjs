@@ -136,5 +136,30 @@ await page.goto(`${url}/account`);
 await page.screenshot({ path: `${out}/account.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/nope/1`);
 await page.screenshot({ path: `${out}/error.png` });
+// The report's screens as the secretariat and the auditor, at 1280 and 390 px; the secretariat
+// first starts FY2018's report and sends it for review, so its checks before publication show.
+for (const [who, email] of [['isms', 'isms@sajeco.example'], ['auditor', 'auditor@sajeco.example']]) {
+  for (const width of [1280, 390]) {
+    const p = await (await browser.newContext({ locale: 'ja-JP', viewport: { width, height: 860 } })).newPage();
+    await p.goto(`${url}/login`);
+    await p.fill('#email', email);
+    await p.fill('#password', 'mamori-demo');
+    await p.click('form button[type=submit]');
+    await p.waitForURL(/\/o\/sajeco/);
+    if (who === 'isms' && width === 1280) {
+      await p.goto(`${url}/o/sajeco/reports/2018`);
+      await Promise.all([p.waitForNavigation(), p.click('#report-start')]);
+      await Promise.all([p.waitForNavigation(), p.click('#report-to-review')]);
+    }
+    const shots = [['report-2018', '/o/sajeco/reports/2018'], ['figures', '/o/sajeco/event-figures']];
+    if (who === 'isms') shots.push(['report-2017-edit', '/o/sajeco/reports/2017/edit']);
+    for (const [name, path] of shots) {
+      await p.goto(`${url}${path}`);
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (over > 0) console.log(`${who} ${name} ${width}px: ${over}px wider than the window`);
+      await p.screenshot({ path: `${out}/${who}-${name}-${width}.png`, fullPage: true });
+    }
+  }
+}
 await browser.close();
 proc.kill('SIGTERM');
