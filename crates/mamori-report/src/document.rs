@@ -101,6 +101,12 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// A short value (a target, 達成, a date): one line of at most 12 characters, which every
+    /// rendering keeps on one line and centres (the PDF's template writes the same rule).
+    pub fn is_short(text: &str) -> bool {
+        !text.contains('\n') && text.chars().count() <= 12
+    }
+
     pub fn text(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),

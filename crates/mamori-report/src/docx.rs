@@ -508,7 +508,7 @@ fn figure_table(mut docx: Docx, t: &crate::document::Table) -> Docx {
                     // the left, as in the PDF.
                     let align = if c.figure.is_some() {
                         AlignmentType::Right
-                    } else if !c.text.contains('\n') && c.text.chars().count() <= 12 {
+                    } else if Cell::is_short(&c.text) {
                         AlignmentType::Center
                     } else {
                         AlignmentType::Left

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use minijinja::{Environment, Value, context};
 
 use crate::ReportError;
-use crate::document::Document;
+use crate::document::{Cell, Document};
 
 /// The report's own style, for the app's page and the standalone file.
 pub const CSS: &str = include_str!("../templates/report.css");
@@ -18,6 +18,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         let escaped = minijinja::HtmlEscape(&s).to_string();
         Value::from_safe_string(escaped.replace('\n', "<br>"))
     });
+    env.add_test("short", |s: String| Cell::is_short(&s));
     env.add_filter("lines", |s: String| -> Vec<String> {
         s.lines()
             .filter(|l| !l.trim().is_empty())

@@ -263,6 +263,11 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     .unwrap();
     assert!(html.contains("7(6)件") && html.contains("0(無し)件"));
     assert!(!html.contains("更新審査") && !html.contains("リスク緩和検討状況（平成28年度）"));
+    // A short value keeps to one line, as in the PDF and the DOCX.
+    assert!(
+        html.contains(r#"<td class="short">100%以上</td>"#),
+        "{html}"
+    );
     // The human-error share reads the same in the text, the chart's labels and its data table:
     // one rounding rule (a fault printed the 0–1 fraction as "0.8%").
     let share = figures["human_error.share"]["current"].as_f64().unwrap();
