@@ -77,7 +77,6 @@ impl Hooks {
         self,
         tx: &mut Tx,
         access: &Access,
-        _reg: &Register,
         id: i64,
     ) -> Result<(), StoreError> {
         match self {

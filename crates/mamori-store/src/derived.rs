@@ -135,7 +135,7 @@ pub(crate) async fn after_withdrawal(
     id: i64,
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, id).await?;
-    hooks_for(reg).after_withdrawal(tx, access, reg, id).await
+    hooks_for(reg).after_withdrawal(tx, access, id).await
 }
 
 /// Recomputes the roll-up the record of `id` counts in, if its register declares one.
