@@ -11,7 +11,5 @@ pub mod role;
 
 pub use dates::{Calendar, DateStyle, FiscalYear};
 pub use figure::{Figure, FigureValue};
-pub use register::{
-    Ends, Field, FieldError, FieldKind, Layout, ReadScope, Register, Requirement, Value, WriteScope,
-};
+pub use register::{Field, FieldError, FieldKind, Layout, ReadScope, Register, Value, WriteScope};
 pub use role::{Capability, Role};

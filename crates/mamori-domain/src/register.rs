@@ -38,22 +38,15 @@ pub struct Register {
     /// (field, reference field, that record's field). An attendance keeps the department its person
     /// belonged to then, so figures per department survive a reorganisation.
     pub defaults: &'static [(&'static str, &'static str, &'static str)],
-    /// Rules checked against other records (eligibility of a handler, the approving manager).
-    pub requires: &'static [Requirement],
     /// A reference to people set to the writer's own person when left empty (a handling record's
     /// handler).
     pub writer_person: Option<&'static str>,
-    /// A reference whose record this one closes when written (a disposal closes its asset: the
-    /// asset is withdrawn, its history kept).
-    pub closes: Option<&'static str>,
     /// Cross-field rules particular to this register (e.g. a question's answer must name one of its
     /// choices); run after every field parsed, on values in declaration order.
     pub validate: Option<Validate>,
     /// Fields printed, one a line, on the register's labels (a PDF sheet with a QR code per label
     /// linking to the record); empty when the register has no labels.
     pub labels: &'static [&'static str],
-    /// A date whose setting ends the record's ties (a person's leaving date): see `Ends`.
-    pub ends: Option<Ends>,
     /// Fields only those who edit the register set (a security event's assessment, response and
     /// closing): a reporter leaves them to the secretariat, and their form does not show them.
     pub assessed: &'static [&'static str],
@@ -69,26 +62,12 @@ pub struct Register {
     /// corrective action from a finding names the finding. The reference is then required, and a
     /// record's page offers to add one from there with both filled in.
     pub sources: Option<Sources>,
-    /// A repeat that puts a person on a course: see `Repeats`.
-    pub repeats: Option<Repeats>,
     /// Checks that warn without refusing (an objective without a numeric target): shown on the
     /// record's page and listed on the page of things to act on.
     pub warn: Option<Validate>,
-    /// Levels computed from the organisation's risk matrix (see `risk::RiskMethod`): a risk's level
-    /// from its likelihood and impact, its residual level from the residual ones.
-    pub levels: &'static [crate::risk::Rating],
-    /// A yes/no field set from the method's acceptance criteria: (field, level fields, the last
-    /// one set deciding): a risk's residual level, or its level while it has none.
-    pub acceptance: Option<(&'static str, &'static [&'static str])>,
     /// A figure of the record a reference points to, computed from the records that point to it:
     /// a facility assessment's average score, a self-assessment's total.
     pub rollup: Option<Rollup>,
-    /// Fields copied onto the record a reference points to from its latest record here (by
-    /// `order`): a rule's current version, date and approver come from its latest revision.
-    pub stamps: Option<Stamps>,
-    /// A record proposed in another register when this one is created or a field changes: a new
-    /// asset, or one whose classification changes, gets a risk review proposed.
-    pub proposes: Option<Proposes>,
     /// Fields the store computes (a risk level, a drill's target met, an average score): forms
     /// leave them out and what a user or a file gives for them is not taken.
     pub computed: &'static [&'static str],
@@ -111,52 +90,11 @@ pub enum RollupKind {
     Average,
 }
 
-/// See `Register::stamps`: (field here, field there) pairs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamps {
-    pub via: &'static str,
-    pub order: &'static str,
-    pub fields: &'static [(&'static str, &'static str)],
-}
-
-/// See `Register::proposes`: a record of `collection` with `field` naming this one and `values`,
-/// written when this one is created or `on_change` changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Proposes {
-    pub collection: &'static str,
-    pub field: &'static str,
-    pub on_change: &'static str,
-    pub values: &'static [(&'static str, &'static str)],
-}
-
 /// See `Register::sources`: the choice field, and (choice, reference field) pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sources {
     pub field: &'static str,
     pub refs: &'static [(&'static str, &'static str)],
-}
-
-/// A person named in `person` on a second record with `field` = `value` within the organisation's
-/// period (`RemedialRule`, around the date in `on`) is put on the course of kind `course_kind` at
-/// its next session within the rule's days of the second record's date: a second human-error event
-/// sends its person to the remedial course (臨時教育訓練). It fires once per record, when it is
-/// created or comes to qualify (`field` becomes `value`, or `person` changes), never on other edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Repeats {
-    pub person: &'static str,
-    pub field: &'static str,
-    pub value: &'static str,
-    pub on: &'static str,
-    pub course_kind: &'static str,
-}
-
-/// Setting `field` (a person's leaving date) ends the records of `ties` that refer to this one:
-/// (collection, reference field, end date field). Each ends on the leaving date at the latest, and
-/// is withdrawn once that date has come. A person who leaves loses their handler grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ends {
-    pub field: &'static str,
-    pub ties: &'static [(&'static str, &'static str, &'static str)],
 }
 
 /// Another tool's column layout that imports also read. It is recognised by its `marker` header,
@@ -188,75 +126,6 @@ pub enum ReadScope {
     /// secretariat, its owner, its department's manager and its authorized handlers. `Some(field)`
     /// is a register about assets (handler grants), whose records follow their asset's visibility.
     Classified(Option<&'static str>),
-}
-
-/// A rule a record must meet that needs other records to check: declared here, checked by the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirement {
-    /// The person in this field must be eligible to handle information assets (NDA, onboarding
-    /// course, passed test).
-    Eligible(&'static str),
-    /// The person in `person` must have an identity guarantee on file when the record that
-    /// `via` refers to has `field` = `value` (a strictly confidential asset's handler).
-    GuaranteeWhen {
-        person: &'static str,
-        via: &'static str,
-        field: &'static str,
-        value: &'static str,
-    },
-    /// The person in `person` must be appointed 部門情報管理責任者 of the department of the record
-    /// `via` refers to (its `department` field) on the date in `on`, or be the ISMS manager lead.
-    ApprovedByManager {
-        person: &'static str,
-        via: &'static str,
-        on: &'static str,
-    },
-    /// The person in `person` must hold an active grant for the asset in `asset` on the date in
-    /// `on`, and be the writer (unless the command line loads past records).
-    ByHandler {
-        asset: &'static str,
-        person: &'static str,
-        on: &'static str,
-    },
-    /// The organisation's handling rules for the asset's classification (see `HandlingRule`).
-    HandlingRules { asset: &'static str },
-    /// The person in this field must have an identity guarantee on file (a key's custodian).
-    Guarantee(&'static str),
-    /// The person in this field is the writer's own, unless the secretariat or a department
-    /// manager writes (a staff member reports only as themselves).
-    Yourself(&'static str),
-    /// The person in `person` may not belong to the department in `department` (an internal
-    /// auditor does not audit their own department).
-    NotOwnDepartment {
-        person: &'static str,
-        department: &'static str,
-    },
-    /// The date in this field (a person's leaving date) may not be set while the person has an
-    /// asset taken out and not returned.
-    NothingOut(&'static str),
-    /// Every person and department the record names must be in force on its date: the date in `on`,
-    /// or with `via`, the date in `on` of the record `via` refers to (an attendance's session). A
-    /// person who had left, or a department not yet founded or already dissolved, is refused with
-    /// the dates it was in force.
-    InForceOn {
-        on: &'static str,
-        via: Option<&'static str>,
-    },
-    /// `fields` are required when the record `via` refers to has `field` = `value` (a customer's
-    /// asset is disposed of only with the customer's consent).
-    RequiredWhen {
-        via: &'static str,
-        field: &'static str,
-        value: &'static str,
-        fields: &'static [&'static str],
-    },
-    /// The record `via` refers to must have `field` among `values` (a disposal's contractor is a
-    /// disposal contractor).
-    RefIs {
-        via: &'static str,
-        field: &'static str,
-        values: &'static [&'static str],
-    },
 }
 
 /// One handling rule: for an asset of `classification`, a record of `kind` by `method` is refused

@@ -242,13 +242,8 @@ pub async fn load(
     load_files(store, &access, CATALOGUE_FILES, progress).await?;
     // The secretariat has read this month's minutes; the others have not yet.
     let notice = store
-        .pool
-        .fetch_one(
-            "SELECT id FROM notices WHERE org_id = $1 AND code = $2",
-            &[org.id.into(), "N-2026-11".into()],
-        )
-        .await?
-        .i64(0)?;
+        .id_by_key(&access, &mamori_domain::registers::NOTICES, "N-2026-11")
+        .await?;
     for no in ["0001", "0003", "0004"] {
         let reader = Access {
             person_id: Some(store.person_id(&access, no).await?),

@@ -166,7 +166,7 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
     let mut published = revision.clone();
     published.status = ReportStatus::Published;
     // The head first: the report shows the records of the trail up to it (or later ones).
-    let head = mamori_store::audit::head(&store.pool).await?;
+    let head = store.audit_head().await?;
     let today = mamori_domain::dates::today();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut japanese = None;

@@ -376,7 +376,7 @@ async fn insert_attempt(
     )
     .await?;
     // Every field of the record, so that `audit verify` can compare it with its history.
-    let person_no = crate::people::employee_no(tx, person).await?;
+    let person_no = crate::records::employee_no(tx, person).await?;
     let after = serde_json::json!({
         "course": course, "person": person_no,
         "started_on": mamori_domain::dates::iso(now.to_offset(mamori_domain::dates::JST).date()),

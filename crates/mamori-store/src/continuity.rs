@@ -5,15 +5,17 @@ use mamori_domain::register::{Register, Value};
 use mamori_domain::registers;
 use time::{Date, Duration};
 
+use crate::areas::{Area, Written};
 use crate::db::{P, Tx};
-use crate::derived::recorder;
 use crate::error::StoreError;
 use crate::org::Access;
+use crate::records::Batch;
+use crate::records::derived::recorder;
 use crate::records::{Input, insert_in};
 
 /// A drill's target is met when recovery took no longer than its scenario's target; its previous
 /// drill is the latest one held before it.
-pub(crate) async fn drill(
+async fn drill(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
@@ -52,7 +54,7 @@ pub(crate) async fn drill(
 }
 
 /// A drill that missed its target raises a corrective action (once), from its follow-up.
-pub(crate) async fn raise_action(
+async fn raise_action(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
@@ -101,4 +103,57 @@ pub(crate) async fn raise_action(
     )
     .await?;
     Ok(())
+}
+
+/// The continuity area's rules: a drill's computed values, and the action a missed target raises.
+pub(crate) struct Continuity;
+
+impl Area for Continuity {
+    const REGISTERS: &'static [&'static Register] = &[&registers::DRILLS];
+
+    async fn before_write(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &Register,
+        values: &mut [Value],
+        ids: &[Option<i64>],
+        self_id: i64,
+    ) -> Result<(), StoreError> {
+        drill(tx, access, reg, values, ids, self_id).await
+    }
+
+    async fn after_write(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &Register,
+        written: &Written<'_>,
+        _batch: Option<&mut Batch>,
+    ) -> Result<(), StoreError> {
+        if reg.text(written.values, "target_met") == "no" {
+            raise_action(tx, access, reg, written.id, written.values).await?;
+        }
+        Ok(())
+    }
+
+    fn follows_writes(&self, _: &Register, _: &[Value], _: &[Option<i64>]) -> bool {
+        true
+    }
+
+    #[cfg(test)]
+    fn names(&self) -> Vec<(&'static Register, &'static str)> {
+        [
+            "scenario",
+            "held_on",
+            "actual_minutes",
+            "target_met",
+            "previous_on",
+            "follow_up",
+            "code",
+        ]
+        .into_iter()
+        .map(|f| (&registers::DRILLS, f))
+        .collect()
+    }
 }

@@ -1,4 +1,5 @@
-//! Security events (セキュリティ事象) Mamori records by itself: a write refused by a handling rule is an
+//! The security-events area (セキュリティ事象): a reporter reports as themselves, a repeated human
+//! error puts its person on the remedial course, and a write refused by a handling rule is an
 //! attempt the ISMS wants to know of (DESIGN.md: "a violation attempt is refused … and recorded as a
 //! security event").
 
@@ -8,10 +9,87 @@ use mamori_domain::{FieldError, Role, Value};
 use time::{Date, Duration};
 
 use crate::Store;
+use crate::areas::{Area, Write, Written};
 use crate::db::{P, Tx};
 use crate::error::StoreError;
 use crate::org::Access;
-use crate::records::{Input, Record, insert_in};
+use crate::records::{Batch, Input, Periods, Record, insert_in};
+use crate::requirements::{Requirement, check_all};
+
+/// The security-events area's rules.
+pub(crate) struct Events;
+
+const REQUIRES: &[Requirement] = &[
+    Requirement::Yourself("reporter"),
+    Requirement::InForceOn {
+        on: "occurred_on",
+        via: None,
+    },
+];
+
+/// A person named in `person` on a second record with `field` = `value` within the organisation's
+/// period (`RemedialRule`, around the date in `on`) is put on the course of kind `course_kind` at
+/// its next session within the rule's days of the second record's date: a second human-error event
+/// sends its person to the remedial course (臨時教育訓練). It fires once per record, when it is
+/// created or comes to qualify (`field` becomes `value`, or `person` changes), never on other edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Repeats {
+    person: &'static str,
+    field: &'static str,
+    value: &'static str,
+    on: &'static str,
+    course_kind: &'static str,
+}
+
+const REPEATS: Repeats = Repeats {
+    person: "person",
+    field: "cause",
+    value: "human_error",
+    on: "occurred_on",
+    course_kind: "remedial",
+};
+
+impl Area for Events {
+    const REGISTERS: &'static [&'static Register] = &[&SECURITY_EVENTS];
+
+    async fn check(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &Register,
+        w: &Write<'_>,
+        periods: Option<&mut Periods>,
+    ) -> Result<Vec<FieldError>, StoreError> {
+        check_all(tx, access, reg, REQUIRES, w, periods).await
+    }
+
+    async fn after_write(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &Register,
+        written: &Written<'_>,
+        _batch: Option<&mut Batch>,
+    ) -> Result<(), StoreError> {
+        put_on_course(tx, access, reg, written).await
+    }
+
+    /// A human error with its person named may be a repeat.
+    fn follows_writes(&self, reg: &Register, values: &[Value], ids: &[Option<i64>]) -> bool {
+        reg.position(REPEATS.person)
+            .is_some_and(|i| ids[i].is_some())
+            && reg
+                .position(REPEATS.field)
+                .is_some_and(|i| values[i].to_plain() == REPEATS.value)
+    }
+
+    #[cfg(test)]
+    fn names(&self) -> Vec<(&'static Register, &'static str)> {
+        let mut names: Vec<&'static str> = REQUIRES.iter().flat_map(|r| r.fields()).collect();
+        names.extend([REPEATS.person, REPEATS.field, REPEATS.on]);
+        names.into_iter().map(|f| (&SECURITY_EVENTS, f)).collect()
+    }
+}
 
 /// Records a near miss when a person's write was refused by a handling rule: who, when, which asset,
 /// what they tried and which rule refused it. Written in its own transaction, since the refused
@@ -31,7 +109,7 @@ pub(crate) async fn record_refusal(
         return Ok(());
     };
     let mut tx = store.pool.begin().await?;
-    let employee_no = crate::people::employee_no(&mut tx, person).await?;
+    let employee_no = crate::records::employee_no(&mut tx, person).await?;
     let today = mamori_domain::dates::iso(mamori_domain::dates::today());
     let tried: Vec<String> = ["kind", "method", "protection", "recipient"]
         .iter()
@@ -77,7 +155,7 @@ pub(crate) async fn record_refusal(
     tx.commit().await
 }
 
-/// A repeat puts its person on a course (`Register::repeats`, the organisation's `RemedialRule`):
+/// A repeat puts its person on a course (`REPEATS`, the organisation's `RemedialRule`):
 /// when this record, with the declared value (a human error), has a sibling of the same person
 /// within the rule's period before or after it, the person is expected at the course's next
 /// session held within the rule's days on or after the repeat (the later record of the two), or at
@@ -88,18 +166,15 @@ pub(crate) async fn record_refusal(
 /// already has an attendance at a session of the course within those days (the enrolment of this
 /// repeat), or has left by then. Written on the writer's behalf, with audit entries naming both
 /// records.
-pub(crate) async fn put_on_course(
+async fn put_on_course(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
-    id: i64,
-    values: &[Value],
-    ids: &[Option<i64>],
-    before: Option<&Record>,
+    written: &Written<'_>,
 ) -> Result<(), StoreError> {
-    let Some(r) = reg.repeats else {
-        return Ok(());
-    };
+    let (id, values, ids, before): (i64, &[Value], &[Option<i64>], Option<&Record>) =
+        (written.id, written.values, written.ids, written.before);
+    let r = REPEATS;
     let at = |name: &str| reg.position(name);
     let (Some(field_at), Some(person_at)) = (at(r.field), at(r.person)) else {
         return Ok(());
@@ -239,7 +314,7 @@ pub(crate) async fn put_on_course(
             session
         }
     };
-    let employee_no = crate::people::employee_no(tx, person).await?;
+    let employee_no = crate::records::employee_no(tx, person).await?;
     insert_in(
         tx,
         &recorder,

@@ -2,6 +2,7 @@
 //! and the audit trail live here, where records are read and written, so no route can forget them.
 
 pub(crate) mod areas;
+pub(crate) mod assets;
 pub mod attempts;
 pub mod audit;
 pub mod auth;
@@ -10,7 +11,6 @@ pub mod chart;
 pub mod checkpoint;
 pub(crate) mod continuity;
 pub mod db;
-pub(crate) mod derived;
 pub mod error;
 pub mod events;
 pub mod integrity;
@@ -21,6 +21,8 @@ pub mod overdue;
 pub mod people;
 pub mod records;
 pub mod reports;
+pub(crate) mod requirements;
+pub(crate) mod risk;
 pub mod schema;
 /// Fresh databases for tests (feature `testing`, which only tests switch on).
 #[cfg(feature = "testing")]
@@ -36,7 +38,9 @@ pub use records::{Input, ListQuery, Page, Record, Status};
 
 #[derive(Clone, Debug)]
 pub struct Store {
-    pub pool: Pool,
+    /// The database, reached only through the store's own methods (and, for tests that tamper
+    /// with it, `pool()` under the `testing` feature).
+    pool: Pool,
     pub policy: Policy,
     /// The key that signs the audit trail's checkpoints, if the settings name one.
     pub audit_key: Option<std::sync::Arc<checkpoint::AuditKey>>,
@@ -58,6 +62,40 @@ impl Store {
     /// register for every page instead of walking its index.
     pub async fn analyze(&self) -> Result<(), StoreError> {
         self.pool.execute("ANALYZE", &[]).await.map(|_| ())
+    }
+
+    /// The database behind the store.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    /// The raw database, for tests that tamper with it or look underneath the store.
+    #[cfg(feature = "testing")]
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The audit trail's head as the database holds it now.
+    pub async fn audit_head(&self) -> Result<audit::AuditHead, StoreError> {
+        audit::head(&self.pool).await
+    }
+
+    /// Walks the whole audit trail and reports the first entry that does not hold.
+    pub async fn verify_audit(
+        &self,
+        progress: &(dyn Fn(i64, i64) + Sync),
+    ) -> Result<audit::Verification, StoreError> {
+        audit::verify(&self.pool, progress).await
+    }
+
+    /// Checks the audit trail, its checkpoints and the kept totals (`integrity::verify`).
+    pub async fn verify_integrity(
+        &self,
+        kept: Option<&checkpoint::Checkpoint>,
+        trusted_key: Option<&str>,
+        progress: &(dyn Fn(&str, u64, u64) + Sync),
+    ) -> Result<integrity::Findings, StoreError> {
+        integrity::verify(&self.pool, kept, trusted_key, progress).await
     }
 
     /// The database answers a query (for `/readyz`).

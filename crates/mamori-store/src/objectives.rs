@@ -10,11 +10,12 @@ use mamori_domain::objective::judge;
 use mamori_domain::registers::{OBJECTIVE_RESULTS, OBJECTIVES, parse_number};
 use mamori_domain::{FiscalYear, Value};
 
+use crate::areas::{Area, Written};
 use crate::audit::{self, Actor, Entry};
 use crate::db::{P, Tx};
 use crate::error::StoreError;
 use crate::org::Access;
-use crate::records::Record;
+use crate::records::{Batch, Record};
 
 /// The values of the active results of the objective `id` measured in the fiscal year.
 async fn results_in(tx: &mut Tx, id: i64, fy: FiscalYear) -> Result<Vec<(Date, f64)>, StoreError> {
@@ -37,7 +38,7 @@ async fn results_in(tx: &mut Tx, id: i64, fy: FiscalYear) -> Result<Vec<(Date, f
 
 /// Computes the result and achievement of the objective being written into `values` (in
 /// declaration order); `self_id` is 0 for a new objective, which has no results yet.
-pub(crate) async fn compute(
+async fn compute(
     tx: &mut Tx,
     access: &Access,
     values: &mut [Value],
@@ -72,15 +73,15 @@ fn yes_no(yes: bool) -> Value {
 
 /// Computes an objective again, with an audit entry when its result or achievement changes.
 async fn recompute(tx: &mut Tx, access: &Access, id: i64) -> Result<(), StoreError> {
-    let current = crate::derived::fetch(tx, &OBJECTIVES, id).await?;
+    let current = crate::records::derived::fetch(tx, &OBJECTIVES, id).await?;
     let mut values = current.values.clone();
     compute(tx, access, &mut values, id).await?;
-    crate::derived::set_computed(tx, access, &OBJECTIVES, &current, &values).await
+    crate::records::derived::set_computed(tx, access, &OBJECTIVES, &current, &values).await
 }
 
 /// After a result of `id` is written, withdrawn or reinstated: the objective it counts for, and
 /// the one it counted for before an edit moved it.
-pub(crate) async fn after_result(
+async fn after_result(
     tx: &mut Tx,
     access: &Access,
     id: i64,
@@ -201,4 +202,74 @@ pub(crate) async fn migrate(tx: &mut Tx) -> Result<(), StoreError> {
         .await?;
     }
     Ok(())
+}
+
+/// The objectives area's rules: an objective's yearly result and achievement, from its results of
+/// the year, computed when it is written and again when one of its results is.
+pub(crate) struct Objectives;
+
+impl Area for Objectives {
+    const REGISTERS: &'static [&'static mamori_domain::Register] =
+        &[&OBJECTIVES, &OBJECTIVE_RESULTS];
+
+    async fn before_write(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &mamori_domain::Register,
+        values: &mut [Value],
+        _ids: &[Option<i64>],
+        self_id: i64,
+    ) -> Result<(), StoreError> {
+        if reg.code == OBJECTIVES.code {
+            compute(tx, access, values, self_id).await?;
+        }
+        Ok(())
+    }
+
+    async fn after_write(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &mamori_domain::Register,
+        written: &Written<'_>,
+        _batch: Option<&mut Batch>,
+    ) -> Result<(), StoreError> {
+        if reg.code == OBJECTIVE_RESULTS.code {
+            after_result(tx, access, written.id, written.before).await?;
+        }
+        Ok(())
+    }
+
+    async fn after_withdrawal(
+        &self,
+        tx: &mut Tx,
+        access: &Access,
+        reg: &mamori_domain::Register,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        if reg.code == OBJECTIVE_RESULTS.code {
+            after_result(tx, access, id, None).await?;
+        }
+        Ok(())
+    }
+
+    fn follows_writes(
+        &self,
+        reg: &mamori_domain::Register,
+        _: &[Value],
+        _: &[Option<i64>],
+    ) -> bool {
+        reg.code == OBJECTIVE_RESULTS.code
+    }
+
+    #[cfg(test)]
+    fn names(&self) -> Vec<(&'static mamori_domain::Register, &'static str)> {
+        vec![
+            (&OBJECTIVES, "fiscal_year"),
+            (&OBJECTIVE_RESULTS, "objective"),
+            (&OBJECTIVE_RESULTS, "measured_on"),
+            (&OBJECTIVE_RESULTS, "value"),
+        ]
+    }
 }

@@ -5,10 +5,12 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use crate::Store;
+use crate::areas::{Area, Write};
 use crate::audit::{self, Entry};
 use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
+use crate::requirements::{Requirement, check_all};
 
 /// The people a notice is for: everyone who had joined by the day it was published and has not
 /// left, or the members of its department (a new joiner is not asked to read years-old notices). `n`
@@ -272,7 +274,7 @@ impl Store {
             .await?;
         // The risks' levels follow the new method at once.
         let mut tx = self.pool.begin().await?;
-        crate::derived::relevel(&mut tx, access, method).await?;
+        crate::risk::relevel(&mut tx, access, method).await?;
         tx.commit().await
     }
 
@@ -550,5 +552,38 @@ impl Store {
             return Err(StoreError::Invalid(errors));
         }
         tx.commit().await
+    }
+}
+
+/// The operations area's rules: an internal auditor does not audit their own department.
+pub(crate) struct Operations;
+
+const REQUIRES: &[Requirement] = &[Requirement::NotOwnDepartment {
+    person: "auditor",
+    department: "department",
+}];
+
+impl Area for Operations {
+    const REGISTERS: &'static [&'static mamori_domain::Register] =
+        &[&mamori_domain::registers::AUDITS];
+
+    async fn check(
+        &self,
+        tx: &mut crate::db::Tx,
+        access: &Access,
+        reg: &mamori_domain::Register,
+        w: &Write<'_>,
+        periods: Option<&mut crate::records::Periods>,
+    ) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
+        check_all(tx, access, reg, REQUIRES, w, periods).await
+    }
+
+    #[cfg(test)]
+    fn names(&self) -> Vec<(&'static mamori_domain::Register, &'static str)> {
+        REQUIRES
+            .iter()
+            .flat_map(|r| r.fields())
+            .map(|f| (&mamori_domain::registers::AUDITS, f))
+            .collect()
     }
 }

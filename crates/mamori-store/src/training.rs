@@ -5,9 +5,11 @@ use mamori_domain::FiscalYear;
 use serde::Serialize;
 
 use crate::Store;
+use crate::areas::{Area, Write};
 use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
+use crate::requirements::{Requirement, check_all};
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CourseCompletion {
@@ -198,5 +200,38 @@ impl Store {
         self.create_many(access, &ATTENDANCES, &inputs, &|_, _| {})
             .await
             .map_err(|errors| StoreError::Data(format!("adding expected people: {errors:?}")))
+    }
+}
+
+/// The training area's rules: everyone an attendance names is in force on its session's date.
+pub(crate) struct Training;
+
+const REQUIRES: &[Requirement] = &[Requirement::InForceOn {
+    on: "held_on",
+    via: Some("session"),
+}];
+
+impl Area for Training {
+    const REGISTERS: &'static [&'static mamori_domain::Register] =
+        &[&mamori_domain::registers::ATTENDANCES];
+
+    async fn check(
+        &self,
+        tx: &mut crate::db::Tx,
+        access: &Access,
+        reg: &mamori_domain::Register,
+        w: &Write<'_>,
+        periods: Option<&mut crate::records::Periods>,
+    ) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
+        check_all(tx, access, reg, REQUIRES, w, periods).await
+    }
+
+    #[cfg(test)]
+    fn names(&self) -> Vec<(&'static mamori_domain::Register, &'static str)> {
+        REQUIRES
+            .iter()
+            .flat_map(|r| r.fields())
+            .map(|f| (&mamori_domain::registers::ATTENDANCES, f))
+            .collect()
     }
 }

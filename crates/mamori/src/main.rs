@@ -540,13 +540,11 @@ async fn audit(settings: &Settings, cmd: AuditCommand) -> Result<ExitCode> {
             let trusted = audit_key(settings)?.map(|k| k.public_key());
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let p = Progress::new("verify");
-            let f = mamori_store::integrity::verify(
-                &store.pool,
-                kept.as_ref(),
-                trusted.as_deref(),
-                &|what, done, total| p.step(what, done, total),
-            )
-            .await?;
+            let f = store
+                .verify_integrity(kept.as_ref(), trusted.as_deref(), &|what, done, total| {
+                    p.step(what, done, total)
+                })
+                .await?;
             p.finish();
             let head = f.head.as_ref().map_or(0, |h| h.seq);
             println!("audit trail: {} entries walked, head at seq {head}", f.rows);

@@ -179,19 +179,19 @@ async fn audit_verify_names_the_first_row_changed_behind_the_applications_back()
     assert!(o.status.success(), "{}", text(&o));
     let store = db.store().await.unwrap();
     store
-        .pool
+        .pool()
         .execute("DROP TRIGGER audit_events_no_update", &[])
         .await
         .unwrap();
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE audit_events SET actor = 'someone else' WHERE seq = 5",
             &[],
         )
         .await
         .unwrap();
-    store.pool.close().await;
+    store.pool().close().await;
     let o = mamori(&db.url, &["audit", "verify"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("BROKEN at row 5"), "{}", text(&o));
@@ -346,7 +346,7 @@ impl Audited {
     /// Someone with database access removes the triggers that guard the trail and its checkpoints.
     async fn unguarded(&self) -> mamori_store::Store {
         let store = self.db.store().await.unwrap();
-        let drops: &[&str] = match store.pool.backend() {
+        let drops: &[&str] = match store.pool().backend() {
             mamori_store::Backend::Sqlite => &[
                 "DROP TRIGGER audit_events_no_update",
                 "DROP TRIGGER audit_events_no_delete",
@@ -358,7 +358,7 @@ impl Audited {
             ],
         };
         for d in drops {
-            store.pool.execute(d, &[]).await.unwrap();
+            store.pool().execute(d, &[]).await.unwrap();
         }
         store
     }
@@ -389,7 +389,7 @@ async fn a_cut_tail_with_the_head_moved_back_is_named_by_the_stored_and_the_kept
     let store = a.unguarded().await;
     let keep = a.seq() - 3;
     store
-        .pool
+        .pool()
         .execute(
             "DELETE FROM audit_events WHERE seq > $1",
             &[mamori_store::db::P::Int(keep)],
@@ -397,7 +397,7 @@ async fn a_cut_tail_with_the_head_moved_back_is_named_by_the_stored_and_the_kept
         .await
         .unwrap();
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_events WHERE seq = $1) WHERE id = 1",
             &[mamori_store::db::P::Int(keep)],
@@ -405,12 +405,7 @@ async fn a_cut_tail_with_the_head_moved_back_is_named_by_the_stored_and_the_kept
         .await
         .unwrap();
     // The chain alone still holds: this is what used to pass.
-    assert!(
-        mamori_store::audit::verify(&store.pool, &|_, _| {})
-            .await
-            .unwrap()
-            .intact()
-    );
+    assert!(store.verify_audit(&|_, _| {}).await.unwrap().intact());
     let named = format!(
         "checkpoint of seq {} ({}): the trail now ends at seq {keep}",
         a.seq(),
@@ -422,7 +417,7 @@ async fn a_cut_tail_with_the_head_moved_back_is_named_by_the_stored_and_the_kept
 
     // The stored checkpoints go too; the one the auditor kept still names the cut.
     store
-        .pool
+        .pool()
         .execute("DELETE FROM audit_checkpoints", &[])
         .await
         .unwrap();
@@ -437,7 +432,7 @@ async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoin
     let store = a.unguarded().await;
     // Rewrite entry 5 and recompute the chain from there, as anyone can: the hash has no key.
     let rows = store
-        .pool
+        .pool()
         .fetch_all(
             "SELECT seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before_json, after_json \
              FROM audit_events WHERE seq >= 5 ORDER BY seq",
@@ -446,7 +441,7 @@ async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoin
         .await
         .unwrap();
     let mut prev: String = store
-        .pool
+        .pool()
         .fetch_one("SELECT hash FROM audit_events WHERE seq = 4", &[])
         .await
         .unwrap()
@@ -476,7 +471,7 @@ async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoin
         );
         use mamori_store::db::P;
         store
-            .pool
+            .pool()
             .execute(
                 "UPDATE audit_events SET actor = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
                 &[
@@ -492,7 +487,7 @@ async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoin
         last = seq;
     }
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
             &[
@@ -503,10 +498,7 @@ async fn a_row_changed_and_every_later_hash_recomputed_is_named_by_the_checkpoin
         .await
         .unwrap();
     assert!(
-        mamori_store::audit::verify(&store.pool, &|_, _| {})
-            .await
-            .unwrap()
-            .intact(),
+        store.verify_audit(&|_, _| {}).await.unwrap().intact(),
         "the recomputed chain holds on its own"
     );
     let named = format!(
@@ -536,7 +528,7 @@ async fn the_database_refuses_an_audit_row_that_does_not_extend_the_head() {
     };
     let columns = "(seq, at, org_id, actor_user_id, actor, entity, entity_id, action, reason, before_json, after_json, prev_hash, hash)";
     // Rewriting a row by replacing it: SQLite's REPLACE, PostgreSQL's upsert.
-    let replace = match store.pool.backend() {
+    let replace = match store.pool().backend() {
         mamori_store::Backend::Sqlite => {
             format!(
                 "INSERT OR REPLACE INTO audit_events {columns} {}",
@@ -548,7 +540,7 @@ async fn the_database_refuses_an_audit_row_that_does_not_extend_the_head() {
             copy("seq", "forged")
         ),
     };
-    let err = store.pool.execute(&replace, &[]).await;
+    let err = store.pool().execute(&replace, &[]).await;
     assert!(err.is_err(), "a row is replaced: {err:?}");
     // An entry past the head that the head does not know of, and one beyond a gap.
     for seq in [
@@ -556,11 +548,11 @@ async fn the_database_refuses_an_audit_row_that_does_not_extend_the_head() {
         "(SELECT MAX(seq) FROM audit_events) + 5",
     ] {
         let insert = format!("INSERT INTO audit_events {columns} {}", copy(seq, "forged"));
-        let err = store.pool.execute(&insert, &[]).await;
+        let err = store.pool().execute(&insert, &[]).await;
         assert!(err.is_err(), "an entry is added behind the head: {err:?}");
     }
     let actor = store
-        .pool
+        .pool()
         .fetch_one("SELECT actor FROM audit_events WHERE seq = 3", &[])
         .await
         .unwrap()
@@ -576,7 +568,7 @@ async fn confidential_assets_made_general_behind_the_applications_back_are_named
     let a = Audited::new().await;
     let store = a.db.store().await.unwrap();
     let secret = store
-        .pool
+        .pool()
         .fetch_all(
             "SELECT id, classification FROM assets WHERE classification <> 'general' ORDER BY id",
             &[],
@@ -585,7 +577,7 @@ async fn confidential_assets_made_general_behind_the_applications_back_are_named
         .unwrap();
     assert!(!secret.is_empty(), "synth makes confidential assets");
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE assets SET classification = 'general' WHERE classification <> 'general'",
             &[],

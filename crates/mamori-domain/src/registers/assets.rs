@@ -64,12 +64,6 @@ pub static ASSETS: Register = Register {
     read: ReadScope::Classified(None),
     validate: Some(check_asset),
     numbered: Some("A-"),
-    proposes: Some(Proposes {
-        collection: "risks",
-        field: "asset",
-        on_change: "classification",
-        values: &[("status", "proposed")],
-    }),
     layouts: &[IPA_ASSET_LEDGER],
     ..REGISTER
 };
@@ -233,20 +227,6 @@ pub static ASSET_HANDLERS: Register = Register {
     not_before: &[("valid_until", "approved_on")],
     unique_together: &[&["asset", "person"]],
     read: ReadScope::Classified(Some("asset")),
-    requires: &[
-        Requirement::Eligible("person"),
-        Requirement::GuaranteeWhen {
-            person: "person",
-            via: "asset",
-            field: "classification",
-            value: "strictly_confidential",
-        },
-        Requirement::ApprovedByManager {
-            person: "approved_by",
-            via: "asset",
-            on: "approved_on",
-        },
-    ],
     ..REGISTER
 };
 
@@ -381,14 +361,6 @@ pub static HANDLING_RECORDS: Register = Register {
     not_before: &[("due_back", "occurred_on")],
     read: ReadScope::Classified(Some("asset")),
     validate: Some(check_handling),
-    requires: &[
-        Requirement::ByHandler {
-            asset: "asset",
-            person: "person",
-            on: "occurred_on",
-        },
-        Requirement::HandlingRules { asset: "asset" },
-    ],
     writer_person: Some("person"),
     ..REGISTER
 };
@@ -474,20 +446,6 @@ pub static DISPOSALS: Register = Register {
     not_before: &[("certificate_on", "disposed_on")],
     unique_together: &[&["asset"]],
     read: ReadScope::Classified(Some("asset")),
-    requires: &[
-        Requirement::RequiredWhen {
-            via: "asset",
-            field: "customer_owned",
-            value: "yes",
-            fields: &["consent_by", "consent_on", "consent_form"],
-        },
-        Requirement::RefIs {
-            via: "contractor",
-            field: "kind",
-            values: &["disposal"],
-        },
-    ],
-    closes: Some("asset"),
     ..REGISTER
 };
 
@@ -574,7 +532,6 @@ pub static CUSTODY_KEYS: Register = Register {
         "storage",
     ],
     not_before: &[("returned_on", "received_on")],
-    requires: &[Requirement::Guarantee("custodian")],
     ..REGISTER
 };
 

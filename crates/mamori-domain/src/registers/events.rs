@@ -94,13 +94,6 @@ pub static SECURITY_EVENTS: Register = Register {
     not_before: &[("reported_on", "occurred_on"), ("closed_on", "occurred_on")],
     read: ReadScope::OwnForStaff("reporter"),
     defaults: &[("department", "reporter", "department")],
-    requires: &[
-        Requirement::Yourself("reporter"),
-        Requirement::InForceOn {
-            on: "occurred_on",
-            via: None,
-        },
-    ],
     writer_person: Some("reporter"),
     initial: &[("status", "reported"), ("reported_on", "today")],
     assessed: &[
@@ -113,13 +106,6 @@ pub static SECURITY_EVENTS: Register = Register {
     ],
     numbered: Some("E-"),
     validate: Some(check_event),
-    repeats: Some(Repeats {
-        person: "person",
-        field: "cause",
-        value: "human_error",
-        on: "occurred_on",
-        course_kind: "remedial",
-    }),
     ..REGISTER
 };
 

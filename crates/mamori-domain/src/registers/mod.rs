@@ -3,8 +3,8 @@
 
 use crate::objective;
 use crate::register::{
-    Ends, Field, FieldError, FieldKind, HandlingRule, Layout, Proposes, ReadScope, Register,
-    Repeats, Requirement, Rollup, RollupKind, Sources, Stamps, Value, WriteScope,
+    Field, FieldError, FieldKind, HandlingRule, Layout, ReadScope, Register, Rollup, RollupKind,
+    Sources, Value, WriteScope,
 };
 use crate::risk::Scale;
 
@@ -69,23 +69,15 @@ const REGISTER: Register = Register {
     read: ReadScope::Members,
     validate: None,
     labels: &[],
-    ends: None,
     assessed: &[],
     initial: &[],
     numbered: None,
     layouts: &[],
     defaults: &[],
-    requires: &[],
     writer_person: None,
-    closes: None,
-    repeats: None,
     warn: None,
     sources: None,
-    levels: &[],
-    acceptance: None,
     rollup: None,
-    stamps: None,
-    proposes: None,
     computed: &[],
 };
 
@@ -192,7 +184,6 @@ mod tests {
                 "writer_person",
                 &reg.writer_person.into_iter().collect::<Vec<_>>(),
             );
-            add("closes", &reg.closes.into_iter().collect::<Vec<_>>());
             add("search", reg.search);
             add("labels", reg.labels);
             add("assessed", reg.assessed);
@@ -216,25 +207,12 @@ mod tests {
                     .flat_map(|(a, b, _)| [*a, *b])
                     .collect::<Vec<_>>(),
             );
-            add(
-                "acceptance",
-                &reg.acceptance
-                    .map(|(f, _)| f)
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
             if let Some(s) = reg.sources {
                 add("sources", &[s.field]);
                 add(
                     "sources",
                     &s.refs.iter().map(|(_, f)| *f).collect::<Vec<_>>(),
                 );
-            }
-            if let Some(r) = reg.repeats {
-                add("repeats", &[r.person, r.field]);
-            }
-            if let Some(e) = reg.ends {
-                add("ends", &[e.field]);
             }
             for (setting, name) in named {
                 assert!(

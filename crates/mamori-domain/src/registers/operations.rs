@@ -59,10 +59,6 @@ pub static AUDITS: Register = Register {
     default_sort: "started_on",
     search: &["code", "auditing_body", "scope", "summary"],
     not_before: &[("ended_on", "started_on")],
-    requires: &[Requirement::NotOwnDepartment {
-        person: "auditor",
-        department: "department",
-    }],
     initial: &[("status", "planned")],
     validate: Some(check_audit),
     numbered: Some("AU-"),

@@ -66,11 +66,6 @@ pub static PEOPLE: Register = Register {
     default_sort: "employee_no",
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
-    ends: Some(Ends {
-        field: "left_on",
-        ties: &[("asset-handlers", "person", "valid_until")],
-    }),
-    requires: &[Requirement::NothingOut("left_on")],
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
     ..REGISTER
 };

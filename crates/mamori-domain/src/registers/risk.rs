@@ -255,16 +255,6 @@ pub static RULE_REVISIONS: Register = Register {
     search: &["version", "content"],
     unique_together: &[&["rule", "version"]],
     validate: Some(check_revision),
-    stamps: Some(Stamps {
-        via: "rule",
-        order: "revised_on",
-        fields: &[
-            ("version", "version"),
-            ("revised_on", "revised_on"),
-            ("approver", "approver"),
-            ("approved_on", "approved_on"),
-        ],
-    }),
     ..REGISTER
 };
 
@@ -361,11 +351,6 @@ pub static RISKS: Register = Register {
     initial: &[("status", "assessed")],
     validate: Some(check_risk),
     numbered: Some("R-"),
-    levels: &[
-        ("level", "likelihood", "impact"),
-        ("residual_level", "residual_likelihood", "residual_impact"),
-    ],
-    acceptance: Some(("acceptable", &["level", "residual_level"])),
     computed: &["level", "residual_level", "acceptable"],
     ..REGISTER
 };

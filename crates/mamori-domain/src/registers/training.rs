@@ -107,10 +107,6 @@ pub static ATTENDANCES: Register = Register {
     unique_together: &[&["session", "person"]],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[("department", "person", "department")],
-    requires: &[Requirement::InForceOn {
-        on: "held_on",
-        via: Some("session"),
-    }],
     ..REGISTER
 };
 

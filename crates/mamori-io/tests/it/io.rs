@@ -144,9 +144,7 @@ async fn every_imported_record_has_its_creation_in_the_audit_trail() {
             .collect::<Vec<_>>(),
         ["create", "withdraw"]
     );
-    let v = mamori_store::audit::verify(&store.pool, &|_, _| {})
-        .await
-        .unwrap();
+    let v = store.verify_audit(&|_, _| {}).await.unwrap();
     assert!(v.intact() && v.rows > 800, "{v:?}");
 }
 

@@ -509,7 +509,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     let (pdf_bytes, sha) = store.report_file(&access, draft.id, "pdf").await.unwrap();
     assert_eq!(pdf_bytes, frozen_pdf);
     let after = store
-        .pool
+        .pool()
         .fetch_one(
             "SELECT after_json FROM audit_events WHERE entity = 'report' AND action = 'publish' AND entity_id = $1",
             &[draft.id.into()],
@@ -533,7 +533,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     );
     assert!(after.contains(&head.hash), "{after}");
     let at_seq = store
-        .pool
+        .pool()
         .fetch_one(
             "SELECT hash FROM audit_events WHERE seq = $1",
             &[head.seq.into()],

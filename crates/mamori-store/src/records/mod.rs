@@ -11,6 +11,7 @@ use mamori_domain::register::{FieldKind, ReadScope, Register, Value, WriteScope}
 use mamori_domain::{FieldError, Role, registers};
 
 use crate::Store;
+use crate::areas::{Written, hooks_for};
 use crate::audit::{self, Entry};
 use crate::db::{P, Row, Tx};
 use crate::error::StoreError;
@@ -18,6 +19,7 @@ use crate::org::Access;
 use crate::schema::column_of;
 
 mod access;
+pub(crate) mod derived;
 mod prepare;
 mod query;
 mod write;
@@ -28,10 +30,10 @@ pub(crate) use access::{and_scope, scope_condition};
 #[allow(unused_imports)]
 use prepare::*;
 pub use query::*;
-pub(crate) use query::{record_from, select_sql};
+pub(crate) use query::{employee_no, record_from, select_sql};
 #[allow(unused_imports)]
 use write::*;
-pub(crate) use write::{insert_in, update_in};
+pub(crate) use write::{Batch, Periods, append_audit, insert_in, update_in, write_withdrawal};
 
 /// What a user typed, by field name; every source (form, API, file) arrives as text.
 pub type Input = BTreeMap<String, String>;

@@ -68,7 +68,7 @@ pub(super) async fn prepare(
         && let Some(i) = reg.position(field)
         && values[i].is_null()
     {
-        let no = crate::people::employee_no(tx, person).await?;
+        let no = crate::records::employee_no(tx, person).await?;
         values[i] = Value::Text(no);
     }
     let mut ids = vec![None; reg.fields.len()];
@@ -216,22 +216,25 @@ pub(super) async fn prepare(
     }
     // Computed before the register's own checks, which may read what is computed (a drill that
     // missed its target needs a follow-up).
-    errors.extend(crate::derived::compute(tx, access, reg, &mut values, &ids, self_id).await?);
+    errors.extend(derived::compute(tx, access, reg, &mut values, &ids, self_id).await?);
     errors.extend(reg.check(&values));
-    for req in reg.requires {
-        errors.extend(
-            crate::people::check_requirement(
+    let write = crate::areas::Write {
+        values: &values,
+        ids: &ids,
+        defaulted: &defaulted,
+        self_id,
+    };
+    errors.extend(
+        hooks_for(reg)
+            .check(
                 tx,
                 access,
                 reg,
-                *req,
-                (&values, &ids, &defaulted),
-                self_id,
+                &write,
                 batch.as_deref_mut().map(|b| &mut b.periods),
             )
             .await?,
-        );
-    }
+    );
     for group in reg.unique_together {
         let mut conds = Vec::new();
         let mut params: Vec<P> = vec![access.org_id().into(), self_id.into()];

@@ -969,6 +969,32 @@ impl Store {
         record_from(reg, &row)
     }
 
+    /// The id of the record whose natural key is `key`, as `get` would read it.
+    pub async fn id_by_key(
+        &self,
+        access: &Access,
+        reg: &Register,
+        key: &str,
+    ) -> Result<i64, StoreError> {
+        if !can_read(access, reg) {
+            return Err(StoreError::Forbidden);
+        }
+        let field = reg.natural_key.ok_or(StoreError::NotFound)?;
+        let mut params = vec![P::Int(access.org_id()), P::Text(key.into())];
+        let own = and_scope(access, reg, &mut params);
+        self.pool
+            .fetch_optional(
+                &format!(
+                    "SELECT t.id FROM {} t WHERE t.org_id = $1 AND t.{field} = $2{own}",
+                    reg.table
+                ),
+                &params,
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .i64(0)
+    }
+
     /// Choices for a reference field: the active records of the target register (natural key, title).
     /// `None` when the target register is too large to choose from a list (the form then asks for
     /// the natural key, e.g. an employee number).
@@ -1000,4 +1026,14 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }
+}
+
+/// A person's employee number (the code forms and files name them by).
+pub(crate) async fn employee_no(tx: &mut Tx, person: i64) -> Result<String, StoreError> {
+    tx.fetch_one(
+        "SELECT employee_no FROM people WHERE id = $1",
+        &[P::Int(person)],
+    )
+    .await?
+    .text(0)
 }

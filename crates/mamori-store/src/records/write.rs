@@ -18,7 +18,9 @@ impl Store {
             Ok(id) => id,
             Err(StoreError::Invalid(errors)) => {
                 drop(tx);
-                crate::events::record_refusal(self, access, reg, input, &errors).await?;
+                hooks_for(reg)
+                    .refused(self, access, reg, input, &errors)
+                    .await?;
                 return Err(StoreError::Invalid(errors));
             }
             Err(e) => return Err(e),
@@ -252,7 +254,7 @@ impl Store {
             }
         };
         write_withdrawal(&mut tx, access, reg, id, reason.as_deref(), None).await?;
-        crate::derived::after_withdrawal(&mut tx, access, reg, id).await?;
+        derived::after_withdrawal(&mut tx, access, reg, id).await?;
         tx.commit().await?;
         self.get(access, reg, id).await
     }
@@ -275,6 +277,11 @@ pub(super) type RefCache = std::collections::HashMap<(&'static str, String), i64
 pub(super) type DefaultCache =
     std::collections::HashMap<(&'static str, i64, &'static str), Option<(i64, String)>>;
 
+/// The period a person or department is in force (joined–left, valid from–to), by table and id:
+/// read once per file while a batch of rows is checked and written.
+pub(crate) type Periods =
+    std::collections::HashMap<(&'static str, i64), (Option<time::Date>, Option<time::Date>)>;
+
 /// What a batch of inserts shares: resolved references, and audit entries appended together at
 /// the end (in order, chained as one by one).
 #[derive(Default)]
@@ -294,7 +301,7 @@ pub(crate) struct Batch {
     /// referenced table, id and field.
     pub(super) defaults: DefaultCache,
     /// The periods in force of the people and departments the rows name.
-    pub(super) periods: crate::people::Periods,
+    pub(super) periods: Periods,
 }
 
 impl Batch {
@@ -356,19 +363,7 @@ pub(super) const INSERT_CHUNK: usize = 200;
 /// ties, puts nobody on a course, and no roll-up, stamp, proposal or follow-up hangs on it. Such
 /// rows of a file are written many to a statement.
 pub(super) fn sets_nothing_off(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> bool {
-    let repeats = reg.repeats.is_some_and(|r| {
-        reg.position(r.person).is_some_and(|i| ids[i].is_some())
-            && reg
-                .position(r.field)
-                .is_some_and(|i| values[i].to_plain() == r.value)
-    });
-    reg.closes.is_none()
-        && reg.ends.is_none()
-        && reg.rollup.is_none()
-        && reg.stamps.is_none()
-        && reg.proposes.is_none()
-        && !crate::areas::hooks_for(reg).follows_writes()
-        && !repeats
+    reg.rollup.is_none() && !hooks_for(reg).follows_writes(reg, values, ids)
 }
 
 /// Writes the rows prepared so far with one INSERT each `INSERT_CHUNK`, and their audit entries
@@ -485,110 +480,20 @@ pub(super) async fn write_prepared(
     let after = serde_json::Value::Object(json_of(reg, &values));
     let entry = Entry::new(Some(access.org_id()), reg.code, Some(id), "create").after(&after);
     append_audit(tx, access, entry, batch.as_deref_mut()).await?;
-    // A record that closes another (a disposal its asset) withdraws it, with the reason naming it.
-    if let Some((target, closed)) = reg
-        .closes
-        .and_then(|f| Some((registers::target_of(reg, f)?, ids[reg.position(f)?]?)))
-    {
-        let reason = format!("{} #{id}", reg.code);
-        write_withdrawal(
-            tx,
-            access,
-            target,
-            closed,
-            Some(&reason),
-            batch.as_deref_mut(),
-        )
-        .await?;
-    }
-    end_ties(tx, access, reg, id, &values, batch).await?;
-    // Boxed: putting a person on a course inserts records through this same function.
-    Box::pin(crate::events::put_on_course(
-        tx, access, reg, id, &values, &ids, None,
-    ))
-    .await?;
-    Box::pin(crate::derived::after_write(
-        tx, access, reg, id, &values, &ids, None,
-    ))
-    .await?;
+    // Boxed: what follows a write may write records through this same function (a repeat puts
+    // its person on a course).
+    let written = Written {
+        id,
+        values: &values,
+        ids: &ids,
+        before: None,
+    };
+    Box::pin(derived::after_write(tx, access, reg, &written, batch)).await?;
     Ok(id)
 }
 
-/// When a record's ending date is set (a person's leaving date), ends the records that still tie
-/// to it (the person's handler grants): their end date becomes the leaving date if later, and once
-/// the leaving date has come they are withdrawn; each change with its audit entry.
-pub(super) async fn end_ties(
-    tx: &mut Tx,
-    access: &Access,
-    reg: &Register,
-    id: i64,
-    values: &[Value],
-    mut batch: Option<&mut Batch>,
-) -> Result<(), StoreError> {
-    let Some(ends) = reg.ends else {
-        return Ok(());
-    };
-    let Some(Value::Date(on)) = reg.position(ends.field).map(|i| &values[i]) else {
-        return Ok(());
-    };
-    let on = *on;
-    let left = on <= mamori_domain::dates::today();
-    let reason = format!(
-        "{} #{id} {} {}",
-        reg.code,
-        ends.field,
-        mamori_domain::dates::iso(on)
-    );
-    for (collection, field, until) in ends.ties {
-        let target = registers::by_collection(collection)
-            .ok_or_else(|| StoreError::Data(format!("unknown register {collection}")))?;
-        let tied = tx
-            .fetch_all(
-                &format!(
-                    "SELECT id, {until} FROM {} WHERE org_id = $1 AND {field}_id = $2 AND withdrawn_at IS NULL ORDER BY id",
-                    target.table
-                ),
-                &[access.org_id().into(), id.into()],
-            )
-            .await?;
-        for row in tied {
-            let tie = row.i64(0)?;
-            if left {
-                write_withdrawal(tx, access, target, tie, Some(&reason), batch.as_deref_mut())
-                    .await?;
-                continue;
-            }
-            let ends_on: Option<time::Date> = row.get(1)?;
-            if ends_on.is_some_and(|d| d <= on) {
-                continue;
-            }
-            tx.execute(
-                &format!(
-                    "UPDATE {} SET {until} = $1, updated_at = $2 WHERE org_id = $3 AND id = $4",
-                    target.table
-                ),
-                &[
-                    P::Date(on),
-                    P::Ts(OffsetDateTime::now_utc()),
-                    access.org_id().into(),
-                    tie.into(),
-                ],
-            )
-            .await?;
-            let before = serde_json::json!({ *until: ends_on.map(mamori_domain::dates::iso) });
-            let after = serde_json::json!({ *until: mamori_domain::dates::iso(on) });
-            let entry = Entry::new(Some(access.org_id()), target.code, Some(tie), "update")
-                .before(&before)
-                .after(&after)
-                .reason(Some(&reason));
-            append_audit(tx, access, entry, batch.as_deref_mut()).await?;
-        }
-    }
-    Ok(())
-}
-
 /// Appends an audit entry now, or holds it for the batch to append with the others.
-pub(super) async fn append_audit(
+pub(crate) async fn append_audit(
     tx: &mut Tx,
     access: &Access,
     entry: Entry<'_>,
@@ -605,7 +510,7 @@ pub(super) async fn append_audit(
 
 /// Withdraws (`reason` given) or reinstates a record, with its kept totals and audit entry. A
 /// withdrawal of a record already withdrawn changes nothing.
-pub(super) async fn write_withdrawal(
+pub(crate) async fn write_withdrawal(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
@@ -791,18 +696,13 @@ pub(crate) async fn update_in(
             .after(&after_json),
     )
     .await?;
-    end_ties(tx, access, reg, id, &values, None).await?;
-    crate::events::put_on_course(tx, access, reg, id, &values, &ids, Some(before)).await?;
-    Box::pin(crate::derived::after_write(
-        tx,
-        access,
-        reg,
+    let written = Written {
         id,
-        &values,
-        &ids,
-        Some(before),
-    ))
-    .await?;
+        values: &values,
+        ids: &ids,
+        before: Some(before),
+    };
+    Box::pin(derived::after_write(tx, access, reg, &written, None)).await?;
     Ok(())
 }
 

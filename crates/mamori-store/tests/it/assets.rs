@@ -7,7 +7,7 @@ use mamori_domain::registers::{
 };
 use mamori_domain::{Register, Role};
 use mamori_store::testing::TestDb;
-use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit};
+use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError};
 
 fn input(pairs: &[(&str, &str)]) -> Input {
     pairs
@@ -276,7 +276,7 @@ async fn a_grant_needs_an_eligible_person_the_departments_manager_and_for_strict
         refused(s, &w.isms, &ASSET_HANDLERS, &backwards).await,
         [("valid_until".to_string(), "not-before")]
     );
-    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+    assert!(s.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
 
 #[tokio::test]
@@ -524,7 +524,7 @@ async fn handling_records_follow_the_classification_rules_and_only_handlers_add_
     );
     assert_eq!(s.list(&h2, &HANDLING_RECORDS, &all).await.unwrap().total, 1);
     assert_eq!(s.list(&s1, &HANDLING_RECORDS, &all).await.unwrap().total, 0);
-    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+    assert!(s.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
 
 #[tokio::test]
@@ -681,7 +681,7 @@ async fn disposal_closes_the_asset_and_a_customers_asset_needs_consent() {
         ],
     )
     .await;
-    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+    assert!(s.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
 
 #[tokio::test]

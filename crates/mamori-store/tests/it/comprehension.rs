@@ -10,7 +10,7 @@ use mamori_domain::registers::{
 };
 use mamori_store::attempts::Answers;
 use mamori_store::testing::TestDb;
-use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit};
+use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError};
 
 fn input(pairs: &[(&str, &str)]) -> Input {
     pairs
@@ -373,7 +373,7 @@ async fn a_staff_member_fails_then_passes_and_becomes_eligible() {
 
     let history = s.history(&w.isms, &TEST_ATTEMPTS, id).await.unwrap();
     assert_eq!(history.len(), 2, "started and submitted");
-    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+    assert!(s.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
 
 #[tokio::test]
@@ -382,7 +382,7 @@ async fn an_attempt_past_its_deadline_cannot_be_submitted() {
     let s = &w.store;
     let id = s.start_attempt(&w.e1, "ONB").await.unwrap();
     let paper = s.paper(&w.e1, id).await.unwrap();
-    s.pool
+    s.pool()
         .execute(
             "UPDATE attempt_papers SET deadline_at = $1 WHERE attempt_id = $2",
             &[
@@ -400,7 +400,7 @@ async fn an_attempt_past_its_deadline_cannot_be_submitted() {
     // A new attempt can be started.
     let next = s.start_attempt(&w.e1, "ONB").await.unwrap();
     assert_ne!(next, id);
-    assert!(audit::verify(&s.pool, &|_, _| {}).await.unwrap().intact());
+    assert!(s.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
 
 #[tokio::test]

@@ -289,9 +289,12 @@ async fn a_database_from_before_computed_objectives_gets_them_computed_on_migrat
         "ALTER TABLE objectives DROP COLUMN result",
         "DELETE FROM schema_migrations WHERE version = 15",
     ] {
-        store.pool.execute(sql, &[]).await.unwrap();
+        store.pool().execute(sql, &[]).await.unwrap();
     }
-    assert_eq!(mamori_store::schema::migrate(&store.pool).await.unwrap(), 1);
+    assert_eq!(
+        mamori_store::schema::migrate(store.pool()).await.unwrap(),
+        1
+    );
     let all = store
         .list_all(&access, &OBJECTIVES, &ListQuery::default())
         .await

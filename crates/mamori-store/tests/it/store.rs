@@ -3,7 +3,7 @@
 use mamori_domain::Role;
 use mamori_domain::registers::{DEPARTMENTS, PEOPLE};
 use mamori_store::testing::TestDb;
-use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, audit, integrity};
+use mamori_store::{Access, Actor, Input, ListQuery, Store, StoreError, integrity};
 
 pub(crate) fn input(pairs: &[(&str, &str)]) -> Input {
     pairs
@@ -74,7 +74,7 @@ async fn every_write_lands_in_an_intact_hash_chain_and_tampering_is_found() {
         .await
         .unwrap();
 
-    let v = audit::verify(&store.pool, &|_, _| {}).await.unwrap();
+    let v = store.verify_audit(&|_, _| {}).await.unwrap();
     assert!(v.intact(), "{v:?}");
     assert_eq!(v.rows, 6);
 
@@ -87,7 +87,7 @@ async fn every_write_lands_in_an_intact_hash_chain_and_tampering_is_found() {
 
     // The database itself refuses to change or remove trail rows.
     let update = store
-        .pool
+        .pool()
         .execute(
             "UPDATE audit_events SET actor = 'someone' WHERE seq = 2",
             &[],
@@ -95,26 +95,26 @@ async fn every_write_lands_in_an_intact_hash_chain_and_tampering_is_found() {
         .await;
     assert!(update.is_err());
     let delete = store
-        .pool
+        .pool()
         .execute("DELETE FROM audit_events WHERE seq = 2", &[])
         .await;
     assert!(delete.is_err());
 
     // Someone with database access removes the guard and edits a row behind the application's back.
-    let drop = match store.pool.backend() {
+    let drop = match store.pool().backend() {
         mamori_store::Backend::Sqlite => "DROP TRIGGER audit_events_no_update",
         mamori_store::Backend::Postgres => "DROP TRIGGER audit_events_no_update ON audit_events",
     };
-    store.pool.execute(drop, &[]).await.unwrap();
+    store.pool().execute(drop, &[]).await.unwrap();
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE audit_events SET after_json = '{\"name\":\"偽\"}' WHERE seq = 4",
             &[],
         )
         .await
         .unwrap();
-    let v = audit::verify(&store.pool, &|_, _| {}).await.unwrap();
+    let v = store.verify_audit(&|_, _| {}).await.unwrap();
     assert!(!v.intact());
     assert_eq!(v.first_broken, Some(4));
 }
@@ -394,7 +394,7 @@ async fn a_backup_restores_into_the_other_backend_with_its_trail_intact() {
 
     // Into the other backend when a PostgreSQL server is given, else into another SQLite file.
     let target = match (
-        store.pool.backend(),
+        store.pool().backend(),
         std::env::var("MAMORI_TEST_DATABASE_URL"),
     ) {
         (mamori_store::Backend::Postgres, _) => TestDb::sqlite().unwrap(),
@@ -408,12 +408,7 @@ async fn a_backup_restores_into_the_other_backend_with_its_trail_intact() {
         .restore(&serde_json::from_str(&json).unwrap(), &|_, _, _| {})
         .await
         .unwrap();
-    assert!(
-        audit::verify(&restored.pool, &|_, _| {})
-            .await
-            .unwrap()
-            .intact()
-    );
+    assert!(restored.verify_audit(&|_, _| {}).await.unwrap().intact());
     let org = restored.organization("acme").await.unwrap();
     let raccess = Access::system(org, "test");
     let page = restored
@@ -433,12 +428,7 @@ async fn a_backup_restores_into_the_other_backend_with_its_trail_intact() {
         .create(&raccess, &PEOPLE, &person("0002", "ISO"))
         .await
         .unwrap();
-    assert!(
-        audit::verify(&restored.pool, &|_, _| {})
-            .await
-            .unwrap()
-            .intact()
-    );
+    assert!(restored.verify_audit(&|_, _| {}).await.unwrap().intact());
     assert!(
         restored
             .sign_in("b@example.jp", "correct horse battery")
@@ -738,7 +728,8 @@ async fn every_record_is_compared_with_the_last_state_of_its_history() {
         .update(&access, &DEPARTMENTS, soumu, &input(&[("code", "GA")]))
         .await
         .unwrap();
-    let untouched = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+    let untouched = store
+        .verify_integrity(None, None, &|_, _, _| {})
         .await
         .unwrap();
     assert!(untouched.intact(), "{:?}", untouched.problems);
@@ -748,7 +739,7 @@ async fn every_record_is_compared_with_the_last_state_of_its_history() {
     // history, and one removed.
     use mamori_store::db::P;
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE people SET name = '偽名' WHERE id = $1",
             &[P::Int(a.id)],
@@ -756,7 +747,7 @@ async fn every_record_is_compared_with_the_last_state_of_its_history() {
         .await
         .unwrap();
     store
-        .pool
+        .pool()
         .execute(
             "UPDATE people SET withdrawn_at = NULL, withdrawn_reason = NULL WHERE id = $1",
             &[P::Int(c.id)],
@@ -764,7 +755,7 @@ async fn every_record_is_compared_with_the_last_state_of_its_history() {
         .await
         .unwrap();
     let ghost = store
-        .pool
+        .pool()
         .fetch_one(
             "INSERT INTO people (org_id, employee_no, name, employment_type, department_id, joined_on, created_at, updated_at) \
              SELECT org_id, '0099', '幽霊', employment_type, department_id, joined_on, created_at, updated_at FROM people WHERE id = $1 \
@@ -776,11 +767,12 @@ async fn every_record_is_compared_with_the_last_state_of_its_history() {
         .i64(0)
         .unwrap();
     store
-        .pool
+        .pool()
         .execute("DELETE FROM people WHERE id = $1", &[P::Int(b.id)])
         .await
         .unwrap();
-    let f = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+    let f = store
+        .verify_integrity(None, None, &|_, _, _| {})
         .await
         .unwrap();
     assert!(!f.intact());
@@ -840,7 +832,7 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
     let store = db.store().await.unwrap().with_audit_key(key.clone());
     let access = org_with_departments(&store).await;
     let first = store.audit_checkpoint("cli").await.unwrap().unwrap();
-    let head = audit::head(&store.pool).await.unwrap();
+    let head = store.audit_head().await.unwrap();
     assert_eq!((first.seq, &first.hash), (head.seq, &head.hash));
     assert_eq!(first.public_key, key.public_key());
     assert!(first.signature_holds());
@@ -908,16 +900,16 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
         )
         .await
         .unwrap();
-    let at = audit::head(&store.pool).await.unwrap();
+    let at = store.audit_head().await.unwrap();
     store
         .report_publish(&access, id, &[("json", b"{}".to_vec())], &at)
         .await
         .unwrap();
     let published = store.report_revision(&access, id).await.unwrap();
     assert_eq!(published.audit_head.as_ref(), Some(&at));
-    let after = audit::head(&store.pool).await.unwrap();
+    let after = store.audit_head().await.unwrap();
     assert_eq!(after.seq, at.seq + 1);
-    let stored = mamori_store::checkpoint::latest(&store.pool)
+    let stored = mamori_store::checkpoint::latest(store.pool())
         .await
         .unwrap()
         .unwrap();
@@ -925,27 +917,19 @@ async fn checkpoints_are_signed_with_the_key_outside_the_database_and_made_on_pu
         (stored.seq, stored.kind.as_str()),
         (after.seq, "publication")
     );
-    let f = integrity::verify(
-        &store.pool,
-        Some(&first),
-        Some(&key.public_key()),
-        &|_, _, _| {},
-    )
-    .await
-    .unwrap();
+    let f = store
+        .verify_integrity(Some(&first), Some(&key.public_key()), &|_, _, _| {})
+        .await
+        .unwrap();
     assert!(f.intact(), "{:?}", f.problems);
     assert_eq!(f.checkpoints, 2);
 
     // Another key's checkpoint is named.
     let other = mamori_store::checkpoint::AuditKey::create(&dir.path().join("other.key")).unwrap();
-    let f = integrity::verify(
-        &store.pool,
-        Some(&first),
-        Some(&other.public_key()),
-        &|_, _, _| {},
-    )
-    .await
-    .unwrap();
+    let f = store
+        .verify_integrity(Some(&first), Some(&other.public_key()), &|_, _, _| {})
+        .await
+        .unwrap();
     assert!(
         f.problems
             .iter()
@@ -1005,7 +989,8 @@ async fn an_import_numbers_its_records_past_the_codes_taken_before_and_by_its_ow
     // Counting on from the one record: every number once, the two named ones where they were.
     let expected: Vec<String> = (2..=402).map(|n| format!("E-{n:04}")).collect();
     assert_eq!(codes, expected);
-    let verified = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+    let verified = store
+        .verify_integrity(None, None, &|_, _, _| {})
         .await
         .unwrap();
     assert!(verified.intact(), "{:?}", verified.problems);
@@ -1067,7 +1052,7 @@ async fn an_import_written_many_rows_to_a_statement_keeps_each_records_history()
     use mamori_store::db::P;
     for r in &all {
         let after = store
-            .pool
+            .pool()
             .fetch_one(
                 "SELECT after_json FROM audit_events WHERE entity = 'security_event' AND action = 'create' AND entity_id = $1",
                 &[P::Int(r.id)],
@@ -1088,7 +1073,8 @@ async fn an_import_written_many_rows_to_a_statement_keeps_each_records_history()
             );
         }
     }
-    let verified = integrity::verify(&store.pool, None, None, &|_, _, _| {})
+    let verified = store
+        .verify_integrity(None, None, &|_, _, _| {})
         .await
         .unwrap();
     assert!(verified.intact(), "{:?}", verified.problems);

@@ -327,6 +327,17 @@ pub async fn key_receipt(
     Ok(pdf(bytes, &format!("key-receipt-{safe}.pdf")))
 }
 
+/// The PDFs this area's records print as, besides their labels: a key's custody receipt.
+pub(crate) fn documents(
+    ctx: &crate::session::Ctx,
+    reg: &mamori_domain::register::Register,
+    id: i64,
+) -> Option<minijinja::Value> {
+    (reg.code == mamori_domain::registers::CUSTODY_KEYS.code).then(|| {
+        minijinja::context! { id => "receipt-pdf", label => crate::i18n::t(ctx.lang, "action-receipt"), href => format!("/o/{}/{}/{id}/receipt.pdf", ctx.org(), reg.collection) }
+    })
+}
+
 /// The panels this area adds to its records' pages (the generic record page asks each area).
 pub(crate) async fn panel(
     state: &crate::AppState,

@@ -33,7 +33,7 @@ async fn mint(app: &App, body: Value) -> (u16, Value) {
 
 async fn count(app: &App, sql: &str, params: Vec<P>) -> i64 {
     app.store
-        .pool
+        .pool()
         .fetch_one(sql, &params)
         .await
         .unwrap()
@@ -186,7 +186,7 @@ async fn tokens_are_named_and_expired_tokens_are_refused() {
     let id = made["id"].as_i64().unwrap();
     let past = OffsetDateTime::now_utc() - Duration::minutes(1);
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE api_tokens SET expires_at = $1 WHERE id = $2",
             &[P::Ts(past), P::Int(id)],
@@ -203,7 +203,7 @@ async fn tokens_are_named_and_expired_tokens_are_refused() {
     // A token made before tokens had an expiry lives the setting's 90 days from its creation.
     let old = unnamed["token"].as_str().unwrap().to_string();
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE api_tokens SET expires_at = NULL, created_at = $1 WHERE id = $2",
             &[
@@ -243,7 +243,7 @@ async fn a_locked_or_disabled_accounts_tokens_are_refused() {
     assert_eq!(status, 401);
     // When the lock ends, the token works again.
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE users SET locked_until = $1 WHERE email = 'staff@sajeco.example'",
             &[P::OptTs(Some(
@@ -256,7 +256,7 @@ async fn a_locked_or_disabled_accounts_tokens_are_refused() {
 
     // A disabled account's token is refused too, even if it was somehow left unrevoked.
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE users SET disabled = $1 WHERE email = 'staff@sajeco.example'",
             &[P::Bool(true)],
@@ -282,7 +282,7 @@ async fn a_password_past_its_maximum_age_mints_no_token_and_its_tokens_are_refus
     assert_eq!(tokens().await, 1);
     let browser = app.browser("manager").await;
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE users SET password_changed_at = $1 WHERE email = 'manager@sajeco.example'",
             &[P::Ts(OffsetDateTime::now_utc() - Duration::days(181))],

@@ -51,9 +51,7 @@ async fn eight_writers_through_two_instances_all_succeed_with_unique_codes() {
     }
     let unique: HashSet<&String> = codes.iter().collect();
     assert_eq!(unique.len(), 80, "every code is unique: {codes:?}");
-    let verification = mamori_store::audit::verify(&app.store.pool, &|_, _| {})
-        .await
-        .expect("verify");
+    let verification = app.store.verify_audit(&|_, _| {}).await.expect("verify");
     assert!(verification.intact(), "{verification:?}");
 }
 

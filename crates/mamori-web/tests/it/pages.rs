@@ -346,7 +346,7 @@ async fn sign_in_locks_after_repeated_failures_and_an_expired_password_must_be_c
 
     // The secretariat's password is old: everything leads to the change screen until it is changed.
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE users SET password_changed_at = $1 WHERE email = 'isms@sajeco.example'",
             &[mamori_store::db::P::Ts(
@@ -582,7 +582,7 @@ async fn a_personal_api_token_is_made_on_the_account_page_works_and_can_be_revok
     // Only the hash is stored.
     let stored = app
         .store
-        .pool
+        .pool()
         .fetch_one(
             "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
             &[token.clone().into()],
@@ -1064,14 +1064,14 @@ async fn the_audit_page_shows_the_signed_checkpoints_and_names_a_cut_tail() {
         "{shown}"
     );
     // The newest entries removed and the head moved back behind the application's back.
-    let drop = match app.store.pool.backend() {
+    let drop = match app.store.pool().backend() {
         mamori_store::Backend::Sqlite => "DROP TRIGGER audit_events_no_delete",
         mamori_store::Backend::Postgres => "DROP TRIGGER audit_events_no_update ON audit_events",
     };
-    app.store.pool.execute(drop, &[]).await.unwrap();
+    app.store.pool().execute(drop, &[]).await.unwrap();
     let keep = mamori_store::db::P::Int(c.seq - 2);
     app.store
-        .pool
+        .pool()
         .execute(
             "DELETE FROM audit_events WHERE seq > $1",
             std::slice::from_ref(&keep),
@@ -1079,7 +1079,7 @@ async fn the_audit_page_shows_the_signed_checkpoints_and_names_a_cut_tail() {
         .await
         .unwrap();
     app.store
-        .pool
+        .pool()
         .execute(
             "UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_events WHERE seq = $1) WHERE id = 1",
             &[keep],

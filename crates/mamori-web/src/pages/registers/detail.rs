@@ -207,15 +207,13 @@ pub(super) async fn detail_page(
     )
 }
 
-/// The PDFs a record prints as: its label, a key's receipt.
+/// The PDFs a record prints as: its label, and those of its area (a key's receipt).
 pub(super) fn documents(ctx: &Ctx, reg: &Register, id: i64) -> Vec<Value> {
     let mut docs = Vec::new();
     if !reg.labels.is_empty() {
         docs.push(context! { id => "label-pdf", label => i18n::t(ctx.lang, "action-labels"), href => format!("/o/{}/{}/labels.pdf?id={id}", ctx.org(), reg.collection) });
     }
-    if reg.code == registers::CUSTODY_KEYS.code {
-        docs.push(context! { id => "receipt-pdf", label => i18n::t(ctx.lang, "action-receipt"), href => format!("/o/{}/{}/{id}/receipt.pdf", ctx.org(), reg.collection) });
-    }
+    docs.extend(crate::pages::assets::documents(ctx, reg, id));
     docs
 }
 

@@ -1,19 +1,17 @@
-//! What the store computes from a declaration, and what follows a write: ratings on the
-//! organisation's risk method and their levels, a drill's target met and previous date, roll-ups
-//! (an average score, a total), an objective's yearly result (`objectives.rs`), stamps (a rule's
-//! current version from its latest revision), proposals (a new asset's risk review) and the
-//! corrective action a missed drill target raises.
+//! What the store computes from a declaration before and after a write: ratings checked against the
+//! organisation's risk method's scales, and roll-ups (an average score, a total); then the
+//! register's area's rules (`areas.rs`), which compute and set off the rest.
 
 use mamori_domain::register::{FieldKind, Register, RollupKind, Value};
 use mamori_domain::risk::{RiskMethod, Scale};
 use mamori_domain::{FieldError, Role, registers};
 
-use crate::areas::hooks_for;
+use crate::areas::{Written, hooks_for};
 use crate::audit::{self, Entry};
 use crate::db::{P, Tx};
 use crate::error::StoreError;
 use crate::org::Access;
-use crate::records::{Input, Record, insert_in, record_from, select_sql, update_in};
+use crate::records::{Batch, Record, record_from, select_sql};
 use crate::schema::column_of;
 
 /// Checks rated fields against the method's scales and computes what the declaration says is
@@ -45,7 +43,6 @@ pub(crate) async fn compute(
                 ));
             }
         }
-        levels(reg, &method, values);
     }
     hooks_for(reg)
         .before_write(tx, access, reg, values, ids, self_id)
@@ -53,68 +50,17 @@ pub(crate) async fn compute(
     Ok(errors)
 }
 
-/// The levels the method's matrix gives the rated fields, and whether the last level set is
-/// within the acceptance criteria.
-fn levels(reg: &Register, method: &RiskMethod, values: &mut [Value]) {
-    for (level, likelihood, impact) in reg.levels {
-        let computed = method
-            .level(&reg.text(values, likelihood), &reg.text(values, impact))
-            .map_or(Value::Null, |l| Value::Text(l.to_string()));
-        if let Some(i) = reg.position(level) {
-            values[i] = computed;
-        }
-    }
-    if let Some((field, levels)) = reg.acceptance {
-        let last = levels
-            .iter()
-            .map(|l| reg.text(values, l))
-            .rfind(|l| !l.is_empty());
-        if let Some(i) = reg.position(field) {
-            values[i] = match last {
-                Some(l) if method.accepts(&l) => Value::Text("yes".into()),
-                Some(_) => Value::Text("no".into()),
-                None => Value::Null,
-            };
-        }
-    }
-}
-
-/// What follows a write: roll-ups, an objective's yearly result, stamps, proposals and a missed
-/// drill's corrective action.
+/// What follows a write: the roll-up it counts in, then its area's rules.
 pub(crate) async fn after_write(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
-    id: i64,
-    values: &[Value],
-    ids: &[Option<i64>],
-    before: Option<&Record>,
+    written: &Written<'_>,
+    batch: Option<&mut Batch>,
 ) -> Result<(), StoreError> {
-    roll_up(tx, access, reg, id).await?;
-    if let Some(s) = reg.stamps
-        && let Some(target) = reg.position(s.via).and_then(|i| ids[i])
-    {
-        stamp(tx, access, reg, s, target).await?;
-    }
-    if let Some(p) = reg.proposes
-        && let Some(i) = reg.position(p.on_change)
-        && before.is_none_or(|b| b.values[i] != values[i])
-        // Past records loaded from the command line propose nothing.
-        && access.actor.user_id.is_some()
-    {
-        let key = reg.natural_key.unwrap_or("id");
-        let mut input: Input = p
-            .values
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        input.insert(p.field.into(), reg.text(values, key));
-        let target = registers::by_collection(p.collection)
-            .ok_or_else(|| StoreError::Data(format!("unknown register {}", p.collection)))?;
-        insert_in(tx, &recorder(access), target, &input, None).await?;
-    }
+    roll_up(tx, access, reg, written.id).await?;
     hooks_for(reg)
-        .after_write(tx, access, reg, id, values, before)
+        .after_write(tx, access, reg, written, batch)
         .await
 }
 
@@ -135,7 +81,7 @@ pub(crate) async fn after_withdrawal(
     id: i64,
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, id).await?;
-    hooks_for(reg).after_withdrawal(tx, access, id).await
+    hooks_for(reg).after_withdrawal(tx, access, reg, id).await
 }
 
 /// Recomputes the roll-up the record of `id` counts in, if its register declares one.
@@ -273,77 +219,4 @@ pub(crate) async fn fetch(tx: &mut Tx, reg: &Register, id: i64) -> Result<Record
         .await?
         .ok_or(StoreError::NotFound)?;
     record_from(reg, &row)
-}
-
-/// Copies the stamped fields of the latest record pointing to `target` onto it.
-async fn stamp(
-    tx: &mut Tx,
-    access: &Access,
-    reg: &Register,
-    s: mamori_domain::register::Stamps,
-    target: i64,
-) -> Result<(), StoreError> {
-    let (Some(via), Some(target_reg)) = (reg.field(s.via), registers::target_of(reg, s.via)) else {
-        return Ok(());
-    };
-    let latest = tx
-        .fetch_optional(
-            &format!(
-                "{} WHERE t.{} = $1 AND t.withdrawn_at IS NULL ORDER BY t.{} DESC, t.id DESC LIMIT 1",
-                select_sql(reg),
-                column_of(via.kind, via.name),
-                s.order
-            ),
-            &[P::Int(target)],
-        )
-        .await?;
-    let Some(latest) = latest else {
-        return Ok(());
-    };
-    let latest = record_from(reg, &latest)?;
-    let current = fetch(tx, target_reg, target).await?;
-    let mut input = Input::new();
-    for (here, there) in s.fields {
-        let (Some(h), Some(t)) = (reg.position(here), target_reg.position(there)) else {
-            continue;
-        };
-        if latest.values[h] != current.values[t] {
-            input.insert(there.to_string(), latest.values[h].to_plain());
-        }
-    }
-    if input.is_empty() {
-        return Ok(());
-    }
-    update_in(tx, &recorder(access), target_reg, &current, &input).await
-}
-
-/// Computes every active record's levels again on a new risk method (its scales, matrix or
-/// acceptance changed), with an audit entry for each record whose levels change.
-pub(crate) async fn relevel(
-    tx: &mut Tx,
-    access: &Access,
-    method: &RiskMethod,
-) -> Result<usize, StoreError> {
-    let mut changed = 0;
-    for reg in registers::ALL.iter().filter(|r| !r.levels.is_empty()) {
-        let rows = tx
-            .fetch_all(
-                &format!(
-                    "{} WHERE t.org_id = $1 AND t.withdrawn_at IS NULL",
-                    select_sql(reg)
-                ),
-                &[access.org_id().into()],
-            )
-            .await?;
-        for row in &rows {
-            let record = record_from(reg, row)?;
-            let mut values = record.values.clone();
-            levels(reg, method, &mut values);
-            if values != record.values {
-                set_computed(tx, access, reg, &record, &values).await?;
-                changed += 1;
-            }
-        }
-    }
-    Ok(changed)
 }
