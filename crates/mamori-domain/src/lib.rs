@@ -8,8 +8,10 @@ pub mod register;
 pub mod registers;
 pub mod risk;
 pub mod role;
+pub mod settings;
 
 pub use dates::{Calendar, DateStyle, FiscalYear};
 pub use figure::{Figure, FigureValue};
 pub use register::{Field, FieldError, FieldKind, Layout, ReadScope, Register, Value, WriteScope};
 pub use role::{Capability, Role};
+pub use settings::OrgSettings;

@@ -4,7 +4,7 @@
 //! security event").
 
 use mamori_domain::register::Register;
-use mamori_domain::registers::{ATTENDANCES, RemedialRule, SECURITY_EVENTS, TRAINING_SESSIONS};
+use mamori_domain::registers::{ATTENDANCES, SECURITY_EVENTS, TRAINING_SESSIONS};
 use mamori_domain::{FieldError, Role, Value};
 use time::{Date, Duration};
 
@@ -191,7 +191,7 @@ async fn put_on_course(
     else {
         return Ok(());
     };
-    let rule = RemedialRule::of(&access.org.profile);
+    let rule = access.org.settings.remedial;
     let period = Duration::days(rule.period_days);
     let key = reg.natural_key.unwrap_or("id");
     let siblings = tx

@@ -1,6 +1,6 @@
 //! Organisations, memberships and the access context every read and write is checked against.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use crate::Store;
@@ -9,7 +9,7 @@ use crate::db::{P, Tx};
 use crate::error::StoreError;
 use mamori_domain::{Capability, FieldError, Role};
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Organization {
     pub id: i64,
     pub slug: String,
@@ -18,6 +18,9 @@ pub struct Organization {
     pub profile: serde_json::Value,
     /// The fiscal calendar: the month its years start in.
     pub calendar: mamori_domain::Calendar,
+    /// The settings its profile holds, parsed once when the organisation is read.
+    #[serde(skip)]
+    pub settings: mamori_domain::OrgSettings,
 }
 
 /// The signed-in user acting in one organisation, with the role their membership gives.
@@ -61,12 +64,14 @@ pub struct Membership {
 }
 
 fn org_from(r: &crate::db::Row) -> Result<Organization, StoreError> {
+    let profile: serde_json::Value = serde_json::from_str(&r.text(4)?)?;
     Ok(Organization {
         id: r.i64(0)?,
         slug: r.text(1)?,
         name: r.text(2)?,
         name_en: r.opt_text(3)?,
-        profile: serde_json::from_str(&r.text(4)?)?,
+        settings: mamori_domain::OrgSettings::of(&profile),
+        profile,
         calendar: mamori_domain::Calendar::new(u8::try_from(r.i64(5)?).unwrap_or(4)),
     })
 }

@@ -82,7 +82,7 @@ impl Store {
     /// Everything late on `today`, as far as the reader may see (a confidential asset's take-out
     /// only to those who see the asset).
     pub async fn overdue(&self, access: &Access, today: Date) -> Result<Overdue, StoreError> {
-        let days = mamori_domain::registers::AssetRules::of(&access.org.profile).take_out_days;
+        let days = access.org.settings.asset_rules.take_out_days;
         let mut params: Vec<P> = vec![
             access.org_id().into(),
             P::Date(today),

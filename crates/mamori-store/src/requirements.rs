@@ -398,7 +398,7 @@ async fn check_requirement(
                     .map(|i| values[i].to_plain())
                     .unwrap_or_default()
             };
-            let rules = mamori_domain::registers::AssetRules::of(&access.org.profile);
+            let rules = &access.org.settings.asset_rules;
             errors.extend(rules.refusals(
                 &classification,
                 &value("kind"),

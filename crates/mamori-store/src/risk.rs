@@ -62,7 +62,7 @@ impl Area for Risk {
         _self_id: i64,
     ) -> Result<(), StoreError> {
         if reg.code == RISKS.code {
-            levels(reg, &RiskMethod::of(&access.org.profile), values);
+            levels(reg, &access.org.settings.risk_method, values);
         }
         Ok(())
     }

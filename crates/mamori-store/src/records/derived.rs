@@ -3,7 +3,7 @@
 //! register's area's rules (`areas.rs`), which compute and set off the rest.
 
 use mamori_domain::register::{FieldKind, Register, RollupKind, Value};
-use mamori_domain::risk::{RiskMethod, Scale};
+use mamori_domain::risk::Scale;
 use mamori_domain::{FieldError, Role, registers};
 
 use crate::areas::{Written, hooks_for};
@@ -30,7 +30,7 @@ pub(crate) async fn compute(
         .iter()
         .any(|f| matches!(f.kind, FieldKind::Scale(_)));
     if rated {
-        let method = RiskMethod::of(&access.org.profile);
+        let method = &access.org.settings.risk_method;
         for (i, f) in reg.fields.iter().enumerate() {
             if let (FieldKind::Scale(scale), Value::Text(v)) = (f.kind, &values[i])
                 && scale != Scale::Level

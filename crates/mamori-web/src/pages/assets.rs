@@ -144,7 +144,7 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         "overdue.html",
         context! {
             today => date(today),
-            take_out_days => registers::AssetRules::of(&ctx.access.org.profile).take_out_days,
+            take_out_days => ctx.access.org.settings.asset_rules.take_out_days,
             monthly_days => mamori_store::overdue::MONTHLY_DAYS,
             take_outs, devices, keys, sections,
         },

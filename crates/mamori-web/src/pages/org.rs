@@ -207,7 +207,7 @@ fn settings_page(
         })
         .unwrap_or_default();
     let can_edit = ctx.access.may(mamori_domain::Capability::ChangeSettings);
-    let rules = AssetRules::of(&ctx.access.org.profile);
+    let rules = ctx.access.org.settings.asset_rules.clone();
     let choices: Vec<_> = rule_choices()
         .into_iter()
         .map(|(value, protections)| {
@@ -252,7 +252,7 @@ fn settings_page(
         .iter()
         .map(|m| i18n::choice_label(ctx.lang, "method", m))
         .collect();
-    let method = mamori_domain::risk::RiskMethod::of(&ctx.access.org.profile);
+    let method = ctx.access.org.settings.risk_method.clone();
     let risk_matrix: Vec<_> = method
         .likelihood
         .iter()
@@ -277,7 +277,7 @@ fn settings_page(
         level_options => method.levels.clone(),
         matrix => risk_matrix,
     };
-    let remedial = mamori_domain::registers::RemedialRule::of(&ctx.access.org.profile);
+    let remedial = ctx.access.org.settings.remedial;
     render::page(
         ctx,
         "settings.html",
@@ -464,7 +464,7 @@ pub async fn save_remedial(
 ) -> Result<Response, AppError> {
     use mamori_domain::registers::RemedialRule;
     let form = ctx.viewer.form(&body)?;
-    let current = RemedialRule::of(&ctx.access.org.profile);
+    let current = ctx.access.org.settings.remedial;
     let days = |name: &str, current: i64| {
         get(&form, name).map_or(current, |d| {
             mamori_domain::input::normalize(d)

@@ -166,7 +166,11 @@ async fn options_for(
                 })
         }
         FieldKind::Scale(scale) => Some(
-            mamori_domain::risk::RiskMethod::of(&ctx.access.org.profile)
+            ctx.access
+                .org
+                .settings
+                .risk_method
+                .clone()
                 .scale(scale)
                 .iter()
                 .map(|v| context! { value => v, label => v })
