@@ -1,5 +1,6 @@
 //! Fiscal years (April start by default, configurable) and Japanese era dates (平成/令和, 元年).
 
+use crate::Lang;
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime, UtcOffset};
 
@@ -113,8 +114,8 @@ impl FiscalYear {
     }
 
     /// `2017年度` / `FY2017`, or `平成29年度` in era style.
-    pub fn label(&self, style: DateStyle, lang: &str) -> String {
-        if lang == "en" {
+    pub fn label(&self, style: DateStyle, lang: Lang) -> String {
+        if lang == Lang::En {
             return format!("FY{}", self.year);
         }
         match style {
@@ -218,14 +219,14 @@ fn year_text(y: i32) -> String {
 }
 
 /// Formats a date for display: `2017年11月25日`, `平成29年11月25日`, `H29.11.25`, or `2017-11-25` in English.
-pub fn format_date(date: Date, style: DateStyle, lang: &str) -> String {
+pub fn format_date(date: Date, style: DateStyle, lang: Lang) -> String {
     let (m, d) = (date.month() as u8, date.day());
     match (style, lang) {
         (DateStyle::EraShort, _) => {
             let (era, y) = era_of(date);
             format!("{}{}.{}.{}", era.letter, y, m, d)
         }
-        (_, "en") => format!("{:04}-{:02}-{:02}", date.year(), m, d),
+        (_, Lang::En) => format!("{:04}-{:02}-{:02}", date.year(), m, d),
         (DateStyle::Western, _) => format!("{}年{}月{}日", date.year(), m, d),
         (DateStyle::Era, _) => {
             let (era, y) = era_of(date);
@@ -312,9 +313,9 @@ mod tests {
             Calendar::new(4).containing(date!(2017 - 04 - 01)).year,
             2017
         );
-        assert_eq!(fy.label(DateStyle::Era, "ja"), "平成29年度");
-        assert_eq!(fy.label(DateStyle::Western, "ja"), "2017年度");
-        assert_eq!(fy.label(DateStyle::Western, "en"), "FY2017");
+        assert_eq!(fy.label(DateStyle::Era, Lang::Ja), "平成29年度");
+        assert_eq!(fy.label(DateStyle::Western, Lang::Ja), "2017年度");
+        assert_eq!(fy.label(DateStyle::Western, Lang::En), "FY2017");
     }
 
     #[test]
@@ -331,31 +332,31 @@ mod tests {
     #[test]
     fn era_dates_switch_from_heisei_to_reiwa_with_gannen() {
         assert_eq!(
-            format_date(date!(2017 - 11 - 25), DateStyle::Era, "ja"),
+            format_date(date!(2017 - 11 - 25), DateStyle::Era, Lang::Ja),
             "平成29年11月25日"
         );
         assert_eq!(
-            format_date(date!(2019 - 04 - 30), DateStyle::Era, "ja"),
+            format_date(date!(2019 - 04 - 30), DateStyle::Era, Lang::Ja),
             "平成31年4月30日"
         );
         assert_eq!(
-            format_date(date!(2019 - 05 - 01), DateStyle::Era, "ja"),
+            format_date(date!(2019 - 05 - 01), DateStyle::Era, Lang::Ja),
             "令和元年5月1日"
         );
         assert_eq!(
-            format_date(date!(2017 - 11 - 25), DateStyle::EraShort, "ja"),
+            format_date(date!(2017 - 11 - 25), DateStyle::EraShort, Lang::Ja),
             "H29.11.25"
         );
         assert_eq!(
-            format_date(date!(2017 - 11 - 25), DateStyle::Western, "ja"),
+            format_date(date!(2017 - 11 - 25), DateStyle::Western, Lang::Ja),
             "2017年11月25日"
         );
         assert_eq!(
-            Calendar::APRIL.year(2019).label(DateStyle::Era, "ja"),
+            Calendar::APRIL.year(2019).label(DateStyle::Era, Lang::Ja),
             "平成31年度"
         );
         assert_eq!(
-            Calendar::APRIL.year(2020).label(DateStyle::Era, "ja"),
+            Calendar::APRIL.year(2020).label(DateStyle::Era, Lang::Ja),
             "令和2年度"
         );
     }

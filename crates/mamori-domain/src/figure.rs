@@ -2,6 +2,7 @@
 //! year) or `―` (not applicable: the figure does not concern that department, or the year is before
 //! the organisation's records begin), with the same figure for the previous fiscal year.
 
+use crate::Lang;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One year's value of a figure. In JSON a number, `"none"` (無し) or `"n/a"` (―).
@@ -40,7 +41,7 @@ impl FigureValue {
     }
 
     /// `84.6%`, `2件`, or `無し`/`―` without a unit.
-    pub fn with_unit(&self, unit: &str, lang: &str) -> String {
+    pub fn with_unit(&self, unit: &str, lang: Lang) -> String {
         match self {
             Self::Number(_) => format!("{}{unit}", self.text(lang)),
             other => other.text(lang),
@@ -55,11 +56,11 @@ impl FigureValue {
     }
 
     /// `7`, `無し`/`none` or `―`; a rate keeps one decimal when it has one.
-    pub fn text(&self, lang: &str) -> String {
+    pub fn text(&self, lang: Lang) -> String {
         match (self, lang) {
             (Self::Number(n), _) if n.fract() == 0.0 => format!("{n:.0}"),
             (Self::Number(n), _) => format!("{n:.1}"),
-            (Self::None, "en") => "none".to_string(),
+            (Self::None, Lang::En) => "none".to_string(),
             (Self::None, _) => "無し".to_string(),
             (Self::NotApplicable, _) => "―".to_string(),
         }
@@ -99,13 +100,13 @@ pub struct Figure {
 
 impl Figure {
     /// `7(6)件` as the report prints it (`7 (6)` in English); `―` alone when neither year applies.
-    pub fn text(&self, unit: &str, lang: &str) -> String {
+    pub fn text(&self, unit: &str, lang: Lang) -> String {
         if self.current == FigureValue::NotApplicable && self.previous == FigureValue::NotApplicable
         {
             return FigureValue::NotApplicable.text(lang);
         }
         let (c, p) = (self.current.text(lang), self.previous.text(lang));
-        if lang == "en" {
+        if lang == Lang::En {
             format!("{c} ({p}){unit}")
         } else {
             format!("{c}({p}){unit}")
@@ -120,9 +121,9 @@ mod tests {
     #[test]
     fn shares_round_to_one_decimal_once() {
         assert_eq!(FigureValue::share(11, 13), FigureValue::Number(84.6));
-        assert_eq!(FigureValue::share(6, 6).with_unit("%", "ja"), "100%");
-        assert_eq!(FigureValue::share(11, 13).with_unit("%", "ja"), "84.6%");
-        assert_eq!(FigureValue::share(0, 0).with_unit("%", "ja"), "無し");
+        assert_eq!(FigureValue::share(6, 6).with_unit("%", Lang::Ja), "100%");
+        assert_eq!(FigureValue::share(11, 13).with_unit("%", Lang::Ja), "84.6%");
+        assert_eq!(FigureValue::share(0, 0).with_unit("%", Lang::Ja), "無し");
     }
 
     #[test]
@@ -131,7 +132,7 @@ mod tests {
             current: FigureValue::count(0),
             previous: FigureValue::None,
         };
-        assert_eq!(f.text("件", "ja"), "0(無し)件");
+        assert_eq!(f.text("件", Lang::Ja), "0(無し)件");
         let json = serde_json::to_string(&f).unwrap();
         assert_eq!(json, r#"{"current":0,"previous":"none"}"#);
         let back: Figure = serde_json::from_str(&json).unwrap();
@@ -140,13 +141,13 @@ mod tests {
             current: FigureValue::NotApplicable,
             previous: FigureValue::NotApplicable,
         };
-        assert_eq!(na.text("件", "ja"), "―");
+        assert_eq!(na.text("件", Lang::Ja), "―");
         assert_eq!(
             serde_json::to_string(&na).unwrap(),
             r#"{"current":"n/a","previous":"n/a"}"#
         );
         assert_eq!(FigureValue::activity(0), FigureValue::None);
-        assert_eq!(FigureValue::Number(66.7).text("ja"), "66.7");
+        assert_eq!(FigureValue::Number(66.7).text(Lang::Ja), "66.7");
         assert!(serde_json::from_str::<FigureValue>("\"zero\"").is_err());
     }
 }

@@ -3,6 +3,7 @@
 pub mod dates;
 pub mod figure;
 pub mod input;
+pub mod lang;
 pub mod objective;
 pub mod register;
 pub mod registers;
@@ -12,6 +13,7 @@ pub mod settings;
 
 pub use dates::{Calendar, DateStyle, FiscalYear};
 pub use figure::{Figure, FigureValue};
+pub use lang::Lang;
 pub use register::{Field, FieldError, FieldKind, Layout, ReadScope, Register, Value, WriteScope};
 pub use role::{Capability, Role};
 pub use settings::OrgSettings;

@@ -17,12 +17,13 @@ fn main() {
     let today = time::macros::date!(2026 - 11 - 27);
     // The first run also loads the font and the standard library.
     let first = Instant::now();
-    let pdf = label_sheet("ja", "ケーブルラベル", &labels, today).expect("typeset");
+    let pdf =
+        label_sheet(mamori_domain::Lang::Ja, "ケーブルラベル", &labels, today).expect("typeset");
     let cold = first.elapsed();
     let mut times = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        label_sheet("ja", "ケーブルラベル", &labels, today).expect("typeset");
+        label_sheet(mamori_domain::Lang::Ja, "ケーブルラベル", &labels, today).expect("typeset");
         times.push(start.elapsed());
     }
     times.sort();

@@ -15,7 +15,7 @@ fn main() {
         .collect();
     std::fs::write(
         "labels.pdf",
-        mamori_report::label_sheet("ja", "機器ラベル", &labels, today).unwrap(),
+        mamori_report::label_sheet(mamori_domain::Lang::Ja, "機器ラベル", &labels, today).unwrap(),
     )
     .unwrap();
 }

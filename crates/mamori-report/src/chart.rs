@@ -2,6 +2,7 @@
 //! app's figures page, the report's HTML and its PDF.
 
 use mamori_domain::FigureValue;
+use mamori_domain::Lang;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -13,7 +14,7 @@ fn esc(s: &str) -> String {
 /// A bar per (label, share in percent), labelled as the report's text prints the share; a year
 /// without a share has no bar and shows its mark instead (― before the records begin, 無し/none
 /// without events).
-pub fn share_svg(points: &[(String, FigureValue)], title: &str, lang: &str) -> String {
+pub fn share_svg(points: &[(String, FigureValue)], title: &str, lang: Lang) -> String {
     let (w, h, left, bottom, top) = (560.0, 220.0, 44.0, 30.0, 16.0);
     let plot_h = h - bottom - top;
     let slot = (w - left - 10.0) / points.len().max(1) as f64;

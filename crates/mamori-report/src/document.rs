@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Document {
     /// `ja` or `en`.
-    pub lang: String,
+    pub lang: mamori_domain::Lang,
     /// 情報セキュリティ報告書
     pub title: String,
     /// 株式会社サジェコ
@@ -193,7 +193,7 @@ impl Document {
             header: false,
         };
         Document {
-            lang: "ja".into(),
+            lang: mamori_domain::Lang::Ja,
             title: "情報セキュリティ報告書".into(),
             organisation: "株式会社サンプル".into(),
             year_label: "平成29年度".into(),

@@ -15,6 +15,7 @@ use docx_rs::{
     TableBorderPosition, TableBorders, TableCell, TableCellBorder, TableCellBorderPosition,
     TableCellBorders, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
+use mamori_domain::Lang;
 
 use crate::ReportError;
 use crate::document::{Block, Cell, Document, Fact, Node, Section};
@@ -58,7 +59,7 @@ fn heading_fonts() -> RunFonts {
 
 /// The report as DOCX bytes.
 pub fn report_docx(doc: &Document) -> Result<Vec<u8>, ReportError> {
-    let ja = doc.lang != "en";
+    let ja = doc.lang != Lang::En;
     let mut docx = Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(PageMargin {

@@ -1,6 +1,7 @@
 //! The report as HTML: the article the app shows in its page (every figure a link to its records),
 //! and a standalone file with the same article and its print style.
 
+use mamori_domain::Lang;
 use std::sync::LazyLock;
 
 use minijinja::{Environment, Value, context};
@@ -57,7 +58,7 @@ pub fn standalone(doc: &Document) -> Result<String, ReportError> {
     .to_string();
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style>body{{margin:1.5rem auto;padding:0 1rem;max-width:62rem;color:#1c2733}}{CSS}</style></head><body>{body}</body></html>\n",
-        if doc.lang == "en" { "en" } else { "ja" }
+        if doc.lang == Lang::En { "en" } else { "ja" }
     ))
 }
 

@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod text;
 
+use mamori_domain::Lang;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -183,7 +184,7 @@ pub struct Label {
 #[derive(Serialize)]
 struct LabelSheet<'a> {
     title: &'a str,
-    lang: &'a str,
+    lang: Lang,
     labels: Vec<LabelData<'a>>,
 }
 
@@ -197,7 +198,7 @@ struct LabelData<'a> {
 
 /// A sheet of labels, A4, 3 across and 8 down (a common 24-label sheet), with a QR code each.
 pub fn label_sheet(
-    lang: &str,
+    lang: Lang,
     title: &str,
     labels: &[Label],
     today: time::Date,
@@ -222,7 +223,7 @@ pub fn label_sheet(
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyReceipt {
     /// The reader's language (`ja` or `en`), for line breaking.
-    pub lang: String,
+    pub lang: Lang,
     /// Heading, e.g. 鍵預り証.
     pub title: String,
     /// The receipt's number, printed at the top right.
@@ -251,7 +252,7 @@ pub fn key_receipt(receipt: &KeyReceipt, today: time::Date) -> Result<Vec<u8>, R
 /// language; each row has as many cells as `headers`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Statement {
-    pub lang: String,
+    pub lang: Lang,
     pub title: String,
     /// The organisation's name, in the page header.
     pub org: String,

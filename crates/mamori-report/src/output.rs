@@ -3,6 +3,7 @@
 //! in each language.
 
 use mamori_domain::FiscalYear;
+use mamori_domain::Lang;
 use mamori_store::reports::{self, ReportRevision, ReportStatus};
 use mamori_store::{Access, Store, StoreError};
 
@@ -59,7 +60,7 @@ pub async fn compute(
     store: &Store,
     access: &Access,
     fy: FiscalYear,
-    lang: &str,
+    lang: Lang,
     revision: Option<&ReportRevision>,
 ) -> Result<Report, StoreError> {
     let (narratives, issued_on) = match revision {
@@ -95,13 +96,10 @@ pub fn render(report: &Report, format: Format, today: time::Date) -> Result<Vec<
     })
 }
 
-/// The languages a report is rendered in; publication freezes every rendering in each.
-pub const LANGS: &[&str] = &["ja", "en"];
-
 /// The name a frozen rendering is kept under: the format's code for Japanese (as publications
 /// always were), `code.lang` for another language.
-pub fn frozen_name(format: Format, lang: &str) -> String {
-    if lang == "ja" {
+pub fn frozen_name(format: Format, lang: Lang) -> String {
+    if lang == Lang::Ja {
         format.code().to_string()
     } else {
         format!("{}.{lang}", format.code())
@@ -124,7 +122,7 @@ pub async fn produce(
     store: &Store,
     access: &Access,
     fy: FiscalYear,
-    lang: &str,
+    lang: Lang,
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
     let revisions = store.report_revisions(access, fy.year()).await?;
@@ -146,7 +144,7 @@ pub async fn produce_revision(
     access: &Access,
     fy: FiscalYear,
     revision: &ReportRevision,
-    lang: &str,
+    lang: Lang,
     format: Format,
 ) -> Result<Vec<u8>, OutputError> {
     if revision.status == ReportStatus::Published {
@@ -170,13 +168,13 @@ pub async fn publish(store: &Store, access: &Access, id: i64) -> Result<Report, 
     let today = mamori_domain::dates::today();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut japanese = None;
-    for lang in LANGS {
+    for lang in Lang::ALL {
         let mut report = compute(store, access, fy, lang, Some(&published)).await?;
         report.audit_head = Some(head.clone());
         for format in [Format::Json, Format::Html, Format::Pdf, Format::Docx] {
             files.push((frozen_name(format, lang), render(&report, format, today)?));
         }
-        if *lang == "ja" {
+        if lang == Lang::Ja {
             japanese = Some(report);
         }
     }
@@ -231,7 +229,7 @@ pub async fn advance(
     }
     let latest = latest_to_prepare(store, access, fy).await?;
     let figures = if to == ReportStatus::Review {
-        let report = compute(store, access, fy, "ja", Some(&latest)).await?;
+        let report = compute(store, access, fy, Lang::Ja, Some(&latest)).await?;
         serde_json::to_value(&report.figures)?
     } else {
         serde_json::Value::Null
@@ -275,9 +273,9 @@ pub async fn checks(
                 let was = before
                     .get(id)
                     .and_then(|v| serde_json::from_value::<mamori_domain::Figure>(v.clone()).ok())
-                    .map(|f| f.text("", &report.lang))
+                    .map(|f| f.text("", report.lang))
                     .unwrap_or_else(|| "―".into());
-                let now = figure.text("", &report.lang);
+                let now = figure.text("", report.lang);
                 out.push(Check {
                     key: "r-check-changed".into(),
                     detail: format!("{id}: {was} → {now}"),
@@ -462,7 +460,7 @@ fn narrative_checks(report: &Report, text: &str, last_year: Option<&str>) -> Vec
         let (Some(now), Some(before)) = (f.current.number(), f.previous.number()) else {
             continue;
         };
-        let (now_s, before_s) = (f.current.text(&report.lang), f.previous.text(&report.lang));
+        let (now_s, before_s) = (f.current.text(report.lang), f.previous.text(report.lang));
         if (says_less && !says_more && now > before) || (says_more && !says_less && now < before) {
             out.push((
                 "r-check-trend".into(),
@@ -487,7 +485,7 @@ mod tests {
             issued_on: "2019-06-28".into(),
             revision: 1,
             status: ReportStatus::Review,
-            lang: "ja".into(),
+            lang: Lang::Ja,
             figures: figures
                 .iter()
                 .map(|(id, now, before)| {

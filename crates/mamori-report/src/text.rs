@@ -1,6 +1,7 @@
 //! The report's fixed texts (Fluent files of this crate, Japanese by default, English complete),
 //! and the words for years relative to the issue date (今年度, 昨年度).
 
+use mamori_domain::Lang;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -18,18 +19,18 @@ fluent_templates::static_loader! {
 static JA: LanguageIdentifier = langid!("ja");
 static EN: LanguageIdentifier = langid!("en");
 
-fn id(lang: &str) -> &'static LanguageIdentifier {
-    if lang == "en" { &EN } else { &JA }
+fn id(lang: Lang) -> &'static LanguageIdentifier {
+    if lang == Lang::En { &EN } else { &JA }
 }
 
 /// Translates `key`; a missing key shows as itself, which the translation test catches.
-pub fn t(lang: &str, key: &str) -> String {
+pub fn t(lang: Lang, key: &str) -> String {
     LOCALES
         .try_lookup(id(lang), key)
         .unwrap_or_else(|| key.to_string())
 }
 
-pub fn ta(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+pub fn ta(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
         .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
@@ -40,7 +41,7 @@ pub fn ta(lang: &str, key: &str, args: &[(&str, String)]) -> String {
 }
 
 /// Whether `key` has a text in `lang`.
-pub fn has(lang: &str, key: &str) -> bool {
+pub fn has(lang: Lang, key: &str) -> bool {
     let args: HashMap<Cow<'static, str>, FluentValue> = [
         "year",
         "count",
@@ -77,7 +78,7 @@ pub fn keys() -> Vec<String> {
 
 /// The fiscal year `year` as seen from the issue date's fiscal year `issued`: 今年度, 昨年度,
 /// 一昨年度, 来年度, or its label when further away.
-pub fn relative_year(lang: &str, year: i32, issued: i32, label: &str) -> String {
+pub fn relative_year(lang: Lang, year: i32, issued: i32, label: &str) -> String {
     match issued - year {
         0 => t(lang, "r-year-this"),
         1 => t(lang, "r-year-last"),
@@ -98,10 +99,10 @@ mod tests {
         let keys = keys();
         assert!(keys.len() > 150);
         for key in &keys {
-            assert!(has("en", key), "en lacks {key}");
+            assert!(has(Lang::En, key), "en lacks {key}");
         }
         for item in crate::model::ITEMS {
-            for lang in ["ja", "en"] {
+            for lang in Lang::ALL {
                 assert!(
                     has(lang, &format!("r-{}", item.id)),
                     "{lang} lacks r-{}",
@@ -124,10 +125,10 @@ mod tests {
             }
         }
         for kind in ["onboarding", "periodic", "remedial", "mental_health"] {
-            assert!(has("ja", &format!("r-course-{kind}")));
+            assert!(has(Lang::Ja, &format!("r-course-{kind}")));
         }
         for comparison in mamori_domain::objective::COMPARISONS {
-            for lang in ["ja", "en"] {
+            for lang in Lang::ALL {
                 assert!(
                     has(lang, &format!("r-target-{comparison}")),
                     "{lang} r-target-{comparison}"
@@ -138,7 +139,7 @@ mod tests {
             .iter()
             .filter(|(_, party)| *party == "third")
         {
-            assert!(has("en", &format!("r-audit-{kind}")), "r-audit-{kind}");
+            assert!(has(Lang::En, &format!("r-audit-{kind}")), "r-audit-{kind}");
         }
     }
 }

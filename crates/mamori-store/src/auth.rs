@@ -406,8 +406,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         let user = self.user(user_id).await?;
         let lang = match lang {
-            Some(l @ ("ja" | "en")) => l.to_string(),
-            Some(_) => return Err(StoreError::invalid("lang", "invalid-choice")),
+            Some(l) => mamori_domain::Lang::parse(l)
+                .ok_or_else(|| StoreError::invalid("lang", "invalid-choice"))?
+                .code()
+                .to_string(),
             None => user.lang.clone(),
         };
         let style = date_style.unwrap_or(user.date_style);

@@ -5,6 +5,7 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::FieldError;
+use mamori_domain::Lang;
 use mamori_io::ImportError;
 use mamori_store::{Contention, StoreError};
 use serde::Serialize;
@@ -85,7 +86,7 @@ impl AppError {
         }
     }
 
-    pub fn message(&self, lang: &str) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::OverLimit(key, limit) => i18n::t_args(
                 lang,
@@ -97,7 +98,7 @@ impl AppError {
     }
 
     /// Per-field or per-row details, translated.
-    pub fn details(&self, lang: &str) -> Vec<Detail> {
+    pub fn details(&self, lang: Lang) -> Vec<Detail> {
         match self {
             AppError::Invalid(errors) => errors
                 .iter()
@@ -158,7 +159,7 @@ impl IntoResponse for AppError {
 }
 
 /// Builds the body of an error response for the request it answers.
-pub fn render(err: &AppError, api: bool, lang: &str, path_and_query: &str, hx: bool) -> Response {
+pub fn render(err: &AppError, api: bool, lang: Lang, path_and_query: &str, hx: bool) -> Response {
     let mut res = render_body(err, api, lang, path_and_query, hx);
     if err.status() == StatusCode::SERVICE_UNAVAILABLE {
         res.headers_mut()
@@ -167,7 +168,7 @@ pub fn render(err: &AppError, api: bool, lang: &str, path_and_query: &str, hx: b
     res
 }
 
-fn render_body(err: &AppError, api: bool, lang: &str, path_and_query: &str, hx: bool) -> Response {
+fn render_body(err: &AppError, api: bool, lang: Lang, path_and_query: &str, hx: bool) -> Response {
     if api {
         let body = serde_json::json!({"code": err.code(), "message": err.message(lang), "details": err.details(lang)});
         return (

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use mamori_domain::register::{FieldKind, Register, Value};
-use mamori_domain::{DateStyle, FieldError};
+use mamori_domain::{DateStyle, FieldError, Lang};
 
 fluent_templates::static_loader! {
     pub static LOCALES = {
@@ -16,30 +16,30 @@ fluent_templates::static_loader! {
     };
 }
 
-pub const LANGS: [&str; 2] = ["ja", "en"];
+pub const LANGS: [Lang; 2] = Lang::ALL;
 static JA: LanguageIdentifier = langid!("ja");
 static EN: LanguageIdentifier = langid!("en");
 
-pub fn lang_id(lang: &str) -> &'static LanguageIdentifier {
-    if lang == "en" { &EN } else { &JA }
-}
-
-/// The language code for a request: `en` when asked for, `ja` otherwise.
-pub fn pick(lang: Option<&str>) -> &'static str {
+pub fn lang_id(lang: Lang) -> &'static LanguageIdentifier {
     match lang {
-        Some(l) if l.trim().to_ascii_lowercase().starts_with("en") => "en",
-        _ => "ja",
+        Lang::Ja => &JA,
+        Lang::En => &EN,
     }
 }
 
+/// The language for a request: English when asked for, Japanese otherwise.
+pub fn pick(lang: Option<&str>) -> Lang {
+    Lang::pick(lang)
+}
+
 /// Translates `key`; a missing key shows as itself, which the translation test catches.
-pub fn t(lang: &str, key: &str) -> String {
+pub fn t(lang: Lang, key: &str) -> String {
     LOCALES
         .try_lookup(lang_id(lang), key)
         .unwrap_or_else(|| key.to_string())
 }
 
-pub fn t_args(lang: &str, key: &str, args: &[(&str, String)]) -> String {
+pub fn t_args(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
         .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
@@ -63,7 +63,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// Whether `key` has a text in `lang` (messages with variables are tried with placeholder values).
-pub fn has(lang: &str, key: &str) -> bool {
+pub fn has(lang: Lang, key: &str) -> bool {
     const VARS: &[&str] = &[
         "applicable",
         "n",
@@ -112,15 +112,15 @@ pub fn has(lang: &str, key: &str) -> bool {
         .is_some()
 }
 
-pub fn register_name(lang: &str, reg: &Register) -> String {
+pub fn register_name(lang: Lang, reg: &Register) -> String {
     t(lang, &format!("register-{}", reg.code))
 }
 
-pub fn field_label(lang: &str, reg: &Register, field: &str) -> String {
+pub fn field_label(lang: Lang, reg: &Register, field: &str) -> String {
     t(lang, &format!("{}-{}", reg.code, field))
 }
 
-pub fn choice_label(lang: &str, field: &str, value: &str) -> String {
+pub fn choice_label(lang: Lang, field: &str, value: &str) -> String {
     let key = format!("{field}-{value}");
     org_name(lang, &key).unwrap_or_else(|| t(lang, &key))
 }
@@ -150,7 +150,7 @@ pub fn use_org_names(profile: &serde_json::Value) {
     let _ = ORG_NAMES.try_with(|cell| *cell.borrow_mut() = Some(std::sync::Arc::new(names)));
 }
 
-fn org_name(lang: &str, key: &str) -> Option<String> {
+fn org_name(lang: Lang, key: &str) -> Option<String> {
     ORG_NAMES
         .try_with(|cell| {
             cell.borrow()
@@ -164,7 +164,7 @@ fn org_name(lang: &str, key: &str) -> Option<String> {
 /// A field value as a person reads it: dates in the user's style, choices translated, references
 /// by the referenced record's title.
 pub fn display(
-    lang: &str,
+    lang: Lang,
     style: DateStyle,
     kind: FieldKind,
     field: &str,
@@ -185,7 +185,7 @@ pub fn display(
 }
 
 /// A validation error as a sentence naming the field.
-pub fn field_error(lang: &str, reg: Option<&Register>, e: &FieldError) -> String {
+pub fn field_error(lang: Lang, reg: Option<&Register>, e: &FieldError) -> String {
     let label = match reg {
         Some(r) if r.field(&e.field).is_some() => field_label(lang, r, &e.field),
         _ if has(lang, &format!("field-{}", e.field)) => t(lang, &format!("field-{}", e.field)),

@@ -2,6 +2,7 @@
 //! formatting available in every template, and the htmx rule in one place: an htmx request gets the
 //! page's `content` block, anything else the whole page.
 
+use mamori_domain::Lang;
 use std::sync::LazyLock;
 
 use axum::http::{StatusCode, header};
@@ -97,9 +98,9 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijin
         .collect();
     kwargs.assert_all_used()?;
     Ok(if args.is_empty() {
-        i18n::t(&lang, key)
+        i18n::t(Lang::pick(Some(&lang)), key)
     } else {
-        i18n::t_args(&lang, key, &args)
+        i18n::t_args(Lang::pick(Some(&lang)), key, &args)
     })
 }
 
@@ -134,9 +135,9 @@ pub fn base(ctx: &Ctx) -> Value {
         .collect();
     context! {
         lang,
-        other_lang => if lang == "ja" { "en" } else { "ja" },
+        other_lang => lang.other(),
         user => context! { name => ctx.viewer.user.display_name.clone(), email => ctx.viewer.user.email.clone() },
-        org => context! { slug => ctx.org(), name => if lang == "en" { ctx.access.org.name_en.clone().unwrap_or(ctx.access.org.name.clone()) } else { ctx.access.org.name.clone() } },
+        org => context! { slug => ctx.org(), name => if lang == Lang::En { ctx.access.org.name_en.clone().unwrap_or(ctx.access.org.name.clone()) } else { ctx.access.org.name.clone() } },
         role => ctx.access.role.code(),
         memberships => ctx.memberships.iter().map(|m| context! { slug => m.org_slug.clone(), name => m.org_name.clone() }).collect::<Vec<_>>(),
         csrf => ctx.viewer.csrf.clone(),
@@ -185,13 +186,13 @@ pub fn bare(name: &str, ctx: Value, status: StatusCode) -> Result<Response, AppE
     Ok(html(status, body))
 }
 
-pub fn error_page(lang: &str, err: &AppError) -> String {
+pub fn error_page(lang: Lang, err: &AppError) -> String {
     let details: Vec<String> = err.details(lang).into_iter().map(|d| d.message).collect();
     ENV.get_template("error.html")
         .and_then(|t| {
             t.render(context! {
                 lang,
-                other_lang => if lang == "ja" { "en" } else { "ja" },
+                other_lang => lang.other(),
                 status => err.status().as_u16(),
                 title => i18n::t(lang, &format!("status-{}", err.status().as_u16())),
                 message => err.message(lang),

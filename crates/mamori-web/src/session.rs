@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use mamori_domain::{DateStyle, FiscalYear};
+use mamori_domain::{DateStyle, FiscalYear, Lang};
 use mamori_store::org::Membership;
 use mamori_store::{Access, User};
 
@@ -40,7 +40,7 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
 }
 
 /// The language of a request before (or without) knowing the user: cookie, then Accept-Language.
-pub fn request_lang(headers: &HeaderMap) -> &'static str {
+pub fn request_lang(headers: &HeaderMap) -> Lang {
     if let Some(l) = cookie(headers, LANG_COOKIE) {
         return i18n::pick(Some(&l));
     }
@@ -164,7 +164,7 @@ pub struct Ctx {
     pub viewer: Viewer,
     pub access: Access,
     pub memberships: Vec<Membership>,
-    pub lang: &'static str,
+    pub lang: Lang,
     pub style: DateStyle,
     pub fy: FiscalYear,
     pub path: String,
@@ -232,7 +232,7 @@ impl FromRequestParts<AppState> for Ctx {
 pub struct ApiCtx {
     pub viewer: Viewer,
     pub access: Access,
-    pub lang: &'static str,
+    pub lang: Lang,
 }
 
 impl FromRequestParts<AppState> for ApiCtx {

@@ -312,11 +312,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if !(1990..=2100).contains(&year) {
                 return Err("--year must be a fiscal year such as 2017".into());
             }
-            let lang = if lang.trim().eq_ignore_ascii_case("en") {
-                "en"
-            } else {
-                "ja"
-            };
+            let lang = mamori_domain::Lang::pick(Some(&lang));
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let org = store
                 .organization(&org)

@@ -2,6 +2,7 @@
 //! with the previous year's from the same query and the list of records behind each, the narratives
 //! of the revision, and the document the renderings walk. Nothing here is typed in as a number.
 
+use mamori_domain::Lang;
 use std::collections::BTreeMap;
 
 use mamori_domain::dates::{format_date, iso};
@@ -205,7 +206,7 @@ pub struct Report {
     pub issued_on: String,
     pub revision: i64,
     pub status: mamori_store::reports::ReportStatus,
-    pub lang: String,
+    pub lang: Lang,
     pub figures: BTreeMap<String, Figure>,
     pub drill_down: BTreeMap<String, Links>,
     pub narratives: BTreeMap<String, String>,
@@ -219,7 +220,7 @@ pub struct Report {
 /// What a report is built from besides the records.
 pub struct Request<'a> {
     pub fy: FiscalYear,
-    pub lang: &'a str,
+    pub lang: Lang,
     /// The revision (its narratives, issue date, status); `None` for a year not started, which
     /// shows the previous year's narratives and today as the issue date.
     pub revision: Option<&'a ReportRevision>,
@@ -231,7 +232,7 @@ struct Builder<'a> {
     store: &'a Store,
     access: &'a Access,
     fy: FiscalYear,
-    lang: &'a str,
+    lang: Lang,
     style: DateStyle,
     settings: Settings,
     issued: FiscalYear,
@@ -460,7 +461,7 @@ fn dash_row(n: usize) -> Vec<Cell> {
 pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<Report> {
     let settings = Settings::of(&access.org.profile);
     let lang = req.lang;
-    let style = if lang == "en" {
+    let style = if lang == Lang::En {
         DateStyle::Western
     } else {
         settings.date_style.unwrap_or(DateStyle::Era)
@@ -533,7 +534,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         .map(|r| (r.revision, r.status))
         .unwrap_or((0, mamori_store::reports::ReportStatus::Draft));
     let document = Document {
-        lang: lang.to_string(),
+        lang,
         title: t(lang, "r-title"),
         organisation: org_name(access, lang),
         year_label: b.label(fy),
@@ -565,7 +566,7 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         issued_on: iso(req.issued_on),
         revision,
         status,
-        lang: lang.to_string(),
+        lang,
         figures: b.figures,
         drill_down: b.links,
         narratives,
@@ -575,9 +576,9 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
     })
 }
 
-fn org_name(access: &Access, lang: &str) -> String {
+fn org_name(access: &Access, lang: Lang) -> String {
     match (&access.org.name_en, lang) {
-        (Some(en), "en") if !en.is_empty() => en.clone(),
+        (Some(en), Lang::En) if !en.is_empty() => en.clone(),
         _ => access.org.name.clone(),
     }
 }

@@ -5,6 +5,7 @@
 //! `MAMORI_TEST_DATABASE_URL` is set.
 
 use crate::common;
+use mamori_domain::Lang;
 
 use common::{pdftotext_flow as pdftotext, squash};
 use mamori_store::reports::ReportStatus;
@@ -121,7 +122,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
 
     // JSON: every reference figure, this year and the previous one.
     let json: Value = serde_json::from_slice(
-        &output::produce(&store, &access, fy, "ja", Format::Json)
+        &output::produce(&store, &access, fy, Lang::Ja, Format::Json)
             .await
             .unwrap(),
     )
@@ -179,7 +180,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     assert!(counted > 90, "{counted} figures followed");
 
     // The PDF: the figures in their tables, generated headings, none of the three defects.
-    let pdf = output::produce(&store, &access, fy, "ja", Format::Pdf)
+    let pdf = output::produce(&store, &access, fy, Lang::Ja, Format::Pdf)
         .await
         .unwrap();
     assert!(pdf.starts_with(b"%PDF"));
@@ -256,7 +257,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
 
     // The HTML: the same figures, each a link to its records.
     let html = String::from_utf8(
-        output::produce(&store, &access, fy, "ja", Format::Html)
+        output::produce(&store, &access, fy, Lang::Ja, Format::Html)
             .await
             .unwrap(),
     )
@@ -271,7 +272,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     // The human-error share reads the same in the text, the chart's labels and its data table:
     // one rounding rule (a fault printed the 0–1 fraction as "0.8%").
     let share = figures["human_error.share"]["current"].as_f64().unwrap();
-    let shown = mamori_domain::FigureValue::Number(share).with_unit("%", "ja");
+    let shown = mamori_domain::FigureValue::Number(share).with_unit("%", Lang::Ja);
     assert!(
         html.matches(&format!(">{shown}<")).count() >= 2,
         "the share {shown} should label the chart and fill its table"
@@ -280,7 +281,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     // The demo's narratives state the reference's figures through placeholders.
     assert!(html.contains("受講率が 100% となり"));
     assert!(html.contains(&format!("ヒューマンエラー割合が {shown}（前年度 100%）")));
-    let report = output::compute(&store, &access, fy, "ja", None)
+    let report = output::compute(&store, &access, fy, Lang::Ja, None)
         .await
         .unwrap();
     // A narrative names figures by placeholder; they render as the tables print them.
@@ -294,7 +295,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         &access,
         mamori_report::model::Request {
             fy,
-            lang: "ja",
+            lang: Lang::Ja,
             revision: None,
             narratives,
             issued_on: time::macros::date!(2018 - 06 - 29),
@@ -312,8 +313,11 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         .unwrap();
     let share = named.figures["human_error.share"];
     assert!(
-        passage.contains(&format!("割合は{}", share.current.with_unit("%", "ja")))
-            && passage.contains(&format!("前年度{}", share.previous.with_unit("%", "ja")))
+        passage.contains(&format!("割合は{}", share.current.with_unit("%", Lang::Ja)))
+            && passage.contains(&format!(
+                "前年度{}",
+                share.previous.with_unit("%", Lang::Ja)
+            ))
             && passage.contains("ヒヤリハットは1(0)件")
             && passage.contains("{no.such.figure}"),
         "{passage}"
@@ -340,7 +344,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         .await
         .unwrap();
     let org = store.organization("sajeco").await.unwrap();
-    let with_codes = output::compute(&store, &Access::system(org, "test"), fy, "ja", None)
+    let with_codes = output::compute(&store, &Access::system(org, "test"), fy, Lang::Ja, None)
         .await
         .unwrap();
     let texts = serde_json::to_string(&with_codes.document).unwrap();
@@ -357,11 +361,11 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     objectives_report_what_happened(&store, &access, &report.document, &text).await;
 
     // DOCX and English.
-    let docx = output::produce(&store, &access, fy, "ja", Format::Docx)
+    let docx = output::produce(&store, &access, fy, Lang::Ja, Format::Docx)
         .await
         .unwrap();
     assert!(docx.starts_with(b"PK"));
-    let en = output::compute(&store, &access, fy, "en", None)
+    let en = output::compute(&store, &access, fy, Lang::En, None)
         .await
         .unwrap();
     assert_eq!(en.document.title, "Information Security Report");
@@ -375,7 +379,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
 
     // FY2016: its previous year is before the records begin: ―, and 無し where not done.
     let fy2016 = Calendar::APRIL.year(2016);
-    let old = output::compute(&store, &access, fy2016, "ja", None)
+    let old = output::compute(&store, &access, fy2016, Lang::Ja, None)
         .await
         .unwrap();
     let f = |id: &str| serde_json::to_value(old.figures[id]).unwrap();
@@ -428,7 +432,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     output::publish(&store, &access, draft.id).await.unwrap();
     // Every rendering a reader can get, in every language: frozen.
     let mut frozen = Vec::new();
-    for lang in output::LANGS {
+    for lang in Lang::ALL {
         for format in [Format::Json, Format::Html, Format::Pdf, Format::Docx] {
             let bytes = output::produce(&store, &access, fy, lang, format)
                 .await
@@ -436,10 +440,10 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
             frozen.push((lang, format, bytes));
         }
     }
-    let frozen_pdf = output::produce(&store, &access, fy, "ja", Format::Pdf)
+    let frozen_pdf = output::produce(&store, &access, fy, Lang::Ja, Format::Pdf)
         .await
         .unwrap();
-    let frozen_json = output::produce(&store, &access, fy, "ja", Format::Json)
+    let frozen_json = output::produce(&store, &access, fy, Lang::Ja, Format::Json)
         .await
         .unwrap();
 
@@ -462,7 +466,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         .create(&access, &SECURITY_EVENTS, &input)
         .await
         .unwrap();
-    let live = output::compute(&store, &access, fy, "ja", None)
+    let live = output::compute(&store, &access, fy, Lang::Ja, None)
         .await
         .unwrap();
     assert_eq!(
@@ -471,7 +475,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     );
     for (lang, format, bytes) in &frozen {
         assert!(
-            output::produce(&store, &access, fy, lang, *format)
+            output::produce(&store, &access, fy, *lang, *format)
                 .await
                 .unwrap()
                 == *bytes,
@@ -479,7 +483,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         );
     }
     let again: Value = serde_json::from_slice(
-        &output::produce(&store, &access, fy, "ja", Format::Json)
+        &output::produce(&store, &access, fy, Lang::Ja, Format::Json)
             .await
             .unwrap(),
     )
@@ -494,7 +498,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     );
     // The English rendering was frozen at the same point of the trail, with the same figures.
     let english: Value = serde_json::from_slice(
-        &output::produce(&store, &access, fy, "en", Format::Json)
+        &output::produce(&store, &access, fy, Lang::En, Format::Json)
             .await
             .unwrap(),
     )
@@ -575,7 +579,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
     // look at the draft, computed from the records now.
     for (lang, format, bytes) in &frozen {
         assert!(
-            output::produce(&store, &access, fy, lang, *format)
+            output::produce(&store, &access, fy, *lang, *format)
                 .await
                 .unwrap()
                 == *bytes,
@@ -583,7 +587,7 @@ async fn the_demo_report_holds_the_reference_figures_and_freezes_on_publication(
         );
     }
     let draft_json: Value = serde_json::from_slice(
-        &output::produce_revision(&store, &access, fy, &r2, "ja", Format::Json)
+        &output::produce_revision(&store, &access, fy, &r2, Lang::Ja, Format::Json)
             .await
             .unwrap(),
     )

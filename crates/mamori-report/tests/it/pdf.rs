@@ -2,6 +2,7 @@
 //! `pdftoppm`, and every QR code on a label sheet is decoded back to its link.
 
 use crate::common;
+use mamori_domain::Lang;
 
 use std::process::Command;
 
@@ -87,7 +88,7 @@ fn labels(n: usize) -> Vec<Label> {
 
 #[test]
 fn a_label_sheet_prints_every_code_and_title_in_japanese() {
-    let pdf = label_sheet("ja", "機器ラベル", &labels(30), today()).unwrap();
+    let pdf = label_sheet(mamori_domain::Lang::Ja, "機器ラベル", &labels(30), today()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let text = pdftotext(&pdf);
     for i in 1..=30 {
@@ -102,7 +103,7 @@ fn a_label_sheet_prints_every_code_and_title_in_japanese() {
 
 #[test]
 fn every_qr_code_on_a_sheet_decodes_to_its_record() {
-    let pdf = label_sheet("ja", "機器ラベル", &labels(24), today()).unwrap();
+    let pdf = label_sheet(mamori_domain::Lang::Ja, "機器ラベル", &labels(24), today()).unwrap();
     let pages = pages(&pdf, 200);
     assert_eq!(pages.len(), 1);
     let decoded = decode_cells(&pages[0], 200.0);
@@ -114,7 +115,7 @@ fn every_qr_code_on_a_sheet_decodes_to_its_record() {
 
 #[test]
 fn an_empty_sheet_is_a_valid_pdf() {
-    let pdf = label_sheet("en", "Device labels", &[], today()).unwrap();
+    let pdf = label_sheet(mamori_domain::Lang::En, "Device labels", &[], today()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
 }
 
@@ -122,7 +123,7 @@ fn an_empty_sheet_is_a_valid_pdf() {
 fn text_that_looks_like_typst_markup_prints_as_written() {
     let mut l = labels(1);
     l[0].title = "#panic(\"x\") *bold* $x$ [link] \\ <tag> @ref".into();
-    let pdf = label_sheet("ja", "x", &l, today()).unwrap();
+    let pdf = label_sheet(mamori_domain::Lang::Ja, "x", &l, today()).unwrap();
     let text = pdftotext(&pdf);
     assert!(
         squash(&text).contains("#panic(\"x\")*bold*$x$[link]"),
@@ -132,7 +133,7 @@ fn text_that_looks_like_typst_markup_prints_as_written() {
 
 fn receipt() -> KeyReceipt {
     KeyReceipt {
-        lang: "ja".into(),
+        lang: Lang::Ja,
         title: "鍵預り証".into(),
         number: "K-2026-0007".into(),
         issued: "令和8年11月27日".into(),

@@ -1,6 +1,7 @@
 //! The report as DOCX: the sample document's every block reaches `word/document.xml`, under Word's
 //! heading styles, and the package parts are well-formed XML.
 
+use mamori_domain::Lang;
 use std::io::{Cursor, Read};
 
 use mamori_report::document::{Block, Document};
@@ -159,7 +160,7 @@ fn the_sample_report_as_docx() {
     );
 
     let mut en = Document::sample();
-    en.lang = "en".into();
+    en.lang = Lang::En;
     let styles = part(&report_docx(&en).unwrap(), "word/styles.xml");
     assert!(styles.contains(r#"w:val="en-US""#));
 }

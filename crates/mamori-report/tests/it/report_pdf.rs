@@ -2,6 +2,7 @@
 //! Set `REPORT_PDF_OUT=/some/dir` to keep the PDFs (`sample.pdf`, `big.pdf`) to look at.
 
 use crate::common;
+use mamori_domain::Lang;
 
 use std::process::Command;
 
@@ -117,7 +118,7 @@ fn a_published_report_has_no_draft_marker() {
 #[test]
 fn an_english_report_and_a_chart_without_a_picture() {
     let mut doc = Document::sample();
-    doc.lang = "en".into();
+    doc.lang = Lang::En;
     doc.title = "Information Security Report".into();
     doc.contents = "Contents".into();
     for s in &mut doc.sections {

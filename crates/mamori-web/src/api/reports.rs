@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mamori_domain::{FieldError, FiscalYear};
+use mamori_domain::{FieldError, FiscalYear, Lang};
 use mamori_report::output::{self, Format};
 use mamori_store::reports::{ReportRevision, ReportStatus};
 use serde_json::{Value, json};
@@ -40,15 +40,12 @@ fn params(raw: Option<String>, known: &[&str]) -> Result<Vec<(String, String)>, 
 }
 
 /// `?lang=ja|en`: the language of the rendering; Japanese, the published one, when not given.
-fn lang(raw: Option<String>) -> Result<&'static str, AppError> {
+fn lang(raw: Option<String>) -> Result<Lang, AppError> {
     let params = params(raw, &["lang"])?;
     match crate::pages::get(&params, "lang") {
-        None | Some("ja") => Ok("ja"),
-        Some("en") => Ok("en"),
-        Some(_) => Err(AppError::Invalid(vec![FieldError::new(
-            "lang",
-            "invalid-choice",
-        )])),
+        None => Ok(Lang::Ja),
+        Some(code) => Lang::parse(code)
+            .ok_or_else(|| AppError::Invalid(vec![FieldError::new("lang", "invalid-choice")])),
     }
 }
 

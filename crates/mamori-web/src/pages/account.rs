@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::Lang;
 use minijinja::context;
 
 use mamori_domain::DateStyle;
@@ -30,7 +31,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 fn login_page(
     state: &AppState,
-    lang: &str,
+    lang: Lang,
     next: &str,
     email: &str,
     error: Option<String>,
@@ -39,7 +40,7 @@ fn login_page(
     let pre = mamori_store::auth::random_token();
     let mut res = render::bare(
         "login.html",
-        context! { lang, other_lang => if lang == "ja" { "en" } else { "ja" }, next, email, error, csrf => pre.clone() },
+        context! { lang, other_lang => lang.other(), next, email, error, csrf => pre.clone() },
         status,
     )?;
     if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
@@ -67,7 +68,7 @@ pub async fn login_form(
         StatusCode::OK,
     )?;
     if get(&params, "lang").is_some()
-        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang, 60 * 60 * 24 * 365).parse()
+        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -209,7 +210,7 @@ async fn account_page(
     render::bare(
         "account.html",
         context! {
-            lang, other_lang => if lang == "ja" { "en" } else { "ja" },
+            lang, other_lang => lang.other(),
             user => context! { name => viewer.user.display_name.clone(), email => viewer.user.email.clone() },
             csrf => viewer.csrf.clone(), tokens, memberships, styles, new_token, error,
         },
@@ -245,8 +246,13 @@ pub async fn preferences(
     let back = safe_next(get(&form, "back").or(Some("/account")));
     let mut res = Redirect::to(&back).into_response();
     if let Some(l) = lang
-        && let Ok(v) =
-            set_cookie(&state, LANG_COOKIE, i18n::pick(Some(l)), 60 * 60 * 24 * 365).parse()
+        && let Ok(v) = set_cookie(
+            &state,
+            LANG_COOKIE,
+            i18n::pick(Some(l)).code(),
+            60 * 60 * 24 * 365,
+        )
+        .parse()
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -262,7 +268,7 @@ fn password_page(
     let lang = i18n::pick(Some(&viewer.user.lang));
     render::bare(
         "password.html",
-        context! { lang, other_lang => if lang == "ja" { "en" } else { "ja" }, csrf => viewer.csrf.clone(), expired, error },
+        context! { lang, other_lang => lang.other(), csrf => viewer.csrf.clone(), expired, error },
         status,
     )
 }
@@ -348,7 +354,7 @@ pub async fn create_token(
 }
 
 /// The name a new token gets: the one given, or "API token" and the time it was made.
-pub fn token_name(lang: &str, given: &str) -> String {
+pub fn token_name(lang: Lang, given: &str) -> String {
     if !mamori_domain::input::normalize(given).is_empty() {
         return given.to_string();
     }

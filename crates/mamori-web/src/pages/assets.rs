@@ -4,6 +4,7 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
+use mamori_domain::Lang;
 use mamori_domain::registers;
 use minijinja::context;
 
@@ -292,7 +293,7 @@ pub async fn key_receipt(
     let number = text("receipt_no");
     let today = mamori_domain::dates::today();
     let receipt = mamori_report::KeyReceipt {
-        lang: lang.to_string(),
+        lang,
         title: i18n::t(lang, "receipt-title"),
         number: number.clone(),
         issued: mamori_domain::dates::format_date(today, ctx.style, lang),
@@ -301,7 +302,7 @@ pub async fn key_receipt(
         rows,
         issuer: vec![
             match (lang, &ctx.access.org.name_en) {
-                ("en", Some(name)) if !name.is_empty() => name.clone(),
+                (Lang::En, Some(name)) if !name.is_empty() => name.clone(),
                 _ => ctx.access.org.name.clone(),
             },
             i18n::t(lang, "receipt-issuer"),

@@ -4,6 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::Lang;
 use mamori_domain::registers::{MEETINGS, NOTICES, RISKS};
 
 use super::{get, parse_id};
@@ -50,7 +51,7 @@ pub async fn publish_minutes(
 pub(crate) async fn minutes_title(
     state: &AppState,
     access: &mamori_store::Access,
-    lang: &str,
+    lang: Lang,
     style: mamori_domain::DateStyle,
     meeting_id: i64,
 ) -> Result<String, AppError> {

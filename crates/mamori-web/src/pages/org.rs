@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::Lang;
 use minijinja::context;
 
 use mamori_domain::Role;
@@ -242,8 +243,8 @@ fn settings_page(
                 level => c,
                 label => i18n::choice_label(ctx.lang, "classification", c),
                 name_ja => names.ja, name_en => names.en,
-                default_ja => i18n::t("ja", &format!("classification-{c}")),
-                default_en => i18n::t("en", &format!("classification-{c}")),
+                default_ja => i18n::t(Lang::Ja, &format!("classification-{c}")),
+                default_en => i18n::t(Lang::En, &format!("classification-{c}")),
                 cells,
             }
         })
@@ -370,14 +371,14 @@ pub async fn save_asset_rules(
     }
     let mut names = std::collections::BTreeMap::new();
     for c in CLASSIFICATIONS {
-        let name = |lang: &str| {
+        let name = |lang: Lang| {
             get(&form, &format!("name-{c}-{lang}"))
                 .map(mamori_domain::input::normalize)
                 .unwrap_or_default()
         };
         let level = LevelNames {
-            ja: name("ja"),
-            en: name("en"),
+            ja: name(Lang::Ja),
+            en: name(Lang::En),
         };
         if !level.ja.is_empty() || !level.en.is_empty() {
             names.insert(c.to_string(), level);

@@ -7,6 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::FiscalYear;
+use mamori_domain::Lang;
 use mamori_report::model::{ITEMS, Report, Settings};
 use mamori_report::output::{self, Format};
 use mamori_store::Access;
@@ -115,7 +116,7 @@ async fn report_of(
     ctx: &Ctx,
     fy: FiscalYear,
     revision: Option<&ReportRevision>,
-    lang: &str,
+    lang: Lang,
 ) -> Result<Report, AppError> {
     if let Some(r) = revision.filter(|r| r.status == ReportStatus::Published) {
         let name = output::frozen_name(Format::Json, lang);
@@ -201,7 +202,7 @@ pub async fn page(
             .report_file_names(&ctx.access, r.id)
             .await?
             .iter()
-            .any(|n| n == &output::frozen_name(Format::Pdf, "en")),
+            .any(|n| n == &output::frozen_name(Format::Pdf, Lang::En)),
         None => true,
     };
     // An editor is told when what they see is not what readers get, with a link to the other.
@@ -274,7 +275,7 @@ pub(crate) async fn send(
     access: &Access,
     fy: FiscalYear,
     format: Format,
-    lang: &str,
+    lang: Lang,
 ) -> Result<Response, AppError> {
     let bytes = output::produce(&state.store, access, fy, lang, format)
         .await

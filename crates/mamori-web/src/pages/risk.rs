@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 
+use mamori_domain::Lang;
 use mamori_domain::registers::{
     IPA_ANSWERS, IPA_QUESTIONS, SELF_ASSESSMENT_ANSWERS, SELF_ASSESSMENTS,
 };
@@ -24,7 +25,7 @@ use crate::{AppState, i18n, render};
 /// A control's name in the reader's language: the organisation's Japanese title where it has one.
 fn control_title(ctx: &Ctx, line: &SoaLine) -> String {
     match (&line.title_ja, ctx.lang) {
-        (Some(ja), "ja") if !ja.is_empty() => ja.clone(),
+        (Some(ja), Lang::Ja) if !ja.is_empty() => ja.clone(),
         _ => line.title.clone(),
     }
 }
@@ -198,10 +199,10 @@ pub async fn soa_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let (applicable, excluded, missing) = counts(&lines);
     let today = mamori_domain::dates::today();
     let statement = mamori_report::Statement {
-        lang: ctx.lang.to_string(),
+        lang: ctx.lang,
         title: i18n::t(ctx.lang, "soa-title"),
         org: match ctx.lang {
-            "ja" => ctx.access.org.name.clone(),
+            Lang::Ja => ctx.access.org.name.clone(),
             _ => ctx
                 .access
                 .org

@@ -3,6 +3,7 @@
 //! never tells which addresses exist.
 
 use crate::common;
+use mamori_domain::Lang;
 
 use common::{App, PASSWORD, field_value, spawn_app};
 use mamori_store::db::P;
@@ -430,7 +431,7 @@ async fn tokens_are_listed_and_revoked_on_the_account_page() {
     let expiry = mamori_domain::dates::format_date(
         mamori_domain::dates::today() + Duration::days(90),
         mamori_domain::DateStyle::Western,
-        "ja",
+        Lang::Ja,
     );
     let row = page
         .split("<tr>")

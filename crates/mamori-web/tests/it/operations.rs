@@ -4,6 +4,7 @@
 //! and judged on their results, law changes waiting for a decision, the starter list of laws, and the finding counts.
 
 use crate::common;
+use mamori_domain::Lang;
 
 use common::{App, spawn_app};
 use reqwest::Method;
@@ -341,7 +342,7 @@ async fn a_past_years_repeat_entered_afterwards_is_trained_and_counted_in_that_y
         &app.store,
         &access,
         mamori_domain::Calendar::APRIL.year(2015),
-        "ja",
+        Lang::Ja,
         None,
     )
     .await
@@ -358,7 +359,7 @@ async fn a_past_years_repeat_entered_afterwards_is_trained_and_counted_in_that_y
         &app.store,
         &access,
         mamori_domain::Calendar::APRIL.year(2016),
-        "ja",
+        Lang::Ja,
         None,
     )
     .await

@@ -1,6 +1,7 @@
 //! The pages as a browser uses them: cookies, CSRF, forms that keep what was typed, files in and out.
 
 use crate::common;
+use mamori_domain::Lang;
 
 use common::{field_value, spawn_app};
 
@@ -239,7 +240,7 @@ async fn an_upload_over_the_row_limit_is_refused_naming_it_and_a_shift_jis_csv_i
         limit: 100_000,
     });
     assert_eq!(
-        en.message("en"),
+        en.message(Lang::En),
         "The file has more rows than the limit of 100,000. Split it and import the parts."
     );
 }

@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::Lang;
 use minijinja::{Value, context};
 
 use mamori_domain::register::{FieldKind, Register, Value as FieldValue};
@@ -75,7 +76,7 @@ fn cell_text(ctx: &Ctx, reg: &Register, rec: &Record, i: usize) -> String {
 }
 
 /// Headers in the user's language; import accepts them in either language, or as field codes.
-pub fn headers(lang: &str, reg: &Register) -> Vec<String> {
+pub fn headers(lang: Lang, reg: &Register) -> Vec<String> {
     reg.fields
         .iter()
         .map(|f| i18n::field_label(lang, reg, f.name))
@@ -88,7 +89,7 @@ pub fn header_alias(reg: &'static Register) -> impl Fn(&str) -> Option<&'static 
             .iter()
             .find(|f| {
                 i18n::LANGS.iter().any(|l| {
-                    mamori_domain::input::normalize(&i18n::field_label(l, reg, f.name)) == h
+                    mamori_domain::input::normalize(&i18n::field_label(*l, reg, f.name)) == h
                 })
             })
             .map(|f| f.name)
