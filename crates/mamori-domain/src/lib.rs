@@ -14,6 +14,6 @@ pub mod settings;
 pub use dates::{Calendar, DateStyle, FiscalYear};
 pub use figure::{Figure, FigureValue};
 pub use lang::Lang;
-pub use register::{Field, FieldError, FieldKind, Layout, ReadScope, Register, Value, WriteScope};
+pub use register::{Field, FieldError, FieldKind, ReadScope, Register, Value, WriteScope};
 pub use role::{Capability, Role};
 pub use settings::OrgSettings;

@@ -56,8 +56,6 @@ pub struct Register {
     /// Left empty, the natural key is numbered: this prefix and the next free number
     /// (`A-0001`), in forms, the API and imports alike.
     pub numbered: Option<&'static str>,
-    /// Other tools' column layouts that imports also read (the IPA 情報資産管理台帳).
-    pub layouts: &'static [Layout],
     /// A choice field naming what a record comes from, and the reference each choice fills: a
     /// corrective action from a finding names the finding. The reference is then required, and a
     /// record's page offers to add one from there with both filled in.
@@ -95,19 +93,6 @@ pub enum RollupKind {
 pub struct Sources {
     pub field: &'static str,
     pub refs: &'static [(&'static str, &'static str)],
-}
-
-/// Another tool's column layout that imports also read. It is recognised by its `marker` header,
-/// found in the first rows (title rows above the header, and a second header row under grouped
-/// headers, are allowed). `columns` map its headers to fields; `fill` turns its values into ours
-/// and supplies what it lacks, on one row's cells by field name.
-#[derive(Debug)]
-pub struct Layout {
-    pub marker: &'static str,
-    pub columns: &'static [(&'static str, &'static str)],
-    /// Its headers that carry nothing of ours: read and left aside.
-    pub ignored: &'static [&'static str],
-    pub fill: fn(&mut std::collections::BTreeMap<String, String>),
 }
 
 /// A register's own cross-field rule.

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod demo;
+pub mod layouts;
 pub mod sheet;
 pub mod starter;
 pub mod synth;

@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
-use mamori_domain::register::{FieldKind, Layout, Register, Value};
+use mamori_domain::register::{FieldKind, Register, Value};
+
+use crate::layouts::{self, Layout};
 use mamori_store::{Access, Input, Record, Store};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
@@ -305,14 +307,14 @@ impl Sheet {
     }
 
     /// Finds the header row. It is the first row, unless the file has the column layout of a tool
-    /// the register also reads (`Register::layouts`): then it is the row holding the layout's
+    /// the register also reads (`layouts::for_register`): then it is the row holding the layout's
     /// marker within the first ten rows, with a second header row under grouped headers merged in.
     /// Returns the table from its header on, the layout, and the spreadsheet row number of the
     /// first data row.
     pub fn locate(&self, reg: &Register) -> (Sheet, Option<&'static Layout>, usize) {
         let norm = |c: &String| mamori_domain::input::normalize(c);
         let all: Vec<&Vec<String>> = std::iter::once(&self.headers).chain(&self.rows).collect();
-        for layout in reg.layouts {
+        for layout in layouts::for_register(reg) {
             let Some(at) = all
                 .iter()
                 .take(10)

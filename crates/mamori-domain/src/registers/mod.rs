@@ -3,8 +3,8 @@
 
 use crate::objective;
 use crate::register::{
-    Field, FieldError, FieldKind, HandlingRule, Layout, ReadScope, Register, Rollup, RollupKind,
-    Sources, Value, WriteScope,
+    Field, FieldError, FieldKind, HandlingRule, ReadScope, Register, Rollup, RollupKind, Sources,
+    Value, WriteScope,
 };
 use crate::risk::Scale;
 
@@ -72,7 +72,6 @@ const REGISTER: Register = Register {
     assessed: &[],
     initial: &[],
     numbered: None,
-    layouts: &[],
     defaults: &[],
     writer_person: None,
     warn: None,

@@ -18,7 +18,7 @@ pub(super) async fn import_page(
             collection => reg.collection,
             columns => headers(ctx.lang, reg),
             codes => reg.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
-            layouts => !reg.layouts.is_empty(),
+            layouts => !mamori_io::layouts::for_register(reg).is_empty(),
             starter => mamori_io::starter::REGISTERS.contains(&reg.collection),
             done => done.map(|(message, href)| context! { message, href }),
             errors,
