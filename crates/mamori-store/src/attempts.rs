@@ -2,6 +2,7 @@
 //! questions and choices in a shuffled order, and submits once, before the deadline. The paper
 //! keeps the questions as they were asked, so the result stays evidence after the bank changes.
 
+use mamori_domain::registers::AttemptResult;
 use std::collections::BTreeMap;
 
 use mamori_domain::FieldError;
@@ -46,7 +47,7 @@ pub struct Paper {
     pub deadline_at: OffsetDateTime,
     pub submitted_at: Option<OffsetDateTime>,
     /// `in_progress`, `passed`, `failed` or `expired`.
-    pub result: String,
+    pub result: AttemptResult,
     pub score: Option<i64>,
     pub pass_mark: i64,
     pub correct: Option<i64>,
@@ -58,7 +59,7 @@ pub struct Paper {
 
 impl Paper {
     pub fn open(&self) -> bool {
-        self.result == "in_progress" && self.deadline_at > OffsetDateTime::now_utc()
+        self.result == AttemptResult::InProgress && self.deadline_at > OffsetDateTime::now_utc()
     }
 }
 
@@ -183,7 +184,9 @@ impl Store {
             started_at: row.get(6)?,
             deadline_at: row.get(7)?,
             submitted_at: row.get(8)?,
-            result: row.text(9)?,
+            result: AttemptResult::parse(&row.text(9)?).ok_or_else(|| {
+                StoreError::Data("an attempt's result is not one of its choices".into())
+            })?,
             score: row.get(10)?,
             pass_mark: row.i64(11)?,
             correct: row.get(12)?,
@@ -208,7 +211,7 @@ impl Store {
         if access.person_id != Some(paper.person_id) {
             return Err(StoreError::Forbidden);
         }
-        if paper.result != "in_progress" {
+        if paper.result != AttemptResult::InProgress {
             return Err(StoreError::Refused("attempt-closed"));
         }
         let now = OffsetDateTime::now_utc();

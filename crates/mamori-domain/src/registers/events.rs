@@ -15,32 +15,15 @@ pub const CAUSES: &[&str] = &[
 pub const SEVERITIES: &[&str] = &["low", "medium", "high"];
 pub const EVENT_STATUSES: &[&str] = &["reported", "assessed", "responded", "closed"];
 
-/// Where an event is in its workflow, in order: reported → assessed → responded → closed. The
-/// register's choice is `EVENT_STATUSES`, these codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EventStatus {
-    Reported,
-    Assessed,
-    Responded,
-    Closed,
-}
+choice_enum!(
+    /// Where an event is in its workflow, in order: reported → assessed → responded → closed. The
+    /// register's choice is `EVENT_STATUSES`, these codes.
+    EventStatus,
+    EVENT_STATUSES,
+    [Reported, Assessed, Responded, Closed]
+);
 
 impl EventStatus {
-    pub const ALL: [EventStatus; 4] = [
-        EventStatus::Reported,
-        EventStatus::Assessed,
-        EventStatus::Responded,
-        EventStatus::Closed,
-    ];
-
-    pub fn code(self) -> &'static str {
-        EVENT_STATUSES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.code() == s)
-    }
-
     /// What reaching this step asks for: an assessment its severity, a response what was done, a
     /// closing its date and the lessons learned.
     pub fn asks(self) -> &'static [&'static str] {
@@ -54,7 +37,10 @@ impl EventStatus {
 
     /// The steps of an event still open (not closed).
     pub fn open() -> impl Iterator<Item = EventStatus> {
-        Self::ALL.into_iter().filter(|s| *s != EventStatus::Closed)
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|s| *s != EventStatus::Closed)
     }
 }
 
@@ -193,7 +179,8 @@ pub(super) fn check_event(values: &[Value]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     // Every step up to this one has what it asks for.
     for field in EventStatus::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|s| *s <= step)
         .flat_map(|s| s.asks().iter())
     {

@@ -8,6 +8,37 @@ use crate::register::{
 };
 use crate::risk::Scale;
 
+/// A status that code compares, as an enum whose codes are a register's choice list, in order:
+/// `code()` and `parse()` go through the list, so the two cannot drift apart, and it serialises as
+/// its code.
+macro_rules! choice_enum {
+    ($(#[$meta:meta])* $name:ident, $codes:ident, [$($variant:ident),+ $(,)?]) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                $codes[self as usize]
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|x| x.code() == s)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+    };
+}
+
 mod assets;
 mod events;
 mod operations;
@@ -226,6 +257,14 @@ mod tests {
     #[test]
     fn the_event_workflow_is_the_registers_choice_in_order() {
         let codes: Vec<&str> = EventStatus::ALL.iter().map(|s| s.code()).collect();
+        let risks: Vec<&str> = RiskStatus::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(risks, RISK_STATUSES);
+        let results: Vec<&str> = AttemptResult::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(results, ATTEMPT_RESULTS);
+        assert_eq!(
+            serde_json::to_string(&AttemptResult::InProgress).unwrap(),
+            "\"in_progress\""
+        );
         assert_eq!(codes, EVENT_STATUSES);
         assert!(EventStatus::Reported < EventStatus::Closed);
         assert_eq!(

@@ -297,6 +297,14 @@ pub static RULE_CONTROLS: Register = Register {
 pub const TREATMENTS: &[&str] = &["modify", "retain", "avoid", "share"];
 pub const RISK_STATUSES: &[&str] = &["proposed", "assessed", "treating", "accepted", "closed"];
 
+choice_enum!(
+    /// Where a risk is: proposed (by a new asset or classification), assessed, being treated,
+    /// accepted, closed.
+    RiskStatus,
+    RISK_STATUSES,
+    [Proposed, Assessed, Treating, Accepted, Closed]
+);
+
 /// リスク: a risk to an asset or a group of assets, from a threat exploiting a vulnerability, rated
 /// on the organisation's method, with its treatment, the residual risk and its owner's acceptance.
 /// A risk staff must know is briefed in a notice, whose reads are tracked. A new asset, or one whose
@@ -365,7 +373,8 @@ pub(super) fn check_risk(values: &[Value]) -> Vec<FieldError> {
         errors.push(FieldError::new("asset", "asset-or-group"));
     }
     let status = get("status");
-    if status != "proposed" {
+    let step = RiskStatus::parse(&status);
+    if step != Some(RiskStatus::Proposed) {
         for f in ["threat", "vulnerability", "likelihood", "impact"] {
             if get(f).is_empty() {
                 errors.push(FieldError::with(f, "needed-for-step", status.clone()));
@@ -379,7 +388,7 @@ pub(super) fn check_risk(values: &[Value]) -> Vec<FieldError> {
             }
         }
     }
-    if status == "accepted" || status == "closed" {
+    if matches!(step, Some(RiskStatus::Accepted | RiskStatus::Closed)) {
         for f in ["accepted_by", "accepted_on"] {
             if get(f).is_empty() {
                 errors.push(FieldError::with(f, "needed-for-step", status.clone()));

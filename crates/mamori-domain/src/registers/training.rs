@@ -247,6 +247,14 @@ pub(super) fn check_question(values: &[Value]) -> Vec<FieldError> {
 
 pub const ATTEMPT_RESULTS: &[&str] = &["in_progress", "passed", "failed", "expired"];
 
+choice_enum!(
+    /// A test attempt's result: open until it is submitted (passed or failed) or its time runs
+    /// out (expired).
+    AttemptResult,
+    ATTEMPT_RESULTS,
+    [InProgress, Passed, Failed, Expired]
+);
+
 /// 理解度テストの受験: one attempt at a course's test, with its score. Written by taking the test,
 /// never by hand, and kept: the reference company uses the results in personnel decisions.
 pub static TEST_ATTEMPTS: Register = Register {

@@ -49,7 +49,8 @@ pub(crate) async fn panel(
             let at =
                 registers::EventStatus::parse(&status).unwrap_or(registers::EventStatus::Reported);
             let steps: Vec<Value> = registers::EventStatus::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .map(|s| {
                     context! {
                         label => i18n::choice_label(ctx.lang, "status", s.code()),

@@ -330,7 +330,7 @@ fn paper_page(
             open, minutes_left,
             deadline => crate::pages::org::format_at(ctx, &paper.deadline_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
             result => paper.result.clone(),
-            result_label => i18n::choice_label(ctx.lang, "result", &paper.result),
+            result_label => i18n::choice_label(ctx.lang, "result", paper.result.code()),
             score => paper.score, pass_mark => paper.pass_mark,
             correct => paper.correct, total => paper.total,
             questions,
