@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod demo;
 pub mod layouts;
+pub mod setup;
 pub mod sheet;
 pub mod starter;
 pub mod synth;

@@ -154,6 +154,21 @@ impl Store {
         display_name: &str,
         password: &str,
     ) -> Result<User, StoreError> {
+        let new = self.new_user(email, display_name, password).await?;
+        let mut tx = self.pool.begin().await?;
+        let id = insert_user(&mut tx, actor, &new).await?;
+        tx.commit().await?;
+        self.user(id).await
+    }
+
+    /// A new account's e-mail address and name as kept, and its password's hash, once all three
+    /// are checked (the password against the policy).
+    pub(crate) async fn new_user(
+        &self,
+        email: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<NewUser, StoreError> {
         let email = normalize_email(email)?;
         let display_name = mamori_domain::input::normalize(display_name);
         if display_name.is_empty() {
@@ -168,35 +183,11 @@ impl Store {
         }
         self.check_password(password, &email)?;
         let hash = Self::hash_password(password).await?;
-        let mut tx = self.pool.begin().await?;
-        if tx
-            .fetch_optional(
-                "SELECT id FROM users WHERE email = $1",
-                &[email.clone().into()],
-            )
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::invalid("email", "duplicate"));
-        }
-        let now = OffsetDateTime::now_utc();
-        let id = tx
-            .fetch_one(
-                "INSERT INTO users (email, display_name, password_hash, password_changed_at, failed_logins, disabled, lang, date_style, created_at) \
-                 VALUES ($1, $2, $3, $4, 0, $5, 'ja', 'western', $4) RETURNING id",
-                &[email.clone().into(), display_name.clone().into(), hash.into(), now.into(), P::Bool(false)],
-            )
-            .await?
-            .i64(0)?;
-        let after = serde_json::json!({"email": email, "display_name": display_name});
-        audit::append(
-            &mut tx,
-            actor,
-            Entry::new(None, "user", Some(id), "create").after(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        self.user(id).await
+        Ok(NewUser {
+            email,
+            display_name,
+            hash,
+        })
     }
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
@@ -654,4 +645,52 @@ impl ApiToken {
     pub fn active(&self, now: OffsetDateTime) -> bool {
         self.revoked_at.is_none() && self.expires_at > now
     }
+}
+
+/// A checked new account (`Store::new_user`).
+pub(crate) struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub hash: String,
+}
+
+/// Adds an account in a transaction, with its audit entry; refused when the address is taken.
+pub(crate) async fn insert_user(
+    tx: &mut crate::db::Tx,
+    actor: &Actor,
+    new: &NewUser,
+) -> Result<i64, StoreError> {
+    if tx
+        .fetch_optional(
+            "SELECT id FROM users WHERE email = $1",
+            &[new.email.clone().into()],
+        )
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::invalid("email", "duplicate"));
+    }
+    let now = OffsetDateTime::now_utc();
+    let id = tx
+        .fetch_one(
+            "INSERT INTO users (email, display_name, password_hash, password_changed_at, failed_logins, disabled, lang, date_style, created_at) \
+             VALUES ($1, $2, $3, $4, 0, $5, 'ja', 'western', $4) RETURNING id",
+            &[
+                new.email.clone().into(),
+                new.display_name.clone().into(),
+                new.hash.clone().into(),
+                now.into(),
+                P::Bool(false),
+            ],
+        )
+        .await?
+        .i64(0)?;
+    let after = serde_json::json!({"email": new.email, "display_name": new.display_name});
+    audit::append(
+        tx,
+        actor,
+        Entry::new(None, "user", Some(id), "create").after(&after),
+    )
+    .await?;
+    Ok(id)
 }

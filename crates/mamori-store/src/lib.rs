@@ -33,7 +33,7 @@ pub use audit::Actor;
 pub use auth::{Policy, User};
 pub use db::{Backend, Pool};
 pub use error::{Contention, StoreError};
-pub use org::{Access, Organization};
+pub use org::{Access, Founder, NewOrganization, Organization};
 pub use records::{Input, ListQuery, Page, Record, Status};
 
 #[derive(Clone, Debug)]

@@ -31,12 +31,16 @@ pub struct Access {
     pub role: Role,
     pub department_id: Option<i64>,
     pub person_id: Option<i64>,
+    /// Whether the member also administers the organisation (its members and settings) besides
+    /// their role: its founder, who is its secretariat too.
+    pub administers: bool,
 }
 
 impl Access {
-    /// Whether the member may do what `c` names (`Role::may`, the permission table).
+    /// Whether the member may do what `c` names (`Role::may`, the permission table), as their role
+    /// or as an administrator of the organisation.
     pub fn may(&self, c: Capability) -> bool {
-        self.role.may(c)
+        self.role.may(c) || (self.administers && Role::Admin.may(c))
     }
 
     /// The command line acting as the secretariat of an organisation (demo loading, import, synth).
@@ -47,6 +51,7 @@ impl Access {
             role: Role::IsmsManager,
             department_id: None,
             person_id: None,
+            administers: false,
         }
     }
 
@@ -116,6 +121,85 @@ pub fn valid_slug(slug: &str) -> bool {
         && !slug.starts_with('-')
 }
 
+/// What a new organisation starts with.
+pub struct NewOrganization<'a> {
+    /// Its identifier in URLs (`a-z`, `0-9`, `-`).
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub name_en: Option<&'a str>,
+    /// The month its fiscal years start in (1–12).
+    pub fiscal_year_start_month: u8,
+    /// Its settings (`OrgSettings` and the report's), as kept.
+    pub profile: serde_json::Value,
+}
+
+/// The first member of a new organisation: an account that exists, or a new one.
+pub struct Founder<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    /// A new account's password; not needed for an account that exists.
+    pub password: Option<&'a str>,
+}
+
+/// Adds an organisation in a transaction, with its audit entry; refused when its identifier is
+/// not valid or taken, or its first month is not a month.
+async fn insert_organization(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewOrganization<'_>,
+) -> Result<i64, StoreError> {
+    let name = mamori_domain::input::normalize(new.name);
+    if !valid_slug(new.slug) {
+        return Err(StoreError::invalid("slug", "invalid-slug"));
+    }
+    if name.is_empty() {
+        return Err(StoreError::invalid("name", "required"));
+    }
+    if name.chars().count() > 200 {
+        return Err(StoreError::Invalid(vec![FieldError::with(
+            "name", "too-long", "200",
+        )]));
+    }
+    if !(1..=12).contains(&new.fiscal_year_start_month) {
+        return Err(StoreError::invalid(
+            "fiscal_year_start_month",
+            "invalid-choice",
+        ));
+    }
+    if tx
+        .fetch_optional(
+            "SELECT id FROM organizations WHERE slug = $1",
+            &[new.slug.into()],
+        )
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::invalid("slug", "duplicate"));
+    }
+    let id = tx
+        .fetch_one(
+            "INSERT INTO organizations (slug, name, name_en, profile, fiscal_year_start_month, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[
+                new.slug.into(),
+                name.clone().into(),
+                P::OptText(new.name_en.map(mamori_domain::input::normalize).filter(|n| !n.is_empty())),
+                new.profile.to_string().into(),
+                P::Int(new.fiscal_year_start_month.into()),
+                OffsetDateTime::now_utc().into(),
+            ],
+        )
+        .await?
+        .i64(0)?;
+    let after = serde_json::json!({"slug": new.slug, "name": name, "fiscal_year_start_month": new.fiscal_year_start_month});
+    audit::append(
+        tx,
+        actor,
+        Entry::new(Some(id), "organization", Some(id), "create").after(&after),
+    )
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     pub async fn create_organization(
         &self,
@@ -126,49 +210,85 @@ impl Store {
         profile: serde_json::Value,
         fiscal_year_start_month: u8,
     ) -> Result<Organization, StoreError> {
-        if !valid_slug(slug) {
-            return Err(StoreError::invalid("slug", "invalid-slug"));
-        }
-        if !(1..=12).contains(&fiscal_year_start_month) {
-            return Err(StoreError::invalid(
-                "fiscal_year_start_month",
-                "invalid-choice",
-            ));
-        }
+        let new = NewOrganization {
+            slug,
+            name,
+            name_en,
+            fiscal_year_start_month,
+            profile,
+        };
         let mut tx = self.pool.begin().await?;
-        if tx
-            .fetch_optional(
-                "SELECT id FROM organizations WHERE slug = $1",
-                &[slug.into()],
-            )
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::invalid("slug", "duplicate"));
-        }
+        insert_organization(&mut tx, actor, &new).await?;
+        tx.commit().await?;
+        self.organization(slug).await
+    }
+
+    /// Founds an organisation with its first member, in one transaction: the founder is its ISMS
+    /// secretariat and administers it (members and settings). The founder is an account that
+    /// exists (a consultant founding a client's organisation), or a new one with the name and
+    /// password given.
+    pub async fn found_organization(
+        &self,
+        actor: &Actor,
+        org: &NewOrganization<'_>,
+        founder: &Founder<'_>,
+    ) -> Result<(Organization, crate::User), StoreError> {
+        let existing = self.user_by_email(founder.email).await.ok();
+        let new_user = match (&existing, founder.password) {
+            (Some(_), _) => None,
+            (None, Some(password)) => {
+                Some(self.new_user(founder.email, founder.name, password).await?)
+            }
+            (None, None) => return Err(StoreError::invalid("password", "required")),
+        };
+        let mut tx = self.pool.begin().await?;
+        let org_id = insert_organization(&mut tx, actor, org).await?;
+        let user_id = match (&existing, &new_user) {
+            (Some(user), _) => user.id,
+            (None, Some(new)) => crate::auth::insert_user(&mut tx, actor, new).await?,
+            (None, None) => unreachable!("a founder without an account has a password"),
+        };
         let id = tx
             .fetch_one(
-                "INSERT INTO organizations (slug, name, name_en, profile, fiscal_year_start_month, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO memberships (user_id, org_id, role, administers, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[
-                    slug.into(),
-                    name.into(),
-                    P::OptText(name_en.map(str::to_string)),
-                    profile.to_string().into(),
-                    P::Int(fiscal_year_start_month.into()),
+                    user_id.into(),
+                    org_id.into(),
+                    Role::IsmsManager.code().into(),
+                    P::Bool(true),
                     OffsetDateTime::now_utc().into(),
                 ],
             )
             .await?
             .i64(0)?;
-        let after = serde_json::json!({"slug": slug, "name": name, "fiscal_year_start_month": fiscal_year_start_month});
+        let after = serde_json::json!({"user_id": user_id, "role": Role::IsmsManager.code(), "administers": true});
         audit::append(
             &mut tx,
             actor,
-            Entry::new(Some(id), "organization", Some(id), "create").after(&after),
+            Entry::new(Some(org_id), "membership", Some(id), "create").after(&after),
         )
         .await?;
         tx.commit().await?;
-        self.organization(slug).await
+        Ok((
+            self.organization(org.slug).await?,
+            self.user(user_id).await?,
+        ))
+    }
+
+    /// Every organisation of the installation, in the order they were founded, with how many
+    /// members each has.
+    pub async fn organizations(&self) -> Result<Vec<(Organization, i64)>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT {ORG_COLUMNS}, (SELECT COUNT(*) FROM memberships m WHERE m.org_id = organizations.id) \
+                     FROM organizations ORDER BY id"
+                ),
+                &[],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((org_from(r)?, r.i64(6)?))).collect()
     }
 
     pub async fn organization(&self, slug: &str) -> Result<Organization, StoreError> {
@@ -449,7 +569,7 @@ impl Store {
         let row = self
             .pool
             .fetch_optional(
-                "SELECT o.id, o.slug, o.name, o.name_en, o.profile, o.fiscal_year_start_month, m.role, m.department_id, m.person_id, m.valid_until \
+                "SELECT o.id, o.slug, o.name, o.name_en, o.profile, o.fiscal_year_start_month, m.role, m.department_id, m.person_id, m.valid_until, m.administers \
                  FROM memberships m JOIN organizations o ON o.id = m.org_id \
                  WHERE m.user_id = $1 AND (o.slug = $2 OR $3) ORDER BY o.id LIMIT 1",
                 &[user.id.into(), P::Text(org_slug.unwrap_or("").to_string()), P::Bool(org_slug.is_none())],
@@ -470,6 +590,7 @@ impl Store {
                 .ok_or_else(|| StoreError::Data("unknown role".into()))?,
             department_id: row.get(7)?,
             person_id: row.get(8)?,
+            administers: row.get(10)?,
         })
     }
 }

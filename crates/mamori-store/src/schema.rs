@@ -125,6 +125,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 16,
+        name: "memberships: a member who also administers the organisation (its founder)",
+        common: include_str!("../migrations/16.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// What a migration does beyond its SQL, in its transaction: work on the records it gives new

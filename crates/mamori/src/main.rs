@@ -49,6 +49,9 @@ enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// Found and list organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -115,6 +118,41 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         risks: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Found an organisation with its first member, its ISMS secretariat, who also administers
+    /// it; loads the starter content (laws, the Annex A catalogue, the IPA questions) unless told
+    /// not to.
+    Create {
+        /// Its identifier in URLs: a-z, 0-9 and -.
+        #[arg(long)]
+        slug: String,
+        /// Its name (株式会社…).
+        #[arg(long)]
+        name: String,
+        /// Its name in English.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// The month its fiscal years start in.
+        #[arg(long, default_value_t = 4)]
+        fiscal_year_start: u8,
+        /// Leave out the starter content (it can be loaded later from each register's page).
+        #[arg(long)]
+        no_starter: bool,
+        /// The founder's e-mail address: an account that exists, or a new one.
+        #[arg(long)]
+        admin_email: String,
+        /// The founder's name, for a new account.
+        #[arg(long)]
+        admin_name: String,
+        /// A new account's password; read from standard input when omitted.
+        #[arg(long, env = "MAMORI_USER_PASSWORD", hide_env_values = true)]
+        admin_password: Option<String>,
+    },
+    /// List the organisations: identifier, name, first month of the fiscal year, members.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -204,6 +242,70 @@ fn main() -> ExitCode {
 }
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+async fn org(settings: &config::Settings, cmd: OrgCommand) -> Result<ExitCode> {
+    let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+    match cmd {
+        OrgCommand::Create {
+            slug,
+            name,
+            name_en,
+            fiscal_year_start,
+            no_starter,
+            admin_email,
+            admin_name,
+            admin_password,
+        } => {
+            // An account that exists joins as it is; a new one needs its password.
+            let password = match store.user_by_email(&admin_email).await {
+                Ok(_) => None,
+                Err(_) => Some(read_password(admin_password)?),
+            };
+            let p = Progress::new("org");
+            let founded = mamori_io::setup::found(
+                &store,
+                &Actor::cli("org"),
+                &mamori_store::NewOrganization {
+                    slug: &slug,
+                    name: &name,
+                    name_en: name_en.as_deref(),
+                    fiscal_year_start_month: fiscal_year_start,
+                    profile: serde_json::json!({}),
+                },
+                &mamori_store::Founder {
+                    email: &admin_email,
+                    name: &admin_name,
+                    password: password.as_deref(),
+                },
+                !no_starter,
+            )
+            .await
+            .map_err(|e| match e {
+                mamori_io::IoError::Store(e) => describe(e),
+                e => e.into(),
+            })?;
+            p.finish();
+            println!(
+                "organisation {} ({}) founded; {} is its ISMS secretariat and administers it",
+                founded.org.slug, founded.org.name, founded.founder.email
+            );
+            for (collection, added, companions) in founded.starter {
+                println!("starter {collection}: {added} added ({companions} related)");
+            }
+        }
+        OrgCommand::List => {
+            for (org, members) in store.organizations().await? {
+                println!(
+                    "{}\t{}\t{}\t{members}",
+                    org.slug,
+                    org.name,
+                    org.calendar.start_month()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 fn read_password(given: Option<String>) -> Result<String> {
     if let Some(p) = given {
@@ -337,6 +439,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 mamori_store::schema::schema_version()
             );
         }
+        Command::Org(cmd) => return org(&settings, cmd).await,
         Command::User(cmd) => {
             let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
             let actor = Actor::cli("user");

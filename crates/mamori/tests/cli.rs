@@ -600,3 +600,129 @@ async fn confidential_assets_made_general_behind_the_applications_back_are_named
         text(&o)
     );
 }
+
+/// `mamori` with extra environment (a password the way scripts give it).
+fn mamori_env(url: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mamori"));
+    cmd.args(args)
+        .env("MAMORI_DATABASE_URL", url)
+        .env("MAMORI_LOG", "warn")
+        .env_remove("MAMORI_CONFIG")
+        .env_remove("MAMORI_AUDIT_KEY_FILE")
+        .env_remove("MAMORI_USER_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("mamori runs")
+}
+
+#[tokio::test]
+async fn an_operator_founds_organisations_from_the_command_line_and_lists_them() {
+    use mamori_domain::Capability;
+    use mamori_domain::registers::{CONTROLS, IPA_QUESTIONS, REQUIREMENTS};
+    use mamori_store::{ListQuery, Policy, Store};
+
+    let db = TestDb::new().await.unwrap();
+    let url = db.url.clone();
+    let pw = [("MAMORI_USER_PASSWORD", "correct horse battery")];
+    let create = |slug: &'static str, extra: &'static [&'static str]| {
+        let mut args = vec![
+            "org",
+            "create",
+            "--slug",
+            slug,
+            "--name",
+            "株式会社マイコープ",
+            "--admin-email",
+            "Founder@MyCorp.example",
+            "--admin-name",
+            "創業 太郎",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    // A fresh database: no organisation yet, then one founded with the starter content.
+    let o = mamori_env(&url, &[], &["org", "list"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "");
+    let o = mamori_env(&url, &pw, &create("mycorp", &["--fiscal-year-start", "1"]));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o)
+            .contains("organisation mycorp (株式会社マイコープ) founded; founder@mycorp.example"),
+        "{}",
+        text(&o)
+    );
+
+    // The founder signs in, is the secretariat, administers the organisation, and finds the starter
+    // content in its registers.
+    let store = Store::open(&url, Policy::default()).await.unwrap();
+    let founder = store
+        .sign_in("founder@mycorp.example", "correct horse battery")
+        .await
+        .unwrap();
+    let access = store.access(&founder, Some("mycorp")).await.unwrap();
+    assert_eq!(access.role, mamori_domain::Role::IsmsManager);
+    assert!(access.administers);
+    assert!(access.may(Capability::ManageMembers));
+    assert!(access.may(Capability::ChangeSettings));
+    assert_eq!(access.org.calendar.start_month(), 1);
+    for reg in [&REQUIREMENTS, &CONTROLS, &IPA_QUESTIONS] {
+        let n = store
+            .count(&access, reg, &ListQuery::default())
+            .await
+            .unwrap();
+        assert!(n > 0, "{} has no starter records", reg.collection);
+    }
+
+    // The same account founds a second organisation without a password and without starter
+    // content: it belongs to both, and the second starts empty.
+    let o = mamori_env(&url, &[], &create("client-b", &["--no-starter"]));
+    assert!(o.status.success(), "{}", text(&o));
+    let b = store.access(&founder, Some("client-b")).await.unwrap();
+    assert!(b.administers);
+    assert_eq!(
+        store
+            .count(&b, &REQUIREMENTS, &ListQuery::default())
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.memberships(founder.id).await.unwrap().len(), 2);
+
+    // Refused, with what is wrong, and nothing changed: a taken or malformed identifier, a month
+    // that is not one, a new founder without a password that the policy accepts.
+    for (args, env, says) in [
+        (create("mycorp", &[]), &pw[..], "slug: duplicate"),
+        (create("My Corp", &[]), &pw[..], "slug: invalid-slug"),
+        (
+            create("c13", &["--fiscal-year-start", "13"]),
+            &pw[..],
+            "fiscal_year_start_month",
+        ),
+        (
+            {
+                let mut a = create("c-short", &[]);
+                a[7] = "someone@else.example";
+                a
+            },
+            &[("MAMORI_USER_PASSWORD", "short")][..],
+            "password-too-short",
+        ),
+    ] {
+        let o = mamori_env(&url, env, &args);
+        assert!(!o.status.success(), "{args:?} was accepted");
+        assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
+    }
+    assert!(store.user_by_email("someone@else.example").await.is_err());
+
+    let o = mamori_env(&url, &[], &["org", "list"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "mycorp\t株式会社マイコープ\t1\t1\nclient-b\t株式会社マイコープ\t4\t1\n"
+    );
+    // Every step is in the audit trail, which holds.
+    let o = mamori_env(&url, &[], &["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+}

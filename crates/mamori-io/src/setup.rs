@@ -1,0 +1,50 @@
+//! Founding an organisation: the organisation, its founder (its ISMS secretariat, who also
+//! administers it) and the starter content chosen, for the command line and the set-up page alike.
+
+use mamori_domain::registers;
+use mamori_store::{Access, Actor, Founder, NewOrganization, Organization, Store, User};
+
+use crate::IoError;
+
+/// What founding made.
+pub struct Founded {
+    pub org: Organization,
+    pub founder: User,
+    /// Per starter register loaded: its collection, how many records and companions were added.
+    pub starter: Vec<(&'static str, usize, usize)>,
+}
+
+/// Founds the organisation with its founder in one transaction, then (when `starter`) loads the
+/// reference data Mamori ships (`starter::REGISTERS`: the laws, the Annex A catalogue, the IPA
+/// questions). The starter content can be loaded later too, from each register's page.
+pub async fn found(
+    store: &Store,
+    actor: &Actor,
+    org: &NewOrganization<'_>,
+    founder: &Founder<'_>,
+    starter: bool,
+) -> Result<Founded, IoError> {
+    let (org, founder) = store.found_organization(actor, org, founder).await?;
+    let mut loaded = Vec::new();
+    if starter {
+        let access = Access {
+            actor: actor.clone(),
+            ..Access::system(org.clone(), "setup")
+        };
+        for collection in crate::starter::REGISTERS {
+            let Some(reg) = registers::by_collection(collection) else {
+                continue;
+            };
+            if let Some((added, companions)) =
+                crate::starter::load_register(store, &access, reg).await?
+            {
+                loaded.push((*collection, added, companions));
+            }
+        }
+    }
+    Ok(Founded {
+        org,
+        founder,
+        starter: loaded,
+    })
+}
