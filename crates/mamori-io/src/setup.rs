@@ -14,17 +14,26 @@ pub struct Founded {
     pub starter: Vec<(&'static str, usize, usize)>,
 }
 
-/// Founds the organisation with its founder in one transaction, then (when `starter`) loads the
+/// Founds the organisation with its founder in one transaction (the installation's first with
+/// the set-up token `mamori serve` printed, `Store::found_first_organization`), then (when `starter`) loads the
 /// reference data Mamori ships (`starter::REGISTERS`: the laws, the Annex A catalogue, the IPA
 /// questions). The starter content can be loaded later too, from each register's page.
 pub async fn found(
     store: &Store,
+    setup_token: Option<&str>,
     actor: &Actor,
     org: &NewOrganization<'_>,
     founder: &Founder<'_>,
     starter: bool,
 ) -> Result<Founded, IoError> {
-    let (org, founder) = store.found_organization(actor, org, founder).await?;
+    let (org, founder) = match setup_token {
+        Some(token) => {
+            store
+                .found_first_organization(token, actor, org, founder)
+                .await?
+        }
+        None => store.found_organization(actor, org, founder).await?,
+    };
     let mut loaded = Vec::new();
     if starter {
         let access = Access {

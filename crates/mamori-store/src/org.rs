@@ -174,7 +174,11 @@ async fn insert_organization(
         .await?
         .is_some()
     {
-        return Err(StoreError::invalid("slug", "duplicate"));
+        return Err(StoreError::Invalid(vec![FieldError::with(
+            "slug",
+            "duplicate",
+            new.slug,
+        )]));
     }
     let id = tx
         .fetch_one(
@@ -223,25 +227,115 @@ impl Store {
         self.organization(slug).await
     }
 
-    /// Founds an organisation with its first member, in one transaction: the founder is its ISMS
-    /// secretariat and administers it (members and settings). The founder is an account that
-    /// exists (a consultant founding a client's organisation), or a new one with the name and
-    /// password given.
+    /// Founds an organisation with its first member (see `found`): from the command line, or by an
+    /// installation's administrator.
     pub async fn found_organization(
         &self,
         actor: &Actor,
         org: &NewOrganization<'_>,
         founder: &Founder<'_>,
     ) -> Result<(Organization, crate::User), StoreError> {
+        self.found(None, actor, org, founder).await
+    }
+
+    /// A one-time set-up token while the installation has no organisation (`None` once it has
+    /// one): its hash is kept, so any instance accepts it, and the token is shown once.
+    pub async fn setup_token(&self) -> Result<Option<String>, StoreError> {
+        if self.organization_count().await? > 0 {
+            return Ok(None);
+        }
+        let token = crate::auth::random_token();
+        self.pool
+            .execute(
+                "INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)",
+                &[
+                    crate::auth::token_hash(&token).into(),
+                    OffsetDateTime::now_utc().into(),
+                ],
+            )
+            .await?;
+        Ok(Some(token))
+    }
+
+    /// Whether set-up may go on with `token`: refused as `already-set-up` (409) once an
+    /// organisation exists, and forbidden for anything that is not a set-up token.
+    pub async fn check_setup_token(&self, token: &str) -> Result<(), StoreError> {
+        if self.organization_count().await? > 0 {
+            return Err(StoreError::Refused("already-set-up"));
+        }
+        self.pool
+            .fetch_optional(
+                "SELECT 1 FROM setup_tokens WHERE token_hash = $1",
+                &[crate::auth::token_hash(token).into()],
+            )
+            .await?
+            .map(|_| ())
+            .ok_or(StoreError::Forbidden)
+    }
+
+    /// Founds the installation's first organisation with a set-up token (`found_organization`),
+    /// once: the founding transaction spends every set-up token, so a second attempt, even at the
+    /// same moment, is refused as `already-set-up`.
+    pub async fn found_first_organization(
+        &self,
+        token: &str,
+        actor: &Actor,
+        org: &NewOrganization<'_>,
+        founder: &Founder<'_>,
+    ) -> Result<(Organization, crate::User), StoreError> {
+        self.found(Some(token), actor, org, founder).await
+    }
+
+    /// Founds an organisation with its first member, in one transaction: the founder is its ISMS
+    /// secretariat and administers it (members and settings). The founder is an account that
+    /// exists (a consultant founding a client's organisation), or a new one with the name and
+    /// password given.
+    async fn found(
+        &self,
+        token: Option<&str>,
+        actor: &Actor,
+        org: &NewOrganization<'_>,
+        founder: &Founder<'_>,
+    ) -> Result<(Organization, crate::User), StoreError> {
         let existing = self.user_by_email(founder.email).await.ok();
         let new_user = match (&existing, founder.password) {
-            (Some(_), _) => None,
+            // A password for an account that exists would be ignored: refused rather than
+            // leaving someone to believe they set it.
+            (Some(_), Some(_)) => {
+                return Err(StoreError::Invalid(vec![FieldError::with(
+                    "email",
+                    "duplicate",
+                    founder.email,
+                )]));
+            }
+            (Some(_), None) => None,
             (None, Some(password)) => {
                 Some(self.new_user(founder.email, founder.name, password).await?)
             }
             (None, None) => return Err(StoreError::invalid("password", "required")),
         };
         let mut tx = self.pool.begin().await?;
+        if let Some(token) = token {
+            // The token's row is locked first: a founding at the same moment waits for this one,
+            // then finds its token spent and the organisation there.
+            let spent = tx
+                .execute(
+                    "DELETE FROM setup_tokens WHERE token_hash = $1",
+                    &[crate::auth::token_hash(token).into()],
+                )
+                .await?;
+            let founded = tx
+                .fetch_one("SELECT COUNT(*) FROM organizations", &[])
+                .await?
+                .i64(0)?;
+            if founded > 0 {
+                return Err(StoreError::Refused("already-set-up"));
+            }
+            if spent == 0 {
+                return Err(StoreError::Forbidden);
+            }
+            tx.execute("DELETE FROM setup_tokens", &[]).await?;
+        }
         let org_id = insert_organization(&mut tx, actor, org).await?;
         let user_id = match (&existing, &new_user) {
             (Some(user), _) => user.id,

@@ -127,7 +127,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 16,
-        name: "memberships: a member who also administers the organisation (its founder)",
+        name: "memberships: a member who also administers the organisation (its founder); set-up tokens",
         common: include_str!("../migrations/16.sql"),
         sqlite: "",
         postgres: "",
@@ -331,6 +331,7 @@ pub fn catalogue() -> Vec<Table> {
                 ("person_id", Int),
                 ("valid_until", Date),
                 ("created_at", Ts),
+                ("administers", Bool),
             ]),
             has_serial_id: true,
         },

@@ -22,7 +22,9 @@ use axum::routing::{MethodFilter, on};
 use mamori_store::Store;
 
 use crate::error::AppError;
-use crate::pages::{account, assets, events, operations, org, registers, report, risk, training};
+use crate::pages::{
+    account, assets, events, operations, org, registers, report, risk, setup, training,
+};
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -75,6 +77,8 @@ fn book() -> RouteBook {
         .add(M::GET, "/login", account::login_form)
         .add(M::POST, "/login", account::login)
         .add(M::POST, "/logout", account::logout)
+        .add(M::GET, "/setup", setup::form)
+        .add(M::POST, "/setup", setup::found)
         .add(M::GET, "/account", account::account)
         .add(M::POST, "/account/preferences", account::preferences)
         .add(M::GET, "/account/password", account::password_form)

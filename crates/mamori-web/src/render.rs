@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("bare.html", include_str!("../templates/bare.html")),
     ("login.html", include_str!("../templates/login.html")),
+    ("setup.html", include_str!("../templates/setup.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
         "dashboard.html",

@@ -264,6 +264,7 @@ async fn org(settings: &config::Settings, cmd: OrgCommand) -> Result<ExitCode> {
             let p = Progress::new("org");
             let founded = mamori_io::setup::found(
                 &store,
+                None,
                 &Actor::cli("org"),
                 &mamori_store::NewOrganization {
                     slug: &slug,
@@ -353,7 +354,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ),
             }
             let listener = listen(bind.or(settings.bind.clone())).await?;
-            println!("Mamori: http://{}/", listener.local_addr()?);
+            let address = listener.local_addr()?;
+            println!("Mamori: http://{address}/");
+            // A new installation: the one-time address that founds its organisation.
+            if let Some(token) = store.setup_token().await? {
+                println!("Set up your organisation: http://{address}/setup?token={token}");
+            }
             serve(store, &settings, listener).await?;
         }
         Command::Demo { bind } => {

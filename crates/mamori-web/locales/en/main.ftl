@@ -1450,3 +1450,26 @@ error-report-revision-open = This year has a revision in progress. Publish it be
 error-report-not-draft = This revision is not a draft and cannot be edited.
 error-report-wrong-step = This step is not possible in the report's current status.
 error-report-approve-top-management = Only top management (a person appointed as such) can approve the report.
+
+## First run (/setup)
+setup-title = Set up your organisation
+setup-lead = To start using Mamori, create your organisation and its first account. The first account is the ISMS secretariat and also administers the organisation.
+setup-organisation = Organisation
+setup-slug-help = The identifier used in URLs (lowercase letters, digits and hyphens, e.g. mycorp). It cannot be changed later.
+setup-starter = Load the starter content
+setup-starter-help = The list of laws, the Annex A controls (with the 2013 mapping) and the IPA self-assessment questions. Each register's page can load them later too.
+setup-founder = First account (ISMS secretariat and administrator)
+setup-founder-help = This account invites the members and sets up the organisation.
+setup-password-confirm = Password (again)
+setup-submit = Create the organisation and start
+setup-date-style-western = Western ({ $example })
+setup-date-style-era = Japanese era ({ $example })
+language-ja = 日本語
+language-en = English
+field-org_name = Organisation name
+field-slug = Identifier
+field-legal_name = Legal name
+field-address = Address
+error-setup-token = This set-up address is not valid. Open the address printed on the console where mamori serve runs.
+error-already-set-up = This Mamori is already set up. Please sign in.
+login-no-organisation = There is no organisation yet. Open the set-up address printed on the console where mamori serve runs.

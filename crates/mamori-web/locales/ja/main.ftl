@@ -1437,3 +1437,26 @@ error-report-revision-open = この年度には作業中の版があります。
 error-report-not-draft = 下書きの版ではないため編集できません。
 error-report-wrong-step = この操作は今の状態ではできません。
 error-report-approve-top-management = 承認できるのは経営者（トップマネジメントに任命された人）だけです。
+
+## First run (/setup)
+setup-title = 組織の設定
+setup-lead = Mamori を使い始めるために、組織と最初のアカウントを作成します。最初のアカウントは ISMS 事務局で、組織の管理者も兼ねます。
+setup-organisation = 組織
+setup-slug-help = URL に使う識別子です（英小文字・数字・ハイフン。例: mycorp）。後から変更できません。
+setup-starter = 初期データを読み込む
+setup-starter-help = 法令一覧、附属書 A の管理策（2013 年版との対応付き）、IPA 5分でできる自社診断の質問。後から各台帳の画面でも読み込めます。
+setup-founder = 最初のアカウント（ISMS 事務局・管理者）
+setup-founder-help = このアカウントでメンバーを招待し、組織の設定を行います。
+setup-password-confirm = パスワード（確認）
+setup-submit = 組織を作成して始める
+setup-date-style-western = 西暦（{ $example }）
+setup-date-style-era = 和暦（{ $example }）
+language-ja = 日本語
+language-en = English
+field-org_name = 組織名
+field-slug = 識別子
+field-legal_name = 正式名称
+field-address = 所在地
+error-setup-token = 設定用のアドレスが正しくありません。mamori serve を実行したコンソールに表示されたアドレスを開いてください。
+error-already-set-up = この Mamori はすでに設定済みです。サインインしてください。
+login-no-organisation = まだ組織がありません。mamori serve を実行したコンソールに表示された設定用のアドレスを開いてください。

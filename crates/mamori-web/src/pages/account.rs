@@ -29,7 +29,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(
+async fn login_page(
     state: &AppState,
     lang: Lang,
     next: &str,
@@ -37,10 +37,12 @@ fn login_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    // A new installation: sign-in cannot succeed until set-up has founded an organisation.
+    let no_organisation = state.store.organization_count().await? == 0;
     let pre = mamori_store::auth::random_token();
     let mut res = render::bare(
         "login.html",
-        context! { lang, other_lang => lang.other(), next, email, error, csrf => pre.clone() },
+        context! { lang, other_lang => lang.other(), next, email, error, csrf => pre.clone(), no_organisation },
         status,
     )?;
     if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
@@ -66,7 +68,8 @@ pub async fn login_form(
         "",
         None,
         StatusCode::OK,
-    )?;
+    )
+    .await?;
     if get(&params, "lang").is_some()
         && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
     {
@@ -93,7 +96,8 @@ pub async fn login(
             email,
             Some(i18n::t(lang, "error-csrf")),
             StatusCode::FORBIDDEN,
-        );
+        )
+        .await;
     }
     match state
         .store
@@ -120,14 +124,17 @@ pub async fn login(
             }
             Ok(res)
         }
-        Err(StoreError::Auth(code)) => login_page(
-            &state,
-            lang,
-            &next,
-            email,
-            Some(i18n::t(lang, &format!("error-{code}"))),
-            StatusCode::UNAUTHORIZED,
-        ),
+        Err(StoreError::Auth(code)) => {
+            login_page(
+                &state,
+                lang,
+                &next,
+                email,
+                Some(i18n::t(lang, &format!("error-{code}"))),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }

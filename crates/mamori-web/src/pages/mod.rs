@@ -8,6 +8,7 @@ pub mod org;
 pub mod registers;
 pub mod report;
 pub mod risk;
+pub mod setup;
 pub mod training;
 
 use crate::error::AppError;

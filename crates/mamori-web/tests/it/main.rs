@@ -17,5 +17,6 @@ mod operations;
 mod pages;
 mod report;
 mod risk;
+mod setup;
 mod translations;
 mod walk;

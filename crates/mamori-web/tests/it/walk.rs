@@ -99,6 +99,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/readyz"
             | "/static/{file}"
             | "/login"
+            // Anyone reaches set-up; it answers 409 once an organisation exists (as here) and 403
+            // without the token `mamori serve` printed.
+            | "/setup"
             | "/api/v1/openapi.json"
             | "/api/v1/auth/token",
         ) => Rule::Public,

@@ -51,7 +51,7 @@ pub async fn spawn_app() -> App {
 }
 
 /// Serves `store` on a random port; its address.
-async fn serve(store: Store) -> String {
+pub async fn serve(store: Store) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -1,0 +1,237 @@
+//! First run: while the installation has no organisation, `mamori serve` prints a one-time set-up
+//! address (`/setup?token=…`). Its page founds the organisation and its first account, the
+//! founder, who is its ISMS secretariat and administers it, then signs the founder in. Without the
+//! printed token it answers 403, and once an organisation exists 409, so nobody else on the
+//! network can claim the installation.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::{DateStyle, FieldError, Lang};
+use mamori_store::{Actor, Founder, NewOrganization, StoreError};
+use minijinja::context;
+
+use super::{get, pairs};
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n;
+use crate::render;
+use crate::session::{
+    LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, cookie, request_lang, set_cookie,
+};
+
+/// The form's fields, in order, as the page shows them.
+const FIELDS: &[&str] = &[
+    "org_name",
+    "slug",
+    "legal_name",
+    "address",
+    "fiscal_year_start_month",
+    "date_style",
+    "lang",
+    "display_name",
+    "email",
+    "password",
+    "password_confirm",
+];
+
+/// Where set-up stands for this token: go on, or the answer that ends it.
+async fn check(state: &AppState, token: &str) -> Result<(), AppError> {
+    match state.store.check_setup_token(token).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Forbidden) => Err(AppError::Refused(StatusCode::FORBIDDEN, "setup-token")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn page(
+    state: &AppState,
+    lang: Lang,
+    token: &str,
+    values: &[(String, String)],
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let value = |name: &str| get(values, name).unwrap_or("").to_string();
+    let pre = mamori_store::auth::random_token();
+    let months: Vec<_> = (1..=12u8)
+        .map(|m| {
+            let selected = value("fiscal_year_start_month")
+                .parse::<u8>()
+                .map_or(m == 4, |v| v == m);
+            let label = match lang {
+                Lang::Ja => format!("{m}月"),
+                Lang::En => {
+                    time::Month::try_from(m).map_or_else(|_| m.to_string(), |m| m.to_string())
+                }
+            };
+            context! { value => m, label, selected }
+        })
+        .collect();
+    let styles: Vec<_> = [DateStyle::Western, DateStyle::Era]
+        .iter()
+        .map(|s| {
+            let example = mamori_domain::dates::format_date(time::macros::date!(2026 - 04 - 01), *s, Lang::Ja);
+            context! { value => s.code(), label => i18n::t_args(lang, &format!("setup-date-style-{}", s.code()), &[("example", example)]), selected => value("date_style") == s.code() }
+        })
+        .collect();
+    let langs: Vec<_> = Lang::ALL
+        .iter()
+        .map(|l| context! { value => l.code(), label => i18n::t(lang, &format!("language-{}", l.code())), selected => value("lang").is_empty() && *l == lang || value("lang") == l.code() })
+        .collect();
+    let messages: Vec<String> = errors
+        .iter()
+        .map(|e| i18n::field_error(lang, None, e))
+        .collect();
+    let invalid: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    let fields: Vec<_> = FIELDS
+        .iter()
+        .map(|f| context! { name => *f, value => if f.starts_with("password") { String::new() } else { value(f) }, invalid => invalid.contains(f) })
+        .collect();
+    let mut res = render::bare(
+        "setup.html",
+        context! {
+            lang, other_lang => lang.other(), token, csrf => pre.clone(), fields, months, styles, langs, messages,
+            starter => value("starter") == "on" || values.is_empty(),
+        },
+        status,
+    )?;
+    if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let lang = match get(&params, "lang") {
+        Some(l) => i18n::pick(Some(l)),
+        None => request_lang(&headers),
+    };
+    let token = get(&params, "token").unwrap_or("");
+    check(&state, token).await?;
+    page(&state, lang, token, &[], &[], StatusCode::OK)
+}
+
+pub async fn found(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = pairs(&body)?;
+    let lang = request_lang(&headers);
+    let token = get(&form, "token").unwrap_or("");
+    check(&state, token).await?;
+    let pre = cookie(&headers, PRE_CSRF_COOKIE);
+    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+        return Err(AppError::Refused(StatusCode::FORBIDDEN, "csrf"));
+    }
+    let value = |name: &str| get(&form, name).unwrap_or("").trim().to_string();
+    let mut errors = Vec::new();
+    let month = value("fiscal_year_start_month").parse::<u8>().unwrap_or(0);
+    let style = DateStyle::parse(&value("date_style"));
+    if style.is_none() {
+        errors.push(FieldError::new("date_style", "invalid-choice"));
+    }
+    let chosen_lang = Lang::parse(&value("lang"));
+    if chosen_lang.is_none() {
+        errors.push(FieldError::new("lang", "invalid-choice"));
+    }
+    let password = get(&form, "password").unwrap_or("");
+    if password != get(&form, "password_confirm").unwrap_or("") {
+        errors.push(FieldError::new("password_confirm", "password-mismatch"));
+    }
+    for (field, max) in [("legal_name", 200), ("address", 500)] {
+        if value(field).chars().count() > max {
+            errors.push(FieldError::with(field, "too-long", max.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return page(
+            &state,
+            lang,
+            token,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let (slug, name, email, display_name) = (
+        value("slug"),
+        value("org_name"),
+        value("email"),
+        value("display_name"),
+    );
+    let profile = serde_json::json!({
+        "legal_name": mamori_domain::input::normalize(&value("legal_name")),
+        "address": mamori_domain::input::normalize(&value("address")),
+        "date_style": style.map(|s| s.code()),
+        "lang": chosen_lang.map(Lang::code),
+    });
+    let founded = mamori_io::setup::found(
+        &state.store,
+        Some(token),
+        &Actor {
+            user_id: None,
+            label: "setup".into(),
+        },
+        &NewOrganization {
+            slug: &slug,
+            name: &name,
+            name_en: None,
+            fiscal_year_start_month: month,
+            profile,
+        },
+        &Founder {
+            email: &email,
+            name: &display_name,
+            password: Some(password),
+        },
+        value("starter") == "on",
+    )
+    .await;
+    let founded = match founded {
+        Ok(f) => f,
+        Err(mamori_io::IoError::Store(StoreError::Invalid(mut errors))) => {
+            // The store names the organisation's name `name`; the form, beside the founder's.
+            for e in &mut errors {
+                if e.field == "name" {
+                    e.field = "org_name".into();
+                }
+            }
+            return page(
+                &state,
+                lang,
+                token,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(mamori_io::IoError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(AppError::Internal(e.to_string())),
+    };
+    let chosen_lang = chosen_lang.unwrap_or(lang);
+    state
+        .store
+        .set_preferences(founded.founder.id, Some(chosen_lang.code()), style)
+        .await?;
+    let (session, _) = state.store.create_session(founded.founder.id).await?;
+    let mut res = Redirect::to(&format!("/o/{}?welcome=1", founded.org.slug)).into_response();
+    let hours = state.store.policy.session_hours * 3600;
+    for c in [
+        set_cookie(&state, SESSION_COOKIE, &session, hours),
+        set_cookie(&state, LANG_COOKIE, chosen_lang.code(), 60 * 60 * 24 * 365),
+        set_cookie(&state, PRE_CSRF_COOKIE, "", 0),
+    ] {
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(res)
+}

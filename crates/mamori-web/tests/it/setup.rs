@@ -1,0 +1,261 @@
+//! First run over a real socket: a new installation is set up once, only with the token `mamori
+//! serve` printed; bad input changes nothing; two set-ups at the same moment found one
+//! organisation.
+
+use mamori_domain::{Capability, Role};
+use mamori_store::testing::TestDb;
+use mamori_store::{Policy, Store};
+
+use crate::common::{field_value, serve, text_of};
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The set-up form's page for `token`: its status and text.
+async fn open(client: &reqwest::Client, url: &str, token: &str) -> (u16, String) {
+    let res = client
+        .get(format!("{url}/setup?token={token}"))
+        .send()
+        .await
+        .expect("setup page");
+    (res.status().as_u16(), res.text().await.expect("text"))
+}
+
+/// The form as a founder fills it, with `changes` applied.
+fn filled<'a>(
+    csrf: &'a str,
+    token: &'a str,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("csrf", csrf),
+        ("token", token),
+        ("org_name", "株式会社マイコープ"),
+        ("slug", "mycorp"),
+        ("legal_name", "株式会社マイコープ"),
+        ("address", "東京都千代田区丸の内１－１－１"),
+        ("fiscal_year_start_month", "4"),
+        ("date_style", "era"),
+        ("lang", "ja"),
+        ("starter", "on"),
+        ("display_name", "創業 花子"),
+        ("email", "hanako@mycorp.example"),
+        ("password", "correct horse battery"),
+        ("password_confirm", "correct horse battery"),
+    ];
+    for (k, v) in changes {
+        match form.iter_mut().find(|(f, _)| f == k) {
+            Some(f) => f.1 = v,
+            None => form.push((k, v)),
+        }
+    }
+    form
+}
+
+async fn post(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+    let res = client
+        .post(format!("{url}/setup"))
+        .form(form)
+        .send()
+        .await
+        .expect("setup post");
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap_or("").to_string())
+        .unwrap_or_default();
+    (status, location, res.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_new_installation_is_set_up_once_with_the_token_serve_printed() {
+    let db = TestDb::new().await.unwrap();
+    let store = Store::open(&db.url, Policy::default()).await.unwrap();
+    let url = serve(store.clone()).await;
+    let client = browser();
+
+    // Nothing yet: sign-in says where to go; set-up without the printed token is refused.
+    let login = client
+        .get(format!("{url}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        login.contains("id=\"no-organisation\""),
+        "{}",
+        text_of(&login)
+    );
+    let token = store
+        .setup_token()
+        .await
+        .unwrap()
+        .expect("a token while there is no organisation");
+    for wrong in ["", "0000", &token[1..]] {
+        let (status, page) = open(&client, &url, wrong).await;
+        assert_eq!(status, 403, "token {wrong:?}");
+        assert!(
+            text_of(&page).contains("設定用のアドレスが正しくありません"),
+            "{}",
+            text_of(&page)
+        );
+    }
+    // A NUL is refused at the edge, as everywhere.
+    assert_eq!(open(&client, &url, "%00").await.0, 422);
+    let (status, page) = open(&client, &url, &token).await;
+    assert_eq!(status, 200, "{}", text_of(&page));
+    assert!(text_of(&page).contains("組織の設定"));
+    // Each page the form comes back on carries its own CSRF token.
+    let mut csrf = field_value(&page, "csrf");
+
+    // Bad input gets its message beside what was typed, and founds nothing.
+    for (changes, says) in [
+        (
+            vec![("password_confirm", "something else")],
+            "確認用のパスワードが一致しません",
+        ),
+        (vec![("slug", "My Corp")], "組織の識別子は英小文字"),
+        (vec![("org_name", "")], "組織名を入力してください"),
+        (
+            vec![("password", "short"), ("password_confirm", "short")],
+            "パスワードは10文字以上",
+        ),
+        (vec![("email", "not an address")], "メールアドレス"),
+        (
+            vec![("date_style", "western\u{0}")],
+            "日付の表示に使えない制御文字",
+        ),
+        (
+            vec![("date_style", "heisei")],
+            "日付の表示は選択肢から選んでください",
+        ),
+        (vec![("org_name", &"株".repeat(201))], "組織名は200文字以内"),
+        (
+            vec![("fiscal_year_start_month", "13")],
+            "年度の開始月は選択肢から選んでください",
+        ),
+    ] {
+        let form = filled(&csrf, &token, &changes);
+        let (status, _, page) = post(&client, &url, &form).await;
+        assert_eq!(status, 422, "{changes:?}: {}", text_of(&page));
+        assert!(
+            text_of(&page).contains(says),
+            "{changes:?}: {}",
+            text_of(&page)
+        );
+        assert_eq!(store.organization_count().await.unwrap(), 0, "{changes:?}");
+        if page.contains("name=\"csrf\"") {
+            csrf = field_value(&page, "csrf");
+        }
+    }
+    // The form keeps what was typed (not the password).
+    let (_, _, page) = post(
+        &client,
+        &url,
+        &filled(&csrf, &token, &[("password_confirm", "x")]),
+    )
+    .await;
+    assert!(page.contains("value=\"東京都千代田区丸の内１－１－１\""));
+    assert!(!page.contains("correct horse battery"));
+    csrf = field_value(&page, "csrf");
+    // Without the page's CSRF token: refused.
+    let (status, _, _) = post(&browser(), &url, &filled("forged", &token, &[])).await;
+    assert_eq!(status, 403);
+
+    // Set up: the founder is signed in and lands in the new organisation.
+    let (status, location, page) = post(&client, &url, &filled(&csrf, &token, &[])).await;
+    assert_eq!(status, 303, "{}", text_of(&page));
+    assert_eq!(location, "/o/mycorp?welcome=1");
+    let home = client.get(format!("{url}/o/mycorp")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(text_of(&home.text().await.unwrap()).contains("株式会社マイコープ"));
+    let founder = store.user_by_email("hanako@mycorp.example").await.unwrap();
+    assert_eq!(founder.date_style.code(), "era");
+    let access = store.access(&founder, Some("mycorp")).await.unwrap();
+    assert_eq!(access.role, Role::IsmsManager);
+    assert!(access.administers && access.may(Capability::ManageMembers));
+    assert_eq!(access.org.profile["address"], "東京都千代田区丸の内1－1－1");
+    assert!(
+        store
+            .count(
+                &access,
+                &mamori_domain::registers::IPA_QUESTIONS,
+                &Default::default()
+            )
+            .await
+            .unwrap()
+            > 0
+    );
+
+    // Once: the same token, a new one, a second post all answer 409, and nothing more is made.
+    let (status, page) = open(&client, &url, &token).await;
+    assert_eq!(status, 409);
+    assert!(
+        text_of(&page).contains("すでに設定済み"),
+        "{}",
+        text_of(&page)
+    );
+    let (status, _, _) = post(&client, &url, &filled(&csrf, &token, &[("slug", "again")])).await;
+    assert_eq!(status, 409);
+    assert_eq!(store.setup_token().await.unwrap(), None);
+    assert_eq!(store.organization_count().await.unwrap(), 1);
+    assert!(store.verify_audit(&|_, _| {}).await.unwrap().intact());
+}
+
+#[tokio::test]
+async fn two_set_ups_at_the_same_moment_found_one_organisation() {
+    let db = TestDb::new().await.unwrap();
+    let store = Store::open(&db.url, Policy::default()).await.unwrap();
+    // Two instances started on the new database, each with the token it printed.
+    let (url_a, url_b) = (
+        serve(store.clone()).await,
+        serve(db.store().await.unwrap()).await,
+    );
+    let (token_a, token_b) = (
+        store.setup_token().await.unwrap().unwrap(),
+        store.setup_token().await.unwrap().unwrap(),
+    );
+    let (a, b) = (browser(), browser());
+    let (status_a, page_a) = open(&a, &url_a, &token_a).await;
+    let (status_b, page_b) = open(&b, &url_b, &token_b).await;
+    assert_eq!((status_a, status_b), (200, 200), "{}", text_of(&page_a));
+    let (csrf_a, csrf_b) = (field_value(&page_a, "csrf"), field_value(&page_b, "csrf"));
+    let form_a = filled(
+        &csrf_a,
+        &token_a,
+        &[("slug", "first"), ("email", "a@first.example")],
+    );
+    let form_b = filled(
+        &csrf_b,
+        &token_b,
+        &[("slug", "second"), ("email", "b@second.example")],
+    );
+    let (ra, rb) = tokio::join!(post(&a, &url_a, &form_a), post(&b, &url_b, &form_b));
+    let mut statuses = [ra.0, rb.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [303, 409],
+        "{} / {}",
+        text_of(&ra.2),
+        text_of(&rb.2)
+    );
+    assert_eq!(store.organization_count().await.unwrap(), 1);
+    // The one who lost has no account either.
+    let losers = [("a@first.example", ra.0), ("b@second.example", rb.0)];
+    for (email, status) in losers {
+        assert_eq!(
+            store.user_by_email(email).await.is_ok(),
+            status == 303,
+            "{email}"
+        );
+    }
+}
