@@ -161,5 +161,31 @@ for (const [who, email] of [['isms', 'isms@sajeco.example'], ['auditor', 'audito
     }
   }
 }
+// First run: a new installation's set-up page, at both widths, then the founder's landing.
+{
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const db = `sqlite://${mkdtempSync(`${tmpdir()}/mamori-look-`)}/new.db`;
+  const fresh = spawn(process.env.MAMORI_BIN || 'target/debug/mamori', ['--database-url', db, 'serve', '--bind', '127.0.0.1:0'], { env: { ...process.env, MAMORI_LOG: 'warn' } });
+  const setup = await new Promise((resolve) => createInterface({ input: fresh.stdout }).on('line', (l) => { const m = l.match(/set-up:?\s+.*?(http:\/\/\S+)/i) || l.match(/organisation:\s+(http:\/\/\S+)/); if (m) resolve(m[1]); }));
+  for (const width of [1280, 390]) {
+    const p = await (await browser.newContext({ locale: 'ja-JP', viewport: { width, height: 860 } })).newPage();
+    await p.goto(setup);
+    const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (over > 0) console.log(`setup ${width}px: ${over}px wider than the window`);
+    await p.screenshot({ path: `${out}/setup-${width}.png`, fullPage: true });
+    if (width === 390) {
+      await p.fill('#org_name', '株式会社マイコープ');
+      await p.fill('#slug', 'mycorp');
+      await p.fill('#display_name', '創業 花子');
+      await p.fill('#email', 'hanako@mycorp.example');
+      await p.fill('#password', 'correct horse battery');
+      await p.fill('#password_confirm', 'correct horse battery');
+      await Promise.all([p.waitForURL(/\/o\/mycorp/), p.click('#setup-form button[type=submit]')]);
+      await p.screenshot({ path: `${out}/setup-founded-${width}.png`, fullPage: true });
+    }
+  }
+  fresh.kill('SIGTERM');
+}
 await browser.close();
 proc.kill('SIGTERM');

@@ -8,3 +8,20 @@ CREATE TABLE setup_tokens (
     token_hash TEXT PRIMARY KEY,
     created_at {{ts}} NOT NULL
 );
+
+-- Invitations: a single-use link (its token's hash) that makes its holder a member, with the role,
+-- department, person and end date the administrator chose, for seven days.
+CREATE TABLE invitations (
+    id {{id}},
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    department_id BIGINT REFERENCES departments(id),
+    person_id BIGINT REFERENCES people(id),
+    valid_until {{date}},
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at {{ts}} NOT NULL,
+    expires_at {{ts}} NOT NULL,
+    accepted_at {{ts}},
+    user_id BIGINT REFERENCES users(id)
+);

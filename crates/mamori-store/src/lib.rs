@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod integrity;
+pub mod invitations;
 pub(crate) mod objectives;
 pub mod operations;
 pub mod org;

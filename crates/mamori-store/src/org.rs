@@ -775,10 +775,49 @@ pub struct NewMember {
     pub valid_until: Option<String>,
 }
 
+/// A new member, checked (`Store::check_member`).
+pub(crate) struct CheckedMember {
+    pub role: Role,
+    pub department: Option<String>,
+    pub person: Option<String>,
+    pub until: Option<Date>,
+    /// The account of that address, when it has one.
+    pub existing: Option<crate::User>,
+}
+
 impl Store {
     /// Adds a member (and their user, when the e-mail address is new): administrators only.
     /// Everything is checked before anything is written.
     pub async fn add_member(&self, access: &Access, m: &NewMember) -> Result<(), StoreError> {
+        let checked = self.check_member(access, m, true).await?;
+        let user = match checked.existing {
+            Some(u) => u,
+            None => {
+                self.create_user(&access.actor, &m.email, &m.display_name, &m.password)
+                    .await?
+            }
+        };
+        self.add_membership(
+            &access.actor,
+            &access.org,
+            user.id,
+            checked.role,
+            checked.department.as_deref(),
+            checked.person.as_deref(),
+            checked.until,
+        )
+        .await
+    }
+
+    /// Checks a new member (administrators only): role, department, person, end date, and that
+    /// the address is not a member already; with `password`, a new account's name and password.
+    /// Everything is checked before anything is written.
+    pub(crate) async fn check_member(
+        &self,
+        access: &Access,
+        m: &NewMember,
+        password: bool,
+    ) -> Result<CheckedMember, StoreError> {
         if !access.may(Capability::ManageMembers) {
             return Err(StoreError::Forbidden);
         }
@@ -852,7 +891,7 @@ impl Store {
         {
             errors.push(FieldError::with("email", "duplicate", u.email.clone()));
         }
-        if existing.is_none() {
+        if existing.is_none() && password {
             if let Err(StoreError::Invalid(e)) = self.check_password(&m.password, &m.email) {
                 errors.extend(e);
             }
@@ -864,23 +903,13 @@ impl Store {
         let Some(role) = role.filter(|_| errors.is_empty()) else {
             return Err(StoreError::Invalid(errors));
         };
-        let user = match existing {
-            Some(u) => u,
-            None => {
-                self.create_user(&access.actor, &m.email, &m.display_name, &m.password)
-                    .await?
-            }
-        };
-        self.add_membership(
-            &access.actor,
-            &access.org,
-            user.id,
+        Ok(CheckedMember {
             role,
-            department.as_deref(),
-            person.as_deref(),
+            department,
+            person,
             until,
-        )
-        .await
+            existing,
+        })
     }
 
     /// Stops (or restarts) a member's sign-in: administrators only, never their own.

@@ -23,7 +23,7 @@ use mamori_store::Store;
 
 use crate::error::AppError;
 use crate::pages::{
-    account, assets, events, operations, org, registers, report, risk, setup, training,
+    account, assets, events, invite, operations, org, registers, report, risk, setup, training,
 };
 
 #[derive(Clone, Debug, Default)]
@@ -79,6 +79,8 @@ fn book() -> RouteBook {
         .add(M::POST, "/logout", account::logout)
         .add(M::GET, "/setup", setup::form)
         .add(M::POST, "/setup", setup::found)
+        .add(M::GET, "/invite/{token}", invite::form)
+        .add(M::POST, "/invite/{token}", invite::accept)
         .add(M::GET, "/account", account::account)
         .add(M::POST, "/account/preferences", account::preferences)
         .add(M::GET, "/account/password", account::password_form)
@@ -117,6 +119,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/tests/attempts/{id}", training::paper)
         .add(M::POST, "/o/{org}/tests/attempts/{id}", training::submit)
         .add(M::POST, "/o/{org}/members", org::add_member)
+        .add(M::POST, "/o/{org}/invitations", org::invite)
         .add(
             M::POST,
             "/o/{org}/members/disable",

@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("bare.html", include_str!("../templates/bare.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("setup.html", include_str!("../templates/setup.html")),
+    ("invite.html", include_str!("../templates/invite.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
         "dashboard.html",

@@ -1473,3 +1473,18 @@ field-address = Address
 error-setup-token = This set-up address is not valid. Open the address printed on the console where mamori serve runs.
 error-already-set-up = This Mamori is already set up. Please sign in.
 login-no-organisation = There is no organisation yet. Open the set-up address printed on the console where mamori serve runs.
+setup-welcome = Your organisation is ready. Start with its departments, then its people.
+setup-welcome-next = Add a department
+
+## Invitations
+invite-title = Invitation to Mamori
+invite-lead = You are invited to { $org } as "{ $role }". Choose your name and password to join.
+invite-has-account = There is already an account for this address. Enter its password to join.
+invite-accept = Join
+invite-action = Create an invitation link
+invite-hint = To let the person choose their own name and password, leave both empty and press "Create an invitation link": a single-use link valid for 7 days.
+invite-made = Invitation link created. It works once, for 7 days. Pass it on (it is not shown again).
+invite-pending = Pending invitations
+invite-expires = Expires
+error-invitation-used = This invitation link has already been used. Ask an administrator if you need another.
+error-invitation-expired = This invitation link has expired (after 7 days). Ask an administrator for a new one.

@@ -1460,3 +1460,18 @@ field-address = 所在地
 error-setup-token = 設定用のアドレスが正しくありません。mamori serve を実行したコンソールに表示されたアドレスを開いてください。
 error-already-set-up = この Mamori はすでに設定済みです。サインインしてください。
 login-no-organisation = まだ組織がありません。mamori serve を実行したコンソールに表示された設定用のアドレスを開いてください。
+setup-welcome = 組織を作成しました。まず部門、次に社員等を登録しましょう。
+setup-welcome-next = 部門を登録する
+
+## Invitations
+invite-title = Mamori への招待
+invite-lead = { $org }に「{ $role }」として招待されています。名前とパスワードを決めて参加してください。
+invite-has-account = このメールアドレスのアカウントがすでにあります。そのパスワードを入力して参加してください。
+invite-accept = 参加する
+invite-action = 招待リンクを作成
+invite-hint = 名前とパスワードを本人に決めてもらうときは、それらを空のまま「招待リンクを作成」を押してください。7日間有効な1回限りのリンクを作ります。
+invite-made = 招待リンクを作成しました。7日間、1回だけ使えます。本人に伝えてください（このリンクは二度と表示されません）。
+invite-pending = 招待中
+invite-expires = 有効期限
+error-invitation-used = この招待リンクはすでに使われています。別のリンクが必要なときは管理者に依頼してください。
+error-invitation-expired = この招待リンクは有効期限（7日間）が過ぎています。管理者に新しいリンクを依頼してください。

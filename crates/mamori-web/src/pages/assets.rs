@@ -155,7 +155,7 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 
 /// The address links printed on paper start with: the configured public address, or the request's
 /// host.
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.clone();
     }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assets;
 pub mod events;
+pub mod invite;
 pub mod operations;
 pub mod org;
 pub mod registers;

@@ -81,7 +81,11 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     render::page(
         &ctx,
         "dashboard.html",
-        context! { figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)) },
+        context! {
+            figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)),
+            // Just founded (`/setup`): what was made, and where to start.
+            welcome => ctx.query.split('&').any(|p| p == "welcome=1"),
+        },
         StatusCode::OK,
     )
 }
@@ -529,7 +533,7 @@ pub async fn select_fiscal_year(
 
 /// Who may sign in to the organisation, with which role and until when; administrators add and stop members here.
 pub async fn members(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    members_page(&state, &ctx, &[], &[], StatusCode::OK).await
+    members_page(&state, &ctx, &[], &[], StatusCode::OK, None).await
 }
 
 async fn members_page(
@@ -538,7 +542,24 @@ async fn members_page(
     form: &[(String, String)],
     errors: &[mamori_domain::FieldError],
     status: StatusCode,
+    invite_link: Option<String>,
 ) -> Result<Response, AppError> {
+    let can_manage = ctx.access.may(mamori_domain::Capability::ManageMembers);
+    let pending: Vec<_> = if can_manage {
+        state
+            .store
+            .pending_invitations(&ctx.access)
+            .await?
+            .into_iter()
+            .map(|p| context! {
+                email => p.email,
+                role => i18n::t(ctx.lang, &format!("role-{}", p.role.code())),
+                expires => mamori_domain::dates::format_date(p.expires_at.to_offset(mamori_domain::dates::JST).date(), ctx.style, ctx.lang),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let members: Vec<_> = state
         .store
         .members(&ctx.access)
@@ -583,7 +604,7 @@ async fn members_page(
     render::page(
         ctx,
         "members.html",
-        context! { members, roles, departments, fields, can_manage => ctx.access.may(mamori_domain::Capability::ManageMembers), has_errors => !errors.is_empty() },
+        context! { members, roles, departments, fields, can_manage, has_errors => !errors.is_empty(), pending, invite_link },
         status,
     )
 }
@@ -594,21 +615,7 @@ pub async fn add_member(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = ctx.viewer.form(&body)?;
-    let text = |k: &str| get(&form, k).unwrap_or("").to_string();
-    let optional = |k: &str| {
-        get(&form, k)
-            .map(str::to_string)
-            .filter(|v| !v.trim().is_empty())
-    };
-    let new = mamori_store::org::NewMember {
-        email: text("email"),
-        display_name: text("display_name"),
-        password: text("password"),
-        role: text("role"),
-        department: optional("department"),
-        person: optional("person"),
-        valid_until: optional("valid_until"),
-    };
+    let new = new_member(&form);
     match state.store.add_member(&ctx.access, &new).await {
         Ok(()) => Ok(Redirect::to(&format!("/o/{}/members", ctx.org())).into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
@@ -618,10 +625,63 @@ pub async fn add_member(
                 &form,
                 &errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                None,
             )
             .await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Invites a member from the same form (its name and password left to the invited person): the
+/// page shows the single-use link to copy, once.
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    let new = new_member(&form);
+    match state.store.invite(&ctx.access, &new).await {
+        Ok(token) => {
+            let link = format!(
+                "{}/invite/{token}",
+                crate::pages::assets::public_base(&state, &headers)
+            );
+            members_page(&state, &ctx, &[], &[], StatusCode::OK, Some(link)).await
+        }
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            members_page(
+                &state,
+                &ctx,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A new member as the members form gives one.
+fn new_member(form: &[(String, String)]) -> mamori_store::org::NewMember {
+    let text = |k: &str| get(form, k).unwrap_or("").to_string();
+    let optional = |k: &str| {
+        get(form, k)
+            .map(str::to_string)
+            .filter(|v| !v.trim().is_empty())
+    };
+    mamori_store::org::NewMember {
+        email: text("email"),
+        display_name: text("display_name"),
+        password: text("password"),
+        role: text("role"),
+        department: optional("department"),
+        person: optional("person"),
+        valid_until: optional("valid_until"),
     }
 }
 

@@ -174,9 +174,11 @@ async fn a_new_installation_is_set_up_once_with_the_token_serve_printed() {
     let (status, location, page) = post(&client, &url, &filled(&csrf, &token, &[])).await;
     assert_eq!(status, 303, "{}", text_of(&page));
     assert_eq!(location, "/o/mycorp?welcome=1");
-    let home = client.get(format!("{url}/o/mycorp")).send().await.unwrap();
+    let home = client.get(format!("{url}{location}")).send().await.unwrap();
     assert_eq!(home.status(), 200);
-    assert!(text_of(&home.text().await.unwrap()).contains("株式会社マイコープ"));
+    let home = text_of(&home.text().await.unwrap());
+    assert!(home.contains("株式会社マイコープ"), "{home}");
+    assert!(home.contains("組織を作成しました"), "{home}");
     let founder = store.user_by_email("hanako@mycorp.example").await.unwrap();
     assert_eq!(founder.date_style.code(), "era");
     let access = store.access(&founder, Some("mycorp")).await.unwrap();
@@ -258,4 +260,198 @@ async fn two_set_ups_at_the_same_moment_found_one_organisation() {
             "{email}"
         );
     }
+}
+
+/// The link a members page shows after an invitation.
+fn invite_link(page: &str) -> String {
+    let start = page
+        .find("id=\"invite-link\">")
+        .expect("an invitation link")
+        + 17;
+    page[start..].split('<').next().unwrap_or("").replace("&#x2f;", "/")
+}
+
+#[tokio::test]
+async fn an_administrator_invites_a_member_who_joins_once_from_the_link() {
+    let app = crate::common::spawn_app().await;
+    let admin = app.browser("admin").await;
+
+    // Only administrators invite.
+    let staff = app.browser("staff").await;
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/me",
+            "/o/sajeco/invitations",
+            &[("email", "x@sajeco.example"), ("role", "staff")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // What a member needs is checked as for a member added directly.
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/invitations",
+            &[
+                ("email", "new.hire@sajeco.example"),
+                ("role", "department_manager"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(text_of(&res.text().await.unwrap()).contains("所属部門を入力してください"));
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/invitations",
+            &[("email", "isms@sajeco.example"), ("role", "staff")],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "a member already");
+
+    // The link is shown once, and the invitation waits on the members page.
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/invitations",
+            &[
+                ("email", "New.Hire@sajeco.example"),
+                ("role", "department_manager"),
+                ("department", "SOUMU"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    let link = invite_link(&page);
+    assert!(link.starts_with(&format!("{}/invite/", app.url)), "{link}");
+    let members = app.page(&admin, "/o/sajeco/members").await;
+    assert!(
+        members.contains("id=\"pending-invitations\"")
+            && members.contains("new.hire@sajeco.example")
+    );
+    assert!(!members.contains(&link), "the link is shown once");
+
+    // The invited person, in another browser: the page says where and as what.
+    let invited = browser();
+    let res = invited.get(&link).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(
+        text_of(&page).contains("株式会社サジェコに「部門情報管理責任者」として招待されています"),
+        "{}",
+        text_of(&page)
+    );
+    let csrf = field_value(&page, "csrf");
+    let accept = |csrf: String, name: &'static str, pw: &'static str, confirm: &'static str| {
+        let invited = invited.clone();
+        let link = link.clone();
+        async move {
+            invited
+                .post(&link)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("display_name", name),
+                    ("password", pw),
+                    ("password_confirm", confirm),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = accept(csrf, "新人 次郎", "correct horse battery", "different").await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(text_of(&page).contains("確認用のパスワードが一致しません"));
+    let res = accept(
+        field_value(&page, "csrf"),
+        "",
+        "correct horse battery",
+        "correct horse battery",
+    )
+    .await;
+    assert_eq!(res.status(), 422, "a name is needed");
+    let page = res.text().await.unwrap();
+    let res = accept(
+        field_value(&page, "csrf"),
+        "新人 次郎",
+        "correct horse battery",
+        "correct horse battery",
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/o/sajeco");
+    assert_eq!(
+        invited
+            .get(format!("{}/o/sajeco", app.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let user = app
+        .store
+        .user_by_email("new.hire@sajeco.example")
+        .await
+        .unwrap();
+    let access = app.store.access(&user, Some("sajeco")).await.unwrap();
+    assert_eq!(access.role, Role::DepartmentManager);
+    assert!(access.department_id.is_some() && !access.administers);
+
+    // Used: the link is refused with a page that says so, and makes no second member.
+    let res = browser().get(&link).send().await.unwrap();
+    assert_eq!(res.status(), 410);
+    assert!(text_of(&res.text().await.unwrap()).contains("すでに使われています"));
+    let res = invited
+        .post(&link)
+        .form(&[
+            ("csrf", "x"),
+            ("display_name", "別人"),
+            ("password", "correct horse battery"),
+            ("password_confirm", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 410);
+
+    // Expired after seven days; a link that is none is not found.
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/invitations",
+            &[("email", "late@sajeco.example"), ("role", "staff")],
+        )
+        .await;
+    let late = invite_link(&res.text().await.unwrap());
+    app.store
+        .pool()
+        .execute(
+            "UPDATE invitations SET expires_at = created_at WHERE email = 'late@sajeco.example'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let res = browser().get(&late).send().await.unwrap();
+    assert_eq!(res.status(), 410);
+    assert!(text_of(&res.text().await.unwrap()).contains("有効期限"));
+    let members = app.page(&admin, "/o/sajeco/members").await;
+    assert!(
+        !members.contains("late@sajeco.example"),
+        "an expired invitation no longer waits"
+    );
+    let res = browser()
+        .get(format!("{}/invite/{}", app.url, "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
 }

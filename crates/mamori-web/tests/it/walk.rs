@@ -102,6 +102,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             // Anyone reaches set-up; it answers 409 once an organisation exists (as here) and 403
             // without the token `mamori serve` printed.
             | "/setup"
+            // An invitation's link: the walk's token is none, which answers 404 to everyone.
+            | "/invite/{token}"
             | "/api/v1/openapi.json"
             | "/api/v1/auth/token",
         ) => Rule::Public,
@@ -209,7 +211,10 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         ("GET", "/o/{org}/training/completion") => {
             Rule::Roles(&["admin", "isms", "manager", "auditor"])
         }
-        ("POST", "/o/{org}/members" | "/o/{org}/members/disable") => Rule::Roles(&["admin"]),
+        (
+            "POST",
+            "/o/{org}/members" | "/o/{org}/members/disable" | "/o/{org}/invitations",
+        ) => Rule::Roles(&["admin"]),
         (
             "GET",
             "/o/{org}/{collection}"

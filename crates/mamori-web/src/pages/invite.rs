@@ -1,0 +1,128 @@
+//! An invitation's link (`/invite/{token}`): who invites whom to which organisation in which role;
+//! the invited person sets their name and password (or confirms their account's password), is
+//! signed in and lands in the organisation. A link used or past its seven days is refused with a
+//! page that says so (410).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::{FieldError, Lang};
+use mamori_store::StoreError;
+use mamori_store::invitations::Invitation;
+use minijinja::context;
+
+use super::{get, pairs};
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n;
+use crate::render;
+use crate::session::{
+    LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, cookie, request_lang, set_cookie,
+};
+
+/// The invitation, or the answer that ends it: gone once used or expired.
+async fn invitation(state: &AppState, token: &str) -> Result<Invitation, AppError> {
+    match state.store.invitation(token).await {
+        Ok(i) => Ok(i),
+        Err(StoreError::Refused(code)) => Err(AppError::Refused(StatusCode::GONE, code)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn page(
+    state: &AppState,
+    lang: Lang,
+    token: &str,
+    invitation: &Invitation,
+    name: &str,
+    errors: &[String],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let pre = mamori_store::auth::random_token();
+    let role = i18n::t(lang, &format!("role-{}", invitation.role.code()));
+    let mut res = render::bare(
+        "invite.html",
+        context! {
+            lang, other_lang => lang.other(), token, csrf => pre.clone(), name, errors,
+            lead => i18n::t_args(lang, "invite-lead", &[("org", invitation.org_name.clone()), ("role", role)]),
+            email => invitation.email.clone(), has_account => invitation.has_account,
+        },
+        status,
+    )?;
+    if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = request_lang(&headers);
+    let invitation = invitation(&state, &token).await?;
+    page(&state, lang, &token, &invitation, "", &[], StatusCode::OK)
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = pairs(&body)?;
+    let lang = request_lang(&headers);
+    let invitation = invitation(&state, &token).await?;
+    let pre = cookie(&headers, PRE_CSRF_COOKIE);
+    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+        return Err(AppError::Refused(StatusCode::FORBIDDEN, "csrf"));
+    }
+    let name = get(&form, "display_name").unwrap_or("");
+    let password = get(&form, "password").unwrap_or("");
+    let refuse = |errors: Vec<String>| {
+        page(
+            &state,
+            lang,
+            &token,
+            &invitation,
+            name,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    if !invitation.has_account && password != get(&form, "password_confirm").unwrap_or("") {
+        let e = FieldError::new("password_confirm", "password-mismatch");
+        return refuse(vec![i18n::field_error(lang, None, &e)]);
+    }
+    let user = match state.store.accept_invitation(&token, name, password).await {
+        Ok(u) => u,
+        Err(StoreError::Invalid(errors)) => {
+            return refuse(
+                errors
+                    .iter()
+                    .map(|e| i18n::field_error(lang, None, e))
+                    .collect(),
+            );
+        }
+        Err(StoreError::Auth(code)) => {
+            return refuse(vec![i18n::t(lang, &format!("error-{code}"))]);
+        }
+        Err(StoreError::Refused(code)) => return Err(AppError::Refused(StatusCode::GONE, code)),
+        Err(e) => return Err(e.into()),
+    };
+    let (session, _) = state.store.create_session(user.id).await?;
+    let mut res = Redirect::to(&format!("/o/{}", invitation.org_slug)).into_response();
+    let hours = state.store.policy.session_hours * 3600;
+    for c in [
+        set_cookie(&state, SESSION_COOKIE, &session, hours),
+        set_cookie(&state, LANG_COOKIE, &user.lang, 60 * 60 * 24 * 365),
+        set_cookie(&state, PRE_CSRF_COOKIE, "", 0),
+    ] {
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(res)
+}
