@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod chart;
+pub mod checklist;
 pub mod checkpoint;
 pub(crate) mod continuity;
 pub mod db;

@@ -78,10 +78,26 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         context! { label => i18n::t(ctx.lang, "dashboard-no-pledge"), value => count(&PEOPLE, ListQuery { lacks: vec!["pledges".into()], ..Default::default() }).await?, href => format!("{base}/people?lacks=pledges") },
         context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}", iso(guarantee_warn)) },
     ];
+    // Until the ISMS is set up, the secretariat's home shows what is left, each step linking to
+    // where it is done.
+    let checklist = if ctx.access.may(mamori_domain::Capability::ChangeSettings) {
+        let steps = state.store.setup_checklist(&ctx.access).await?;
+        let done = steps.iter().filter(|s| s.done).count();
+        (done < steps.len()).then(|| {
+            let items: Vec<_> = steps
+                .iter()
+                .map(|s| context! { key => s.key, done => s.done, label => i18n::t(ctx.lang, &format!("setup-step-{}", s.key)), href => format!("{base}/{}", s.path) })
+                .collect();
+            context! { items, done, total => steps.len() }
+        })
+    } else {
+        None
+    };
     render::page(
         &ctx,
         "dashboard.html",
         context! {
+            checklist,
             figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)),
             // Just founded (`/setup`): what was made, and where to start.
             welcome => ctx.query.split('&').any(|p| p == "welcome=1"),

@@ -179,6 +179,39 @@ async fn a_new_installation_is_set_up_once_with_the_token_serve_printed() {
     let home = text_of(&home.text().await.unwrap());
     assert!(home.contains("株式会社マイコープ"), "{home}");
     assert!(home.contains("組織を作成しました"), "{home}");
+    // The home says what is left to set the ISMS up, each step a link to where it is done.
+    assert!(home.contains("ISMSの準備（0&#x2f;8）"), "{home}");
+    let founder = store.user_by_email("hanako@mycorp.example").await.unwrap();
+    let access = store.access(&founder, Some("mycorp")).await.unwrap();
+    let department: mamori_store::Input = [
+        ("code", "SOUMU"),
+        ("name", "総務部"),
+        ("valid_from", "2026-04-01"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    store
+        .create(&access, &mamori_domain::registers::DEPARTMENTS, &department)
+        .await
+        .unwrap();
+    let home = client
+        .get(format!("{url}/o/mycorp"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("ISMS の準備（1&#x2f;8）"),
+        "{}",
+        text_of(&home)
+    );
+    assert!(home.contains("<li data-step=\"departments\" class=\"done\">"));
+    assert!(home.contains(
+        "<li data-step=\"people\" class=\"todo\"><a href=\"&#x2f;o&#x2f;mycorp&#x2f;people\">社員等を登録する</a>"
+    ));
     let founder = store.user_by_email("hanako@mycorp.example").await.unwrap();
     assert_eq!(founder.date_style.code(), "era");
     let access = store.access(&founder, Some("mycorp")).await.unwrap();
@@ -268,7 +301,11 @@ fn invite_link(page: &str) -> String {
         .find("id=\"invite-link\">")
         .expect("an invitation link")
         + 17;
-    page[start..].split('<').next().unwrap_or("").replace("&#x2f;", "/")
+    page[start..]
+        .split('<')
+        .next()
+        .unwrap_or("")
+        .replace("&#x2f;", "/")
 }
 
 #[tokio::test]
@@ -454,4 +491,37 @@ async fn an_administrator_invites_a_member_who_joins_once_from_the_link() {
         .unwrap();
     assert_eq!(res.status(), 404);
     assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
+}
+
+#[tokio::test]
+async fn a_running_isms_shows_no_set_up_checklist() {
+    let app = crate::common::spawn_app().await;
+    let isms = app.browser("isms").await;
+    let home = app.page(&isms, "/o/sajeco").await;
+    let steps = app
+        .store
+        .setup_checklist(
+            &app.store
+                .access(
+                    &app.store
+                        .user_by_email("isms@sajeco.example")
+                        .await
+                        .unwrap(),
+                    Some("sajeco"),
+                )
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let left: Vec<&str> = steps.iter().filter(|s| !s.done).map(|s| s.key).collect();
+    assert!(left.is_empty(), "the demo has not done {left:?}");
+    assert!(!home.contains("id=\"setup-checklist\""));
+    // Staff never see it, and may not ask for it.
+    let staff = app.browser("staff").await;
+    assert!(
+        !app.page(&staff, "/o/sajeco")
+            .await
+            .contains("id=\"setup-checklist\"")
+    );
 }
