@@ -243,6 +243,45 @@ async fn a_new_installation_is_set_up_once_with_the_token_serve_printed() {
     assert_eq!(store.setup_token().await.unwrap(), None);
     assert_eq!(store.organization_count().await.unwrap(), 1);
     assert!(store.verify_audit(&|_, _| {}).await.unwrap().intact());
+
+    // An empty register says what it is for and how to start it; one with the starter content
+    // loaded lists it.
+    let assets = client
+        .get(format!("{url}/o/mycorp/assets"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(assets.contains("id=\"empty-register\""));
+    assert!(
+        text_of(&assets).contains("情報資産を分類"),
+        "{}",
+        text_of(&assets)
+    );
+    assert!(
+        !assets.contains("id=\"empty-starter\""),
+        "assets have no starter content"
+    );
+    let questions = client
+        .get(format!("{url}/o/mycorp/ipa-questions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!questions.contains("id=\"empty-register\""));
+    let people = client
+        .get(format!("{url}/o/mycorp/people?q=nobody"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(people.contains("id=\"empty-register\""), "no people at all");
 }
 
 #[tokio::test]

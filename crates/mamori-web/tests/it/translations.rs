@@ -270,6 +270,22 @@ fn every_key_in_use_is_translated() {
     ] {
         used.insert(key.to_string());
     }
+    // Keys made from codes: what each register is for, each set-up step.
+    for reg in mamori_domain::registers::ALL {
+        used.insert(format!("about-{}", reg.code));
+    }
+    for step in [
+        "departments",
+        "people",
+        "appointments",
+        "policy",
+        "risk-method",
+        "assets",
+        "soa",
+        "training",
+    ] {
+        used.insert(format!("setup-step-{step}"));
+    }
     for lang in mamori_web::i18n::LANGS {
         let missing: Vec<&str> = used
             .iter()

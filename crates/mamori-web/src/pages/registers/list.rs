@@ -53,6 +53,21 @@ pub async fn list(
     )
     .unwrap_or_default();
     let filters = filter_options(&state, &ctx, reg, &params).await?;
+    // A register with no record at all (none withdrawn either) says what it is for and how to
+    // start it.
+    let empty_register = page.total == 0
+        && state
+            .store
+            .count(
+                &ctx.access,
+                reg,
+                &mamori_store::ListQuery {
+                    status: mamori_store::Status::All,
+                    ..Default::default()
+                },
+            )
+            .await?
+            == 0;
     render::page(
         &ctx,
         "list.html",
@@ -72,6 +87,8 @@ pub async fn list(
             export_query,
             has_labels => !reg.labels.is_empty(),
             can_create => can_create(&ctx.access, reg),
+            empty_register, about => i18n::t(ctx.lang, &format!("about-{}", reg.code)),
+            starter => mamori_io::starter::REGISTERS.contains(&reg.collection),
         },
         StatusCode::OK,
     )
