@@ -183,6 +183,15 @@ for (const [who, email] of [['isms', 'isms@sajeco.example'], ['auditor', 'audito
       await p.fill('#password_confirm', 'correct horse battery');
       await Promise.all([p.waitForURL(/\/o\/mycorp/), p.click('#setup-form button[type=submit]')]);
       await p.screenshot({ path: `${out}/setup-founded-${width}.png`, fullPage: true });
+      await p.goto(setup.replace(/\/setup.*/, '/o/mycorp/assets'));
+      await p.screenshot({ path: `${out}/setup-empty-register-${width}.png`, fullPage: true });
+      await p.setViewportSize({ width: 1280, height: 860 });
+      await p.goto(setup.replace(/\/setup.*/, '/o/mycorp'));
+      await p.screenshot({ path: `${out}/setup-checklist-1280.png`, fullPage: true });
+      await p.goto(setup.replace(/\/setup.*/, '/o/mycorp/members'));
+      await p.fill('#m-email', 'new.hire@mycorp.example');
+      await Promise.all([p.waitForNavigation(), p.click('#invite')]);
+      await p.screenshot({ path: `${out}/setup-invited-1280.png`, fullPage: true });
     }
   }
   fresh.kill('SIGTERM');
