@@ -282,6 +282,10 @@ pub async fn load(
         store
             .add_membership(&actor, &org, user.id, *role, *dept, *person, until)
             .await?;
+        // The demo's administrator also administers the installation (founds organisations).
+        if *role == Role::Admin {
+            store.set_installation_admin(&actor, user.id, true).await?;
+        }
         progress("users", i as u64 + 1, ACCOUNTS.len() as u64);
     }
     Ok(org)

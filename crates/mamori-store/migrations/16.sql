@@ -25,3 +25,7 @@ CREATE TABLE invitations (
     accepted_at {{ts}},
     user_id BIGINT REFERENCES users(id)
 );
+
+-- An installation's administrator founds further organisations from the web: the founder of its
+-- first organisation.
+ALTER TABLE users ADD COLUMN installation_admin BOOLEAN NOT NULL DEFAULT FALSE;

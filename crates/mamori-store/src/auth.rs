@@ -54,6 +54,8 @@ pub struct User {
     pub date_style: DateStyle,
     pub password_changed_at: OffsetDateTime,
     pub disabled: bool,
+    /// Founds further organisations from the web (the founder of the installation's first).
+    pub installation_admin: bool,
 }
 
 pub fn random_token() -> String {
@@ -67,7 +69,12 @@ pub fn token_hash(token: &str) -> String {
 }
 
 const USER_COLUMNS: &str =
-    "id, email, display_name, lang, date_style, password_changed_at, disabled";
+    "id, email, display_name, lang, date_style, password_changed_at, disabled, installation_admin";
+
+/// How many columns `USER_COLUMNS` names: what a query selects after them starts there.
+fn user_columns() -> usize {
+    USER_COLUMNS.split(", ").count()
+}
 
 fn user_from(r: &crate::db::Row) -> Result<User, StoreError> {
     Ok(User {
@@ -78,6 +85,7 @@ fn user_from(r: &crate::db::Row) -> Result<User, StoreError> {
         date_style: DateStyle::parse(&r.text(4)?).unwrap_or_default(),
         password_changed_at: r.get(5)?,
         disabled: r.get(6)?,
+        installation_admin: r.get(7)?,
     })
 }
 
@@ -454,7 +462,7 @@ impl Store {
             )
             .await?;
         match row {
-            Some(r) => Ok(Some((user_from(&r)?, r.text(7)?))),
+            Some(r) => Ok(Some((user_from(&r)?, r.text(user_columns())?))),
             None => Ok(None),
         }
     }
@@ -589,11 +597,12 @@ impl Store {
             return Ok(None);
         };
         let user = user_from(&r)?;
-        let id = r.i64(7)?;
-        let last_used_at: Option<OffsetDateTime> = r.get(10)?;
-        let locked_until: Option<OffsetDateTime> = r.get(11)?;
+        let n = user_columns();
+        let id = r.i64(n)?;
+        let last_used_at: Option<OffsetDateTime> = r.get(n + 3)?;
+        let locked_until: Option<OffsetDateTime> = r.get(n + 4)?;
         let now = OffsetDateTime::now_utc();
-        if self.token_expiry(r.get(8)?, r.get(9)?) <= now {
+        if self.token_expiry(r.get(n + 1)?, r.get(n + 2)?) <= now {
             return Err(StoreError::Auth("token-expired"));
         }
         if user.disabled {

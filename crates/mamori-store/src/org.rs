@@ -238,6 +238,52 @@ impl Store {
         self.found(None, actor, org, founder).await
     }
 
+    /// Founds a further organisation from the web: only an installation's administrator, who
+    /// becomes its secretariat and administers it.
+    pub async fn found_another_organization(
+        &self,
+        by: &crate::User,
+        org: &NewOrganization<'_>,
+    ) -> Result<Organization, StoreError> {
+        if !by.installation_admin || by.disabled {
+            return Err(StoreError::Forbidden);
+        }
+        let actor = Actor {
+            user_id: Some(by.id),
+            label: by.email.clone(),
+        };
+        let founder = Founder {
+            email: &by.email,
+            name: &by.display_name,
+            password: None,
+        };
+        Ok(self.found(None, &actor, org, &founder).await?.0)
+    }
+
+    /// Makes an account an administrator of the installation, or no longer one (the command line,
+    /// the demo), with its audit entry.
+    pub async fn set_installation_admin(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        admin: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        tx.execute(
+            "UPDATE users SET installation_admin = $1 WHERE id = $2",
+            &[P::Bool(admin), user_id.into()],
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Entry::new(None, "user", Some(user_id), "update")
+                .after(&serde_json::json!({"installation_admin": admin})),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// A one-time set-up token while the installation has no organisation (`None` once it has
     /// one): its hash is kept, so any instance accepts it, and the token is shown once.
     pub async fn setup_token(&self) -> Result<Option<String>, StoreError> {
@@ -336,12 +382,33 @@ impl Store {
             }
             tx.execute("DELETE FROM setup_tokens", &[]).await?;
         }
+        let first = tx
+            .fetch_one("SELECT COUNT(*) FROM organizations", &[])
+            .await?
+            .i64(0)?
+            == 0;
         let org_id = insert_organization(&mut tx, actor, org).await?;
         let user_id = match (&existing, &new_user) {
             (Some(user), _) => user.id,
             (None, Some(new)) => crate::auth::insert_user(&mut tx, actor, new).await?,
             (None, None) => unreachable!("a founder without an account has a password"),
         };
+        // The founder of the installation's first organisation administers the installation:
+        // they found the next ones from the web.
+        if first {
+            tx.execute(
+                "UPDATE users SET installation_admin = $1 WHERE id = $2",
+                &[P::Bool(true), user_id.into()],
+            )
+            .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                Entry::new(None, "user", Some(user_id), "update")
+                    .after(&serde_json::json!({"installation_admin": true})),
+            )
+            .await?;
+        }
         let id = tx
             .fetch_one(
                 "INSERT INTO memberships (user_id, org_id, role, administers, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",

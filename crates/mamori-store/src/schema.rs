@@ -287,6 +287,7 @@ pub fn catalogue() -> Vec<Table> {
                 ("lang", Text),
                 ("date_style", Text),
                 ("created_at", Ts),
+                ("installation_admin", Bool),
             ]),
             has_serial_id: true,
         },

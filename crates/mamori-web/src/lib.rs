@@ -79,6 +79,8 @@ fn book() -> RouteBook {
         .add(M::POST, "/logout", account::logout)
         .add(M::GET, "/setup", setup::form)
         .add(M::POST, "/setup", setup::found)
+        .add(M::GET, "/organizations/new", setup::new_form)
+        .add(M::POST, "/organizations/new", setup::create)
         .add(M::GET, "/invite/{token}", invite::form)
         .add(M::POST, "/invite/{token}", invite::accept)
         .add(M::GET, "/account", account::account)

@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("login.html", include_str!("../templates/login.html")),
     ("setup.html", include_str!("../templates/setup.html")),
     ("invite.html", include_str!("../templates/invite.html")),
+    ("org_new.html", include_str!("../templates/org_new.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
         "dashboard.html",

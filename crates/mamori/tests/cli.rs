@@ -664,6 +664,10 @@ async fn an_operator_founds_organisations_from_the_command_line_and_lists_them()
     let access = store.access(&founder, Some("mycorp")).await.unwrap();
     assert_eq!(access.role, mamori_domain::Role::IsmsManager);
     assert!(access.administers);
+    assert!(
+        founder.installation_admin,
+        "the first organisation's founder"
+    );
     assert!(access.may(Capability::ManageMembers));
     assert!(access.may(Capability::ChangeSettings));
     assert_eq!(access.org.calendar.start_month(), 1);

@@ -1561,3 +1561,6 @@ about-self_assessment_answer = The answers of a self-assessment, question by que
 empty-add = Add the first record
 empty-import = Import from Excel or CSV
 empty-starter = Load the starter content
+org-new-title = Add an organisation
+org-new-lead = Create another organisation in this Mamori (a group company, a client's ISMS). You become its ISMS secretariat and also administer it.
+org-new-submit = Create the organisation

@@ -1548,3 +1548,6 @@ about-self_assessment_answer = 自社診断の設問ごとの回答です。
 empty-add = 最初の記録を登録する
 empty-import = Excel・CSV から取り込む
 empty-starter = 初期データを読み込む
+org-new-title = 組織を追加
+org-new-lead = この Mamori に新しい組織を作成します（グループ会社やお客様の ISMS など）。あなたがその組織の ISMS 事務局となり、管理者も兼ねます。
+org-new-submit = 組織を作成する

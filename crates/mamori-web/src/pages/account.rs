@@ -220,6 +220,7 @@ async fn account_page(
             lang, other_lang => lang.other(),
             user => context! { name => viewer.user.display_name.clone(), email => viewer.user.email.clone() },
             csrf => viewer.csrf.clone(), tokens, memberships, styles, new_token, error,
+            installation_admin => viewer.user.installation_admin,
         },
         status,
     )

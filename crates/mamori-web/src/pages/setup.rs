@@ -235,3 +235,104 @@ pub async fn found(
     }
     Ok(res)
 }
+
+/// A further organisation, founded from the web by an installation's administrator (a consultant
+/// taking on a client, a group adding a company): they become its secretariat and administer it.
+pub async fn new_form(viewer: crate::session::Viewer) -> Result<Response, AppError> {
+    if !viewer.user.installation_admin {
+        return Err(AppError::Forbidden);
+    }
+    let lang = i18n::pick(Some(&viewer.user.lang));
+    another_page(lang, &viewer.csrf, &[], &[], StatusCode::OK)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: crate::session::Viewer,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    if !viewer.user.installation_admin {
+        return Err(AppError::Forbidden);
+    }
+    let lang = i18n::pick(Some(&viewer.user.lang));
+    let form = viewer.form(&body)?;
+    let value = |name: &str| get(&form, name).unwrap_or("").trim().to_string();
+    let (slug, name) = (value("slug"), value("org_name"));
+    let new = NewOrganization {
+        slug: &slug,
+        name: &name,
+        name_en: None,
+        fiscal_year_start_month: value("fiscal_year_start_month").parse().unwrap_or(0),
+        profile: serde_json::json!({}),
+    };
+    let org = match state
+        .store
+        .found_another_organization(&viewer.user, &new)
+        .await
+    {
+        Ok(org) => org,
+        Err(StoreError::Invalid(mut errors)) => {
+            for e in &mut errors {
+                if e.field == "name" {
+                    e.field = "org_name".into();
+                }
+            }
+            return another_page(
+                lang,
+                &viewer.csrf,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if value("starter") == "on" {
+        let access = state.store.access(&viewer.user, Some(&org.slug)).await?;
+        for collection in mamori_io::starter::REGISTERS {
+            if let Some(reg) = mamori_domain::registers::by_collection(collection) {
+                mamori_io::starter::load_register(&state.store, &access, reg)
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+        }
+    }
+    Ok(Redirect::to(&format!("/o/{}?welcome=1", org.slug)).into_response())
+}
+
+fn another_page(
+    lang: Lang,
+    csrf: &str,
+    values: &[(String, String)],
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let value = |name: &str| get(values, name).unwrap_or("").to_string();
+    let months: Vec<_> = (1..=12u8)
+        .map(|m| {
+            let label = match lang {
+                Lang::Ja => format!("{m}月"),
+                Lang::En => {
+                    time::Month::try_from(m).map_or_else(|_| m.to_string(), |m| m.to_string())
+                }
+            };
+            let selected = value("fiscal_year_start_month")
+                .parse::<u8>()
+                .map_or(m == 4, |v| v == m);
+            context! { value => m, label, selected }
+        })
+        .collect();
+    let messages: Vec<String> = errors
+        .iter()
+        .map(|e| i18n::field_error(lang, None, e))
+        .collect();
+    render::bare(
+        "org_new.html",
+        context! {
+            lang, other_lang => lang.other(), csrf, months, messages,
+            org_name => value("org_name"), slug => value("slug"),
+            starter => value("starter") == "on" || values.is_empty(),
+        },
+        status,
+    )
+}

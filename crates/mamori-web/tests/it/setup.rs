@@ -564,3 +564,93 @@ async fn a_running_isms_shows_no_set_up_checklist() {
             .contains("id=\"setup-checklist\"")
     );
 }
+
+#[tokio::test]
+async fn an_installation_administrator_founds_another_organisation_from_the_web() {
+    let app = crate::common::spawn_app().await;
+    // The secretariat of one organisation does not found others.
+    let isms = app.browser("isms").await;
+    let res = isms
+        .get(format!("{}/organizations/new", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(!app.page(&isms, "/account").await.contains("id=\"org-new\""));
+
+    let admin = app.browser("admin").await;
+    assert!(
+        app.page(&admin, "/account")
+            .await
+            .contains("id=\"org-new\"")
+    );
+    let res = app
+        .post_form(
+            &admin,
+            "/organizations/new",
+            "/organizations/new",
+            &[
+                ("org_name", "株式会社クライアント"),
+                ("slug", "sajeco"),
+                ("fiscal_year_start_month", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "a taken identifier");
+    assert!(text_of(&res.text().await.unwrap()).contains("すでに登録されています"));
+    let res = app
+        .post_form(
+            &admin,
+            "/organizations/new",
+            "/organizations/new",
+            &[
+                ("org_name", "株式会社クライアント"),
+                ("slug", "client-b"),
+                ("fiscal_year_start_month", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/o/client-b?welcome=1");
+
+    // The administrator is its secretariat, switches between the two in the header, and finds it
+    // empty (no starter content was asked for).
+    let home = app.page(&admin, "/o/client-b").await;
+    assert!(
+        home.contains("株式会社クライアント") && home.contains("href=\"/o/sajeco\""),
+        "{}",
+        text_of(&home)
+    );
+    let user = app
+        .store
+        .user_by_email("admin@sajeco.example")
+        .await
+        .unwrap();
+    let access = app.store.access(&user, Some("client-b")).await.unwrap();
+    assert_eq!(access.role, Role::IsmsManager);
+    assert!(access.administers);
+    assert_eq!(access.org.calendar.start_month(), 10);
+    assert_eq!(
+        app.store
+            .count(
+                &access,
+                &mamori_domain::registers::CONTROLS,
+                &Default::default()
+            )
+            .await
+            .unwrap(),
+        0
+    );
+    // Records stay apart: the demo's people are not the new organisation's.
+    assert_eq!(
+        app.store
+            .count(
+                &access,
+                &mamori_domain::registers::PEOPLE,
+                &Default::default()
+            )
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -108,6 +108,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/api/v1/auth/token",
         ) => Rule::Public,
         (_, "/" | "/logout" | "/api/v1/me") => Rule::SignedIn,
+        // Founding an organisation from the web: the installation's administrator (the demo's
+        // administrator) only.
+        (_, "/organizations/new") => Rule::Roles(&["admin"]),
         (_, p) if p.starts_with("/account") => Rule::SignedIn,
         (
             "GET",
