@@ -113,6 +113,16 @@ async fn update_organization_in(
     Ok(())
 }
 
+/// The details of an organisation its settings page edits, kept in its profile, with their
+/// longest length: the legal name, postal code, address, telephone and certification scope.
+pub const DETAILS: &[(&str, usize)] = &[
+    ("legal_name", 200),
+    ("postal_code", 20),
+    ("address", 500),
+    ("phone", 40),
+    ("certification_scope", 1000),
+];
+
 pub fn valid_slug(slug: &str) -> bool {
     (2..=40).contains(&slug.len())
         && slug
@@ -624,6 +634,108 @@ impl Store {
             serde_json::Value::Object(after),
         )
         .await
+    }
+
+    /// Sets the organisation's names and the details its profile keeps (`DETAILS`), in one
+    /// transaction with one audit entry (before and after); an empty detail is removed. For those
+    /// who change the settings.
+    pub async fn set_organization_details(
+        &self,
+        access: &Access,
+        name: &str,
+        name_en: &str,
+        details: &[(&str, &str)],
+    ) -> Result<(), StoreError> {
+        if !access.may(Capability::ChangeSettings) {
+            return Err(StoreError::Forbidden);
+        }
+        let name = mamori_domain::input::normalize(name);
+        let name_en = mamori_domain::input::normalize(name_en);
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "required"));
+        }
+        for (field, value, max) in [("name", &name, 200), ("name_en", &name_en, 200)] {
+            if value.chars().count() > max {
+                errors.push(FieldError::with(field, "too-long", max.to_string()));
+            }
+        }
+        let mut cleaned = Vec::new();
+        for (key, value) in details {
+            let Some((_, max)) = DETAILS.iter().find(|(k, _)| k == key) else {
+                errors.push(FieldError::new(key, "unknown-parameter"));
+                continue;
+            };
+            // A postal code and a telephone number are codes: full-width hyphens fold too.
+            let value = if matches!(*key, "postal_code" | "phone") {
+                mamori_domain::input::normalize_strict(value)
+            } else {
+                mamori_domain::input::normalize(value)
+            };
+            if value.chars().count() > *max {
+                errors.push(FieldError::with(key, "too-long", max.to_string()));
+            }
+            cleaned.push((*key, value));
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let mut tx = self.pool.begin().await?;
+        // Read in the transaction, so a concurrent change of another setting is kept.
+        let row = tx
+            .fetch_one(
+                "SELECT name, name_en, profile FROM organizations WHERE id = $1",
+                &[access.org_id().into()],
+            )
+            .await?;
+        let mut profile = match serde_json::from_str(&row.text(2)?)? {
+            serde_json::Value::Object(o) => o,
+            _ => serde_json::Map::new(),
+        };
+        let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+        before.insert("name".into(), row.text(0)?.into());
+        before.insert("name_en".into(), row.opt_text(1)?.into());
+        after.insert("name".into(), name.clone().into());
+        after.insert(
+            "name_en".into(),
+            Some(name_en.clone()).filter(|n| !n.is_empty()).into(),
+        );
+        for (key, value) in &cleaned {
+            let old = if value.is_empty() {
+                profile.remove(*key)
+            } else {
+                profile.insert(key.to_string(), value.clone().into())
+            };
+            before.insert(key.to_string(), old.unwrap_or(serde_json::Value::Null));
+            after.insert(
+                key.to_string(),
+                Some(value.clone()).filter(|v| !v.is_empty()).into(),
+            );
+        }
+        tx.execute(
+            "UPDATE organizations SET name = $1, name_en = $2, profile = $3 WHERE id = $4",
+            &[
+                name.into(),
+                P::OptText(Some(name_en).filter(|n| !n.is_empty())),
+                serde_json::Value::Object(profile).to_string().into(),
+                access.org_id().into(),
+            ],
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &access.actor,
+            Entry::new(
+                Some(access.org_id()),
+                "organization",
+                Some(access.org_id()),
+                "update",
+            )
+            .before(&serde_json::Value::Object(before))
+            .after(&serde_json::Value::Object(after)),
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// Makes `user_id` a member of an organisation. An auditor's membership must end.

@@ -129,6 +129,7 @@ fn book() -> RouteBook {
         )
         .add(M::GET, "/o/{org}/settings", org::settings)
         .add(M::POST, "/o/{org}/settings", org::save_settings)
+        .add(M::POST, "/o/{org}/settings/details", org::save_details)
         .add(
             M::POST,
             "/o/{org}/settings/asset-rules",

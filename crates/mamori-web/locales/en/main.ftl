@@ -1564,3 +1564,7 @@ empty-starter = Load the starter content
 org-new-title = Add an organisation
 org-new-lead = Create another organisation in this Mamori (a group company, a client's ISMS). You become its ISMS secretariat and also administer it.
 org-new-submit = Create the organisation
+profile-legal_name = Legal name
+settings-details-edit = Edit the organisation's details
+settings-name-en = Name in English
+settings-saved = Saved.

@@ -1551,3 +1551,7 @@ empty-starter = 初期データを読み込む
 org-new-title = 組織を追加
 org-new-lead = この Mamori に新しい組織を作成します（グループ会社やお客様の ISMS など）。あなたがその組織の ISMS 事務局となり、管理者も兼ねます。
 org-new-submit = 組織を作成する
+profile-legal_name = 正式名称
+settings-details-edit = 組織の情報を編集する
+settings-name-en = 組織名（英語）
+settings-saved = 保存しました。

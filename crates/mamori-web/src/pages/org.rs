@@ -228,6 +228,22 @@ fn settings_page(
         })
         .unwrap_or_default();
     let can_edit = ctx.access.may(mamori_domain::Capability::ChangeSettings);
+    // The details the secretariat edits here; the contacts and management systems come from the
+    // organisation file.
+    let text = |k: &str| {
+        ctx.access
+            .org
+            .profile
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let details: Vec<_> = mamori_store::org::DETAILS
+        .iter()
+        .map(|(k, max)| context! { name => *k, label => i18n::t(ctx.lang, &format!("profile-{k}")), value => text(k), max => *max })
+        .collect();
+    let saved = ctx.query.split('&').any(|p| p == "saved=1");
     let rules = ctx.access.org.settings.asset_rules.clone();
     let choices: Vec<_> = rule_choices()
         .into_iter()
@@ -303,7 +319,8 @@ fn settings_page(
         ctx,
         "settings.html",
         context! {
-            months, profile, can_edit, error, risk_method,
+            months, profile, can_edit, error, risk_method, details, saved,
+            name_en => ctx.access.org.name_en.clone().unwrap_or_default(),
             remedial_days => remedial.period_days, remedial_within_days => remedial.within_days, take_out_days => rules.take_out_days, matrix, methods, choices,
         },
         status,
@@ -424,7 +441,10 @@ fn saved(
     anchor: &str,
 ) -> Result<Response, AppError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/o/{}/settings{anchor}", ctx.org())).into_response()),
+        // The page says what was saved (`saved=1`), at the section saved.
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/o/{}/settings?saved=1{anchor}", ctx.org())).into_response())
+        }
         Err(mamori_store::StoreError::Invalid(e)) => settings_page(
             ctx,
             e.first().map(|e| i18n::field_error(ctx.lang, None, e)),
@@ -502,6 +522,32 @@ pub async fn save_remedial(
         Err(errors) => Err(mamori_store::StoreError::Invalid(errors)),
     };
     saved(&ctx, result, "#remedial")
+}
+
+/// Saves the organisation's names and details (`Store::set_organization_details`).
+pub async fn save_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    let details: Vec<(&str, &str)> = mamori_store::org::DETAILS
+        .iter()
+        .map(|(k, _)| (*k, get(&form, k).unwrap_or("")))
+        .collect();
+    saved(
+        &ctx,
+        state
+            .store
+            .set_organization_details(
+                &ctx.access,
+                get(&form, "name").unwrap_or(""),
+                get(&form, "name_en").unwrap_or(""),
+                &details,
+            )
+            .await,
+        "#profile",
+    )
 }
 
 pub async fn save_settings(

@@ -167,12 +167,13 @@ pub async fn found(
         value("email"),
         value("display_name"),
     );
-    let profile = serde_json::json!({
-        "legal_name": mamori_domain::input::normalize(&value("legal_name")),
-        "address": mamori_domain::input::normalize(&value("address")),
-        "date_style": style.map(|s| s.code()),
-        "lang": chosen_lang.map(Lang::code),
-    });
+    let profile: serde_json::Map<String, serde_json::Value> = ["legal_name", "address"]
+        .into_iter()
+        .map(|k| (k.to_string(), mamori_domain::input::normalize(&value(k))))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.into()))
+        .collect();
+    let profile = serde_json::Value::Object(profile);
     let founded = mamori_io::setup::found(
         &state.store,
         Some(token),

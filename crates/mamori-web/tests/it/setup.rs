@@ -654,3 +654,82 @@ async fn an_installation_administrator_founds_another_organisation_from_the_web(
         0
     );
 }
+
+#[tokio::test]
+async fn the_secretariat_edits_the_organisations_details_and_is_told_it_saved() {
+    let app = crate::common::spawn_app().await;
+    let isms = app.browser("isms").await;
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/details",
+            &[
+                ("name", "株式会社サジェコ"),
+                ("name_en", "Sajeco Co., Ltd."),
+                ("legal_name", "株式会社サジェコ"),
+                ("postal_code", "０６３－０８６９"),
+                ("address", "北海道札幌市西区八軒9条東5丁目1番28号"),
+                ("phone", ""),
+                ("certification_scope", "業務アプリケーション開発"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/o/sajeco/settings?saved=1#profile"
+    );
+    let page = app.page(&isms, "/o/sajeco/settings?saved=1").await;
+    assert!(page.contains("id=\"saved\""));
+    let text = text_of(&page);
+    assert!(text.contains("正式名称株式会社サジェコ"), "{text}");
+    assert!(
+        !text.contains("011-788-7505電話番号") && !text.contains("電話番号011"),
+        "an emptied detail is removed: {text}"
+    );
+    let user = app
+        .store
+        .user_by_email("isms@sajeco.example")
+        .await
+        .unwrap();
+    let org = app.store.access(&user, Some("sajeco")).await.unwrap().org;
+    assert_eq!(org.name_en.as_deref(), Some("Sajeco Co., Ltd."));
+    assert_eq!(org.profile["postal_code"], "063-0869");
+    // Bad input: a name left empty, a detail too long; nothing changes.
+    let long = "あ".repeat(501);
+    for (field, value, says) in [
+        ("name", "", "組織名"),
+        ("address", long.as_str(), "500文字以内"),
+    ] {
+        let mut form = vec![("name", "株式会社サジェコ"), ("name_en", "")];
+        form.retain(|(f, _)| *f != field);
+        form.push((field, value));
+        let res = app
+            .post_form(
+                &isms,
+                "/o/sajeco/settings",
+                "/o/sajeco/settings/details",
+                &form,
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{field}");
+        assert!(
+            text_of(&res.text().await.unwrap()).contains(says),
+            "{field}"
+        );
+    }
+    let org = app.store.access(&user, Some("sajeco")).await.unwrap().org;
+    assert_eq!(org.name_en.as_deref(), Some("Sajeco Co., Ltd."));
+    // Staff may not.
+    let staff = app.browser("staff").await;
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/me",
+            "/o/sajeco/settings/details",
+            &[("name", "乗っ取り")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}
