@@ -43,7 +43,9 @@ impl Store {
     /// Invites a member (administrators only), checked as `add_member` checks one; the link's
     /// token, shown once.
     pub async fn invite(&self, access: &Access, m: &NewMember) -> Result<String, StoreError> {
-        let checked = self.check_member(access, m, false).await?;
+        let checked = self
+            .check_member(access, m, crate::members::Check::Invite)
+            .await?;
         let email = crate::auth::normalize_email(&m.email)?;
         let token = random_token();
         let now = OffsetDateTime::now_utc();

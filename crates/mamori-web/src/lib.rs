@@ -122,6 +122,8 @@ fn book() -> RouteBook {
         .add(M::POST, "/o/{org}/tests/attempts/{id}", training::submit)
         .add(M::POST, "/o/{org}/members", org::add_member)
         .add(M::POST, "/o/{org}/invitations", org::invite)
+        .add(M::POST, "/o/{org}/members/change", org::change_member)
+        .add(M::POST, "/o/{org}/members/remove", org::remove_member)
         .add(
             M::POST,
             "/o/{org}/members/disable",

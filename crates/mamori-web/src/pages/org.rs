@@ -185,7 +185,12 @@ pub async fn audit(
     )
 }
 
+/// The organisation's settings: for those who may change them (issue 18: staff, managers and
+/// auditors do not open the page).
 pub async fn settings(ctx: Ctx) -> Result<Response, AppError> {
+    if !ctx.access.may(mamori_domain::Capability::ChangeSettings) {
+        return Err(AppError::Forbidden);
+    }
     settings_page(&ctx, None, StatusCode::OK)
 }
 
@@ -635,6 +640,8 @@ async fn members_page(
                 department => m.department,
                 person => m.person,
                 valid_until => m.valid_until.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),
+                valid_until_iso => m.valid_until.map(mamori_domain::dates::iso),
+                role_code => m.role.code(),
                 disabled => m.disabled,
             }
         })
@@ -666,7 +673,11 @@ async fn members_page(
     render::page(
         ctx,
         "members.html",
-        context! { members, roles, departments, fields, can_manage, has_errors => !errors.is_empty(), pending, invite_link },
+        context! {
+            members, roles, departments, fields, can_manage, has_errors => !errors.is_empty(), pending, invite_link,
+            // What the last change did (`done=changed|removed`), said at the top.
+            done => ctx.query.split('&').find_map(|p| p.strip_prefix("done=")).filter(|d| ["changed", "removed"].contains(d)).map(|d| i18n::t(ctx.lang, &format!("members-{d}"))),
+        },
         status,
     )
 }
@@ -745,6 +756,51 @@ fn new_member(form: &[(String, String)]) -> mamori_store::org::NewMember {
         person: optional("person"),
         valid_until: optional("valid_until"),
     }
+}
+
+/// Changes a member's role, department, person and end date (administrators).
+pub async fn change_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    match state
+        .store
+        .change_member(&ctx.access, &new_member(&form))
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/o/{}/members?done=changed", ctx.org())).into_response())
+        }
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            members_page(
+                &state,
+                &ctx,
+                &[],
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes a member from the organisation (administrators): their sessions end and tokens are
+/// revoked.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ctx.viewer.form(&body)?;
+    state
+        .store
+        .remove_member(&ctx.access, get(&form, "email").unwrap_or(""))
+        .await?;
+    Ok(Redirect::to(&format!("/o/{}/members?done=removed", ctx.org())).into_response())
 }
 
 pub async fn set_member_disabled(

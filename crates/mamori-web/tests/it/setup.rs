@@ -733,3 +733,101 @@ async fn the_secretariat_edits_the_organisations_details_and_is_told_it_saved() 
         .await;
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn an_administrator_changes_a_members_role_and_removes_them_which_ends_their_sessions() {
+    let app = crate::common::spawn_app().await;
+    let admin = app.browser("admin").await;
+    let staff = app.browser("staff").await;
+    let token = app.token("staff").await;
+    // Not as staff, and not one's own membership.
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/me",
+            "/o/sajeco/members/change",
+            &[("email", "staff@sajeco.example"), ("role", "isms_manager")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/members/change",
+            &[("email", "admin@sajeco.example"), ("role", "staff")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+
+    // A manager needs a department; then the change is made and said.
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/members/change",
+            &[
+                ("email", "staff@sajeco.example"),
+                ("role", "department_manager"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/members/change",
+            &[
+                ("email", "staff@sajeco.example"),
+                ("role", "department_manager"),
+                ("department", "SOUMU"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/o/sajeco/members?done=changed");
+    assert!(
+        app.page(&admin, "/o/sajeco/members?done=changed")
+            .await
+            .contains("id=\"members-done\"")
+    );
+    let user = app
+        .store
+        .user_by_email("staff@sajeco.example")
+        .await
+        .unwrap();
+    let access = app.store.access(&user, Some("sajeco")).await.unwrap();
+    assert_eq!(access.role, Role::DepartmentManager);
+
+    // Removed: the membership goes, the browser's session ends and the API token stops working.
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/members/remove",
+            &[("email", "staff@sajeco.example")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(app.store.access(&user, Some("sajeco")).await.is_err());
+    let res = staff
+        .get(format!("{}/o/sajeco/me", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "signed out");
+    let res = app
+        .http
+        .get(format!("{}/api/v1/me", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    // The audit trail names both, and holds.
+    let trail = text_of(&app.page(&admin, "/o/sajeco/audit").await);
+    assert!(trail.contains("メンバー#4削除") && trail.contains("メンバー#4修正"), "{trail}");
+    assert!(!trail.contains("action-") && !trail.contains("entity-"), "{trail}");
+    assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
+}

@@ -114,11 +114,10 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         (_, p) if p.starts_with("/account") => Rule::SignedIn,
         (
             "GET",
-            "/o/{org}"
-            | "/o/{org}/areas/{area}"
-            | "/o/{org}/settings"
-            | "/o/{org}/organization-chart",
+            "/o/{org}" | "/o/{org}/areas/{area}" | "/o/{org}/organization-chart",
         ) => Rule::Roles(ALL),
+        // The settings page is for those who may change the settings.
+        ("GET", "/o/{org}/settings") => Rule::Roles(SETTINGS),
         ("POST", "/o/{org}/fiscal-year") => Rule::Roles(ALL),
         // The yearly report: every member is sent to the selected year's; the walk's year (2017)
         // is a draft, which staff do not read (they read published reports); the secretariat and
@@ -217,7 +216,11 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         }
         (
             "POST",
-            "/o/{org}/members" | "/o/{org}/members/disable" | "/o/{org}/invitations",
+            "/o/{org}/members"
+            | "/o/{org}/members/disable"
+            | "/o/{org}/members/change"
+            | "/o/{org}/members/remove"
+            | "/o/{org}/invitations",
         ) => Rule::Roles(&["admin"]),
         (
             "GET",
