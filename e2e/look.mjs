@@ -192,6 +192,12 @@ for (const [who, email] of [['isms', 'isms@sajeco.example'], ['auditor', 'audito
       await p.fill('#m-email', 'new.hire@mycorp.example');
       await Promise.all([p.waitForNavigation(), p.click('#invite')]);
       await p.screenshot({ path: `${out}/setup-invited-1280.png`, fullPage: true });
+      const link = await p.textContent('#invite-link');
+      const invited = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 390, height: 860 } })).newPage();
+      await invited.goto(link);
+      await invited.screenshot({ path: `${out}/invite-390.png`, fullPage: true });
+      await p.goto(setup.replace(/\/setup.*/, '/organizations/new'));
+      await p.screenshot({ path: `${out}/org-new-1280.png`, fullPage: true });
     }
   }
   fresh.kill('SIGTERM');

@@ -60,10 +60,20 @@ pub async fn form(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(token): Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
-    let lang = request_lang(&headers);
+    // The language switch stays on the page (and is remembered, as on the sign-in page).
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let asked = get(&params, "lang").map(|l| i18n::pick(Some(l)));
+    let lang = asked.unwrap_or_else(|| request_lang(&headers));
     let invitation = invitation(&state, &token).await?;
-    page(&state, lang, &token, &invitation, "", &[], StatusCode::OK)
+    let mut res = page(&state, lang, &token, &invitation, "", &[], StatusCode::OK)?;
+    if asked.is_some()
+        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
 }
 
 pub async fn accept(

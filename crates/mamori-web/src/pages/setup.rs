@@ -109,13 +109,18 @@ pub async fn form(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let lang = match get(&params, "lang") {
-        Some(l) => i18n::pick(Some(l)),
-        None => request_lang(&headers),
-    };
+    let asked = get(&params, "lang").map(|l| i18n::pick(Some(l)));
+    let lang = asked.unwrap_or_else(|| request_lang(&headers));
     let token = get(&params, "token").unwrap_or("");
     check(&state, token).await?;
-    page(&state, lang, token, &[], &[], StatusCode::OK)
+    let mut res = page(&state, lang, token, &[], &[], StatusCode::OK)?;
+    // The switch is remembered, so the form's answer comes back in the language chosen.
+    if asked.is_some()
+        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
 }
 
 pub async fn found(

@@ -412,6 +412,24 @@ async fn an_administrator_invites_a_member_who_joins_once_from_the_link() {
     );
     assert!(!members.contains(&link), "the link is shown once");
 
+    // The page switches language in place.
+    let en = browser()
+        .get(format!("{link}?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(en.status(), 200);
+    assert!(
+        en.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap_or("").starts_with("mamori_lang=en"))
+    );
+    let en = text_of(&en.text().await.unwrap());
+    assert!(
+        en.contains("Youareinvitedto株式会社サジェコas&quot;Departmentinformationmanager&quot;"),
+        "{en}"
+    );
     // The invited person, in another browser: the page says where and as what.
     let invited = browser();
     let res = invited.get(&link).send().await.unwrap();
@@ -827,7 +845,13 @@ async fn an_administrator_changes_a_members_role_and_removes_them_which_ends_the
     assert_eq!(res.status(), 401);
     // The audit trail names both, and holds.
     let trail = text_of(&app.page(&admin, "/o/sajeco/audit").await);
-    assert!(trail.contains("メンバー#4削除") && trail.contains("メンバー#4修正"), "{trail}");
-    assert!(!trail.contains("action-") && !trail.contains("entity-"), "{trail}");
+    assert!(
+        trail.contains("メンバー#4削除") && trail.contains("メンバー#4修正"),
+        "{trail}"
+    );
+    assert!(
+        !trail.contains("action-") && !trail.contains("entity-"),
+        "{trail}"
+    );
     assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
