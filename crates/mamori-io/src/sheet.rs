@@ -116,6 +116,54 @@ impl Sheet {
     }
 
     /// An XLSX workbook with one sheet; dates are real dates, other cells text.
+    /// A template to fill in and import: the first sheet has the register's headers (frozen, with
+    /// a dropdown list on each column that offers `lists`), the second (`example_name`) the same
+    /// headers with `example`, a row filled as an example. Only the first sheet is read back.
+    pub fn template_xlsx(
+        headers: &[String],
+        lists: &[Option<Vec<String>>],
+        example: &[String],
+        sheet_name: &str,
+        example_name: &str,
+    ) -> Result<Vec<u8>, IoError> {
+        let x = |e: rust_xlsxwriter::XlsxError| IoError::Xlsx(e.to_string());
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let text = Format::new().set_num_format("@");
+        let ws = book.add_worksheet();
+        ws.set_name(sheet_name).map_err(x)?;
+        for (c, h) in headers.iter().enumerate() {
+            let c = c as u16;
+            ws.write_string_with_format(0, c, h, &bold).map_err(x)?;
+            ws.set_column_width(c, 18).map_err(x)?;
+            // Codes keep their leading zeros (an employee number 0001).
+            ws.set_column_format(c, &text).map_err(x)?;
+            // Excel's inline list holds at most 255 characters; a longer list is not offered.
+            if let Some(list) = lists.get(c as usize).and_then(Option::as_ref)
+                && !list.is_empty()
+                && list.iter().map(|l| l.chars().count() + 1).sum::<usize>() <= 255
+            {
+                let names: Vec<&str> = list.iter().map(String::as_str).collect();
+                let dv = rust_xlsxwriter::DataValidation::new()
+                    .allow_list_strings(&names)
+                    .map_err(x)?;
+                ws.add_data_validation(1, c, 10_000, c, &dv).map_err(x)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(x)?;
+        let ex = book.add_worksheet();
+        ex.set_name(example_name).map_err(x)?;
+        for (c, h) in headers.iter().enumerate() {
+            ex.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(x)?;
+            ex.set_column_width(c as u16, 18).map_err(x)?;
+            if let Some(v) = example.get(c).filter(|v| !v.is_empty()) {
+                ex.write_string(1, c as u16, v).map_err(x)?;
+            }
+        }
+        book.save_to_buffer().map_err(x)
+    }
+
     pub fn to_xlsx(&self, reg: &Register, sheet_name: &str) -> Result<Vec<u8>, IoError> {
         let x = |e: rust_xlsxwriter::XlsxError| IoError::Xlsx(e.to_string());
         let mut book = Workbook::new();

@@ -195,6 +195,11 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/{collection}", registers::list)
         .add(M::POST, "/o/{org}/{collection}", registers::create)
         .add(M::GET, "/o/{org}/{collection}/new", registers::new_form)
+        .add(
+            M::GET,
+            "/o/{org}/{collection}/template.xlsx",
+            registers::template,
+        )
         .add(M::GET, "/o/{org}/{collection}/labels.pdf", assets::labels)
         .add(
             M::GET,

@@ -1575,3 +1575,7 @@ members-changed = The member's role was changed.
 members-removed = The member was removed from the organisation.
 action-delete = Removed
 entity-invitation = Invitation
+template-example-sheet = Example
+template-file = import template
+action-template = Template (Excel)
+import-template-hint = Fill in the template, with its headers and lists of choices, and import it. The second sheet has an example (only the first sheet is read).

@@ -1562,3 +1562,7 @@ members-changed = メンバーの役割を変更しました。
 members-removed = メンバーを組織から外しました。
 action-delete = 削除
 entity-invitation = 招待
+template-example-sheet = 記入例
+template-file = 取り込み用テンプレート
+action-template = テンプレート（Excel）
+import-template-hint = 見出しと選択肢の入ったテンプレートに記入して取り込めます。選択肢は一覧から選んでください。2枚目のシートに記入例があります（取り込まれるのは1枚目だけです）。

@@ -855,3 +855,99 @@ async fn an_administrator_changes_a_members_role_and_removes_them_which_ends_the
     );
     assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
+
+#[tokio::test]
+async fn a_template_with_japanese_headers_and_lists_imports_back_with_names_for_choices() {
+    let app = crate::common::spawn_app().await;
+    let isms = app.browser("isms").await;
+    let res = isms
+        .get(format!("{}/o/sajeco/people/template.xlsx", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    // Real XLSX bytes: the headers read back in Japanese, with a dropdown of the employment types.
+    let sheet = mamori_io::sheet::Sheet::from_xlsx(&bytes).unwrap();
+    assert!(
+        sheet.headers.contains(&"社員番号".to_string()),
+        "{:?}",
+        sheet.headers
+    );
+    assert!(sheet.rows.is_empty(), "the first sheet is to fill in");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(
+        xml.contains("<dataValidation") && xml.contains("社員"),
+        "{xml}"
+    );
+    let mut example = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet2.xml").unwrap(),
+        &mut example,
+    )
+    .unwrap();
+    assert!(example.contains("<row r=\"2\""), "an example row");
+
+    // Filled in as a person would, choices by their names: imported, and read as codes.
+    let position = |h: &str| sheet.headers.iter().position(|x| x == h).unwrap();
+    let mut row = vec![String::new(); sheet.headers.len()];
+    row[position("社員番号")] = "9901".into();
+    row[position("氏名")] = "新入 花子".into();
+    row[position("雇用区分")] = "社員".into();
+    row[position("所属部門")] = "SOUMU".into();
+    row[position("入社日")] = "2026-04-01".into();
+    let filled = mamori_io::sheet::Sheet {
+        headers: sheet.headers.clone(),
+        rows: vec![row],
+    };
+    let upload = filled
+        .to_xlsx(&mamori_domain::registers::PEOPLE, "社員等")
+        .unwrap();
+    let res = app
+        .upload(&isms, "people", upload, "people.xlsx")
+        .await
+        .unwrap();
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"import-done\""), "{}", text_of(&page));
+    let user = app
+        .store
+        .user_by_email("isms@sajeco.example")
+        .await
+        .unwrap();
+    let access = app.store.access(&user, Some("sajeco")).await.unwrap();
+    let id = app
+        .store
+        .id_by_key(&access, &mamori_domain::registers::PEOPLE, "9901")
+        .await
+        .unwrap();
+    let person = app
+        .store
+        .get(&access, &mamori_domain::registers::PEOPLE, id)
+        .await
+        .unwrap();
+    assert_eq!(
+        mamori_domain::registers::PEOPLE.text(&person.values, "employment_type"),
+        "employee"
+    );
+
+    // Staff do not add people, and get no template.
+    let staff = app.browser("staff").await;
+    let res = staff
+        .get(format!("{}/o/sajeco/people/template.xlsx", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}

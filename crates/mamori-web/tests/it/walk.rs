@@ -237,9 +237,12 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/api/v1/{collection}/{id}/history",
         ) => Rule::Roles(record_readers),
         ("POST", "/o/{org}/{collection}" | "/api/v1/{collection}") => Rule::Roles(writers),
-        ("GET" | "POST", "/o/{org}/{collection}/new" | "/o/{org}/{collection}/import") => {
-            Rule::Roles(writers)
-        }
+        (
+            "GET" | "POST",
+            "/o/{org}/{collection}/new"
+            | "/o/{org}/{collection}/import"
+            | "/o/{org}/{collection}/template.xlsx",
+        ) => Rule::Roles(writers),
         ("GET", "/o/{org}/{collection}/{id}/edit") => Rule::Roles(record_editors),
         (
             "POST" | "PATCH",

@@ -92,3 +92,65 @@ pub(super) async fn export(
         _ => Err(AppError::NotFound),
     }
 }
+
+/// A template to fill in and import (`template.xlsx`), for those who add records: the register's
+/// headers in the reader's language, each choice a dropdown of its names (read back as codes on
+/// import), and a second sheet with an example row.
+pub async fn template(
+    ctx: Ctx,
+    Path((_, collection)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let reg = register(&collection)?;
+    if !can_create(&ctx.access, reg) {
+        return Err(AppError::Forbidden);
+    }
+    let fields: Vec<&mamori_domain::Field> = reg
+        .fields
+        .iter()
+        .filter(|f| !reg.computed.contains(&f.name))
+        .collect();
+    let headers: Vec<String> = fields
+        .iter()
+        .map(|f| i18n::field_label(ctx.lang, reg, f.name))
+        .collect();
+    let lists: Vec<Option<Vec<String>>> = fields
+        .iter()
+        .map(|f| match f.kind {
+            FieldKind::Choice(choices) => Some(
+                choices
+                    .iter()
+                    .map(|c| i18n::choice_label(ctx.lang, f.name, c))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect();
+    let today = mamori_domain::dates::today();
+    let example: Vec<String> = fields
+        .iter()
+        .map(|f| match f.kind {
+            FieldKind::Choice(choices) => choices
+                .first()
+                .map(|c| i18n::choice_label(ctx.lang, f.name, c))
+                .unwrap_or_default(),
+            FieldKind::Date => mamori_domain::dates::format_date(today, ctx.style, ctx.lang),
+            FieldKind::Int { min, .. } => min.max(1).to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    let name = i18n::register_name(ctx.lang, reg);
+    let bytes = mamori_io::sheet::Sheet::template_xlsx(
+        &headers,
+        &lists,
+        &example,
+        &name,
+        &i18n::t(ctx.lang, "template-example-sheet"),
+    )
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(send_file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{name}-{}.xlsx", i18n::t(ctx.lang, "template-file")),
+        "attachment",
+    ))
+}

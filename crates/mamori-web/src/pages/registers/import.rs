@@ -84,7 +84,8 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    let sheet = upload(&ctx, reg, multipart).await?;
+    let mut sheet = upload(&ctx, reg, multipart).await?;
+    choices_by_name(reg, &mut sheet);
     let alias = header_alias(reg);
     let result =
         mamori_io::sheet::import(&state.store, &ctx.access, reg, &sheet, &alias, &|_, _| {}).await;
@@ -183,5 +184,36 @@ pub(super) async fn imported(
             import_page(ctx, reg, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Choices typed as their names in either language (社員, Employee), as a template's lists offer
+/// them, are read as their codes; a code stays as it is.
+fn choices_by_name(reg: &'static Register, sheet: &mut mamori_io::sheet::Sheet) {
+    let alias = header_alias(reg);
+    let normalize = mamori_domain::input::normalize;
+    for (c, header) in sheet.headers.iter().enumerate() {
+        let Some(field) = alias(&normalize(header)).and_then(|name| reg.field(name)) else {
+            continue;
+        };
+        let FieldKind::Choice(choices) = field.kind else {
+            continue;
+        };
+        let names: Vec<(String, &str)> = choices
+            .iter()
+            .flat_map(|code| {
+                i18n::LANGS
+                    .iter()
+                    .map(move |l| (normalize(&i18n::choice_label(*l, field.name, code)), *code))
+            })
+            .collect();
+        for row in &mut sheet.rows {
+            if let Some(cell) = row.get_mut(c) {
+                let typed = normalize(cell);
+                if let Some((_, code)) = names.iter().find(|(name, _)| *name == typed) {
+                    *cell = code.to_string();
+                }
+            }
+        }
     }
 }
