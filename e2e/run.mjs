@@ -529,6 +529,97 @@ async function assetRulesCase(browser, url) {
   }
 }
 
+// A company starts its own ISMS: `mamori serve` on an empty database prints a set-up address; the
+// founder sets the organisation up, adds a department, imports its people from a file with the
+// template's Japanese headers and choice names, and invites a new hire, who accepts in a second
+// browser (a phone) and reports the organisation's first near miss.
+async function firstRunCase(browser) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const db = `sqlite://${mkdtempSync(`${tmpdir()}/mamori-e2e-`)}/new.db`;
+  const proc = spawn(BIN, ['--database-url', db, 'serve', '--bind', '127.0.0.1:0'], {
+    env: { ...process.env, MAMORI_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const founderContext = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  const hireContext = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
+  for (const c of [founderContext, hireContext]) c.setDefaultTimeout(20_000);
+  try {
+    const setup = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('serve printed no set-up address')), 30_000);
+      createInterface({ input: proc.stdout }).on('line', (line) => {
+        const m = line.match(/Set up your organisation:\s+(http:\/\/\S+)/);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+    });
+    const base = setup.replace(/\/setup.*/, '');
+    const page = await founderContext.newPage();
+    // Without the token: refused.
+    const refused = await page.goto(`${base}/setup`);
+    if (refused.status() !== 403) throw new Error(`/setup without a token answered ${refused.status()}`);
+    await page.goto(setup);
+    await page.fill('#org_name', '株式会社マイコープ');
+    await page.fill('#slug', 'mycorp');
+    await page.fill('#display_name', '創業 花子');
+    await page.fill('#email', 'hanako@mycorp.example');
+    await page.fill('#password', 'correct horse battery');
+    await page.fill('#password_confirm', 'correct horse battery');
+    await page.click('#setup-form button[type=submit]');
+    await until('the founder lands in the organisation', text(page, 'main'), (t) => t.includes('組織を作成しました') && t.includes('ISMS の準備'));
+    const again = await page.goto(setup);
+    if (again.status() !== 409) throw new Error(`a second set-up answered ${again.status()}`);
+
+    // A department, then the people from a file with the template's headers and choice names.
+    await page.goto(`${base}/o/mycorp/departments/new`);
+    await page.fill('#f-code', 'SOUMU');
+    await page.fill('#f-name', '総務部');
+    await page.fill('#f-valid_from', '2026-04-01');
+    await page.click('#save');
+    await until('the department is saved', () => page.url(), (u) => /departments\/\d+$/.test(new URL(u).pathname));
+    const template = await page.request.get(`${base}/o/mycorp/people/template.xlsx`);
+    if (!template.ok() || !(template.headers()['content-type'] || '').includes('spreadsheetml')) throw new Error('no template');
+    await page.goto(`${base}/o/mycorp/people/import`);
+    const csv = '社員番号,氏名,雇用区分,所属部門,入社日\n0001,創業 花子,役員,SOUMU,2026-04-01\n0002,新入 次郎,社員,SOUMU,2026-04-01\n';
+    await page.setInputFiles('#file', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('form[enctype] button[type=submit]');
+    await until('the people are imported', text(page, 'main'), (t) => t.includes('2 件を取り込みました'));
+
+    // The new hire is invited as staff, linked to their person, and joins from a phone.
+    await page.goto(`${base}/o/mycorp/members`);
+    await page.fill('#m-email', 'jiro@mycorp.example');
+    await page.selectOption('#m-role', 'staff');
+    await page.fill('#m-person', '0002');
+    await page.click('#invite');
+    const link = (await page.locator('#invite-link').innerText()).trim();
+    const hire = await hireContext.newPage();
+    await hire.goto(link);
+    await hire.fill('#display_name', '新入 次郎');
+    await hire.fill('#password', 'another long password');
+    await hire.fill('#password_confirm', 'another long password');
+    await hire.click('#invite-form button[type=submit]');
+    await until('the hire lands in the organisation', () => hire.url(), (u) => new URL(u).pathname.startsWith('/o/mycorp'));
+    const reused = await (await browser.newContext()).request.get(link);
+    if (reused.status() !== 410) throw new Error(`a used invitation answered ${reused.status()}`);
+
+    // Their first near miss, from My page.
+    await hire.goto(`${base}/o/mycorp/me`);
+    await hire.click('#report-event');
+    await hire.selectOption('#f-kind', 'near_miss');
+    await hire.fill('#f-occurred_on', '2026-11-27');
+    await hire.fill('#f-description', '宛先を確認せずに送信しかけた');
+    await hire.selectOption('#f-cause', 'human_error');
+    await hire.click('#save');
+    await until('the near miss is saved', () => hire.url(), (u) => /security-events\/\d+$/.test(new URL(u).pathname));
+    await until('it names its reporter', text(hire, 'main'), (t) => t.includes('新入 次郎') && t.includes('報告済み'));
+    await page.goto(`${base}/o/mycorp/security-events`);
+    await until('the founder sees it', text(page, 'main'), (t) => t.includes('全 1 件'));
+  } finally {
+    await founderContext.close();
+    await hireContext.close();
+    proc.kill('SIGTERM');
+  }
+}
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
   const server = startServer();
@@ -555,6 +646,7 @@ async function main() {
     cases.push(['isms-records-missed-drill-and-edits-soa', () => drillAndSoaCase(browser, url)]);
     cases.push(['isms-drills-into-and-publishes-the-report', () => reportCase(browser, url)]);
     cases.push(['isms-sets-asset-rules', () => assetRulesCase(browser, url)]);
+    cases.push(['a-company-sets-up-invites-imports-and-reports-its-first-near-miss', () => firstRunCase(browser)]);
     // A case that fails is run once more (each starts from its own reading of the page), and the
     // first failure is printed either way, so a flaky case shows.
     for (const [name, run] of cases) {
