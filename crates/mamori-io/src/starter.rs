@@ -2,7 +2,7 @@
 //! ISMS (each law as a requirement of status `reference` and its main amendments as law changes
 //! awaiting a decision, all of it for the organisation to confirm against the source texts), and
 //! the 25 questions of IPA's 5分でできる！情報セキュリティ自社診断 with the Annex A controls each
-//! concerns.
+//! concerns, and the standard courses (初任時研修, 定期教育訓練, 臨時教育訓練).
 //!
 //! Loading is idempotent: a law whose name the organisation already has (in any status, withdrawn
 //! too) is skipped, and so is an amendment whose law and effective date it already has, and a
@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use mamori_domain::Register;
-use mamori_domain::registers::{CONTROLS, IPA_QUESTIONS, LAW_CHANGES, REQUIREMENTS};
+use mamori_domain::registers::{CONTROLS, COURSES, IPA_QUESTIONS, LAW_CHANGES, REQUIREMENTS};
 use mamori_store::{Access, Input, ListQuery, Status, Store};
 
 use crate::IoError;
@@ -21,6 +21,7 @@ use crate::sheet::Sheet;
 const REQUIREMENTS_CSV: &str = include_str!("../starter/requirements.csv");
 const LAW_CHANGES_CSV: &str = include_str!("../starter/law_changes.csv");
 const IPA_QUESTIONS_CSV: &str = include_str!("../starter/ipa_questions.csv");
+const COURSES_CSV: &str = include_str!("../starter/courses.csv");
 
 /// The registers Mamori ships reference data for: the laws (with their amendments), the Annex A
 /// catalogue (with where the 2013 controls went) and the IPA self-assessment's questions.
@@ -28,6 +29,7 @@ pub const REGISTERS: &[&str] = &[
     REQUIREMENTS.collection,
     CONTROLS.collection,
     IPA_QUESTIONS.collection,
+    COURSES.collection,
 ];
 
 /// Loads a register's reference data (see `REGISTERS`): how many records it added, and how many
@@ -41,6 +43,7 @@ pub async fn load_register(
         c if c == REQUIREMENTS.collection => Some(load(store, access).await?),
         c if c == CONTROLS.collection => Some(crate::catalogue::load(store, access).await?),
         c if c == IPA_QUESTIONS.collection => Some((ipa_questions(store, access).await?, 0)),
+        c if c == COURSES.collection => Some((courses(store, access).await?, 0)),
         _ => None,
     })
 }
@@ -154,6 +157,28 @@ pub async fn ipa_questions(store: &Store, access: &Access) -> Result<usize, IoEr
         .filter(|i| !known.contains(&number(i.get("code").map_or("", |c| c.as_str()))))
         .collect();
     create(store, access, &IPA_QUESTIONS, &new).await
+}
+
+/// Adds the standard courses (初任時研修, 定期教育訓練, 臨時教育訓練) of the kinds the organisation
+/// has no course of yet (in any status): an organisation with its own onboarding course keeps it.
+pub async fn courses(store: &Store, access: &Access) -> Result<usize, IoError> {
+    let every = ListQuery {
+        status: Status::All,
+        ..Default::default()
+    };
+    let kinds: HashSet<String> = store
+        .list_all(access, &COURSES, &every)
+        .await?
+        .iter()
+        .filter_map(|r| Some(r.value(&COURSES, "kind")?.to_plain()))
+        .collect();
+    let new: Vec<Input> = Sheet::from_csv(COURSES_CSV.as_bytes())?
+        .to_inputs(&COURSES, &|_| None)
+        .map_err(IoError::Rows)?
+        .into_iter()
+        .filter(|i| !kinds.contains(i.get("kind").map_or("", |k| k.as_str())))
+        .collect();
+    create(store, access, &COURSES, &new).await
 }
 
 fn norm(s: &str) -> String {

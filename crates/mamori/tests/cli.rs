@@ -619,7 +619,7 @@ fn mamori_env(url: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
 #[tokio::test]
 async fn an_operator_founds_organisations_from_the_command_line_and_lists_them() {
     use mamori_domain::Capability;
-    use mamori_domain::registers::{CONTROLS, IPA_QUESTIONS, REQUIREMENTS};
+    use mamori_domain::registers::{CONTROLS, COURSES, IPA_QUESTIONS, REQUIREMENTS};
     use mamori_store::{ListQuery, Policy, Store};
 
     let db = TestDb::new().await.unwrap();
@@ -671,7 +671,7 @@ async fn an_operator_founds_organisations_from_the_command_line_and_lists_them()
     assert!(access.may(Capability::ManageMembers));
     assert!(access.may(Capability::ChangeSettings));
     assert_eq!(access.org.calendar.start_month(), 1);
-    for reg in [&REQUIREMENTS, &CONTROLS, &IPA_QUESTIONS] {
+    for reg in [&REQUIREMENTS, &CONTROLS, &IPA_QUESTIONS, &COURSES] {
         let n = store
             .count(&access, reg, &ListQuery::default())
             .await

@@ -1132,3 +1132,56 @@ fn a_100000_row_export_of_the_widest_register_fits_the_sheet_limit() {
     assert!(sheet_xml as usize <= sheet::MAX_SHEET_XML);
     assert_eq!(Sheet::from_xlsx(&xlsx).unwrap().rows.len(), 100_000);
 }
+
+#[tokio::test]
+async fn the_standard_courses_are_added_once_and_only_for_kinds_the_organisation_lacks() {
+    use mamori_domain::registers::COURSES;
+    let db = mamori_store::testing::TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = store
+        .create_organization(
+            &mamori_store::Actor::cli("test"),
+            "mycorp",
+            "株式会社マイコープ",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
+    let access = mamori_store::Access::system(org, "test");
+    // An organisation with its own onboarding course keeps it, and gets the other two.
+    let own: mamori_store::Input = [
+        ("code", "MY-INIT"),
+        ("name", "入社時研修"),
+        ("kind", "onboarding"),
+        ("audience", "new_joiners"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    store.create(&access, &COURSES, &own).await.unwrap();
+    assert_eq!(
+        mamori_io::starter::courses(&store, &access).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        mamori_io::starter::courses(&store, &access).await.unwrap(),
+        0,
+        "loading again adds nothing"
+    );
+    let all = store
+        .list_all(&access, &COURSES, &Default::default())
+        .await
+        .unwrap();
+    let mut kinds: Vec<String> = all
+        .iter()
+        .map(|c| COURSES.text(&c.values, "kind"))
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["onboarding", "periodic", "remedial"]);
+    assert!(
+        all.iter()
+            .any(|c| COURSES.text(&c.values, "name") == "定期教育訓練")
+    );
+}
