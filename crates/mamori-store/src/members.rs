@@ -21,6 +21,8 @@ pub struct Member {
     pub person: Option<String>,
     pub valid_until: Option<Date>,
     pub disabled: bool,
+    /// Also administers the organisation (its founder).
+    pub administers: bool,
 }
 
 impl Store {
@@ -32,7 +34,7 @@ impl Store {
         let rows = self
             .pool
             .fetch_all(
-                "SELECT u.email, u.display_name, m.role, d.code, p.employee_no, m.valid_until, u.disabled \
+                "SELECT u.email, u.display_name, m.role, d.code, p.employee_no, m.valid_until, u.disabled, m.administers \
                  FROM memberships m JOIN users u ON u.id = m.user_id \
                  LEFT JOIN departments d ON d.id = m.department_id LEFT JOIN people p ON p.id = m.person_id \
                  WHERE m.org_id = $1 ORDER BY u.email",
@@ -50,6 +52,7 @@ impl Store {
                     person: r.opt_text(4)?,
                     valid_until: r.get(5)?,
                     disabled: r.get(6)?,
+                    administers: r.get(7)?,
                 })
             })
             .collect()

@@ -1582,3 +1582,4 @@ import-template-hint = Fill in the template, with its headers and lists of choic
 courses-starter = Add the standard courses
 courses-starter-hint = Adds the onboarding course (on joining, with a comprehension test), the periodic training (yearly, for everyone) and the remedial training (after repeated human errors). A kind the organisation already has a course of is not added.
 courses-starter-done = { $records } courses added. Check their content and audience.
+members-role-administers = { $role }, administrator

@@ -1569,3 +1569,4 @@ import-template-hint = 見出しと選択肢の入ったテンプレートに記
 courses-starter = 標準の研修を追加する
 courses-starter-hint = 初任時研修（入社時・理解度テストあり）、定期教育訓練（年1回・全員）、臨時教育訓練（ヒューマンエラーが続いたとき）を追加します。すでに同じ種類の研修があれば追加しません。
 courses-starter-done = { $records }件の研修を追加しました。内容と対象者を確認してください。
+members-role-administers = { $role }・管理者

@@ -636,7 +636,11 @@ async fn members_page(
             context! {
                 email => m.email,
                 name => m.display_name,
-                role => i18n::t(ctx.lang, &format!("role-{}", m.role.code())),
+                role => if m.administers {
+                    i18n::t_args(ctx.lang, "members-role-administers", &[("role", i18n::t(ctx.lang, &format!("role-{}", m.role.code())))])
+                } else {
+                    i18n::t(ctx.lang, &format!("role-{}", m.role.code()))
+                },
                 department => m.department,
                 person => m.person,
                 valid_until => m.valid_until.map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang)),

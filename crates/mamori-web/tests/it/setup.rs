@@ -181,6 +181,20 @@ async fn a_new_installation_is_set_up_once_with_the_token_serve_printed() {
     assert!(home.contains("組織を作成しました"), "{home}");
     // The home says what is left to set the ISMS up, each step a link to where it is done.
     assert!(home.contains("ISMSの準備（0&#x2f;8）"), "{home}");
+    let members = text_of(
+        &client
+            .get(format!("{url}/o/mycorp/members"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        members.contains("ISO事務局・管理者"),
+        "the founder also administers: {members}"
+    );
     let founder = store.user_by_email("hanako@mycorp.example").await.unwrap();
     let access = store.access(&founder, Some("mycorp")).await.unwrap();
     let department: mamori_store::Input = [
