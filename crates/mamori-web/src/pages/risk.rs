@@ -23,11 +23,51 @@ use crate::session::Ctx;
 use crate::{AppState, i18n, render};
 
 /// A control's name in the reader's language: the organisation's Japanese title where it has one.
-fn control_title(ctx: &Ctx, line: &SoaLine) -> String {
+/// Mamori cannot ship the JIS text, so a Japanese reader is told where a title is the English one:
+/// each such title is marked when only some are, and the summary says it either way.
+fn control_title(ctx: &Ctx, line: &SoaLine, mark: bool) -> String {
     match (&line.title_ja, ctx.lang) {
         (Some(ja), Lang::Ja) if !ja.is_empty() => ja.clone(),
+        (_, Lang::Ja) if mark => format!("{}{}", line.title, i18n::t(ctx.lang, "soa-english-mark")),
         _ => line.title.clone(),
     }
+}
+
+/// How many controls a Japanese reader sees by their English title, and whether the titles are to
+/// be marked one by one (only some are English).
+fn english_titles(ctx: &Ctx, lines: &[SoaLine]) -> (usize, bool) {
+    if ctx.lang != Lang::Ja {
+        return (0, false);
+    }
+    let english = lines
+        .iter()
+        .filter(|l| l.title_ja.as_deref().is_none_or(str::is_empty))
+        .count();
+    (english, english > 0 && english < lines.len())
+}
+
+/// The statement's summary line: its counts, and where its titles are English.
+fn summary(ctx: &Ctx, lines: &[SoaLine]) -> String {
+    let (applicable, excluded, missing) = counts(lines);
+    let mut text = i18n::t_args(
+        ctx.lang,
+        "soa-summary",
+        &[
+            ("applicable", applicable.to_string()),
+            ("excluded", excluded.to_string()),
+            ("missing", missing.to_string()),
+        ],
+    );
+    match english_titles(ctx, lines) {
+        (0, _) => {}
+        (n, _) if n == lines.len() => text.push_str(&i18n::t(ctx.lang, "soa-english-all")),
+        (n, _) => text.push_str(&i18n::t_args(
+            ctx.lang,
+            "soa-english-some",
+            &[("count", n.to_string())],
+        )),
+    }
+    text
 }
 
 fn choice(ctx: &Ctx, field: &str, value: &Option<String>) -> String {
@@ -43,6 +83,7 @@ pub async fn soa(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     let org = ctx.org().to_string();
     let can_edit =
         mamori_store::records::can_create(&ctx.access, &mamori_domain::registers::SOA_ENTRIES);
+    let mark = english_titles(&ctx, &lines).1;
     let rows: Vec<Value> = lines
         .iter()
         .map(|l| {
@@ -52,7 +93,7 @@ pub async fn soa(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             context! {
                 code => l.code.clone(),
                 control_href => format!("/o/{org}/controls?q={}", crate::error::url_escape(&l.code)),
-                title => control_title(&ctx, l),
+                title => control_title(&ctx, l, mark),
                 applicable => choice(&ctx, "applicable", &l.applicable),
                 excluded => l.applicable.as_deref() == Some("no"),
                 justification => l.justification.clone().unwrap_or_default(),
@@ -72,17 +113,13 @@ pub async fn soa(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             }
         })
         .collect();
-    let (applicable, excluded, missing) = counts(&lines);
     render::page(
         &ctx,
         "soa.html",
         context! {
             rows,
-            summary => i18n::t_args(ctx.lang, "soa-summary", &[
-                ("applicable", applicable.to_string()),
-                ("excluded", excluded.to_string()),
-                ("missing", missing.to_string()),
-            ]),
+            summary => summary(&ctx, &lines),
+            english_titles => english_titles(&ctx, &lines).0 > 0,
             xlsx => format!("/o/{org}/soa.xlsx"),
             pdf => format!("/o/{org}/soa.pdf"),
         },
@@ -150,12 +187,13 @@ fn table(ctx: &Ctx, lines: &[SoaLine], with_evidence: bool) -> (Vec<String>, Vec
         .iter()
         .map(|k| i18n::t(ctx.lang, k))
         .collect();
+    let mark = english_titles(ctx, lines).1;
     let rows = lines
         .iter()
         .map(|l| {
             let mut row = vec![
                 l.code.clone(),
-                control_title(ctx, l),
+                control_title(ctx, l, mark),
                 choice(ctx, "applicable", &l.applicable),
                 l.justification.clone().unwrap_or_default(),
                 choice(ctx, "status", &l.status),
@@ -196,7 +234,6 @@ pub async fn soa_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
 pub async fn soa_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lines = state.store.soa(&ctx.access).await?;
     let (headers, rows) = table(&ctx, &lines, false);
-    let (applicable, excluded, missing) = counts(&lines);
     let today = mamori_domain::dates::today();
     let statement = mamori_report::Statement {
         lang: ctx.lang,
@@ -211,15 +248,7 @@ pub async fn soa_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response
                 .unwrap_or_else(|| ctx.access.org.name.clone()),
         },
         issued: mamori_domain::dates::format_date(today, ctx.style, ctx.lang),
-        summary: i18n::t_args(
-            ctx.lang,
-            "soa-summary",
-            &[
-                ("applicable", applicable.to_string()),
-                ("excluded", excluded.to_string()),
-                ("missing", missing.to_string()),
-            ],
-        ),
+        summary: summary(&ctx, &lines),
         headers,
         rows,
     };

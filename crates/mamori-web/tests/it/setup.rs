@@ -965,3 +965,63 @@ async fn a_template_with_japanese_headers_and_lists_imports_back_with_names_for_
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn the_statement_of_applicability_says_where_a_title_is_the_english_one() {
+    let app = crate::common::spawn_app().await;
+    let isms = app.browser("isms").await;
+    let user = app
+        .store
+        .user_by_email("isms@sajeco.example")
+        .await
+        .unwrap();
+    let access = app.store.access(&user, Some("sajeco")).await.unwrap();
+    // The demo's controls have only their English titles: the summary says so, once.
+    let page = app.page(&isms, "/o/sajeco/soa").await;
+    let text = text_of(&page);
+    assert!(text.contains("管理策の名称は英語です"), "{text}");
+    assert!(
+        !text.contains("（英語）"),
+        "nothing to mark one by one when all are English"
+    );
+    assert!(page.contains("id=\"soa-english\"") && page.contains("/controls/import#titles"));
+    let pdf = isms
+        .get(format!("{}/o/sajeco/soa.pdf", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(crate::common::pdftotext(&pdf).contains("管理策の名称は英語です"));
+
+    // With one Japanese title, the others are marked one by one.
+    let controls = &mamori_domain::registers::CONTROLS;
+    let id = app.store.id_by_key(&access, controls, "A.5.1").await.unwrap();
+    let input: mamori_store::Input = [(
+        "title_ja".to_string(),
+        "情報セキュリティのための方針群".to_string(),
+    )]
+    .into_iter()
+    .collect();
+    app.store
+        .update(&access, controls, id, &input)
+        .await
+        .unwrap();
+    let lines = app.store.soa(&access).await.unwrap();
+    let english = lines
+        .iter()
+        .filter(|l| l.title_ja.as_deref().is_none_or(str::is_empty))
+        .count();
+    let text = text_of(&app.page(&isms, "/o/sajeco/soa").await);
+    assert!(
+        text.contains(&format!("（英語）の{english}件は日本語の名称が未登録です")),
+        "{text}"
+    );
+    assert!(text.contains("情報セキュリティのための方針群"));
+    assert_eq!(
+        text.matches("（英語）").count(),
+        english + 1,
+        "each English title is marked"
+    );
+}
