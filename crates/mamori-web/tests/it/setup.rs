@@ -997,7 +997,11 @@ async fn the_statement_of_applicability_says_where_a_title_is_the_english_one() 
 
     // With one Japanese title, the others are marked one by one.
     let controls = &mamori_domain::registers::CONTROLS;
-    let id = app.store.id_by_key(&access, controls, "A.5.1").await.unwrap();
+    let id = app
+        .store
+        .id_by_key(&access, controls, "A.5.1")
+        .await
+        .unwrap();
     let input: mamori_store::Input = [(
         "title_ja".to_string(),
         "情報セキュリティのための方針群".to_string(),
