@@ -131,6 +131,10 @@ pub fn base(ctx: &Ctx) -> Value {
             mamori_domain::registers::by_collection(a.path)
                 .is_none_or(|r| mamori_store::records::can_read(&ctx.access, r))
         })
+        // The settings page is for those who change the settings (the rest would get 403).
+        .filter(|a| {
+            a.path != "settings" || ctx.access.may(mamori_domain::Capability::ChangeSettings)
+        })
         .map(|a| {
             let href = format!("/o/{}/{}", ctx.org(), a.path);
             context! { key => a.key, href => href.clone(), active => ctx.path == href || ctx.path.starts_with(&format!("{href}/")), group => a.group }

@@ -753,8 +753,18 @@ async fn the_secretariat_edits_the_organisations_details_and_is_told_it_saved() 
     }
     let org = app.store.access(&user, Some("sajeco")).await.unwrap().org;
     assert_eq!(org.name_en.as_deref(), Some("Sajeco Co., Ltd."));
-    // Staff may not.
+    // Staff may not, and their menu does not offer the page.
     let staff = app.browser("staff").await;
+    assert!(
+        !app.page(&staff, "/o/sajeco/me")
+            .await
+            .contains("href=\"&#x2f;o&#x2f;sajeco&#x2f;settings\"")
+    );
+    assert!(
+        app.page(&isms, "/o/sajeco/me")
+            .await
+            .contains("href=\"&#x2f;o&#x2f;sajeco&#x2f;settings\"")
+    );
     let res = app
         .post_form(
             &staff,
