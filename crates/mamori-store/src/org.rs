@@ -533,20 +533,6 @@ impl Store {
         .await
     }
 
-    /// Sets one column of the organisation, with its audit entry, in one transaction.
-    async fn update_organization(
-        &self,
-        access: &Access,
-        column: &str,
-        value: P,
-        before: serde_json::Value,
-        after: serde_json::Value,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        update_organization_in(&mut tx, access, column, value, before, after).await?;
-        tx.commit().await
-    }
-
     /// Organisation settings (admin, ISMS manager): how long a take-out may stay out, and the
     /// handling rules by classification and transfer method.
     pub async fn set_asset_rules(
@@ -616,8 +602,18 @@ impl Store {
         access: &Access,
         entries: &[(&str, serde_json::Value)],
     ) -> Result<(), StoreError> {
-        let mut profile = match &access.org.profile {
-            serde_json::Value::Object(o) => o.clone(),
+        // Read in the write's transaction (writers take turns), so a setting saved by someone
+        // else since this request read the organisation is kept.
+        let mut tx = self.pool.begin().await?;
+        let stored = tx
+            .fetch_one(
+                "SELECT profile FROM organizations WHERE id = $1",
+                &[access.org_id().into()],
+            )
+            .await?
+            .text(0)?;
+        let mut profile = match serde_json::from_str(&stored)? {
+            serde_json::Value::Object(o) => o,
             _ => serde_json::Map::new(),
         };
         let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
@@ -626,14 +622,16 @@ impl Store {
             before.insert(key.to_string(), old.unwrap_or(serde_json::Value::Null));
             after.insert(key.to_string(), value.clone());
         }
-        self.update_organization(
+        update_organization_in(
+            &mut tx,
             access,
             "profile",
             serde_json::Value::Object(profile).to_string().into(),
             serde_json::Value::Object(before),
             serde_json::Value::Object(after),
         )
-        .await
+        .await?;
+        tx.commit().await
     }
 
     /// Sets the organisation's names and the details its profile keeps (`DETAILS`), in one

@@ -1158,3 +1158,43 @@ async fn counts_grouped_by_a_field_agree_with_counting_each_value() {
         Err(StoreError::Invalid(_))
     ));
 }
+
+/// Two settings saved one after the other from pages read before either: the second keeps the
+/// first (the profile is read in the write's transaction, not from the page's snapshot).
+#[tokio::test]
+async fn a_setting_saved_from_a_stale_page_keeps_what_another_saved_meanwhile() {
+    use mamori_domain::registers::{AssetRules, RemedialRule};
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = store
+        .create_organization(
+            &Actor::cli("test"),
+            "stale",
+            "株式会社ステイル",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
+    let page = Access::system(org, "test");
+    store
+        .set_remedial_rule(
+            &page,
+            RemedialRule {
+                period_days: 90,
+                within_days: 14,
+            },
+        )
+        .await
+        .unwrap();
+    let mut rules = AssetRules::of(&serde_json::Value::Null);
+    rules.take_out_days = 3;
+    store.set_asset_rules(&page, &rules).await.unwrap();
+    let settings = store.organization("stale").await.unwrap().settings;
+    assert_eq!(
+        settings.remedial.period_days, 90,
+        "the remedial rule was kept"
+    );
+    assert_eq!(settings.asset_rules.take_out_days, 3);
+}
