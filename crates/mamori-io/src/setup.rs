@@ -34,26 +34,37 @@ pub async fn found(
         }
         None => store.found_organization(actor, org, founder).await?,
     };
-    let mut loaded = Vec::new();
-    if starter {
+    let loaded = if starter {
         let access = Access {
             actor: actor.clone(),
             ..Access::system(org.clone(), "setup")
         };
-        for collection in crate::starter::REGISTERS {
-            let Some(reg) = registers::by_collection(collection) else {
-                continue;
-            };
-            if let Some((added, companions)) =
-                crate::starter::load_register(store, &access, reg).await?
-            {
-                loaded.push((*collection, added, companions));
-            }
-        }
-    }
+        load_starter(store, &access).await?
+    } else {
+        Vec::new()
+    };
     Ok(Founded {
         org,
         founder,
         starter: loaded,
     })
+}
+
+/// Loads every register's starter content (`starter::REGISTERS`), each idempotent: per register,
+/// its collection and how many records and companions were added.
+pub async fn load_starter(
+    store: &Store,
+    access: &Access,
+) -> Result<Vec<(&'static str, usize, usize)>, IoError> {
+    let mut loaded = Vec::new();
+    for collection in crate::starter::REGISTERS {
+        let Some(reg) = registers::by_collection(collection) else {
+            continue;
+        };
+        if let Some((added, companions)) = crate::starter::load_register(store, access, reg).await?
+        {
+            loaded.push((*collection, added, companions));
+        }
+    }
+    Ok(loaded)
 }

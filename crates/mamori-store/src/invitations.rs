@@ -50,28 +50,13 @@ impl Store {
         let token = random_token();
         let now = OffsetDateTime::now_utc();
         let mut tx = self.pool.begin().await?;
-        let department_id = match &checked.department {
-            Some(code) => Some(
-                tx.fetch_one(
-                    "SELECT id FROM departments WHERE org_id = $1 AND code = $2",
-                    &[access.org_id().into(), code.clone().into()],
-                )
-                .await?
-                .i64(0)?,
-            ),
-            None => None,
-        };
-        let person_id = match &checked.person {
-            Some(no) => Some(
-                tx.fetch_one(
-                    "SELECT id FROM people WHERE org_id = $1 AND employee_no = $2",
-                    &[access.org_id().into(), no.clone().into()],
-                )
-                .await?
-                .i64(0)?,
-            ),
-            None => None,
-        };
+        let (department_id, person_id) = crate::members::member_refs(
+            &mut tx,
+            access.org_id(),
+            checked.department.as_deref(),
+            checked.person.as_deref(),
+        )
+        .await?;
         let id = tx
             .fetch_one(
                 "INSERT INTO invitations (org_id, email, role, department_id, person_id, valid_until, token_hash, created_at, expires_at) \
@@ -186,6 +171,18 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         let now = OffsetDateTime::now_utc();
+        // Taken first, only while unused and unexpired: the second of two at once (writers take
+        // turns) finds it taken and changes nothing.
+        let taken = tx
+            .execute(
+                "UPDATE invitations SET accepted_at = $1 \
+                 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1",
+                &[now.into(), invitation.id.into()],
+            )
+            .await?;
+        if taken == 0 {
+            return Err(StoreError::Refused("invitation-used"));
+        }
         let user_id = match &new_user {
             Some(new) => crate::auth::insert_user(&mut tx, &actor, new).await?,
             None => tx
@@ -196,17 +193,11 @@ impl Store {
                 .await?
                 .i64(0)?,
         };
-        // Taken only while unused and unexpired: the second of two at once changes nothing.
-        let taken = tx
-            .execute(
-                "UPDATE invitations SET accepted_at = $1, user_id = $2 \
-                 WHERE id = $3 AND accepted_at IS NULL AND expires_at > $1",
-                &[now.into(), user_id.into(), invitation.id.into()],
-            )
-            .await?;
-        if taken == 0 {
-            return Err(StoreError::Refused("invitation-used"));
-        }
+        tx.execute(
+            "UPDATE invitations SET user_id = $1 WHERE id = $2",
+            &[user_id.into(), invitation.id.into()],
+        )
+        .await?;
         let member = tx
             .fetch_optional(
                 "SELECT 1 FROM memberships m JOIN invitations i ON i.org_id = m.org_id \

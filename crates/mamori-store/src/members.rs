@@ -274,39 +274,14 @@ impl Store {
         let (id, _) = self.membership_of(access, &m.email).await?;
         let checked = self.check_member(access, m, Check::Change).await?;
         let mut tx = self.pool.begin().await?;
-        let before = tx
-            .fetch_one(
-                "SELECT role, department_id, person_id, valid_until FROM memberships WHERE id = $1",
-                &[id.into()],
-            )
-            .await?;
-        let before = serde_json::json!({
-            "role": before.text(0)?, "department_id": before.get::<Option<i64>>(1)?,
-            "person_id": before.get::<Option<i64>>(2)?,
-            "valid_until": before.get::<Option<Date>>(3)?.map(mamori_domain::dates::iso),
-        });
-        let department_id = match &checked.department {
-            Some(code) => Some(
-                tx.fetch_one(
-                    "SELECT id FROM departments WHERE org_id = $1 AND code = $2",
-                    &[access.org_id().into(), code.clone().into()],
-                )
-                .await?
-                .i64(0)?,
-            ),
-            None => None,
-        };
-        let person_id = match &checked.person {
-            Some(no) => Some(
-                tx.fetch_one(
-                    "SELECT id FROM people WHERE org_id = $1 AND employee_no = $2",
-                    &[access.org_id().into(), no.clone().into()],
-                )
-                .await?
-                .i64(0)?,
-            ),
-            None => None,
-        };
+        let before = membership_json(&mut tx, id).await?;
+        let (department_id, person_id) = member_refs(
+            &mut tx,
+            access.org_id(),
+            checked.department.as_deref(),
+            checked.person.as_deref(),
+        )
+        .await?;
         tx.execute(
             "UPDATE memberships SET role = $1, department_id = $2, person_id = $3, valid_until = $4 WHERE id = $5",
             &[
@@ -318,10 +293,7 @@ impl Store {
             ],
         )
         .await?;
-        let after = serde_json::json!({
-            "role": checked.role.code(), "department_id": department_id, "person_id": person_id,
-            "valid_until": checked.until.map(mamori_domain::dates::iso),
-        });
+        let after = membership_json(&mut tx, id).await?;
         audit::append(
             &mut tx,
             &access.actor,
@@ -339,17 +311,7 @@ impl Store {
     pub async fn remove_member(&self, access: &Access, email: &str) -> Result<(), StoreError> {
         let (id, user_id) = self.membership_of(access, email).await?;
         let mut tx = self.pool.begin().await?;
-        let row = tx
-            .fetch_one(
-                "SELECT role, department_id, person_id, valid_until FROM memberships WHERE id = $1",
-                &[id.into()],
-            )
-            .await?;
-        let before = serde_json::json!({
-            "user_id": user_id, "role": row.text(0)?, "department_id": row.get::<Option<i64>>(1)?,
-            "person_id": row.get::<Option<i64>>(2)?,
-            "valid_until": row.get::<Option<Date>>(3)?.map(mamori_domain::dates::iso),
-        });
+        let before = membership_json(&mut tx, id).await?;
         tx.execute("DELETE FROM memberships WHERE id = $1", &[id.into()])
             .await?;
         tx.execute("DELETE FROM sessions WHERE user_id = $1", &[user_id.into()])
@@ -367,4 +329,52 @@ impl Store {
         .await?;
         tx.commit().await
     }
+}
+
+/// The ids of a member's department (by code) and person (by employee number) in the
+/// organisation, read in `tx`; refused as `unknown-ref` when either is not the organisation's.
+pub(crate) async fn member_refs(
+    tx: &mut crate::db::Tx,
+    org_id: i64,
+    department: Option<&str>,
+    person: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), StoreError> {
+    let mut ids = [None, None];
+    for (i, (field, table, column, value)) in [
+        ("department", "departments", "code", department),
+        ("person", "people", "employee_no", person),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if let Some(v) = value {
+            ids[i] = Some(
+                tx.fetch_optional(
+                    &format!("SELECT id FROM {table} WHERE org_id = $1 AND {column} = $2"),
+                    &[org_id.into(), v.into()],
+                )
+                .await?
+                .ok_or_else(|| StoreError::invalid(field, "unknown-ref"))?
+                .i64(0)?,
+            );
+        }
+    }
+    Ok((ids[0], ids[1]))
+}
+
+/// A membership as its audit entries show it; not found once removed (by another administrator a
+/// moment before).
+async fn membership_json(tx: &mut crate::db::Tx, id: i64) -> Result<serde_json::Value, StoreError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT user_id, role, department_id, person_id, valid_until FROM memberships WHERE id = $1",
+            &[id.into()],
+        )
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(serde_json::json!({
+        "user_id": row.i64(0)?, "role": row.text(1)?, "department_id": row.get::<Option<i64>>(2)?,
+        "person_id": row.get::<Option<i64>>(3)?,
+        "valid_until": row.get::<Option<Date>>(4)?.map(mamori_domain::dates::iso),
+    }))
 }

@@ -755,33 +755,11 @@ impl Store {
             )]));
         }
         let mut tx = self.pool.begin().await?;
-        let department_id = match department_code {
-            Some(code) => Some(
-                tx.fetch_optional(
-                    "SELECT id FROM departments WHERE org_id = $1 AND code = $2",
-                    &[org.id.into(), code.into()],
-                )
-                .await?
-                .ok_or_else(|| StoreError::invalid("department", "unknown-ref"))?
-                .i64(0)?,
-            ),
-            None => None,
-        };
+        let (department_id, person_id) =
+            crate::members::member_refs(&mut tx, org.id, department_code, employee_no).await?;
         if role == Role::DepartmentManager && department_id.is_none() {
             return Err(StoreError::invalid("department", "required"));
         }
-        let person_id = match employee_no {
-            Some(no) => Some(
-                tx.fetch_optional(
-                    "SELECT id FROM people WHERE org_id = $1 AND employee_no = $2",
-                    &[org.id.into(), no.into()],
-                )
-                .await?
-                .ok_or_else(|| StoreError::invalid("person", "unknown-ref"))?
-                .i64(0)?,
-            ),
-            None => None,
-        };
         if tx
             .fetch_optional(
                 "SELECT id FROM memberships WHERE user_id = $1 AND org_id = $2",

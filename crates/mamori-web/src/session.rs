@@ -39,6 +39,46 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
+/// How long the language chosen is remembered.
+pub const LANG_COOKIE_SECS: i64 = 60 * 60 * 24 * 365;
+
+/// Adds a cookie to a response.
+pub fn with_cookie(
+    state: &AppState,
+    mut res: axum::response::Response,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> axum::response::Response {
+    if let Ok(v) = set_cookie(state, name, value, max_age_secs).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A page shown before sign-in whose form is posted back (sign-in, set-up, an invitation): its
+/// form carries `pre` and the cookie holds it, so a post from another site is refused.
+pub fn with_pre_csrf(
+    state: &AppState,
+    res: axum::response::Response,
+    pre: &str,
+) -> axum::response::Response {
+    with_cookie(state, res, PRE_CSRF_COOKIE, pre, 3600)
+}
+
+/// The language a page before sign-in was asked for with `?lang=`, remembered so the form's answer
+/// comes back in it.
+pub fn remembering_lang(
+    state: &AppState,
+    res: axum::response::Response,
+    asked: Option<Lang>,
+) -> axum::response::Response {
+    match asked {
+        Some(lang) => with_cookie(state, res, LANG_COOKIE, lang.code(), LANG_COOKIE_SECS),
+        None => res,
+    }
+}
+
 /// The language of a request before (or without) knowing the user: cookie, then Accept-Language.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
     if let Some(l) = cookie(headers, LANG_COOKIE) {

@@ -16,7 +16,8 @@ use crate::error::AppError;
 use crate::i18n;
 use crate::render;
 use crate::session::{
-    LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, request_lang, set_cookie,
+    LANG_COOKIE, LANG_COOKIE_SECS, PRE_CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie,
+    remembering_lang, request_lang, set_cookie, with_cookie, with_pre_csrf,
 };
 
 /// Only same-site paths are followed after sign-in.
@@ -40,15 +41,12 @@ async fn login_page(
     // A new installation: sign-in cannot succeed until set-up has founded an organisation.
     let no_organisation = state.store.organization_count().await? == 0;
     let pre = mamori_store::auth::random_token();
-    let mut res = render::bare(
+    let res = render::bare(
         "login.html",
         context! { lang, other_lang => lang.other(), next, email, error, csrf => pre.clone(), no_organisation },
         status,
     )?;
-    if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    Ok(with_pre_csrf(state, res, &pre))
 }
 
 pub async fn login_form(
@@ -57,11 +55,9 @@ pub async fn login_form(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let lang = match get(&params, "lang") {
-        Some(l) => i18n::pick(Some(l)),
-        None => request_lang(&headers),
-    };
-    let mut res = login_page(
+    let asked = get(&params, "lang").map(|l| i18n::pick(Some(l)));
+    let lang = asked.unwrap_or_else(|| request_lang(&headers));
+    let res = login_page(
         &state,
         lang,
         &safe_next(get(&params, "next")),
@@ -70,12 +66,7 @@ pub async fn login_form(
         StatusCode::OK,
     )
     .await?;
-    if get(&params, "lang").is_some()
-        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    Ok(remembering_lang(&state, res, asked))
 }
 
 pub async fn login(
@@ -105,24 +96,12 @@ pub async fn login(
         .await
     {
         Ok(user) => {
-            let (token, _) = state.store.create_session(user.id).await?;
             let target = if state.store.password_expired(&user) {
                 "/account/password".to_string()
             } else {
                 next
             };
-            let mut res = Redirect::to(&target).into_response();
-            let hours = state.store.policy.session_hours * 3600;
-            for c in [
-                set_cookie(&state, SESSION_COOKIE, &token, hours),
-                set_cookie(&state, LANG_COOKIE, &user.lang, 60 * 60 * 24 * 365),
-                set_cookie(&state, PRE_CSRF_COOKIE, "", 0),
-            ] {
-                if let Ok(v) = c.parse() {
-                    res.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
-            Ok(res)
+            signed_in(&state, user.id, &user.lang, &target).await
         }
         Err(StoreError::Auth(code)) => {
             login_page(
@@ -137,6 +116,27 @@ pub async fn login(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Signs a user in (sign-in, set-up, an accepted invitation): a new session, the language they
+/// chose remembered, the pre-sign-in CSRF token spent; then on to `target`.
+pub(crate) async fn signed_in(
+    state: &AppState,
+    user_id: i64,
+    lang: &str,
+    target: &str,
+) -> Result<Response, AppError> {
+    let (token, _) = state.store.create_session(user_id).await?;
+    let res = Redirect::to(target).into_response();
+    let res = with_cookie(
+        state,
+        res,
+        SESSION_COOKIE,
+        &token,
+        state.store.policy.session_hours * 3600,
+    );
+    let res = with_cookie(state, res, LANG_COOKIE, lang, LANG_COOKIE_SECS);
+    Ok(with_cookie(state, res, PRE_CSRF_COOKIE, "", 0))
 }
 
 pub async fn logout(

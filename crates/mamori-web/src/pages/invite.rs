@@ -5,8 +5,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use mamori_domain::{FieldError, Lang};
 use mamori_store::StoreError;
 use mamori_store::invitations::Invitation;
@@ -17,9 +17,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
 use crate::render;
-use crate::session::{
-    LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, cookie, request_lang, set_cookie,
-};
+use crate::session::{PRE_CSRF_COOKIE, cookie, remembering_lang, request_lang, with_pre_csrf};
 
 /// The invitation, or the answer that ends it: gone once used or expired.
 async fn invitation(state: &AppState, token: &str) -> Result<Invitation, AppError> {
@@ -41,7 +39,7 @@ fn page(
 ) -> Result<Response, AppError> {
     let pre = mamori_store::auth::random_token();
     let role = i18n::t(lang, &format!("role-{}", invitation.role.code()));
-    let mut res = render::bare(
+    let res = render::bare(
         "invite.html",
         context! {
             lang, other_lang => lang.other(), token, csrf => pre.clone(), name, errors,
@@ -50,10 +48,7 @@ fn page(
         },
         status,
     )?;
-    if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    Ok(with_pre_csrf(state, res, &pre))
 }
 
 pub async fn form(
@@ -67,13 +62,8 @@ pub async fn form(
     let asked = get(&params, "lang").map(|l| i18n::pick(Some(l)));
     let lang = asked.unwrap_or_else(|| request_lang(&headers));
     let invitation = invitation(&state, &token).await?;
-    let mut res = page(&state, lang, &token, &invitation, "", &[], StatusCode::OK)?;
-    if asked.is_some()
-        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    let res = page(&state, lang, &token, &invitation, "", &[], StatusCode::OK)?;
+    Ok(remembering_lang(&state, res, asked))
 }
 
 pub async fn accept(
@@ -122,17 +112,11 @@ pub async fn accept(
         Err(StoreError::Refused(code)) => return Err(AppError::Refused(StatusCode::GONE, code)),
         Err(e) => return Err(e.into()),
     };
-    let (session, _) = state.store.create_session(user.id).await?;
-    let mut res = Redirect::to(&format!("/o/{}", invitation.org_slug)).into_response();
-    let hours = state.store.policy.session_hours * 3600;
-    for c in [
-        set_cookie(&state, SESSION_COOKIE, &session, hours),
-        set_cookie(&state, LANG_COOKIE, &user.lang, 60 * 60 * 24 * 365),
-        set_cookie(&state, PRE_CSRF_COOKIE, "", 0),
-    ] {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    Ok(res)
+    crate::pages::account::signed_in(
+        &state,
+        user.id,
+        &user.lang,
+        &format!("/o/{}", invitation.org_slug),
+    )
+    .await
 }

@@ -397,6 +397,26 @@ pub const AREAS: &[Area] = &[
     },
 ];
 
+/// The twelve months to choose a fiscal year's first month from, `selected` chosen.
+pub fn month_options(lang: mamori_domain::Lang, selected: u8) -> Vec<minijinja::Value> {
+    (1..=12u8)
+        .map(|m| {
+            minijinja::context! {
+                value => m,
+                label => crate::i18n::t_args(lang, "month", &[("month", m.to_string())]),
+                selected => m == selected,
+            }
+        })
+        .collect()
+}
+
+/// Whether the page's query has `name=value` (what a redirect after a save says it did).
+pub fn query_says(query: &str, name: &str) -> Option<String> {
+    pairs(query.as_bytes())
+        .ok()
+        .and_then(|p| get(&p, name).map(str::to_string))
+}
+
 /// Decodes an `application/x-www-form-urlencoded` body or a query string into pairs.
 pub fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, AppError> {
     serde_urlencoded::from_bytes(raw)

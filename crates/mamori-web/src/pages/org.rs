@@ -100,7 +100,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
             checklist,
             figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)),
             // Just founded (`/setup`): what was made, and where to start.
-            welcome => ctx.query.split('&').any(|p| p == "welcome=1"),
+            welcome => super::query_says(&ctx.query, "welcome").is_some(),
         },
         StatusCode::OK,
     )
@@ -199,7 +199,7 @@ fn settings_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let months: Vec<_> = (1..=12u8).map(|m| context! { value => m, label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]), selected => m == ctx.access.org.calendar.start_month() }).collect();
+    let months = super::month_options(ctx.lang, ctx.access.org.calendar.start_month());
     // The profile as the organisation file gives it: texts, lists (management systems) and the
     // responsible persons with their phones.
     let profile: Vec<_> = ctx
@@ -248,7 +248,7 @@ fn settings_page(
         .iter()
         .map(|(k, max)| context! { name => *k, label => i18n::t(ctx.lang, &format!("profile-{k}")), value => text(k), max => *max })
         .collect();
-    let saved = ctx.query.split('&').any(|p| p == "saved=1");
+    let saved = super::query_says(&ctx.query, "saved").is_some();
     let rules = ctx.access.org.settings.asset_rules.clone();
     let choices: Vec<_> = rule_choices()
         .into_iter()
@@ -680,7 +680,7 @@ async fn members_page(
         context! {
             members, roles, departments, fields, can_manage, has_errors => !errors.is_empty(), pending, invite_link,
             // What the last change did (`done=changed|removed`), said at the top.
-            done => ctx.query.split('&').find_map(|p| p.strip_prefix("done=")).filter(|d| ["changed", "removed"].contains(d)).map(|d| i18n::t(ctx.lang, &format!("members-{d}"))),
+            done => super::query_says(&ctx.query, "done").filter(|d| ["changed", "removed"].contains(&d.as_str())).map(|d| i18n::t(ctx.lang, &format!("members-{d}"))),
         },
         status,
     )

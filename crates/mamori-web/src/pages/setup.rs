@@ -6,20 +6,18 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::{DateStyle, FieldError, Lang};
 use mamori_store::{Actor, Founder, NewOrganization, StoreError};
 use minijinja::context;
 
-use super::{get, pairs};
+use super::{get, month_options, pairs};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
 use crate::render;
-use crate::session::{
-    LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE, cookie, request_lang, set_cookie,
-};
+use crate::session::{PRE_CSRF_COOKIE, cookie, remembering_lang, request_lang, with_pre_csrf};
 
 /// The form's fields, in order, as the page shows them.
 const FIELDS: &[&str] = &[
@@ -55,20 +53,7 @@ fn page(
 ) -> Result<Response, AppError> {
     let value = |name: &str| get(values, name).unwrap_or("").to_string();
     let pre = mamori_store::auth::random_token();
-    let months: Vec<_> = (1..=12u8)
-        .map(|m| {
-            let selected = value("fiscal_year_start_month")
-                .parse::<u8>()
-                .map_or(m == 4, |v| v == m);
-            let label = match lang {
-                Lang::Ja => format!("{m}月"),
-                Lang::En => {
-                    time::Month::try_from(m).map_or_else(|_| m.to_string(), |m| m.to_string())
-                }
-            };
-            context! { value => m, label, selected }
-        })
-        .collect();
+    let months = month_options(lang, value("fiscal_year_start_month").parse().unwrap_or(4));
     let styles: Vec<_> = [DateStyle::Western, DateStyle::Era]
         .iter()
         .map(|s| {
@@ -89,7 +74,7 @@ fn page(
         .iter()
         .map(|f| context! { name => *f, value => if f.starts_with("password") { String::new() } else { value(f) }, invalid => invalid.contains(f) })
         .collect();
-    let mut res = render::bare(
+    let res = render::bare(
         "setup.html",
         context! {
             lang, other_lang => lang.other(), token, csrf => pre.clone(), fields, months, styles, langs, messages,
@@ -97,10 +82,7 @@ fn page(
         },
         status,
     )?;
-    if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, &pre, 3600).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    Ok(with_pre_csrf(state, res, &pre))
 }
 
 pub async fn form(
@@ -113,14 +95,8 @@ pub async fn form(
     let lang = asked.unwrap_or_else(|| request_lang(&headers));
     let token = get(&params, "token").unwrap_or("");
     check(&state, token).await?;
-    let mut res = page(&state, lang, token, &[], &[], StatusCode::OK)?;
-    // The switch is remembered, so the form's answer comes back in the language chosen.
-    if asked.is_some()
-        && let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 60 * 60 * 24 * 365).parse()
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    let res = page(&state, lang, token, &[], &[], StatusCode::OK)?;
+    Ok(remembering_lang(&state, res, asked))
 }
 
 pub async fn found(
@@ -227,19 +203,13 @@ pub async fn found(
         .store
         .set_preferences(founded.founder.id, Some(chosen_lang.code()), style)
         .await?;
-    let (session, _) = state.store.create_session(founded.founder.id).await?;
-    let mut res = Redirect::to(&format!("/o/{}?welcome=1", founded.org.slug)).into_response();
-    let hours = state.store.policy.session_hours * 3600;
-    for c in [
-        set_cookie(&state, SESSION_COOKIE, &session, hours),
-        set_cookie(&state, LANG_COOKIE, chosen_lang.code(), 60 * 60 * 24 * 365),
-        set_cookie(&state, PRE_CSRF_COOKIE, "", 0),
-    ] {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    Ok(res)
+    crate::pages::account::signed_in(
+        &state,
+        founded.founder.id,
+        chosen_lang.code(),
+        &format!("/o/{}?welcome=1", founded.org.slug),
+    )
+    .await
 }
 
 /// A further organisation, founded from the web by an installation's administrator (a consultant
@@ -295,13 +265,9 @@ pub async fn create(
     };
     if value("starter") == "on" {
         let access = state.store.access(&viewer.user, Some(&org.slug)).await?;
-        for collection in mamori_io::starter::REGISTERS {
-            if let Some(reg) = mamori_domain::registers::by_collection(collection) {
-                mamori_io::starter::load_register(&state.store, &access, reg)
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-            }
-        }
+        mamori_io::setup::load_starter(&state.store, &access)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     Ok(Redirect::to(&format!("/o/{}?welcome=1", org.slug)).into_response())
 }
@@ -314,20 +280,7 @@ fn another_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let value = |name: &str| get(values, name).unwrap_or("").to_string();
-    let months: Vec<_> = (1..=12u8)
-        .map(|m| {
-            let label = match lang {
-                Lang::Ja => format!("{m}月"),
-                Lang::En => {
-                    time::Month::try_from(m).map_or_else(|_| m.to_string(), |m| m.to_string())
-                }
-            };
-            let selected = value("fiscal_year_start_month")
-                .parse::<u8>()
-                .map_or(m == 4, |v| v == m);
-            context! { value => m, label, selected }
-        })
-        .collect();
+    let months = month_options(lang, value("fiscal_year_start_month").parse().unwrap_or(4));
     let messages: Vec<String> = errors
         .iter()
         .map(|e| i18n::field_error(lang, None, e))

@@ -1039,3 +1039,83 @@ async fn the_statement_of_applicability_says_where_a_title_is_the_english_one() 
         "each English title is marked"
     );
 }
+
+/// Writers at the same moment (two browsers, on PostgreSQL several at once): one invitation link
+/// used twice makes one member, and one member changed and removed at once ends removed; nobody
+/// gets a 500.
+#[tokio::test]
+async fn one_link_used_twice_and_one_member_changed_and_removed_at_once() {
+    let app = crate::common::spawn_app().await;
+    let admin = app.browser("admin").await;
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/invitations",
+            &[("email", "twice@sajeco.example"), ("role", "staff")],
+        )
+        .await;
+    let link = invite_link(&res.text().await.unwrap());
+    let (a, b) = (browser(), browser());
+    let page_a = a.get(&link).send().await.unwrap().text().await.unwrap();
+    let page_b = b.get(&link).send().await.unwrap().text().await.unwrap();
+    let post = |client: reqwest::Client, csrf: String, name: &'static str| {
+        let link = link.clone();
+        async move {
+            client
+                .post(&link)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("display_name", name),
+                    ("password", "correct horse battery"),
+                    ("password_confirm", "correct horse battery"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let (ra, rb) = tokio::join!(
+        post(a, field_value(&page_a, "csrf"), "一人目"),
+        post(b, field_value(&page_b, "csrf"), "二人目")
+    );
+    let mut statuses = [ra, rb];
+    statuses.sort();
+    assert_eq!(statuses, [303, 410]);
+
+    let other = app.browser("admin").await;
+    let change = app.post_form(
+        &admin,
+        "/o/sajeco/members",
+        "/o/sajeco/members/change",
+        &[
+            ("email", "twice@sajeco.example"),
+            ("role", "auditor"),
+            ("valid_until", "2027-03-31"),
+        ],
+    );
+    let remove = app.post_form(
+        &other,
+        "/o/sajeco/members",
+        "/o/sajeco/members/remove",
+        &[("email", "twice@sajeco.example")],
+    );
+    let (rc, rr) = tokio::join!(change, remove);
+    for status in [rc.status().as_u16(), rr.status().as_u16()] {
+        assert!(status == 303 || status == 404, "{status}");
+    }
+    assert_eq!(
+        rr.status(),
+        303,
+        "the removal is made whichever comes first"
+    );
+    let user = app
+        .store
+        .user_by_email("twice@sajeco.example")
+        .await
+        .unwrap();
+    assert!(app.store.access(&user, Some("sajeco")).await.is_err());
+    assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
+}
