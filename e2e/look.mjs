@@ -66,6 +66,15 @@ await page.goto(`${url}/o/sajeco/members`);
 await page.screenshot({ path: `${out}/members.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/settings`);
 await page.screenshot({ path: `${out}/settings.png`, fullPage: true });
+{ // The settings on a phone: contacts as rows, scales as lists, the code patterns' table.
+  const ctx = page.context();
+  const phone = await ctx.newPage();
+  await phone.setViewportSize({ width: 390, height: 860 });
+  await phone.goto(`${url}/o/sajeco/settings`);
+  await phone.click('#profile + dl + details summary');
+  await phone.screenshot({ path: `${out}/settings-390.png`, fullPage: true });
+  await phone.close();
+}
 // Operations and improvement (issue 5): the figures of FY2017, an audit, a notice, a meeting,
 // a review, an objective, the requirements and their starter list, in Japanese and English.
 await page.goto(`${url}/o/sajeco/event-figures`);

@@ -7,7 +7,8 @@
 //   /people/new for staff); switch to English and back; full-page screenshot to
 //   e2e/screenshots/<role>-<viewport>.png; sign out, and check the list then needs sign-in.
 // Prints `ok <case>` / `FAIL <case>: <message>` per case and finally `N passed, M failed`.
-// Usage (from the repository root): node e2e/run.mjs   (MAMORI_BIN overrides the binary path)
+// Usage (from the repository root): node e2e/run.mjs   (MAMORI_BIN overrides the binary path);
+//   MAMORI_E2E_POSTGRES=postgres://…/db runs the first-run case on PostgreSQL too
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -533,10 +534,18 @@ async function assetRulesCase(browser, url) {
 // founder sets the organisation up, adds a department, imports its people from a file with the
 // template's Japanese headers and choice names, and invites a new hire, who accepts in a second
 // browser (a phone) and reports the organisation's first near miss.
-async function firstRunCase(browser) {
+// On PostgreSQL (`pg` is a server's URL) each run makes an empty database of its own beside it.
+async function firstRunCase(browser, pg) {
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const db = `sqlite://${mkdtempSync(`${tmpdir()}/mamori-e2e-`)}/new.db`;
+  const { spawnSync } = await import('node:child_process');
+  let db = `sqlite://${mkdtempSync(`${tmpdir()}/mamori-e2e-`)}/new.db`;
+  if (pg) {
+    const name = `mamori_t_e2e_${process.pid}_${Date.now()}`;
+    const made = spawnSync('psql', [pg, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`could not make a PostgreSQL database: ${made.stderr}`);
+    db = `${pg.replace(/\/[^/]*$/, '')}/${name}`;
+  }
   const proc = spawn(BIN, ['--database-url', db, 'serve', '--bind', '127.0.0.1:0'], {
     env: { ...process.env, MAMORI_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -647,6 +656,9 @@ async function main() {
     cases.push(['isms-drills-into-and-publishes-the-report', () => reportCase(browser, url)]);
     cases.push(['isms-sets-asset-rules', () => assetRulesCase(browser, url)]);
     cases.push(['a-company-sets-up-invites-imports-and-reports-its-first-near-miss', () => firstRunCase(browser)]);
+    // The same on PostgreSQL, where CI gives a server (MAMORI_E2E_POSTGRES, a database URL on it).
+    const pg = process.env.MAMORI_E2E_POSTGRES;
+    if (pg) cases.push(['the-same-first-year-on-postgresql', () => firstRunCase(browser, pg)]);
     // A case that fails is run once more (each starts from its own reading of the page), and the
     // first failure is printed either way, so a flaky case shows.
     for (const [name, run] of cases) {

@@ -16,4 +16,4 @@ pub use figure::{Figure, FigureValue};
 pub use lang::Lang;
 pub use register::{Field, FieldError, FieldKind, ReadScope, Register, Value, WriteScope};
 pub use role::{Capability, Role};
-pub use settings::OrgSettings;
+pub use settings::{CodePattern, OrgSettings};

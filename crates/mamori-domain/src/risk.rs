@@ -137,16 +137,6 @@ impl RiskMethod {
     }
 }
 
-/// Splits a scale as typed in the settings form ("A, B, C" or "A/B/C", full-width accepted).
-pub fn parse_scale(raw: &str) -> Vec<String> {
-    crate::input::normalize_strict(raw)
-        .split([',', '/', '、', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// The band of an IPA self-assessment's total (out of 100): IPA's guide reads a total below 50 as
 /// needing urgent work, and 80 or more as a good level to keep. `good`, `fair` or `poor`.
 pub fn self_assessment_band(total: i64) -> &'static str {
@@ -196,6 +186,5 @@ mod tests {
         m.priority = vec!["A".into(), "A".into()];
         let codes: Vec<_> = m.check().iter().map(|e| e.field.clone()).collect();
         assert_eq!(codes, ["priority", "matrix", "acceptable"]);
-        assert_eq!(parse_scale("Ａ、Ｂ / C"), ["A", "B", "C"]);
     }
 }

@@ -2,8 +2,11 @@
 //! typed values instead of JSON. What a profile lacks, or holds in a form that does not parse, takes
 //! the default (the reference company's rules).
 
+use std::collections::BTreeMap;
+
 use crate::registers::{AssetRules, RemedialRule};
 use crate::risk::RiskMethod;
+use crate::{DateStyle, FieldError, Lang, Register};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgSettings {
@@ -14,15 +17,83 @@ pub struct OrgSettings {
     pub risk_method: RiskMethod,
     /// When a repeated human error puts its person on the remedial course.
     pub remedial: RemedialRule,
+    /// How a new member's dates are shown and the language they start in (each member changes
+    /// their own on their account page).
+    pub date_style: DateStyle,
+    pub lang: Lang,
+    /// The organisation's own code patterns of numbered registers, by register code.
+    pub codes: BTreeMap<String, CodePattern>,
 }
 
 impl OrgSettings {
     pub fn of(profile: &serde_json::Value) -> Self {
+        let text = |k: &str| profile.get(k).and_then(|v| v.as_str());
         OrgSettings {
             asset_rules: AssetRules::of(profile),
             risk_method: RiskMethod::of(profile),
             remedial: RemedialRule::of(profile),
+            date_style: text("date_style")
+                .and_then(DateStyle::parse)
+                .unwrap_or_default(),
+            lang: text("lang").and_then(Lang::parse).unwrap_or(Lang::Ja),
+            codes: profile
+                .get("codes")
+                .and_then(|c| serde_json::from_value(c.clone()).ok())
+                .unwrap_or_default(),
         }
+    }
+
+    /// The pattern of a numbered register's codes: the organisation's, or the register's own
+    /// prefix with four digits. `None` for a register that is not numbered.
+    pub fn code_pattern(&self, reg: &Register) -> Option<CodePattern> {
+        let prefix = reg.numbered?;
+        Some(self.codes.get(reg.code).cloned().unwrap_or(CodePattern {
+            prefix: prefix.to_string(),
+            digits: CodePattern::DIGITS,
+        }))
+    }
+}
+
+/// How a numbered register's codes are made: a prefix and a zero-padded number (`A-0001`,
+/// `INC-00001`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CodePattern {
+    pub prefix: String,
+    pub digits: u8,
+}
+
+impl CodePattern {
+    pub const DIGITS: u8 = 4;
+    pub const MAX_PREFIX: usize = 20;
+
+    /// A pattern from a form: the prefix folded (full-width letters and digits to ASCII), of
+    /// letters, digits, `-`, `_`, `.` and `/` only, up to 20; the digits 1 to 8.
+    pub fn new(prefix: &str, digits: &str) -> Result<Self, FieldError> {
+        let prefix = crate::input::normalize_strict(prefix);
+        if prefix.chars().count() > Self::MAX_PREFIX {
+            return Err(FieldError::with(
+                "prefix",
+                "too-long",
+                Self::MAX_PREFIX.to_string(),
+            ));
+        }
+        if !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        {
+            return Err(FieldError::new("prefix", "invalid"));
+        }
+        let digits = crate::input::normalize(digits)
+            .parse::<u8>()
+            .ok()
+            .filter(|d| (1..=8).contains(d))
+            .ok_or_else(|| FieldError::new("digits", "invalid-choice"))?;
+        Ok(CodePattern { prefix, digits })
+    }
+
+    /// The `n`th code: `A-0001`.
+    pub fn code(&self, n: i64) -> String {
+        format!("{}{:0width$}", self.prefix, n, width = self.digits as usize)
     }
 }
 
@@ -44,5 +115,37 @@ mod tests {
         assert_eq!(s.remedial.within_days, 14);
         assert_eq!(s.asset_rules, OrgSettings::default().asset_rules);
         assert_eq!(s.risk_method, OrgSettings::default().risk_method);
+        assert_eq!(s.date_style, DateStyle::Western);
+        assert_eq!(s.lang, Lang::Ja);
+    }
+
+    #[test]
+    fn a_code_pattern_is_the_organisation_s_or_the_register_s() {
+        use crate::registers::{ASSETS, DEPARTMENTS};
+        let s = OrgSettings::of(&serde_json::json!({
+            "date_style": "era", "lang": "en",
+            "codes": { "asset": { "prefix": "IA-", "digits": 5 } },
+        }));
+        assert_eq!((s.date_style, s.lang), (DateStyle::Era, Lang::En));
+        assert_eq!(s.code_pattern(&ASSETS).unwrap().code(7), "IA-00007");
+        assert_eq!(
+            OrgSettings::default()
+                .code_pattern(&ASSETS)
+                .unwrap()
+                .code(7),
+            "A-0007"
+        );
+        assert_eq!(s.code_pattern(&DEPARTMENTS), None);
+        // Full-width input folds; what would break a code is refused.
+        assert_eq!(
+            CodePattern::new("ＩＮＣ－", "３").unwrap().code(12),
+            "INC-012"
+        );
+        assert_eq!(CodePattern::new("A B", "4").unwrap_err().code, "invalid");
+        assert_eq!(CodePattern::new("A-", "9").unwrap_err().field, "digits");
+        assert_eq!(
+            CodePattern::new(&"X".repeat(21), "4").unwrap_err().code,
+            "too-long"
+        );
     }
 }

@@ -351,12 +351,13 @@ impl Sheet {
         alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
     ) -> Result<Vec<Input>, Vec<ImportError>> {
         let (located, layout, _) = self.locate(reg);
-        located.inputs(reg, alias, layout)
+        located.inputs(reg, alias, layout, &mamori_domain::OrgSettings::default())
     }
 
     /// Finds the header row. It is the first row, unless the file has the column layout of a tool
     /// the register also reads (`layouts::for_register`): then it is the row holding the layout's
-    /// marker within the first ten rows, with a second header row under grouped headers merged in.
+    /// marker within the first ten rows (or the row above it, when the marker is under a group
+    /// header), with a second header row under grouped headers merged in.
     /// Returns the table from its header on, the layout, and the spreadsheet row number of the
     /// first data row.
     pub fn locate(&self, reg: &Register) -> (Sheet, Option<&'static Layout>, usize) {
@@ -373,6 +374,13 @@ impl Sheet {
             let is_header = |c: &String| {
                 let c = norm(c);
                 layout.columns.iter().any(|(h, _)| *h == c)
+            };
+            // A marker under a group header (リスク値 under 現状から想定されるリスク): the header
+            // row is the one above, which names the layout's other columns.
+            let at = if at > 0 && all[at - 1].iter().filter(|c| is_header(c)).count() >= 2 {
+                at - 1
+            } else {
+                at
             };
             let mut headers = all[at].clone();
             let mut first = at + 1;
@@ -401,6 +409,7 @@ impl Sheet {
         reg: &Register,
         alias: &(dyn Fn(&str) -> Option<&'static str> + Sync),
         layout: Option<&'static Layout>,
+        settings: &mamori_domain::OrgSettings,
     ) -> Result<Vec<Input>, Vec<ImportError>> {
         let mut errors = Vec::new();
         let mut fields: Vec<Option<&'static str>> = Vec::new();
@@ -462,7 +471,7 @@ impl Sheet {
                 }
             }
             if let Some(layout) = layout {
-                (layout.fill)(&mut input);
+                (layout.fill)(&mut input, settings);
             }
             inputs.push(input);
         }
@@ -717,17 +726,19 @@ pub async fn import(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<usize, IoError> {
     let (sheet, layout, first_row) = sheet.locate(reg);
-    let inputs = sheet.inputs(reg, alias, layout).map_err(|errs| {
-        // Header errors name the header row of the file.
-        IoError::Rows(
-            errs.into_iter()
-                .map(|e| ImportError {
-                    row: if e.row == 1 { first_row - 1 } else { e.row },
-                    ..e
-                })
-                .collect(),
-        )
-    })?;
+    let inputs = sheet
+        .inputs(reg, alias, layout, &access.org.settings)
+        .map_err(|errs| {
+            // Header errors name the header row of the file.
+            IoError::Rows(
+                errs.into_iter()
+                    .map(|e| ImportError {
+                        row: if e.row == 1 { first_row - 1 } else { e.row },
+                        ..e
+                    })
+                    .collect(),
+            )
+        })?;
     // Skipped blank rows shift numbering; keep the file's row numbers for messages.
     let file_rows: Vec<usize> = sheet
         .rows

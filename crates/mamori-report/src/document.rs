@@ -167,19 +167,40 @@ impl Node {
 /// for a public rendering: the codes of every numbered register, a bracketed list of them with
 /// its brackets, a code on its own with the space after it.
 pub fn without_record_codes(text: &str) -> String {
-    static CODES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        let prefixes: Vec<String> = mamori_domain::registers::ALL
-            .iter()
-            .filter_map(|r| r.numbered)
-            .map(regex::escape)
-            .collect();
-        let code = format!(r"(?:{})\d{{2,}}(?:-\d+)*", prefixes.join("|"));
-        regex::Regex::new(&format!(
-            r"(^|[^A-Za-z0-9\-])(?:[（(][ 　]*{code}(?:[ 　]*[、,，・][ 　]*{code})*[ 　]*[）)]|{code}[ 　]?)"
-        ))
-        .expect("the record-code pattern")
-    });
+    static CODES: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| record_codes(&[]));
     CODES.replace_all(text, "$1").into_owned()
+}
+
+/// The same with the organisation's own code prefixes too (`OrgSettings::codes`); a code of
+/// digits alone cannot be told from a figure and stays.
+pub fn without_codes_of(settings: &mamori_domain::OrgSettings) -> impl Fn(&str) -> String {
+    let own: Vec<&str> = settings
+        .codes
+        .values()
+        .map(|c| c.prefix.as_str())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let codes = (!own.is_empty()).then(|| record_codes(&own));
+    move |text: &str| match &codes {
+        Some(codes) => codes.replace_all(text, "$1").into_owned(),
+        None => without_record_codes(text),
+    }
+}
+
+/// The pattern of record codes: the numbered registers' prefixes and `more`, then digits.
+fn record_codes(more: &[&str]) -> regex::Regex {
+    let prefixes: Vec<String> = mamori_domain::registers::ALL
+        .iter()
+        .filter_map(|r| r.numbered)
+        .chain(more.iter().copied())
+        .map(regex::escape)
+        .collect();
+    let code = format!(r"(?:{})\d{{2,}}(?:-\d+)*", prefixes.join("|"));
+    regex::Regex::new(&format!(
+        r"(^|[^A-Za-z0-9\-])(?:[（(][ 　]*{code}(?:[ 　]*[、,，・][ 　]*{code})*[ 　]*[）)]|{code}[ 　]?)"
+    ))
+    .expect("the record-code pattern")
 }
 
 impl Document {

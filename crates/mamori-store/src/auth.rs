@@ -195,6 +195,8 @@ impl Store {
             email,
             display_name,
             hash,
+            lang: mamori_domain::Lang::Ja,
+            date_style: mamori_domain::DateStyle::Western,
         })
     }
 
@@ -661,6 +663,8 @@ pub(crate) struct NewUser {
     pub email: String,
     pub display_name: String,
     pub hash: String,
+    pub lang: mamori_domain::Lang,
+    pub date_style: mamori_domain::DateStyle,
 }
 
 /// Adds an account in a transaction, with its audit entry; refused when the address is taken.
@@ -683,13 +687,15 @@ pub(crate) async fn insert_user(
     let id = tx
         .fetch_one(
             "INSERT INTO users (email, display_name, password_hash, password_changed_at, failed_logins, disabled, lang, date_style, created_at) \
-             VALUES ($1, $2, $3, $4, 0, $5, 'ja', 'western', $4) RETURNING id",
+             VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $4) RETURNING id",
             &[
                 new.email.clone().into(),
                 new.display_name.clone().into(),
                 new.hash.clone().into(),
                 now.into(),
                 P::Bool(false),
+                new.lang.code().into(),
+                new.date_style.code().into(),
             ],
         )
         .await?

@@ -29,6 +29,9 @@ pub struct Invitation {
     pub expires_at: OffsetDateTime,
     /// Whether the address already has an account (it then confirms its password).
     pub has_account: bool,
+    /// What a new account starts with: the organisation's date style and language.
+    pub date_style: mamori_domain::DateStyle,
+    pub lang: mamori_domain::Lang,
 }
 
 /// An invitation waiting for its answer, as the members page lists it.
@@ -121,7 +124,7 @@ impl Store {
             .pool
             .fetch_optional(
                 "SELECT i.id, o.slug, o.name, i.email, i.role, i.valid_until, i.expires_at, i.accepted_at, \
-                        (SELECT COUNT(*) FROM users u WHERE u.email = i.email) \
+                        (SELECT COUNT(*) FROM users u WHERE u.email = i.email), o.profile \
                  FROM invitations i JOIN organizations o ON o.id = i.org_id WHERE i.token_hash = $1",
                 &[token_hash(token).into()],
             )
@@ -129,6 +132,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let accepted: Option<OffsetDateTime> = row.get(7)?;
         let expires_at: OffsetDateTime = row.get(6)?;
+        let settings = mamori_domain::OrgSettings::of(&serde_json::from_str(&row.text(9)?)?);
         if accepted.is_some() {
             return Err(StoreError::Refused("invitation-used"));
         }
@@ -145,6 +149,8 @@ impl Store {
             valid_until: row.get(5)?,
             expires_at,
             has_account: row.i64(8)? > 0,
+            date_style: settings.date_style,
+            lang: settings.lang,
         })
     }
 
@@ -163,7 +169,9 @@ impl Store {
             self.sign_in(&invitation.email, password).await?;
             None
         } else {
-            Some(self.new_user(&invitation.email, name, password).await?)
+            let mut new = self.new_user(&invitation.email, name, password).await?;
+            (new.lang, new.date_style) = (invitation.lang, invitation.date_style);
+            Some(new)
         };
         let actor = Actor {
             user_id: None,

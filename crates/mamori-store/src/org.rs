@@ -1,6 +1,6 @@
 //! Organisations, memberships and the access context every read and write is checked against.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::Store;
@@ -122,6 +122,31 @@ pub const DETAILS: &[(&str, usize)] = &[
     ("phone", 40),
     ("certification_scope", 1000),
 ];
+
+/// One of the report's responsible persons (報告書1.3 本報告書の責任者（連絡先）): their title,
+/// name and telephone number, as the profile keeps them under `contacts`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+impl Contact {
+    /// The organisation's contacts, in order.
+    pub fn of(org: &Organization) -> Vec<Contact> {
+        org.profile
+            .get("contacts")
+            .and_then(|c| serde_json::from_value(c.clone()).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// How many responsible persons the report names at most.
+pub const MAX_CONTACTS: usize = 10;
 
 pub fn valid_slug(slug: &str) -> bool {
     (2..=40).contains(&slug.len())
@@ -366,7 +391,11 @@ impl Store {
             }
             (Some(_), None) => None,
             (None, Some(password)) => {
-                Some(self.new_user(founder.email, founder.name, password).await?)
+                // The founder's dates and language are the organisation's.
+                let mut new = self.new_user(founder.email, founder.name, password).await?;
+                let settings = mamori_domain::OrgSettings::of(&org.profile);
+                (new.lang, new.date_style) = (settings.lang, settings.date_style);
+                Some(new)
             }
             (None, None) => return Err(StoreError::invalid("password", "required")),
         };
@@ -512,6 +541,77 @@ impl Store {
         tx.commit().await
     }
 
+    /// Sets how a new member's dates are shown and the language they start in.
+    pub async fn set_member_defaults(
+        &self,
+        access: &Access,
+        style: mamori_domain::DateStyle,
+        lang: mamori_domain::Lang,
+    ) -> Result<(), StoreError> {
+        if !access.may(Capability::ChangeSettings) {
+            return Err(StoreError::Forbidden);
+        }
+        self.set_profile_entries(
+            access,
+            &[
+                ("date_style", style.code().into()),
+                ("lang", lang.code().into()),
+            ],
+        )
+        .await
+    }
+
+    /// Sets the organisation's own code patterns of numbered registers (`OrgSettings::codes`),
+    /// by register code; a register not named keeps its own. Two registers may not share a
+    /// prefix, or their codes could not be told apart.
+    pub async fn set_code_patterns(
+        &self,
+        access: &Access,
+        patterns: &std::collections::BTreeMap<String, mamori_domain::CodePattern>,
+    ) -> Result<(), StoreError> {
+        if !access.may(Capability::ChangeSettings) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        let mut seen = std::collections::BTreeMap::new();
+        for (code, pattern) in patterns {
+            let numbered = mamori_domain::registers::ALL
+                .iter()
+                .find(|r| r.code == code.as_str() && r.numbered.is_some());
+            if numbered.is_none() {
+                errors.push(FieldError::with(
+                    "code_prefix",
+                    "unknown-parameter",
+                    code.clone(),
+                ));
+            }
+            if pattern.prefix.is_empty() {
+                errors.push(FieldError::new("code_prefix", "required"));
+            }
+            if seen.insert(pattern.prefix.clone(), code.clone()).is_some() {
+                errors.push(FieldError::with(
+                    "code_prefix",
+                    "prefix-taken",
+                    pattern.prefix.clone(),
+                ));
+            }
+        }
+        // The registers the form leaves at their own prefix take part too.
+        for reg in mamori_domain::registers::ALL {
+            if let Some(prefix) = reg.numbered
+                && !patterns.contains_key(reg.code)
+                && seen.contains_key(prefix)
+            {
+                errors.push(FieldError::with("code_prefix", "prefix-taken", prefix));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        self.set_profile_entries(access, &[("codes", serde_json::to_value(patterns)?)])
+            .await
+    }
+
     /// Sets the remedial-training rule: the period (days) within which a second human-error event
     /// of the same person puts them on the remedial course, and the days after it within which
     /// they are trained. One audit entry names both.
@@ -634,15 +734,17 @@ impl Store {
         tx.commit().await
     }
 
-    /// Sets the organisation's names and the details its profile keeps (`DETAILS`), in one
-    /// transaction with one audit entry (before and after); an empty detail is removed. For those
-    /// who change the settings.
+    /// Sets the organisation's names, the details its profile keeps (`DETAILS`) and the report's
+    /// responsible persons (when given: `None` keeps them), in one transaction with one audit
+    /// entry (before and after); an empty detail, and a contact row left empty, is removed. For
+    /// those who change the settings.
     pub async fn set_organization_details(
         &self,
         access: &Access,
         name: &str,
         name_en: &str,
         details: &[(&str, &str)],
+        contacts: Option<&[Contact]>,
     ) -> Result<(), StoreError> {
         if !access.may(Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
@@ -675,6 +777,37 @@ impl Store {
             }
             cleaned.push((*key, value));
         }
+        let mut people = Vec::new();
+        for c in contacts.unwrap_or_default() {
+            let c = Contact {
+                title: mamori_domain::input::normalize(&c.title),
+                name: mamori_domain::input::normalize(&c.name),
+                phone: mamori_domain::input::normalize_strict(&c.phone),
+            };
+            if c == Contact::default() {
+                continue;
+            }
+            if c.name.is_empty() {
+                errors.push(FieldError::new("contact_name", "required"));
+            }
+            for (f, value, max) in [
+                ("contact_title", &c.title, 100),
+                ("contact_name", &c.name, 100),
+                ("contact_phone", &c.phone, 40),
+            ] {
+                if value.chars().count() > max {
+                    errors.push(FieldError::with(f, "too-long", max.to_string()));
+                }
+            }
+            people.push(c);
+        }
+        if people.len() > MAX_CONTACTS {
+            errors.push(FieldError::with(
+                "contacts",
+                "too-many",
+                MAX_CONTACTS.to_string(),
+            ));
+        }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
@@ -698,6 +831,16 @@ impl Store {
             "name_en".into(),
             Some(name_en.clone()).filter(|n| !n.is_empty()).into(),
         );
+        if contacts.is_some() {
+            let people = serde_json::to_value(&people)?;
+            let old = if people.as_array().is_some_and(|p| p.is_empty()) {
+                profile.remove("contacts")
+            } else {
+                profile.insert("contacts".into(), people.clone())
+            };
+            before.insert("contacts".into(), old.unwrap_or(serde_json::Value::Null));
+            after.insert("contacts".into(), people);
+        }
         for (key, value) in &cleaned {
             let old = if value.is_empty() {
                 profile.remove(*key)

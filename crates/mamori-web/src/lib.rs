@@ -138,6 +138,7 @@ fn book() -> RouteBook {
             org::save_asset_rules,
         )
         .add(M::POST, "/o/{org}/settings/remedial", org::save_remedial)
+        .add(M::POST, "/o/{org}/settings/codes", org::save_code_patterns)
         .add(
             M::POST,
             "/o/{org}/settings/risk-method",

@@ -138,6 +138,12 @@ enum OrgCommand {
         /// The month its fiscal years start in.
         #[arg(long, default_value_t = 4)]
         fiscal_year_start: u8,
+        /// How its members' dates are shown at first: western (2026年4月1日) or era (令和8年4月1日).
+        #[arg(long, default_value = "western", value_parser = ["western", "era"])]
+        date_style: String,
+        /// The language its members start in: ja or en.
+        #[arg(long, default_value = "ja", value_parser = ["ja", "en"])]
+        lang: String,
         /// Leave out the starter content (it can be loaded later from each register's page).
         #[arg(long)]
         no_starter: bool,
@@ -251,6 +257,8 @@ async fn org(settings: &config::Settings, cmd: OrgCommand) -> Result<ExitCode> {
             name,
             name_en,
             fiscal_year_start,
+            date_style,
+            lang,
             no_starter,
             admin_email,
             admin_name,
@@ -271,7 +279,7 @@ async fn org(settings: &config::Settings, cmd: OrgCommand) -> Result<ExitCode> {
                     name: &name,
                     name_en: name_en.as_deref(),
                     fiscal_year_start_month: fiscal_year_start,
-                    profile: serde_json::json!({}),
+                    profile: serde_json::json!({ "date_style": date_style, "lang": lang }),
                 },
                 &mamori_store::Founder {
                     email: &admin_email,

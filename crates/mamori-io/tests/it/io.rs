@@ -1185,3 +1185,156 @@ async fn the_standard_courses_are_added_once_and_only_for_kinds_the_organisation
             .any(|c| COURSES.text(&c.values, "name") == "定期教育訓練")
     );
 }
+
+/// The IPA risk analysis sheet: its 情報資産管理台帳 with the risk columns it computes (現状から想定
+/// されるリスク) and, as some companies add, the threat and vulnerability written out.
+#[tokio::test]
+async fn the_ipa_risk_sheet_layout_imports_risks_on_the_organisations_scales() {
+    use mamori_domain::registers::{ASSETS, RISKS};
+    let demo = common::Demo::load().await;
+    let (store, org) = (demo.store.clone(), demo.access.org.clone());
+    let access = Access::system(org, "test");
+    let top = [
+        "No.",
+        "情報資産名称",
+        "管理部署",
+        "評価値",
+        "",
+        "",
+        "重要度",
+        "現状から想定されるリスク",
+        "",
+        "",
+        "",
+        "想定される脅威",
+        "脆弱性の内容",
+    ];
+    let sub = [
+        "",
+        "",
+        "",
+        "機密性",
+        "完全性",
+        "可用性",
+        "",
+        "脅威の発生頻度",
+        "脆弱性",
+        "被害発生可能性",
+        "リスク値",
+        "",
+        "",
+    ];
+    let rows = [
+        [
+            "1",
+            "顧客台帳（IPA取込）",
+            "総務経理部門",
+            "3",
+            "2",
+            "2",
+            "3",
+            "3",
+            "2",
+            "2",
+            "6",
+            "持ち出し時の紛失",
+            "暗号化していない",
+        ],
+        [
+            "2",
+            "見積書控え（IPA取込）",
+            "総務経理部門",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+            "",
+            "",
+        ],
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write(0, 0, "リスク分析シート").unwrap();
+    for (c, (t, s)) in top.iter().zip(sub).enumerate() {
+        ws.write(2, c as u16, *t).unwrap();
+        ws.write(3, c as u16, s).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(4 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let file = book.save_to_buffer().unwrap();
+    let sheet = Sheet::from_xlsx(&file).unwrap();
+
+    // Risks name their assets: before the assets are in, the rows are refused, naming the row.
+    let Err(IoError::Rows(errors)) =
+        sheet::import(&store, &access, &RISKS, &sheet, &|_| None, &|_, _| {}).await
+    else {
+        panic!("a risk of an asset that is not registered must be refused");
+    };
+    assert_eq!(
+        (errors[0].row, errors[0].column.as_str()),
+        (5, "asset"),
+        "{errors:?}"
+    );
+
+    // The same sheet brings the assets in (its risk columns left aside), then the risks.
+    let n = sheet::import(&store, &access, &ASSETS, &sheet, &|_| None, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    let n = sheet::import(&store, &access, &RISKS, &sheet, &|_| None, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // Each imported asset's risk, by the asset's code.
+    let mut found = Vec::new();
+    for name in ["顧客台帳（IPA取込）", "見積書控え（IPA取込）"] {
+        let query = ListQuery {
+            q: Some(name.into()),
+            ..all()
+        };
+        let asset = &store.list(&access, &ASSETS, &query).await.unwrap().items[0];
+        let code = asset.value(&ASSETS, "code").unwrap().to_plain();
+        let risks = store.list(&access, &RISKS, &all()).await.unwrap();
+        for r in &risks.items {
+            let v = |f: &str| r.value(&RISKS, f).unwrap().to_plain();
+            if v("asset") == code && !v("likelihood").is_empty() {
+                found.push((
+                    v("status"),
+                    v("likelihood"),
+                    v("impact"),
+                    v("level"),
+                    v("department"),
+                ));
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            // 被害発生可能性 2 and 重要度 3 on A/B/C: B × A, level I on the demo's matrix.
+            (
+                "assessed".into(),
+                "B".into(),
+                "A".into(),
+                "I".into(),
+                "SOUMU".into()
+            ),
+            // No threat written out: proposed, to be assessed; 1 and 1 are C and C.
+            (
+                "proposed".into(),
+                "C".into(),
+                "C".into(),
+                "III".into(),
+                "SOUMU".into()
+            ),
+        ]
+    );
+}

@@ -525,8 +525,9 @@ pub async fn build(store: &Store, access: &Access, req: Request<'_>) -> Result<R
         });
     }
     if !b.settings.record_codes {
+        let hide = crate::document::without_codes_of(&access.org.settings);
         for s in &mut sections {
-            s.map_texts(&crate::document::without_record_codes);
+            s.map_texts(&hide);
         }
     }
     let (revision, status) = req

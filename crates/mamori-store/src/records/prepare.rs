@@ -45,9 +45,10 @@ pub(super) async fn prepare(
             values.push(existing.map_or(Value::Null, |r| r.values[i].clone()));
             continue;
         }
-        let parsed = match (raw, existing, reg.numbered) {
-            (_, None, Some(prefix)) if blank && reg.natural_key == Some(f.name) => {
-                next_number(tx, access, reg, f.name, prefix, batch.as_deref_mut())
+        let pattern = access.org.settings.code_pattern(reg);
+        let parsed = match (raw, existing, pattern) {
+            (_, None, Some(pattern)) if blank && reg.natural_key == Some(f.name) => {
+                next_number(tx, access, reg, f.name, &pattern, batch.as_deref_mut())
                     .await
                     .map(Value::Text)
             }
@@ -91,17 +92,22 @@ pub(super) async fn prepare(
                         &[access.org_id().into(), key.clone().into()],
                     )
                     .await?;
-                // Not a code: a name, if exactly one record has it (管理部署 by its name).
+                // Not a code: a name, if exactly one record has it (管理部署 by its name). A name
+                // keeps its full-width brackets and signs (the light normalisation), a code not.
                 let row = match row {
                     Some(r) => Some((r.i64(0)?, key.clone())),
                     None if target.title_field != key_col => {
+                        let name = input
+                            .get(f.name)
+                            .map(|raw| mamori_domain::input::normalize(raw))
+                            .unwrap_or_else(|| key.clone());
                         let named = tx
                             .fetch_all(
                                 &format!(
                                     "SELECT id, {key_col} FROM {} WHERE org_id = $1 AND {} = $2 AND withdrawn_at IS NULL LIMIT 2",
                                     target.table, target.title_field
                                 ),
-                                &[access.org_id().into(), key.clone().into()],
+                                &[access.org_id().into(), name.into()],
                             )
                             .await?;
                         match named.as_slice() {

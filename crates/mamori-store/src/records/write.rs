@@ -711,7 +711,8 @@ pub(crate) async fn update_in(
 /// organisation's table: fewer, larger questions.
 pub(super) const NUMBERS_READ: i64 = 1000;
 
-/// The next free numbered code (`A-0001`): counting on from the register's number of records.
+/// The next free numbered code (`A-0001`, or the organisation's own pattern): counting on from
+/// the register's number of records.
 /// A batch asks which of the next `NUMBERS_READ` codes are taken in one query instead of one
 /// query a code, and skips the codes its own rows have used too.
 pub(super) async fn next_number(
@@ -719,7 +720,7 @@ pub(super) async fn next_number(
     access: &Access,
     reg: &Register,
     key: &'static str,
-    prefix: &str,
+    pattern: &mamori_domain::CodePattern,
     batch: Option<&mut Batch>,
 ) -> Result<String, FieldError> {
     let fail = |_| FieldError::new(key, "invalid");
@@ -739,7 +740,7 @@ pub(super) async fn next_number(
             n += 1;
             if n > b.numbers_read {
                 let mut params = vec![P::Int(access.org_id())];
-                params.extend((n..n + NUMBERS_READ).map(|m| P::Text(format!("{prefix}{m:04}"))));
+                params.extend((n..n + NUMBERS_READ).map(|m| P::Text(pattern.code(m))));
                 let backend = tx.backend();
                 let rows = tx
                     .fetch_all(
@@ -759,7 +760,7 @@ pub(super) async fn next_number(
                 }
                 b.numbers_read = n + NUMBERS_READ - 1;
             }
-            let code = format!("{prefix}{n:04}");
+            let code = pattern.code(n);
             if !b.taken.get(key).is_some_and(|t| t.contains(&code)) {
                 b.numbered = Some(n);
                 return Ok(code);
@@ -768,7 +769,7 @@ pub(super) async fn next_number(
     }
     loop {
         n += 1;
-        let code = format!("{prefix}{n:04}");
+        let code = pattern.code(n);
         let taken = tx
             .fetch_optional(
                 &format!(

@@ -282,7 +282,7 @@ entity-appointment = Appointment
 ## Settings
 settings-profile = Organization profile
 settings-name = Name
-settings-fiscal-year = Fiscal year
+settings-fiscal-year = Fiscal year, dates and language
 settings-fiscal-year-start = First month of the fiscal year
 month = { $month ->
     [1] January
@@ -1372,7 +1372,8 @@ settings-risk-impact = Impact
 settings-risk-priority = Priority
 settings-risk-levels = Risk levels
 settings-risk-acceptable = Accepted risk levels
-settings-risk-scale-hint = Highest first, separated by commas (e.g. A, B, C). When a scale grows, its new cells take the lowest level.
+settings-risk-scale-hint = Each scale lists its values highest first, one per row. Type in a blank row to add a value, clear one to remove it; renaming keeps its cells. A new value's cells take the lowest level. Tick the levels that are accepted.
+settings-risk-new-value = Add
 settings-risk-matrix = Risk matrix (likelihood × impact → risk level)
 soa-export-xlsx = Export to Excel
 soa-export-pdf = Export to PDF
@@ -1588,3 +1589,22 @@ soa-english-all = . The control titles are in English (no Japanese titles yet)
 soa-english-some = . { $count } titles marked (English) have no Japanese title yet
 soa-english-hint = Mamori does not ship the JIS text, so a control without a Japanese title is shown by its English one. The organisation can import its own titles from its copy of JIS.
 soa-english-import = Import the Japanese titles
+
+# Settings: contacts, dates and language, record codes
+field-contact_title = Title
+field-contact_name = Name
+field-contact_phone = Telephone
+field-code_prefix = Code prefix
+field-code_digits = Digits
+settings-contacts-hint = The people the report names as responsible for it (its contacts). Clear a row to remove it; type in a blank row to add one.
+settings-date-style = Date style
+settings-lang = Language
+settings-defaults-hint = The date style and language new members start with; each member can change their own on their account page.
+settings-codes = Record codes
+settings-codes-lead = How the registers that number their records make their codes: a prefix and the number's digits. Codes already given do not change.
+settings-codes-register = Register
+settings-codes-example = Example
+error-field-code-pattern-invalid = The code of { $detail } needs a prefix of letters, digits and - _ . / and 1 to 8 digits.
+error-field-code-prefix-too-long = The code prefix of { $detail } must be at most 20 characters.
+error-field-prefix-taken = The code prefix "{ $detail }" is another register's too; give each register its own.
+error-field-too-many = { $field } may have at most { $detail }.

@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_domain::Lang;
+use mamori_domain::{DateStyle, Lang};
 use minijinja::context;
 
 use mamori_domain::Role;
@@ -209,6 +209,12 @@ fn settings_page(
         .as_object()
         .map(|o| {
             o.iter()
+                // The details and the report's contacts and systems; the settings held beside
+                // them have their own sections.
+                .filter(|(k, _)| {
+                    mamori_store::org::DETAILS.iter().any(|(d, _)| d == k)
+                        || matches!(k.as_str(), "contacts" | "management_systems")
+                })
                 .filter_map(|(k, v)| {
                     let value = match v {
                         serde_json::Value::String(s) => s.clone(),
@@ -247,6 +253,26 @@ fn settings_page(
     let details: Vec<_> = mamori_store::org::DETAILS
         .iter()
         .map(|(k, max)| context! { name => *k, label => i18n::t(ctx.lang, &format!("profile-{k}")), value => text(k), max => *max })
+        .collect();
+    // The report's responsible persons, with blank rows to add more.
+    let mut contacts = mamori_store::org::Contact::of(&ctx.access.org);
+    let blanks = 2.min(mamori_store::org::MAX_CONTACTS.saturating_sub(contacts.len()));
+    contacts.extend(std::iter::repeat_n(Default::default(), blanks));
+    let styles: Vec<_> = [DateStyle::Western, DateStyle::Era, DateStyle::EraShort]
+        .iter()
+        .map(|s| context! { value => s.code(), label => mamori_domain::dates::format_date(time::macros::date!(2026 - 04 - 01), *s, ctx.lang), selected => *s == ctx.access.org.settings.date_style })
+        .collect();
+    let langs: Vec<_> = Lang::ALL
+        .iter()
+        .map(|l| context! { value => l.code(), label => i18n::t(ctx.lang, &format!("language-{}", l.code())), selected => *l == ctx.access.org.settings.lang })
+        .collect();
+    // The numbered registers' code patterns, with the next code each would give.
+    let codes: Vec<_> = mamori_domain::registers::ALL
+        .iter()
+        .filter_map(|reg| {
+            let p = ctx.access.org.settings.code_pattern(reg)?;
+            Some(context! { code => reg.code, name => i18n::register_name(ctx.lang, reg), prefix => p.prefix.clone(), digits => p.digits, example => p.code(1) })
+        })
         .collect();
     let saved = super::query_says(&ctx.query, "saved").is_some();
     let rules = ctx.access.org.settings.asset_rules.clone();
@@ -309,12 +335,31 @@ fn settings_page(
             context! { label, cells }
         })
         .collect();
+    // Each scale as a list of its values and blank rows for new ones.
+    let list = |values: &[String]| -> Vec<String> {
+        values
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat_n(String::new(), NEW_SCALE_ROWS))
+            .collect()
+    };
+    let scales: Vec<_> = [
+        ("likelihood", &method.likelihood),
+        ("impact", &method.impact),
+        ("priority", &method.priority),
+        ("levels", &method.levels),
+    ]
+    .into_iter()
+    .map(|(name, values)| context! { name, values => list(values), kept => values.len() })
+    .collect();
+    let levels: Vec<_> = method
+        .levels
+        .iter()
+        .map(|l| context! { value => l, accepted => method.acceptable.contains(l) })
+        .collect();
     let risk_method = context! {
-        likelihood => method.likelihood.join(", "),
-        impact => method.impact.join(", "),
-        priority => method.priority.join(", "),
-        levels => method.levels.join(", "),
-        acceptable => method.acceptable.join(", "),
+        scales,
+        levels,
         impacts => method.impact.clone(),
         level_options => method.levels.clone(),
         matrix => risk_matrix,
@@ -324,7 +369,7 @@ fn settings_page(
         ctx,
         "settings.html",
         context! {
-            months, profile, can_edit, error, risk_method, details, saved,
+            months, profile, can_edit, error, risk_method, details, saved, contacts, styles, langs, codes,
             name_en => ctx.access.org.name_en.clone().unwrap_or_default(),
             remedial_days => remedial.period_days, remedial_within_days => remedial.within_days, take_out_days => rules.take_out_days, matrix, methods, choices,
         },
@@ -459,38 +504,79 @@ fn saved(
     }
 }
 
-/// Saves the risk method: the scales (typed as "A, B, C"), the levels, the matrix and the accepted
-/// levels. A cell the form does not give (the scales grew) takes the lowest level, to be set next.
+/// The blank rows each scale of the risk method offers for new values.
+const NEW_SCALE_ROWS: usize = 2;
+
+/// One scale of the risk method as the form gives it: its values `name-0`, `name-1`, … in order,
+/// the first `before.len()` being the values it had (a value cleared is removed, one changed is
+/// renamed) and the rest the blank rows (a value typed there is added). Each value comes with
+/// the position it had, `None` for a new one.
+fn scale_from_form(
+    form: &[(String, String)],
+    name: &str,
+    before: &[String],
+) -> Vec<(Option<usize>, String)> {
+    (0..before.len() + NEW_SCALE_ROWS)
+        .filter_map(|i| {
+            let v = mamori_domain::input::normalize_strict(get(form, &format!("{name}-{i}"))?);
+            (!v.is_empty()).then(|| ((i < before.len()).then_some(i), v))
+        })
+        .collect()
+}
+
+/// Saves the risk method: each scale edited as a list, the matrix (its cells named by the
+/// positions the scales had, so a renamed value keeps its row), the accepted levels (ticked),
+/// the levels renamed everywhere they are used. A cell of a new value takes the lowest level, to
+/// be set next.
 pub async fn save_risk_method(
     State(state): State<AppState>,
     ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    use mamori_domain::risk::{RiskMethod, parse_scale};
+    use mamori_domain::risk::RiskMethod;
     let form = ctx.viewer.form(&body)?;
-    let scale = |name: &str| parse_scale(get(&form, name).unwrap_or(""));
-    let levels = scale("levels");
-    let likelihood = scale("likelihood");
-    let impact = scale("impact");
-    let lowest = levels.last().cloned().unwrap_or_default();
-    let matrix = (0..likelihood.len())
-        .map(|l| {
-            (0..impact.len())
-                .map(|i| {
-                    get(&form, &format!("cell-{l}-{i}"))
-                        .map(mamori_domain::input::normalize_strict)
-                        .filter(|v| levels.contains(v))
+    let before = &ctx.access.org.settings.risk_method;
+    let likelihood = scale_from_form(&form, "likelihood", &before.likelihood);
+    let impact = scale_from_form(&form, "impact", &before.impact);
+    let priority = scale_from_form(&form, "priority", &before.priority);
+    let levels = scale_from_form(&form, "levels", &before.levels);
+    let values = |items: &[(Option<usize>, String)]| -> Vec<String> {
+        items.iter().map(|(_, v)| v.clone()).collect()
+    };
+    // A level as the form names it (as it was), as it is now.
+    let level_now = |old: &str| -> Option<String> {
+        let was = before.levels.iter().position(|l| l == old);
+        levels
+            .iter()
+            .find(|(from, v)| (was.is_some() && *from == was) || (was.is_none() && v == old))
+            .map(|(_, v)| v.clone())
+    };
+    let lowest = levels.last().map(|(_, v)| v.clone()).unwrap_or_default();
+    let matrix = likelihood
+        .iter()
+        .map(|(l, _)| {
+            impact
+                .iter()
+                .map(|(i, _)| {
+                    l.zip(*i)
+                        .and_then(|(l, i)| get(&form, &format!("cell-{l}-{i}")))
+                        .and_then(|v| level_now(&mamori_domain::input::normalize_strict(v)))
                         .unwrap_or_else(|| lowest.clone())
                 })
                 .collect()
         })
         .collect();
+    let acceptable = form
+        .iter()
+        .filter(|(k, _)| k == "acceptable")
+        .filter_map(|(_, v)| level_now(v))
+        .collect();
     let method = RiskMethod {
-        likelihood,
-        impact,
-        priority: scale("priority"),
-        acceptable: scale("acceptable"),
-        levels,
+        likelihood: values(&likelihood),
+        impact: values(&impact),
+        priority: values(&priority),
+        acceptable,
+        levels: values(&levels),
         matrix,
     };
     saved(
@@ -529,6 +615,52 @@ pub async fn save_remedial(
     saved(&ctx, result, "#remedial")
 }
 
+/// Saves the code patterns of the numbered registers: a prefix and the digits of each; one left
+/// as the register's own is not kept.
+pub async fn save_code_patterns(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    use mamori_domain::CodePattern;
+    let form = ctx.viewer.form(&body)?;
+    let mut patterns = std::collections::BTreeMap::new();
+    for reg in mamori_domain::registers::ALL {
+        let Some(own) = reg.numbered else { continue };
+        let current = ctx.access.org.settings.code_pattern(reg).expect("numbered");
+        let prefix = get(&form, &format!("prefix-{}", reg.code)).unwrap_or(&current.prefix);
+        let digits = current.digits.to_string();
+        let digits = get(&form, &format!("digits-{}", reg.code)).unwrap_or(&digits);
+        let pattern = match CodePattern::new(prefix, digits) {
+            Ok(p) => p,
+            Err(mut e) => {
+                // Named by the register whose pattern it is.
+                e.field = format!("code_{}", e.field);
+                e.detail = Some(i18n::register_name(ctx.lang, reg));
+                let code = e.code;
+                e.code = if code == "too-long" {
+                    "code-prefix-too-long"
+                } else {
+                    "code-pattern-invalid"
+                };
+                return saved(
+                    &ctx,
+                    Err(mamori_store::StoreError::Invalid(vec![e])),
+                    "#codes",
+                );
+            }
+        };
+        if pattern.prefix != own || pattern.digits != CodePattern::DIGITS {
+            patterns.insert(reg.code.to_string(), pattern);
+        }
+    }
+    saved(
+        &ctx,
+        state.store.set_code_patterns(&ctx.access, &patterns).await,
+        "#codes",
+    )
+}
+
 /// Saves the organisation's names and details (`Store::set_organization_details`).
 pub async fn save_details(
     State(state): State<AppState>,
@@ -540,6 +672,27 @@ pub async fn save_details(
         .iter()
         .map(|(k, _)| (*k, get(&form, k).unwrap_or("")))
         .collect();
+    // The contacts' rows: each row's three fields, in the form's order.
+    let column = |name: &str| -> Vec<String> {
+        form.iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (titles, names, phones) = (
+        column("contact_title"),
+        column("contact_name"),
+        column("contact_phone"),
+    );
+    let rows = titles.len().max(names.len()).max(phones.len());
+    let at = |c: &[String], i: usize| c.get(i).cloned().unwrap_or_default();
+    let contacts: Vec<mamori_store::org::Contact> = (0..rows)
+        .map(|i| mamori_store::org::Contact {
+            title: at(&titles, i),
+            name: at(&names, i),
+            phone: at(&phones, i),
+        })
+        .collect();
     saved(
         &ctx,
         state
@@ -549,12 +702,16 @@ pub async fn save_details(
                 get(&form, "name").unwrap_or(""),
                 get(&form, "name_en").unwrap_or(""),
                 &details,
+                // A form without the contacts' rows leaves them as they are.
+                (rows > 0).then_some(contacts.as_slice()),
             )
             .await,
         "#profile",
     )
 }
 
+/// Saves the fiscal year's first month, and the date style and language new members start with;
+/// each only when it changed.
 pub async fn save_settings(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -564,11 +721,41 @@ pub async fn save_settings(
     let month = get(&form, "fiscal_year_start_month")
         .and_then(|m| mamori_domain::input::normalize(m).parse::<u8>().ok())
         .unwrap_or(0);
-    saved(
-        &ctx,
-        state.store.set_fiscal_year_start(&ctx.access, month).await,
-        "",
-    )
+    let org = &ctx.access.org;
+    let style = match get(&form, "date_style") {
+        None => Some(org.settings.date_style),
+        Some(s) => DateStyle::parse(s),
+    };
+    let lang = match get(&form, "lang") {
+        None => Some(org.settings.lang),
+        Some(l) => Lang::parse(l),
+    };
+    let (Some(style), Some(lang)) = (style, lang) else {
+        let field = if style.is_none() {
+            "date_style"
+        } else {
+            "lang"
+        };
+        return saved(
+            &ctx,
+            Err(mamori_store::StoreError::invalid(field, "invalid-choice")),
+            "",
+        );
+    };
+    if month != org.calendar.start_month()
+        && let Err(e) = state.store.set_fiscal_year_start(&ctx.access, month).await
+    {
+        return saved(&ctx, Err(e), "");
+    }
+    let result = if (style, lang) != (org.settings.date_style, org.settings.lang) {
+        state
+            .store
+            .set_member_defaults(&ctx.access, style, lang)
+            .await
+    } else {
+        Ok(())
+    };
+    saved(&ctx, result, "")
 }
 
 /// Selects the fiscal year the pages show, and goes back where the user was.

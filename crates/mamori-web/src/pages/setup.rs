@@ -148,12 +148,17 @@ pub async fn found(
         value("email"),
         value("display_name"),
     );
-    let profile: serde_json::Map<String, serde_json::Value> = ["legal_name", "address"]
+    let mut profile: serde_json::Map<String, serde_json::Value> = ["legal_name", "address"]
         .into_iter()
         .map(|k| (k.to_string(), mamori_domain::input::normalize(&value(k))))
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, v.into()))
         .collect();
+    // The date style and language are the organisation's, which its members start with.
+    if let (Some(style), Some(chosen)) = (style, chosen_lang) {
+        profile.insert("date_style".into(), style.code().into());
+        profile.insert("lang".into(), chosen.code().into());
+    }
     let profile = serde_json::Value::Object(profile);
     let founded = mamori_io::setup::found(
         &state.store,
@@ -198,11 +203,8 @@ pub async fn found(
         Err(mamori_io::IoError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(AppError::Internal(e.to_string())),
     };
+    // The founder's account took the organisation's date style and language.
     let chosen_lang = chosen_lang.unwrap_or(lang);
-    state
-        .store
-        .set_preferences(founded.founder.id, Some(chosen_lang.code()), style)
-        .await?;
     crate::pages::account::signed_in(
         &state,
         founded.founder.id,
@@ -239,7 +241,10 @@ pub async fn create(
         name: &name,
         name_en: None,
         fiscal_year_start_month: value("fiscal_year_start_month").parse().unwrap_or(0),
-        profile: serde_json::json!({}),
+        // Its members start with its founder's date style and language (changed in its settings).
+        profile: serde_json::json!({
+            "date_style": viewer.user.date_style.code(), "lang": lang.code(),
+        }),
     };
     let org = match state
         .store

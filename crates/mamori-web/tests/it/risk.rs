@@ -112,10 +112,21 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
             "/o/sajeco/settings",
             "/o/sajeco/settings/risk-method",
             &[
-                ("likelihood", "Ａ、B、C、D"),
-                ("impact", "A, B, C"),
-                ("priority", "A, B, C"),
-                ("levels", "I, II, III"),
+                // Each scale is a list: its values, then a blank row typed in (full-width folds).
+                ("likelihood-0", "Ａ"),
+                ("likelihood-1", "B"),
+                ("likelihood-2", "C"),
+                ("likelihood-3", "Ｄ"),
+                ("likelihood-4", ""),
+                ("impact-0", "A"),
+                ("impact-1", "B"),
+                ("impact-2", "C"),
+                ("priority-0", "A"),
+                ("priority-1", "B"),
+                ("priority-2", "C"),
+                ("levels-0", "I"),
+                ("levels-1", "II"),
+                ("levels-2", "III"),
                 ("acceptable", "III"),
                 ("cell-0-0", "I"),
                 ("cell-0-1", "I"),
@@ -132,7 +143,7 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
     assert_eq!(res.status(), 303);
     let settings = app.page(&browser, "/o/sajeco/settings").await;
     assert!(
-        settings.contains("value=\"A, B, C, D\""),
+        settings.contains("name=\"likelihood-3\" value=\"D\""),
         "saved with the new letter"
     );
     // A bad method is refused with a message and changes nothing.
@@ -142,11 +153,13 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
             "/o/sajeco/settings",
             "/o/sajeco/settings/risk-method",
             &[
-                ("likelihood", "A, A"),
-                ("impact", "A"),
-                ("priority", "A"),
-                ("levels", "I"),
-                ("acceptable", "IV"),
+                ("likelihood-0", "A"),
+                ("likelihood-1", "A"),
+                ("likelihood-2", ""),
+                ("likelihood-3", ""),
+                ("impact-0", "A"),
+                ("priority-0", "A"),
+                ("levels-0", "I"),
             ],
         )
         .await;
@@ -154,7 +167,7 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
     let page = res.text().await.unwrap();
     assert!(page.contains("重複のない"), "{}", text_of(&page));
     let settings = app.page(&browser, "/o/sajeco/settings").await;
-    assert!(settings.contains("value=\"A, B, C, D\""));
+    assert!(settings.contains("name=\"likelihood-3\" value=\"D\""));
     // D is now on the scale; its new cells took the lowest level.
     let (status, d) = app
         .api(&isms, Method::POST, "/api/v1/risks", Some(json!({"asset_group": "来客", "threat": "t", "vulnerability": "v", "likelihood": "D", "impact": "A"})))
@@ -169,10 +182,19 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
             "/o/sajeco/settings",
             "/o/sajeco/settings/risk-method",
             &[
-                ("likelihood", "A, B, C, D"),
-                ("impact", "A, B, C"),
-                ("priority", "A, B, C"),
-                ("levels", "I, II, III"),
+                ("likelihood-0", "A"),
+                ("likelihood-1", "B"),
+                ("likelihood-2", "C"),
+                ("likelihood-3", "D"),
+                ("impact-0", "A"),
+                ("impact-1", "B"),
+                ("impact-2", "C"),
+                ("priority-0", "A"),
+                ("priority-1", "B"),
+                ("priority-2", "C"),
+                ("levels-0", "I"),
+                ("levels-1", "II"),
+                ("levels-2", "III"),
                 ("acceptable", "III"),
                 ("cell-2-1", "I"),
             ],
@@ -195,6 +217,43 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
         (Some("I"), Some("no")),
         "{again}"
     );
+
+    // A level renamed in its list is renamed in the matrix and the risks: the form names the cell
+    // by the level as it was (I), which is now 高.
+    let mut form: Vec<(String, String)> = Vec::new();
+    for (scale, values) in [
+        ("likelihood", &["A", "B", "C", "D"][..]),
+        ("impact", &["A", "B", "C"][..]),
+        ("priority", &["A", "B", "C"][..]),
+        ("levels", &["高", "II", "III"][..]),
+    ] {
+        for (i, v) in values.iter().enumerate() {
+            form.push((format!("{scale}-{i}"), v.to_string()));
+        }
+    }
+    form.push(("acceptable".into(), "III".into()));
+    form.push(("cell-3-0".into(), "I".into()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app
+        .post_form(
+            &browser,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/risk-method",
+            &pairs,
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, renamed) = app
+        .api(
+            &isms,
+            Method::GET,
+            &format!("/api/v1/risks/{}", d["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(renamed["level"], "高", "{renamed}");
+    let settings = app.page(&browser, "/o/sajeco/settings").await;
+    assert!(settings.contains("name=\"levels-0\" value=\"高\""));
 
     // Briefing staff: a notice for everyone, named on the risk; reads are counted on its page.
     let id = risk["id"].as_i64().unwrap();

@@ -1119,3 +1119,228 @@ async fn one_link_used_twice_and_one_member_changed_and_removed_at_once() {
     assert!(app.store.access(&user, Some("sajeco")).await.is_err());
     assert!(app.store.verify_audit(&|_, _| {}).await.unwrap().intact());
 }
+
+/// The report's responsible persons are edited as rows; the date style and language new members
+/// start with, and the numbered registers' code patterns, are the organisation's settings.
+#[tokio::test]
+async fn the_secretariat_sets_contacts_dates_and_codes_and_new_members_start_with_them() {
+    let app = crate::common::spawn_app().await;
+    let isms = app.browser("isms").await;
+    let page = app.page(&isms, "/o/sajeco/settings").await;
+    assert!(
+        page.contains("id=\"contact-0-name\" value=\"伊藤 直樹\""),
+        "the demo's first contact"
+    );
+    assert!(
+        page.contains("id=\"contact-3-name\" value=\"\""),
+        "blank rows to add more"
+    );
+
+    // Rows: the first renamed, the second cleared (removed), a third added with a full-width phone.
+    let details = [
+        ("name", "株式会社サジェコ"),
+        ("contact_title", "代表取締役社長"),
+        ("contact_name", "伊藤 直樹"),
+        ("contact_phone", "011-788-7505"),
+        ("contact_title", ""),
+        ("contact_name", ""),
+        ("contact_phone", ""),
+        ("contact_title", "ISO事務局"),
+        ("contact_name", "佐藤 花子"),
+        ("contact_phone", "０１１－７８８－７５００"),
+        ("contact_title", ""),
+        ("contact_name", ""),
+        ("contact_phone", ""),
+    ];
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/details",
+            &details,
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let user = app
+        .store
+        .user_by_email("isms@sajeco.example")
+        .await
+        .unwrap();
+    let org = app.store.access(&user, Some("sajeco")).await.unwrap().org;
+    let contacts = mamori_store::org::Contact::of(&org);
+    assert_eq!(
+        contacts
+            .iter()
+            .map(|c| (c.title.as_str(), c.name.as_str(), c.phone.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("代表取締役社長", "伊藤 直樹", "011-788-7505"),
+            ("ISO事務局", "佐藤 花子", "011-788-7500")
+        ]
+    );
+    // The report's contacts are these.
+    let report = app.page(&isms, "/o/sajeco/reports/2026").await;
+    assert!(
+        text_of(&report).contains("ISO事務局佐藤花子"),
+        "{}",
+        text_of(&report)
+    );
+    // A row with a phone and no name is refused, and changes nothing.
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/details",
+            &[
+                ("name", "株式会社サジェコ"),
+                ("contact_title", "窓口"),
+                ("contact_name", ""),
+                ("contact_phone", "011"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(text_of(&res.text().await.unwrap()).contains("氏名を入力してください"));
+    let org = app.store.access(&user, Some("sajeco")).await.unwrap().org;
+    assert_eq!(mamori_store::org::Contact::of(&org).len(), 2);
+
+    // Dates and language: new members start in era style and English.
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings",
+            &[
+                ("fiscal_year_start_month", "4"),
+                ("date_style", "era"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings",
+            &[
+                ("fiscal_year_start_month", "4"),
+                ("date_style", "roman"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "a style that is none");
+    let admin = app.browser("admin").await;
+    let res = app
+        .post_form(
+            &admin,
+            "/o/sajeco/members",
+            "/o/sajeco/invitations",
+            &[("email", "era@sajeco.example"), ("role", "staff")],
+        )
+        .await;
+    let link = invite_link(&res.text().await.unwrap());
+    let invited = browser();
+    let page = invited
+        .get(&link)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let res = invited
+        .post(&link)
+        .form(&[
+            ("csrf", field_value(&page, "csrf").as_str()),
+            ("display_name", "年号 太郎"),
+            ("password", "correct horse battery"),
+            ("password_confirm", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let member = app.store.user_by_email("era@sajeco.example").await.unwrap();
+    assert_eq!(
+        (member.lang.as_str(), member.date_style),
+        ("en", mamori_domain::DateStyle::Era)
+    );
+
+    // Codes: assets numbered IA-00001 on; a prefix another register has is refused.
+    let mut codes = vec![("prefix-asset", "ＩＡ－"), ("digits-asset", "5")];
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/codes",
+            &codes,
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let token = app.token("isms").await;
+    let (status, asset) = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/assets",
+            Some(serde_json::json!({
+                "name": "採番の確認", "kind": "document", "classification": "general",
+                "department": "SOUMU", "customer_owned": "no",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{asset}");
+    assert!(
+        asset["code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("IA-") && c.len() == 8),
+        "{asset}"
+    );
+    let form = app.page(&isms, "/o/sajeco/assets/new").await;
+    assert!(
+        form.contains("IA-00001"),
+        "the form says how codes are made"
+    );
+    codes = vec![("prefix-asset", "E-")];
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/codes",
+            &codes,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(text_of(&res.text().await.unwrap()).contains("他の台帳と重なります"));
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/codes",
+            &[("prefix-asset", "A B")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let org = app.store.access(&user, Some("sajeco")).await.unwrap().org;
+    assert_eq!(
+        org.settings
+            .code_pattern(&mamori_domain::registers::ASSETS)
+            .unwrap()
+            .code(2),
+        "IA-00002",
+        "a refused pattern changes nothing"
+    );
+    // Staff may not.
+    let staff = app.browser("staff").await;
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/me",
+            "/o/sajeco/settings/codes",
+            &[("prefix-asset", "X-")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}

@@ -138,6 +138,10 @@ fn every_key_in_use_is_translated() {
         "needed-when-missed",
         "invalid-scale",
         "invalid-matrix",
+        "code-pattern-invalid",
+        "code-prefix-too-long",
+        "prefix-taken",
+        "too-many",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -173,7 +173,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/o/{org}/settings/asset-rules"
             | "/o/{org}/settings/remedial"
             | "/o/{org}/settings/risk-method"
-            | "/o/{org}/settings/details",
+            | "/o/{org}/settings/details"
+            | "/o/{org}/settings/codes",
         ) => Rule::Roles(SETTINGS),
         // The statement of applicability and the self-assessment are every member's to read (staff
         // see no risks in the statement); the answer sheet is the secretariat's to fill in.

@@ -40,7 +40,7 @@ pub(super) async fn form_page(
             label => i18n::field_label(ctx.lang, reg, f.name),
             kind => f.kind.code(),
             required => reg.must_give(f),
-            numbered => reg.numbered.filter(|_| record.is_none() && reg.natural_key == Some(f.name)).map(|p| format!("{p}0001")),
+            numbered => ctx.access.org.settings.code_pattern(reg).filter(|_| record.is_none() && reg.natural_key == Some(f.name)).map(|p| p.code(1)),
             value, error, max,
             long => max.is_some_and(|m| m > 200),
             options => options_for(state, ctx, f.kind, f.name).await?,
