@@ -1608,3 +1608,4 @@ error-field-code-pattern-invalid = The code of { $detail } needs a prefix of let
 error-field-code-prefix-too-long = The code prefix of { $detail } must be at most 20 characters.
 error-field-prefix-taken = The code prefix "{ $detail }" is another register's too; give each register its own.
 error-field-too-many = { $field } may have at most { $detail }.
+settings-report-link = The report's settings (date style, first records, table columns) are on the report's page

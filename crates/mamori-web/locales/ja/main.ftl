@@ -1595,3 +1595,4 @@ error-field-code-pattern-invalid = { $detail }のコードは、接頭辞を英�
 error-field-code-prefix-too-long = { $detail }のコードの接頭辞は20文字以内にしてください。
 error-field-prefix-taken = コードの接頭辞「{ $detail }」は他の台帳と重なります。台帳ごとに違う接頭辞にしてください。
 error-field-too-many = { $field }は{ $detail }件までです。
+settings-report-link = 報告書の設定（日付の表記・記録の開始日・表の列）は報告書の画面にあります

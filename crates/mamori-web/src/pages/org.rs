@@ -369,7 +369,7 @@ fn settings_page(
         ctx,
         "settings.html",
         context! {
-            months, profile, can_edit, error, risk_method, details, saved, contacts, styles, langs, codes,
+            months, profile, can_edit, error, risk_method, details, saved, contacts, styles, langs, codes, report_year => ctx.fy.year(),
             name_en => ctx.access.org.name_en.clone().unwrap_or_default(),
             remedial_days => remedial.period_days, remedial_within_days => remedial.within_days, take_out_days => rules.take_out_days, matrix, methods, choices,
         },

@@ -923,6 +923,44 @@ async fn a_template_with_japanese_headers_and_lists_imports_back_with_names_for_
     )
     .unwrap();
     assert!(example.contains("<row r=\"2\""), "an example row");
+    // Its department is one of the organisation's own.
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    let codes = app
+        .store
+        .list(
+            &app.store
+                .access(
+                    &app.store
+                        .user_by_email("isms@sajeco.example")
+                        .await
+                        .unwrap(),
+                    Some("sajeco"),
+                )
+                .await
+                .unwrap(),
+            &mamori_domain::registers::DEPARTMENTS,
+            &mamori_store::ListQuery {
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        codes.items.iter().any(|d| {
+            let code = d
+                .value(&mamori_domain::registers::DEPARTMENTS, "code")
+                .unwrap()
+                .to_plain();
+            strings.contains(&format!(">{code}<"))
+        }),
+        "{strings}"
+    );
 
     // Filled in as a person would, choices by their names: imported, and read as codes.
     let position = |h: &str| sheet.headers.iter().position(|x| x == h).unwrap();

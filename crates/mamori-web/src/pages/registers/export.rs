@@ -14,6 +14,26 @@ pub async fn all_matching(
     Ok(state.store.list_all(access, reg, &query).await?)
 }
 
+/// The code of the first record of the register `collection` the member may read, or nothing.
+async fn first_key(state: &AppState, ctx: &Ctx, collection: &str) -> String {
+    let Some(target) = mamori_domain::registers::by_collection(collection) else {
+        return String::new();
+    };
+    let query = mamori_store::ListQuery {
+        limit: 1,
+        ..Default::default()
+    };
+    match state.store.list(&ctx.access, target, &query).await {
+        Ok(page) => page
+            .items
+            .first()
+            .and_then(|r| r.value(target, target.natural_key.unwrap_or("id")))
+            .map(|v| v.to_plain())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 pub(super) fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
     send_file(bytes, content_type, filename, "attachment")
 }
@@ -97,6 +117,7 @@ pub(super) async fn export(
 /// headers in the reader's language, each choice a dropdown of its names (read back as codes on
 /// import), and a second sheet with an example row.
 pub async fn template(
+    State(state): State<AppState>,
     ctx: Ctx,
     Path((_, collection)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
@@ -126,18 +147,21 @@ pub async fn template(
         })
         .collect();
     let today = mamori_domain::dates::today();
-    let example: Vec<String> = fields
-        .iter()
-        .map(|f| match f.kind {
+    let mut example = Vec::with_capacity(fields.len());
+    for f in &fields {
+        example.push(match f.kind {
             FieldKind::Choice(choices) => choices
                 .first()
                 .map(|c| i18n::choice_label(ctx.lang, f.name, c))
                 .unwrap_or_default(),
             FieldKind::Date => mamori_domain::dates::format_date(today, ctx.style, ctx.lang),
             FieldKind::Int { min, .. } => min.max(1).to_string(),
+            // A reference names one of the organisation's own records (its department SOUMU),
+            // where the member may read one.
+            FieldKind::Ref(target) => first_key(&state, &ctx, target).await,
             _ => String::new(),
-        })
-        .collect();
+        });
+    }
     let name = i18n::register_name(ctx.lang, reg);
     let bytes = mamori_io::sheet::Sheet::template_xlsx(
         &headers,
