@@ -55,6 +55,11 @@ pub struct Paper {
     pub questions: Vec<PaperQuestion>,
     /// What was answered, per question id.
     pub answers: BTreeMap<i64, Vec<usize>>,
+    /// Whether the reader sees the right answers and explanations: after a pass when the course
+    /// shows them, and always for those who read about others (the secretariat, an auditor)
+    /// reading someone else's paper. After a failed attempt its person learns which answers were
+    /// wrong, not which were right.
+    pub reveals: bool,
 }
 
 impl Paper {
@@ -159,7 +164,8 @@ impl Store {
             .pool
             .fetch_optional(
                 "SELECT a.id, c.code, c.name, a.person_id, p.employee_no, p.name, x.started_at, x.deadline_at, \
-                        x.submitted_at, a.result, a.score, COALESCE(a.pass_mark, $3), x.correct, x.total, x.paper, x.answers \
+                        x.submitted_at, a.result, a.score, COALESCE(a.pass_mark, $3), x.correct, x.total, x.paper, x.answers, \
+                        c.show_answers \
                  FROM test_attempts a JOIN attempt_papers x ON x.attempt_id = a.id \
                  JOIN courses c ON c.id = a.course_id JOIN people p ON p.id = a.person_id \
                  WHERE a.org_id = $1 AND a.id = $2",
@@ -174,6 +180,12 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let answers: Option<String> = row.get(15)?;
+        let result = AttemptResult::parse(&row.text(9)?).ok_or_else(|| {
+            StoreError::Data("an attempt's result is not one of its choices".into())
+        })?;
+        let shows = row.opt_text(16)?.as_deref() != Some("no");
+        let reveals =
+            (result == AttemptResult::Passed && shows) || access.person_id != Some(person_id);
         Ok(Paper {
             attempt_id: row.i64(0)?,
             course: row.text(1)?,
@@ -184,9 +196,7 @@ impl Store {
             started_at: row.get(6)?,
             deadline_at: row.get(7)?,
             submitted_at: row.get(8)?,
-            result: AttemptResult::parse(&row.text(9)?).ok_or_else(|| {
-                StoreError::Data("an attempt's result is not one of its choices".into())
-            })?,
+            result,
             score: row.get(10)?,
             pass_mark: row.i64(11)?,
             correct: row.get(12)?,
@@ -196,6 +206,7 @@ impl Store {
                 Some(a) => serde_json::from_str(&a)?,
                 None => BTreeMap::new(),
             },
+            reveals,
         })
     }
 

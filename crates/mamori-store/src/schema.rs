@@ -132,6 +132,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 17,
+        name: "courses: whether a test shows its right answers after a pass",
+        common: include_str!("../migrations/17.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// What a migration does beyond its SQL, in its transaction: work on the records it gives new

@@ -32,6 +32,7 @@ pub static COURSES: Register = Register {
         detail_only(field("content", FieldKind::Text { max: 2000 })),
         detail_only(field("pass_mark", FieldKind::Int { min: 1, max: 100 })),
         detail_only(field("test_minutes", FieldKind::Int { min: 1, max: 240 })),
+        detail_only(field("show_answers", FieldKind::Choice(YES_NO))),
     ],
     natural_key: Some("code"),
     title_field: "name",

@@ -1609,3 +1609,7 @@ error-field-code-prefix-too-long = The code prefix of { $detail } must be at mos
 error-field-prefix-taken = The code prefix "{ $detail }" is another register's too; give each register its own.
 error-field-too-many = { $field } may have at most { $detail }.
 settings-report-link = The report's settings (date style, first records, table columns) are on the report's page
+paper-no-answers = The questions answered wrongly are marked. The right answers are not shown: review the material, then take the test again.
+course-show_answers = Show the right answers after a pass
+show_answers-yes = Shown
+show_answers-no = Not shown

@@ -1596,3 +1596,7 @@ error-field-code-prefix-too-long = { $detail }のコードの接頭辞は20文�
 error-field-prefix-taken = コードの接頭辞「{ $detail }」は他の台帳と重なります。台帳ごとに違う接頭辞にしてください。
 error-field-too-many = { $field }は{ $detail }件までです。
 settings-report-link = 報告書の設定（日付の表記・記録の開始日・表の列）は報告書の画面にあります
+paper-no-answers = 間違えた問題に印を付けています。正解は表示しません。教材を見直してから、もう一度受験してください。
+course-show_answers = 合格後に正解を表示
+show_answers-yes = 表示する
+show_answers-no = 表示しない

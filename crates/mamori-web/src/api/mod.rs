@@ -355,7 +355,9 @@ fn paper_json(p: &mamori_store::attempts::Paper) -> Value {
             "kind": q.kind,
             "text": q.text,
             "choices": q.choices.iter().map(|(n, text)| json!({"value": n, "text": text})).collect::<Vec<_>>(),
-            "answer": if open { Value::Null } else { json!(q.answer) },
+            // The right answers only where the paper reveals them (`Paper::reveals`).
+            "answer": if open || !p.reveals { Value::Null } else { json!(q.answer) },
+            "correct": if open { Value::Null } else { json!(p.answers.get(&q.id).is_some_and(|a| { let mut a = a.clone(); a.sort_unstable(); a == q.answer })) },
             "answered": p.answers.get(&q.id),
         })).collect::<Vec<_>>(),
     })

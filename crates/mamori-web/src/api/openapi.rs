@@ -256,7 +256,8 @@ pub fn document() -> Value {
         "questions": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "integer"}, "kind": {"type": "string"}, "text": {"type": "string"},
             "choices": {"type": "array", "items": {"type": "object", "properties": {"value": {"type": "integer"}, "text": {"type": "string"}}}},
-            "answer": {"description": "the correct choice numbers, once the attempt is closed"},
+            "answer": {"description": "the correct choice numbers, once the attempt is closed and only after a pass (when the course shows them) or to someone reading another's paper; null otherwise"},
+            "correct": {"type": ["boolean", "null"], "description": "whether the question was answered right, once the attempt is closed"},
             "answered": {"description": "the choice numbers given"}}}}}});
     let paper_ok =
         |d: &str| json!({"description": d, "content": {"application/json": {"schema": paper}}});

@@ -287,7 +287,7 @@ fn paper_page(
                     context! {
                         value => k, text => choice_text(ctx, &q.kind, text),
                         checked => chosen.contains(k),
-                        right => !open && q.answer.contains(k),
+                        right => !open && paper.reveals && q.answer.contains(k),
                     }
                 })
                 .collect();
@@ -301,7 +301,7 @@ fn paper_page(
                 multiple => q.kind == "multiple",
                 kind => i18n::choice_label(ctx.lang, "kind", &q.kind),
                 choices, error, correct,
-                explanation => if open { None } else { q.explanation.clone() },
+                explanation => if open || !paper.reveals { None } else { q.explanation.clone() },
             }
         })
         .collect();
@@ -327,7 +327,7 @@ fn paper_page(
             course_name => paper.course_name.clone(),
             person => format!("{} ({})", paper.person_name, paper.person),
             own => ctx.access.person_id == Some(paper.person_id),
-            open, minutes_left,
+            open, minutes_left, reveals => paper.reveals,
             deadline => crate::pages::org::format_at(ctx, &paper.deadline_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
             result => paper.result.clone(),
             result_label => i18n::choice_label(ctx.lang, "result", paper.result.code()),

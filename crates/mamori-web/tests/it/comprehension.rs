@@ -121,6 +121,24 @@ async fn the_new_joiner_fails_then_passes_the_onboarding_test_and_becomes_eligib
         result.contains("data-result=\"failed\"") && result.contains("60%"),
         "{result}"
     );
+    // It marks the two wrong answers and shows no right one, nor the explanations.
+    assert_eq!(
+        result.matches("class=\"question wrong\"").count(),
+        2,
+        "{result}"
+    );
+    assert!(
+        !result.contains("right-answer"),
+        "no right answer after a fail"
+    );
+    assert!(result.contains("id=\"paper-no-answers\""));
+    // The secretariat, reading the same paper, sees the right answers.
+    let isms = app.browser("isms").await;
+    let theirs = app.page(&isms, &location).await;
+    assert!(
+        theirs.contains("right-answer"),
+        "the secretariat reads the answers"
+    );
     // The same attempt cannot be submitted twice.
     let res = submit(answers(&paper, 0)).await;
     assert_eq!(res.status(), 409);
