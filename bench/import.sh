@@ -57,6 +57,8 @@ done
 wait "$UPLOAD"
 end=$(date +%s.%N)
 echo "upload answered $(cat "$WORK/import.status") after $(echo "$end - $start" | bc) s"
+# What the page said: the count imported, or the first error.
+grep -oE '[0-9,]+ 件を取り込みました|class="alert error"[^<]*<[^<]*' "$WORK/import.html" | head -1
 grep -E "imported" "$WORK/server.log" | sed -E 's/\x1b\[[0-9;]*m//g' | tail -1
 awk '{ n++; if ($1 == 201) ok++; t[n] = $2 } END {
   asort(t); printf "reports during the import: %d, succeeded: %d, slowest %.2f s, median %.2f s\n", n, ok, t[n], t[int((n + 1) / 2)] }' "$WORK/reports"

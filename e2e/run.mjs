@@ -79,6 +79,7 @@ async function runCase(browser, url, role, vpName) {
     await signIn(page, url, role);
     await expectH1(page, 'ダッシュボード', false);
 
+    if (role === 'staff') return await staffDirectory(page, url, vpName);
     // People list through the side navigation (collapsed <details> on phones).
     const link = page.locator('nav.side a[href="/o/sajeco/people"]');
     if (!(await link.isVisible())) await page.click('#nav-details summary');
@@ -134,6 +135,36 @@ async function runCase(browser, url, role, vpName) {
   } finally {
     await context.close();
   }
+}
+
+// Staff read their own person only: they find colleagues in the directory (no export), cannot add
+// people, and their menu offers neither the findings nor the audit trail.
+async function staffDirectory(page, url, vpName) {
+  const link = page.locator('nav.side a[href="/o/sajeco/directory"]');
+  if (!(await link.isVisible())) await page.click('#nav-details summary');
+  assert(await page.locator('nav.side a[href="/o/sajeco/findings"]').count() === 0, 'staff menu offers findings');
+  assert(await page.locator('nav.side a[href="/o/sajeco/audit"]').count() === 0, 'staff menu offers the audit trail');
+  await link.click();
+  await expectUrl(page, 'be the directory', (u) => new URL(u).pathname === '/o/sajeco/directory');
+  await expectH1(page, '名簿');
+  await page.fill('#directory-q', '伊藤');
+  await page.click('form[role=search] button[type=submit]');
+  await until('the directory narrows to 伊藤 直樹', text(page, '#directory tbody'), (t) => t.includes('伊藤 直樹') && !t.includes('飯高'));
+  const people = await page.goto(`${url}o/sajeco/people`);
+  assert(people.status() === 200, `people as staff: ${people.status()}`);
+  await until('their own record only', text(page, '#count'), (t) => t.startsWith('全 1 件'));
+  const resp = await page.goto(`${url}o/sajeco/people/new`);
+  assert(resp.status() === 403, `GET /o/sajeco/people/new as staff: status ${resp.status()}, want 403`);
+  assert((await page.content()).includes('権限がありません'), '403 page lacks 権限がありません');
+  await page.goto(`${url}o/sajeco/directory`);
+  await page.click('#switch-lang');
+  await until('html lang should be en', () => page.getAttribute('html', 'lang'), (l) => l === 'en');
+  await expectH1(page, 'Directory');
+  await page.click('#switch-lang');
+  await until('html lang should be ja', () => page.getAttribute('html', 'lang'), (l) => l === 'ja');
+  await page.screenshot({ path: `${SHOTS}/staff-${vpName}.png`, fullPage: true });
+  await page.click('#sign-out');
+  await expectUrl(page, 'contain /login', (u) => u.includes('/login'));
 }
 
 // The demo's question bank (the answer key the browser test answers from): question text -> the

@@ -105,8 +105,12 @@ pub enum ReadScope {
     /// Every member, except that staff read only the records whose named reference field is
     /// their own person (their pledges, their attendance, their test results).
     OwnForStaff(&'static str),
-    /// Everyone but staff (the question bank holds the answers).
+    /// Everyone but staff (the question bank holds the answers; audits, findings, minutes and the
+    /// other registers of running the ISMS are not staff's, per DESIGN's permission table).
     NotStaff,
+    /// The people register: staff read their own record only (the directory names everyone, with
+    /// no export of personal data).
+    SelfForStaff,
     /// Information assets: a confidential or strictly confidential asset is seen only by the
     /// secretariat, its owner, its department's manager and its authorized handlers. `Some(field)`
     /// is a register about assets (handler grants), whose records follow their asset's visibility.

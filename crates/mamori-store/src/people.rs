@@ -335,3 +335,42 @@ async fn end_ties(
     }
     Ok(())
 }
+
+/// One line of the directory: a person working today, their department and work address.
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    pub name: String,
+    pub name_kana: Option<String>,
+    pub department: String,
+    pub email: Option<String>,
+}
+
+impl Store {
+    /// The directory every member reads (staff read no more of the people register than their own
+    /// record): the people who have joined and not left, by department and reading of the name,
+    /// with their names, department and work address only.
+    pub async fn directory(&self, access: &Access) -> Result<Vec<Listed>, StoreError> {
+        let today = mamori_domain::dates::today();
+        let rows = self
+            .pool
+            .fetch_all(
+                "SELECT p.name, p.name_kana, d.name, p.email FROM people p \
+                 JOIN departments d ON d.id = p.department_id \
+                 WHERE p.org_id = $1 AND p.withdrawn_at IS NULL AND p.joined_on <= $2 \
+                   AND (p.left_on IS NULL OR p.left_on >= $2) \
+                 ORDER BY d.code, COALESCE(p.name_kana, p.name), p.id",
+                &[access.org_id().into(), P::Date(today)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Listed {
+                    name: r.text(0)?,
+                    name_kana: r.opt_text(1)?,
+                    department: r.text(2)?,
+                    email: r.opt_text(3)?,
+                })
+            })
+            .collect()
+    }
+}

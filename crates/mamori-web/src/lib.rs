@@ -100,6 +100,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/training/completion", org::completion)
         .add(M::GET, "/o/{org}/organization-chart", org::chart)
         .add(M::GET, "/o/{org}/me", training::me)
+        .add(M::GET, "/o/{org}/directory", org::directory)
         .add(M::GET, "/o/{org}/overdue", assets::overdue)
         .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(

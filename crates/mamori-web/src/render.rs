@@ -21,6 +21,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("login.html", include_str!("../templates/login.html")),
     ("setup.html", include_str!("../templates/setup.html")),
     ("invite.html", include_str!("../templates/invite.html")),
+    (
+        "directory.html",
+        include_str!("../templates/directory.html"),
+    ),
     ("org_new.html", include_str!("../templates/org_new.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
@@ -131,10 +135,8 @@ pub fn base(ctx: &Ctx) -> Value {
             mamori_domain::registers::by_collection(a.path)
                 .is_none_or(|r| mamori_store::records::can_read(&ctx.access, r))
         })
-        // The settings page is for those who change the settings (the rest would get 403).
-        .filter(|a| {
-            a.path != "settings" || ctx.access.may(mamori_domain::Capability::ChangeSettings)
-        })
+        // A page for those allowed to open it only (the rest would get 403).
+        .filter(|a| a.needs.is_none_or(|c| ctx.access.may(c)))
         .map(|a| {
             let href = format!("/o/{}/{}", ctx.org(), a.path);
             context! { key => a.key, href => href.clone(), active => ctx.path == href || ctx.path.starts_with(&format!("{href}/")), group => a.group }

@@ -350,6 +350,7 @@ pub static DEVICES: Register = Register {
     default_sort: "label",
     search: &["label", "name", "location", "os", "note"],
     labels: &["name", "department", "location", "user"],
+    read: ReadScope::OwnForStaff("user"),
     ..REGISTER
 };
 
@@ -371,6 +372,7 @@ pub static CABLES: Register = Register {
     default_sort: "label",
     search: &["label", "from_port", "to_port", "note"],
     labels: &["from_device", "from_port", "to_device", "to_port"],
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -404,6 +406,7 @@ pub static CUSTODY_KEYS: Register = Register {
         "storage",
     ],
     not_before: &[("returned_on", "received_on")],
+    read: ReadScope::OwnForStaff("custodian"),
     ..REGISTER
 };
 
@@ -430,6 +433,7 @@ pub static KEY_INSPECTIONS: Register = Register {
     search: &["discrepancies"],
     unique_together: &[&["key", "inspected_on"]],
     validate: Some(check_inspection),
+    read: ReadScope::OwnForStaff("inspector"),
     ..REGISTER
 };
 

@@ -157,6 +157,7 @@ pub static CORRECTIVE_ACTIONS: Register = Register {
         ],
     }),
     numbered: Some("CA-"),
+    read: ReadScope::OwnForStaff("owner"),
     ..REGISTER
 };
 

@@ -62,6 +62,7 @@ pub static AUDITS: Register = Register {
     initial: &[("status", "planned")],
     validate: Some(check_audit),
     numbered: Some("AU-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -139,6 +140,7 @@ pub static FINDINGS: Register = Register {
     initial: &[("status", "open")],
     validate: Some(check_finding),
     numbered: Some("F-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -178,6 +180,7 @@ pub static COMPLAINTS: Register = Register {
     search: &["code", "from_whom", "content", "response"],
     not_before: &[("closed_on", "received_on")],
     numbered: Some("CP-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -250,6 +253,7 @@ pub static MANAGEMENT_REVIEWS: Register = Register {
     default_sort: "held_on",
     search: &["code", "period", "attendees", "note"],
     numbered: Some("MR-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -286,6 +290,7 @@ pub static REVIEW_INPUTS: Register = Register {
     title_field: "category",
     default_sort: "review",
     search: &["content"],
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -316,6 +321,7 @@ pub static REVIEW_OUTPUTS: Register = Register {
     default_sort: "code",
     search: &["code", "content"],
     numbered: Some("RO-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -344,6 +350,7 @@ pub static MEETINGS: Register = Register {
     default_sort: "held_on",
     search: &["code", "title", "attendees", "minutes"],
     numbered: Some("MT-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -373,6 +380,7 @@ pub static MEETING_ITEMS: Register = Register {
     default_sort: "meeting",
     search: &["content"],
     validate: Some(check_meeting_item),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -589,6 +597,7 @@ pub static REQUIREMENTS: Register = Register {
     unique_together: &[&["name"]],
     initial: &[("status", "confirmed")],
     numbered: Some("RQ-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -610,6 +619,7 @@ pub static REQUIREMENT_REVIEWS: Register = Register {
     title_field: "reviewed_on",
     default_sort: "reviewed_on",
     search: &["result"],
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -645,6 +655,7 @@ pub static LAW_CHANGES: Register = Register {
     initial: &[("decision", "pending")],
     validate: Some(check_law_change),
     numbered: Some("LC-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 

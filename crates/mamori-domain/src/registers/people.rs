@@ -67,6 +67,7 @@ pub static PEOPLE: Register = Register {
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
     lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
+    read: ReadScope::SelfForStaff,
     ..REGISTER
 };
 

@@ -116,6 +116,7 @@ pub static EXTERNAL_INCIDENT_REVIEWS: Register = Register {
     initial: &[("decision", "pending")],
     validate: Some(check_external_review),
     numbered: Some("XR-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -158,6 +159,7 @@ pub static CHANGE_ASSESSMENTS: Register = Register {
     default_sort: "assessed_on",
     search: &["code", "description", "assessment"],
     numbered: Some("CH-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -190,6 +192,7 @@ pub static RELAXATION_REVIEWS: Register = Register {
     initial: &[("decision", "pending")],
     validate: Some(check_relaxation),
     numbered: Some("RX-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -291,6 +294,7 @@ pub static RULE_CONTROLS: Register = Register {
     default_sort: "rule",
     search: &["note"],
     unique_together: &[&["rule", "control"]],
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -488,6 +492,7 @@ pub static CONTINUITY_SCENARIOS: Register = Register {
     default_sort: "code",
     search: &["code", "event", "procedure"],
     numbered: Some("BC-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -552,6 +557,7 @@ pub static FACILITY_CRITERIA: Register = Register {
     default_sort: "code",
     search: &["code", "title", "guidance"],
     numbered: Some("FC-"),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -582,6 +588,7 @@ pub static FACILITY_ASSESSMENTS: Register = Register {
     initial: &[("decision", "pending")],
     numbered: Some("FA-"),
     computed: &["average_score"],
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 
@@ -612,6 +619,7 @@ pub static FACILITY_SCORES: Register = Register {
         target: "average_score",
         how: RollupKind::Average,
     }),
+    read: ReadScope::NotStaff,
     ..REGISTER
 };
 

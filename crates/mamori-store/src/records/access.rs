@@ -4,8 +4,8 @@
 use super::*;
 
 /// Reading: every member reads the organisation's registers (auditors while their membership
-/// runs), except that staff read only their own records of a register declared `OwnForStaff`, and
-/// none of one declared `NotStaff`.
+/// runs), except that staff read only their own records of a register declared `OwnForStaff` (and
+/// their own person, `SelfForStaff`), and none of one declared `NotStaff`.
 pub fn can_read(access: &Access, reg: &Register) -> bool {
     !(reg.read == ReadScope::NotStaff && access.role == Role::Staff)
 }
@@ -30,6 +30,13 @@ pub(crate) fn scope_condition(
                 None => "1 = 0".to_string(),
             })
         }
+        ReadScope::SelfForStaff if access.role == Role::Staff => Some(match access.person_id {
+            Some(person) => {
+                params.push(P::Int(person));
+                format!("t.id = ${}", params.len())
+            }
+            None => "1 = 0".to_string(),
+        }),
         ReadScope::Classified(via) if access.role != Role::IsmsManager => {
             Some(match via.and_then(|v| reg.field(v)) {
                 None => classified_visible(access, "t", params),

@@ -1613,3 +1613,10 @@ paper-no-answers = The questions answered wrongly are marked. The right answers 
 course-show_answers = Show the right answers after a pass
 show_answers-yes = Shown
 show_answers-no = Not shown
+
+# The directory (issue 19)
+directory-title = Directory
+directory-lead = The people working here today: name, department and e-mail address. It holds personal data, so it cannot be exported.
+directory-search = Name, reading or department
+directory-count = { $count } of { $total } people
+directory-none = Nobody matches.

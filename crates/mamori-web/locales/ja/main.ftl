@@ -1600,3 +1600,10 @@ paper-no-answers = 間違えた問題に印を付けています。正解は表�
 course-show_answers = 合格後に正解を表示
 show_answers-yes = 表示する
 show_answers-no = 表示しない
+
+# The directory (issue 19)
+directory-title = 名簿
+directory-lead = 在籍している人の氏名・所属部門・メールアドレスです。個人情報のため、ファイルへの書き出しはできません。
+directory-search = 氏名・カナ・部門
+directory-count = { $total } 人中 { $count } 人
+directory-none = 該当する人はいません。

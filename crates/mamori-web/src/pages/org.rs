@@ -1166,3 +1166,35 @@ pub(crate) async fn panel(
         _ => return Ok(None),
     }))
 }
+
+/// The directory: who works here today, in which department, at which address; every member's to
+/// read (staff read no more of the people register than their own record). `?q=` narrows it by
+/// name, reading or department. No export: it is not a way to take personal data in bulk.
+pub async fn directory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let q = get(&params, "q")
+        .map(mamori_domain::input::normalize)
+        .unwrap_or_default();
+    let everyone = state.store.directory(&ctx.access).await?;
+    let total = everyone.len();
+    let people: Vec<_> = everyone
+        .into_iter()
+        .filter(|p| {
+            q.is_empty()
+                || p.name.contains(&q)
+                || p.name.replace(' ', "").contains(&q.replace(' ', ""))
+                || p.name_kana.as_deref().is_some_and(|k| k.contains(&q))
+                || p.department.contains(&q)
+        })
+        .collect();
+    render::page(
+        &ctx,
+        "directory.html",
+        context! { people, q, total },
+        StatusCode::OK,
+    )
+}

@@ -17,6 +17,7 @@ mod operations;
 mod pages;
 mod report;
 mod risk;
+mod roles;
 mod setup;
 mod translations;
 mod walk;

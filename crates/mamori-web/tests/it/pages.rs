@@ -485,7 +485,7 @@ async fn english_is_one_click_away_and_remembered_and_error_pages_are_translated
         .unwrap();
     assert_eq!(res.status(), 303);
     let people = again
-        .get(format!("{}/o/sajeco/people?q=0001", app.url))
+        .get(format!("{}/o/sajeco/departments?q=SOUMU", app.url))
         .send()
         .await
         .unwrap()

@@ -1,0 +1,105 @@
+//! Least privilege for staff, over a real socket: they read what DESIGN's permission table gives
+//! them and no more, get a directory instead of the people register, and their menu offers only
+//! what they may open.
+
+use reqwest::Method;
+
+use crate::common::{spawn_app, text_of};
+
+#[tokio::test]
+async fn staff_read_their_own_person_and_a_directory_but_not_the_isms_records() {
+    let app = spawn_app().await;
+    let staff = app.browser("staff").await;
+    let token = app.token("staff").await;
+
+    // The people register: their own record only, in the page, the API and the export.
+    let (status, people) = app
+        .api(&token, Method::GET, "/api/v1/people?limit=100", None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(people["total"], 1, "{people}");
+    let export = staff
+        .get(format!("{}/o/sajeco/people/export.csv", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        export.lines().count(),
+        2,
+        "a header and their own row: {export}"
+    );
+    assert_eq!(
+        export.matches('@').count(),
+        1,
+        "one e-mail address, their own"
+    );
+    let isms = app.token("isms").await;
+    let (_, all) = app
+        .api(&isms, Method::GET, "/api/v1/people?limit=1", None)
+        .await;
+    assert!(
+        all["total"].as_i64().unwrap() > 50,
+        "the secretariat reads everyone"
+    );
+
+    // The directory names everyone working today, with no export.
+    let directory = app.page(&staff, "/o/sajeco/directory").await;
+    let text = text_of(&directory);
+    assert!(
+        text.contains("伊藤直樹") && text.contains("総務経理部門"),
+        "{text}"
+    );
+    assert!(!directory.contains("export"), "no export of the directory");
+    let narrowed = text_of(&app.page(&staff, "/o/sajeco/directory?q=伊藤").await);
+    assert!(
+        narrowed.contains("伊藤直樹") && !narrowed.contains("飯高司"),
+        "{narrowed}"
+    );
+
+    // The registers of running the ISMS are not staff's.
+    for collection in [
+        "findings",
+        "audits",
+        "management-reviews",
+        "meetings",
+        "requirements",
+    ] {
+        let (status, _) = app
+            .api(&token, Method::GET, &format!("/api/v1/{collection}"), None)
+            .await;
+        assert_eq!(status, 403, "{collection}");
+    }
+    // A corrective action is read by its owner only among staff: none is the demo staff's.
+    let (status, actions) = app
+        .api(&token, Method::GET, "/api/v1/corrective-actions", None)
+        .await;
+    assert_eq!(
+        (status, actions["total"].as_i64()),
+        (200, Some(0)),
+        "{actions}"
+    );
+
+    // The menu offers only what they may open.
+    let me = app.page(&staff, "/o/sajeco/me").await;
+    for hidden in [
+        "findings",
+        "audit",
+        "members",
+        "training&#x2f;completion",
+        "settings",
+        "event-figures",
+    ] {
+        assert!(
+            !me.contains(&format!("&#x2f;o&#x2f;sajeco&#x2f;{hidden}\"")),
+            "staff's menu offers {hidden}"
+        );
+    }
+    assert!(me.contains("&#x2f;o&#x2f;sajeco&#x2f;directory\""));
+    // The secretariat's offers them.
+    let isms_browser = app.browser("isms").await;
+    let theirs = app.page(&isms_browser, "/o/sajeco/me").await;
+    assert!(theirs.contains("&#x2f;o&#x2f;sajeco&#x2f;findings\""));
+}
