@@ -66,6 +66,23 @@ await page.goto(`${url}/o/sajeco/members`);
 await page.screenshot({ path: `${out}/members.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/settings`);
 await page.screenshot({ path: `${out}/settings.png`, fullPage: true });
+{ // Staff: the directory, and a page their role does not open (inside the frame, saying why).
+  const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 860 } });
+  const staff = await ctx.newPage();
+  await staff.goto(`${url}/login`);
+  await staff.fill('#email', 'staff@sajeco.example');
+  await staff.fill('#password', 'mamori-demo');
+  await staff.click('form button[type=submit]');
+  await staff.waitForURL(/\/o\/sajeco/);
+  for (const width of [1280, 390]) {
+    await staff.setViewportSize({ width, height: 860 });
+    await staff.goto(`${url}/o/sajeco/directory`);
+    await staff.screenshot({ path: `${out}/directory-${width}.png`, fullPage: true });
+    await staff.goto(`${url}/o/sajeco/findings`);
+    await staff.screenshot({ path: `${out}/refused-${width}.png`, fullPage: true });
+  }
+  await ctx.close();
+}
 { // The settings on a phone: contacts as rows, scales as lists, the code patterns' table.
   const ctx = page.context();
   const phone = await ctx.newPage();

@@ -307,19 +307,27 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(guard::MAX_BODY))
         .layer(middleware::from_fn(guard::guard))
-        .layer(middleware::from_fn(finish))
+        .layer(middleware::from_fn_with_state(state.clone(), finish))
         .with_state(state)
 }
 
 /// Answers the request with room for its organisation's own names (see `i18n::with_org_names`).
-async fn finish(req: Request, next: Next) -> Response {
-    i18n::with_org_names(finish_request(req, next)).await
+async fn finish(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    i18n::with_org_names(finish_request(state, req, next)).await
 }
 
 /// Turns every error into a translated body (page or JSON) and adds the security headers.
-async fn finish_request(req: Request, next: Next) -> Response {
+async fn finish_request(state: AppState, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    // A page of an organisation refused to its member is answered inside the organisation's
+    // frame (its menu, the member's name): kept to build it, for a page opened (GET) only.
+    let page = (!api && req.method() == Method::GET && path.starts_with("/o/"))
+        .then(|| (req.uri().clone(), req.headers().clone()));
     let lang = session::request_lang(req.headers());
     let path_and_query = req
         .uri()
@@ -346,8 +354,16 @@ async fn finish_request(req: Request, next: Next) -> Response {
             .iter()
             .cloned()
             .collect();
+        let framed = match (&err, page) {
+            (AppError::Forbidden, Some((uri, headers))) if !hx => {
+                pages::refused(&state, uri, headers, &err).await
+            }
+            _ => None,
+        };
         res = if let (false, "password-expired") = (api, err.code()) {
             axum::response::Redirect::to("/account/password").into_response()
+        } else if let Some(framed) = framed {
+            framed
         } else {
             error::render(&err, api, lang, &path_and_query, hx)
         };

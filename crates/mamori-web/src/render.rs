@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "directory.html",
         include_str!("../templates/directory.html"),
     ),
+    ("refused.html", include_str!("../templates/refused.html")),
     ("org_new.html", include_str!("../templates/org_new.html")),
     ("error.html", include_str!("../templates/error.html")),
     (

@@ -1620,3 +1620,5 @@ directory-lead = The people working here today: name, department and e-mail addr
 directory-search = Name, reading or department
 directory-count = { $count } of { $total } people
 directory-none = Nobody matches.
+refused-why = Your role ({ $role }) does not open this page. If you need it, ask the ISMS secretariat.
+refused-home = To the dashboard

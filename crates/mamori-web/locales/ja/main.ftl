@@ -1607,3 +1607,5 @@ directory-lead = 在籍している人の氏名・所属部門・メールアド
 directory-search = 氏名・カナ・部門
 directory-count = { $total } 人中 { $count } 人
 directory-none = 該当する人はいません。
+refused-why = この画面は、あなたの役割（{ $role }）では開けません。必要な場合はISO事務局に依頼してください。
+refused-home = ダッシュボードへ

@@ -517,3 +517,35 @@ pub fn parse_id(raw: &str) -> Result<i64, AppError> {
         .filter(|i| *i > 0)
         .ok_or(AppError::NotFound)
 }
+
+/// The page a member gets when their role may not open a page of their organisation: inside the
+/// organisation's frame (menu, header), saying why and whom to ask. `None` when the member cannot
+/// be read (then the plain error page answers).
+pub async fn refused(
+    state: &crate::AppState,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    err: &crate::error::AppError,
+) -> Option<axum::response::Response> {
+    use axum::extract::FromRequestParts;
+    let (mut parts, ()) = axum::http::Request::builder()
+        .uri(uri)
+        .body(())
+        .ok()?
+        .into_parts();
+    parts.headers = headers;
+    let ctx = crate::session::Ctx::from_request_parts(&mut parts, state)
+        .await
+        .ok()?;
+    let role = crate::i18n::t(ctx.lang, &format!("role-{}", ctx.access.role.code()));
+    crate::render::page(
+        &ctx,
+        "refused.html",
+        minijinja::context! {
+            message => err.message(ctx.lang),
+            why => crate::i18n::t_args(ctx.lang, "refused-why", &[("role", role)]),
+        },
+        axum::http::StatusCode::FORBIDDEN,
+    )
+    .ok()
+}

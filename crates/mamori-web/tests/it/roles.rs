@@ -98,6 +98,31 @@ async fn staff_read_their_own_person_and_a_directory_but_not_the_isms_records() 
         );
     }
     assert!(me.contains("&#x2f;o&#x2f;sajeco&#x2f;directory\""));
+    // A page they may not open answers 403 inside the organisation's frame, saying why.
+    let res = staff
+        .get(format!("{}/o/sajeco/findings", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let refused = res.text().await.unwrap();
+    assert!(
+        refused.contains("id=\"refused-why\"")
+            && refused.contains("&#x2f;o&#x2f;sajeco&#x2f;directory\""),
+        "{refused}"
+    );
+    assert!(
+        text_of(&refused).contains("あなたの役割（社員）では開けません"),
+        "{}",
+        text_of(&refused)
+    );
+    // The API answers as before, in JSON.
+    let (status, body) = app.api(&token, Method::GET, "/api/v1/findings", None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
     // The secretariat's offers them.
     let isms_browser = app.browser("isms").await;
     let theirs = app.page(&isms_browser, "/o/sajeco/me").await;
