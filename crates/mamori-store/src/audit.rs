@@ -438,25 +438,93 @@ pub async fn history(
 }
 
 /// The latest entries of an organisation's trail, newest first, for the audit page.
+/// What an auditor narrows the trail to: who (an account), which register (the entity), which
+/// record, which action, and days in Japan (from and to, both included).
+#[derive(Debug, Clone, Default)]
+pub struct TrailFilter {
+    pub user_id: Option<i64>,
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub action: Option<String>,
+    pub from: Option<time::Date>,
+    pub to: Option<time::Date>,
+}
+
+impl TrailFilter {
+    /// The filter's `WHERE` clause after `e.org_id = $1`, with its parameters appended.
+    fn clause(&self, params: &mut Vec<P>) -> String {
+        let mut sql = String::new();
+        let mut push = |cond: &str, p: P, params: &mut Vec<P>| {
+            params.push(p);
+            sql.push_str(&format!(" AND {cond} ${}", params.len()));
+        };
+        if let Some(u) = self.user_id {
+            push("e.actor_user_id =", P::Int(u), params);
+        }
+        if let Some(e) = &self.entity {
+            push("e.entity =", P::Text(e.clone()), params);
+        }
+        if let Some(id) = self.entity_id {
+            push("e.entity_id =", P::Int(id), params);
+        }
+        if let Some(a) = &self.action {
+            push("e.action =", P::Text(a.clone()), params);
+        }
+        // A day in Japan, as the UTC instants the trail keeps (RFC 3339 text sorts as time).
+        let instant = |d: time::Date| {
+            time::PrimitiveDateTime::new(d, time::Time::MIDNIGHT)
+                .assume_offset(mamori_domain::dates::JST)
+                .to_offset(time::UtcOffset::UTC)
+                .format(&Rfc3339)
+                .unwrap_or_default()
+        };
+        if let Some(from) = self.from {
+            push("e.at >=", P::Text(instant(from)), params);
+        }
+        if let Some(next) = self.to.and_then(|t| t.next_day()) {
+            push("e.at <", P::Text(instant(next)), params);
+        }
+        sql
+    }
+}
+
+/// An organisation's trail, newest first, narrowed by `filter`: a page of it, how many entries
+/// the filter selects, and how many the organisation has in all.
 pub async fn recent(
     pool: &Pool,
     org_id: i64,
+    filter: &TrailFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<HistoryEntryRow>, i64), StoreError> {
-    let total = pool
+) -> Result<(Vec<HistoryEntryRow>, i64, i64), StoreError> {
+    let all = pool
         .fetch_one(
             "SELECT COUNT(*) FROM audit_events WHERE org_id = $1",
             &[P::Int(org_id)],
         )
         .await?
         .i64(0)?;
+    let mut params = vec![P::Int(org_id)];
+    let narrowed = filter.clause(&mut params);
+    let total = pool
+        .fetch_one(
+            &format!("SELECT COUNT(*) FROM audit_events e WHERE e.org_id = $1{narrowed}"),
+            &params,
+        )
+        .await?
+        .i64(0)?;
+    params.push(P::Int(limit));
+    let limit_at = params.len();
+    params.push(P::Int(offset));
     let rows = pool
         .fetch_all(
-            "SELECT e.seq, e.at, COALESCE(u.display_name, e.actor), e.entity, e.entity_id, e.action, e.reason, e.hash \
-             FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id \
-             WHERE e.org_id = $1 ORDER BY e.seq DESC LIMIT $2 OFFSET $3",
-            &[P::Int(org_id), P::Int(limit), P::Int(offset)],
+            &format!(
+                "SELECT e.seq, e.at, COALESCE(u.display_name, e.actor), e.entity, e.entity_id, e.action, e.reason, e.hash \
+                 FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id \
+                 WHERE e.org_id = $1{narrowed} ORDER BY e.seq DESC LIMIT ${limit_at} OFFSET ${}",
+                limit_at + 1
+            ),
+            &params,
         )
         .await?;
     let items = rows
@@ -474,7 +542,36 @@ pub async fn recent(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok((items, total))
+    Ok((items, total, all))
+}
+
+/// What an organisation's trail holds to filter by: the accounts that acted (id, name), the
+/// entities and the actions, each once.
+pub async fn trail_facets(
+    pool: &Pool,
+    org_id: i64,
+) -> Result<(Vec<(i64, String)>, Vec<String>, Vec<String>), StoreError> {
+    let users = pool
+        .fetch_all(
+            "SELECT DISTINCT u.id, u.display_name FROM audit_events e JOIN users u ON u.id = e.actor_user_id \
+             WHERE e.org_id = $1 ORDER BY u.display_name",
+            &[P::Int(org_id)],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let distinct = |col: &'static str| async move {
+        pool.fetch_all(
+            &format!("SELECT DISTINCT {col} FROM audit_events WHERE org_id = $1 ORDER BY {col}"),
+            &[P::Int(org_id)],
+        )
+        .await?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<Vec<_>, StoreError>>()
+    };
+    Ok((users, distinct("entity").await?, distinct("action").await?))
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -992,19 +992,32 @@ impl Store {
     pub async fn audit_trail(
         &self,
         access: &Access,
+        filter: &audit::TrailFilter,
         limit: i64,
         offset: i64,
-    ) -> Result<(Vec<audit::HistoryEntryRow>, i64), StoreError> {
+    ) -> Result<(Vec<audit::HistoryEntryRow>, i64, i64), StoreError> {
         if !access.may(Capability::ReadAuditTrail) {
             return Err(StoreError::Forbidden);
         }
         audit::recent(
             &self.pool,
             access.org_id(),
-            limit.clamp(1, 500),
+            filter,
+            limit.clamp(1, 10_000_000),
             offset.max(0),
         )
         .await
+    }
+
+    /// What the organisation's trail can be filtered by (`audit::trail_facets`).
+    pub async fn audit_trail_facets(
+        &self,
+        access: &Access,
+    ) -> Result<(Vec<(i64, String)>, Vec<String>, Vec<String>), StoreError> {
+        if !access.may(Capability::ReadAuditTrail) {
+            return Err(StoreError::Forbidden);
+        }
+        audit::trail_facets(&self.pool, access.org_id()).await
     }
 
     /// Verifies the whole chain, for the same roles.

@@ -96,6 +96,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}", org::dashboard)
         .add(M::GET, "/o/{org}/areas/{area}", org::area)
         .add(M::GET, "/o/{org}/audit", org::audit)
+        .add(M::GET, "/o/{org}/audit.csv", org::audit_csv)
         .add(M::GET, "/o/{org}/members", org::members)
         .add(M::GET, "/o/{org}/training/completion", org::completion)
         .add(M::GET, "/o/{org}/organization-chart", org::chart)

@@ -260,9 +260,9 @@ members-active = Active
 members-disabled = Disabled
 
 ## Audit trail
-audit-intact = The audit trail's hash chain is intact ({ $rows } entries verified).
+audit-intact = The audit trail's hash chain is intact ({ $rows } entries verified: every organisation of this installation).
 audit-broken = The audit trail's hash chain breaks at entry { $row }: it may have been tampered with.
-audit-count = { $total } entries
+audit-count = This organisation's entries: { $total }
 audit-entity = Record
 audit-hash = Hash
 audit-checkpoints = { $count } signed checkpoints; the latest covers the trail up to entry { $seq } ({ $at }), and all agree with the trail.
@@ -1622,3 +1622,10 @@ directory-count = { $count } of { $total } people
 directory-none = Nobody matches.
 refused-why = Your role ({ $role }) does not open this page. If you need it, ask the ISMS secretariat.
 refused-home = To the dashboard
+
+# The audit trail's filters (issue 19)
+audit-any = All
+audit-record = Record id
+audit-reason = Reason
+audit-count-filtered = { $count } entries match (of this organisation's { $total })
+audit-none = No entry matches.

@@ -260,9 +260,9 @@ members-active = 利用中
 members-disabled = 利用停止
 
 ## 監査証跡
-audit-intact = 監査証跡のハッシュチェーンは改ざんされていません（{ $rows } 件を検証）。
+audit-intact = 監査証跡のハッシュチェーンは改ざんされていません（このインストールの全組織の記録 { $rows } 件を検証）。
 audit-broken = 監査証跡のハッシュチェーンが { $row } 番目の記録で壊れています。改ざんの可能性があります。
-audit-count = 全 { $total } 件
+audit-count = この組織の記録 全 { $total } 件
 audit-entity = 対象
 audit-hash = ハッシュ
 audit-checkpoints = 署名付きチェックポイント { $count } 件。最新は { $seq } 番目の記録まで（{ $at }）で、すべて証跡と一致しています。
@@ -1609,3 +1609,10 @@ directory-count = { $total } 人中 { $count } 人
 directory-none = 該当する人はいません。
 refused-why = この画面は、あなたの役割（{ $role }）では開けません。必要な場合はISO事務局に依頼してください。
 refused-home = ダッシュボードへ
+
+# The audit trail's filters (issue 19)
+audit-any = すべて
+audit-record = 記録ID
+audit-reason = 理由
+audit-count-filtered = 条件に合う記録 { $count } 件（この組織の記録 全 { $total } 件）
+audit-none = 条件に合う記録はありません。

@@ -119,17 +119,84 @@ pub async fn area(ctx: Ctx, Path((_, key)): Path<(String, String)>) -> Result<Re
     )
 }
 
+/// The trail's filters from a query: who, which register, which record, which action, from and
+/// to (days in Japan, era or full-width accepted). A value that is none is refused, naming it.
+fn trail_filter(params: &[(String, String)]) -> Result<mamori_store::audit::TrailFilter, AppError> {
+    use mamori_domain::FieldError;
+    let text = |k: &str| {
+        get(params, k)
+            .map(mamori_domain::input::normalize_strict)
+            .filter(|v| !v.is_empty())
+    };
+    let number = |k: &str| -> Result<Option<i64>, AppError> {
+        text(k)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::Invalid(vec![FieldError::new(k, "not-a-number")]))
+            })
+            .transpose()
+    };
+    let date = |k: &str| -> Result<Option<time::Date>, AppError> {
+        text(k)
+            .map(|v| {
+                mamori_domain::dates::parse_date(&v)
+                    .ok_or_else(|| AppError::Invalid(vec![FieldError::new(k, "invalid-date")]))
+            })
+            .transpose()
+    };
+    Ok(mamori_store::audit::TrailFilter {
+        user_id: number("user")?,
+        entity: text("entity"),
+        entity_id: number("record")?,
+        action: text("action"),
+        from: date("from")?,
+        to: date("to")?,
+    })
+}
+
+/// The audit trail, the auditor's main tool: filtered by who, register, record, action and dates
+/// (the filters stay in the URL), counted as the organisation's entries and as the filter's, with
+/// the verification of the whole installation's chain.
 pub async fn audit(
     State(state): State<AppState>,
     ctx: Ctx,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let raw = raw.unwrap_or_default();
+    let params = pairs(raw.as_bytes())?;
     let page_no = super::page_number(&params);
-    let (rows, total) = state
+    let filter = trail_filter(&params)?;
+    let (rows, total, all) = state
         .store
-        .audit_trail(&ctx.access, 100, (page_no - 1) * 100)
+        .audit_trail(&ctx.access, &filter, 100, (page_no - 1) * 100)
         .await?;
+    let (users, entities, actions) = state.store.audit_trail_facets(&ctx.access).await?;
+    let selected = |k: &str| get(&params, k).unwrap_or("").to_string();
+    let users: Vec<_> = users
+        .into_iter()
+        .map(|(id, name)| context! { value => id.to_string(), label => name, selected => selected("user") == id.to_string() })
+        .collect();
+    let entities: Vec<_> = entities
+        .into_iter()
+        .map(|e| context! { label => i18n::t(ctx.lang, &format!("entity-{e}")), selected => selected("entity") == e, value => e })
+        .collect();
+    let actions: Vec<_> = actions
+        .into_iter()
+        .map(|a| context! { label => i18n::t(ctx.lang, &format!("action-{a}")), selected => selected("action") == a, value => a })
+        .collect();
+    // The filter's query, for the pager and the export.
+    let query: String = params
+        .iter()
+        .filter(|(k, v)| k != "page" && !v.is_empty())
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::error::url_escape(k),
+                crate::error::url_escape(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
     let verification = state.store.audit_verify(&ctx.access).await?;
     let checkpoints = state.store.audit_checkpoint_status(&ctx.access).await?;
     // Each as a translation key with the seq (and the head a cut trail now ends at).
@@ -172,7 +239,9 @@ pub async fn audit(
         &ctx,
         "audit.html",
         context! {
-            entries, total, page_no, pages,
+            entries, total, all, page_no, pages, users, entities, actions, query,
+            record => selected("record"), from => selected("from"), to => selected("to"),
+            filtered => !query.is_empty(),
             intact => verification.intact(),
             rows => verification.rows,
             first_broken => verification.first_broken,
@@ -183,6 +252,58 @@ pub async fn audit(
         },
         StatusCode::OK,
     )
+}
+
+/// The filtered trail as CSV (UTF-8 with BOM, for Excel): every entry the filter selects, with
+/// its time in Japan, who, the register and record, the action and reason, and the full hash.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    let filter = trail_filter(&params)?;
+    let (rows, _, _) = state
+        .store
+        .audit_trail(&ctx.access, &filter, i64::MAX, 0)
+        .await?;
+    let t = |k: &str| i18n::t(ctx.lang, k);
+    let sheet = mamori_io::sheet::Sheet {
+        headers: vec![
+            "#".into(),
+            t("history-at"),
+            t("history-actor"),
+            t("audit-entity"),
+            t("audit-record"),
+            t("history-action"),
+            t("audit-reason"),
+            t("audit-hash"),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.seq.to_string(),
+                    format_at(&ctx, &r.at),
+                    r.actor.clone(),
+                    t(&format!("entity-{}", r.entity)),
+                    r.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                    t(&format!("action-{}", r.action)),
+                    r.reason.clone().unwrap_or_default(),
+                    r.hash.clone(),
+                ]
+            })
+            .collect(),
+    };
+    let bytes = sheet
+        .to_csv()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(super::registers::send_file(
+        bytes,
+        "text/csv; charset=utf-8",
+        &format!("{}.csv", t("nav-audit")),
+        "attachment",
+    ))
 }
 
 /// The organisation's settings: for those who may change them (issue 18: staff, managers and
