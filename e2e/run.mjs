@@ -57,13 +57,14 @@ async function until(what, get, check, timeout = 10_000) {
 }
 const text = (page, sel) => () => page.locator(sel).first().innerText();
 
-// Signs a demo account in through the form and waits for the dashboard's address.
+// Signs a demo account in through the form and waits for its home page's address.
 async function signIn(page, url, who) {
   await page.goto(`${url}login`);
   await page.fill('#email', `${who}@sajeco.example`);
   await page.fill('#password', PASSWORD);
   await page.click('form button[type=submit]');
-  await expectUrl(page, 'end with /o/sajeco', (u) => new URL(u).pathname.endsWith('/o/sajeco'));
+  // Staff's home is My page; everyone else's the dashboard.
+  await expectUrl(page, 'be the home page', (u) => /\/o\/sajeco(\/me)?$/.test(new URL(u).pathname));
 }
 const expectH1 = (page, want, exact = true) =>
   until(`h1 should ${exact ? 'be' : 'contain'} ${want}`, text(page, 'h1'), (t) => (exact ? t.trim() === want : t.includes(want)));
@@ -77,7 +78,7 @@ async function runCase(browser, url, role, vpName) {
   try {
     // Sign in.
     await signIn(page, url, role);
-    await expectH1(page, 'ダッシュボード', false);
+    await expectH1(page, role === 'staff' ? 'マイページ' : 'ダッシュボード', false);
 
     if (role === 'staff') return await staffDirectory(page, url, vpName);
     // People list through the side navigation (collapsed <details> on phones).
@@ -311,9 +312,9 @@ async function handlingCase(browser, url) {
   }
 }
 
-// At phone width, a staff member reports a near miss from My page in under a minute: kind, date,
-// what happened and the cause; the rest (reporter, department, status, date reported, number) is
-// filled in. The secretariat then assesses and closes it, opens a corrective action from the event's
+// At phone width, a staff member reports a near miss from My page in two taps: what happened, the
+// date and the cause on a short form, then a thank-you page; the rest (kind, reporter, department,
+// status, date reported, number) is filled in. The secretariat then assesses and closes it, opens a corrective action from the event's
 // page, and the department's near misses on the figures page go up by one.
 async function reportEventCase(browser, url) {
   const staffContext = await browser.newContext({ ...VIEWPORTS.phone, locale: 'ja-JP' });
@@ -335,12 +336,14 @@ async function reportEventCase(browser, url) {
     await page.goto(`${url}o/sajeco/me`);
     const started = Date.now();
     await page.click('#report-event');
-    await page.selectOption('#f-kind', 'near_miss');
-    await page.fill('#f-occurred_on', '令和8年11月27日');
-    await page.fill('#f-description', '客先へのメールに別の顧客の資料を添付しかけた。送信前に気づいた');
-    await page.selectOption('#f-cause', 'human_error');
+    await page.fill('#nm-occurred_on', '令和8年11月27日');
+    await page.fill('#nm-description', '客先へのメールに別の顧客の資料を添付しかけた。送信前に気づいた');
+    await page.check('#nm-cause-human_error');
     await page.screenshot({ path: `${SHOTS}/report-event-phone.png`, fullPage: true });
-    await page.click('#save');
+    await page.click('#nm-submit');
+    await until('the reporter should be thanked', text(page, '#thanks'), (t) => t.includes('として受け付けました'));
+    await page.screenshot({ path: `${SHOTS}/report-event-thanks-phone.png`, fullPage: true });
+    await page.click('#thanks-record');
     await until('the event should be saved', () => page.url(), (u) => /security-events\/\d+$/.test(new URL(u).pathname));
     await until('the event should show its reporter and status', text(page, 'main'), (t) => t.includes('新井 翔太') && t.includes('報告済み'));
     const seconds = (Date.now() - started) / 1000;
@@ -644,11 +647,12 @@ async function firstRunCase(browser, pg) {
     // Their first near miss, from My page.
     await hire.goto(`${base}/o/mycorp/me`);
     await hire.click('#report-event');
-    await hire.selectOption('#f-kind', 'near_miss');
-    await hire.fill('#f-occurred_on', '2026-11-27');
-    await hire.fill('#f-description', '宛先を確認せずに送信しかけた');
-    await hire.selectOption('#f-cause', 'human_error');
-    await hire.click('#save');
+    await hire.fill('#nm-occurred_on', '2026-11-27');
+    await hire.fill('#nm-description', '宛先を確認せずに送信しかけた');
+    await hire.check('#nm-cause-human_error');
+    await hire.click('#nm-submit');
+    await until('the hire is thanked', text(hire, '#thanks'), (t) => t.includes('として受け付けました'));
+    await hire.click('#thanks-record');
     await until('the near miss is saved', () => hire.url(), (u) => /security-events\/\d+$/.test(new URL(u).pathname));
     await until('it names its reporter', text(hire, 'main'), (t) => t.includes('新入 次郎') && t.includes('報告済み'));
     await page.goto(`${base}/o/mycorp/security-events`);

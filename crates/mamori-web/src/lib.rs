@@ -102,6 +102,13 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/organization-chart", org::chart)
         .add(M::GET, "/o/{org}/me", training::me)
         .add(M::GET, "/o/{org}/directory", org::directory)
+        .add(M::GET, "/o/{org}/near-miss", events::near_miss_form)
+        .add(M::POST, "/o/{org}/near-miss", events::report_near_miss)
+        .add(
+            M::GET,
+            "/o/{org}/near-miss/thanks",
+            events::near_miss_thanks,
+        )
         .add(M::GET, "/o/{org}/overdue", assets::overdue)
         .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(

@@ -26,6 +26,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/directory.html"),
     ),
     ("refused.html", include_str!("../templates/refused.html")),
+    (
+        "near_miss.html",
+        include_str!("../templates/near_miss.html"),
+    ),
+    (
+        "near_miss_thanks.html",
+        include_str!("../templates/near_miss_thanks.html"),
+    ),
     ("org_new.html", include_str!("../templates/org_new.html")),
     ("error.html", include_str!("../templates/error.html")),
     (

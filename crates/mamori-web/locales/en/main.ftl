@@ -485,7 +485,7 @@ answer-true = True
 answer-false = False
 group-mine = Mine
 me-title = My page
-me-report-event = Report a security event (near miss)
+me-report-event = Report a near miss
 me-no-person = This account is not linked to a person in the register. Ask the ISMS secretariat.
 me-due = To do
 me-upcoming = Expected at: { $record }
@@ -1629,3 +1629,30 @@ audit-record = Record id
 audit-reason = Reason
 audit-count-filtered = { $count } entries match (of this organisation's { $total })
 audit-none = No entry matches.
+
+# A near miss in two taps (issue 19)
+near-miss-title = Report a near miss
+near-miss-lead = Report what made you stop short, as soon as you notice it. It is not to blame anyone: it is to keep it from happening again.
+near-miss-what = What happened?
+near-miss-what-hint = e.g. I almost attached another customer's file to an e-mail to a client, and noticed before sending
+near-miss-when = When
+near-miss-department = Department
+near-miss-related = The asset or device concerned (if known)
+near-miss-related-hint = e.g. the customer list, a laptop
+near-miss-cause = Cause (if known)
+near-miss-submit = Report
+near-miss-full-form = To report an incident or a weakness, or to write more, use the full form
+near-miss-thanks-title = Thank you for reporting
+near-miss-thanks = Received as { $record }.
+near-miss-next = The ISMS secretariat reads it and decides its impact and response; they may ask you for more. You can follow it on its record.
+near-miss-see = See { $record }
+
+# Home by role (issue 19)
+todo-title = To do
+todo-events = Security events to assess
+todo-actions = Corrective actions past due
+todo-take-outs = Take-outs past their return date
+todo-risks = Risks past due or to review
+todo-department-events = The department's events to assess
+todo-department-no-pledge = People in the department without an NDA
+auditor-start = Where an audit starts

@@ -472,7 +472,7 @@ answer-true = 正しい
 answer-false = 誤り
 group-mine = 自分
 me-title = マイページ
-me-report-event = セキュリティ事象（ヒヤリハット）を報告する
+me-report-event = ヒヤリハットを報告する
 me-no-person = このアカウントは社員等の台帳に結び付いていません。ISO事務局に連絡してください。
 me-due = やること
 me-upcoming = 受講予定: { $record }
@@ -1616,3 +1616,30 @@ audit-record = 記録ID
 audit-reason = 理由
 audit-count-filtered = 条件に合う記録 { $count } 件（この組織の記録 全 { $total } 件）
 audit-none = 条件に合う記録はありません。
+
+# A near miss in two taps (issue 19)
+near-miss-title = ヒヤリハットを報告
+near-miss-lead = ひやりとした・はっとしたことを、気づいたときにすぐ報告してください。誰かを責めるためではなく、同じことを防ぐための報告です。
+near-miss-what = 何がありましたか
+near-miss-what-hint = 例: 客先へのメールに別の顧客の資料を添付しかけた。送信前に気づいた
+near-miss-when = いつ
+near-miss-department = 部門
+near-miss-related = 関係した情報資産・機器（わかれば）
+near-miss-related-hint = 例: 顧客台帳、ノートPC
+near-miss-cause = 原因（わかれば）
+near-miss-submit = 報告する
+near-miss-full-form = インシデント・弱点の報告や、詳しく書く場合はこちら
+near-miss-thanks-title = 報告ありがとうございました
+near-miss-thanks = { $record } として受け付けました。
+near-miss-next = ISO事務局が内容を確認し、影響と対応を決めます。必要なときは、ISO事務局から詳しい話を聞くことがあります。経過はこの記録で確認できます。
+near-miss-see = { $record } を見る
+
+# Home by role (issue 19)
+todo-title = やること
+todo-events = 評価待ちのセキュリティ事象
+todo-actions = 期限を過ぎた是正処置
+todo-take-outs = 返却予定を過ぎた持ち出し
+todo-risks = 対応期限切れ・見直し待ちのリスク
+todo-department-events = 部門の評価待ちの事象
+todo-department-no-pledge = 部門の秘密保持誓約書のない人
+auditor-start = 監査の入口

@@ -41,6 +41,10 @@ pub fn format_at(ctx: &Ctx, at: &str) -> String {
 }
 
 pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    // Staff's home is My page: their notices, tests and near-miss button, also on a phone.
+    if ctx.access.role == Role::Staff {
+        return Ok(Redirect::to(&format!("/o/{}/me", ctx.org())).into_response());
+    }
     let count = |reg, q: ListQuery| {
         let state = state.clone();
         let access = ctx.access.clone();
@@ -78,6 +82,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         context! { label => i18n::t(ctx.lang, "dashboard-no-pledge"), value => count(&PEOPLE, ListQuery { lacks: vec!["pledges".into()], ..Default::default() }).await?, href => format!("{base}/people?lacks=pledges") },
         context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}", iso(guarantee_warn)) },
     ];
+    let todo = things_to_do(&state, &ctx, &base).await?;
     // Until the ISMS is set up, the secretariat's home shows what is left, each step linking to
     // where it is done.
     let checklist = if ctx.access.may(mamori_domain::Capability::ChangeSettings) {
@@ -97,13 +102,117 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         &ctx,
         "dashboard.html",
         context! {
-            checklist,
+            checklist, todo,
+            auditor => ctx.access.role == Role::Auditor,
             figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)),
             // Just founded (`/setup`): what was made, and where to start.
             welcome => super::query_says(&ctx.query, "welcome").is_some(),
         },
         StatusCode::OK,
     )
+}
+
+/// What the member has to do, as their role sees it, each a count opening its records: the
+/// secretariat's events to assess, late corrective actions, take-outs and risks to review; a
+/// department manager's events to assess and people without an NDA in their department.
+async fn things_to_do(
+    state: &AppState,
+    ctx: &Ctx,
+    base: &str,
+) -> Result<Vec<minijinja::Value>, AppError> {
+    use mamori_domain::registers::SECURITY_EVENTS;
+    let count = |reg, q: ListQuery| async move {
+        state
+            .store
+            .list(&ctx.access, reg, &ListQuery { limit: 1, ..q })
+            .await
+            .map(|p| p.total)
+    };
+    let item = |key: &str, value: i64, href: String| {
+        context! { label => i18n::t(ctx.lang, key), value, href, urgent => value > 0 }
+    };
+    let reported = || vec![("status".to_string(), "reported".to_string())];
+    let mut todo = Vec::new();
+    match ctx.access.role {
+        Role::IsmsManager | Role::Admin => {
+            let events = count(
+                &SECURITY_EVENTS,
+                ListQuery {
+                    filters: reported(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            todo.push(item(
+                "todo-events",
+                events,
+                format!("{base}/security-events?status=reported"),
+            ));
+            let late = state
+                .store
+                .overdue(&ctx.access, mamori_domain::dates::today())
+                .await?;
+            todo.push(item(
+                "todo-actions",
+                late.actions.len() as i64,
+                format!("{base}/overdue"),
+            ));
+            todo.push(item(
+                "todo-take-outs",
+                late.take_outs.len() as i64,
+                format!("{base}/overdue"),
+            ));
+            todo.push(item(
+                "todo-risks",
+                late.risks.len() as i64,
+                format!("{base}/overdue"),
+            ));
+        }
+        Role::DepartmentManager => {
+            let department = match ctx.access.department_id {
+                Some(id) => state
+                    .store
+                    .get(&ctx.access, &DEPARTMENTS, id)
+                    .await
+                    .ok()
+                    .and_then(|d| d.value(&DEPARTMENTS, "code").map(|v| v.to_plain())),
+                None => None,
+            };
+            if let Some(code) = department {
+                let mut filters = reported();
+                filters.push(("department".into(), code.clone()));
+                let events = count(
+                    &SECURITY_EVENTS,
+                    ListQuery {
+                        filters,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                todo.push(item(
+                    "todo-department-events",
+                    events,
+                    format!("{base}/security-events?status=reported&department={code}"),
+                ));
+                let no_nda = count(
+                    &PEOPLE,
+                    ListQuery {
+                        filters: vec![("department".into(), code.clone())],
+                        lacks: vec!["pledges".into()],
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                todo.push(item(
+                    "todo-department-no-pledge",
+                    no_nda,
+                    format!("{base}/people?department={code}&lacks=pledges"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(todo)
 }
 
 pub async fn area(ctx: Ctx, Path((_, key)): Path<(String, String)>) -> Result<Response, AppError> {

@@ -464,7 +464,7 @@ async fn english_is_one_click_away_and_remembered_and_error_pages_are_translated
     // Remembered per user: a new sign-in comes back in English.
     let again = app.browser("staff").await;
     let page = again
-        .get(format!("{}/o/sajeco", app.url))
+        .get(format!("{}/o/sajeco/me", app.url))
         .send()
         .await
         .unwrap()
@@ -997,7 +997,7 @@ async fn the_organisation_chart_is_drawn_from_the_appointments_of_the_chosen_yea
     let app = spawn_app().await;
     let browser = app.browser("staff").await;
     let page = browser
-        .get(format!("{}/o/sajeco", app.url))
+        .get(format!("{}/o/sajeco/me", app.url))
         .send()
         .await
         .unwrap()

@@ -222,3 +222,154 @@ async fn the_auditor_filters_the_trail_and_exports_what_it_shows() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+/// Staff report a near miss in two taps: My page's button, a short form with today's date and their
+/// department already chosen, and a thank-you page; the rest is filled in for the secretariat.
+#[tokio::test]
+async fn staff_report_a_near_miss_in_two_taps_and_are_thanked() {
+    let app = spawn_app().await;
+    let staff = app.browser("staff").await;
+    let me = app.page(&staff, "/o/sajeco/me").await;
+    assert!(me.contains("id=\"report-event\" href=\"/o/sajeco/near-miss\""));
+    let form = app.page(&staff, "/o/sajeco/near-miss").await;
+    let today = mamori_domain::dates::format_date(
+        mamori_domain::dates::today(),
+        mamori_domain::DateStyle::Western,
+        mamori_domain::Lang::Ja,
+    );
+    assert!(
+        form.contains(&format!("value=\"{today}\"")),
+        "today by default"
+    );
+    assert!(form.contains("selected>"), "their department chosen");
+
+    // Nothing said: refused, nothing written.
+    let isms = app.token("isms").await;
+    let count = || async {
+        let (_, events) = app
+            .api(&isms, Method::GET, "/api/v1/security-events?limit=1", None)
+            .await;
+        events["total"].as_i64().unwrap()
+    };
+    let before = count().await;
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/near-miss",
+            "/o/sajeco/near-miss",
+            &[("description", "  ")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(text_of(&res.text().await.unwrap()).contains("を入力してください"));
+    assert_eq!(count().await, before);
+
+    // What happened, and one tap.
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/near-miss",
+            "/o/sajeco/near-miss",
+            &[
+                ("description", "ＵＳＢメモリを会議室に置き忘れかけた"),
+                ("occurred_on", &today),
+                ("related", "USBメモリ"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let thanks = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        thanks.starts_with("/o/sajeco/near-miss/thanks?id="),
+        "{thanks}"
+    );
+    let page = text_of(&app.page(&staff, &thanks).await);
+    assert!(
+        page.contains("報告ありがとうございました") && page.contains("として受け付けました"),
+        "{page}"
+    );
+    assert_eq!(count().await, before + 1);
+    let id = thanks.rsplit('=').next().unwrap();
+    let (_, event) = app
+        .api(
+            &isms,
+            Method::GET,
+            &format!("/api/v1/security-events/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(event["kind"], "near_miss");
+    assert_eq!(event["status"], "reported");
+    assert_eq!(
+        event["cause"], "other",
+        "the secretariat assesses the cause"
+    );
+    assert!(
+        event["reporter"].as_str().is_some_and(|r| !r.is_empty()),
+        "{event}"
+    );
+    assert!(
+        event["department"].as_str().is_some_and(|d| !d.is_empty()),
+        "{event}"
+    );
+    assert!(event["code"].as_str().unwrap().starts_with("E-"));
+
+    // The auditor reports nothing.
+    let auditor = app.browser("auditor").await;
+    let res = auditor
+        .get(format!("{}/o/sajeco/near-miss", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+
+/// Each role's home: staff land on My page; the secretariat and a manager see what they have to
+/// do, as counts that open the records; the auditor where an audit starts.
+#[tokio::test]
+async fn each_role_lands_on_its_own_home() {
+    let app = spawn_app().await;
+    let staff = app.browser("staff").await;
+    let res = staff
+        .get(format!("{}/o/sajeco", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/o/sajeco/me");
+
+    let isms = app.browser("isms").await;
+    let home = app.page(&isms, "/o/sajeco").await;
+    let text = text_of(&home);
+    assert!(
+        home.contains("id=\"todo\"") && text.contains("評価待ちのセキュリティ事象"),
+        "{text}"
+    );
+    assert!(home.contains("security-events?status=reported"));
+    // The count is the list's: the link opens as many records.
+    let token = app.token("isms").await;
+    let (_, reported) = app
+        .api(
+            &token,
+            Method::GET,
+            "/api/v1/security-events?status=reported&limit=1",
+            None,
+        )
+        .await;
+    let n = reported["total"].as_i64().unwrap();
+    assert!(
+        text.contains(&format!("{n}評価待ちのセキュリティ事象")),
+        "{n}: {text}"
+    );
+
+    let manager = app.browser("manager").await;
+    let text = text_of(&app.page(&manager, "/o/sajeco").await);
+    assert!(
+        text.contains("部門の評価待ちの事象") && text.contains("部門の秘密保持誓約書のない人"),
+        "{text}"
+    );
+
+    let auditor = app.browser("auditor").await;
+    let home = app.page(&auditor, "/o/sajeco").await;
+    assert!(home.contains("id=\"auditor-start\"") && !home.contains("id=\"todo\""));
+}

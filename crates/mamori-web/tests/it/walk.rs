@@ -243,6 +243,10 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             "/o/{org}/training/sessions/{id}/expected"
             | "/o/{org}/training/sessions/{id}/roll-call",
         ) => Rule::Roles(SECRETARIAT),
+        // A near miss in two taps: whoever reports security events (the walk's form is empty: 422
+        // to them); the thank-you page answers 404 without a record.
+        ("GET" | "POST", "/o/{org}/near-miss") => Rule::Roles(WITH_PERSON),
+        ("GET", "/o/{org}/near-miss/thanks") => Rule::Roles(ALL),
         // The event figures are the report's, counted across the organisation: not staff's.
         ("GET", "/o/{org}/event-figures") => Rule::Roles(NOT_STAFF),
         ("GET", "/o/{org}/training/completion") => {
