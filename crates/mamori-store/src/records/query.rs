@@ -997,7 +997,8 @@ impl Store {
 
     /// Choices for a reference field: the active records of the target register (natural key, title).
     /// `None` when the target register is too large to choose from a list (the form then asks for
-    /// the natural key, e.g. an employee number).
+    /// the natural key, e.g. an employee number). The label is the record's title, or its first text
+    /// where the title is the code.
     pub async fn ref_options(
         &self,
         access: &Access,
@@ -1005,6 +1006,17 @@ impl Store {
     ) -> Result<Option<Vec<(String, String)>>, StoreError> {
         const MAX_OPTIONS: i64 = 300;
         let key = target.natural_key.unwrap_or("id");
+        // What names a record beside its code: its title, or, where the title is the code (an
+        // event, an audit), its first text (what happened, the scope).
+        let label = if target.title_field != key {
+            target.title_field
+        } else {
+            target
+                .fields
+                .iter()
+                .find(|f| matches!(f.kind, FieldKind::Text { .. }) && f.name != key)
+                .map_or(key, |f| f.name)
+        };
         let mut params = vec![P::Int(access.org_id()), P::Int(MAX_OPTIONS + 1)];
         // Hidden records are not offered either.
         let scope = and_scope(access, target, &mut params);
@@ -1012,8 +1024,8 @@ impl Store {
             .pool
             .fetch_all(
                 &format!(
-                    "SELECT t.{key}, t.{} FROM {} t WHERE t.org_id = $1 AND t.withdrawn_at IS NULL{scope} ORDER BY t.{key} LIMIT $2",
-                    target.title_field, target.table
+                    "SELECT t.{key}, COALESCE(t.{label}, '') FROM {} t WHERE t.org_id = $1 AND t.withdrawn_at IS NULL{scope} ORDER BY t.{key} LIMIT $2",
+                    target.table
                 ),
                 &params,
             )

@@ -373,3 +373,53 @@ async fn each_role_lands_on_its_own_home() {
     let home = app.page(&auditor, "/o/sajeco").await;
     assert!(home.contains("id=\"auditor-start\"") && !home.contains("id=\"todo\""));
 }
+
+/// A picker names a record by its code and what names it, once: an event by its code and what
+/// happened, a person by their number and name.
+#[tokio::test]
+async fn pickers_show_the_code_and_what_names_the_record() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let form = app.page(&isms, "/o/sajeco/corrective-actions/new").await;
+    let labels: Vec<&str> = form
+        .split("<option value=\"E-")
+        .skip(1)
+        .map(|o| o.split("</option>").next().unwrap_or(""))
+        .collect();
+    assert!(!labels.is_empty(), "the form offers events");
+    for l in &labels {
+        let label = l.split('>').nth(1).unwrap_or("");
+        assert!(label.starts_with("E-") && label.contains(' '), "{label}");
+        assert!(!label.contains("(E-"), "the code twice: {label}");
+    }
+    assert!(form.contains(">0001 "), "a person by number and name");
+}
+
+/// The corrective actions' list has one 発端 column naming the source record, not a column for
+/// each kind of source.
+#[tokio::test]
+async fn the_corrective_actions_list_names_each_source_in_one_column() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let list = app
+        .page(&isms, "/o/sajeco/corrective-actions")
+        .await;
+    let head = list
+        .split("<thead>")
+        .nth(1)
+        .unwrap()
+        .split("</thead>")
+        .next()
+        .unwrap();
+    let heads = text_of(head);
+    assert!(heads.contains("発端"), "{heads}");
+    assert!(
+        !heads.contains("指摘事項") && !heads.contains("セキュリティ事象"),
+        "{heads}"
+    );
+    let text = text_of(&list);
+    assert!(
+        text.contains("監査の指摘:F-") || text.contains("セキュリティ事象:E-"),
+        "{text}"
+    );
+}

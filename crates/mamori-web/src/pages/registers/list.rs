@@ -15,8 +15,14 @@ pub async fn list(
     let page_no = crate::pages::page_number(&params);
     query.offset = (page_no - 1) * PER_PAGE;
     let page = state.store.list(&ctx.access, reg, &query).await?;
+    // A register whose records come from one of several sources (a corrective action from an
+    // event, a finding, …) shows one column naming the source record, not one column a source.
+    let folded: Vec<&str> = reg
+        .sources
+        .map(|s| s.refs.iter().map(|(_, r)| *r).collect())
+        .unwrap_or_default();
     let list_fields: Vec<usize> = (0..reg.fields.len())
-        .filter(|i| reg.fields[*i].list)
+        .filter(|i| reg.fields[*i].list && !folded.contains(&reg.fields[*i].name))
         .collect();
     let sort = query
         .sort
@@ -38,7 +44,7 @@ pub async fn list(
         .map(|r| {
             context! {
                 href => record_href(ctx.org(), reg, r.id),
-                cells => list_fields.iter().map(|i| cell_text(&ctx, reg, r, *i)).collect::<Vec<_>>(),
+                cells => list_fields.iter().map(|i| source_cell(&ctx, reg, r, *i).unwrap_or_else(|| cell_text(&ctx, reg, r, *i))).collect::<Vec<_>>(),
                 title_index => list_fields.iter().position(|i| reg.fields[*i].name == reg.title_field).unwrap_or(0),
                 withdrawn => r.withdrawn_at.is_some(),
             }
@@ -92,4 +98,23 @@ pub async fn list(
         },
         StatusCode::OK,
     )
+}
+
+/// The source column of a register with sources: the kind of source and the record it names
+/// (「セキュリティ事象: E-2017-04」). `None` for any other column.
+fn source_cell(ctx: &Ctx, reg: &Register, rec: &Record, i: usize) -> Option<String> {
+    let sources = reg.sources.filter(|s| s.field == reg.fields[i].name)?;
+    let kind = cell_text(ctx, reg, rec, i);
+    let chosen = rec.values[i].to_plain();
+    let named = sources
+        .refs
+        .iter()
+        .find(|(choice, _)| *choice == chosen)
+        .and_then(|(_, field)| reg.position(field))
+        .map(|r| cell_text(ctx, reg, rec, r))
+        .filter(|t| !t.is_empty());
+    Some(match named {
+        Some(n) => format!("{kind}: {n}"),
+        None => kind,
+    })
 }

@@ -137,6 +137,20 @@ async fn filter_options(
     Ok(out)
 }
 
+/// A record as a picker offers it: its code and what names it (「E-2017-04 入力作業用PCの更新延期」),
+/// the name cut at 60 characters; the code alone when nothing else names it.
+pub(crate) fn option_label(key: &str, title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() || title == key {
+        return key.to_string();
+    }
+    let mut short: String = title.chars().take(60).collect();
+    if title.chars().count() > 60 {
+        short.push('…');
+    }
+    format!("{key} {short}")
+}
+
 /// The choices of a field; `None` for a reference to a register too large for a list.
 async fn options_for(
     state: &AppState,
@@ -161,7 +175,7 @@ async fn options_for(
                     options
                         .into_iter()
                         .map(
-                            |(k, t)| context! { value => k.clone(), label => format!("{t} ({k})") },
+                            |(k, t)| context! { value => k.clone(), label => option_label(&k, &t) },
                         )
                         .collect()
                 })
