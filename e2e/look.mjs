@@ -126,7 +126,7 @@ await page.goto(`${url}/o/sajeco/soa`);
 await page.screenshot({ path: `${out}/soa.png`, fullPage: true });
 await page.goto(`${url}/o/sajeco/drills/new`);
 await page.fill('#f-held_on', '2018-02-17');
-const lanHub = await page.locator('#f-scenario option').evaluateAll((os) => os.find((o) => o.textContent.includes('(BC-0001)')).value);
+const lanHub = await page.locator('#f-scenario option').evaluateAll((os) => os.find((o) => o.textContent.startsWith('BC-0001')).value);
 await page.selectOption('#f-scenario', lanHub);
 await page.fill('#f-actual_minutes', '600');
 await page.fill('#f-follow_up', '予備のスイッチを各フロアに配置する');

@@ -410,7 +410,7 @@ async function drillAndSoaCase(browser, url) {
     const followUp = '予備のスイッチを各フロアに配置する';
     await page.fill('#f-held_on', new Date().toISOString().slice(0, 10));
     const options = await page.locator('#f-scenario option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })));
-    const lan = options.find((o) => o.label.includes('(BC-0001)')) || options.find((o) => o.label.includes('LAN'));
+    const lan = options.find((o) => o.label.startsWith('BC-0001')) || options.find((o) => o.label.includes('LAN'));
     assert(lan, `no LAN-HUB scenario among ${JSON.stringify(options.map((o) => o.label))}`);
     await page.selectOption('#f-scenario', lan.value);
     await page.fill('#f-actual_minutes', '600');

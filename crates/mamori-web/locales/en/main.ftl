@@ -1656,3 +1656,4 @@ todo-risks = Risks past due or to review
 todo-department-events = The department's events to assess
 todo-department-no-pledge = People in the department without an NDA
 auditor-start = Where an audit starts
+dashboard-figures-title = People and organisation

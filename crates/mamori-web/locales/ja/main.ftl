@@ -1643,3 +1643,4 @@ todo-risks = 対応期限切れ・見直し待ちのリスク
 todo-department-events = 部門の評価待ちの事象
 todo-department-no-pledge = 部門の秘密保持誓約書のない人
 auditor-start = 監査の入口
+dashboard-figures-title = 人と組織

@@ -241,7 +241,15 @@ async fn staff_report_a_near_miss_in_two_taps_and_are_thanked() {
         form.contains(&format!("value=\"{today}\"")),
         "today by default"
     );
-    assert!(form.contains("selected>"), "their department chosen");
+    let select = form
+        .split("id=\"nm-department\"")
+        .nth(1)
+        .and_then(|r| r.split("</select>").next())
+        .unwrap();
+    assert!(
+        select.contains(" selected>"),
+        "their department chosen: {select}"
+    );
 
     // Nothing said: refused, nothing written.
     let isms = app.token("isms").await;
@@ -401,9 +409,7 @@ async fn pickers_show_the_code_and_what_names_the_record() {
 async fn the_corrective_actions_list_names_each_source_in_one_column() {
     let app = spawn_app().await;
     let isms = app.browser("isms").await;
-    let list = app
-        .page(&isms, "/o/sajeco/corrective-actions")
-        .await;
+    let list = app.page(&isms, "/o/sajeco/corrective-actions").await;
     let head = list
         .split("<thead>")
         .nth(1)
