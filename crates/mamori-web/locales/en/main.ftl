@@ -1657,3 +1657,10 @@ todo-department-events = The department's events to assess
 todo-department-no-pledge = People in the department without an NDA
 auditor-start = Where an audit starts
 dashboard-figures-title = People and organisation
+
+# A message after every save (issue 19)
+record-saved-created = Added.
+record-saved-updated = Saved.
+record-saved-withdrawn = Withdrawn.
+record-saved-reinstated = The withdrawal is undone.
+action-undo = Undo

@@ -1644,3 +1644,10 @@ todo-department-events = 部門の評価待ちの事象
 todo-department-no-pledge = 部門の秘密保持誓約書のない人
 auditor-start = 監査の入口
 dashboard-figures-title = 人と組織
+
+# A message after every save (issue 19)
+record-saved-created = 登録しました。
+record-saved-updated = 保存しました。
+record-saved-withdrawn = 取り下げました。
+record-saved-reinstated = 取り下げを取り消しました。
+action-undo = 元に戻す

@@ -73,9 +73,11 @@ async fn a_form_with_mistakes_keeps_what_was_typed_and_a_good_one_lands_with_his
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let saved = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(saved.ends_with("?saved=created"), "{saved}");
+    let location = saved.trim_end_matches("?saved=created").to_string();
     let detail = browser
-        .get(format!("{}{location}", app.url))
+        .get(format!("{}{saved}", app.url))
         .send()
         .await
         .unwrap()
@@ -83,6 +85,10 @@ async fn a_form_with_mistakes_keeps_what_was_typed_and_a_good_one_lands_with_his
         .await
         .unwrap();
     assert!(detail.contains("7100") && detail.contains("2019年5月1日"));
+    assert!(
+        detail.contains("id=\"saved\"") && detail.contains("登録しました"),
+        "a message after the save"
+    );
     assert!(detail.contains("変更履歴") && detail.contains("登録"));
 
     // Withdraw needs a reason; with one, the record stays, marked.
@@ -100,6 +106,29 @@ async fn a_form_with_mistakes_keeps_what_was_typed_and_a_good_one_lands_with_his
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
+    let withdrawn = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(withdrawn, format!("{location}?saved=withdrawn"));
+    let detail = browser
+        .get(format!("{}{withdrawn}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("取り下げられました") && detail.contains("誤登録"));
+    // The message offers to undo it, once.
+    assert!(detail.contains("id=\"undo-withdrawal\"") && detail.contains("取り下げました"));
+    let res = browser
+        .post(format!("{}{location}/reinstate", app.url))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("{location}?saved=reinstated")
+    );
     let detail = browser
         .get(format!("{}{location}", app.url))
         .send()
@@ -108,7 +137,10 @@ async fn a_form_with_mistakes_keeps_what_was_typed_and_a_good_one_lands_with_his
         .text()
         .await
         .unwrap();
-    assert!(detail.contains("取り下げられました") && detail.contains("誤登録"));
+    assert!(
+        !detail.contains("取り下げられました") && !detail.contains("id=\"saved\""),
+        "undone, said once"
+    );
 }
 
 #[tokio::test]

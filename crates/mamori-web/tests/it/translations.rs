@@ -72,6 +72,9 @@ fn every_key_in_use_is_translated() {
     ] {
         used.insert(format!("profile-{key}"));
     }
+    for saved in ["created", "updated", "withdrawn", "reinstated"] {
+        used.insert(format!("record-saved-{saved}"));
+    }
     for status in ["active", "withdrawn", "all"] {
         used.insert(format!("status-{status}"));
     }

@@ -196,6 +196,8 @@ pub(super) async fn detail_page(
             id => record.id,
             record_title => title_of(ctx, reg, &record),
             fields, history, error,
+            // What was just done to it (`?saved=`): said once, after the redirect.
+            saved => crate::pages::query_says(&ctx.query, "saved").filter(|s| matches!(s.as_str(), "created" | "updated" | "withdrawn" | "reinstated")),
             withdrawn => record.withdrawn_at.is_some(),
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.to_offset(mamori_domain::dates::JST).date(), ctx.style, ctx.lang)),
@@ -237,7 +239,11 @@ pub async fn withdraw(
     let input = form_input(&ctx, &body)?;
     let reason = input.get("reason").map(String::as_str).unwrap_or("");
     match state.store.withdraw(&ctx.access, reg, id, reason).await {
-        Ok(_) => Ok(Redirect::to(&record_href(ctx.org(), reg, id)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}?saved=withdrawn",
+            record_href(ctx.org(), reg, id)
+        ))
+        .into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
             let msg = errors
                 .first()
@@ -258,5 +264,9 @@ pub async fn reinstate(
     let id = parse_id(&id)?;
     form_input(&ctx, &body)?;
     state.store.reinstate(&ctx.access, reg, id).await?;
-    Ok(Redirect::to(&record_href(ctx.org(), reg, id)).into_response())
+    Ok(Redirect::to(&format!(
+        "{}?saved=reinstated",
+        record_href(ctx.org(), reg, id)
+    ))
+    .into_response())
 }

@@ -122,7 +122,11 @@ pub async fn create(
     let reg = register(&collection)?;
     let input = form_input(&ctx, &body)?;
     match state.store.create(&ctx.access, reg, &input).await {
-        Ok(r) => Ok(Redirect::to(&record_href(ctx.org(), reg, r.id)).into_response()),
+        Ok(r) => Ok(Redirect::to(&format!(
+            "{}?saved=created",
+            record_href(ctx.org(), reg, r.id)
+        ))
+        .into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
             form_page(
                 &state,
@@ -171,7 +175,11 @@ pub async fn update(
     let id = parse_id(&id)?;
     let input = form_input(&ctx, &body)?;
     match state.store.update(&ctx.access, reg, id, &input).await {
-        Ok(r) => Ok(Redirect::to(&record_href(ctx.org(), reg, r.id)).into_response()),
+        Ok(r) => Ok(Redirect::to(&format!(
+            "{}?saved=updated",
+            record_href(ctx.org(), reg, r.id)
+        ))
+        .into_response()),
         Err(mamori_store::StoreError::Invalid(errors)) => {
             let record = state.store.get(&ctx.access, reg, id).await?;
             form_page(
