@@ -89,6 +89,9 @@ async fn a_form_with_mistakes_keeps_what_was_typed_and_a_good_one_lands_with_his
         detail.contains("id=\"saved\"") && detail.contains("登録しました"),
         "a message after the save"
     );
+    // The history names the department, not only its code.
+    let history = detail.split("変更履歴").nth(1).unwrap_or("");
+    assert!(history.contains("総務経理部門 (SOUMU)"), "{history}");
     assert!(detail.contains("変更履歴") && detail.contains("登録"));
 
     // Withdraw needs a reason; with one, the record stays, marked.

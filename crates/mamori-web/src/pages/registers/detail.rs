@@ -149,6 +149,31 @@ pub(super) async fn detail_page(
             context! { label => i18n::field_label(ctx.lang, reg, f.name), text => cell_text(ctx, reg, &record, i), href }
         })
         .collect();
+    // The names of the records the history's references name, as the record's own page shows them
+    // (「総務経理部門 (SOUMU)」); a register too large for a list, or a record the reader may not see,
+    // keeps its code.
+    let mut names: std::collections::HashMap<(&str, String), String> = Default::default();
+    let targets: std::collections::BTreeSet<&str> = history
+        .iter()
+        .flat_map(|h| h.changes.iter())
+        .filter_map(|c| match reg.field(&c.field).map(|f| f.kind) {
+            Some(FieldKind::Ref(target)) => Some(target),
+            _ => None,
+        })
+        .collect();
+    for target in targets {
+        let Ok(target_reg) = register(target) else {
+            continue;
+        };
+        for (key, title) in state
+            .store
+            .ref_options(&ctx.access, target_reg)
+            .await?
+            .unwrap_or_default()
+        {
+            names.insert((target, key), title);
+        }
+    }
     let history: Vec<Value> = history
         .iter()
         .map(|h| {
@@ -163,6 +188,10 @@ pub(super) async fn detail_page(
                             Some(FieldKind::Date) => mamori_domain::dates::parse_date(s)
                                 .map(|d| mamori_domain::dates::format_date(d, ctx.style, ctx.lang))
                                 .unwrap_or(s.clone()),
+                            Some(FieldKind::Ref(target)) => match names.get(&(target, s.clone())) {
+                                Some(name) if name != s => format!("{name} ({s})"),
+                                _ => s.clone(),
+                            },
                             _ => s.clone(),
                         },
                         _ => String::new(),
