@@ -168,6 +168,32 @@ async function staffDirectory(page, url, vpName) {
   await expectUrl(page, 'contain /login', (u) => u.includes('/login'));
 }
 
+// Every page the menu offers a role fits a 1280 px screen: the page is no wider than the window and
+// no table scrolls sideways inside it.
+async function everyPageFits(browser, url, role) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  try {
+    await signIn(page, url, role);
+    const links = await page.locator('nav.side a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert(links.length > 5, `${role}'s menu has ${links.length} links`);
+    const wide = [];
+    for (const href of links) {
+      const resp = await page.goto(`${url}${href.slice(1)}`);
+      assert(resp.status() === 200, `${href} answered ${resp.status()} to ${role}`);
+      const w = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        table: [...document.querySelectorAll('.table-wrap, table')].map((t) => t.scrollWidth - t.clientWidth).reduce((a, b) => Math.max(a, b), 0),
+      }));
+      if (w.page > 1280 || w.table > 2) wide.push(`${href} ${JSON.stringify(w)}`);
+    }
+    assert(wide.length === 0, `too wide at 1280 px for ${role}: ${wide.join('; ')}`);
+  } finally {
+    await context.close();
+  }
+}
+
 // The demo's question bank (the answer key the browser test answers from): question text -> the
 // correct choice numbers (true = 1, false = 2), read from the same CSV the demo loads.
 function answerKey() {
@@ -367,6 +393,9 @@ async function reportEventCase(browser, url) {
 
     // A corrective action from the event's page names the event and takes its department.
     await isms.click('#related-corrective-actions-event a.button');
+    // Only the event's reference applies to an action from an event: the other sources are hidden.
+    await until('the finding field should be hidden', () => isms.locator('#f-finding').isVisible(), (v) => v === false);
+    assert(await isms.locator('#f-event').isVisible(), 'the event field should be shown');
     await isms.fill('#f-title', '添付確認の手順をメール運用規程に追記');
     await isms.fill('#f-due_on', '2026-12-25');
     await isms.click('#save');
@@ -684,6 +713,7 @@ async function main() {
     for (const role of ACCOUNTS) {
       for (const vp of Object.keys(VIEWPORTS)) cases.push([`${role}-${vp}`, () => runCase(browser, url, role, vp)]);
     }
+    for (const role of ACCOUNTS) cases.push([`${role}-every-menu-page-fits-1280`, () => everyPageFits(browser, url, role)]);
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
     cases.push(['staff-reports-near-miss-phone', () => reportEventCase(browser, url)]);

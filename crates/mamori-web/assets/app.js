@@ -4,6 +4,16 @@ document.addEventListener("DOMContentLoaded", () => {
     el.addEventListener("change", () => el.form && el.form.submit());
   });
   document.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
+  // A field that applies only for one choice of another (data-shown-when="source=finding") is
+  // shown only then; without script every field is shown. A field with an error stays shown.
+  document.querySelectorAll("[data-shown-when]").forEach((el) => {
+    const [name, value] = el.dataset.shownWhen.split("=");
+    const control = document.getElementById(`f-${name}`);
+    if (!control) return;
+    const update = () => { el.hidden = control.value !== value && !el.classList.contains("invalid"); };
+    control.addEventListener("change", update);
+    update();
+  });
   const nav = document.getElementById("nav-details");
   if (nav && window.matchMedia("(max-width: 760px)").matches) nav.removeAttribute("open");
 });

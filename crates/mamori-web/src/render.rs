@@ -27,6 +27,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("refused.html", include_str!("../templates/refused.html")),
     (
+        "report_none.html",
+        include_str!("../templates/report_none.html"),
+    ),
+    (
         "near_miss.html",
         include_str!("../templates/near_miss.html"),
     ),

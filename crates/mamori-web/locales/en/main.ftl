@@ -1664,3 +1664,4 @@ record-saved-updated = Saved.
 record-saved-withdrawn = Withdrawn.
 record-saved-reinstated = The withdrawal is undone.
 action-undo = Undo
+report-none-published = No information security report has been published yet. Once one is, it can be read here.

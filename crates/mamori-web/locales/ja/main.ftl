@@ -1651,3 +1651,4 @@ record-saved-updated = 保存しました。
 record-saved-withdrawn = 取り下げました。
 record-saved-reinstated = 取り下げを取り消しました。
 action-undo = 元に戻す
+report-none-published = 公開された情報セキュリティ報告書はまだありません。公開されると、ここで読めます。

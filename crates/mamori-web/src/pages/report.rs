@@ -60,8 +60,26 @@ async fn latest_to_write(
 }
 
 /// `/o/{org}/report`: the report of the selected fiscal year.
-pub async fn current(ctx: Ctx) -> Response {
-    Redirect::to(&format!("/o/{}/reports/{}", ctx.org(), ctx.fy.year())).into_response()
+pub async fn current(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    // Those who read published reports only (staff) go to the chosen year's if it is published,
+    // else to the latest published one; with none published yet, a page says so (the menu's link
+    // never answers 403).
+    if !ctx
+        .access
+        .may(mamori_domain::Capability::ReadUnpublishedReports)
+    {
+        let published = state.store.report_list(&ctx.access).await?;
+        let year = published
+            .iter()
+            .find(|r| r.fiscal_year == ctx.fy.year())
+            .or(published.first())
+            .map(|r| r.fiscal_year);
+        return match year {
+            Some(y) => Ok(Redirect::to(&format!("/o/{}/reports/{y}", ctx.org())).into_response()),
+            None => render::page(&ctx, "report_none.html", context! {}, StatusCode::OK),
+        };
+    }
+    Ok(Redirect::to(&format!("/o/{}/reports/{}", ctx.org(), ctx.fy.year())).into_response())
 }
 
 /// Those who prepare or approve the report: they see a correction in the making; everyone else

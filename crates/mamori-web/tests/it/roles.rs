@@ -429,3 +429,33 @@ async fn the_corrective_actions_list_names_each_source_in_one_column() {
         "{text}"
     );
 }
+
+/// The menu's report link opens for staff too: the chosen year's report if published, else the
+/// latest published one, else a page saying none is published yet; never 403.
+#[tokio::test]
+async fn staff_open_the_published_report_from_the_menu() {
+    let app = spawn_app().await;
+    let staff = app.browser("staff").await;
+    let res = staff
+        .get(format!("{}/o/sajeco/report", app.url))
+        .send()
+        .await
+        .unwrap();
+    match res.status().as_u16() {
+        303 => {
+            let to = res.headers()["location"].to_str().unwrap().to_string();
+            let page = staff.get(format!("{}{to}", app.url)).send().await.unwrap();
+            assert_eq!(page.status(), 200, "{to}");
+        }
+        200 => assert!(res.text().await.unwrap().contains("id=\"report-none\"")),
+        other => panic!("the report link answered {other} to staff"),
+    }
+    // The secretariat goes to the chosen year's, published or not.
+    let isms = app.browser("isms").await;
+    let res = isms
+        .get(format!("{}/o/sajeco/report", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+}

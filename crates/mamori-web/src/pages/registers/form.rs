@@ -43,6 +43,9 @@ pub(super) async fn form_page(
             numbered => ctx.access.org.settings.code_pattern(reg).filter(|_| record.is_none() && reg.natural_key == Some(f.name)).map(|p| p.code(1)),
             value, error, max,
             long => max.is_some_and(|m| m > 200),
+            // A source's reference applies only when the record comes from that source (a corrective
+            // action's finding, when its 発端 is a finding): the page hides it otherwise.
+            shown_when => reg.sources.and_then(|s| s.refs.iter().find(|(_, r)| *r == f.name).map(|(choice, _)| format!("{}={choice}", s.field))),
             options => options_for(state, ctx, f.kind, f.name).await?,
         });
     }
