@@ -67,7 +67,7 @@ impl CodePattern {
     pub const MAX_PREFIX: usize = 20;
 
     /// A pattern from a form: the prefix folded (full-width letters and digits to ASCII), of
-    /// letters, digits, `-`, `_`, `.` and `/` only, up to 20; the digits 1 to 8.
+    /// letters, digits, `-`, `_`, `.` and `/` only, with a letter, up to 20; the digits 1 to 8.
     pub fn new(prefix: &str, digits: &str) -> Result<Self, FieldError> {
         let prefix = crate::input::normalize_strict(prefix);
         if prefix.chars().count() > Self::MAX_PREFIX {
@@ -77,9 +77,12 @@ impl CodePattern {
                 Self::MAX_PREFIX.to_string(),
             ));
         }
+        // A letter at least: a prefix of digits could not be told from a date or a figure (the
+        // public report takes codes out of its text by their prefixes).
         if !prefix
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            || !prefix.chars().any(|c| c.is_ascii_alphabetic())
         {
             return Err(FieldError::new("prefix", "invalid"));
         }
@@ -142,6 +145,7 @@ mod tests {
             "INC-012"
         );
         assert_eq!(CodePattern::new("A B", "4").unwrap_err().code, "invalid");
+        assert_eq!(CodePattern::new("2026-", "4").unwrap_err().code, "invalid");
         assert_eq!(CodePattern::new("A-", "9").unwrap_err().field, "digits");
         assert_eq!(
             CodePattern::new(&"X".repeat(21), "4").unwrap_err().code,

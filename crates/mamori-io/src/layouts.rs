@@ -230,6 +230,10 @@ pub const IPA_RISK_SHEET: Layout = Layout {
         "対策を講じる場合",
         "対策目標",
         "対策後に想定されるリスク",
+        // The asset layout's own columns, which a risk leaves to its asset.
+        "管理者",
+        "情報資産の種類",
+        "お客様資産",
     ],
     fill: fill_ipa_risk,
 };

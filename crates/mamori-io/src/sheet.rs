@@ -434,6 +434,12 @@ impl Sheet {
                     detail: None,
                 });
             }
+            // A layout's sheet repeats a heading under a later group (the IPA sheet's 被害発生可能性
+            // after its measures, 対策後): the first is read, the repeat left aside.
+            if f.is_some() && fields.contains(&f) && layout.is_some() {
+                fields.push(None);
+                continue;
+            }
             if f.is_some() && fields.contains(&f) {
                 errors.push(ImportError {
                     row: 1,

@@ -477,6 +477,10 @@ impl TrailFilter {
                 .to_offset(time::UtcOffset::UTC)
                 .format(&Rfc3339)
                 .unwrap_or_default()
+                // Without its `Z`: an instant with fractions of a second (`…T15:00:00.5Z`) sorts
+                // after the bound as text, as it does in time.
+                .trim_end_matches('Z')
+                .to_string()
         };
         if let Some(from) = self.from {
             push("e.at >=", P::Text(instant(from)), params);

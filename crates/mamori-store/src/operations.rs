@@ -1,6 +1,7 @@
 //! Operations and improvement beyond single records: notices each reader acknowledges, and the
 //! yearly figures of audits' findings and of complaints (5.2(9)(10) of the report).
 
+use mamori_domain::{FieldError, FieldKind};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
@@ -266,7 +267,46 @@ impl Store {
         if !access.may(mamori_domain::Capability::ChangeSettings) {
             return Err(StoreError::Forbidden);
         }
-        let errors = method.check();
+        let mut errors = method.check();
+        // A rating records hold cannot leave its scale (removed or renamed): the records would
+        // keep a value the method no longer knows, and their levels could not be computed.
+        let before = &access.org.settings.risk_method;
+        for reg in mamori_domain::registers::ALL {
+            for f in reg.fields {
+                let FieldKind::Scale(scale) = f.kind else {
+                    continue;
+                };
+                if scale == mamori_domain::risk::Scale::Level {
+                    continue;
+                }
+                let now = method.scale(scale);
+                for gone in before.scale(scale).iter().filter(|v| !now.contains(v)) {
+                    let used = self
+                        .pool
+                        .fetch_one(
+                            &format!(
+                                "SELECT COUNT(*) FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL AND {} = $2",
+                                reg.table, f.name
+                            ),
+                            &[access.org_id().into(), gone.clone().into()],
+                        )
+                        .await?
+                        .i64(0)?;
+                    let field = match scale {
+                        mamori_domain::risk::Scale::Likelihood => "likelihood",
+                        mamori_domain::risk::Scale::Impact => "impact",
+                        _ => "priority",
+                    };
+                    if used > 0
+                        && !errors
+                            .iter()
+                            .any(|e| e.field == field && e.detail.as_deref() == Some(gone.as_str()))
+                    {
+                        errors.push(FieldError::with(field, "scale-value-in-use", gone.clone()));
+                    }
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }

@@ -1005,6 +1005,10 @@ impl Store {
         target: &Register,
     ) -> Result<Option<Vec<(String, String)>>, StoreError> {
         const MAX_OPTIONS: i64 = 300;
+        // A register the reader may not read offers nothing (staff see no findings in a filter).
+        if !can_read(access, target) {
+            return Ok(Some(Vec::new()));
+        }
         let key = target.natural_key.unwrap_or("id");
         // What names a record beside its code: its title, or, where the title is the code (an
         // event, an audit), its first text (what happened, the scope).

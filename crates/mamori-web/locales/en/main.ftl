@@ -1372,7 +1372,7 @@ settings-risk-impact = Impact
 settings-risk-priority = Priority
 settings-risk-levels = Risk levels
 settings-risk-acceptable = Accepted risk levels
-settings-risk-scale-hint = Each scale lists its values highest first, one per row. Type in a blank row to add a value, clear one to remove it; renaming keeps its cells. A new value's cells take the lowest level. Tick the levels that are accepted.
+settings-risk-scale-hint = Each scale lists its values highest first, one per row. Type in a blank row to add a value, clear one to remove it; renaming keeps its cells (a rating risks use cannot be removed or renamed; levels can always be renamed). A new value's cells take the lowest level. Tick the levels that are accepted.
 settings-risk-new-value = Add
 settings-risk-matrix = Risk matrix (likelihood × impact → risk level)
 soa-export-xlsx = Export to Excel
@@ -1665,3 +1665,15 @@ record-saved-withdrawn = Withdrawn.
 record-saved-reinstated = The withdrawal is undone.
 action-undo = Undo
 report-none-published = No information security report has been published yet. Once one is, it can be read here.
+
+# Field names of settings and filters; a rating in use (review of issue 18/19)
+field-from = From
+field-to = To
+field-record = Record id
+field-user = Person
+field-contacts = Responsible persons
+field-likelihood = Likelihood
+field-impact = Impact
+field-priority = Priority
+field-levels = Risk levels
+error-field-scale-value-in-use = { $field } "{ $detail }" is used by records, so it cannot be removed or renamed. Change the records' ratings first.

@@ -1359,7 +1359,7 @@ settings-risk-impact = 影響度
 settings-risk-priority = 優先度
 settings-risk-levels = リスクレベル
 settings-risk-acceptable = 受容するリスクレベル
-settings-risk-scale-hint = 各尺度は高いものから順に1行に1つずつ入力します。空欄に入力すると値が増え、消すと値がなくなります。名前を変えてもマス目はそのままです。新しい値のマス目は最も低いレベルになります。受容するレベルにはチェックを付けます。
+settings-risk-scale-hint = 各尺度は高いものから順に1行に1つずつ入力します。空欄に入力すると値が増え、消すと値がなくなります。名前を変えてもマス目はそのままです（リスクに使われている評価の値は、消したり名前を変えたりできません。レベルの名前はいつでも変えられます）。新しい値のマス目は最も低いレベルになります。受容するレベルにはチェックを付けます。
 settings-risk-new-value = 追加
 settings-risk-matrix = リスクマトリクス（発生可能性 × 影響度 → リスクレベル）
 soa-export-xlsx = Excelで出力
@@ -1652,3 +1652,15 @@ record-saved-withdrawn = 取り下げました。
 record-saved-reinstated = 取り下げを取り消しました。
 action-undo = 元に戻す
 report-none-published = 公開された情報セキュリティ報告書はまだありません。公開されると、ここで読めます。
+
+# Field names of settings and filters; a rating in use (review of issue 18/19)
+field-from = 開始日
+field-to = 終了日
+field-record = 記録ID
+field-user = 実施者
+field-contacts = 責任者（連絡先）
+field-likelihood = 発生可能性
+field-impact = 影響度
+field-priority = 優先度
+field-levels = リスクレベル
+error-field-scale-value-in-use = { $field }の「{ $detail }」は記録で使われているため、消したり名前を変えたりできません。記録の評価を先に変えてください。

@@ -192,7 +192,10 @@ async fn things_to_do(
                 todo.push(item(
                     "todo-department-events",
                     events,
-                    format!("{base}/security-events?status=reported&department={code}"),
+                    format!(
+                        "{base}/security-events?status=reported&department={}",
+                        crate::error::url_escape(&code)
+                    ),
                 ));
                 let no_nda = count(
                     &PEOPLE,
@@ -206,7 +209,10 @@ async fn things_to_do(
                 todo.push(item(
                     "todo-department-no-pledge",
                     no_nda,
-                    format!("{base}/people?department={code}&lacks=pledges"),
+                    format!(
+                        "{base}/people?department={}&lacks=pledges",
+                        crate::error::url_escape(&code)
+                    ),
                 ));
             }
         }

@@ -254,6 +254,38 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
     assert_eq!(renamed["level"], "高", "{renamed}");
     let settings = app.page(&browser, "/o/sajeco/settings").await;
     assert!(settings.contains("name=\"levels-0\" value=\"高\""));
+    // A rating risks use cannot be renamed: the risks would hold a value the method lost.
+    let mut form: Vec<(String, String)> = Vec::new();
+    for (scale, values) in [
+        ("likelihood", &["Z", "B", "C", "D"][..]),
+        ("impact", &["A", "B", "C"][..]),
+        ("priority", &["A", "B", "C"][..]),
+        ("levels", &["高", "II", "III"][..]),
+    ] {
+        for (i, v) in values.iter().enumerate() {
+            form.push((format!("{scale}-{i}"), v.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app
+        .post_form(
+            &browser,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/risk-method",
+            &pairs,
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = text_of(&res.text().await.unwrap());
+    assert!(
+        page.contains("発生可能性の「A」は記録で使われている"),
+        "{page}"
+    );
+    let settings = app.page(&browser, "/o/sajeco/settings").await;
+    assert!(
+        settings.contains("name=\"likelihood-0\" value=\"A\""),
+        "nothing changed"
+    );
 
     // Briefing staff: a notice for everyone, named on the risk; reads are counted on its page.
     let id = risk["id"].as_i64().unwrap();

@@ -72,6 +72,12 @@ async fn staff_read_their_own_person_and_a_directory_but_not_the_isms_records() 
             .await;
         assert_eq!(status, 403, "{collection}");
     }
+    // Nor through a list's filters: the corrective actions' page offers no finding, complaint or
+    // review output to filter by.
+    let page = app.page(&staff, "/o/sajeco/corrective-actions").await;
+    for code in ["value=\"F-", "value=\"CP-", "value=\"RO-", "value=\"MT-"] {
+        assert!(!page.contains(code), "staff's filters offer {code}");
+    }
     // A corrective action is read by its owner only among staff: none is the demo staff's.
     let (status, actions) = app
         .api(&token, Method::GET, "/api/v1/corrective-actions", None)

@@ -142,6 +142,7 @@ fn every_key_in_use_is_translated() {
         "invalid-scale",
         "invalid-matrix",
         "code-pattern-invalid",
+        "scale-value-in-use",
         "code-prefix-too-long",
         "prefix-taken",
         "too-many",
