@@ -92,24 +92,7 @@ async fn near_miss_page(
     let typed = |k: &str| crate::pages::get(form, k).map(str::to_string);
     // One's own department first, as the register would default it: the member's, or their
     // person's.
-    let own = match (ctx.access.department_id, ctx.access.person_id) {
-        (Some(id), _) => state
-            .store
-            .get(&ctx.access, &DEPARTMENTS, id)
-            .await
-            .ok()
-            .and_then(|d| d.value(&DEPARTMENTS, "code").map(|v| v.to_plain())),
-        (None, Some(person)) => state
-            .store
-            .get(&ctx.access, &mamori_domain::registers::PEOPLE, person)
-            .await
-            .ok()
-            .and_then(|p| {
-                p.value(&mamori_domain::registers::PEOPLE, "department")
-                    .map(|v| v.to_plain())
-            }),
-        (None, None) => None,
-    };
+    let own = crate::pages::own_department(state, ctx).await;
     let chosen = typed("department").or(own).unwrap_or_default();
     let departments: Vec<_> = state
         .store

@@ -549,3 +549,20 @@ pub async fn refused(
     )
     .ok()
 }
+
+/// The member's own department, by code: their membership's, or their person's (a member of staff
+/// has the department of their person). `None` when neither names one the member may read.
+pub async fn own_department(state: &crate::AppState, ctx: &crate::session::Ctx) -> Option<String> {
+    use mamori_domain::registers::{DEPARTMENTS, PEOPLE};
+    match (ctx.access.department_id, ctx.access.person_id) {
+        (Some(id), _) => {
+            let d = state.store.get(&ctx.access, &DEPARTMENTS, id).await.ok()?;
+            d.value(&DEPARTMENTS, "code").map(|v| v.to_plain())
+        }
+        (None, Some(person)) => {
+            let p = state.store.get(&ctx.access, &PEOPLE, person).await.ok()?;
+            p.value(&PEOPLE, "department").map(|v| v.to_plain())
+        }
+        (None, None) => None,
+    }
+}

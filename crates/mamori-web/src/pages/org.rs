@@ -169,15 +169,7 @@ async fn things_to_do(
             ));
         }
         Role::DepartmentManager => {
-            let department = match ctx.access.department_id {
-                Some(id) => state
-                    .store
-                    .get(&ctx.access, &DEPARTMENTS, id)
-                    .await
-                    .ok()
-                    .and_then(|d| d.value(&DEPARTMENTS, "code").map(|v| v.to_plain())),
-                None => None,
-            };
+            let department = super::own_department(state, ctx).await;
             if let Some(code) = department {
                 let mut filters = reported();
                 filters.push(("department".into(), code.clone()));

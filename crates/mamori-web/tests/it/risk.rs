@@ -220,17 +220,7 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
 
     // A level renamed in its list is renamed in the matrix and the risks: the form names the cell
     // by the level as it was (I), which is now 高.
-    let mut form: Vec<(String, String)> = Vec::new();
-    for (scale, values) in [
-        ("likelihood", &["A", "B", "C", "D"][..]),
-        ("impact", &["A", "B", "C"][..]),
-        ("priority", &["A", "B", "C"][..]),
-        ("levels", &["高", "II", "III"][..]),
-    ] {
-        for (i, v) in values.iter().enumerate() {
-            form.push((format!("{scale}-{i}"), v.to_string()));
-        }
-    }
+    let mut form = method_form(&["A", "B", "C", "D"], &["高", "II", "III"]);
     form.push(("acceptable".into(), "III".into()));
     form.push(("cell-3-0".into(), "I".into()));
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -255,17 +245,7 @@ async fn risks_are_rated_on_the_method_and_residual_risks_are_briefed_to_staff()
     let settings = app.page(&browser, "/o/sajeco/settings").await;
     assert!(settings.contains("name=\"levels-0\" value=\"高\""));
     // A rating risks use cannot be renamed: the risks would hold a value the method lost.
-    let mut form: Vec<(String, String)> = Vec::new();
-    for (scale, values) in [
-        ("likelihood", &["Z", "B", "C", "D"][..]),
-        ("impact", &["A", "B", "C"][..]),
-        ("priority", &["A", "B", "C"][..]),
-        ("levels", &["高", "II", "III"][..]),
-    ] {
-        for (i, v) in values.iter().enumerate() {
-            form.push((format!("{scale}-{i}"), v.to_string()));
-        }
-    }
+    let form = method_form(&["Z", "B", "C", "D"], &["高", "II", "III"]);
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let res = app
         .post_form(
@@ -972,4 +952,21 @@ async fn the_statement_of_applicability_is_a_page_a_workbook_and_a_pdf_with_its_
     assert_eq!(res.status(), 200);
     let staff_page = res.text().await.unwrap();
     assert!(!staff_page.contains(risk["code"].as_str().unwrap()));
+}
+
+/// The risk method's form as the settings page sends it: each scale's values as a list, impact and
+/// priority A, B, C.
+fn method_form(likelihood: &[&str], levels: &[&str]) -> Vec<(String, String)> {
+    let mut form = Vec::new();
+    for (scale, values) in [
+        ("likelihood", likelihood),
+        ("impact", &["A", "B", "C"][..]),
+        ("priority", &["A", "B", "C"][..]),
+        ("levels", levels),
+    ] {
+        for (i, v) in values.iter().enumerate() {
+            form.push((format!("{scale}-{i}"), v.to_string()));
+        }
+    }
+    form
 }

@@ -277,6 +277,39 @@ async fn staff_report_a_near_miss_in_two_taps_and_are_thanked() {
     assert_eq!(res.status(), 422);
     assert!(text_of(&res.text().await.unwrap()).contains("を入力してください"));
     assert_eq!(count().await, before);
+    // Hostile input is refused with a message, never a 500: a NUL, a text too long, a date that is
+    // none, a department that is not one.
+    let long = "あ".repeat(1001);
+    for (field, value) in [
+        ("description", "a\0b"),
+        ("description", long.as_str()),
+        ("occurred_on", "きのう"),
+        ("department", "NOWHERE"),
+    ] {
+        let mut form = vec![("description", "置き忘れ")];
+        form.retain(|(f, _)| *f != field);
+        form.push((field, value));
+        let res = app
+            .post_form(&staff, "/o/sajeco/near-miss", "/o/sajeco/near-miss", &form)
+            .await;
+        assert_eq!(res.status(), 422, "{field}");
+    }
+    assert_eq!(count().await, before);
+    // The directory takes any query: a NUL is refused (422) as everywhere, the rest are searched.
+    let res = staff
+        .get(format!("{}/o/sajeco/directory?q=%00", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    for q in [&"あ".repeat(5000), "％"] {
+        let res = staff
+            .get(format!("{}/o/sajeco/directory?q={q}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{q}");
+    }
 
     // What happened, and one tap.
     let res = app
