@@ -1198,3 +1198,55 @@ async fn a_setting_saved_from_a_stale_page_keeps_what_another_saved_meanwhile() 
     );
     assert_eq!(settings.asset_rules.take_out_days, 3);
 }
+
+/// The settings of this round, saved at the same moment by several writers from one stale page:
+/// every one is kept (each write reads the profile in its own transaction).
+#[tokio::test]
+async fn settings_saved_at_once_by_several_writers_are_all_kept() {
+    use mamori_domain::{CodePattern, DateStyle, Lang, registers::RemedialRule};
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let org = store
+        .create_organization(
+            &Actor::cli("test"),
+            "many",
+            "株式会社メニー",
+            None,
+            serde_json::json!({}),
+            4,
+        )
+        .await
+        .unwrap();
+    let page = Access::system(org, "test");
+    let codes: std::collections::BTreeMap<String, CodePattern> =
+        [("asset".to_string(), CodePattern::new("IA-", "5").unwrap())].into();
+    let contact = mamori_store::org::Contact {
+        title: "ISO事務局".into(),
+        name: "佐藤 花子".into(),
+        phone: "011-000-0000".into(),
+    };
+    let contacts = [contact];
+    let (a, b, c, d) = tokio::join!(
+        store.set_member_defaults(&page, DateStyle::Era, Lang::En),
+        store.set_code_patterns(&page, &codes),
+        store.set_organization_details(&page, "株式会社メニー", "", &[], Some(&contacts[..])),
+        store.set_remedial_rule(
+            &page,
+            RemedialRule {
+                period_days: 90,
+                within_days: 14
+            }
+        ),
+    );
+    for r in [a, b, c, d] {
+        r.unwrap();
+    }
+    let org = store.organization("many").await.unwrap();
+    assert_eq!(
+        (org.settings.date_style, org.settings.lang),
+        (DateStyle::Era, Lang::En)
+    );
+    assert_eq!(org.settings.codes["asset"].prefix, "IA-");
+    assert_eq!(org.settings.remedial.period_days, 90);
+    assert_eq!(mamori_store::org::Contact::of(&org).len(), 1);
+}
