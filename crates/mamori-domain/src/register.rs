@@ -69,6 +69,14 @@ pub struct Register {
     /// Fields the store computes (a risk level, a drill's target met, an average score): forms
     /// leave them out and what a user or a file gives for them is not taken.
     pub computed: &'static [&'static str],
+    /// What places a record in a fiscal year, so the year selector lists that year's records: a
+    /// date field (`held_on`), a date field of a referenced record (`session.held_on`: an
+    /// attendance is in its session's year) or a whole-number fiscal-year field (`fiscal_year`).
+    /// `None` for a standing register (departments, assets, controls), listed whatever the year.
+    pub year_field: Option<&'static str>,
+    /// Fields that apply only for some values of a choice: (field, choice field, those values). A
+    /// handling record's recipient is a transfer's; a form shows such a field only then.
+    pub applies: &'static [(&'static str, &'static str, &'static [&'static str])],
 }
 
 /// See `Register::rollup`: `target` on the record in `via` is the `how` of `field` over the
@@ -356,6 +364,25 @@ impl Field {
 }
 
 impl Register {
+    /// The list parameters that keep the records of fiscal year `fy` (see `year_field`): the
+    /// year's first and last day on a date field, or the year itself on a fiscal-year field.
+    pub fn year_params(&self, fy: crate::dates::FiscalYear) -> Vec<(String, String)> {
+        let Some(name) = self.year_field else {
+            return Vec::new();
+        };
+        let field = match name.split_once('.') {
+            Some((via, sub)) => crate::registers::target_of(self, via).and_then(|t| t.field(sub)),
+            None => self.field(name),
+        };
+        if field.is_some_and(|f| matches!(f.kind, FieldKind::Int { .. })) {
+            return vec![(name.to_string(), fy.year().to_string())];
+        }
+        vec![
+            (format!("{name}_from"), iso(fy.start())),
+            (format!("{name}_to"), iso(fy.last_day())),
+        ]
+    }
+
     /// Whether a form or an import must give this field: a required one, except a numbered code
     /// and a field with an initial value.
     pub fn must_give(&self, f: &Field) -> bool {

@@ -78,11 +78,14 @@ impl CodePattern {
             ));
         }
         // A letter at least: a prefix of digits could not be told from a date or a figure (the
-        // public report takes codes out of its text by their prefixes).
-        if !prefix
+        // public report takes codes out of its text by their prefixes). `{fiscal_year}` is the
+        // year's number (`E-{fiscal_year}-` gives E-2017-01).
+        let prefix = prefix.replace("{fiscal-year}", Self::YEAR);
+        let bare = prefix.replace(Self::YEAR, "");
+        if !bare
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-            || !prefix.chars().any(|c| c.is_ascii_alphabetic())
+            || !bare.chars().any(|c| c.is_ascii_alphabetic())
         {
             return Err(FieldError::new("prefix", "invalid"));
         }
@@ -92,6 +95,22 @@ impl CodePattern {
             .filter(|d| (1..=8).contains(d))
             .ok_or_else(|| FieldError::new("digits", "invalid-choice"))?;
         Ok(CodePattern { prefix, digits })
+    }
+
+    /// The place of the fiscal year's number in a prefix.
+    pub const YEAR: &'static str = "{fiscal_year}";
+
+    /// Whether the codes count again each fiscal year (the prefix holds `{fiscal_year}`).
+    pub fn yearly(&self) -> bool {
+        self.prefix.contains(Self::YEAR)
+    }
+
+    /// The pattern of fiscal year `year`: its number in place of `{fiscal_year}`.
+    pub fn of_year(&self, year: i32) -> CodePattern {
+        CodePattern {
+            prefix: self.prefix.replace(Self::YEAR, &year.to_string()),
+            digits: self.digits,
+        }
     }
 
     /// The `n`th code: `A-0001`.
@@ -145,6 +164,13 @@ mod tests {
             "INC-012"
         );
         assert_eq!(CodePattern::new("A B", "4").unwrap_err().code, "invalid");
+        let yearly = CodePattern::new("E-{fiscal_year}-", "2").unwrap();
+        assert!(yearly.yearly());
+        assert_eq!(yearly.of_year(2017).code(4), "E-2017-04");
+        assert_eq!(
+            CodePattern::new("{fiscal_year}-", "4").unwrap_err().code,
+            "invalid"
+        );
         assert_eq!(CodePattern::new("2026-", "4").unwrap_err().code, "invalid");
         assert_eq!(CodePattern::new("A-", "9").unwrap_err().field, "digits");
         assert_eq!(

@@ -194,7 +194,10 @@ fn record_codes(more: &[&str]) -> regex::Regex {
         .iter()
         .filter_map(|r| r.numbered)
         .chain(more.iter().copied())
-        .map(regex::escape)
+        .map(|p| {
+            // A yearly pattern's prefix holds the year's number (E-{fiscal_year}- is E-2017-).
+            regex::escape(p).replace(&regex::escape(mamori_domain::CodePattern::YEAR), r"\d{4}")
+        })
         .collect();
     let code = format!(r"(?:{})\d{{2,}}(?:-\d+)*", prefixes.join("|"));
     regex::Regex::new(&format!(
@@ -326,5 +329,15 @@ mod tests {
         ] {
             assert_eq!(hide(kept), kept);
         }
+    }
+
+    #[test]
+    fn a_yearly_code_pattern_s_codes_are_taken_out_too() {
+        let settings = mamori_domain::OrgSettings::of(&serde_json::json!({
+            "codes": { "security_event": { "prefix": "INC{fiscal_year}-", "digits": 3 } },
+        }));
+        let hide = super::without_codes_of(&settings);
+        assert_eq!(hide("INC2017-004 OS更新の延期"), "OS更新の延期");
+        assert_eq!(hide("INC-2017 の件"), "INC-2017 の件");
     }
 }

@@ -27,6 +27,7 @@ pub mod reports;
 pub(crate) mod requirements;
 pub(crate) mod risk;
 pub mod schema;
+pub mod search;
 /// Fresh databases for tests (feature `testing`, which only tests switch on).
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -502,6 +502,32 @@ impl Store {
         org_from(&row)
     }
 
+    /// The day of the organisation's latest security event or audit, not after today: the pages
+    /// open at its fiscal year, the latest year whose figures have something to show (the demo,
+    /// whose events stop in FY2017, opens there; a company in its year opens at that year).
+    pub async fn latest_activity(&self, org_id: i64) -> Result<Option<time::Date>, StoreError> {
+        let part = |table: &str, col: &str| {
+            format!(
+                "SELECT MAX({col}) AS d FROM {table} WHERE org_id = $1 AND withdrawn_at IS NULL AND {col} <= $2"
+            )
+        };
+        let sql = format!(
+            "SELECT CAST(MAX(d) AS TEXT) FROM ({} UNION ALL {}) x",
+            part("security_events", "occurred_on"),
+            part("audits", "started_on"),
+        );
+        let row = self
+            .pool
+            .fetch_one(
+                &sql,
+                &[P::Int(org_id), P::Date(mamori_domain::dates::today())],
+            )
+            .await?;
+        Ok(row
+            .opt_text(0)?
+            .and_then(|d| mamori_domain::dates::parse_date(&d)))
+    }
+
     pub async fn organization_count(&self) -> Result<i64, StoreError> {
         self.pool
             .fetch_one("SELECT COUNT(*) FROM organizations", &[])
@@ -588,7 +614,14 @@ impl Store {
             if pattern.prefix.is_empty() {
                 errors.push(FieldError::new("code_prefix", "required"));
             }
-            if seen.insert(pattern.prefix.clone(), code.clone()).is_some() {
+            // Compared up to the year's place: E- and E-{fiscal_year}- both begin E-.
+            let stem = pattern
+                .prefix
+                .split(mamori_domain::CodePattern::YEAR)
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            if seen.insert(stem, code.clone()).is_some() {
                 errors.push(FieldError::with(
                     "code_prefix",
                     "prefix-taken",

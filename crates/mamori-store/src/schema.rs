@@ -139,6 +139,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 18,
+        name: "search across registers: an entry a record, with a trigram index",
+        // The records already held are indexed in the same transaction (`after`).
+        common: include_str!("../migrations/18.sql"),
+        sqlite: include_str!("../migrations/18.sqlite.sql"),
+        postgres: include_str!("../migrations/18.postgres.sql"),
+    },
 ];
 
 /// What a migration does beyond its SQL, in its transaction: work on the records it gives new
@@ -146,6 +154,7 @@ pub const MIGRATIONS: &[Migration] = &[
 async fn after(tx: &mut Tx, version: i64) -> Result<(), StoreError> {
     match version {
         15 => crate::objectives::migrate(tx).await,
+        18 => crate::search::reindex(tx).await,
         _ => Ok(()),
     }
 }

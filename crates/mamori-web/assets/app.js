@@ -4,13 +4,14 @@ document.addEventListener("DOMContentLoaded", () => {
     el.addEventListener("change", () => el.form && el.form.submit());
   });
   document.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
-  // A field that applies only for one choice of another (data-shown-when="source=finding") is
+  // A field that applies only for some choices of another (data-shown-when="kind=single,multiple") is
   // shown only then; without script every field is shown. A field with an error stays shown.
   document.querySelectorAll("[data-shown-when]").forEach((el) => {
     const [name, value] = el.dataset.shownWhen.split("=");
     const control = document.getElementById(`f-${name}`);
     if (!control) return;
-    const update = () => { el.hidden = control.value !== value && !el.classList.contains("invalid"); };
+    const values = value.split(",");
+    const update = () => { el.hidden = !values.includes(control.value) && !el.classList.contains("invalid"); };
     control.addEventListener("change", update);
     update();
   });

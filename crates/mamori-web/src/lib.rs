@@ -23,7 +23,8 @@ use mamori_store::Store;
 
 use crate::error::AppError;
 use crate::pages::{
-    account, assets, events, invite, operations, org, registers, report, risk, setup, training,
+    account, assets, events, invite, operations, org, registers, report, risk, search, setup,
+    training,
 };
 
 #[derive(Clone, Debug, Default)]
@@ -102,6 +103,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/organization-chart", org::chart)
         .add(M::GET, "/o/{org}/me", training::me)
         .add(M::GET, "/o/{org}/directory", org::directory)
+        .add(M::GET, "/o/{org}/search", search::page)
         .add(M::GET, "/o/{org}/near-miss", events::near_miss_form)
         .add(M::POST, "/o/{org}/near-miss", events::report_near_miss)
         .add(
@@ -247,6 +249,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/api/v1/openapi.json", api::openapi::serve)
         .add(M::POST, "/api/v1/auth/token", api::token)
         .add(M::GET, "/api/v1/me", api::me)
+        .add(M::GET, "/api/v1/search", api::search)
         .add(M::GET, "/api/v1/audit/verify", api::audit_verify)
         .add(
             M::POST,

@@ -45,6 +45,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/dashboard.html"),
     ),
     ("area.html", include_str!("../templates/area.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("list.html", include_str!("../templates/list.html")),
     ("form.html", include_str!("../templates/form.html")),
     ("detail.html", include_str!("../templates/detail.html")),

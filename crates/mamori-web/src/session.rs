@@ -249,8 +249,15 @@ impl FromRequestParts<AppState> for Ctx {
         let fy = cookie(&parts.headers, FY_COOKIE)
             .and_then(|y| y.parse::<i32>().ok())
             .filter(|y| (1990..=today.year() + 1).contains(y))
-            .map(|y| calendar.year(y))
-            .unwrap_or(today);
+            .map(|y| calendar.year(y));
+        let fy = match fy {
+            Some(fy) => fy,
+            None => state
+                .store
+                .latest_activity(access.org.id)
+                .await?
+                .map_or(today, |d| calendar.containing(d)),
+        };
         Ok(Ctx {
             lang: i18n::pick(Some(&viewer.user.lang)),
             style: viewer.user.date_style,

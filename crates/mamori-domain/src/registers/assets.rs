@@ -234,6 +234,12 @@ pub static HANDLING_RECORDS: Register = Register {
     read: ReadScope::Classified(Some("asset")),
     validate: Some(check_handling),
     writer_person: Some("person"),
+    year_field: Some("occurred_on"),
+    applies: &[
+        ("method", "kind", &["transfer"]),
+        ("recipient", "kind", &["transfer"]),
+        ("due_back", "kind", &["take_out"]),
+    ],
     ..REGISTER
 };
 
@@ -318,6 +324,7 @@ pub static DISPOSALS: Register = Register {
     not_before: &[("certificate_on", "disposed_on")],
     unique_together: &[&["asset"]],
     read: ReadScope::Classified(Some("asset")),
+    year_field: Some("disposed_on"),
     ..REGISTER
 };
 
@@ -434,6 +441,7 @@ pub static KEY_INSPECTIONS: Register = Register {
     unique_together: &[&["key", "inspected_on"]],
     validate: Some(check_inspection),
     read: ReadScope::OwnForStaff("inspector"),
+    year_field: Some("inspected_on"),
     ..REGISTER
 };
 

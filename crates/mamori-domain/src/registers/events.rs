@@ -92,6 +92,14 @@ pub static SECURITY_EVENTS: Register = Register {
     ],
     numbered: Some("E-"),
     validate: Some(check_event),
+    // What each step asks for (`EventStatus::asks`), shown from that step on.
+    applies: &[
+        ("severity", "status", &["assessed", "responded", "closed"]),
+        ("response", "status", &["responded", "closed"]),
+        ("lessons", "status", &["closed"]),
+        ("closed_on", "status", &["closed"]),
+    ],
+    year_field: Some("occurred_on"),
     ..REGISTER
 };
 
@@ -158,6 +166,7 @@ pub static CORRECTIVE_ACTIONS: Register = Register {
     }),
     numbered: Some("CA-"),
     read: ReadScope::OwnForStaff("owner"),
+    year_field: Some("due_on"),
     ..REGISTER
 };
 

@@ -109,6 +109,8 @@ const REGISTER: Register = Register {
     sources: None,
     rollup: None,
     computed: &[],
+    year_field: None,
+    applies: &[],
 };
 
 pub static ALL: &[&Register] = &[
@@ -251,6 +253,42 @@ mod tests {
                     reg.code
                 );
             }
+        }
+    }
+
+    /// A field that applies for some values of a choice names a field and that choice's own
+    /// values; a year field is a filterable date or fiscal-year number, here or one reference away.
+    #[test]
+    fn applies_and_year_fields_name_what_is_declared() {
+        for reg in ALL {
+            for (name, by, values) in reg.applies {
+                assert!(reg.field(name).is_some(), "{}: applies {name}", reg.code);
+                let Some(FieldKind::Choice(choices)) = reg.field(by).map(|f| f.kind) else {
+                    panic!("{}: {by} is not a choice", reg.code)
+                };
+                assert!(
+                    values.iter().all(|v| choices.contains(v)),
+                    "{}: {by}",
+                    reg.code
+                );
+            }
+            let Some(year) = reg.year_field else { continue };
+            let (owner, name) = match year.split_once('.') {
+                Some((via, sub)) => {
+                    assert!(reg.field(via).is_some_and(|f| f.filter), "{}", reg.code);
+                    (target_of(reg, via).expect("a reference"), sub)
+                }
+                None => (*reg, year),
+            };
+            let f = owner
+                .field(name)
+                .unwrap_or_else(|| panic!("{}: {year}", reg.code));
+            assert!(f.filter, "{}: {year} is not a filter", reg.code);
+            assert!(
+                matches!(f.kind, FieldKind::Date | FieldKind::Int { .. }),
+                "{}: {year}",
+                reg.code
+            );
         }
     }
 

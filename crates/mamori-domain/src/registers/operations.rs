@@ -63,6 +63,7 @@ pub static AUDITS: Register = Register {
     validate: Some(check_audit),
     numbered: Some("AU-"),
     read: ReadScope::NotStaff,
+    year_field: Some("started_on"),
     ..REGISTER
 };
 
@@ -141,6 +142,7 @@ pub static FINDINGS: Register = Register {
     validate: Some(check_finding),
     numbered: Some("F-"),
     read: ReadScope::NotStaff,
+    year_field: Some("audit.started_on"),
     ..REGISTER
 };
 
@@ -181,6 +183,7 @@ pub static COMPLAINTS: Register = Register {
     not_before: &[("closed_on", "received_on")],
     numbered: Some("CP-"),
     read: ReadScope::NotStaff,
+    year_field: Some("received_on"),
     ..REGISTER
 };
 
@@ -254,6 +257,7 @@ pub static MANAGEMENT_REVIEWS: Register = Register {
     search: &["code", "period", "attendees", "note"],
     numbered: Some("MR-"),
     read: ReadScope::NotStaff,
+    year_field: Some("held_on"),
     ..REGISTER
 };
 
@@ -291,6 +295,7 @@ pub static REVIEW_INPUTS: Register = Register {
     default_sort: "review",
     search: &["content"],
     read: ReadScope::NotStaff,
+    year_field: Some("review.held_on"),
     ..REGISTER
 };
 
@@ -322,6 +327,7 @@ pub static REVIEW_OUTPUTS: Register = Register {
     search: &["code", "content"],
     numbered: Some("RO-"),
     read: ReadScope::NotStaff,
+    year_field: Some("review.held_on"),
     ..REGISTER
 };
 
@@ -351,6 +357,7 @@ pub static MEETINGS: Register = Register {
     search: &["code", "title", "attendees", "minutes"],
     numbered: Some("MT-"),
     read: ReadScope::NotStaff,
+    year_field: Some("held_on"),
     ..REGISTER
 };
 
@@ -381,6 +388,7 @@ pub static MEETING_ITEMS: Register = Register {
     search: &["content"],
     validate: Some(check_meeting_item),
     read: ReadScope::NotStaff,
+    year_field: Some("meeting.held_on"),
     ..REGISTER
 };
 
@@ -429,6 +437,7 @@ pub static NOTICES: Register = Register {
     initial: &[("published_on", "today"), ("audience", "everyone")],
     validate: Some(check_notice),
     numbered: Some("N-"),
+    year_field: Some("published_on"),
     ..REGISTER
 };
 
@@ -457,6 +466,7 @@ pub static NOTICE_READS: Register = Register {
     default_sort: "read_on",
     unique_together: &[&["notice", "person"]],
     read: ReadScope::OwnForStaff("person"),
+    year_field: Some("read_on"),
     ..REGISTER
 };
 
@@ -507,6 +517,7 @@ pub static OBJECTIVES: Register = Register {
     numbered: Some("OB-"),
     initial: &[("comparison", "at_least"), ("aggregation", "latest")],
     computed: &["result", "achieved"],
+    year_field: Some("fiscal_year"),
     ..REGISTER
 };
 
@@ -557,6 +568,7 @@ pub static OBJECTIVE_RESULTS: Register = Register {
     default_sort: "measured_on",
     search: &["period", "note"],
     validate: Some(check_result),
+    year_field: Some("measured_on"),
     ..REGISTER
 };
 
@@ -620,6 +632,7 @@ pub static REQUIREMENT_REVIEWS: Register = Register {
     default_sort: "reviewed_on",
     search: &["result"],
     read: ReadScope::NotStaff,
+    year_field: Some("reviewed_on"),
     ..REGISTER
 };
 
@@ -656,6 +669,7 @@ pub static LAW_CHANGES: Register = Register {
     validate: Some(check_law_change),
     numbered: Some("LC-"),
     read: ReadScope::NotStaff,
+    year_field: Some("effective_on"),
     ..REGISTER
 };
 

@@ -117,6 +117,7 @@ pub static EXTERNAL_INCIDENT_REVIEWS: Register = Register {
     validate: Some(check_external_review),
     numbered: Some("XR-"),
     read: ReadScope::NotStaff,
+    year_field: Some("reviewed_on"),
     ..REGISTER
 };
 
@@ -160,6 +161,7 @@ pub static CHANGE_ASSESSMENTS: Register = Register {
     search: &["code", "description", "assessment"],
     numbered: Some("CH-"),
     read: ReadScope::NotStaff,
+    year_field: Some("assessed_on"),
     ..REGISTER
 };
 
@@ -193,6 +195,7 @@ pub static RELAXATION_REVIEWS: Register = Register {
     validate: Some(check_relaxation),
     numbered: Some("RX-"),
     read: ReadScope::NotStaff,
+    year_field: Some("reviewed_on"),
     ..REGISTER
 };
 
@@ -258,6 +261,7 @@ pub static RULE_REVISIONS: Register = Register {
     search: &["version", "content"],
     unique_together: &[&["rule", "version"]],
     validate: Some(check_revision),
+    year_field: Some("revised_on"),
     ..REGISTER
 };
 
@@ -530,6 +534,7 @@ pub static DRILLS: Register = Register {
     validate: Some(check_drill),
     numbered: Some("DR-"),
     computed: &["target_met", "previous_on"],
+    year_field: Some("held_on"),
     ..REGISTER
 };
 
@@ -589,6 +594,7 @@ pub static FACILITY_ASSESSMENTS: Register = Register {
     numbered: Some("FA-"),
     computed: &["average_score"],
     read: ReadScope::NotStaff,
+    year_field: Some("surveyed_on"),
     ..REGISTER
 };
 
@@ -620,6 +626,7 @@ pub static FACILITY_SCORES: Register = Register {
         how: RollupKind::Average,
     }),
     read: ReadScope::NotStaff,
+    year_field: Some("assessment.surveyed_on"),
     ..REGISTER
 };
 
@@ -672,6 +679,7 @@ pub static SELF_ASSESSMENTS: Register = Register {
     initial: &[("answered_on", "today")],
     numbered: Some("SA-"),
     computed: &["total"],
+    year_field: Some("fiscal_year"),
     ..REGISTER
 };
 
@@ -701,5 +709,6 @@ pub static SELF_ASSESSMENT_ANSWERS: Register = Register {
         target: "total",
         how: RollupKind::Sum,
     }),
+    year_field: Some("assessment.fiscal_year"),
     ..REGISTER
 };

@@ -79,6 +79,7 @@ pub static TRAINING_SESSIONS: Register = Register {
     title_field: "code",
     default_sort: "held_on",
     search: &["code", "instructor", "material", "note"],
+    year_field: Some("held_on"),
     ..REGISTER
 };
 
@@ -108,6 +109,7 @@ pub static ATTENDANCES: Register = Register {
     unique_together: &[&["session", "person"]],
     read: ReadScope::OwnForStaff("person"),
     defaults: &[("department", "person", "department")],
+    year_field: Some("session.held_on"),
     ..REGISTER
 };
 
@@ -130,6 +132,7 @@ pub static EXTERNAL_SEMINARS: Register = Register {
     title_field: "title",
     default_sort: "held_on",
     search: &["code", "title", "organiser", "note"],
+    year_field: Some("held_on"),
     ..REGISTER
 };
 
@@ -152,6 +155,7 @@ pub static SEMINAR_ATTENDEES: Register = Register {
     search: &["note"],
     unique_together: &[&["seminar", "person"]],
     read: ReadScope::OwnForStaff("person"),
+    year_field: Some("seminar.held_on"),
     ..REGISTER
 };
 
@@ -180,6 +184,7 @@ pub static TEST_QUESTIONS: Register = Register {
     search: &["code", "text", "choices"],
     read: ReadScope::NotStaff,
     validate: Some(check_question),
+    applies: &[("choices", "kind", &["single", "multiple"])],
     ..REGISTER
 };
 
@@ -279,5 +284,6 @@ pub static TEST_ATTEMPTS: Register = Register {
     default_sort: "started_on",
     search: &[],
     read: ReadScope::OwnForStaff("person"),
+    year_field: Some("started_on"),
     ..REGISTER
 };

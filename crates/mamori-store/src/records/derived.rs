@@ -59,6 +59,7 @@ pub(crate) async fn after_write(
     batch: Option<&mut Batch>,
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, written.id).await?;
+    crate::search::index(tx, access.org_id(), reg, written.id, written.values).await?;
     hooks_for(reg)
         .after_write(tx, access, reg, written, batch)
         .await

@@ -48,9 +48,25 @@ pub(super) async fn prepare(
         let pattern = access.org.settings.code_pattern(reg);
         let parsed = match (raw, existing, pattern) {
             (_, None, Some(pattern)) if blank && reg.natural_key == Some(f.name) => {
-                next_number(tx, access, reg, f.name, &pattern, batch.as_deref_mut())
-                    .await
-                    .map(Value::Text)
+                if pattern.yearly() {
+                    // Counted within the fiscal year of the record's own date (today's when
+                    // not given): E-2017-01 is the first event of FY2017.
+                    let calendar = access.org.calendar;
+                    let day = reg
+                        .year_field
+                        .filter(|y| !y.contains('.'))
+                        .and_then(|y| input.get(y))
+                        .and_then(|d| mamori_domain::dates::parse_date(d))
+                        .unwrap_or_else(mamori_domain::dates::today);
+                    let pattern = pattern.of_year(calendar.containing(day).year());
+                    next_yearly_number(tx, access, reg, f.name, &pattern, batch.as_deref_mut())
+                        .await
+                        .map(Value::Text)
+                } else {
+                    next_number(tx, access, reg, f.name, &pattern, batch.as_deref_mut())
+                        .await
+                        .map(Value::Text)
+                }
             }
             (Some(raw), _, _) => f.parse(raw),
             (None, Some(rec), _) => Ok(rec.values[i].clone()),

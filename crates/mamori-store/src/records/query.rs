@@ -34,6 +34,8 @@ pub struct ListQuery {
     pub limit: i64,
     pub offset: i64,
     pub status: Status,
+    /// Only these records (a search's matches); not a list parameter.
+    pub ids: Option<Vec<i64>>,
 }
 
 pub const MAX_LIMIT: i64 = 1000;
@@ -537,6 +539,18 @@ pub(super) fn conditions(
     if let Some(c) = &own {
         conds.push(c.clone());
     }
+    if let Some(ids) = &query.ids {
+        if ids.is_empty() {
+            conds.push("1 = 0".into());
+        } else {
+            let first = params.len() + 1;
+            params.extend(ids.iter().map(|i| P::Int(*i)));
+            let slots: Vec<String> = (first..first + ids.len())
+                .map(|n| format!("${n}"))
+                .collect();
+            conds.push(format!("t.id IN ({})", slots.join(", ")));
+        }
+    }
     match query.status {
         Status::Active => conds.push("t.withdrawn_at IS NULL".into()),
         Status::Withdrawn => conds.push("t.withdrawn_at IS NOT NULL".into()),
@@ -674,6 +688,18 @@ pub(super) fn conditions(
                     inner.natural_key.unwrap_or("id"),
                     params.len()
                 )
+            }
+            (ThroughValue::Is(v), FieldKind::Int { .. }) => {
+                let n = sub
+                    .parse(v)
+                    .ok()
+                    .and_then(|v| match v {
+                        mamori_domain::register::Value::Int(n) => Some(n),
+                        _ => None,
+                    })
+                    .ok_or_else(bad)?;
+                params.push(P::Int(n));
+                format!("x.{} = ${}", sub.name, params.len())
             }
             (ThroughValue::Is(v), FieldKind::Choice(_)) => {
                 params.push(P::Text(mamori_domain::input::normalize(v)));
@@ -879,7 +905,8 @@ impl Store {
         let base = select_sql(reg);
         let count_from = count_from(reg, query, &base, false);
         let mut conn = self.pool.acquire().await?;
-        let unfiltered = query.filters.is_empty()
+        let unfiltered = query.ids.is_none()
+            && query.filters.is_empty()
             && query.ranges.is_empty()
             && query.lacks.is_empty()
             && query.through.is_empty()

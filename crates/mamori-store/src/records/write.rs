@@ -295,6 +295,8 @@ pub(crate) struct Batch {
     pub(super) numbered: Option<i64>,
     /// Up to which number the batch has read which numbered codes are taken (into `taken`).
     pub(super) numbers_read: i64,
+    /// The last number given in this batch under each yearly prefix (`E-2017-`).
+    pub(super) yearly: std::collections::HashMap<String, i64>,
     /// The values of each `unique_together` group that the batch's rows have used.
     pub(super) combinations: std::collections::HashSet<String>,
     /// What a default takes from a referenced record (a reporter's department), by the
@@ -420,6 +422,12 @@ pub(super) async fn insert_plain(
         let entry = Entry::new(Some(access.org_id()), reg.code, Some(*id), "create").after(&after);
         append_audit(tx, access, entry, Some(batch)).await?;
     }
+    let entries: Vec<(i64, &[Value])> = rows
+        .iter()
+        .zip(&new_ids)
+        .map(|((values, _), id)| (*id, values.as_slice()))
+        .collect();
+    crate::search::index_many(tx, access.org_id(), reg, &entries).await?;
     let n = rows.len();
     rows.clear();
     Ok(n)
@@ -782,6 +790,65 @@ pub(super) async fn next_number(
             .map_err(fail)?
             .is_some();
         if !taken {
+            return Ok(code);
+        }
+    }
+}
+
+/// The next free code of a pattern counted within a fiscal year (`E-2017-` and a number): on from
+/// the number of the register's codes with that prefix. Rows an import has just added are in the
+/// same transaction, so they are counted.
+pub(super) async fn next_yearly_number(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    key: &'static str,
+    pattern: &mamori_domain::CodePattern,
+    mut batch: Option<&mut Batch>,
+) -> Result<String, FieldError> {
+    let fail = |_| FieldError::new(key, "invalid");
+    let prefix = pattern.prefix.clone();
+    let given = batch.as_ref().and_then(|b| b.yearly.get(&prefix).copied());
+    let mut n = match given {
+        Some(n) => n,
+        None => tx
+            .fetch_one(
+                &format!(
+                    "SELECT COUNT(*) FROM {} WHERE org_id = $1 AND substr({key}, 1, {}) = $2",
+                    reg.table,
+                    prefix.chars().count()
+                ),
+                &[access.org_id().into(), P::Text(prefix.clone())],
+            )
+            .await
+            .and_then(|r| r.i64(0))
+            .map_err(fail)?,
+    };
+    loop {
+        n += 1;
+        let code = pattern.code(n);
+        // A code a row of the batch has (given, or numbered before it) is taken too.
+        if batch
+            .as_deref()
+            .is_some_and(|b| b.taken.get(key).is_some_and(|t| t.contains(&code)))
+        {
+            continue;
+        }
+        let taken = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT 1 FROM {} WHERE org_id = $1 AND {key} = $2",
+                    reg.table
+                ),
+                &[access.org_id().into(), code.clone().into()],
+            )
+            .await
+            .map_err(fail)?
+            .is_some();
+        if !taken {
+            if let Some(b) = batch.as_deref_mut() {
+                b.yearly.insert(prefix.clone(), n);
+            }
             return Ok(code);
         }
     }

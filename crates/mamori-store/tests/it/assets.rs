@@ -806,3 +806,91 @@ async fn a_key_needs_a_guaranteed_custodian_and_what_is_late_is_listed() {
     assert!(o.take_outs.is_empty());
     assert_eq!(o.keys.len(), 1);
 }
+
+/// Search across registers finds Japanese substrings of two characters and more, full-width as
+/// typed, in every register the reader may read, and never a record they may not see.
+#[tokio::test]
+async fn search_finds_substrings_in_every_readable_register_and_hides_what_the_reader_may_not_see()
+{
+    let w = world().await;
+    let s = &w.store;
+    create(s, &w.isms, &ASSET_HANDLERS, &grant("A-TOP", "H1", "M1")).await;
+    let h1 = w.as_person("H1", Role::Staff, None);
+    let h2 = w.as_person("H2", Role::Staff, None);
+    let found = |hits: Vec<mamori_store::search::Hits>| -> Vec<(String, Vec<String>)> {
+        hits.into_iter()
+            .map(|h| {
+                (
+                    h.register.code.to_string(),
+                    h.records
+                        .iter()
+                        .map(|r| r.values[0].to_plain())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect()
+    };
+    // Three characters and more go through the trigram index, fewer are looked for one by one;
+    // full-width letters match their ASCII form.
+    let all = found(s.search(&w.isms, "の資料").await.unwrap());
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].0, "asset");
+    let mut codes = all[0].1.clone();
+    codes.sort();
+    assert_eq!(codes, ["A-GEN", "A-SEC", "A-TOP"]);
+    assert_eq!(found(s.search(&w.isms, "資料").await.unwrap()), all);
+    assert_eq!(
+        found(s.search(&w.isms, "ａ－ｔｏｐ").await.unwrap())[0].1,
+        ["A-TOP"]
+    );
+    // People and departments are found by name, the courses by theirs.
+    let names = found(s.search(&w.isms, "総務").await.unwrap());
+    assert!(
+        names
+            .iter()
+            .any(|(r, c)| r == "department" && c == &["SOUMU"]),
+        "{names:?}"
+    );
+    // A handler sees the strictly confidential asset they handle; another does not.
+    let mut h1_codes = found(s.search(&h1, "資料").await.unwrap())[0].1.clone();
+    h1_codes.sort();
+    assert_eq!(h1_codes, ["A-GEN", "A-TOP"]);
+    assert_eq!(found(s.search(&h2, "資料").await.unwrap())[0].1, ["A-GEN"]);
+    assert!(found(s.search(&h2, "A-TOP").await.unwrap()).is_empty());
+    // A change is found by its new words, not its old; a withdrawn record is not found.
+    s.update(
+        &w.isms,
+        &ASSETS,
+        w.ids["A-GEN"],
+        &input(&[("name", "顧客名簿（営業）")]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        found(s.search(&w.isms, "顧客名簿").await.unwrap())[0].1,
+        ["A-GEN"]
+    );
+    assert!(
+        !found(s.search(&w.isms, "A-GEN の資料").await.unwrap())
+            .iter()
+            .any(|(_, c)| c.contains(&"A-GEN".to_string()))
+    );
+    s.withdraw(&w.isms, &ASSETS, w.ids["A-GEN"], "誤登録")
+        .await
+        .unwrap();
+    assert!(found(s.search(&w.isms, "顧客名簿").await.unwrap()).is_empty());
+    // Words LIKE would take as patterns are taken as they are; empty finds nothing; too long and
+    // control characters are refused.
+    assert!(found(s.search(&w.isms, "%").await.unwrap()).is_empty());
+    assert!(found(s.search(&w.isms, "_の").await.unwrap()).is_empty());
+    assert!(found(s.search(&w.isms, "\"資料").await.unwrap()).is_empty());
+    assert!(s.search(&w.isms, "  ").await.unwrap().is_empty());
+    assert!(matches!(
+        s.search(&w.isms, &"資".repeat(101)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.search(&w.isms, "資\u{0}料").await,
+        Err(StoreError::Invalid(_))
+    ));
+}

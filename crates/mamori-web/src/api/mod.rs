@@ -456,3 +456,44 @@ pub async fn eligibility(
     }))
     .into_response())
 }
+
+/// `GET /api/v1/search?q=`: the records of every register the caller may read that hold the
+/// words, grouped by register (at most ten a register, with how many matched).
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: ApiCtx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = pairs(raw.unwrap_or_default().as_bytes())?;
+    for (i, (k, _)) in params.iter().enumerate() {
+        if k != "q" && k != "org" {
+            return Err(AppError::Invalid(vec![FieldError::with(
+                k,
+                "unknown-parameter",
+                k.clone(),
+            )]));
+        }
+        if params[..i].iter().any(|(earlier, _)| earlier == k) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                k,
+                "repeated-parameter",
+            )]));
+        }
+    }
+    let q = crate::pages::get(&params, "q")
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let hits = state.store.search(&ctx.access, &q).await?;
+    let groups: Vec<Value> = hits
+        .iter()
+        .map(|h| {
+            json!({
+                "collection": h.register.collection,
+                "total": h.total,
+                "items": h.records.iter().map(|r| r.json(h.register)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "q": q, "groups": groups })).into_response())
+}

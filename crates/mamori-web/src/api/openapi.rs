@@ -320,6 +320,14 @@ pub fn document() -> Value {
                 "401": err("not signed in")}}}),
     );
     report_paths(&mut paths, &mut components, &errors);
+    paths.insert("/api/v1/search".into(), json!({"get": {"tags": ["search"], "operationId": "search",
+        "description": "The records of every register the caller may read whose code, title or searchable text holds the words (Japanese substrings match; full-width letters and digits match their ASCII forms), grouped by register in the menu's order, at most ten a register. Withdrawn records and records the caller may not see are not found.",
+        "parameters": [{"name": "q", "in": "query", "required": false, "schema": {"type": "string", "maxLength": 100}}],
+        "responses": {"200": {"description": "the groups of records found", "content": {"application/json": {"schema": {"type": "object", "required": ["q", "groups"], "properties": {
+            "q": {"type": "string"},
+            "groups": {"type": "array", "items": {"type": "object", "required": ["collection", "total", "items"], "properties": {
+                "collection": {"type": "string"}, "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}}}}}}}},
+            "422": err("the words are too long or hold control characters, or an unknown or repeated parameter"), "401": err("not signed in")}}}));
     paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));
     paths.insert("/healthz".into(), json!({"get": {"tags": ["ops"], "operationId": "healthz", "security": [], "responses": {"200": {"description": "the process is alive"}}}}));

@@ -9,6 +9,7 @@ pub mod org;
 pub mod registers;
 pub mod report;
 pub mod risk;
+pub mod search;
 pub mod setup;
 pub mod training;
 

@@ -499,7 +499,7 @@ fn settings_page(
         .iter()
         .filter_map(|reg| {
             let p = ctx.access.org.settings.code_pattern(reg)?;
-            Some(context! { code => reg.code, name => i18n::register_name(ctx.lang, reg), prefix => p.prefix.clone(), digits => p.digits, example => p.code(1) })
+            Some(context! { code => reg.code, name => i18n::register_name(ctx.lang, reg), prefix => p.prefix.clone(), digits => p.digits, example => p.of_year(ctx.fy.year()).code(1) })
         })
         .collect();
     let saved = super::query_says(&ctx.query, "saved").is_some();

@@ -165,7 +165,7 @@ async fn the_new_joiner_fails_then_passes_the_onboarding_test_and_becomes_eligib
     assert!(me.contains("data-eligible=\"yes\""), "{me}");
 
     // Staff see their own attempts, not other people's, and not the question bank.
-    let list = get("/o/sajeco/test-attempts".into())
+    let list = get("/o/sajeco/test-attempts?year=all".into())
         .await
         .text()
         .await

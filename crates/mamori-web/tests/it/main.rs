@@ -18,6 +18,7 @@ mod pages;
 mod report;
 mod risk;
 mod roles;
+mod search;
 mod setup;
 mod translations;
 mod walk;

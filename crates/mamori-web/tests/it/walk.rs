@@ -183,6 +183,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             "GET",
             "/o/{org}/me"
             | "/o/{org}/directory"
+            // Search: every member, each finding only what they may read.
+            | "/o/{org}/search"
+            | "/api/v1/search"
             | "/o/{org}/overdue"
             | "/o/{org}/tests/attempts/{id}"
             | "/api/v1/tests/attempts/{id}",

@@ -40,12 +40,15 @@ pub(super) async fn form_page(
             label => i18n::field_label(ctx.lang, reg, f.name),
             kind => f.kind.code(),
             required => reg.must_give(f),
-            numbered => ctx.access.org.settings.code_pattern(reg).filter(|_| record.is_none() && reg.natural_key == Some(f.name)).map(|p| p.code(1)),
+            numbered => ctx.access.org.settings.code_pattern(reg).filter(|_| record.is_none() && reg.natural_key == Some(f.name)).map(|p| p.of_year(ctx.fy.year()).code(1)),
             value, error, max,
             long => max.is_some_and(|m| m > 200),
             // A source's reference applies only when the record comes from that source (a corrective
             // action's finding, when its 発端 is a finding): the page hides it otherwise.
-            shown_when => reg.sources.and_then(|s| s.refs.iter().find(|(_, r)| *r == f.name).map(|(choice, _)| format!("{}={choice}", s.field))),
+            // The same for a field that applies for some values of a choice (a handling record's
+            // recipient, a transfer's): `kind=transfer`, values comma-separated.
+            shown_when => reg.sources.and_then(|s| s.refs.iter().find(|(_, r)| *r == f.name).map(|(choice, _)| format!("{}={choice}", s.field)))
+                .or_else(|| reg.applies.iter().find(|(n, _, _)| *n == f.name).map(|(_, by, values)| format!("{by}={}", values.join(",")))),
             options => options_for(state, ctx, f.kind, f.name).await?,
         });
     }

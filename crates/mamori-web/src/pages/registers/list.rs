@@ -10,8 +10,15 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let reg = register(&collection)?;
-    let params = pairs(raw.unwrap_or_default().as_bytes())?;
-    let mut query = list_query(reg, &params, &["page"])?;
+    let mut params = pairs(raw.unwrap_or_default().as_bytes())?;
+    if get(&params, "year").is_some_and(|y| !y.is_empty() && y != "all") {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "year",
+            "invalid-choice",
+        )]));
+    }
+    let year = year_filter(&ctx, reg, &mut params);
+    let mut query = list_query(reg, &params, &["page", "year"])?;
     let page_no = crate::pages::page_number(&params);
     query.offset = (page_no - 1) * PER_PAGE;
     let page = state.store.list(&ctx.access, reg, &query).await?;
@@ -83,7 +90,7 @@ pub async fn list(
             total => page.total,
             shown_from => if page.total == 0 { 0 } else { query.offset + 1 },
             shown_to => query.offset + page.items.len() as i64,
-            columns, rows, filters,
+            columns, rows, filters, year,
             q => get(&params, "q").unwrap_or(""),
             searchable => !reg.search.is_empty(),
             status => query.status.code(),
@@ -116,5 +123,67 @@ fn source_cell(ctx: &Ctx, reg: &Register, rec: &Record, i: usize) -> Option<Stri
     Some(match named {
         Some(n) => format!("{kind}: {n}"),
         None => kind,
+    })
+}
+
+/// The year selector on a register's list: opened plainly (from the menu, with no filter), a
+/// register with a year field lists the selected fiscal year's records, its filter written into
+/// the list's parameters so paging, exports and the filter form keep it. `year=all` lists every
+/// year. What is returned says which year, by which field, and links to the other view; `None`
+/// for a standing register.
+fn year_filter(ctx: &Ctx, reg: &Register, params: &mut Vec<(String, String)>) -> Option<Value> {
+    let field = reg.year_field?;
+    let fy_params = reg.year_params(ctx.fy);
+    let all = get(params, "year") == Some("all");
+    let plain = params
+        .iter()
+        .all(|(k, _)| ["page", "sort", "dir", "year"].contains(&k.as_str()));
+    if plain && !all {
+        params.extend(fy_params.iter().cloned());
+    }
+    let on = fy_params.iter().all(|p| params.contains(p));
+    // The year's parameters and any other bound on the same field give way to the other view.
+    let keys: Vec<&str> = fy_params.iter().map(|(k, _)| k.as_str()).collect();
+    let rest: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, _)| !keys.contains(&k.as_str()) && k != "year" && k != "page")
+        .cloned()
+        .collect();
+    let mut all_params = rest.clone();
+    all_params.push(("year".into(), "all".into()));
+    let mut fy_only = rest;
+    fy_only.extend(fy_params.iter().cloned());
+    let href =
+        |p: &[(String, String)]| format!("?{}", serde_urlencoded::to_string(p).unwrap_or_default());
+    let label = match field.split_once('.') {
+        Some((via, sub)) => {
+            let target = registers::target_of(reg, via)?;
+            i18n::t_args(
+                ctx.lang,
+                "year-field-through",
+                &[
+                    ("field", i18n::field_label(ctx.lang, reg, via)),
+                    ("related", i18n::field_label(ctx.lang, target, sub)),
+                ],
+            )
+        }
+        None => i18n::field_label(ctx.lang, reg, field),
+    };
+    // Parameters the filter form has no field for (a referenced record's date) travel hidden.
+    let hidden: Vec<Value> = if on && field.contains('.') {
+        fy_params
+            .iter()
+            .map(|(k, v)| context! { name => k, value => v })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(context! {
+        on,
+        period => ctx.fy.label(ctx.style, ctx.lang),
+        field => label,
+        all_href => href(&all_params),
+        fy_href => href(&fy_only),
+        hidden,
     })
 }
