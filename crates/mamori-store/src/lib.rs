@@ -2,7 +2,7 @@
 //! and the audit trail live here, where records are read and written, so no route can forget them.
 
 pub(crate) mod areas;
-pub(crate) mod assets;
+pub mod assets;
 pub mod attempts;
 pub mod audit;
 pub mod auth;

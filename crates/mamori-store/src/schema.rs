@@ -147,6 +147,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/18.sqlite.sql"),
         postgres: include_str!("../migrations/18.postgres.sql"),
     },
+    Migration {
+        version: 19,
+        name: "handler requests, decided by the department's manager",
+        common: include_str!("../migrations/19.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// What a migration does beyond its SQL, in its transaction: work on the records it gives new

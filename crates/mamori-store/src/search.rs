@@ -63,6 +63,15 @@ pub(crate) async fn index(
         return Ok(());
     }
     let text = body(reg, values);
+    // A record with nothing to find it by (a handling record without a note) has no entry.
+    if text.is_empty() {
+        tx.execute(
+            "DELETE FROM search_entries WHERE register = $1 AND record_id = $2",
+            &[P::Text(reg.code.to_string()), P::Int(id)],
+        )
+        .await?;
+        return Ok(());
+    }
     tx.execute(
         "INSERT INTO search_entries (org_id, register, record_id, body) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (register, record_id) DO UPDATE SET body = excluded.body",
@@ -87,14 +96,19 @@ pub(crate) async fn index_many(
     if indexed(reg).is_empty() {
         return Ok(());
     }
-    for chunk in records.chunks(500) {
+    let bodies: Vec<(i64, String)> = records
+        .iter()
+        .map(|(id, values)| (*id, body(reg, values)))
+        .filter(|(_, b)| !b.is_empty())
+        .collect();
+    for chunk in bodies.chunks(500) {
         let mut params = Vec::with_capacity(chunk.len() * 4);
-        for (id, values) in chunk {
+        for (id, text) in chunk {
             params.extend([
                 P::Int(org_id),
                 P::Text(reg.code.to_string()),
                 P::Int(*id),
-                P::Text(body(reg, values)),
+                P::Text(text.clone()),
             ]);
         }
         tx.execute(
@@ -116,6 +130,10 @@ pub(crate) async fn reindex(tx: &mut Tx) -> Result<(), StoreError> {
     for reg in registers::ALL {
         let fields = indexed(reg);
         if fields.is_empty() {
+            continue;
+        }
+        // A register whose table a later migration makes has nothing to index yet.
+        if !table_exists(tx, reg.table).await? {
             continue;
         }
         let cols: Vec<&str> = fields.iter().map(|i| reg.fields[*i].name).collect();
@@ -150,14 +168,27 @@ pub(crate) async fn reindex(tx: &mut Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
+async fn table_exists(tx: &mut Tx, table: &str) -> Result<bool, StoreError> {
+    let sql = match tx.backend() {
+        Backend::Sqlite => "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
+        Backend::Postgres => "SELECT 1 WHERE to_regclass($1) IS NOT NULL",
+    };
+    Ok(tx
+        .fetch_optional(sql, &[P::Text(table.to_string())])
+        .await?
+        .is_some())
+}
+
 /// One register's part of a search's results.
 #[derive(Debug, Clone)]
 pub struct Hits {
     pub register: &'static Register,
     pub records: Vec<Record>,
-    /// How many of the register's records the reader may see matched (of the first
-    /// `CANDIDATES` entries found).
+    /// How many of the register's records the reader may see matched, of the first
+    /// `CANDIDATES` entries found.
     pub total: i64,
+    /// The search found `CANDIDATES` entries and looked no further: there may be more.
+    pub capped: bool,
 }
 
 /// `%`, `_` and `\` taken literally in a `LIKE` pattern.
@@ -222,11 +253,12 @@ impl Store {
             .fetch_all(
                 &format!(
                     "SELECT e.register, e.record_id FROM search_entries e \
-                     WHERE e.org_id = $1 AND {matches} ORDER BY e.register, e.record_id DESC LIMIT {CANDIDATES}"
+                     WHERE e.org_id = $1 AND {matches} LIMIT {CANDIDATES}"
                 ),
                 &[P::Int(access.org_id()), P::Text(param)],
             )
             .await?;
+        let capped = rows.len() as i64 == CANDIDATES;
         let mut found: std::collections::HashMap<String, Vec<i64>> = Default::default();
         for r in rows {
             found.entry(r.text(0)?).or_default().push(r.i64(1)?);
@@ -253,6 +285,7 @@ impl Store {
                 register: reg,
                 records: page.items,
                 total: page.total,
+                capped,
             });
         }
         Ok(out)

@@ -166,6 +166,11 @@ fn book() -> RouteBook {
             operations::publish_minutes,
         )
         .add(M::POST, "/o/{org}/risks/{id}/brief", operations::brief_risk)
+        .add(
+            M::POST,
+            "/o/{org}/handler-requests/{id}/decide",
+            assets::decide_request,
+        )
         .add(M::GET, "/o/{org}/report", report::current)
         .add(M::GET, "/o/{org}/reports/{year}", report::page)
         .add(M::GET, "/o/{org}/reports/{year}/edit", report::edit_form)

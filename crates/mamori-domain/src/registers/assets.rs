@@ -102,6 +102,54 @@ pub static ASSET_HANDLERS: Register = Register {
     ..REGISTER
 };
 
+pub const REQUEST_STATUSES: &[&str] = &["requested", "approved", "rejected"];
+
+/// 取扱者の申請: a request that a person be granted an asset, made by the person themselves or by
+/// the secretariat, and decided (approved or rejected, with a comment) by the asset's department's
+/// appointed manager. Approving it writes the grant (`ASSET_HANDLERS`); the decision is the
+/// manager's own action, not a field anyone fills in.
+pub static HANDLER_REQUESTS: Register = Register {
+    code: "handler_request",
+    collection: "handler-requests",
+    table: "handler_requests",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("asset", FieldKind::Ref("assets")))),
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(field("department", FieldKind::Ref("departments"))),
+        filter(field("requested_by", FieldKind::Ref("people"))),
+        filter(required(field("requested_on", FieldKind::Date))),
+        required(field("valid_until", FieldKind::Date)),
+        required(field("reason", FieldKind::Text { max: 1000 })),
+        filter(required(field(
+            "request_status",
+            FieldKind::Choice(REQUEST_STATUSES),
+        ))),
+        filter(field("decided_by", FieldKind::Ref("people"))),
+        field("decided_on", FieldKind::Date),
+        detail_only(field("comment", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    department_field: Some("department"),
+    write: WriteScope::Reporters,
+    default_sort: "requested_on",
+    search: &["code", "reason", "comment"],
+    not_before: &[
+        ("valid_until", "requested_on"),
+        ("decided_on", "requested_on"),
+    ],
+    read: ReadScope::Classified(Some("asset")),
+    defaults: &[("department", "asset", "department")],
+    writer_person: Some("requested_by"),
+    initial: &[("request_status", "requested"), ("requested_on", "today")],
+    assessed: &["request_status", "decided_by", "decided_on", "comment"],
+    computed: &["request_status", "decided_by", "decided_on", "comment"],
+    numbered: Some("GR-"),
+    year_field: Some("requested_on"),
+    ..REGISTER
+};
+
 pub const HANDLING_KINDS: &[&str] = &[
     "viewing", "take_out", "return", "transfer", "copy", "disposal",
 ];

@@ -128,6 +128,7 @@ pub static ALL: &[&Register] = &[
     &TEST_ATTEMPTS,
     &ASSETS,
     &ASSET_HANDLERS,
+    &HANDLER_REQUESTS,
     &HANDLING_RECORDS,
     &APPROVED_CONTRACTORS,
     &DISPOSALS,

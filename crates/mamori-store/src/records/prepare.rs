@@ -40,9 +40,18 @@ pub(super) async fn prepare(
                 v => v.to_string(),
             });
         let raw = initial.as_ref().or(raw);
-        // A computed field keeps its value until the store computes it again.
+        // A computed field keeps its value until the store computes it again; a new record starts
+        // with its initial value, if it has one (a request starts `requested`).
         if reg.computed.contains(&f.name) {
-            values.push(existing.map_or(Value::Null, |r| r.values[i].clone()));
+            values.push(match existing {
+                Some(r) => r.values[i].clone(),
+                None => reg
+                    .initial
+                    .iter()
+                    .find(|(name, _)| *name == f.name)
+                    .and_then(|(_, v)| f.parse(v).ok())
+                    .unwrap_or(Value::Null),
+            });
             continue;
         }
         let pattern = access.org.settings.code_pattern(reg);

@@ -491,6 +491,7 @@ pub async fn search(
             json!({
                 "collection": h.register.collection,
                 "total": h.total,
+                "capped": h.capped,
                 "items": h.records.iter().map(|r| r.json(h.register)).collect::<Vec<_>>(),
             })
         })

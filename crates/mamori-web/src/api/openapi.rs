@@ -326,7 +326,7 @@ pub fn document() -> Value {
         "responses": {"200": {"description": "the groups of records found", "content": {"application/json": {"schema": {"type": "object", "required": ["q", "groups"], "properties": {
             "q": {"type": "string"},
             "groups": {"type": "array", "items": {"type": "object", "required": ["collection", "total", "items"], "properties": {
-                "collection": {"type": "string"}, "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}}}}}}}},
+                "collection": {"type": "string"}, "total": {"type": "integer"}, "capped": {"type": "boolean", "description": "the search stopped at 2,000 entries: there may be more"}, "items": {"type": "array", "items": {"type": "object"}}}}}}}}}},
             "422": err("the words are too long or hold control characters, or an unknown or repeated parameter"), "401": err("not signed in")}}}));
     paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));

@@ -1,9 +1,10 @@
 //! Asset pages beyond the generic register pages: what is overdue, label sheets (PDF with a QR
 //! code per label) and the numbered key receipt (鍵預り証).
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::Lang;
 use mamori_domain::registers;
 use minijinja::context;
@@ -375,7 +376,16 @@ pub(crate) async fn panel(
                 ],
             )
             .await?;
+            // A member who is not yet a handler asks to become one (staff for themselves).
+            let request_href = can_create(&ctx.access, &registers::HANDLER_REQUESTS).then(|| {
+                format!(
+                    "/o/{}/handler-requests/new?asset={}",
+                    ctx.org(),
+                    crate::error::url_escape(&reg.text(&record.values, "code"))
+                )
+            });
             context! {
+                request_href,
                 handling => context! {
                     heads, rows, total,
                     all_href => format!("/o/{}/handling-records?asset={}", ctx.org(), crate::error::url_escape(&reg.text(&record.values, "code"))),
@@ -383,6 +393,97 @@ pub(crate) async fn panel(
                 },
             }
         }
+        "handler_request" => {
+            // The decision, for the asset's department's appointed manager while it waits.
+            let waiting = reg.text(&record.values, "request_status") == "requested"
+                && record.withdrawn_at.is_none();
+            let may = waiting
+                && state
+                    .store
+                    .may_decide_request(&ctx.access, record.id)
+                    .await?;
+            context! {
+                decide => may.then(|| format!("/o/{}/{}/{}/decide", ctx.org(), reg.collection, record.id)),
+                waiting,
+            }
+        }
         _ => return Ok(None),
     }))
+}
+
+/// `POST /o/{org}/handler-requests/{id}/decide`: the manager approves (`decision=approve`, which
+/// writes the grant) or rejects (`decision=reject`, a comment required) a handler request.
+pub async fn decide_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    use mamori_store::assets::Decision;
+    let form = ctx.viewer.form(&body)?;
+    let id = parse_id(&id)?;
+    // Who may not see the request learns nothing (404); who sees it but is not its asset's
+    // department's appointed manager is refused, saying so.
+    state
+        .store
+        .get(&ctx.access, &registers::HANDLER_REQUESTS, id)
+        .await?;
+    if !state.store.may_decide_request(&ctx.access, id).await? {
+        return Err(AppError::Refused(StatusCode::FORBIDDEN, "not-the-decider"));
+    }
+    let decision = match crate::pages::get(&form, "decision") {
+        Some("approve") => Decision::Approve,
+        Some("reject") => Decision::Reject,
+        _ => {
+            return Err(AppError::Invalid(vec![mamori_domain::FieldError::new(
+                "decision",
+                "invalid-choice",
+            )]));
+        }
+    };
+    let comment = crate::pages::get(&form, "comment").unwrap_or("");
+    match state
+        .store
+        .decide_handler_request(&ctx.access, id, decision, comment)
+        .await
+    {
+        Ok(_) => {}
+        // Said on the request's page: a missing comment, or what the grant lacks (the person not
+        // yet eligible, no identity guarantee for a strictly confidential asset).
+        Err(mamori_store::StoreError::Invalid(errors)) => {
+            let msg = errors
+                .iter()
+                .map(|e| {
+                    let reg = if registers::HANDLER_REQUESTS.field(&e.field).is_some()
+                        && matches!(e.field.as_str(), "comment" | "decided_by")
+                    {
+                        &registers::HANDLER_REQUESTS
+                    } else {
+                        &registers::ASSET_HANDLERS
+                    };
+                    i18n::field_error(ctx.lang, Some(reg), e)
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            return crate::pages::registers::detail_page(
+                &state,
+                &ctx,
+                &registers::HANDLER_REQUESTS,
+                id,
+                Some(msg),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let said = match decision {
+        Decision::Approve => "approved",
+        Decision::Reject => "rejected",
+    };
+    Ok(Redirect::to(&format!(
+        "/o/{}/handler-requests/{id}?decided={said}",
+        ctx.org()
+    ))
+    .into_response())
 }

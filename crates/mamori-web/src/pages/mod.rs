@@ -153,6 +153,13 @@ pub const AREAS: &[Area] = &[
         needs: None,
     },
     Area {
+        key: "register-handler_request",
+        path: "handler-requests",
+        group: "assets",
+        issue: None,
+        needs: None,
+    },
+    Area {
         key: "register-handling_record",
         path: "handling-records",
         group: "assets",

@@ -120,7 +120,7 @@ async fn things_to_do(
     ctx: &Ctx,
     base: &str,
 ) -> Result<Vec<minijinja::Value>, AppError> {
-    use mamori_domain::registers::SECURITY_EVENTS;
+    use mamori_domain::registers::{HANDLER_REQUESTS, SECURITY_EVENTS};
     let count = |reg, q: ListQuery| async move {
         state
             .store
@@ -132,6 +132,7 @@ async fn things_to_do(
         context! { label => i18n::t(ctx.lang, key), value, href, urgent => value > 0 }
     };
     let reported = || vec![("status".to_string(), "reported".to_string())];
+    let waiting = || vec![("request_status".to_string(), "requested".to_string())];
     let mut todo = Vec::new();
     match ctx.access.role {
         Role::IsmsManager | Role::Admin => {
@@ -147,6 +148,19 @@ async fn things_to_do(
                 "todo-events",
                 events,
                 format!("{base}/security-events?status=reported"),
+            ));
+            let requests = count(
+                &HANDLER_REQUESTS,
+                ListQuery {
+                    filters: waiting(),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            todo.push(item(
+                "todo-requests",
+                requests,
+                format!("{base}/handler-requests?request_status=requested"),
             ));
             let late = state
                 .store
@@ -186,6 +200,25 @@ async fn things_to_do(
                     events,
                     format!(
                         "{base}/security-events?status=reported&department={}",
+                        crate::error::url_escape(&code)
+                    ),
+                ));
+                // The grants asked of them: requests for their department's assets.
+                let mut filters = waiting();
+                filters.push(("department".into(), code.clone()));
+                let requests = count(
+                    &HANDLER_REQUESTS,
+                    ListQuery {
+                        filters,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                todo.push(item(
+                    "todo-requests",
+                    requests,
+                    format!(
+                        "{base}/handler-requests?request_status=requested&department={}",
                         crate::error::url_escape(&code)
                     ),
                 ));

@@ -3,6 +3,7 @@
 //! its own binary, as it measures the process's memory.
 
 mod api;
+mod approvals;
 mod assets;
 mod auth;
 mod common;

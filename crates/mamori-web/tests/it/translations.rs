@@ -180,6 +180,7 @@ fn every_key_in_use_is_translated() {
         "token-expired",
         "account-locked",
         "account-disabled",
+        "not-the-decider",
     ] {
         used.insert(format!("error-{code}"));
     }

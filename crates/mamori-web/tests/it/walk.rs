@@ -40,6 +40,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         "handling-records" => WITH_PERSON,
         // Anyone who is a person reports a security event; the secretariat and managers edit.
         "security-events" => WITH_PERSON,
+        // Anyone who is a person asks to handle an asset (staff for themselves, checked then).
+        "handler-requests" => WITH_PERSON,
         _ => SECRETARIAT,
     };
     let record_writers = if matches!(
@@ -102,10 +104,10 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "test-attempts"
     );
     // The walk's asset is confidential and outside the manager's department: only the
-    // secretariat sees it (and its grants, handling records and disposals).
+    // secretariat sees it (and its grants, requests, handling records and disposals).
     let classified = matches!(
         collection,
-        "assets" | "asset-handlers" | "handling-records" | "disposals"
+        "assets" | "asset-handlers" | "handler-requests" | "handling-records" | "disposals"
     );
     let record_readers = if classified {
         SECRETARIAT
@@ -223,6 +225,10 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         ("POST", "/o/{org}/self-assessments/{id}/answers") => Rule::Roles(SECRETARIAT),
         // Briefing staff on a risk: who writes risks (a manager, their department's).
         ("POST", "/o/{org}/risks/{id}/brief") => Rule::Roles(PEOPLE_WRITERS),
+        // A handler request is decided by its asset's department's appointed manager or the ISMS
+        // manager lead (the secretariat's 0001): the walk's request is ICT's, whose manager is none
+        // of the walk's members.
+        ("POST", "/o/{org}/handler-requests/{id}/decide") => Rule::Roles(SECRETARIAT),
         // A notice is acknowledged by its readers, who are people; the unread list is anyone's
         // own (empty for a member who is no person).
         ("POST", "/o/{org}/notices/{id}/read" | "/api/v1/notices/{id}/read") => {
@@ -457,8 +463,9 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                     "{id}",
                     &ids.get(collection)
                         .or_else(|| {
-                            // A notice's or a meeting's own actions act on the walk's record.
-                            ["notices", "meetings"]
+                            // A notice's, a meeting's or a request's own actions act on the
+                            // walk's record.
+                            ["notices", "meetings", "handler-requests"]
                                 .into_iter()
                                 .find(|c| pattern.contains(&format!("/{c}/{{id}}")))
                                 .and_then(|c| ids.get(c))
@@ -498,7 +505,12 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
                 // touching one answers 404, which denies as well as 403.
                 // A confidential asset (and its grants) is hidden the same way from everyone but
                 // the secretariat, its owner, its department's manager and its handlers.
-                let scope = mamori_domain::registers::by_collection(collection).map(|r| r.read);
+                let owner = if pattern.starts_with("/o/{org}/handler-requests/") {
+                    "handler-requests"
+                } else {
+                    collection
+                };
+                let scope = mamori_domain::registers::by_collection(owner).map(|r| r.read);
                 let hidden = status == StatusCode::NOT_FOUND
                     && match (scope, caller) {
                         (

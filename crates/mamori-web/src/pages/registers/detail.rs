@@ -116,7 +116,7 @@ pub async fn record_table(
     Ok((heads, rows, page.total))
 }
 
-pub(super) async fn detail_page(
+pub(crate) async fn detail_page(
     state: &AppState,
     ctx: &Ctx,
     reg: &Register,
@@ -227,6 +227,7 @@ pub(super) async fn detail_page(
             fields, history, error,
             // What was just done to it (`?saved=`): said once, after the redirect.
             saved => crate::pages::query_says(&ctx.query, "saved").filter(|s| matches!(s.as_str(), "created" | "updated" | "withdrawn" | "reinstated")),
+            decided => crate::pages::query_says(&ctx.query, "decided").filter(|s| matches!(s.as_str(), "approved" | "rejected")),
             withdrawn => record.withdrawn_at.is_some(),
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.to_offset(mamori_domain::dates::JST).date(), ctx.style, ctx.lang)),

@@ -27,6 +27,7 @@ mod form;
 mod import;
 mod list;
 
+pub(crate) use detail::detail_page;
 pub use detail::*;
 #[allow(unused_imports)]
 use detail::*;

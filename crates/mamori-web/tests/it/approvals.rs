@@ -1,0 +1,235 @@
+//! Approvals as actions: a handler request is asked (by the person or the secretariat) and
+//! decided by the asset's department's appointed manager, whose approval writes the grant.
+
+use crate::common::{spawn_app, text_of};
+
+#[tokio::test]
+async fn a_manager_approves_a_handler_request_from_their_home_and_the_grant_is_written() {
+    let app = spawn_app().await;
+    let manager = app.browser("manager").await;
+    // The manager's home names the request waiting for them, and links to it.
+    let home = app.page(&manager, "/o/sajeco").await;
+    let text = text_of(&home);
+    assert!(text.contains("1承認待ちの取扱者の申請"), "{text}");
+    assert!(home.contains("handler-requests?request_status=requested&amp;department=SOUMU"));
+    let token = app.token("isms").await;
+    let id = app.id_of(&token, "handler-requests", "GR-0001").await;
+    let path = format!("/o/sajeco/handler-requests/{id}");
+    let page = app.page(&manager, &path).await;
+    assert!(page.contains("id=\"decide-form\""), "{}", text_of(&page));
+    // A rejection needs a reason; nothing changes without one.
+    let res = app
+        .post_form(
+            &manager,
+            &path,
+            &format!("{path}/decide"),
+            &[("decision", "reject"), ("comment", " ")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(text_of(&res.text().await.unwrap()).contains("コメント"));
+    // The approval: said on the page, the request approved by them, the grant written.
+    let res = app
+        .post_form(
+            &manager,
+            &path,
+            &format!("{path}/decide"),
+            &[
+                ("decision", "approve"),
+                ("comment", "年次棚卸の期間中に限る"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app
+        .page(&manager, &format!("{path}?decided=approved"))
+        .await;
+    let text = text_of(&page);
+    assert!(text.contains("承認しました"), "{text}");
+    assert!(!page.contains("decide-form"));
+    let (_, request) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/handler-requests/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(request["request_status"], "approved");
+    assert_eq!(request["decided_by"], "0005");
+    assert_eq!(request["comment"], "年次棚卸の期間中に限る");
+    let (_, grants) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/asset-handlers?asset=A-004&person=0009",
+            None,
+        )
+        .await;
+    assert_eq!(grants["total"], 1, "{grants}");
+    assert_eq!(grants["items"][0]["approved_by"], "0005");
+    assert_eq!(grants["items"][0]["valid_until"], "2027-03-31");
+    // Decided once: a second decision is refused and changes nothing.
+    let res = app
+        .post_form(
+            &manager,
+            &path,
+            &format!("{path}/decide"),
+            &[("decision", "reject"), ("comment", "取消")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert!(text_of(&res.text().await.unwrap()).contains("すでに承認または却下"));
+    // The trail names the decision.
+    let (_, history) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/handler-requests/{id}/history"),
+            None,
+        )
+        .await;
+    assert!(history.to_string().contains("approved"), "{history}");
+}
+
+#[tokio::test]
+async fn staff_ask_for_themselves_and_a_rejection_writes_no_grant() {
+    let app = spawn_app().await;
+    let staff = app.browser("staff").await;
+    // From an asset's page: a request for oneself, the asset filled in.
+    let token = app.token("isms").await;
+    let asset = app.id_of(&token, "assets", "A-001").await;
+    let page = app.page(&staff, &format!("/o/sajeco/assets/{asset}")).await;
+    assert!(
+        page.contains("id=\"request-handler\""),
+        "{}",
+        text_of(&page)
+    );
+    let form = app
+        .page(&staff, "/o/sajeco/handler-requests/new?asset=A-001")
+        .await;
+    assert!(
+        !form.contains("name=\"request_status\""),
+        "the decision is not a field"
+    );
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/handler-requests/new",
+            "/o/sajeco/handler-requests",
+            &[
+                ("asset", "A-001"),
+                ("person", "0009"),
+                ("valid_until", "2027-03-31"),
+                ("reason", "規程の改訂作業"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "not for someone else");
+    let (status, made) = app
+        .api(
+            &app.token("staff").await,
+            reqwest::Method::POST,
+            "/api/v1/handler-requests",
+            Some(serde_json::json!({"asset": "A-001", "person": "2601", "valid_until": "2027-03-31", "reason": "規程の改訂作業", "request_status": "approved"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(
+        made["request_status"], "requested",
+        "a decision is not written by a form"
+    );
+    assert_eq!(made["requested_by"], "2601");
+    let (status, made) = app
+        .api(
+            &app.token("isms").await,
+            reqwest::Method::POST,
+            "/api/v1/handler-requests",
+            Some(serde_json::json!({"asset": "A-001", "person": "0009", "valid_until": "2027-03-31", "reason": "規程の改訂作業", "request_status": "approved"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(
+        made["request_status"], "requested",
+        "a decision is not written by a form"
+    );
+    assert_eq!(made["department"], "SOUMU");
+    let path = format!("/o/sajeco/handler-requests/{}", made["id"]);
+    // A member who sees it but is not the department's manager has no form and is refused.
+    let admin = app.browser("admin").await;
+    let page = app.page(&admin, &path).await;
+    assert!(
+        page.contains("id=\"request-waiting\""),
+        "{}",
+        text_of(&page)
+    );
+    assert!(!page.contains("decide-form"));
+    let res = app
+        .post_form(
+            &admin,
+            &path,
+            &format!("{path}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert!(text_of(&res.text().await.unwrap()).contains("部門情報管理責任者"));
+    // The ISMS manager lead rejects it, with a reason; no grant.
+    let isms = app.browser("isms").await;
+    let res = app
+        .post_form(
+            &isms,
+            &path,
+            &format!("{path}/decide"),
+            &[("decision", "reject"), ("comment", "一般の資産は申請不要")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, grants) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/asset-handlers?asset=A-001&person=0009",
+            None,
+        )
+        .await;
+    assert_eq!(grants["total"], 0);
+    let (_, request) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/handler-requests/{}", made["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(request["request_status"], "rejected");
+}
+
+/// Two deciders at the same moment (the department's manager and the ISMS manager lead): one
+/// decision lands, the other is refused, and one grant is written.
+#[tokio::test]
+async fn a_request_decided_twice_at_once_is_decided_once() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let id = app.id_of(&token, "handler-requests", "GR-0001").await;
+    let path = format!("/o/sajeco/handler-requests/{id}");
+    let manager = app.browser("manager").await;
+    let isms = app.browser("isms").await;
+    let decide = format!("{path}/decide");
+    let (a, b) = tokio::join!(
+        app.post_form(&manager, &path, &decide, &[("decision", "approve")]),
+        app.post_form(&isms, &path, &decide, &[("decision", "approve")]),
+    );
+    let mut codes = [a.status().as_u16(), b.status().as_u16()];
+    codes.sort();
+    assert_eq!(codes, [303, 409]);
+    let (_, grants) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/asset-handlers?asset=A-004&person=0009",
+            None,
+        )
+        .await;
+    assert_eq!(grants["total"], 1);
+}
