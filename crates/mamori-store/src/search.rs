@@ -46,9 +46,10 @@ fn body(reg: &Register, values: &[Value]) -> String {
 }
 
 /// Text as search compares it: NFKC (full-width letters, digits and symbols as ASCII, half-width
-/// kana as full-width), spaces and line breaks as one space. Entries and words alike.
+/// kana as full-width), lower case, spaces and line breaks as one space. Entries and words alike,
+/// so a search compares them as they are (no case folding per row).
 pub fn fold(text: &str) -> String {
-    mamori_domain::input::normalize_strict(text)
+    mamori_domain::input::normalize_strict(text).to_lowercase()
 }
 
 /// Writes the entry of a record just created or changed.
@@ -240,20 +241,32 @@ impl Store {
                 "e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $2)".to_string(),
                 format!("\"{}\"", q.replace('"', "\"\"")),
             ),
-            (Backend::Sqlite, false) => {
-                ("instr(lower(e.body), lower($2)) > 0".to_string(), q.clone())
-            }
+            (Backend::Sqlite, false) => ("instr(e.body, $2) > 0".to_string(), q.clone()),
             (Backend::Postgres, _) => (
-                "e.body ILIKE $2 ESCAPE '\\'".to_string(),
+                "e.body LIKE $2 ESCAPE '\\'".to_string(),
                 format!("%{}%", like_escaped(&q)),
             ),
+        };
+        // Registers the reader may not read are not looked in (their entries would take the
+        // places of those they may).
+        let only = if readable.len() == registers::ALL.len() {
+            String::new()
+        } else {
+            format!(
+                " AND e.register IN ({})",
+                readable
+                    .iter()
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let rows = self
             .pool
             .fetch_all(
                 &format!(
                     "SELECT e.register, e.record_id FROM search_entries e \
-                     WHERE e.org_id = $1 AND {matches} LIMIT {CANDIDATES}"
+                     WHERE e.org_id = $1 AND {matches}{only} LIMIT {CANDIDATES}"
                 ),
                 &[P::Int(access.org_id()), P::Text(param)],
             )

@@ -143,14 +143,8 @@ pub fn base(ctx: &Ctx) -> Value {
             context! { year => fy.year(), label => fy.label(ctx.style, lang), selected => fy == ctx.fy }
         })
         .collect();
-    let areas: Vec<Value> = AREAS
-        .iter()
-        .filter(|a| {
-            mamori_domain::registers::by_collection(a.path)
-                .is_none_or(|r| mamori_store::records::can_read(&ctx.access, r))
-        })
-        // A page for those allowed to open it only (the rest would get 403).
-        .filter(|a| a.needs.is_none_or(|c| ctx.access.may(c)))
+    let areas: Vec<Value> = menu(ctx)
+        .into_iter()
         .map(|a| {
             let href = format!("/o/{}/{}", ctx.org(), a.path);
             context! { key => a.key, href => href.clone(), active => ctx.path == href || ctx.path.starts_with(&format!("{href}/")), group => a.group }
@@ -171,6 +165,19 @@ pub fn base(ctx: &Ctx) -> Value {
         back => if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) },
         printed_on => mamori_domain::dates::format_date(mamori_domain::dates::today(), ctx.style, lang),
     }
+}
+
+/// The menu's entries the member may open: a register they may read, a page their role opens
+/// (a link that would answer 403 is not shown).
+pub fn menu(ctx: &Ctx) -> Vec<&'static crate::pages::Area> {
+    AREAS
+        .iter()
+        .filter(|a| {
+            mamori_domain::registers::by_collection(a.path)
+                .is_none_or(|r| mamori_store::records::can_read(&ctx.access, r))
+        })
+        .filter(|a| a.needs.is_none_or(|c| ctx.access.may(c)))
+        .collect()
 }
 
 fn today_fy(ctx: &Ctx) -> i32 {

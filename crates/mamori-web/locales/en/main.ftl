@@ -8,6 +8,29 @@ nav-dashboard = Dashboard
 nav-audit = Audit trail
 nav-settings = Organization settings
 nav-back-home = Back to start
+group-organization = Organisation and people
+group-training = Training
+group-assets = Assets
+group-events = Events and actions
+group-audit = Audits and reviews
+group-meetings = Meetings and notices
+group-governance = Objectives and laws
+group-risk = Risks and controls
+group-report = Report
+group-system = Settings
+group-mine = Mine
+group-organization-lead = Departments and people, appointments, the chart, the directory, NDAs and identity guarantees.
+group-training-lead = Courses and attendance, external seminars, comprehension tests and completion rates.
+group-assets-lead = Information assets with their handlers, handling records and disposals, devices and keys in custody.
+group-events-lead = Security events reported and assessed, corrective actions, complaints.
+group-audit-lead = Internal and certification audits, findings, certificates, management reviews, the self-assessment.
+group-meetings-lead = The bulletin board and who read it, meetings with their items and decisions.
+group-governance-lead = Security objectives and their results, requirements (laws, contracts) and their reviews, law changes.
+group-risk-lead = Risks and controls, the statement of applicability, rules and procedures, continuity, facilities.
+group-report-lead = The information security report.
+group-system-lead = Members, the audit trail, the organisation's settings.
+area-count = { $count } records
+area-open = Open
 fiscal-year = Fiscal year
 switch-language = 日本語
 sign-in = Sign in
@@ -15,14 +38,6 @@ sign-in-lead = Sign in with your organization account.
 sign-out = Sign out
 printed-on = Printed on
 required = required
-group-organization = Organization
-group-people = People and training
-group-assets = Assets
-group-governance = Governance
-group-operations = Operations and improvement
-group-risk = Risk and controls
-group-report = Report
-group-system = System
 
 ## Roles
 role-admin = Administrator
@@ -149,8 +164,6 @@ chart-lead = The information security organization, drawn from the appointment r
 
 ## Areas not built yet
 area-report = Information security report
-area-report-items = The yearly information security report made from the records (HTML, PDF, DOCX), with the records behind every figure.
-area-not-built = This area is not built yet (planned in issue #{ $issue }).
 
 ## Dashboard
 dashboard-period = Period: { $period }
@@ -488,7 +501,6 @@ error-attempt-expired = The time limit has passed, so this attempt cannot be sub
 error-not-eligible = This person may not handle information assets yet (NDA, onboarding course and a passed test are needed).
 answer-true = True
 answer-false = False
-group-mine = Mine
 me-title = My page
 me-report-event = Report a near miss
 me-no-person = This account is not linked to a person in the register. Ask the ISMS secretariat.

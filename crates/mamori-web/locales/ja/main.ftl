@@ -8,6 +8,29 @@ nav-dashboard = ダッシュボード
 nav-audit = 監査証跡
 nav-settings = 組織の設定
 nav-back-home = トップへ戻る
+group-organization = 組織・人
+group-training = 教育
+group-assets = 資産
+group-events = 事象・是正
+group-audit = 監査・レビュー
+group-meetings = 会議・掲示
+group-governance = 目標・法令
+group-risk = リスク・管理策
+group-report = 報告書
+group-system = 設定
+group-mine = 自分
+group-organization-lead = 部門と人、任命、体制図、名簿、秘密保持誓約書と身元保証書です。
+group-training-lead = 研修と受講、社外研修、理解度テストと受講率です。
+group-assets-lead = 情報資産とその取扱者・取扱い履歴・廃棄、情報機器、お預り鍵です。
+group-events-lead = セキュリティ事象の報告と評価、是正処置、苦情・クレームです。
+group-audit-lead = 内部監査と認証審査、指摘事項、認証、マネジメントレビュー、自己評価です。
+group-meetings-lead = 電子掲示板とその既読、会議と議題・決定事項です。
+group-governance-lead = 情報セキュリティ目標とその実績、要求事項（法令・契約）とその見直し、法令改正です。
+group-risk-lead = リスクと管理策、適用宣言書、規程・手順書、事業継続、施設の評価です。
+group-report-lead = 情報セキュリティ報告書です。
+group-system-lead = メンバー、監査証跡、組織の設定です。
+area-count = { $count } 件
+area-open = 開く
 fiscal-year = 年度
 switch-language = English
 sign-in = サインイン
@@ -15,14 +38,6 @@ sign-in-lead = 組織のアカウントでサインインしてください。
 sign-out = サインアウト
 printed-on = 印刷日
 required = 必須
-group-organization = 組織
-group-people = 人と教育
-group-assets = 資産
-group-governance = 方針・会議・法令
-group-operations = 運用と改善
-group-risk = リスクと管理策
-group-report = 報告書
-group-system = システム
 
 ## 役割
 role-admin = システム管理者
@@ -149,8 +164,6 @@ chart-lead = 任命の記録から描いた情報セキュリティの推進体�
 
 ## 未構築の領域
 area-report = 情報セキュリティ報告書
-area-report-items = 記録から作成する年度の情報セキュリティ報告書（HTML、PDF、DOCX）と、その数値の根拠となる記録。
-area-not-built = この領域はまだ作られていません（issue #{ $issue } で作成予定）。
 
 ## ダッシュボード
 dashboard-period = 対象期間: { $period }
@@ -475,7 +488,6 @@ error-attempt-expired = 制限時間を過ぎたため提出できません。�
 error-not-eligible = この人はまだ情報資産を取り扱えません（秘密保持誓約書・初任時研修・理解度テストの合格が必要です）。
 answer-true = 正しい
 answer-false = 誤り
-group-mine = 自分
 me-title = マイページ
 me-report-event = ヒヤリハットを報告する
 me-no-person = このアカウントは社員等の台帳に結び付いていません。ISO事務局に連絡してください。

@@ -246,15 +246,45 @@ async fn things_to_do(
     Ok(todo)
 }
 
-pub async fn area(ctx: Ctx, Path((_, key)): Path<(String, String)>) -> Result<Response, AppError> {
-    let area = AREAS
-        .iter()
-        .find(|a| a.path == format!("areas/{key}"))
-        .ok_or(AppError::NotFound)?;
+/// An area's landing page (`/o/{org}/areas/{group}`): what the area is for, and each of its
+/// registers and pages the member may open, with a register's count and the way to add a record.
+/// The phone's menu lists the areas only, so each is one tap from its landing page.
+pub async fn area(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, key)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let items = crate::render::menu(&ctx)
+        .into_iter()
+        .filter(|a| a.group == key)
+        .collect::<Vec<_>>();
+    if items.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut out = Vec::new();
+    for a in items {
+        let reg = mamori_domain::registers::by_collection(a.path);
+        let count = match reg {
+            Some(r) => Some(
+                state
+                    .store
+                    .count(&ctx.access, r, &ListQuery::default())
+                    .await?,
+            ),
+            None => None,
+        };
+        out.push(context! {
+            label => i18n::t(ctx.lang, a.key),
+            href => format!("/o/{}/{}", ctx.org(), a.path),
+            about => reg.map(|r| i18n::t(ctx.lang, &format!("about-{}", r.code))),
+            count,
+            new_href => reg.filter(|r| mamori_store::records::can_create(&ctx.access, r)).map(|r| format!("/o/{}/{}/new", ctx.org(), r.collection)),
+        });
+    }
     render::page(
         &ctx,
         "area.html",
-        context! { area_key => area.key, issue => area.issue, items_key => format!("{}-items", area.key) },
+        context! { title => i18n::t(ctx.lang, &format!("group-{key}")), lead => i18n::t(ctx.lang, &format!("group-{key}-lead")), items => out },
         StatusCode::OK,
     )
 }

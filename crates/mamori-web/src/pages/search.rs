@@ -35,7 +35,7 @@ pub(crate) fn found_label(reg: &Register, rec: &Record, title: &str) -> String {
 /// The part of a found record's searchable text that holds the words, cut to about 80 characters
 /// around them; empty when the words are in its code or title.
 pub(crate) fn excerpt(reg: &Register, rec: &Record, q: &str) -> String {
-    let q = mamori_store::search::fold(q).to_lowercase();
+    let q = mamori_store::search::fold(q);
     if q.is_empty() {
         return String::new();
     }
@@ -46,7 +46,7 @@ pub(crate) fn excerpt(reg: &Register, rec: &Record, q: &str) -> String {
         let Some(i) = reg.position(name) else {
             continue;
         };
-        let text = mamori_store::search::fold(&rec.values[i].to_plain());
+        let text = mamori_domain::input::normalize_strict(&rec.values[i].to_plain());
         let chars: Vec<char> = text.chars().collect();
         let lower: Vec<char> = text.to_lowercase().chars().collect();
         if lower.len() != chars.len() {

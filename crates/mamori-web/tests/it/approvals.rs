@@ -233,3 +233,34 @@ async fn a_request_decided_twice_at_once_is_decided_once() {
         .await;
     assert_eq!(grants["total"], 1);
 }
+
+/// Each area of the menu has a landing page listing what the member may open there, with counts;
+/// the menu's area headings link to it.
+#[tokio::test]
+async fn an_area_s_landing_page_lists_what_the_member_may_open() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let page = app.page(&isms, "/o/sajeco/areas/assets").await;
+    let text = text_of(&page);
+    assert!(text.contains("情報資産台帳"), "{text}");
+    assert!(text.contains("取扱者の申請"));
+    assert!(
+        page.contains("href=\"&#x2f;o&#x2f;sajeco&#x2f;areas&#x2f;events\"")
+            || page.contains("/o/sajeco/areas/events")
+    );
+    // Staff: not the registers DESIGN keeps from them (the risk register, audits).
+    let staff = app.browser("staff").await;
+    let page = app.page(&staff, "/o/sajeco/areas/audit").await;
+    let items = page
+        .split("id=\"area-items\"")
+        .nth(1)
+        .expect("the area's items");
+    assert!(!items.contains("findings"), "{}", text_of(items));
+    assert!(text_of(items).contains("認証"), "{}", text_of(items));
+    let res = staff
+        .get(format!("{}/o/sajeco/areas/nowhere", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
