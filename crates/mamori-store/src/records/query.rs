@@ -36,6 +36,8 @@ pub struct ListQuery {
     pub status: Status,
     /// Only these records (a search's matches); not a list parameter.
     pub ids: Option<Vec<i64>>,
+    /// Date fields that must not be set (`completed_on_empty=1`: actions not yet completed).
+    pub empty: Vec<String>,
 }
 
 pub const MAX_LIMIT: i64 = 1000;
@@ -89,6 +91,9 @@ impl ListQuery {
         }
         for l in &self.lacks {
             out.push(("lacks".to_string(), l.clone()));
+        }
+        for name in &self.empty {
+            out.push((format!("{name}_empty"), "1".to_string()));
         }
         if self.status != Status::Active {
             out.push(("status".to_string(), self.status.code().to_string()));
@@ -326,6 +331,25 @@ impl ListQuery {
                             }
                             None => q.ranges.push((f.name.to_string(), None, Some(d))),
                         }
+                    } else if let Some(f) = k
+                        .strip_suffix("_empty")
+                        .and_then(|name| reg.field(name))
+                        .filter(|f| f.filter && f.kind == FieldKind::Date)
+                    {
+                        match v.trim() {
+                            "" => {}
+                            "1" => {
+                                if !q.empty.iter().any(|n| n == f.name) {
+                                    q.empty.push(f.name.to_string())
+                                }
+                            }
+                            _ => {
+                                return Err(StoreError::Invalid(vec![FieldError::new(
+                                    k,
+                                    "invalid-choice",
+                                )]));
+                            }
+                        }
                     } else if k == "status" {
                         // A register whose `status` field is no filter takes record states only.
                         return Err(StoreError::Invalid(vec![FieldError::new(
@@ -538,6 +562,12 @@ pub(super) fn conditions(
     let own = scope_condition(access, reg, &mut params);
     if let Some(c) = &own {
         conds.push(c.clone());
+    }
+    for name in &query.empty {
+        if reg.field(name).is_none_or(|f| f.kind != FieldKind::Date) {
+            return Err(StoreError::invalid("empty", "unknown-filter"));
+        }
+        conds.push(format!("t.{name} IS NULL"));
     }
     if let Some(ids) = &query.ids {
         if ids.is_empty() {
@@ -906,6 +936,7 @@ impl Store {
         let count_from = count_from(reg, query, &base, false);
         let mut conn = self.pool.acquire().await?;
         let unfiltered = query.ids.is_none()
+            && query.empty.is_empty()
             && query.filters.is_empty()
             && query.ranges.is_empty()
             && query.lacks.is_empty()

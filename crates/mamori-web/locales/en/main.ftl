@@ -1705,6 +1705,11 @@ near-miss-see = See { $record }
 
 # Home by role (issue 19)
 todo-title = To do
+todo-notices-unread = Recent notices read by fewer than 80%
+todo-report = Information security report { $period }
+report-status-none = Not started
+todo-department-actions = Open corrective actions of the department
+todo-department-no-guarantee = People of the department without an identity guarantee
 todo-events = Security events to assess
 todo-actions = Corrective actions past due
 todo-take-outs = Take-outs past their return date

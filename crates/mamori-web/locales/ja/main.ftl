@@ -1692,6 +1692,11 @@ near-miss-see = { $record } を見る
 
 # Home by role (issue 19)
 todo-title = やること
+todo-notices-unread = 既読が8割に満たない最近の掲示
+todo-report = { $period }の情報セキュリティ報告書
+report-status-none = 未作成
+todo-department-actions = 部門の未完了の是正処置
+todo-department-no-guarantee = 身元保証書のない部門の人
 todo-events = 評価待ちのセキュリティ事象
 todo-actions = 期限を過ぎた是正処置
 todo-take-outs = 返却予定を過ぎた持ち出し

@@ -193,6 +193,7 @@ pub fn document() -> Value {
                 let date_or_empty = json!({"anyOf": [{"type": "string", "format": "date", "pattern": ISO_DATE}, {"type": "string", "maxLength": 0}]});
                 params.push(json!({"name": format!("{}_from", f.name), "in": "query", "schema": date_or_empty}));
                 params.push(json!({"name": format!("{}_to", f.name), "in": "query", "schema": date_or_empty}));
+                params.push(json!({"name": format!("{}_empty", f.name), "in": "query", "description": "1: only records where this date is not set (an action not yet completed)", "schema": {"type": "string", "enum": ["", "1"]}}));
             } else {
                 params
                     .push(json!({"name": f.name, "in": "query", "schema": filter_schema(f.kind)}));

@@ -9,7 +9,7 @@ use minijinja::context;
 
 use mamori_domain::Role;
 use mamori_domain::register::HandlingRule;
-use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, IDENTITY_GUARANTEES, PEOPLE};
+use mamori_domain::registers::{APPOINTMENTS, DEPARTMENTS, IDENTITY_GUARANTEES, NOTICES, PEOPLE};
 use mamori_domain::registers::{
     AssetRules, CLASSIFICATIONS, LevelNames, PROTECTIONS, TRANSFER_METHODS,
 };
@@ -162,6 +162,35 @@ async fn things_to_do(
                 requests,
                 format!("{base}/handler-requests?request_status=requested"),
             ));
+            // Notices of the last 90 days fewer than four in five of their audience have read.
+            let since = mamori_domain::dates::today() - time::Duration::days(90);
+            let recent = state
+                .store
+                .list(
+                    &ctx.access,
+                    &NOTICES,
+                    &ListQuery {
+                        ranges: vec![("published_on".into(), Some(since), None)],
+                        limit: 50,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let mut unread = 0;
+            for n in &recent.items {
+                let status = state.store.notice_status(&ctx.access, n.id).await?;
+                if status.total > 0 && status.read * 5 < status.total * 4 {
+                    unread += 1;
+                }
+            }
+            todo.push(item(
+                "todo-notices-unread",
+                unread,
+                format!(
+                    "{base}/notices?published_on_from={}",
+                    mamori_domain::dates::iso(since)
+                ),
+            ));
             let late = state
                 .store
                 .overdue(&ctx.access, mamori_domain::dates::today())
@@ -181,6 +210,23 @@ async fn things_to_do(
                 late.risks.len() as i64,
                 format!("{base}/overdue"),
             ));
+            // The chosen year's report: where it stands (a word, not a count).
+            let revisions = state
+                .store
+                .report_revisions(&ctx.access, ctx.fy.year())
+                .await?;
+            let status = revisions
+                .first()
+                .map_or("report-status-none".to_string(), |r| {
+                    format!("report-status-{}", r.status.code())
+                });
+            todo.push(context! {
+                label => i18n::t_args(ctx.lang, "todo-report", &[("period", ctx.fy.label(ctx.style, ctx.lang))]),
+                value => i18n::t(ctx.lang, &status),
+                href => format!("{base}/reports/{}", ctx.fy.year()),
+                urgent => false,
+                word => true,
+            });
         }
         Role::DepartmentManager => {
             let department = super::own_department(state, ctx).await;
@@ -200,6 +246,24 @@ async fn things_to_do(
                     events,
                     format!(
                         "{base}/security-events?status=reported&department={}",
+                        crate::error::url_escape(&code)
+                    ),
+                ));
+                // Their department's corrective actions not yet completed.
+                let actions = count(
+                    &mamori_domain::registers::CORRECTIVE_ACTIONS,
+                    ListQuery {
+                        filters: vec![("department".into(), code.clone())],
+                        empty: vec!["completed_on".into()],
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                todo.push(item(
+                    "todo-department-actions",
+                    actions,
+                    format!(
+                        "{base}/corrective-actions?department={}&completed_on_empty=1",
                         crate::error::url_escape(&code)
                     ),
                 ));
@@ -231,6 +295,23 @@ async fn things_to_do(
                     },
                 )
                 .await?;
+                let no_guarantee = count(
+                    &PEOPLE,
+                    ListQuery {
+                        filters: vec![("department".into(), code.clone())],
+                        lacks: vec!["identity-guarantees".into()],
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                todo.push(item(
+                    "todo-department-no-guarantee",
+                    no_guarantee,
+                    format!(
+                        "{base}/people?department={}&lacks=identity-guarantees",
+                        crate::error::url_escape(&code)
+                    ),
+                ));
                 todo.push(item(
                     "todo-department-no-pledge",
                     no_nda,

@@ -11,6 +11,8 @@ async fn a_manager_approves_a_handler_request_from_their_home_and_the_grant_is_w
     let home = app.page(&manager, "/o/sajeco").await;
     let text = text_of(&home);
     assert!(text.contains("1承認待ちの取扱者の申請"), "{text}");
+    assert!(text.contains("部門の未完了の是正処置"), "{text}");
+    assert!(home.contains("completed_on_empty=1"));
     assert!(home.contains("handler-requests?request_status=requested&amp;department=SOUMU"));
     let token = app.token("isms").await;
     let id = app.id_of(&token, "handler-requests", "GR-0001").await;
@@ -263,4 +265,20 @@ async fn an_area_s_landing_page_lists_what_the_member_may_open() {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+}
+
+/// The secretariat's home says where the chosen year's report stands and which recent notices
+/// are little read, each opening its records.
+#[tokio::test]
+async fn the_secretariat_s_home_names_the_report_s_status_and_little_read_notices() {
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let text = text_of(&app.page(&isms, "/o/sajeco").await);
+    assert!(
+        text.contains("下書き2017年度の情報セキュリティ報告書"),
+        "{text}"
+    );
+    // This month's minutes (N-2026-11) are read by three of the organisation so far.
+    assert!(text.contains("1既読が8割に満たない最近の掲示"), "{text}");
+    assert!(text.contains("承認待ちの取扱者の申請"));
 }

@@ -225,3 +225,54 @@ async fn new_records_follow_the_organisation_s_yearly_code_pattern() {
         .await;
     assert_eq!(made["code"], "E-2026-02");
 }
+
+/// `{date}_empty=1` lists the records whose date is not set: the actions not yet completed, as
+/// the department manager's home counts them.
+#[tokio::test]
+async fn a_list_takes_the_records_whose_date_is_not_set() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let (_, all) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/corrective-actions?limit=1000",
+            None,
+        )
+        .await;
+    let open = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["completed_on"].is_null())
+        .count() as i64;
+    assert!(open > 0 && open < all["total"].as_i64().unwrap());
+    let (status, listed) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/corrective-actions?completed_on_empty=1&limit=1",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["total"].as_i64().unwrap(), open);
+    let (status, _) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/corrective-actions?completed_on_empty=yes",
+            None,
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/corrective-actions?title_empty=1",
+            None,
+        )
+        .await;
+    assert_eq!(status, 422, "only a date field");
+}

@@ -91,6 +91,8 @@ pub async fn list(
             shown_from => if page.total == 0 { 0 } else { query.offset + 1 },
             shown_to => query.offset + page.items.len() as i64,
             columns, rows, filters, year,
+            // Conditions the filter form has no field for (`completed_on_empty=1`) travel hidden.
+            kept => params.iter().filter(|(k, _)| k.ends_with("_empty")).map(|(k, v)| context! { name => k, value => v }).collect::<Vec<_>>(),
             q => get(&params, "q").unwrap_or(""),
             searchable => !reg.search.is_empty(),
             status => query.status.code(),
