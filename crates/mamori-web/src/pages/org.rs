@@ -15,7 +15,7 @@ use mamori_domain::registers::{
 };
 use mamori_store::ListQuery;
 
-use super::{AREAS, get, pairs};
+use super::{get, pairs};
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
