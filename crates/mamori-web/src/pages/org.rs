@@ -359,6 +359,8 @@ pub async fn area(
             href => format!("/o/{}/{}", ctx.org(), a.path),
             about => reg.map(|r| i18n::t(ctx.lang, &format!("about-{}", r.code))),
             count,
+            // The count is of every year's records: it opens them all.
+            count_href => reg.map(|r| format!("/o/{}/{}{}", ctx.org(), a.path, if r.year_field.is_some() { "?year=all" } else { "" })),
             new_href => reg.filter(|r| mamori_store::records::can_create(&ctx.access, r)).map(|r| format!("/o/{}/{}/new", ctx.org(), r.collection)),
         });
     }
