@@ -175,7 +175,7 @@ pub enum Decision {
 
 impl Store {
     /// Whether the member may decide the handler request `id`: they are appointed 部門情報管理責任者
-    /// of its asset's department today, or ISMS manager lead. (Who asked for it cannot decide it.)
+    /// of its asset's department today, or ISMS manager lead, and the grant is not for themselves.
     pub async fn may_decide_request(&self, access: &Access, id: i64) -> Result<bool, StoreError> {
         let Some(params) = decider_params(access, id) else {
             return Ok(false);
@@ -307,9 +307,9 @@ impl Store {
 }
 
 /// The member is appointed, today, manager of the department of a request's asset (or ISMS
-/// manager lead); see `decider_params`.
+/// manager lead), and the request is not for themselves; see `decider_params`.
 const DECIDER_APPOINTED: &str = "SELECT 1 FROM handler_requests r, assets a, appointments ap WHERE r.id = $3 AND r.org_id = $1 \
-   AND a.id = r.asset_id AND ap.org_id = $1 AND ap.person_id = $2 AND ap.withdrawn_at IS NULL \
+   AND r.person_id <> $2 AND a.id = r.asset_id AND ap.org_id = $1 AND ap.person_id = $2 AND ap.withdrawn_at IS NULL \
    AND ap.starts_on <= $4 AND (ap.ends_on IS NULL OR ap.ends_on >= $4) \
    AND ((ap.role = 'department_info_manager' AND ap.department_id = a.department_id) \
         OR ap.role = 'isms_manager_lead')";

@@ -131,8 +131,6 @@ impl Store {
             });
             progress(t.name, n as u64 + 1, tables.len() as u64);
         }
-        // The search index is made from the records, not kept in the backup.
-        crate::search::reindex(&mut tx).await?;
         tx.commit().await?;
         Ok(Backup {
             format: FORMAT.into(),
@@ -244,6 +242,8 @@ impl Store {
             }
             progress(t.name, n as u64 + 1, tables.len() as u64);
         }
+        // The search index is made from the records, not kept in the backup.
+        crate::search::reindex(&mut tx).await?;
         tx.commit().await?;
         self.analyze().await
     }

@@ -615,12 +615,15 @@ impl Store {
                 errors.push(FieldError::new("code_prefix", "required"));
             }
             // Compared up to the year's place: E- and E-{fiscal_year}- both begin E-.
-            let stem = pattern
+            let mut stem = pattern
                 .prefix
                 .split(mamori_domain::CodePattern::YEAR)
                 .next()
                 .unwrap_or_default()
                 .to_string();
+            if stem.is_empty() {
+                stem = pattern.prefix.replace(mamori_domain::CodePattern::YEAR, "");
+            }
             if seen.insert(stem, code.clone()).is_some() {
                 errors.push(FieldError::with(
                     "code_prefix",

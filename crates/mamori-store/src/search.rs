@@ -87,6 +87,50 @@ pub(crate) async fn index(
     Ok(())
 }
 
+/// After a withdrawal (`withdrawn`) the record's entry goes; after a reinstatement it is written
+/// again from the record as stored.
+pub(crate) async fn refresh(
+    tx: &mut Tx,
+    org_id: i64,
+    reg: &Register,
+    id: i64,
+    withdrawn: bool,
+) -> Result<(), StoreError> {
+    let fields = indexed(reg);
+    if fields.is_empty() {
+        return Ok(());
+    }
+    if withdrawn {
+        tx.execute(
+            "DELETE FROM search_entries WHERE register = $1 AND record_id = $2",
+            &[P::Text(reg.code.to_string()), P::Int(id)],
+        )
+        .await?;
+        return Ok(());
+    }
+    let cols: Vec<&str> = fields.iter().map(|i| reg.fields[*i].name).collect();
+    let Some(row) = tx
+        .fetch_optional(
+            &format!(
+                "SELECT {} FROM {} WHERE id = $1",
+                cols.join(", "),
+                reg.table
+            ),
+            &[P::Int(id)],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut values = vec![Value::Null; reg.fields.len()];
+    for (n, i) in fields.iter().enumerate() {
+        if let Some(t) = row.opt_text(n)? {
+            values[*i] = Value::Text(t);
+        }
+    }
+    index(tx, org_id, reg, id, &values).await
+}
+
 /// Writes the entries of records a batch has just created, many to a statement.
 pub(crate) async fn index_many(
     tx: &mut Tx,
@@ -141,7 +185,7 @@ pub(crate) async fn reindex(tx: &mut Tx) -> Result<(), StoreError> {
         let rows = tx
             .fetch_all(
                 &format!(
-                    "SELECT id, org_id, {} FROM {} ORDER BY org_id, id",
+                    "SELECT id, org_id, {} FROM {} WHERE withdrawn_at IS NULL ORDER BY org_id, id",
                     cols.join(", "),
                     reg.table
                 ),
@@ -180,7 +224,7 @@ async fn table_exists(tx: &mut Tx, table: &str) -> Result<bool, StoreError> {
         .is_some())
 }
 
-/// One register's part of a search's results.
+/// One register's part of a search's results. (Withdrawn records have no entry.)
 #[derive(Debug, Clone)]
 pub struct Hits {
     pub register: &'static Register,
@@ -192,12 +236,13 @@ pub struct Hits {
     pub capped: bool,
 }
 
-/// `%`, `_` and `\` taken literally in a `LIKE` pattern.
+/// `%`, `_` and `!` taken literally in a `LIKE` pattern whose escape is `!` (a backslash would
+/// depend on the server's `standard_conforming_strings`).
 fn like_escaped(q: &str) -> String {
     let mut out = String::with_capacity(q.len() + 2);
     for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
+        if matches!(c, '%' | '_' | '!') {
+            out.push('!');
         }
         out.push(c);
     }
@@ -243,7 +288,7 @@ impl Store {
             ),
             (Backend::Sqlite, false) => ("instr(e.body, $2) > 0".to_string(), q.clone()),
             (Backend::Postgres, _) => (
-                "e.body LIKE $2 ESCAPE '\\'".to_string(),
+                "e.body LIKE $2 ESCAPE '!'".to_string(),
                 format!("%{}%", like_escaped(&q)),
             ),
         };

@@ -147,8 +147,18 @@ pub static HANDLER_REQUESTS: Register = Register {
     computed: &["request_status", "decided_by", "decided_on", "comment"],
     numbered: Some("GR-"),
     year_field: Some("requested_on"),
+    validate: Some(check_request),
     ..REGISTER
 };
+
+/// A request once decided is a record of the decision: it is no longer edited (withdrawn, if
+/// need be, with a reason).
+pub(super) fn check_request(values: &[Value]) -> Vec<FieldError> {
+    match HANDLER_REQUESTS.text(values, "request_status").as_str() {
+        "" | "requested" => Vec::new(),
+        _ => vec![FieldError::new("request_status", "request-decided")],
+    }
+}
 
 pub const HANDLING_KINDS: &[&str] = &[
     "viewing", "take_out", "return", "transfer", "copy", "disposal",

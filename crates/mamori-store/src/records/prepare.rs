@@ -60,14 +60,27 @@ pub(super) async fn prepare(
                 if pattern.yearly() {
                     // Counted within the fiscal year of the record's own date (today's when
                     // not given): E-2017-01 is the first event of FY2017.
+                    // A fiscal-year number is the year itself (an objective's); a referenced
+                    // record's date counts as today.
                     let calendar = access.org.calendar;
-                    let day = reg
+                    let given = reg
                         .year_field
                         .filter(|y| !y.contains('.'))
-                        .and_then(|y| input.get(y))
-                        .and_then(|d| mamori_domain::dates::parse_date(d))
-                        .unwrap_or_else(mamori_domain::dates::today);
-                    let pattern = pattern.of_year(calendar.containing(day).year());
+                        .and_then(|y| input.get(y).map(|v| (y, v)));
+                    let year = match given {
+                        Some((y, v))
+                            if reg
+                                .field(y)
+                                .is_some_and(|f| matches!(f.kind, FieldKind::Int { .. })) =>
+                        {
+                            mamori_domain::input::normalize(v).parse::<i32>().ok()
+                        }
+                        Some((_, v)) => mamori_domain::dates::parse_date(v)
+                            .map(|d| calendar.containing(d).year()),
+                        None => None,
+                    }
+                    .unwrap_or_else(|| calendar.containing(mamori_domain::dates::today()).year());
+                    let pattern = pattern.of_year(year);
                     next_yearly_number(tx, access, reg, f.name, &pattern, batch.as_deref_mut())
                         .await
                         .map(Value::Text)

@@ -557,6 +557,8 @@ pub(crate) async fn write_withdrawal(
         &[P::Int(delta), access.org_id().into(), reg.code.into()],
     )
     .await?;
+    // A withdrawn record is not searched for; a reinstated one is again.
+    crate::search::refresh(tx, access.org_id(), reg, id, reason.is_some()).await?;
     let action = if reason.is_some() {
         "withdraw"
     } else {

@@ -423,6 +423,12 @@ async fn a_backup_restores_into_the_other_backend_with_its_trail_intact() {
         .await
         .unwrap();
     assert_eq!(page.total, 1);
+    // The search index is not in the backup: the restore builds it from the records.
+    let found = restored
+        .search(&raccess, &page.items[0].values[1].to_plain())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "the restored person is found by name");
     // New records continue after the restored ids, and the chain continues.
     restored
         .create(&raccess, &PEOPLE, &person("0002", "ISO"))

@@ -673,6 +673,7 @@ request-waiting = Waiting for the approval of the asset's department's informati
 request-decided-approved = Approved. The person is now an authorized handler.
 request-decided-rejected = Rejected.
 error-not-the-decider = Only the information manager of the asset's department (or the ISMS manager lead) approves or rejects this request.
+error-field-request-decided = This request has been approved or rejected and can no longer be changed (withdraw it if need be).
 error-request-decided = This request has already been approved or rejected.
 todo-requests = Handler requests waiting for approval
 handling-recent = Handling records (newest first, up to 50 of { $total })

@@ -660,6 +660,7 @@ request-waiting = 資産の管理部門の部門情報管理責任者の承認�
 request-decided-approved = 承認しました。取扱者台帳に登録しました。
 request-decided-rejected = 却下しました。
 error-not-the-decider = この申請を承認・却下できるのは、資産の管理部門の部門情報管理責任者（またはISO事務局長）です。
+error-field-request-decided = この申請はすでに承認または却下されているため変更できません（必要なら取り下げてください）。
 error-request-decided = この申請はすでに承認または却下されています。
 todo-requests = 承認待ちの取扱者の申請
 handling-recent = 取扱い履歴（新しい順、全{ $total }件のうち最大50件）

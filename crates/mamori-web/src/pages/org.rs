@@ -339,7 +339,8 @@ pub async fn area(
         .into_iter()
         .filter(|a| a.group == key)
         .collect::<Vec<_>>();
-    if items.is_empty() {
+    // My page is a page, not an area.
+    if items.is_empty() || key == "mine" {
         return Err(AppError::NotFound);
     }
     let mut out = Vec::new();

@@ -71,6 +71,36 @@ async fn a_manager_approves_a_handler_request_from_their_home_and_the_grant_is_w
     assert_eq!(grants["total"], 1, "{grants}");
     assert_eq!(grants["items"][0]["approved_by"], "0005");
     assert_eq!(grants["items"][0]["valid_until"], "2027-03-31");
+    // A decided request is a record of the decision: not edited any more.
+    let (status, refused) = app
+        .api(
+            &token,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/handler-requests/{id}"),
+            Some(serde_json::json!({"valid_until": "2030-03-31"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    // Nobody approves a grant for themselves: the manager's own request waits for another.
+    let (_, own) = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/handler-requests",
+            Some(serde_json::json!({"asset": "A-004", "person": "0005", "valid_until": "2027-03-31", "reason": "棚卸の立会い"})),
+        )
+        .await;
+    let own_path = format!("/o/sajeco/handler-requests/{}", own["id"]);
+    assert!(!app.page(&manager, &own_path).await.contains("decide-form"));
+    let res = app
+        .post_form(
+            &manager,
+            &own_path,
+            &format!("{own_path}/decide"),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
     // Decided once: a second decision is refused and changes nothing.
     let res = app
         .post_form(

@@ -130,6 +130,25 @@ async fn a_register_list_shows_the_selected_fiscal_year_and_says_by_which_field(
     assert!(text_of(&all_page).contains("すべての年度の記録を表示しています"));
     let all = count(&all_page);
     assert!(fy2017 > 0 && fy2017 < all, "{fy2017} of {all}");
+    // The export of what is shown, every year's as the year's.
+    for query in [
+        "year=all",
+        "occurred_on_from=2017-04-01&occurred_on_to=2018-03-31",
+    ] {
+        let res = isms
+            .get(format!(
+                "{}/o/sajeco/security-events/export.csv?{query}",
+                app.url
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{query}");
+    }
+    assert!(
+        !all_page.contains("export.csv?year=all"),
+        "the export link carries no `year`"
+    );
     // The year is the events' occurrence between 2017-04-01 and 2018-03-31, as the API counts it.
     let token = app.token("isms").await;
     let body: serde_json::Value = app

@@ -150,6 +150,7 @@ fn every_key_in_use_is_translated() {
         "code-prefix-too-long",
         "prefix-taken",
         "too-many",
+        "request-decided",
     ] {
         used.insert(format!("error-field-{code}"));
     }

@@ -10,7 +10,8 @@ pub async fn all_matching(
     reg: &Register,
     params: &[(String, String)],
 ) -> Result<Vec<Record>, AppError> {
-    let query = list_query(reg, params, &[])?;
+    // `year` is the list page's own (its filter is in the parameters already).
+    let query = list_query(reg, params, &["year"])?;
     Ok(state.store.list_all(access, reg, &query).await?)
 }
 

@@ -61,7 +61,8 @@ pub async fn list(
     let export_query = serde_urlencoded::to_string(
         params
             .iter()
-            .filter(|(k, _)| k != "page")
+            // The year's filter is in the parameters already (`year` itself is the page's).
+            .filter(|(k, _)| k != "page" && k != "year")
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
