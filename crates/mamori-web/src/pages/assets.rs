@@ -431,6 +431,14 @@ pub async fn decide_request(
     if !state.store.may_decide_request(&ctx.access, id).await? {
         return Err(AppError::Refused(StatusCode::FORBIDDEN, "not-the-decider"));
     }
+    for name in ["decision", "comment"] {
+        if form.iter().filter(|(k, _)| k == name).count() > 1 {
+            return Err(AppError::Invalid(vec![mamori_domain::FieldError::new(
+                name,
+                "repeated-parameter",
+            )]));
+        }
+    }
     let decision = match crate::pages::get(&form, "decision") {
         Some("approve") => Decision::Approve,
         Some("reject") => Decision::Reject,

@@ -312,3 +312,48 @@ async fn the_secretariat_s_home_names_the_report_s_status_and_little_read_notice
     assert!(text.contains("1既読が8割に満たない最近の掲示"), "{text}");
     assert!(text.contains("承認待ちの取扱者の申請"));
 }
+
+/// A decision with a bad comment or choice is refused with a message and changes nothing.
+#[tokio::test]
+async fn a_decision_with_bad_input_changes_nothing() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let id = app.id_of(&token, "handler-requests", "GR-0001").await;
+    let path = format!("/o/sajeco/handler-requests/{id}");
+    let manager = app.browser("manager").await;
+    let huge = "あ".repeat(1001);
+    for fields in [
+        vec![("decision", "approve"), ("comment", huge.as_str())],
+        vec![("decision", "reject"), ("comment", "理由\u{0}")],
+        vec![("decision", "ａｐｐｒｏｖｅ")],
+        vec![("decision", "")],
+        vec![("decision", "approve"), ("decision", "reject")],
+    ] {
+        let res = app
+            .post_form(&manager, &path, &format!("{path}/decide"), &fields)
+            .await;
+        assert!(
+            res.status() == 422 || res.status() == 400,
+            "{fields:?}: {}",
+            res.status()
+        );
+    }
+    let (_, request) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/handler-requests/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(request["request_status"], "requested");
+    let (_, grants) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/asset-handlers?asset=A-004&person=0009",
+            None,
+        )
+        .await;
+    assert_eq!(grants["total"], 0);
+}
