@@ -66,7 +66,13 @@ pub static PEOPLE: Register = Register {
     default_sort: "employee_no",
     search: &["employee_no", "name", "name_kana", "email"],
     not_before: &[("left_on", "joined_on")],
-    lacks: &[("pledges", "person"), ("identity-guarantees", "person")],
+    // Test attempts: a passed attempt at an onboarding course's test (what makes a person
+    // eligible to handle assets), as the store counts them.
+    lacks: &[
+        ("pledges", "person"),
+        ("identity-guarantees", "person"),
+        ("test-attempts", "person"),
+    ],
     read: ReadScope::SelfForStaff,
     ..REGISTER
 };

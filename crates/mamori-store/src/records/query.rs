@@ -763,8 +763,15 @@ pub(super) fn conditions(
         else {
             return Err(StoreError::invalid("lacks", "unknown-filter"));
         };
+        // What counts as having one: any active record, but for test attempts a passed attempt at
+        // an onboarding course's test (who has yet to pass it).
+        let counts = if other.collection == "test-attempts" {
+            " AND x.result = 'passed' AND x.course_id IN (SELECT c.id FROM courses c WHERE c.org_id = t.org_id AND c.kind = 'onboarding')"
+        } else {
+            ""
+        };
         conds.push(format!(
-            "NOT EXISTS (SELECT 1 FROM {} x WHERE x.org_id = t.org_id AND x.{} = t.id AND x.withdrawn_at IS NULL)",
+            "NOT EXISTS (SELECT 1 FROM {} x WHERE x.org_id = t.org_id AND x.{} = t.id AND x.withdrawn_at IS NULL{counts})",
             other.table,
             column_of(FieldKind::Ref(reg.collection), field)
         ));

@@ -295,6 +295,23 @@ async fn things_to_do(
                     },
                 )
                 .await?;
+                let no_test = count(
+                    &PEOPLE,
+                    ListQuery {
+                        filters: vec![("department".into(), code.clone())],
+                        lacks: vec!["test-attempts".into()],
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                todo.push(item(
+                    "todo-department-no-test",
+                    no_test,
+                    format!(
+                        "{base}/people?department={}&lacks=test-attempts",
+                        crate::error::url_escape(&code)
+                    ),
+                ));
                 let no_guarantee = count(
                     &PEOPLE,
                     ListQuery {

@@ -294,4 +294,20 @@ async fn a_list_takes_the_records_whose_date_is_not_set() {
         )
         .await;
     assert_eq!(status, 422, "only a date field");
+    // Who has yet to pass the onboarding test: the new joiner, not the asset handler.
+    let (_, pending) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/people?lacks=test-attempts&limit=1000",
+            None,
+        )
+        .await;
+    let nos: Vec<&str> = pending["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["employee_no"].as_str().unwrap())
+        .collect();
+    assert!(nos.contains(&"2601") && !nos.contains(&"0009"), "{nos:?}");
 }
