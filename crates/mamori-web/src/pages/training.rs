@@ -123,6 +123,34 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             )
         })
         .collect::<Vec<_>>();
+    // The corrective actions they own and have not completed, the late ones said so.
+    let actions: Vec<Value> = state
+        .store
+        .list(
+            &ctx.access,
+            &mamori_domain::registers::CORRECTIVE_ACTIONS,
+            &ListQuery {
+                filters: vec![("owner".into(), no.clone())],
+                empty: vec!["completed_on".into()],
+                sort: Some("due_on".into()),
+                limit: 20,
+                ..Default::default()
+            },
+        )
+        .await?
+        .items
+        .iter()
+        .map(|r| {
+            let reg = &mamori_domain::registers::CORRECTIVE_ACTIONS;
+            let due = r.value(reg, "due_on").and_then(|v| v.as_date());
+            context! {
+                label => crate::pages::registers::option_label(&reg.text(&r.values, "code"), &reg.text(&r.values, "title")),
+                due => due.map(|d| date(&ctx, d)),
+                late => due.is_some_and(|d| d < today),
+                href => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
+            }
+        })
+        .collect();
     let unread: Vec<Value> = state
         .store
         .unread_notices(&ctx.access)
@@ -161,7 +189,7 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
                 href => format!("/o/{}/people/{}", ctx.org(), person_id),
             },
             eligibility => eligibility_view(&ctx, &eligibility),
-            tests, upcoming, unread,
+            tests, upcoming, unread, actions,
             a_heads, attendance, p_heads, pledges, s_heads, seminars, t_heads, attempts,
         },
         StatusCode::OK,

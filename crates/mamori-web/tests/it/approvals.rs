@@ -357,3 +357,44 @@ async fn a_decision_with_bad_input_changes_nothing() {
         .await;
     assert_eq!(grants["total"], 0);
 }
+
+/// A corrective action a member owns and has not completed is on their My page, a late one said
+/// so; completing it takes it off.
+#[tokio::test]
+async fn my_open_corrective_actions_are_on_my_page() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let (status, made) = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/corrective-actions",
+            Some(serde_json::json!({
+                "source": "meeting", "meeting": "MT-2026-11", "title": "鍵の点検表を見直す",
+                "owner": "0009", "due_on": "2026-11-30",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let handler = app.browser("handler").await;
+    let me = app.page(&handler, "/o/sajeco/me").await;
+    let due = me.split("id=\"due\"").nth(1).unwrap_or("");
+    let due = &due[..due.find("</ul>").unwrap_or(due.len())];
+    assert!(
+        text_of(due).contains("鍵の点検表を見直す"),
+        "{}",
+        text_of(due)
+    );
+    assert!(text_of(due).contains("期限切れ"));
+    let (status, _) = app
+        .api(
+            &token,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/corrective-actions/{}", made["id"]),
+            Some(serde_json::json!({"completed_on": "2026-12-01"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let me = app.page(&handler, "/o/sajeco/me").await;
+    assert!(!me.contains("鍵の点検表を見直す"));
+}
