@@ -77,6 +77,9 @@ pub struct Register {
     /// Fields that apply only for some values of a choice: (field, choice field, those values). A
     /// handling record's recipient is a transfer's; a form shows such a field only then.
     pub applies: &'static [(&'static str, &'static str, &'static [&'static str])],
+    /// (who, when): a record superseded by a later one of the same who (a person's renewed
+    /// identity guarantee) is left out by the list parameter `latest=1`.
+    pub latest_per: Option<(&'static str, &'static str)>,
 }
 
 /// See `Register::rollup`: `target` on the record in `via` is the `how` of `field` over the

@@ -111,6 +111,7 @@ const REGISTER: Register = Register {
     computed: &[],
     year_field: None,
     applies: &[],
+    latest_per: None,
 };
 
 pub static ALL: &[&Register] = &[

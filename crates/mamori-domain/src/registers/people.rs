@@ -136,5 +136,7 @@ pub static IDENTITY_GUARANTEES: Register = Register {
     default_sort: "received_on",
     search: &["kept_at", "note"],
     read: ReadScope::OwnForStaff("person"),
+    // A renewed guarantee supersedes the old: the five-year warning is about each person's latest.
+    latest_per: Some(("person", "received_on")),
     ..REGISTER
 };

@@ -38,6 +38,8 @@ pub struct ListQuery {
     pub ids: Option<Vec<i64>>,
     /// Date fields that must not be set (`completed_on_empty=1`: actions not yet completed).
     pub empty: Vec<String>,
+    /// Only each one's latest record (`latest=1`, see `Register::latest_per`).
+    pub latest: bool,
 }
 
 pub const MAX_LIMIT: i64 = 1000;
@@ -94,6 +96,9 @@ impl ListQuery {
         }
         for name in &self.empty {
             out.push((format!("{name}_empty"), "1".to_string()));
+        }
+        if self.latest {
+            out.push(("latest".to_string(), "1".to_string()));
         }
         if self.status != Status::Active {
             out.push(("status".to_string(), self.status.code().to_string()));
@@ -273,6 +278,16 @@ impl ListQuery {
                     q.lacks.push(v.clone());
                 }
                 "lacks" => {}
+                "latest" if reg.latest_per.is_some() => match v.trim() {
+                    "" => {}
+                    "1" => q.latest = true,
+                    _ => {
+                        return Err(StoreError::Invalid(vec![FieldError::new(
+                            "latest",
+                            "invalid-choice",
+                        )]));
+                    }
+                },
                 // `status` is the record's state (active, withdrawn, all), or, for a register with a
                 // field of that name (attendance), a value of that field: the two never share a value.
                 // Empty, as a filter form sends it when nothing is chosen: not given.
@@ -562,6 +577,17 @@ pub(super) fn conditions(
     let own = scope_condition(access, reg, &mut params);
     if let Some(c) = &own {
         conds.push(c.clone());
+    }
+    if query.latest {
+        let Some((who, when)) = reg.latest_per else {
+            return Err(StoreError::invalid("latest", "unknown-filter"));
+        };
+        let who = column_of(FieldKind::Ref(""), who);
+        conds.push(format!(
+            "NOT EXISTS (SELECT 1 FROM {} y WHERE y.org_id = t.org_id AND y.{who} = t.{who} \
+             AND y.withdrawn_at IS NULL AND (y.{when} > t.{when} OR (y.{when} = t.{when} AND y.id > t.id)))",
+            reg.table
+        ));
     }
     for name in &query.empty {
         if reg.field(name).is_none_or(|f| f.kind != FieldKind::Date) {
@@ -944,6 +970,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let unfiltered = query.ids.is_none()
             && query.empty.is_empty()
+            && !query.latest
             && query.filters.is_empty()
             && query.ranges.is_empty()
             && query.lacks.is_empty()

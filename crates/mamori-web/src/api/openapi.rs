@@ -183,6 +183,9 @@ pub fn document() -> Value {
             // A register with a `status` field takes its values here too (they never clash).
             json!({"name": "status", "in": "query", "schema": {"type": "string", "enum": status_values(reg)}}),
         ];
+        if let Some((who, _)) = reg.latest_per {
+            params.push(json!({"name": "latest", "in": "query", "schema": {"type": "string", "enum": ["", "1"]}, "description": format!("1: only each {who}'s latest record (a renewed one supersedes the old)")}));
+        }
         if !reg.lacks.is_empty() {
             let lacks: Vec<&str> = reg.lacks.iter().map(|(c, _)| *c).collect();
             params.push(json!({"name": "lacks", "in": "query", "schema": {"type": "string", "enum": lacks}, "description": "only records no active record of that register refers to"}));

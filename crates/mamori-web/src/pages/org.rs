@@ -80,7 +80,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         context! { label => i18n::t(ctx.lang, "dashboard-departments"), value => count(&DEPARTMENTS, ListQuery::default()).await?, href => format!("{base}/departments") },
         context! { label => i18n::t(ctx.lang, "dashboard-appointments-started"), value => count(&APPOINTMENTS, range("starts_on")).await?, href => format!("{base}/appointments?starts_on_from={}&starts_on_to={}", iso(from), iso(to)) },
         context! { label => i18n::t(ctx.lang, "dashboard-no-pledge"), value => count(&PEOPLE, ListQuery { lacks: vec!["pledges".into()], ..Default::default() }).await?, href => format!("{base}/people?lacks=pledges") },
-        context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}", iso(guarantee_warn)) },
+        context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], latest: true, ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}&latest=1", iso(guarantee_warn)) },
     ];
     let todo = things_to_do(&state, &ctx, &base).await?;
     // Until the ISMS is set up, the secretariat's home shows what is left, each step linking to

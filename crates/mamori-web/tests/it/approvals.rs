@@ -398,3 +398,75 @@ async fn my_open_corrective_actions_are_on_my_page() {
     let me = app.page(&handler, "/o/sajeco/me").await;
     assert!(!me.contains("鍵の点検表を見直す"));
 }
+
+/// A renewed identity guarantee clears the five-year warning: the dashboard counts each person's
+/// latest guarantee, and its link lists the same records.
+#[tokio::test]
+async fn a_renewed_identity_guarantee_clears_the_five_year_warning() {
+    let app = spawn_app().await;
+    let token = app.token("isms").await;
+    let isms = app.browser("isms").await;
+    let figure = |page: &str| -> i64 {
+        let text = text_of(page);
+        let label = "5年の期間満了が近い・過ぎた身元保証書";
+        let at = text
+            .find(label)
+            .unwrap_or_else(|| panic!("the figure: {text}"));
+        let digits: String = text[..at]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        digits.parse().unwrap()
+    };
+    let before = figure(&app.page(&isms, "/o/sajeco").await);
+    assert!(before > 0);
+    // The link lists what the figure counts.
+    let (_, listed) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/identity-guarantees?received_on_to=2099-01-01&latest=1&limit=1000",
+            None,
+        )
+        .await;
+    let old = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["received_on"].as_str().unwrap() < "2021-01-01")
+        .expect("an old guarantee")
+        .clone();
+    let (status, renewed) = app
+        .api(
+            &token,
+            reqwest::Method::POST,
+            "/api/v1/identity-guarantees",
+            Some(serde_json::json!({"person": old["person"], "received_on": "2026-12-01", "kept_at": "書庫"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{renewed}");
+    let after = figure(&app.page(&isms, "/o/sajeco").await);
+    assert_eq!(after, before - 1, "the renewal clears one warning");
+    let (status, _) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/identity-guarantees?latest=2",
+            None,
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/people?latest=1",
+            None,
+        )
+        .await;
+    assert_eq!(status, 422, "only a register with a latest rule");
+}

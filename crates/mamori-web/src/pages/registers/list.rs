@@ -93,7 +93,7 @@ pub async fn list(
             shown_to => query.offset + page.items.len() as i64,
             columns, rows, filters, year,
             // Conditions the filter form has no field for (`completed_on_empty=1`) travel hidden.
-            kept => params.iter().filter(|(k, _)| k.ends_with("_empty")).map(|(k, v)| context! { name => k, value => v }).collect::<Vec<_>>(),
+            kept => params.iter().filter(|(k, _)| k.ends_with("_empty") || k == "latest").map(|(k, v)| context! { name => k, value => v }).collect::<Vec<_>>(),
             q => get(&params, "q").unwrap_or(""),
             searchable => !reg.search.is_empty(),
             status => query.status.code(),
