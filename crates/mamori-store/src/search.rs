@@ -87,6 +87,23 @@ pub(crate) async fn index(
     Ok(())
 }
 
+/// A record's values (in declaration order) as far as its entry needs them: the `fields` read
+/// from `row`'s columns from `first` on, the rest unset.
+fn indexed_values(
+    reg: &Register,
+    fields: &[usize],
+    row: &crate::db::Row,
+    first: usize,
+) -> Result<Vec<Value>, StoreError> {
+    let mut values = vec![Value::Null; reg.fields.len()];
+    for (n, i) in fields.iter().enumerate() {
+        if let Some(t) = row.opt_text(first + n)? {
+            values[*i] = Value::Text(t);
+        }
+    }
+    Ok(values)
+}
+
 /// After a withdrawal (`withdrawn`) the record's entry goes; after a reinstatement it is written
 /// again from the record as stored.
 pub(crate) async fn refresh(
@@ -122,12 +139,7 @@ pub(crate) async fn refresh(
     else {
         return Ok(());
     };
-    let mut values = vec![Value::Null; reg.fields.len()];
-    for (n, i) in fields.iter().enumerate() {
-        if let Some(t) = row.opt_text(n)? {
-            values[*i] = Value::Text(t);
-        }
-    }
+    let values = indexed_values(reg, &fields, &row, 0)?;
     index(tx, org_id, reg, id, &values).await
 }
 
@@ -194,12 +206,7 @@ pub(crate) async fn reindex(tx: &mut Tx) -> Result<(), StoreError> {
             .await?;
         let mut records: Vec<(i64, i64, Vec<Value>)> = Vec::with_capacity(rows.len());
         for row in rows {
-            let mut values = vec![Value::Null; reg.fields.len()];
-            for (n, i) in fields.iter().enumerate() {
-                if let Some(t) = row.opt_text(n + 2)? {
-                    values[*i] = Value::Text(t);
-                }
-            }
+            let values = indexed_values(reg, &fields, &row, 2)?;
             records.push((row.i64(1)?, row.i64(0)?, values));
         }
         for same_org in records.chunk_by(|a, b| a.0 == b.0) {

@@ -278,16 +278,18 @@ impl ListQuery {
                     q.lacks.push(v.clone());
                 }
                 "lacks" => {}
-                "latest" if reg.latest_per.is_some() => match v.trim() {
-                    "" => {}
-                    "1" => q.latest = true,
-                    _ => {
-                        return Err(StoreError::Invalid(vec![FieldError::new(
-                            "latest",
-                            "invalid-choice",
-                        )]));
+                "latest" if reg.latest_per.is_some() => {
+                    match mamori_domain::input::normalize_strict(v).as_str() {
+                        "" => {}
+                        "1" => q.latest = true,
+                        _ => {
+                            return Err(StoreError::Invalid(vec![FieldError::new(
+                                "latest",
+                                "invalid-choice",
+                            )]));
+                        }
                     }
-                },
+                }
                 // `status` is the record's state (active, withdrawn, all), or, for a register with a
                 // field of that name (attendance), a value of that field: the two never share a value.
                 // Empty, as a filter form sends it when nothing is chosen: not given.
@@ -351,7 +353,7 @@ impl ListQuery {
                         .and_then(|name| reg.field(name))
                         .filter(|f| f.filter && f.kind == FieldKind::Date)
                     {
-                        match v.trim() {
+                        match mamori_domain::input::normalize_strict(v).as_str() {
                             "" => {}
                             "1" => {
                                 if !q.empty.iter().any(|n| n == f.name) {

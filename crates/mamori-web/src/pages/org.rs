@@ -231,112 +231,70 @@ async fn things_to_do(
         Role::DepartmentManager => {
             let department = super::own_department(state, ctx).await;
             if let Some(code) = department {
-                let mut filters = reported();
-                filters.push(("department".into(), code.clone()));
-                let events = count(
-                    &SECURITY_EVENTS,
-                    ListQuery {
-                        filters,
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                todo.push(item(
-                    "todo-department-events",
-                    events,
-                    format!(
-                        "{base}/security-events?status=reported&department={}",
-                        crate::error::url_escape(&code)
+                let ours = |mut filters: Vec<(String, String)>| {
+                    filters.push(("department".to_string(), code.clone()));
+                    filters
+                };
+                let people_lacking = |lack: &str| ListQuery {
+                    filters: ours(Vec::new()),
+                    lacks: vec![lack.to_string()],
+                    ..Default::default()
+                };
+                // Each a count of their department's records, linked to the list of exactly those
+                // (the link made from the query, as a report figure's is).
+                let asks: Vec<(&str, &'static mamori_domain::Register, ListQuery)> = vec![
+                    (
+                        "todo-department-events",
+                        &SECURITY_EVENTS,
+                        ListQuery {
+                            filters: ours(reported()),
+                            ..Default::default()
+                        },
                     ),
-                ));
-                // Their department's corrective actions not yet completed.
-                let actions = count(
-                    &mamori_domain::registers::CORRECTIVE_ACTIONS,
-                    ListQuery {
-                        filters: vec![("department".into(), code.clone())],
-                        empty: vec!["completed_on".into()],
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                todo.push(item(
-                    "todo-department-actions",
-                    actions,
-                    format!(
-                        "{base}/corrective-actions?department={}&completed_on_empty=1",
-                        crate::error::url_escape(&code)
+                    // Corrective actions not yet completed.
+                    (
+                        "todo-department-actions",
+                        &mamori_domain::registers::CORRECTIVE_ACTIONS,
+                        ListQuery {
+                            filters: ours(Vec::new()),
+                            empty: vec!["completed_on".into()],
+                            ..Default::default()
+                        },
                     ),
-                ));
-                // The grants asked of them: requests for their department's assets.
-                let mut filters = waiting();
-                filters.push(("department".into(), code.clone()));
-                let requests = count(
-                    &HANDLER_REQUESTS,
-                    ListQuery {
-                        filters,
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                todo.push(item(
-                    "todo-requests",
-                    requests,
-                    format!(
-                        "{base}/handler-requests?request_status=requested&department={}",
-                        crate::error::url_escape(&code)
+                    // The grants asked of them: requests for their department's assets.
+                    (
+                        "todo-requests",
+                        &HANDLER_REQUESTS,
+                        ListQuery {
+                            filters: ours(waiting()),
+                            ..Default::default()
+                        },
                     ),
-                ));
-                let no_nda = count(
-                    &PEOPLE,
-                    ListQuery {
-                        filters: vec![("department".into(), code.clone())],
-                        lacks: vec!["pledges".into()],
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                let no_test = count(
-                    &PEOPLE,
-                    ListQuery {
-                        filters: vec![("department".into(), code.clone())],
-                        lacks: vec!["test-attempts".into()],
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                todo.push(item(
-                    "todo-department-no-test",
-                    no_test,
-                    format!(
-                        "{base}/people?department={}&lacks=test-attempts",
-                        crate::error::url_escape(&code)
+                    (
+                        "todo-department-no-test",
+                        &PEOPLE,
+                        people_lacking("test-attempts"),
                     ),
-                ));
-                let no_guarantee = count(
-                    &PEOPLE,
-                    ListQuery {
-                        filters: vec![("department".into(), code.clone())],
-                        lacks: vec!["identity-guarantees".into()],
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                todo.push(item(
-                    "todo-department-no-guarantee",
-                    no_guarantee,
-                    format!(
-                        "{base}/people?department={}&lacks=identity-guarantees",
-                        crate::error::url_escape(&code)
+                    (
+                        "todo-department-no-guarantee",
+                        &PEOPLE,
+                        people_lacking("identity-guarantees"),
                     ),
-                ));
-                todo.push(item(
-                    "todo-department-no-pledge",
-                    no_nda,
-                    format!(
-                        "{base}/people?department={}&lacks=pledges",
-                        crate::error::url_escape(&code)
+                    (
+                        "todo-department-no-pledge",
+                        &PEOPLE,
+                        people_lacking("pledges"),
                     ),
-                ));
+                ];
+                for (key, reg, query) in asks {
+                    let value = count(reg, query.clone()).await?;
+                    let params = serde_urlencoded::to_string(query.to_params()).unwrap_or_default();
+                    todo.push(item(
+                        key,
+                        value,
+                        format!("{base}/{}?{params}", reg.collection),
+                    ));
+                }
             }
         }
         _ => {}

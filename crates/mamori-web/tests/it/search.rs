@@ -276,6 +276,17 @@ async fn a_list_takes_the_records_whose_date_is_not_set() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(listed["total"].as_i64().unwrap(), open);
+    // Full-width, as typed on a Japanese keyboard.
+    let (status, wide) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            "/api/v1/corrective-actions?completed_on_empty=%EF%BC%91&limit=1",
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(wide["total"].as_i64().unwrap(), open);
     let (status, _) = app
         .api(
             &token,

@@ -92,8 +92,9 @@ pub async fn list(
             shown_from => if page.total == 0 { 0 } else { query.offset + 1 },
             shown_to => query.offset + page.items.len() as i64,
             columns, rows, filters, year,
-            // Conditions the filter form has no field for (`completed_on_empty=1`) travel hidden.
-            kept => params.iter().filter(|(k, _)| k.ends_with("_empty") || k == "latest").map(|(k, v)| context! { name => k, value => v }).collect::<Vec<_>>(),
+            // Conditions the filter form has no field for (`completed_on_empty=1`, `latest=1`, a
+            // referenced record's date such as the year's `session.held_on_from`) travel hidden.
+            kept => params.iter().filter(|(k, _)| k.ends_with("_empty") || k == "latest" || k.contains('.')).map(|(k, v)| context! { name => k, value => v }).collect::<Vec<_>>(),
             q => get(&params, "q").unwrap_or(""),
             searchable => !reg.search.is_empty(),
             status => query.status.code(),
@@ -172,21 +173,11 @@ fn year_filter(ctx: &Ctx, reg: &Register, params: &mut Vec<(String, String)>) ->
         }
         None => i18n::field_label(ctx.lang, reg, field),
     };
-    // Parameters the filter form has no field for (a referenced record's date) travel hidden.
-    let hidden: Vec<Value> = if on && field.contains('.') {
-        fy_params
-            .iter()
-            .map(|(k, v)| context! { name => k, value => v })
-            .collect()
-    } else {
-        Vec::new()
-    };
     Some(context! {
         on,
         period => ctx.fy.label(ctx.style, ctx.lang),
         field => label,
         all_href => href(&all_params),
         fy_href => href(&fy_only),
-        hidden,
     })
 }
