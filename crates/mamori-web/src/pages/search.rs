@@ -33,11 +33,11 @@ pub(crate) fn found_label(reg: &Register, rec: &Record, title: &str) -> String {
 }
 
 /// The part of a found record's searchable text that holds the words, cut to about 80 characters
-/// around them; empty when the words are in its code or title.
-pub(crate) fn excerpt(reg: &Register, rec: &Record, q: &str) -> String {
+/// around them; none when the words are in its code or title.
+pub(crate) fn excerpt(reg: &Register, rec: &Record, q: &str) -> Option<String> {
     let q = mamori_store::search::fold(q);
     if q.is_empty() {
-        return String::new();
+        return None;
     }
     for name in reg.search {
         if *name == reg.title_field || Some(*name) == reg.natural_key {
@@ -67,9 +67,29 @@ pub(crate) fn excerpt(reg: &Register, rec: &Record, q: &str) -> String {
         if to < chars.len() {
             out.push('…');
         }
-        return out;
+        return Some(out);
     }
-    String::new()
+    None
+}
+
+/// What a record found by its code or title is about, when its title is its code (an event):
+/// the first of its searchable texts, cut to 80 characters.
+fn gist(reg: &Register, rec: &Record) -> Option<String> {
+    if reg.natural_key != Some(reg.title_field) {
+        return None;
+    }
+    let text = reg
+        .search
+        .iter()
+        .filter(|n| Some(**n) != reg.natural_key)
+        .filter_map(|n| reg.position(n))
+        .map(|i| rec.values[i].to_plain())
+        .find(|t| !t.is_empty())?;
+    let mut short: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        short.push('…');
+    }
+    Some(short)
 }
 
 fn groups(ctx: &Ctx, hits: &[Hits], q: &str) -> Vec<Value> {
@@ -84,7 +104,7 @@ fn groups(ctx: &Ctx, hits: &[Hits], q: &str) -> Vec<Value> {
                     context! {
                         href => format!("/o/{}/{}/{}", ctx.org(), reg.collection, r.id),
                         label => found_label(reg, r, &title),
-                        excerpt => excerpt(reg, r, q),
+                        excerpt => excerpt(reg, r, q).or_else(|| gist(reg, r)),
                     }
                 })
                 .collect();

@@ -15,6 +15,9 @@ async fn search_finds_records_across_registers_as_far_as_the_reader_may_read() {
     assert!(page.contains("id=\"found-security-events\""), "{text}");
     assert!(text.contains("E-2016-01"), "{text}");
     assert!(text.contains("封筒"), "the excerpt: {text}");
+    // Found by its code, an event (named by its code alone) says what it is about.
+    let page = app.page(&isms, "/o/sajeco/search?q=E-2016-01").await;
+    assert!(text_of(&page).contains("封筒"), "{}", text_of(&page));
     // Two characters, full-width letters and the header's box on every page.
     let page = app.page(&isms, "/o/sajeco/search?q=名簿").await;
     assert!(text_of(&page).contains("A-002"), "{}", text_of(&page));
