@@ -5,6 +5,7 @@ pub mod figure;
 pub mod input;
 pub mod lang;
 pub mod objective;
+pub mod plan;
 pub mod register;
 pub mod registers;
 pub mod risk;

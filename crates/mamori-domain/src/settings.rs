@@ -23,6 +23,8 @@ pub struct OrgSettings {
     pub lang: Lang,
     /// The organisation's own code patterns of numbered registers, by register code.
     pub codes: BTreeMap<String, CodePattern>,
+    /// How often the recurring checks fall due, and how early an expiry is told.
+    pub cycles: crate::plan::Cycles,
 }
 
 impl OrgSettings {
@@ -40,6 +42,7 @@ impl OrgSettings {
                 .get("codes")
                 .and_then(|c| serde_json::from_value(c.clone()).ok())
                 .unwrap_or_default(),
+            cycles: crate::plan::Cycles::of(profile),
         }
     }
 

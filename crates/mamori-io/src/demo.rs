@@ -246,6 +246,52 @@ pub async fn load(
     crate::starter::ipa_questions(store, &access).await?;
     progress("ipa-questions", 1, 1);
     load_files(store, &access, CATALOGUE_FILES, progress).await?;
+    // The annual plan's template, and the tasks of the report's year (done as its records show)
+    // and of this year.
+    crate::starter::duties(store, &access).await?;
+    for fy in [
+        org.calendar.year(2017),
+        org.calendar.containing(mamori_domain::dates::today()),
+    ] {
+        store.plan_year(&access, fy, &|_, _| {}).await?;
+    }
+    // The secretariat's word on the newest joiner's onboarding test.
+    let onboarding = store
+        .list(
+            &access,
+            &mamori_domain::registers::TASKS,
+            &mamori_store::ListQuery {
+                filters: vec![("owner".into(), NEW_JOINER.into())],
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+    if let Some(task) = onboarding.items.first() {
+        let code = task
+            .value(&mamori_domain::registers::TASKS, "code")
+            .map(|v| v.to_plain())
+            .unwrap_or_default();
+        let secretariat = Access {
+            person_id: Some(store.person_id(&access, "0001").await?),
+            ..access.clone()
+        };
+        let comment: mamori_store::Input = [
+            ("task", code.as_str()),
+            ("body", "初任時研修の資料はマイページから読めます。期日を過ぎていますので、今週中に受験してください。"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        store
+            .create(
+                &secretariat,
+                &mamori_domain::registers::TASK_COMMENTS,
+                &comment,
+            )
+            .await?;
+    }
+    progress("plan", 1, 1);
     // The secretariat has read this month's minutes; the others have not yet.
     let notice = store
         .id_by_key(&access, &mamori_domain::registers::NOTICES, "N-2026-11")

@@ -12,7 +12,9 @@
 use std::collections::{HashMap, HashSet};
 
 use mamori_domain::Register;
-use mamori_domain::registers::{CONTROLS, COURSES, IPA_QUESTIONS, LAW_CHANGES, REQUIREMENTS};
+use mamori_domain::registers::{
+    CONTROLS, COURSES, DUTIES, IPA_QUESTIONS, LAW_CHANGES, REQUIREMENTS,
+};
 use mamori_store::{Access, Input, ListQuery, Status, Store};
 
 use crate::IoError;
@@ -22,6 +24,7 @@ const REQUIREMENTS_CSV: &str = include_str!("../starter/requirements.csv");
 const LAW_CHANGES_CSV: &str = include_str!("../starter/law_changes.csv");
 const IPA_QUESTIONS_CSV: &str = include_str!("../starter/ipa_questions.csv");
 const COURSES_CSV: &str = include_str!("../starter/courses.csv");
+const DUTIES_CSV: &str = include_str!("../starter/duties.csv");
 
 /// The registers Mamori ships reference data for: the laws (with their amendments), the Annex A
 /// catalogue (with where the 2013 controls went) and the IPA self-assessment's questions.
@@ -30,6 +33,7 @@ pub const REGISTERS: &[&str] = &[
     CONTROLS.collection,
     IPA_QUESTIONS.collection,
     COURSES.collection,
+    DUTIES.collection,
 ];
 
 /// Loads a register's reference data (see `REGISTERS`): how many records it added, and how many
@@ -44,6 +48,7 @@ pub async fn load_register(
         c if c == CONTROLS.collection => Some(crate::catalogue::load(store, access).await?),
         c if c == IPA_QUESTIONS.collection => Some((ipa_questions(store, access).await?, 0)),
         c if c == COURSES.collection => Some((courses(store, access).await?, 0)),
+        c if c == DUTIES.collection => Some((duties(store, access).await?, 0)),
         _ => None,
     })
 }
@@ -179,6 +184,31 @@ pub async fn courses(store: &Store, access: &Access) -> Result<usize, IoError> {
         .filter(|i| !kinds.contains(i.get("kind").map_or("", |k| k.as_str())))
         .collect();
     create(store, access, &COURSES, &new).await
+}
+
+/// Adds the annual plan's template: the recurring duties of an ISMS year (the monthly secretariat
+/// meeting, key inspections and patch checks, the self-assessment, the surveillance audit, periodic
+/// training, the internal audit, the continuity drill, the yearly review of legal requirements,
+/// the management review, renewing certificates and identity guarantees, auditors' accounts, the
+/// onboarding test). A duty whose title the organisation has already is skipped.
+pub async fn duties(store: &Store, access: &Access) -> Result<usize, IoError> {
+    let every = ListQuery {
+        status: Status::All,
+        ..Default::default()
+    };
+    let titles: HashSet<String> = store
+        .list_all(access, &DUTIES, &every)
+        .await?
+        .iter()
+        .filter_map(|r| Some(norm(&r.value(&DUTIES, "title")?.to_plain())))
+        .collect();
+    let new: Vec<Input> = Sheet::from_csv(DUTIES_CSV.as_bytes())?
+        .to_inputs(&DUTIES, &|_| None)
+        .map_err(IoError::Rows)?
+        .into_iter()
+        .filter(|i| !titles.contains(&norm(i.get("title").map_or("", |t| t.as_str()))))
+        .collect();
+    create(store, access, &DUTIES, &new).await
 }
 
 fn norm(s: &str) -> String {

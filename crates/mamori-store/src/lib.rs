@@ -22,6 +22,7 @@ pub mod operations;
 pub mod org;
 pub mod overdue;
 pub mod people;
+pub mod plan;
 pub mod records;
 pub mod reports;
 pub(crate) mod requirements;

@@ -669,6 +669,24 @@ impl Store {
         .await
     }
 
+    /// Sets the cycles: how often patches, password changes and key inspections fall due, and how
+    /// early a certificate's expiry is warned of. One audit entry names them all.
+    pub async fn set_cycles(
+        &self,
+        access: &Access,
+        cycles: mamori_domain::plan::Cycles,
+    ) -> Result<(), StoreError> {
+        if !access.may(Capability::ChangeSettings) {
+            return Err(StoreError::Forbidden);
+        }
+        let entries: Vec<(&str, serde_json::Value)> = mamori_domain::plan::Cycles::NAMES
+            .iter()
+            .zip(cycles.values())
+            .map(|((name, _), v)| (*name, v.into()))
+            .collect();
+        self.set_profile_entries(access, &entries).await
+    }
+
     /// Organisation settings (admin, ISMS manager): how long a take-out may stay out, and the
     /// handling rules by classification and transfer method.
     pub async fn set_asset_rules(

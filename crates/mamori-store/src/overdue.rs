@@ -1,5 +1,7 @@
 //! What is late: assets taken out and not returned, devices whose patches or forced password
-//! change are more than a month old, and customer keys not inspected this month.
+//! change are older than the organisation's cycles allow, customer keys not inspected within their
+//! cycle, certificates expiring or lapsed, identity guarantees to renew, and the registers' other
+//! due items.
 
 use mamori_domain::registers::HANDLING_RECORDS;
 use serde::Serialize;
@@ -9,9 +11,6 @@ use crate::Store;
 use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
-
-/// Patches, forced password changes and key inspections are due at least monthly.
-pub const MONTHLY_DAYS: i64 = 31;
 
 /// A take-out (`t`, a handling record) with no return of its asset recorded after it.
 pub(crate) const NOT_RETURNED: &str = "NOT EXISTS (SELECT 1 FROM handling_records r WHERE r.asset_id = t.asset_id \
@@ -66,6 +65,13 @@ pub struct Overdue {
     /// Risks being modified past their treatment's due date (`title` is the threat), and risks
     /// proposed for review (`due_on` is today: they are due now). Not for staff.
     pub risks: Vec<LateAction>,
+    /// Certificates expiring within the first warning's days, or lapsed, and not renewed by a
+    /// later one of the same management system (`code` the registration number, `title` the
+    /// standard, `due_on` the expiry).
+    pub certificates: Vec<LateAction>,
+    /// People whose latest identity guarantee comes to its five years within 90 days, or has
+    /// (`title` the person, `due_on` the fifth anniversary).
+    pub guarantees: Vec<LateAction>,
 }
 
 /// A corrective action past its due date and not completed.
@@ -117,16 +123,18 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let month_ago = today - Duration::days(MONTHLY_DAYS);
+        let cycles = access.org.settings.cycles;
+        let patch_due = today - Duration::days(cycles.patch_days);
+        let password_due = today - Duration::days(cycles.password_days);
         let devices = self
             .pool
             .fetch_all(
                 "SELECT d.id, d.label, d.name, p.name, d.patched_on, d.password_changed_on \
                  FROM devices d LEFT JOIN people p ON p.id = d.user_id \
                  WHERE d.org_id = $1 AND d.withdrawn_at IS NULL \
-                   AND (d.patched_on IS NULL OR d.patched_on < $2 OR d.password_changed_on IS NULL OR d.password_changed_on < $2) \
+                   AND (d.patched_on IS NULL OR d.patched_on < $2 OR d.password_changed_on IS NULL OR d.password_changed_on < $3) \
                  ORDER BY d.label LIMIT 500",
-                &[access.org_id().into(), P::Date(month_ago)],
+                &[access.org_id().into(), P::Date(patch_due), P::Date(password_due)],
             )
             .await?
             .iter()
@@ -138,8 +146,8 @@ impl Store {
                     label: r.text(1)?,
                     name: r.text(2)?,
                     user: r.get(3)?,
-                    patch_late: patched_on.is_none_or(|d| d < month_ago),
-                    password_late: password_changed_on.is_none_or(|d| d < month_ago),
+                    patch_late: patched_on.is_none_or(|d| d < patch_due),
+                    password_late: password_changed_on.is_none_or(|d| d < password_due),
                     patched_on,
                     password_changed_on,
                 })
@@ -155,7 +163,10 @@ impl Store {
                    AND NOT EXISTS (SELECT 1 FROM key_inspections i WHERE i.key_id = k.id AND i.withdrawn_at IS NULL \
                        AND i.inspected_on >= $2) \
                  ORDER BY k.receipt_no LIMIT 500",
-                &[access.org_id().into(), P::Date(month_ago)],
+                &[
+                    access.org_id().into(),
+                    P::Date(today - Duration::days(cycles.inspection_days)),
+                ],
             )
             .await?
             .iter()
@@ -249,7 +260,52 @@ impl Store {
         } else {
             Vec::new()
         };
+        let certificates = late(
+            "SELECT c.id, c.registration_no, c.standard, NULL, c.valid_to FROM certificates c \
+             WHERE c.org_id = $1 AND c.withdrawn_at IS NULL AND c.valid_to IS NOT NULL AND c.valid_to <= $2 \
+               AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.org_id = c.org_id AND n.withdrawn_at IS NULL \
+                   AND n.management_system = c.management_system AND n.valid_to > c.valid_to) \
+             ORDER BY c.valid_to, c.registration_no LIMIT 500",
+            vec![
+                access.org_id().into(),
+                P::Date(today + Duration::days(cycles.certificate_first_days)),
+            ],
+            None,
+        )
+        .await?;
+        let five_years_ago = today
+            .replace_year(today.year() - crate::plan::GUARANTEE_YEARS)
+            .unwrap_or(today);
+        // Whose guarantee is old is the secretariat's and the managers' to know, not staff's.
+        let guarantees = if access.role == mamori_domain::Role::Staff {
+            Vec::new()
+        } else {
+            late(
+            "SELECT p.id, p.employee_no, p.name, NULL, MAX(g.received_on) FROM identity_guarantees g \
+             JOIN people p ON p.id = g.person_id \
+             WHERE g.org_id = $1 AND g.withdrawn_at IS NULL AND p.withdrawn_at IS NULL AND p.left_on IS NULL \
+             GROUP BY p.id, p.employee_no, p.name HAVING MAX(g.received_on) <= $2 \
+             ORDER BY MAX(g.received_on), p.employee_no LIMIT 500",
+            vec![
+                access.org_id().into(),
+                P::Date(five_years_ago + Duration::days(90)),
+            ],
+            None,
+        )
+        .await?
+        .into_iter()
+        .map(|mut g| {
+            g.due_on = g
+                .due_on
+                .replace_year(g.due_on.year() + crate::plan::GUARANTEE_YEARS)
+                .unwrap_or(g.due_on);
+            g
+        })
+        .collect()
+        };
         Ok(Overdue {
+            certificates,
+            guarantees,
             risks,
             take_outs,
             devices,

@@ -23,7 +23,7 @@ use mamori_store::Store;
 
 use crate::error::AppError;
 use crate::pages::{
-    account, assets, events, invite, operations, org, registers, report, risk, search, setup,
+    account, assets, events, invite, operations, org, plan, registers, report, risk, search, setup,
     training,
 };
 
@@ -112,6 +112,10 @@ fn book() -> RouteBook {
             events::near_miss_thanks,
         )
         .add(M::GET, "/o/{org}/overdue", assets::overdue)
+        .add(M::GET, "/o/{org}/todo", plan::todo)
+        .add(M::GET, "/o/{org}/plan", plan::plan)
+        .add(M::POST, "/o/{org}/plan/generate", plan::generate)
+        .add(M::GET, "/o/{org}/plan/calendar", plan::calendar)
         .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(
             M::GET,
@@ -149,6 +153,7 @@ fn book() -> RouteBook {
             org::save_asset_rules,
         )
         .add(M::POST, "/o/{org}/settings/remedial", org::save_remedial)
+        .add(M::POST, "/o/{org}/settings/cycles", org::save_cycles)
         .add(M::POST, "/o/{org}/settings/codes", org::save_code_patterns)
         .add(
             M::POST,

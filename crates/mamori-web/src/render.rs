@@ -46,6 +46,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("area.html", include_str!("../templates/area.html")),
     ("search.html", include_str!("../templates/search.html")),
+    ("todo.html", include_str!("../templates/todo.html")),
+    ("tasks.html", include_str!("../templates/tasks.html")),
+    ("plan.html", include_str!("../templates/plan.html")),
+    (
+        "plan_calendar.html",
+        include_str!("../templates/plan_calendar.html"),
+    ),
     ("list.html", include_str!("../templates/list.html")),
     ("form.html", include_str!("../templates/form.html")),
     ("detail.html", include_str!("../templates/detail.html")),

@@ -81,6 +81,16 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Make a fiscal year's tasks from the annual plan's duties (those made already are not made
+    /// again), completing those the records already held answer.
+    Plan {
+        /// The organisation's identifier (as in its URLs).
+        #[arg(long)]
+        org: String,
+        /// The fiscal year (its starting year).
+        #[arg(long)]
+        year: i32,
+    },
     /// Build a synthetic organisation for benchmarks.
     Synth {
         #[arg(long, default_value_t = 1000)]
@@ -444,6 +454,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 })?;
             std::fs::write(&out, &bytes)?;
             println!("{} ({} bytes)", out.display(), bytes.len());
+        }
+        Command::Plan { org, year } => {
+            if !(1990..=2100).contains(&year) {
+                return Err("--year must be a fiscal year such as 2017".into());
+            }
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let org = store
+                .organization(&org)
+                .await
+                .map_err(|_| format!("no organisation {org}"))?;
+            let fy = org.calendar.year(year);
+            let access = mamori_store::Access::system(org, "plan");
+            let started = std::time::Instant::now();
+            let made = store
+                .plan_year(&access, fy, &|_, _| {})
+                .await
+                .map_err(describe)?;
+            println!(
+                "{made} task(s) made for fiscal year {year} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Migrate => {
             let pool = mamori_store::Pool::connect(&settings.database_url).await?;

@@ -43,6 +43,7 @@ mod assets;
 mod events;
 mod operations;
 mod people;
+mod plan;
 mod risk;
 mod training;
 
@@ -50,6 +51,7 @@ pub use assets::*;
 pub use events::*;
 pub use operations::*;
 pub use people::*;
+pub use plan::*;
 pub use risk::*;
 pub use training::*;
 
@@ -176,6 +178,10 @@ pub static ALL: &[&Register] = &[
     &SELF_ASSESSMENT_ANSWERS,
     // Last: an action may come from an event, a finding, a complaint, a review's output or a meeting.
     &CORRECTIVE_ACTIONS,
+    // The annual plan: a task may be completed by any of the above.
+    &DUTIES,
+    &TASKS,
+    &TASK_COMMENTS,
 ];
 
 pub fn by_collection(collection: &str) -> Option<&'static Register> {

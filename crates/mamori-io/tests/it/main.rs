@@ -6,4 +6,5 @@ mod demo_operations;
 mod demo_risks;
 mod encodings;
 mod io;
+mod plan;
 mod synth;

@@ -60,6 +60,8 @@ pub(crate) async fn after_write(
 ) -> Result<(), StoreError> {
     roll_up(tx, access, reg, written.id).await?;
     crate::search::index(tx, access.org_id(), reg, written.id, written.values).await?;
+    crate::plan::complete_tasks(tx, access, reg, written).await?;
+    crate::plan::on_joining(tx, access, reg, written).await?;
     hooks_for(reg)
         .after_write(tx, access, reg, written, batch)
         .await

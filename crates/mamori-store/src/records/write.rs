@@ -365,7 +365,10 @@ pub(super) const INSERT_CHUNK: usize = 200;
 /// ties, puts nobody on a course, and no roll-up, stamp, proposal or follow-up hangs on it. Such
 /// rows of a file are written many to a statement.
 pub(super) fn sets_nothing_off(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> bool {
-    reg.rollup.is_none() && !hooks_for(reg).follows_writes(reg, values, ids)
+    reg.rollup.is_none()
+        && !hooks_for(reg).follows_writes(reg, values, ids)
+        && mamori_domain::plan::completer_date(reg.collection).is_none()
+        && !crate::plan::may_set_off_joining(reg, values)
 }
 
 /// Writes the rows prepared so far with one INSERT each `INSERT_CHUNK`, and their audit entries

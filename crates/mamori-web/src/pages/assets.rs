@@ -129,6 +129,30 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             ],
         ),
         section(
+            "overdue-certificates",
+            "overdue-certificates",
+            &o.certificates,
+            "certificates",
+            [
+                "certificate-registration_no",
+                "certificate-standard",
+                "todo-owner",
+                "overdue-expiry",
+            ],
+        ),
+        section(
+            "overdue-guarantees",
+            "overdue-guarantees",
+            &o.guarantees,
+            "people",
+            [
+                "person-employee_no",
+                "person-name",
+                "todo-owner",
+                "overdue-guarantee-limit",
+            ],
+        ),
+        section(
             "overdue-objectives-without-target",
             "overdue-untargeted",
             &o.untargeted,
@@ -147,7 +171,15 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         context! {
             today => date(today),
             take_out_days => ctx.access.org.settings.asset_rules.take_out_days,
-            monthly_days => mamori_store::overdue::MONTHLY_DAYS,
+            cycles => {
+                let c = ctx.access.org.settings.cycles;
+                [("settings-patch-days", c.patch_days), ("settings-password-days", c.password_days), ("settings-inspection-days", c.inspection_days)]
+                    .iter()
+                    .map(|(k, d)| format!("{} {d}", i18n::t(ctx.lang, k)))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            },
+            certificate_days => ctx.access.org.settings.cycles.certificate_first_days,
             take_outs, devices, keys, sections,
         },
         StatusCode::OK,

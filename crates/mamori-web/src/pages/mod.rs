@@ -6,6 +6,7 @@ pub mod events;
 pub mod invite;
 pub mod operations;
 pub mod org;
+pub mod plan;
 pub mod registers;
 pub mod report;
 pub mod risk;
@@ -30,6 +31,30 @@ pub const AREAS: &[Area] = &[
         key: "me-title",
         path: "me",
         group: "mine",
+        needs: None,
+    },
+    Area {
+        key: "todo-page-title",
+        path: "todo",
+        group: "mine",
+        needs: None,
+    },
+    Area {
+        key: "plan-title",
+        path: "plan",
+        group: "plan",
+        needs: None,
+    },
+    Area {
+        key: "register-task",
+        path: "tasks",
+        group: "plan",
+        needs: None,
+    },
+    Area {
+        key: "register-duty",
+        path: "duties",
+        group: "plan",
         needs: None,
     },
     Area {

@@ -83,6 +83,8 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], latest: true, ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}&latest=1", iso(guarantee_warn)) },
     ];
     let todo = things_to_do(&state, &ctx, &base).await?;
+    let my_tasks =
+        super::plan::task_items(&ctx, &state.store.my_tasks(&ctx.access, 10).await?, today);
     // Until the ISMS is set up, the secretariat's home shows what is left, each step linking to
     // where it is done.
     let checklist = if ctx.access.may(mamori_domain::Capability::ChangeSettings) {
@@ -102,7 +104,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         &ctx,
         "dashboard.html",
         context! {
-            checklist, todo,
+            checklist, todo, my_tasks,
             auditor => ctx.access.role == Role::Auditor,
             figures, period => format!("{} – {}", mamori_domain::dates::format_date(from, ctx.style, ctx.lang), mamori_domain::dates::format_date(to, ctx.style, ctx.lang)),
             // Just founded (`/setup`): what was made, and where to start.
@@ -209,6 +211,11 @@ async fn things_to_do(
                 "todo-risks",
                 late.risks.len() as i64,
                 format!("{base}/overdue"),
+            ));
+            todo.push(item(
+                "todo-certificates",
+                late.certificates.len() as i64,
+                format!("{base}/overdue#overdue-certificates"),
             ));
             // The chosen year's report: where it stands (a word, not a count).
             let revisions = state
@@ -715,11 +722,16 @@ fn settings_page(
         matrix => risk_matrix,
     };
     let remedial = ctx.access.org.settings.remedial;
+    let cycles: Vec<_> = mamori_domain::plan::Cycles::NAMES
+        .iter()
+        .zip(ctx.access.org.settings.cycles.values())
+        .map(|((name, _), value)| context! { name, value, label => i18n::t(ctx.lang, &format!("settings-{}", name.replace('_', "-"))) })
+        .collect();
     render::page(
         ctx,
         "settings.html",
         context! {
-            months, profile, can_edit, error, risk_method, details, saved, contacts, styles, langs, codes, report_year => ctx.fy.year(),
+            months, profile, can_edit, error, risk_method, details, saved, contacts, styles, langs, codes, cycles, report_year => ctx.fy.year(),
             name_en => ctx.access.org.name_en.clone().unwrap_or_default(),
             remedial_days => remedial.period_days, remedial_within_days => remedial.within_days, take_out_days => rules.take_out_days, matrix, methods, choices,
         },
@@ -963,6 +975,31 @@ pub async fn save_remedial(
         Err(errors) => Err(mamori_store::StoreError::Invalid(errors)),
     };
     saved(&ctx, result, "#remedial")
+}
+
+/// Saves the cycles: how often the recurring checks fall due and how early an expiry is told. A
+/// number the form does not send keeps the organisation's; one that is no number is refused.
+pub async fn save_cycles(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    use mamori_domain::plan::Cycles;
+    let form = ctx.viewer.form(&body)?;
+    let current = ctx.access.org.settings.cycles.values();
+    let mut values = current;
+    for (i, (name, _)) in Cycles::NAMES.iter().enumerate() {
+        if let Some(d) = get(&form, name) {
+            values[i] = mamori_domain::input::normalize(d)
+                .parse::<i64>()
+                .unwrap_or(0);
+        }
+    }
+    let result = match Cycles::new(values) {
+        Ok(c) => state.store.set_cycles(&ctx.access, c).await,
+        Err(errors) => Err(mamori_store::StoreError::Invalid(errors)),
+    };
+    saved(&ctx, result, "#cycles")
 }
 
 /// Saves the code patterns of the numbered registers: a prefix and the digits of each; one left

@@ -151,6 +151,8 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             }
         })
         .collect();
+    let my_tasks =
+        crate::pages::plan::task_items(&ctx, &state.store.my_tasks(&ctx.access, 20).await?, today);
     let unread: Vec<Value> = state
         .store
         .unread_notices(&ctx.access)
@@ -189,7 +191,7 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
                 href => format!("/o/{}/people/{}", ctx.org(), person_id),
             },
             eligibility => eligibility_view(&ctx, &eligibility),
-            tests, upcoming, unread, actions,
+            tests, upcoming, unread, actions, my_tasks,
             a_heads, attendance, p_heads, pledges, s_heads, seminars, t_heads, attempts,
         },
         StatusCode::OK,

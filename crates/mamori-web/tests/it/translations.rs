@@ -151,6 +151,8 @@ fn every_key_in_use_is_translated() {
         "prefix-taken",
         "too-many",
         "request-decided",
+        "duty-owner",
+        "warning-order",
     ] {
         used.insert(format!("error-field-{code}"));
     }
@@ -248,6 +250,38 @@ fn every_key_in_use_is_translated() {
         // The remedial rule's two numbers, named by their refusals.
         "field-remedial_days",
         "field-remedial_within_days",
+        // The cycles, named by their labels and their refusals.
+        "settings-patch-days",
+        "settings-password-days",
+        "settings-inspection-days",
+        "settings-certificate-first-days",
+        "settings-certificate-last-days",
+        "field-patch_days",
+        "field-password_days",
+        "field-inspection_days",
+        "field-certificate_first_days",
+        "field-certificate_last_days",
+        // やること's kinds of due items and the calendar's weekdays.
+        "todo-kind-action",
+        "todo-kind-meeting-action",
+        "todo-kind-law-change",
+        "todo-kind-objective",
+        "todo-kind-risk",
+        "todo-kind-certificate",
+        "todo-kind-guarantee",
+        "todo-kind-take-out",
+        "todo-kind-device",
+        "todo-kind-key",
+        "todo-certificates",
+        "plan-calendar-title",
+        "plan-other-tasks",
+        "weekday-0",
+        "weekday-1",
+        "weekday-2",
+        "weekday-3",
+        "weekday-4",
+        "weekday-5",
+        "weekday-6",
         "controls-titles",
         "controls-titles-hint",
     ] {

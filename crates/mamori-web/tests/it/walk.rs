@@ -33,7 +33,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     // Test attempts are written by taking the test, never through the register's forms.
     let writers = match collection {
         "people" | "assets" | "devices" | "corrective-actions" | "complaints" | "meetings"
-        | "notices" | "risks" => PEOPLE_WRITERS,
+        | "notices" | "risks" | "tasks" => PEOPLE_WRITERS,
+        // Anyone who is a person comments on a task.
+        "task-comments" => WITH_PERSON,
         // Acknowledgements are written by acknowledging a notice.
         "test-attempts" | "notice-reads" => NOBODY,
         // Anyone who is a person may try to record; whether they handle the asset is checked then.
@@ -81,6 +83,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "facility-criteria"
             | "facility-assessments"
             | "facility-scores"
+            // The annual plan's duties are the secretariat's to run (staff see their tasks).
+            | "duties"
     ) {
         NOT_STAFF
     } else {
@@ -118,7 +122,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
     };
     let record_editors = if collection == "handling-records" {
         NOBODY
-    } else if collection == "security-events" {
+    } else if collection == "security-events" || collection == "task-comments" {
+        // The form opens for a department manager, who edits their department's (a comment,
+        // which has none, only the secretariat: the save is refused, below).
         PEOPLE_WRITERS
     } else if classified {
         SECRETARIAT
@@ -189,6 +195,10 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/o/{org}/search"
             | "/api/v1/search"
             | "/o/{org}/overdue"
+            // The ISMS year: every member's to-dos, the plan and its calendar.
+            | "/o/{org}/todo"
+            | "/o/{org}/plan"
+            | "/o/{org}/plan/calendar"
             | "/o/{org}/tests/attempts/{id}"
             | "/api/v1/tests/attempts/{id}",
         )
@@ -208,6 +218,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             "/o/{org}/settings"
             | "/o/{org}/settings/asset-rules"
             | "/o/{org}/settings/remedial"
+            | "/o/{org}/settings/cycles"
             | "/o/{org}/settings/risk-method"
             | "/o/{org}/settings/details"
             | "/o/{org}/settings/codes",
@@ -229,6 +240,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
         // manager lead (the secretariat's 0001): the walk's request is ICT's, whose manager is none
         // of the walk's members.
         ("POST", "/o/{org}/handler-requests/{id}/decide") => Rule::Roles(SECRETARIAT),
+        // A year's tasks are made for the whole organisation: the secretariat's (the walk's form
+        // names no year: 400 to them).
+        ("POST", "/o/{org}/plan/generate") => Rule::Roles(SECRETARIAT),
         // A notice is acknowledged by its readers, who are people; the unread list is anyone's
         // own (empty for a member who is no person).
         ("POST", "/o/{org}/notices/{id}/read" | "/api/v1/notices/{id}/read") => {

@@ -142,11 +142,31 @@ pub(crate) async fn detail_page(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let href = match (f.kind, &record.values[i]) {
-                (FieldKind::Ref(target), FieldValue::Text(key)) => Some(format!("/o/{}/{}?q={}", ctx.org(), target, crate::error::url_escape(key))),
+            // A record named by its place (`key-inspections/12`: the record that completed a
+            // task) links to it, named by its register.
+            let named = match &record.values[i] {
+                FieldValue::Text(v) => v.split_once('/').and_then(|(c, id)| {
+                    let other = mamori_domain::registers::by_collection(c)?;
+                    let id = crate::pages::parse_id(id).ok()?;
+                    Some((
+                        format!("/o/{}/{c}/{id}", ctx.org()),
+                        format!("{} #{id}", i18n::register_name(ctx.lang, other)),
+                    ))
+                }),
                 _ => None,
             };
-            context! { label => i18n::field_label(ctx.lang, reg, f.name), text => cell_text(ctx, reg, &record, i), href }
+            let href = match (f.kind, &record.values[i]) {
+                _ if named.is_some() => named.as_ref().map(|(h, _)| h.clone()),
+                (FieldKind::Ref(target), FieldValue::Text(key)) => Some(format!(
+                    "/o/{}/{}?q={}",
+                    ctx.org(),
+                    target,
+                    crate::error::url_escape(key)
+                )),
+                _ => None,
+            };
+            let text = named.map_or_else(|| cell_text(ctx, reg, &record, i), |(_, t)| t);
+            context! { label => i18n::field_label(ctx.lang, reg, f.name), text, href }
         })
         .collect();
     // The names of the records the history's references name, as the record's own page shows them

@@ -1,0 +1,294 @@
+//! The ISMS year: the organisation's cycles (how often patches, password changes and key
+//! inspections fall due; how early a certificate's expiry is warned of) and the rules of the annual
+//! plan's duties, which make a fiscal year's tasks.
+
+use time::{Date, Month};
+
+use crate::{FieldError, FiscalYear};
+
+/// How often the recurring checks fall due, in days, and how early an expiry is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cycles {
+    /// A device's patches are checked at least this often.
+    pub patch_days: i64,
+    /// A device's password is changed at least this often.
+    pub password_days: i64,
+    /// A customer's key in custody is inspected at least this often.
+    pub inspection_days: i64,
+    /// A certificate's expiry is warned of this many days before …
+    pub certificate_first_days: i64,
+    /// … and again this many days before.
+    pub certificate_last_days: i64,
+}
+
+impl Cycles {
+    /// Every organisation's until it sets its own: the reference company's monthly checks, and a
+    /// certificate's expiry told 90 and 30 days before.
+    pub const DEFAULT: Cycles = Cycles {
+        patch_days: 31,
+        password_days: 31,
+        inspection_days: 31,
+        certificate_first_days: 90,
+        certificate_last_days: 30,
+    };
+
+    /// The settings' names (in the profile, the form and messages), each with its range.
+    pub const NAMES: [(&'static str, std::ops::RangeInclusive<i64>); 5] = [
+        ("patch_days", 1..=366),
+        ("password_days", 1..=366),
+        ("inspection_days", 1..=366),
+        ("certificate_first_days", 1..=366),
+        ("certificate_last_days", 1..=366),
+    ];
+
+    pub fn values(&self) -> [i64; 5] {
+        [
+            self.patch_days,
+            self.password_days,
+            self.inspection_days,
+            self.certificate_first_days,
+            self.certificate_last_days,
+        ]
+    }
+
+    fn from_values(v: [i64; 5]) -> Cycles {
+        Cycles {
+            patch_days: v[0],
+            password_days: v[1],
+            inspection_days: v[2],
+            certificate_first_days: v[3],
+            certificate_last_days: v[4],
+        }
+    }
+
+    /// The cycles a profile sets; a value missing or out of range keeps the default.
+    pub fn of(profile: &serde_json::Value) -> Cycles {
+        let defaults = Self::DEFAULT.values();
+        let mut v = defaults;
+        for (i, (name, range)) in Self::NAMES.iter().enumerate() {
+            v[i] = profile
+                .get(*name)
+                .and_then(serde_json::Value::as_i64)
+                .filter(|d| range.contains(d))
+                .unwrap_or(defaults[i]);
+        }
+        Self::from_values(v)
+    }
+
+    /// Cycles from numbers a person typed, each checked against its range; the second warning of
+    /// an expiry comes after the first.
+    pub fn new(v: [i64; 5]) -> Result<Cycles, Vec<FieldError>> {
+        let mut errors: Vec<FieldError> = Self::NAMES
+            .iter()
+            .zip(v)
+            .filter(|((_, range), d)| !range.contains(d))
+            .map(|((name, range), _)| {
+                FieldError::with(
+                    name,
+                    "int-range",
+                    format!("{}–{}", range.start(), range.end()),
+                )
+            })
+            .collect();
+        if errors.is_empty() && v[4] >= v[3] {
+            errors.push(FieldError::new("certificate_last_days", "warning-order"));
+        }
+        if errors.is_empty() {
+            Ok(Self::from_values(v))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl Default for Cycles {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// How a duty recurs.
+pub const DUTY_CYCLES: &[&str] = &["monthly", "yearly", "before_date", "on_joining"];
+
+/// The dates a duty of cycle `before_date` is counted back from: a certificate's expiry, the end
+/// of an auditor's membership, the fifth anniversary of an identity guarantee.
+pub const DUTY_ANCHORS: &[&str] = &["certificate_expiry", "membership_end", "guarantee_renewal"];
+
+/// The registers whose records complete a task, each with the date that places the record (a
+/// device's patch check is its patch date).
+pub const COMPLETERS: &[(&str, &str)] = &[
+    ("meetings", "held_on"),
+    ("key-inspections", "inspected_on"),
+    ("devices", "patched_on"),
+    ("audits", "started_on"),
+    ("management-reviews", "held_on"),
+    ("requirement-reviews", "reviewed_on"),
+    ("training-sessions", "held_on"),
+    ("test-attempts", "started_on"),
+    ("drills", "held_on"),
+    ("self-assessments", "answered_on"),
+    ("identity-guarantees", "received_on"),
+    ("pledges", "signed_on"),
+    ("certificates", "valid_from"),
+    ("objective-results", "measured_on"),
+];
+
+/// The collections of `COMPLETERS`, as a duty's choice.
+pub const COMPLETER_NAMES: &[&str] = &[
+    "meetings",
+    "key-inspections",
+    "devices",
+    "audits",
+    "management-reviews",
+    "requirement-reviews",
+    "training-sessions",
+    "test-attempts",
+    "drills",
+    "self-assessments",
+    "identity-guarantees",
+    "pledges",
+    "certificates",
+    "objective-results",
+];
+
+/// The date field that places a completing record, for a collection that completes tasks.
+pub fn completer_date(collection: &str) -> Option<&'static str> {
+    COMPLETERS
+        .iter()
+        .find(|(c, _)| *c == collection)
+        .map(|(_, d)| *d)
+}
+
+/// Whether a register's record completes a task by being edited (a device's patch date) rather
+/// than added.
+pub fn completed_by_editing(collection: &str) -> bool {
+    collection == "devices"
+}
+
+/// One occurrence of a duty: from when a record counts towards it, and when it is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    pub opens_on: Date,
+    pub due_on: Date,
+}
+
+/// The day `day` of a month, or its last day when the month is shorter (or `day` is `None`).
+fn day_of(year: i32, month: Month, day: Option<u8>) -> Date {
+    let last = time::util::days_in_month(month, year);
+    let d = day.map_or(last, |d| d.clamp(1, last));
+    Date::from_calendar_date(year, month, d).expect("a day within the month")
+}
+
+/// The occurrences in fiscal year `fy` of a duty that recurs by the calendar: monthly (due on
+/// `day` of each month, its last day when none is given), or yearly (in `month`, on `day`). A
+/// record counts from the first of the occurrence's month.
+pub fn calendar_occurrences(
+    cycle: &str,
+    day: Option<u8>,
+    month: Option<u8>,
+    fy: FiscalYear,
+) -> Vec<Occurrence> {
+    let months = (0..12).map(|i| {
+        let first = fy.start();
+        let m0 = first.month() as i32 - 1 + i;
+        let year = first.year() + m0.div_euclid(12);
+        let month = Month::try_from((m0.rem_euclid(12) + 1) as u8).expect("a month");
+        (year, month)
+    });
+    let of = |(year, month): (i32, Month)| Occurrence {
+        opens_on: day_of(year, month, Some(1)),
+        due_on: day_of(year, month, day),
+    };
+    match cycle {
+        "monthly" => months.map(of).collect(),
+        "yearly" => months
+            .filter(|(_, m)| Some(*m as u8) == month)
+            .map(of)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The occurrence of a duty counted back `days` from `date` (a certificate's expiry): due that many
+/// days before, a record counting from a further `days` before.
+pub fn before(date: Date, days: i64) -> Occurrence {
+    let due_on = date - time::Duration::days(days);
+    Occurrence {
+        opens_on: due_on - time::Duration::days(days.max(30)),
+        due_on,
+    }
+}
+
+/// The occurrence of a duty set off by a person joining on `date`: due `days` after it.
+pub fn after_joining(date: Date, days: i64) -> Occurrence {
+    Occurrence {
+        opens_on: date,
+        due_on: date + time::Duration::days(days),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Calendar;
+    use time::macros::date;
+
+    #[test]
+    fn a_monthly_duty_falls_due_in_each_month_of_the_fiscal_year() {
+        let fy = Calendar::new(4).year(2017);
+        let o = calendar_occurrences("monthly", Some(31), None, fy);
+        assert_eq!(o.len(), 12);
+        assert_eq!(o[0].opens_on, date!(2017 - 04 - 01));
+        assert_eq!(o[0].due_on, date!(2017 - 04 - 30), "April has 30 days");
+        assert_eq!(o[10].due_on, date!(2018 - 02 - 28));
+        assert_eq!(o[11].due_on, date!(2018 - 03 - 31));
+        let o = calendar_occurrences("monthly", None, None, fy);
+        assert_eq!(
+            o[9].due_on,
+            date!(2018 - 01 - 31),
+            "no day: the month's last"
+        );
+    }
+
+    #[test]
+    fn a_yearly_duty_falls_in_its_month_of_the_fiscal_year() {
+        let fy = Calendar::new(4).year(2017);
+        let o = calendar_occurrences("yearly", Some(20), Some(3), fy);
+        assert_eq!(
+            o,
+            vec![Occurrence {
+                opens_on: date!(2018 - 03 - 01),
+                due_on: date!(2018 - 03 - 20)
+            }]
+        );
+        let o = calendar_occurrences("yearly", None, Some(10), Calendar::new(1).year(2017));
+        assert_eq!(o[0].due_on, date!(2017 - 10 - 31));
+        assert!(calendar_occurrences("yearly", None, None, fy).is_empty());
+        assert!(calendar_occurrences("before_date", None, None, fy).is_empty());
+    }
+
+    #[test]
+    fn cycles_are_read_from_the_profile_and_checked_when_typed() {
+        let c = Cycles::of(&serde_json::json!({"patch_days": 90, "password_days": 0}));
+        assert_eq!(c.patch_days, 90);
+        assert_eq!(c.password_days, 31, "out of range keeps the default");
+        assert!(Cycles::new([31, 31, 31, 90, 30]).is_ok());
+        let e = Cycles::new([0, 31, 31, 90, 30]).unwrap_err();
+        assert_eq!(e[0].field, "patch_days");
+        let e = Cycles::new([31, 31, 31, 30, 90]).unwrap_err();
+        assert_eq!(e[0].code, "warning-order");
+    }
+
+    #[test]
+    fn every_completer_is_a_register_with_its_date_field() {
+        assert_eq!(COMPLETERS.len(), COMPLETER_NAMES.len());
+        for (collection, date) in COMPLETERS {
+            assert!(COMPLETER_NAMES.contains(collection));
+            let reg = crate::registers::by_collection(collection).expect(collection);
+            let f = reg
+                .field(date)
+                .unwrap_or_else(|| panic!("{collection}.{date}"));
+            assert_eq!(f.kind, crate::FieldKind::Date, "{collection}.{date}");
+        }
+    }
+}

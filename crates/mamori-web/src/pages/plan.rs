@@ -1,0 +1,365 @@
+//! The ISMS year: やること (everything the member has to do, the plan's tasks and the registers'
+//! own due items in one list), the annual plan (年間計画表: each duty's tasks by month, planned
+//! against done) and its month calendar.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mamori_domain::Role;
+use mamori_domain::registers::{DUTIES, TASKS};
+use mamori_store::overdue::LateAction;
+use mamori_store::plan::MyTask;
+use minijinja::{Value, context};
+use time::{Date, Duration};
+
+use crate::error::AppError;
+use crate::pages::{get, pairs};
+use crate::session::Ctx;
+use crate::{AppState, i18n, render};
+
+/// How far ahead やること looks: what is due within these days, and everything late.
+pub const AHEAD_DAYS: i64 = 30;
+
+fn date(ctx: &Ctx, d: Date) -> String {
+    mamori_domain::dates::format_date(d, ctx.style, ctx.lang)
+}
+
+/// One line of a member's list of tasks: what, when, whose, late or not, and where it is done.
+pub fn task_items(ctx: &Ctx, tasks: &[MyTask], today: Date) -> Vec<Value> {
+    tasks
+        .iter()
+        .map(|t| {
+            let whose = t.owner.clone().or_else(|| {
+                t.owner_role.as_ref().map(|r| {
+                    let role = i18n::t(ctx.lang, &format!("role-{r}"));
+                    match &t.department {
+                        Some(d) => format!("{role}（{d}）"),
+                        None => role,
+                    }
+                })
+            });
+            let record = t.completed_by.as_deref().and_then(|c| {
+                mamori_domain::registers::by_collection(c).map(|reg| {
+                    context! {
+                        label => i18n::register_name(ctx.lang, reg),
+                        href => if mamori_domain::plan::completed_by_editing(c) {
+                            format!("/o/{}/{}", ctx.org(), reg.collection)
+                        } else {
+                            format!("/o/{}/{}/new", ctx.org(), reg.collection)
+                        },
+                    }
+                })
+            });
+            context! {
+                kind => i18n::t(ctx.lang, "register-task"),
+                code => t.code.clone(),
+                title => t.title.clone(),
+                href => format!("/o/{}/tasks/{}", ctx.org(), t.id),
+                due => date(ctx, t.due_on),
+                due_iso => mamori_domain::dates::iso(t.due_on),
+                late => t.due_on < today,
+                owner => whose,
+                record,
+            }
+        })
+        .collect()
+}
+
+/// The registers' own due items as lines of the same list.
+fn due_items(ctx: &Ctx, o: &mamori_store::overdue::Overdue, today: Date) -> Vec<(Date, Value)> {
+    let org = ctx.org();
+    let cycles = ctx.access.org.settings.cycles;
+    let line = |kind: &str,
+                code: String,
+                title: String,
+                owner: Option<String>,
+                due: Date,
+                href: String| {
+        (
+            due,
+            context! {
+                kind => i18n::t(ctx.lang, kind), code, title, owner, href,
+                due => date(ctx, due), due_iso => mamori_domain::dates::iso(due), late => due < today,
+            },
+        )
+    };
+    let mut out = Vec::new();
+    let actions = |kind: &'static str, items: &[LateAction], collection: &str| {
+        items
+            .iter()
+            .map(|a| {
+                line(
+                    kind,
+                    a.code.clone(),
+                    a.title.clone(),
+                    a.owner.clone(),
+                    a.due_on,
+                    format!("/o/{org}/{collection}/{}", a.id),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    out.extend(actions(
+        "todo-kind-action",
+        &o.actions,
+        "corrective-actions",
+    ));
+    out.extend(actions(
+        "todo-kind-meeting-action",
+        &o.meeting_actions,
+        "meeting-items",
+    ));
+    out.extend(actions(
+        "todo-kind-law-change",
+        &o.law_changes,
+        "law-changes",
+    ));
+    out.extend(actions("todo-kind-objective", &o.untargeted, "objectives"));
+    out.extend(actions("todo-kind-risk", &o.risks, "risks"));
+    out.extend(actions(
+        "todo-kind-certificate",
+        &o.certificates,
+        "certificates",
+    ));
+    out.extend(actions("todo-kind-guarantee", &o.guarantees, "people"));
+    for t in &o.take_outs {
+        let due = t.due_back.unwrap_or(
+            t.taken_on + Duration::days(ctx.access.org.settings.asset_rules.take_out_days),
+        );
+        out.push(line(
+            "todo-kind-take-out",
+            t.asset.clone(),
+            t.asset_name.clone(),
+            t.person_name.clone(),
+            due,
+            format!("/o/{org}/handling-records/{}", t.record_id),
+        ));
+    }
+    for d in &o.devices {
+        let due = [
+            d.patched_on.map(|p| p + Duration::days(cycles.patch_days)),
+            d.password_changed_on
+                .map(|p| p + Duration::days(cycles.password_days)),
+        ]
+        .into_iter()
+        .map(|x| x.unwrap_or(today))
+        .min()
+        .unwrap_or(today);
+        out.push(line(
+            "todo-kind-device",
+            d.label.clone(),
+            d.name.clone(),
+            d.user.clone(),
+            due,
+            format!("/o/{org}/devices/{}", d.id),
+        ));
+    }
+    for k in &o.keys {
+        let due = k
+            .last_inspected_on
+            .map_or(today, |l| l + Duration::days(cycles.inspection_days));
+        out.push(line(
+            "todo-kind-key",
+            k.receipt_no.clone(),
+            format!("{} {}", k.customer, k.building),
+            None,
+            due,
+            format!("/o/{org}/custody-keys/{}", k.id),
+        ));
+    }
+    out
+}
+
+/// やること: the plan's open tasks due within 30 days (or late) that the member may read, and,
+/// for everyone but staff, the registers' own due items; earliest first. `mine=1` keeps only
+/// the member's own tasks.
+pub async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let query = pairs(ctx.query.as_bytes())?;
+    let mine = get(&query, "mine").is_some_and(|v| v == "1");
+    let today = mamori_domain::dates::today();
+    let until = today + Duration::days(AHEAD_DAYS);
+    let tasks = state.store.open_tasks(&ctx.access, until, mine).await?;
+    let mut lines: Vec<(Date, Value)> = tasks
+        .iter()
+        .zip(task_items(&ctx, &tasks, today))
+        .map(|(t, v)| (t.due_on, v))
+        .collect();
+    if !mine && ctx.access.role != Role::Staff {
+        let o = state.store.overdue(&ctx.access, until).await?;
+        lines.extend(due_items(&ctx, &o, today));
+    }
+    lines.sort_by_key(|(d, _)| *d);
+    let late = lines.iter().filter(|(d, _)| *d < today).count();
+    let items: Vec<Value> = lines.into_iter().map(|(_, v)| v).collect();
+    render::page(
+        &ctx,
+        "todo.html",
+        context! {
+            items, late, mine,
+            ahead => AHEAD_DAYS,
+            today => date(&ctx, today),
+            staff => ctx.access.role == Role::Staff,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// 年間計画表: each duty a row, each month of the chosen fiscal year a column, a cell the tasks
+/// planned and done (late ones said so), each a link to those tasks; printable. The
+/// secretariat makes the year's tasks from the duties here.
+pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let fy = ctx.fy;
+    let grid = state.store.plan_grid(&ctx.access, fy).await?;
+    let today = mamori_domain::dates::today();
+    let months: Vec<Value> = (0..12)
+        .map(|i| {
+            let (y, m) = month_of(fy.start(), i);
+            context! {
+                label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]),
+                href => format!("/o/{}/plan/calendar?month={y:04}-{m:02}", ctx.org()),
+            }
+        })
+        .collect();
+    let base = format!("/o/{}/tasks", ctx.org());
+    let rows: Vec<Value> = grid
+        .iter()
+        .map(|row| {
+            let cells: Vec<Value> = row
+                .months
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (y, m) = month_of(fy.start(), i as i32);
+                    let first = Date::from_calendar_date(y, month(m), 1).expect("a month");
+                    let last = first
+                        .replace_day(time::util::days_in_month(month(m), y))
+                        .expect("a day");
+                    let duty = row.duty_code.as_deref().map_or(String::new(), |d| format!("&duty={d}"));
+                    context! {
+                        planned => c.planned, done => c.done,
+                        late => c.planned > c.done && last < today,
+                        href => format!("{base}?year=all&due_on_from={}&due_on_to={}{duty}", mamori_domain::dates::iso(first), mamori_domain::dates::iso(last)),
+                    }
+                })
+                .collect();
+            context! {
+                code => row.duty_code.clone(),
+                title => row.title.clone().unwrap_or_else(|| i18n::t(ctx.lang, "plan-other-tasks")),
+                href => row.duty_id.map(|id| format!("/o/{}/duties/{id}", ctx.org())),
+                owner => row.owner.clone(),
+                planned => row.months.iter().map(|c| c.planned).sum::<i64>(),
+                done => row.months.iter().map(|c| c.done).sum::<i64>(),
+                cells,
+            }
+        })
+        .collect();
+    let can_plan = mamori_store::records::can_write(&ctx.access, &TASKS, None);
+    let query = pairs(ctx.query.as_bytes())?;
+    let made = get(&query, "made").map(str::to_string);
+    render::page(
+        &ctx,
+        "plan.html",
+        context! {
+            months, rows, can_plan, made,
+            period => fy.label(ctx.style, ctx.lang),
+            year => fy.year(),
+            duties_href => format!("/o/{}/{}", ctx.org(), DUTIES.collection),
+            can_duties => mamori_store::records::can_read(&ctx.access, &DUTIES),
+        },
+        StatusCode::OK,
+    )
+}
+
+/// The month `i` months after `start`'s: (year, month number).
+fn month_of(start: Date, i: i32) -> (i32, u8) {
+    let m0 = start.month() as i32 - 1 + i;
+    (
+        start.year() + m0.div_euclid(12),
+        (m0.rem_euclid(12) + 1) as u8,
+    )
+}
+
+fn month(m: u8) -> time::Month {
+    time::Month::try_from(m).unwrap_or(time::Month::January)
+}
+
+/// Makes the chosen fiscal year's tasks from the duties (those made already are not made again),
+/// and completes those the records already held answer.
+pub async fn generate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    if !mamori_store::records::can_write(&ctx.access, &TASKS, None) {
+        return Err(AppError::Forbidden);
+    }
+    let form = ctx.viewer.form(&body)?;
+    let year = get(&form, "year")
+        .and_then(|y| mamori_domain::input::normalize(y).parse::<i32>().ok())
+        .filter(|y| (1990..=2200).contains(y))
+        .ok_or(AppError::Refused(StatusCode::BAD_REQUEST, "bad-request"))?;
+    let fy = ctx.access.org.calendar.year(year);
+    let made = state.store.plan_year(&ctx.access, fy, &|_, _| {}).await?;
+    Ok(Redirect::to(&format!("/o/{}/plan?made={made}", ctx.org())).into_response())
+}
+
+/// A month of the plan as a calendar: each day its tasks, linked; the month before and after.
+pub async fn calendar(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let query = pairs(ctx.query.as_bytes())?;
+    let today = mamori_domain::dates::today();
+    let (y, m) = get(&query, "month")
+        .map(mamori_domain::input::normalize_strict)
+        .and_then(|s| {
+            let (y, m) = s.split_once('-')?;
+            let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u8>().ok()?);
+            ((1990..=2200).contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+        })
+        .unwrap_or((today.year(), today.month() as u8));
+    let first = Date::from_calendar_date(y, month(m), 1).expect("a month");
+    let days = time::util::days_in_month(month(m), y);
+    let last = first.replace_day(days).expect("a day");
+    let tasks = state.store.tasks_between(&ctx.access, first, last).await?;
+    // Weeks from Monday: blank days before the first.
+    let lead = first.weekday().number_days_from_monday() as usize;
+    let mut cells: Vec<Value> = (0..lead).map(|_| Value::UNDEFINED).collect();
+    for d in 1..=days {
+        let day = first.replace_day(d).expect("a day");
+        let items: Vec<Value> = tasks
+            .iter()
+            .filter(|t| t.due_on == day)
+            .map(|t| {
+                context! {
+                    title => t.title.clone(), code => t.code.clone(),
+                    href => format!("/o/{}/tasks/{}", ctx.org(), t.id),
+                    status => t.status.clone(),
+                    status_label => i18n::choice_label(ctx.lang, "task_status", &t.status),
+                    late => t.status == "open" && day < today,
+                }
+            })
+            .collect();
+        cells.push(context! { day => d, today => day == today, items });
+    }
+    while !cells.len().is_multiple_of(7) {
+        cells.push(Value::UNDEFINED);
+    }
+    let weeks: Vec<Vec<Value>> = cells.chunks(7).map(<[Value]>::to_vec).collect();
+    let prev = first - Duration::days(1);
+    let next = last + Duration::days(1);
+    let weekdays: Vec<String> = (0..7)
+        .map(|i| i18n::t(ctx.lang, &format!("weekday-{i}")))
+        .collect();
+    render::page(
+        &ctx,
+        "plan_calendar.html",
+        context! {
+            weeks, weekdays,
+            title => i18n::t_args(ctx.lang, "plan-calendar-title", &[("period", format!("{y}-{m:02}")), ("month", m.to_string()), ("year", y.to_string())]),
+            prev => format!("/o/{}/plan/calendar?month={:04}-{:02}", ctx.org(), prev.year(), prev.month() as u8),
+            next => format!("/o/{}/plan/calendar?month={:04}-{:02}", ctx.org(), next.year(), next.month() as u8),
+            plan => format!("/o/{}/plan", ctx.org()),
+            count => tasks.len(),
+        },
+        StatusCode::OK,
+    )
+}
