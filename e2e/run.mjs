@@ -292,6 +292,39 @@ async function approvalCase(browser, url) {
   }
 }
 
+// A department manager's tasks on their home page: this month's patch check of their department is
+// completed by recording a device's patch date; the task's page says done and links the device.
+async function managerTaskCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  try {
+    await signIn(page, url, 'manager');
+    const list = () => page.locator('#my-task-list').innerText();
+    await until('the home page should list the patch checks', list, (t) => t.includes('パッチ適用の確認'));
+    const before = await page.locator('#my-task-list li').count();
+    // This month's task: the last of the list (earliest first), due at the month's end.
+    const month = new Date().toISOString().slice(0, 7);
+    const current = page.locator('#my-task-list li', { hasText: 'パッチ適用の確認' }).last();
+    const taskHref = await current.locator('a').first().getAttribute('href');
+    await page.screenshot({ path: `${SHOTS}/manager-tasks-desktop.png`, fullPage: true });
+    // Record the patch date of a device of the department.
+    await page.goto(`${url}o/sajeco/devices?department=SOUMU`);
+    await page.locator('table.register tbody a').first().click();
+    await page.click('a[href$="/edit"]');
+    await page.fill('#f-patched_on', new Date().toISOString().slice(0, 10));
+    await page.click('#save');
+    await until('the save should be said', text(page, 'main'), (t) => t.includes('保存しました'));
+    await page.goto(`${url}o/sajeco`);
+    await until('one task fewer', () => page.locator('#my-task-list li').count(), (n) => n === before - 1);
+    await page.goto(`${url}${taskHref.replace(/^\//, '')}`);
+    await until('the task should be done', text(page, 'main'), (t) => t.includes('完了') && t.includes('情報機器 #'));
+    assert(month.length === 7, 'month');
+  } finally {
+    await context.close();
+  }
+}
+
 // The auditor narrows the trail to one register's changes and takes them as CSV.
 async function auditTrailCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP', acceptDownloads: true });
@@ -383,6 +416,9 @@ async function takeTestCase(browser, url) {
     await expectH1(page, 'マイページ');
     const state = () => page.getAttribute('#eligibility-state', 'data-eligible');
     assert((await state()) === 'no', 'the new joiner should not be eligible before the test');
+    // The onboarding test is their task, late (due 30 days after joining on 2026-10-01).
+    const tasks = () => page.locator('#my-task-list').innerText().catch(() => '');
+    await until('My page should list the onboarding test as a task', tasks, (t) => t.includes('初任時の理解度テスト') && t.includes('期限'));
     await page.screenshot({ path: `${SHOTS}/me-before-phone.png`, fullPage: true });
 
     // First try: two wrong answers of five (60%) fail against the pass mark of 80%.
@@ -405,6 +441,8 @@ async function takeTestCase(browser, url) {
     await page.screenshot({ path: `${SHOTS}/result-phone.png`, fullPage: true });
     await page.click('#back-to-me');
     await until('eligible after passing', state, (s) => s === 'yes');
+    // Passing the test completed the task.
+    await until('the task should be done', tasks, (t) => !t.includes('初任時の理解度テスト'));
     await page.screenshot({ path: `${SHOTS}/me-after-phone.png`, fullPage: true });
     const attempts = await page.locator('#my-attempts tbody tr').count();
     assert(attempts === 2, `My page should list 2 attempts, lists ${attempts}`);
@@ -845,6 +883,7 @@ async function main() {
     cases.push(['isms-and-staff-search-from-the-header', () => searchCase(browser, url)]);
     cases.push(['manager-approves-a-handler-request-phone', () => approvalCase(browser, url)]);
     cases.push(['auditor-filters-the-trail-and-exports-it', () => auditTrailCase(browser, url)]);
+    cases.push(['manager-completes-a-task-by-recording-its-record', () => managerTaskCase(browser, url)]);
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
     cases.push(['staff-reports-near-miss-phone', () => reportEventCase(browser, url)]);

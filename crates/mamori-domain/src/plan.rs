@@ -114,23 +114,32 @@ pub const DUTY_CYCLES: &[&str] = &["monthly", "yearly", "before_date", "on_joini
 /// of an auditor's membership, the fifth anniversary of an identity guarantee.
 pub const DUTY_ANCHORS: &[&str] = &["certificate_expiry", "membership_end", "guarantee_renewal"];
 
+/// A completing register: its collection, the date field that places its record, and the value a
+/// field must have for the record to count.
+pub type Completer = (
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
 /// The registers whose records complete a task, each with the date that places the record (a
-/// device's patch check is its patch date).
-pub const COMPLETERS: &[(&str, &str)] = &[
-    ("meetings", "held_on"),
-    ("key-inspections", "inspected_on"),
-    ("devices", "patched_on"),
-    ("audits", "started_on"),
-    ("management-reviews", "held_on"),
-    ("requirement-reviews", "reviewed_on"),
-    ("training-sessions", "held_on"),
-    ("test-attempts", "started_on"),
-    ("drills", "held_on"),
-    ("self-assessments", "answered_on"),
-    ("identity-guarantees", "received_on"),
-    ("pledges", "signed_on"),
-    ("certificates", "valid_from"),
-    ("objective-results", "measured_on"),
+/// device's patch check is its patch date) and, for some, the value a field must have (a test
+/// completes the onboarding task once passed).
+pub const COMPLETERS: &[Completer] = &[
+    ("meetings", "held_on", None),
+    ("key-inspections", "inspected_on", None),
+    ("devices", "patched_on", None),
+    ("audits", "started_on", None),
+    ("management-reviews", "held_on", None),
+    ("requirement-reviews", "reviewed_on", None),
+    ("training-sessions", "held_on", None),
+    ("test-attempts", "started_on", Some(("result", "passed"))),
+    ("drills", "held_on", None),
+    ("self-assessments", "answered_on", None),
+    ("identity-guarantees", "received_on", None),
+    ("pledges", "signed_on", None),
+    ("certificates", "valid_from", None),
+    ("objective-results", "measured_on", None),
 ];
 
 /// The collections of `COMPLETERS`, as a duty's choice.
@@ -153,10 +162,15 @@ pub const COMPLETER_NAMES: &[&str] = &[
 
 /// The date field that places a completing record, for a collection that completes tasks.
 pub fn completer_date(collection: &str) -> Option<&'static str> {
+    completer(collection).map(|(d, _)| d)
+}
+
+/// A completing collection's date field and condition.
+pub fn completer(collection: &str) -> Option<(&'static str, Option<(&'static str, &'static str)>)> {
     COMPLETERS
         .iter()
-        .find(|(c, _)| *c == collection)
-        .map(|(_, d)| *d)
+        .find(|(c, _, _)| *c == collection)
+        .map(|(_, d, when)| (*d, *when))
 }
 
 /// Whether a register's record completes a task by being edited (a device's patch date) rather
@@ -282,13 +296,16 @@ mod tests {
     #[test]
     fn every_completer_is_a_register_with_its_date_field() {
         assert_eq!(COMPLETERS.len(), COMPLETER_NAMES.len());
-        for (collection, date) in COMPLETERS {
+        for (collection, date, when) in COMPLETERS {
             assert!(COMPLETER_NAMES.contains(collection));
             let reg = crate::registers::by_collection(collection).expect(collection);
             let f = reg
                 .field(date)
                 .unwrap_or_else(|| panic!("{collection}.{date}"));
             assert_eq!(f.kind, crate::FieldKind::Date, "{collection}.{date}");
+            if let Some((field, _)) = when {
+                assert!(reg.field(field).is_some(), "{collection}.{field}");
+            }
         }
     }
 }

@@ -487,6 +487,9 @@ async fn close_attempt(
     if changed != 1 {
         return Err(StoreError::Refused("attempt-closed"));
     }
+    if result == "passed" {
+        crate::plan::attempt_passed(tx, access, attempt).await?;
+    }
     tx.execute(
         "UPDATE attempt_papers SET submitted_at = $1, answers = $2, correct = $3 WHERE attempt_id = $4",
         &[

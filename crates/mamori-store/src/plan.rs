@@ -22,8 +22,9 @@ use crate::records::Input;
 /// conduct to five).
 pub const GUARANTEE_YEARS: i32 = 5;
 
-/// A record completes a task that fell due at most this long before it (last month's inspection
-/// done a few days late), never one of an earlier period.
+/// A record completes a monthly task that fell due at most this long before it (last month's
+/// inspection done a few days late), never one of an earlier month; any other task within a
+/// year after it fell due (the onboarding test taken late).
 pub const LATE_DAYS: i64 = 31;
 
 /// What tells a task made already: its duty, due date, department, owner and title.
@@ -288,17 +289,27 @@ impl Store {
         Ok(made)
     }
 
-    /// The open tasks that fall to the member, earliest first: theirs by name, and those of their
-    /// role (a department manager's, those of their department).
-    pub async fn my_tasks(&self, access: &Access, limit: i64) -> Result<Vec<MyTask>, StoreError> {
-        let (sql, params) = mine(access);
+    /// The open tasks that fall to the member due by `until` (late ones included), earliest
+    /// first: theirs by name, and those of their role (a department manager's, those of their
+    /// department).
+    pub async fn my_tasks(
+        &self,
+        access: &Access,
+        until: Date,
+        limit: i64,
+    ) -> Result<Vec<MyTask>, StoreError> {
+        let (sql, mut params) = mine(access);
+        params.push(P::Date(until));
+        let n = params.len();
+        params.push(P::Date(history_before(until)));
+        let m = n + 1;
         self.pool
             .fetch_all(
                 &format!(
                     "SELECT t.id, t.code, t.title, t.due_on, t.completed_by, p.name, t.owner_role, dep.name \
                      FROM tasks t LEFT JOIN people p ON p.id = t.owner_id LEFT JOIN departments dep ON dep.id = t.department_id \
                      WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.task_status = 'open' AND {sql} \
-                     ORDER BY t.due_on, t.id LIMIT {limit}"
+                       AND t.due_on <= ${n} AND t.due_on >= ${m} ORDER BY t.due_on, t.id LIMIT {limit}"
                 ),
                 &params,
             )
@@ -329,12 +340,15 @@ impl Store {
         };
         params.push(P::Date(until));
         let n = params.len();
+        params.push(P::Date(history_before(until)));
+        let m = n + 1;
         self.pool
             .fetch_all(
                 &format!(
                     "SELECT t.id, t.code, t.title, t.due_on, t.completed_by, p.name, t.owner_role, dep.name \
                      FROM tasks t LEFT JOIN people p ON p.id = t.owner_id LEFT JOIN departments dep ON dep.id = t.department_id \
-                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.task_status = 'open' AND {scope} AND t.due_on <= ${n} \
+                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.task_status = 'open' AND {scope} \
+                       AND t.due_on <= ${n} AND t.due_on >= ${m} \
                      ORDER BY t.due_on, t.id LIMIT 1000"
                 ),
                 &params,
@@ -344,6 +358,12 @@ impl Store {
             .map(MyTask::of)
             .collect()
     }
+}
+
+/// A task left open more than a year before today is history (a past year's plan shows it), not a
+/// to-do: the lists of open tasks, which look `AHEAD_DAYS` ahead of today, start here.
+fn history_before(until: Date) -> Date {
+    until - time::Duration::days(366 + 30)
 }
 
 /// The condition (on `t`, a task) that it falls to the member, with its parameters (`$1` the
@@ -407,7 +427,7 @@ impl MyTask {
 /// After any write: a record of a register that completes tasks (a key inspection, a meeting)
 /// completes the open task it answers: of its register, open by the record's date, of its
 /// department and its person where both say one; the task of the record's own period (the
-/// earliest not yet due), else the latest that fell due within `LATE_DAYS` before it. The task links to the record; the audit
+/// earliest not yet due), else the latest late one (see `LATE_DAYS`). The task links to the record; the audit
 /// trail says so. A device completes a patch check when its patch date changes.
 pub(crate) async fn complete_tasks(
     tx: &mut Tx,
@@ -438,6 +458,26 @@ pub(crate) async fn complete_tasks(
     Ok(())
 }
 
+/// A test passed (written by its own flow, not a register write) completes the task it answers.
+pub(crate) async fn attempt_passed(
+    tx: &mut Tx,
+    access: &Access,
+    attempt: i64,
+) -> Result<(), StoreError> {
+    let reg = &mamori_domain::registers::TEST_ATTEMPTS;
+    let Some(row) = tx
+        .fetch_optional(
+            "SELECT started_on, person_id FROM test_attempts WHERE org_id = $1 AND id = $2",
+            &[P::Int(access.org_id()), P::Int(attempt)],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    complete_one(tx, access, reg, attempt, row.get(0)?, None, row.get(1)?).await?;
+    Ok(())
+}
+
 /// Completes the earliest open task the record `id` of `reg` answers (see `complete_tasks`);
 /// whether it completed one.
 async fn complete_one(
@@ -454,7 +494,9 @@ async fn complete_one(
             "SELECT id FROM tasks WHERE org_id = $1 AND completed_by = $2 AND task_status = 'open' \
                AND withdrawn_at IS NULL AND (opens_on IS NULL OR opens_on <= $3) \
                AND (department_id IS NULL OR $4 IS NULL OR department_id = $4) \
-               AND (owner_id IS NULL OR $5 IS NULL OR owner_id = $5) AND due_on >= $6 \
+               AND (owner_id IS NULL OR $5 IS NULL OR owner_id = $5) \
+               AND (due_on >= $6 OR (due_on >= $7 AND NOT EXISTS (SELECT 1 FROM duties d \
+                   WHERE d.id = tasks.duty_id AND d.cycle = 'monthly'))) \
              ORDER BY CASE WHEN due_on >= $3 THEN 0 ELSE 1 END, \
                CASE WHEN due_on >= $3 THEN due_on END, due_on DESC, id LIMIT 1",
             &[
@@ -464,6 +506,7 @@ async fn complete_one(
                 P::OptInt(department),
                 P::OptInt(person),
                 P::Date(date - time::Duration::days(LATE_DAYS)),
+                P::Date(date - time::Duration::days(366)),
             ],
         )
         .await?
@@ -514,7 +557,7 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
         .map(|r| r.text(0))
         .collect::<Result<_, _>>()?;
     let mut done = 0;
-    for (collection, date_field) in plan::COMPLETERS {
+    for (collection, date_field, when) in plan::COMPLETERS {
         let Some(reg) = mamori_domain::registers::by_collection(collection) else {
             continue;
         };
@@ -524,11 +567,13 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
                 .unwrap_or_else(|| "NULL".into())
         };
         let person_field = reg.writer_person.or(reg.field("person").map(|f| f.name));
+        // The condition's value is the declaration's own (a choice code), never a user's.
+        let condition = when.map_or(String::new(), |(f, v)| format!(" AND {f} = '{v}'"));
         let rows = tx
             .fetch_all(
                 &format!(
                     "SELECT id, {date_field}, {}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL \
-                       AND {date_field} >= $2 AND {date_field} <= $3 ORDER BY {date_field}, id",
+                       AND {date_field} >= $2 AND {date_field} <= $3{condition} ORDER BY {date_field}, id",
                     col(reg.department_field),
                     col(person_field),
                     reg.table

@@ -90,6 +90,9 @@ enum Command {
         /// The fiscal year (its starting year).
         #[arg(long)]
         year: i32,
+        /// Add the annual plan's template duties first (those the organisation has are kept).
+        #[arg(long)]
+        template: bool,
     },
     /// Build a synthetic organisation for benchmarks.
     Synth {
@@ -455,7 +458,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             std::fs::write(&out, &bytes)?;
             println!("{} ({} bytes)", out.display(), bytes.len());
         }
-        Command::Plan { org, year } => {
+        Command::Plan {
+            org,
+            year,
+            template,
+        } => {
             if !(1990..=2100).contains(&year) {
                 return Err("--year must be a fiscal year such as 2017".into());
             }
@@ -467,6 +474,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let fy = org.calendar.year(year);
             let access = mamori_store::Access::system(org, "plan");
             let started = std::time::Instant::now();
+            if template {
+                let added = mamori_io::starter::duties(&store, &access)
+                    .await
+                    .map_err(|e| format!("{e:?}"))?;
+                println!("{added} duty(ies) added from the template");
+            }
             let made = store
                 .plan_year(&access, fy, &|_, _| {})
                 .await

@@ -132,7 +132,10 @@ async fn the_demo_s_plan_shows_fy2017_done_and_a_record_completes_this_year_s_ta
         person_id: Some(s.person_id(a, mamori_io::demo::NEW_JOINER).await.unwrap()),
         ..a.clone()
     };
-    let mine = s.my_tasks(&staff, 10).await.unwrap();
+    let mine = s
+        .my_tasks(&staff, today + time::Duration::days(30), 10)
+        .await
+        .unwrap();
     assert!(
         mine.iter()
             .any(|t| t.title.starts_with("初任時の理解度テスト")),

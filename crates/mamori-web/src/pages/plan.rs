@@ -39,20 +39,25 @@ pub fn task_items(ctx: &Ctx, tasks: &[MyTask], today: Date) -> Vec<Value> {
                     }
                 })
             });
+            // A button to record what completes it, for those who may record it (a test is taken
+            // from My page, not recorded).
             let record = t.completed_by.as_deref().and_then(|c| {
-                mamori_domain::registers::by_collection(c).map(|reg| {
-                    context! {
-                        label => i18n::register_name(ctx.lang, reg),
-                        href => if mamori_domain::plan::completed_by_editing(c) {
-                            format!("/o/{}/{}", ctx.org(), reg.collection)
-                        } else {
-                            format!("/o/{}/{}/new", ctx.org(), reg.collection)
-                        },
-                    }
-                })
+                mamori_domain::registers::by_collection(c)
+                    .filter(|reg| mamori_store::records::can_create(&ctx.access, reg))
+                    .map(|reg| {
+                        context! {
+                            label => i18n::register_name(ctx.lang, reg),
+                            href => if mamori_domain::plan::completed_by_editing(c) {
+                                format!("/o/{}/{}", ctx.org(), reg.collection)
+                            } else {
+                                format!("/o/{}/{}/new", ctx.org(), reg.collection)
+                            },
+                        }
+                    })
             });
             context! {
-                kind => i18n::t(ctx.lang, "register-task"),
+                kind_code => "task",
+                kind => i18n::t(ctx.lang, "todo-kind-task"),
                 code => t.code.clone(),
                 title => t.title.clone(),
                 href => format!("/o/{}/tasks/{}", ctx.org(), t.id),
@@ -190,13 +195,53 @@ pub async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         lines.extend(due_items(&ctx, &o, today));
     }
     lines.sort_by_key(|(d, _)| *d);
+    // Each kind with its count, to narrow the list to one (`kind=`), in the order they first fall
+    // due.
+    let kind_of = |v: &Value| {
+        v.get_attr("kind_code")
+            .ok()
+            .and_then(|k| k.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let mut kinds: Vec<(String, String, usize)> = Vec::new();
+    for (_, v) in &lines {
+        let code = kind_of(v);
+        match kinds.iter_mut().find(|(c, _, _)| *c == code) {
+            Some(k) => k.2 += 1,
+            None => {
+                let label = v
+                    .get_attr("kind")
+                    .ok()
+                    .and_then(|k| k.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                kinds.push((code, label, 1));
+            }
+        }
+    }
+    let chosen = get(&query, "kind").map(str::to_string);
+    if let Some(k) = &chosen {
+        lines.retain(|(_, v)| kind_of(v) == *k);
+    }
     let late = lines.iter().filter(|(d, _)| *d < today).count();
     let items: Vec<Value> = lines.into_iter().map(|(_, v)| v).collect();
+    let mine_param = if mine { "mine=1&" } else { "" };
+    let kinds: Vec<Value> = kinds
+        .into_iter()
+        .map(|(code, label, count)| {
+            context! {
+                href => format!("?{mine_param}kind={code}"),
+                chosen => chosen.as_deref() == Some(code.as_str()),
+                code, label, count,
+            }
+        })
+        .collect();
     render::page(
         &ctx,
         "todo.html",
         context! {
-            items, late, mine,
+            items, late, mine, kinds,
+            all_href => if mine { "?mine=1" } else { "?" },
+            narrowed => chosen.is_some(),
             ahead => AHEAD_DAYS,
             today => date(&ctx, today),
             staff => ctx.access.role == Role::Staff,
@@ -247,7 +292,13 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 code => row.duty_code.clone(),
                 title => row.title.clone().unwrap_or_else(|| i18n::t(ctx.lang, "plan-other-tasks")),
                 href => row.duty_id.map(|id| format!("/o/{}/duties/{id}", ctx.org())),
-                owner => row.owner.clone(),
+                owner => row.owner.as_deref().map(|o| {
+                    if mamori_domain::registers::OWNER_ROLES.contains(&o) {
+                        i18n::t(ctx.lang, &format!("owner_role-{o}"))
+                    } else {
+                        o.to_string()
+                    }
+                }),
                 planned => row.months.iter().map(|c| c.planned).sum::<i64>(),
                 done => row.months.iter().map(|c| c.done).sum::<i64>(),
                 cells,
@@ -354,7 +405,13 @@ pub async fn calendar(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         "plan_calendar.html",
         context! {
             weeks, weekdays,
-            title => i18n::t_args(ctx.lang, "plan-calendar-title", &[("period", format!("{y}-{m:02}")), ("month", m.to_string()), ("year", y.to_string())]),
+            title => i18n::t_args(ctx.lang, "plan-calendar-title", &[("period", {
+                let month = i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]);
+                match ctx.lang {
+                    mamori_domain::Lang::Ja => format!("{y}年{month}"),
+                    _ => format!("{month} {y}"),
+                }
+            })]),
             prev => format!("/o/{}/plan/calendar?month={:04}-{:02}", ctx.org(), prev.year(), prev.month() as u8),
             next => format!("/o/{}/plan/calendar?month={:04}-{:02}", ctx.org(), next.year(), next.month() as u8),
             plan => format!("/o/{}/plan", ctx.org()),

@@ -262,6 +262,7 @@ fn every_key_in_use_is_translated() {
         "field-certificate_first_days",
         "field-certificate_last_days",
         // やること's kinds of due items and the calendar's weekdays.
+        "todo-kind-task",
         "todo-kind-action",
         "todo-kind-meeting-action",
         "todo-kind-law-change",
