@@ -19,6 +19,11 @@ pub struct Cycles {
     pub certificate_first_days: i64,
     /// … and again this many days before.
     pub certificate_last_days: i64,
+    /// A task's owner is written to this many days before it falls due (and on the day, and
+    /// weekly while it is late) …
+    pub reminder_days: i64,
+    /// … and, once it is this many days late, their department's manager.
+    pub escalation_days: i64,
 }
 
 impl Cycles {
@@ -30,34 +35,42 @@ impl Cycles {
         inspection_days: 31,
         certificate_first_days: 90,
         certificate_last_days: 30,
+        reminder_days: 7,
+        escalation_days: 14,
     };
 
     /// The settings' names (in the profile, the form and messages), each with its range.
-    pub const NAMES: [(&'static str, std::ops::RangeInclusive<i64>); 5] = [
+    pub const NAMES: [(&'static str, std::ops::RangeInclusive<i64>); 7] = [
         ("patch_days", 1..=366),
         ("password_days", 1..=366),
         ("inspection_days", 1..=366),
         ("certificate_first_days", 1..=366),
         ("certificate_last_days", 1..=366),
+        ("reminder_days", 1..=90),
+        ("escalation_days", 1..=366),
     ];
 
-    pub fn values(&self) -> [i64; 5] {
+    pub fn values(&self) -> [i64; 7] {
         [
             self.patch_days,
             self.password_days,
             self.inspection_days,
             self.certificate_first_days,
             self.certificate_last_days,
+            self.reminder_days,
+            self.escalation_days,
         ]
     }
 
-    fn from_values(v: [i64; 5]) -> Cycles {
+    fn from_values(v: [i64; 7]) -> Cycles {
         Cycles {
             patch_days: v[0],
             password_days: v[1],
             inspection_days: v[2],
             certificate_first_days: v[3],
             certificate_last_days: v[4],
+            reminder_days: v[5],
+            escalation_days: v[6],
         }
     }
 
@@ -77,7 +90,7 @@ impl Cycles {
 
     /// Cycles from numbers a person typed, each checked against its range; the second warning of
     /// an expiry comes after the first.
-    pub fn new(v: [i64; 5]) -> Result<Cycles, Vec<FieldError>> {
+    pub fn new(v: [i64; 7]) -> Result<Cycles, Vec<FieldError>> {
         let mut errors: Vec<FieldError> = Self::NAMES
             .iter()
             .zip(v)
@@ -286,10 +299,10 @@ mod tests {
         let c = Cycles::of(&serde_json::json!({"patch_days": 90, "password_days": 0}));
         assert_eq!(c.patch_days, 90);
         assert_eq!(c.password_days, 31, "out of range keeps the default");
-        assert!(Cycles::new([31, 31, 31, 90, 30]).is_ok());
-        let e = Cycles::new([0, 31, 31, 90, 30]).unwrap_err();
+        assert!(Cycles::new([31, 31, 31, 90, 30, 7, 14]).is_ok());
+        let e = Cycles::new([0, 31, 31, 90, 30, 7, 14]).unwrap_err();
         assert_eq!(e[0].field, "patch_days");
-        let e = Cycles::new([31, 31, 31, 30, 90]).unwrap_err();
+        let e = Cycles::new([31, 31, 31, 30, 90, 7, 14]).unwrap_err();
         assert_eq!(e[0].code, "warning-order");
     }
 

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod integrity;
 pub mod invitations;
+pub mod mail;
 pub mod members;
 pub(crate) mod objectives;
 pub mod operations;

@@ -161,6 +161,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 21,
+        name: "mail: the outbox and the sender's lease",
+        common: include_str!("../migrations/21.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// What a migration does beyond its SQL, in its transaction: work on the records it gives new
@@ -431,6 +438,26 @@ pub fn catalogue() -> Vec<Table> {
                 ("hash", Text),
             ]),
             has_serial_id: false,
+        },
+        Table {
+            name: "mail_outbox",
+            columns: cols(&[
+                ("id", Int),
+                ("org_id", Int),
+                ("user_id", Int),
+                ("to_addr", Text),
+                ("kind", Text),
+                ("subject", Text),
+                ("body", Text),
+                ("dedupe_key", Text),
+                ("status", Text),
+                ("attempts", Int),
+                ("last_error", Text),
+                ("created_at", Ts),
+                ("next_attempt_at", Ts),
+                ("sent_at", Ts),
+            ]),
+            has_serial_id: true,
         },
         Table {
             name: "audit_checkpoints",

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod error;
 pub mod guard;
 pub mod i18n;
+pub mod mail;
 pub mod pages;
 pub mod render;
 pub mod session;
@@ -116,6 +117,7 @@ fn book() -> RouteBook {
         .add(M::GET, "/o/{org}/plan", plan::plan)
         .add(M::POST, "/o/{org}/plan/generate", plan::generate)
         .add(M::GET, "/o/{org}/plan/calendar", plan::calendar)
+        .add(M::GET, "/o/{org}/outbox", plan::outbox)
         .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(
             M::GET,

@@ -48,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../templates/search.html")),
     ("todo.html", include_str!("../templates/todo.html")),
     ("tasks.html", include_str!("../templates/tasks.html")),
+    ("outbox.html", include_str!("../templates/outbox.html")),
     ("plan.html", include_str!("../templates/plan.html")),
     (
         "plan_calendar.html",

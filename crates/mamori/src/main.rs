@@ -94,6 +94,17 @@ enum Command {
         #[arg(long)]
         template: bool,
     },
+    /// Queue and send the reminders due on a date (each once, however often it runs), or list them
+    /// with --dry-run. Mail goes through MAMORI_SMTP_URL (with MAMORI_SMTP_PASSWORD and
+    /// MAMORI_MAIL_FROM).
+    Remind {
+        /// The date (YYYY-MM-DD; today, in Japan, if left out).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// List what is due without queueing or sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Build a synthetic organisation for benchmarks.
     Synth {
         #[arg(long, default_value_t = 1000)]
@@ -489,6 +500,53 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::Remind { as_of, dry_run } => {
+            let as_of = match as_of {
+                Some(d) => {
+                    mamori_domain::dates::parse_date(&mamori_domain::input::normalize_strict(&d))
+                        .ok_or("--as-of must be a date such as 2026-12-01")?
+                }
+                None => mamori_domain::dates::today(),
+            };
+            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+            let base = settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_string());
+            let started = std::time::Instant::now();
+            if dry_run {
+                for (org, _) in store.organizations().await.map_err(describe)? {
+                    for r in store.reminders_due(&org, as_of).await.map_err(describe)? {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}",
+                            org.slug,
+                            r.kind.code(),
+                            r.due_on,
+                            r.email,
+                            r.task_code,
+                            r.title
+                        );
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mailer = mamori_web::mail::Mailer::from_env()
+                .ok_or("MAMORI_SMTP_URL is not set (or use --dry-run)")??;
+            let (due, queued) = mamori_web::mail::queue_reminders(&store, as_of, &base)
+                .await
+                .map_err(describe)?;
+            let (sent, failed) = mamori_web::mail::send_queued(&store, &mailer)
+                .await
+                .map_err(describe)?;
+            println!(
+                "{} reminder(s) due on {as_of}, {queued} queued now; {sent} sent, {failed} failed, in {:.1} s",
+                due.len(),
+                started.elapsed().as_secs_f64()
+            );
+            if failed > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
         Command::Migrate => {
             let pool = mamori_store::Pool::connect(&settings.database_url).await?;
             let n = mamori_store::schema::migrate(&pool).await?;
@@ -759,6 +817,28 @@ async fn serve(store: Store, settings: &Settings, listener: tokio::net::TcpListe
                 }
             }
         });
+    }
+    // Mail: reminders and the outbox, sent by whichever instance holds the lease.
+    match mamori_web::mail::Mailer::from_env() {
+        Some(Ok(mailer)) => {
+            let every = std::env::var("MAMORI_MAIL_INTERVAL_SECONDS")
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .filter(|s| *s > 0)
+                .unwrap_or(60);
+            let base = settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_string());
+            mamori_web::mail::spawn_sender(
+                store.clone(),
+                mailer,
+                base,
+                std::time::Duration::from_secs(every),
+            );
+        }
+        Some(Err(e)) => return Err(e.into()),
+        None => {}
     }
     let state = mamori_web::AppState {
         store,

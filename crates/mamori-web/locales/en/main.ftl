@@ -1882,3 +1882,74 @@ field-certificate_first_days = First certificate warning
 field-certificate_last_days = Last certificate warning
 todo-kind-task = Annual plan
 todo-every-kind = Every kind
+settings-reminder-days = Task reminder (days before due)
+settings-escalation-days = Tell the department manager (days late)
+field-reminder_days = Task reminder
+field-escalation_days = Department manager told
+mail-reminder-subject-soon = [Mamori] Due soon: { $record } ({ $date })
+mail-reminder-subject-today = [Mamori] Due today: { $record }
+mail-reminder-subject-late = [Mamori] Overdue: { $record } (due { $date })
+mail-reminder-subject-escalation = [Mamori] Overdue in your department: { $record } ({ $related })
+mail-reminder-body-soon = Dear { $related },
+
+    This is the information security management system (Mamori) of { $period }.
+    The following task is due soon.
+
+      Task: { $record }
+      Due: { $date }
+
+    See it and record it here:
+    { $detail }
+
+    This address does not receive replies.
+mail-reminder-body-today = Dear { $related },
+
+    This is the information security management system (Mamori) of { $period }.
+    The following task is due today.
+
+      Task: { $record }
+      Due: { $date }
+
+    See it and record it here:
+    { $detail }
+
+    This address does not receive replies.
+mail-reminder-body-late = Dear { $related },
+
+    This is the information security management system (Mamori) of { $period }.
+    The following task is overdue. You will be reminded each week until it is recorded.
+
+      Task: { $record }
+      Due: { $date }
+
+    See it and record it here:
+    { $detail }
+
+    This address does not receive replies.
+mail-reminder-body-escalation = Dear { $related } (department manager),
+
+    This is the information security management system (Mamori) of { $period }.
+    A task of a member of your department is overdue. Please check where it stands.
+
+      Task: { $record }
+      Due: { $date }
+
+    Details:
+    { $detail }
+
+    This address does not receive replies.
+
+outbox-title = Outbox
+outbox-lead = The mail Mamori sent (task reminders, messages to department managers), newest first, up to 500. Mail that could not be sent is tried again later, up to five times.
+outbox-not-configured = No mail server is set (MAMORI_SMTP_URL): nothing is sent.
+outbox-created = Created
+outbox-to = To
+outbox-subject = Subject
+outbox-status = Status
+outbox-sent = Sent
+outbox-attempts = try { $count }
+outbox-empty = No mail.
+outbox-status-queued = Waiting
+outbox-status-sending = Sending
+outbox-status-sent = Sent
+outbox-status-failed = Could not be sent

@@ -1869,3 +1869,74 @@ field-certificate_first_days = 認証の期限の最初の予告
 field-certificate_last_days = 認証の期限の最後の予告
 todo-kind-task = 年間計画
 todo-every-kind = すべての種類
+settings-reminder-days = やることの事前のお知らせ（期日の何日前）
+settings-escalation-days = 部門の責任者への連絡（期日を何日過ぎたら）
+field-reminder_days = 事前のお知らせ
+field-escalation_days = 部門の責任者への連絡
+mail-reminder-subject-soon = 【Mamori】期日が近づいています：{ $record }（{ $date }）
+mail-reminder-subject-today = 【Mamori】本日が期日です：{ $record }
+mail-reminder-subject-late = 【Mamori】期日を過ぎています：{ $record }（期日 { $date }）
+mail-reminder-subject-escalation = 【Mamori】部門のやることが期日を過ぎています：{ $record }（担当 { $related }）
+mail-reminder-body-soon = { $related } 様
+
+    { $period } の情報セキュリティマネジメントシステム（Mamori）からのお知らせです。
+    次のやることの期日が近づいています。
+
+    　やること：{ $record }
+    　期日：{ $date }
+
+    内容の確認と記録はこちらから：
+    { $detail }
+
+    ※ このメールは送信専用です。
+mail-reminder-body-today = { $related } 様
+
+    { $period } の情報セキュリティマネジメントシステム（Mamori）からのお知らせです。
+    次のやることは本日が期日です。
+
+    　やること：{ $record }
+    　期日：{ $date }
+
+    内容の確認と記録はこちらから：
+    { $detail }
+
+    ※ このメールは送信専用です。
+mail-reminder-body-late = { $related } 様
+
+    { $period } の情報セキュリティマネジメントシステム（Mamori）からのお知らせです。
+    次のやることが期日を過ぎています。記録するまで毎週お知らせします。
+
+    　やること：{ $record }
+    　期日：{ $date }
+
+    内容の確認と記録はこちらから：
+    { $detail }
+
+    ※ このメールは送信専用です。
+mail-reminder-body-escalation = { $related } 様（部門情報管理責任者）
+
+    { $period } の情報セキュリティマネジメントシステム（Mamori）からのお知らせです。
+    部門のメンバーのやることが期日を過ぎています。状況の確認をお願いします。
+
+    　やること：{ $record }
+    　期日：{ $date }
+
+    詳しくはこちら：
+    { $detail }
+
+    ※ このメールは送信専用です。
+
+outbox-title = 送信メール
+outbox-lead = Mamori が送ったメール（やることのお知らせ、部門の責任者への連絡）の一覧です。新しい順に最大500件。送れなかったものは時間をおいて5回まで送り直します。
+outbox-not-configured = メールの送信先（MAMORI_SMTP_URL）が設定されていないため、送信されません。
+outbox-created = 作成日時
+outbox-to = 宛先
+outbox-subject = 件名
+outbox-status = 状態
+outbox-sent = 送信日時
+outbox-attempts = { $count }回目
+outbox-empty = 送信メールはありません。
+outbox-status-queued = 送信待ち
+outbox-status-sending = 送信中
+outbox-status-sent = 送信済み
+outbox-status-failed = 送信できませんでした

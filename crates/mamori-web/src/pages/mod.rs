@@ -430,6 +430,12 @@ pub const AREAS: &[Area] = &[
         needs: Some(mamori_domain::Capability::ReadAuditTrail),
     },
     Area {
+        key: "outbox-title",
+        path: "outbox",
+        group: "system",
+        needs: Some(mamori_domain::Capability::ReadAuditTrail),
+    },
+    Area {
         key: "nav-settings",
         path: "settings",
         group: "system",

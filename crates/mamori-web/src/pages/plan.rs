@@ -420,3 +420,39 @@ pub async fn calendar(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         StatusCode::OK,
     )
 }
+
+/// The outbox: the organisation's mail, newest first (500), sent, waiting, retried and failed,
+/// with the error of the last try; for those who read the audit trail.
+pub async fn outbox(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    const STATUSES: [&str; 4] = ["queued", "sending", "sent", "failed"];
+    let query = pairs(ctx.query.as_bytes())?;
+    let chosen = get(&query, "status").filter(|s| STATUSES.contains(s));
+    let mails: Vec<Value> = state
+        .store
+        .outbox(&ctx.access, chosen, 500)
+        .await?
+        .iter()
+        .map(|m| {
+            context! {
+                to => m.to.clone(), subject => m.subject.clone(), status => m.status.clone(),
+                status_label => i18n::t(ctx.lang, &format!("outbox-status-{}", m.status)),
+                attempts => m.attempts, error => m.last_error.clone(),
+                created => crate::pages::org::format_at(&ctx, &m.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()),
+                sent => m.sent_at.map(|t| crate::pages::org::format_at(&ctx, &t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default())),
+            }
+        })
+        .collect();
+    let statuses: Vec<Value> = STATUSES
+        .iter()
+        .map(|s| context! { code => s, label => i18n::t(ctx.lang, &format!("outbox-status-{s}")), chosen => chosen == Some(*s) })
+        .collect();
+    render::page(
+        &ctx,
+        "outbox.html",
+        context! {
+            mails, statuses, chosen,
+            configured => std::env::var("MAMORI_SMTP_URL").is_ok(),
+        },
+        StatusCode::OK,
+    )
+}

@@ -210,7 +210,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/api/v1/tests/{course}/attempts"
             | "/api/v1/tests/attempts/{id}/answers",
         ) => Rule::Roles(ALL),
-        ("GET", "/o/{org}/audit" | "/o/{org}/audit.csv" | "/o/{org}/members" | "/api/v1/audit/verify") => {
+        ("GET", "/o/{org}/audit" | "/o/{org}/audit.csv" | "/o/{org}/members" | "/o/{org}/outbox" | "/api/v1/audit/verify") => {
             Rule::Roles(TRAIL)
         }
         (
