@@ -23,3 +23,10 @@ CREATE TABLE leases (
     holder TEXT NOT NULL,
     expires_at {{ts}} NOT NULL
 );
+-- A member's private calendar address: the hash of its secret, one a user (a new one revokes the
+-- old).
+CREATE TABLE calendar_tokens (
+    user_id BIGINT PRIMARY KEY REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at {{ts}} NOT NULL
+);

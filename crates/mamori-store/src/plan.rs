@@ -775,3 +775,134 @@ impl Store {
             .collect()
     }
 }
+
+/// An entry of a member's calendar feed: a task, meeting, audit or drill on a day.
+#[derive(Clone, Debug, Serialize)]
+pub struct CalendarEntry {
+    /// Unique and stable: the record's place (`tasks/12`).
+    pub place: String,
+    pub org: String,
+    pub on: Date,
+    pub summary: String,
+    pub done: bool,
+}
+
+impl Store {
+    /// A new private calendar address secret for the user (the old one stops working).
+    pub async fn calendar_token(&self, user_id: i64) -> Result<String, StoreError> {
+        let token = crate::auth::random_token();
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.pool.begin().await?;
+        tx.execute(
+            "DELETE FROM calendar_tokens WHERE user_id = $1",
+            &[P::Int(user_id)],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)",
+            &[
+                P::Int(user_id),
+                crate::auth::token_hash(&token).into(),
+                P::Ts(now),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Revokes the user's calendar address.
+    pub async fn revoke_calendar_token(&self, user_id: i64) -> Result<(), StoreError> {
+        self.pool
+            .execute(
+                "DELETE FROM calendar_tokens WHERE user_id = $1",
+                &[P::Int(user_id)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The user a calendar secret belongs to, if it is in force and the user is.
+    pub async fn calendar_user(&self, token: &str) -> Result<Option<crate::User>, StoreError> {
+        let Some(row) = self
+            .pool
+            .fetch_optional(
+                "SELECT user_id FROM calendar_tokens WHERE token_hash = $1",
+                &[crate::auth::token_hash(token).into()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let user = self.user(row.i64(0)?).await?;
+        Ok((!user.disabled).then_some(user))
+    }
+
+    /// A member's calendar from `from` to `to`: their tasks (open and done) and the meetings,
+    /// audits and drills they may read.
+    pub async fn calendar(
+        &self,
+        access: &Access,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<CalendarEntry>, StoreError> {
+        let (mine_sql, mut params) = mine(access);
+        params.push(P::Date(from));
+        params.push(P::Date(to));
+        let (a, b) = (params.len() - 1, params.len());
+        let org = access.org.slug.clone();
+        let mut out: Vec<CalendarEntry> = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT t.id, t.due_on, t.title, t.task_status FROM tasks t \
+                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.task_status <> 'cancelled' AND {mine_sql} \
+                       AND t.due_on >= ${a} AND t.due_on <= ${b} ORDER BY t.due_on, t.id LIMIT 2000"
+                ),
+                &params,
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(CalendarEntry {
+                    place: format!("tasks/{}", r.i64(0)?),
+                    org: org.clone(),
+                    on: r.get(1)?,
+                    summary: r.text(2)?,
+                    done: r.text(3)? == "done",
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        use mamori_domain::registers::{AUDITS, DRILLS, MEETINGS};
+        for (reg, date, title) in [
+            (&MEETINGS, "held_on", "title"),
+            (&AUDITS, "started_on", "code"),
+            (&DRILLS, "held_on", "code"),
+        ] {
+            if !crate::records::can_read(access, reg) {
+                continue;
+            }
+            let rows = self
+                .pool
+                .fetch_all(
+                    &format!(
+                        "SELECT id, {date}, {title} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL \
+                           AND {date} >= $2 AND {date} <= $3 ORDER BY {date}, id LIMIT 500",
+                        reg.table
+                    ),
+                    &[P::Int(access.org_id()), P::Date(from), P::Date(to)],
+                )
+                .await?;
+            for r in rows {
+                out.push(CalendarEntry {
+                    place: format!("{}/{}", reg.collection, r.i64(0)?),
+                    org: org.clone(),
+                    on: r.get(1)?,
+                    summary: r.text(2)?,
+                    done: false,
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -460,6 +460,11 @@ pub fn catalogue() -> Vec<Table> {
             has_serial_id: true,
         },
         Table {
+            name: "calendar_tokens",
+            columns: cols(&[("user_id", Int), ("token_hash", Text), ("created_at", Ts)]),
+            has_serial_id: false,
+        },
+        Table {
             name: "audit_checkpoints",
             columns: cols(&[
                 ("id", Int),

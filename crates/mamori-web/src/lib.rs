@@ -58,6 +58,7 @@ impl RouteBook {
         let filter = match method {
             Method::POST => MethodFilter::POST,
             Method::PATCH => MethodFilter::PATCH,
+            Method::DELETE => MethodFilter::DELETE,
             _ => MethodFilter::GET,
         };
         self.routes.push((method, path));
@@ -261,6 +262,17 @@ fn book() -> RouteBook {
         .add(M::GET, "/api/v1/openapi.json", api::openapi::serve)
         .add(M::POST, "/api/v1/auth/token", api::token)
         .add(M::GET, "/api/v1/me", api::me)
+        .add(
+            M::POST,
+            "/api/v1/me/calendar-token",
+            api::calendar::create_token,
+        )
+        .add(
+            M::DELETE,
+            "/api/v1/me/calendar-token",
+            api::calendar::revoke_token,
+        )
+        .add(M::GET, "/calendar/{file}", api::calendar::feed)
         .add(M::GET, "/api/v1/search", api::search)
         .add(M::GET, "/api/v1/audit/verify", api::audit_verify)
         .add(

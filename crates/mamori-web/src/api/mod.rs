@@ -1,6 +1,7 @@
 //! `/api/v1`: JSON over the same service layer as the pages. Collections are the kebab-case plural
 //! of the glossary name; lists answer `{"items", "total"}`; errors `{"code","message","details"}`.
 
+pub mod calendar;
 pub mod openapi;
 pub mod reports;
 

@@ -333,6 +333,11 @@ pub fn document() -> Value {
                 "collection": {"type": "string"}, "total": {"type": "integer"}, "capped": {"type": "boolean", "description": "the search stopped at 2,000 entries: there may be more"}, "items": {"type": "array", "items": {"type": "object"}}}}}}}}}},
             "422": err("the words are too long or hold control characters, or an unknown or repeated parameter"), "401": err("not signed in")}}}));
     paths.insert("/api/v1/me".into(), json!({"get": {"tags": ["auth"], "operationId": "me", "responses": {"200": {"description": "the caller and their memberships"}, "401": err("not signed in")}}}));
+    paths.insert("/api/v1/me/calendar-token".into(), json!({
+        "post": {"tags": ["auth"], "operationId": "createCalendarToken", "summary": "a private iCalendar address of the caller's tasks, meetings, audits and drills (a new one revokes the old)",
+            "responses": {"201": {"description": "the address", "content": {"application/json": {"schema": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}}}}, "401": err("not signed in")}},
+        "delete": {"tags": ["auth"], "operationId": "revokeCalendarToken", "responses": {"204": {"description": "revoked"}, "401": err("not signed in")}},
+    }));
     paths.insert("/api/v1/audit/verify".into(), json!({"get": {"tags": ["audit"], "operationId": "verifyAudit", "responses": {"200": {"description": "whether the hash chain is intact", "content": {"application/json": {"schema": {"type": "object", "properties": {"intact": {"type": "boolean"}, "rows": {"type": "integer"}, "first_broken": {"type": ["integer", "null"]}}}}}}, "401": err("not signed in"), "403": err("not allowed for this role")}}}));
     paths.insert("/healthz".into(), json!({"get": {"tags": ["ops"], "operationId": "healthz", "security": [], "responses": {"200": {"description": "the process is alive"}}}}));
     paths.insert("/readyz".into(), json!({"get": {"tags": ["ops"], "operationId": "readyz", "security": [], "responses": {"200": {"description": "the database answers"}, "503": {"description": "the database does not answer"}}}}));

@@ -6,6 +6,7 @@ mod api;
 mod approvals;
 mod assets;
 mod auth;
+mod calendar;
 mod common;
 mod comprehension;
 mod concurrency;

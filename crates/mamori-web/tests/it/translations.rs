@@ -267,6 +267,12 @@ fn every_key_in_use_is_translated() {
         "field-escalation_days",
         // やること's kinds of due items and the calendar's weekdays.
         "todo-kind-task",
+        "calendar-name",
+        "calendar-tasks",
+        "calendar-meetings",
+        "calendar-audits",
+        "calendar-drills",
+        "calendar-done",
         "outbox-status-queued",
         "outbox-status-sending",
         "outbox-status-sent",

@@ -146,7 +146,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/api/v1/openapi.json"
             | "/api/v1/auth/token",
         ) => Rule::Public,
-        (_, "/" | "/logout" | "/api/v1/me") => Rule::SignedIn,
+        (_, "/" | "/logout" | "/api/v1/me" | "/api/v1/me/calendar-token") => Rule::SignedIn,
+        // A calendar feed answers its secret only (the walk's is none: 404 to everyone).
+        (_, "/calendar/{file}") => Rule::Public,
         // Founding an organisation from the web: the installation's administrator (the demo's
         // administrator) only.
         (_, "/organizations/new") => Rule::Roles(&["admin"]),

@@ -1,0 +1,94 @@
+//! The private calendar feed: a member's address from `POST /api/v1/me/calendar-token` serves their
+//! tasks as iCalendar that a calendar library reads (Japanese summaries, whole days, a link to
+//! each); a new address revokes the old, and `DELETE` revokes it.
+
+use crate::common::spawn_app;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_member_s_calendar_address_serves_their_tasks_until_revoked() {
+    let app = spawn_app().await;
+    let isms = app.token("isms").await;
+    let today = mamori_domain::dates::iso(mamori_domain::dates::today());
+    // A task for the newest joiner, due today.
+    let (status, task) = app
+        .api(
+            &isms,
+            Method::POST,
+            "/api/v1/tasks",
+            Some(json!({"title": "情報セキュリティ方針を読む、確認する", "due_on": today, "owner": "2601"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{task}");
+    let staff = app.token("staff").await;
+    let (status, made) = app
+        .api(&staff, Method::POST, "/api/v1/me/calendar-token", None)
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let url = made["url"].as_str().unwrap().to_string();
+    assert!(url.ends_with(".ics"), "{url}");
+    // Fetched as a calendar client does: no cookie, no token but the address's own secret.
+    let res = reqwest::get(&url).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let body = res.text().await.unwrap();
+    let calendar: icalendar::Calendar = icalendar::parser::unfold(&body)
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}: {body}"));
+    use icalendar::Component;
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .collect();
+    let ours = events
+        .iter()
+        .find(|e| {
+            e.get_summary()
+                .is_some_and(|s| s.contains("情報セキュリティ方針を読む、確認する"))
+        })
+        .unwrap_or_else(|| panic!("the task in {body}"));
+    assert!(ours.get_summary().unwrap().starts_with("【やること】"));
+    assert!(
+        ours.property_value("URL")
+            .unwrap()
+            .contains(&format!("/o/sajeco/tasks/{}", task["id"]))
+    );
+    assert_eq!(
+        ours.property_value("DTSTART").unwrap(),
+        today.replace('-', "")
+    );
+    // Another's task is not in it: the secretariat's monthly meeting task.
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.get_summary().is_some_and(|s| s.contains("ISO事務局会議")))
+    );
+    // A new address revokes the old; DELETE revokes the new.
+    let (_, again) = app
+        .api(&staff, Method::POST, "/api/v1/me/calendar-token", None)
+        .await;
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 404);
+    let url2 = again["url"].as_str().unwrap().to_string();
+    assert_eq!(reqwest::get(&url2).await.unwrap().status(), 200);
+    let res = app
+        .http
+        .delete(format!("{}/api/v1/me/calendar-token", app.url))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(reqwest::get(&url2).await.unwrap().status(), 404);
+    // A made-up address is not found either.
+    let res = reqwest::get(format!("{}/calendar/{}.ics", app.url, "ab".repeat(32)))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
