@@ -91,6 +91,12 @@ fn book() -> RouteBook {
         .add(M::GET, "/account/password", account::password_form)
         .add(M::POST, "/account/password", account::change_password)
         .add(M::POST, "/account/tokens", account::create_token)
+        .add(M::POST, "/account/calendar", account::create_calendar)
+        .add(
+            M::POST,
+            "/account/calendar/revoke",
+            account::revoke_calendar,
+        )
         .add(
             M::POST,
             "/account/tokens/{id}/revoke",

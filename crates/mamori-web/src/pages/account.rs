@@ -175,6 +175,18 @@ async fn account_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    account_page_with(state, viewer, new_token, None, error, status).await
+}
+
+/// The account page, with a calendar address just made shown once.
+async fn account_page_with(
+    state: &AppState,
+    viewer: &Viewer,
+    new_token: Option<String>,
+    calendar_url: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = i18n::pick(Some(&viewer.user.lang));
     let day = |t: time::OffsetDateTime| {
         mamori_domain::dates::format_date(
@@ -219,7 +231,7 @@ async fn account_page(
         context! {
             lang, other_lang => lang.other(),
             user => context! { name => viewer.user.display_name.clone(), email => viewer.user.email.clone() },
-            csrf => viewer.csrf.clone(), tokens, memberships, styles, new_token, error,
+            csrf => viewer.csrf.clone(), tokens, memberships, styles, new_token, error, calendar_url,
             installation_admin => viewer.user.installation_admin,
         },
         status,
@@ -389,4 +401,29 @@ pub async fn revoke_token(
         .revoke_api_token(&viewer.user, parse_id(&id)?)
         .await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+/// Makes the viewer's private calendar address (the old one stops working) and shows it once.
+pub async fn create_calendar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    viewer.form(&body)?;
+    let token = state.store.calendar_token(viewer.user.id).await?;
+    let base = crate::pages::assets::public_base(&state, &headers);
+    let url = format!("{}/calendar/{token}.ics", base.trim_end_matches('/'));
+    account_page_with(&state, &viewer, None, Some(url), None, StatusCode::OK).await
+}
+
+/// Revokes the viewer's calendar address.
+pub async fn revoke_calendar(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    viewer.form(&body)?;
+    state.store.revoke_calendar_token(viewer.user.id).await?;
+    Ok(Redirect::to("/account?calendar=revoked#calendar").into_response())
 }

@@ -86,6 +86,24 @@ async fn a_member_s_calendar_address_serves_their_tasks_until_revoked() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(reqwest::get(&url2).await.unwrap().status(), 404);
+    // The account page makes one too, shown once, and stops it.
+    let browser = app.browser("staff").await;
+    let page = app
+        .post_form(&browser, "/account", "/account/calendar", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let from_page = page
+        .split("id=\"calendar-url\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_else(|| panic!("{page}"))
+        .replace("&#x2f;", "/");
+    assert_eq!(reqwest::get(&from_page).await.unwrap().status(), 200);
+    app.post_form(&browser, "/account", "/account/calendar/revoke", &[])
+        .await;
+    assert_eq!(reqwest::get(&from_page).await.unwrap().status(), 404);
     // A made-up address is not found either.
     let res = reqwest::get(format!("{}/calendar/{}.ics", app.url, "ab".repeat(32)))
         .await
