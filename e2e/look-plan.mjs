@@ -1,5 +1,6 @@
-// Screenshots of the ISMS year's pages (やること, the plan, its calendar, settings) for each role at
-// 1280 and 390 px: node e2e/look-plan.mjs URL OUTDIR
+// Screenshots of the ISMS year's pages (home, My page, やること, the plan, its calendar, the outbox,
+// settings, the account page) for three roles at 1280 and 390 px, and any page wider than its
+// screen: node e2e/look-plan.mjs URL OUTDIR
 import { chromium } from 'playwright-core';
 const [url, out] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -12,11 +13,12 @@ for (const who of ['isms', 'manager', 'staff']) {
     await page.fill('#password', 'mamori-demo');
     await page.click('form button[type=submit]');
     await page.waitForURL(/\/o\/sajeco/);
-    for (const path of ['', 'me', 'todo', 'plan', 'plan/calendar', 'overdue']) {
-      await page.goto(`${url}o/sajeco/${path}`);
+    for (const path of ['o/sajeco', 'o/sajeco/me', 'o/sajeco/todo', 'o/sajeco/plan', 'o/sajeco/plan/calendar', 'o/sajeco/outbox', 'o/sajeco/settings', 'account']) {
+      const res = await page.goto(`${url}${path}`);
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       if (wide > width + 1) console.log(`${who} ${vp} ${path}: ${wide} px wide`);
-      await page.screenshot({ path: `${out}/${who}-${vp}-${path.replace('/', '-') || 'home'}.png`, fullPage: true });
+      if (res.status() >= 500) console.log(`${who} ${vp} ${path}: ${res.status()}`);
+      await page.screenshot({ path: `${out}/${who}-${vp}-${path.replaceAll('/', '-')}.png`, fullPage: true });
     }
     await ctx.close();
   }

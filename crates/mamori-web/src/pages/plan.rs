@@ -75,16 +75,37 @@ pub fn task_items(ctx: &Ctx, tasks: &[MyTask], today: Date) -> Vec<Value> {
 fn due_items(ctx: &Ctx, o: &mamori_store::overdue::Overdue, today: Date) -> Vec<(Date, Value)> {
     let org = ctx.org();
     let cycles = ctx.access.org.settings.cycles;
+    let secretariat = i18n::t(ctx.lang, "owner_role-isms_manager");
     let line = |kind: &str,
                 code: String,
                 title: String,
                 owner: Option<String>,
                 due: Date,
                 href: String| {
+        // The secretariat's to do when the register names nobody; the record that answers it.
+        let (owner, record) = match kind {
+            "todo-kind-certificate" => (owner.or(Some(secretariat.clone())), Some("certificates")),
+            "todo-kind-guarantee" => (
+                owner.or(Some(secretariat.clone())),
+                Some("identity-guarantees"),
+            ),
+            "todo-kind-key" => (owner.or(Some(secretariat.clone())), Some("key-inspections")),
+            _ => (owner, None),
+        };
+        let record = record
+            .and_then(mamori_domain::registers::by_collection)
+            .filter(|reg| mamori_store::records::can_create(&ctx.access, reg))
+            .map(|reg| {
+                context! {
+                    label => i18n::register_name(ctx.lang, reg),
+                    href => format!("/o/{org}/{}/new", reg.collection),
+                }
+            });
         (
             due,
             context! {
-                kind => i18n::t(ctx.lang, kind), code, title, owner, href,
+                kind_code => kind.strip_prefix("todo-kind-").unwrap_or(kind),
+                kind => i18n::t(ctx.lang, kind), code, title, owner, href, record,
                 due => date(ctx, due), due_iso => mamori_domain::dates::iso(due), late => due < today,
             },
         )

@@ -110,3 +110,51 @@ async fn a_member_s_calendar_address_serves_their_tasks_until_revoked() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// やること brings the plan's tasks and the registers' due items together, narrowed by kind; the
+/// plan's table shows FY2017 planned against done; the outbox is the secretariat's.
+#[tokio::test]
+async fn todo_plan_and_outbox_pages_show_what_is_due_and_done() {
+    use crate::common::text_of;
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let page = app.page(&isms, "/o/sajeco/todo").await;
+    for kind in ["task", "certificate", "guarantee"] {
+        assert!(
+            page.contains(&format!("data-kind=\"{kind}\"")),
+            "{kind}: {}",
+            text_of(&page)
+        );
+    }
+    let page = app.page(&isms, "/o/sajeco/todo?kind=certificate").await;
+    let text = text_of(&page);
+    assert!(
+        text.contains("IC13J0364") && !text.contains("井上愛"),
+        "{text}"
+    );
+    assert!(
+        text.contains("認証を登録"),
+        "a button to record the renewal"
+    );
+    let manager = app.browser("manager").await;
+    let text = text_of(&app.page(&manager, "/o/sajeco/todo?mine=1").await);
+    assert!(text.contains("パッチ適用の確認"), "{text}");
+    assert!(!text.contains("ISO事務局会議"), "{text}");
+    // FY2017 (the demo's year): twelve meetings held, one a month.
+    let page = app.page(&isms, "/o/sajeco/plan").await;
+    let text = text_of(&page);
+    assert!(
+        text.contains("ISO事務局会議（月次）") && text.contains("12/12"),
+        "{text}"
+    );
+    let page = app
+        .page(&isms, "/o/sajeco/plan/calendar?month=２０１７-１１")
+        .await;
+    assert!(text_of(&page).contains("内部監査"), "{}", text_of(&page));
+    let page = app
+        .page(&isms, "/o/sajeco/plan/calendar?month=garbage")
+        .await;
+    assert!(page.contains("id=\"plan-calendar\""));
+    let page = app.page(&isms, "/o/sajeco/outbox?status=sent").await;
+    assert!(page.contains("id=\"outbox\""));
+}
