@@ -4,6 +4,7 @@
 //! and judged on their results, law changes waiting for a decision, the starter list of laws, and the finding counts.
 
 use crate::common;
+use crate::common::input_value;
 use mamori_domain::Lang;
 
 use common::{App, spawn_app};
@@ -164,19 +165,6 @@ async fn remedial(app: &App, token: &str, person: &str) -> Vec<(Value, String)> 
         out.push((a, s["held_on"].as_str().unwrap_or_default().to_string()));
     }
     out
-}
-
-/// The value an input of a form shows.
-fn input_value(html: &str, name: &str) -> String {
-    let input = html
-        .split("<input ")
-        .find(|i| i.contains(&format!("name=\"{name}\"")))
-        .unwrap_or_else(|| panic!("no {name} input"));
-    input
-        .split_once("value=\"")
-        .and_then(|(_, v)| v.split('"').next())
-        .unwrap_or_default()
-        .to_string()
 }
 
 async fn patch(app: &App, token: &str, collection: &str, record: &Value, body: Value) {

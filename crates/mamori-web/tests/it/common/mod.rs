@@ -248,6 +248,19 @@ pub fn text_of(html: &str) -> String {
     out
 }
 
+/// The value an input of a form shows.
+pub fn input_value(html: &str, name: &str) -> String {
+    let input = html
+        .split("<input ")
+        .find(|i| i.contains(&format!("name=\"{name}\"")))
+        .unwrap_or_else(|| panic!("no {name} input"));
+    input
+        .split_once("value=\"")
+        .and_then(|(_, v)| v.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The value of a hidden input in a page.
 pub fn field_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");

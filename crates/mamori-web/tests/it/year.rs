@@ -1,6 +1,7 @@
-//! The private calendar feed: a member's address from `POST /api/v1/me/calendar-token` serves their
-//! tasks as iCalendar that a calendar library reads (Japanese summaries, whole days, a link to
-//! each); a new address revokes the old, and `DELETE` revokes it.
+//! The ISMS year over a real server: the private calendar feed (a member's address from
+//! `POST /api/v1/me/calendar-token` serves their tasks as iCalendar that a calendar library reads;
+//! a new address revokes the old, `DELETE` revokes it), やること, the plan and its calendar, the
+//! outbox, and the cycles in the settings.
 
 use crate::common::spawn_app;
 use reqwest::Method;
@@ -157,4 +158,58 @@ async fn todo_plan_and_outbox_pages_show_what_is_due_and_done() {
     assert!(page.contains("id=\"plan-calendar\""));
     let page = app.page(&isms, "/o/sajeco/outbox?status=sent").await;
     assert!(page.contains("id=\"outbox\""));
+}
+
+/// The cycles are settings: full-width digits are taken, a value out of range or the last
+/// certificate warning before the first is refused with a message and changes nothing.
+#[tokio::test]
+async fn the_cycles_are_saved_from_the_settings_page_and_bad_ones_refused() {
+    use crate::common::{input_value as field_value, text_of};
+    let app = spawn_app().await;
+    let isms = app.browser("isms").await;
+    let res = app
+        .post_form(
+            &isms,
+            "/o/sajeco/settings",
+            "/o/sajeco/settings/cycles",
+            &[("patch_days", "９０"), ("reminder_days", "3")],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let page = app.page(&isms, "/o/sajeco/settings").await;
+    assert_eq!(field_value(&page, "patch_days"), "90");
+    assert_eq!(field_value(&page, "reminder_days"), "3");
+    for (field, value, says) in [
+        ("patch_days", "0", "1–366"),
+        ("certificate_last_days", "120", "最初の予告"),
+        ("password_days", "毎月", "1–366"),
+    ] {
+        let res = app
+            .post_form(
+                &isms,
+                "/o/sajeco/settings",
+                "/o/sajeco/settings/cycles",
+                &[(field, value)],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{field}={value}");
+        let text = text_of(&res.text().await.unwrap());
+        assert!(text.contains(says), "{field}: {text}");
+    }
+    let page = app.page(&isms, "/o/sajeco/settings").await;
+    assert_eq!(field_value(&page, "patch_days"), "90", "nothing changed");
+    let staff = app.browser("staff").await;
+    let res = app
+        .post_form(
+            &staff,
+            "/o/sajeco/me",
+            "/o/sajeco/settings/cycles",
+            &[("patch_days", "10")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
 }
