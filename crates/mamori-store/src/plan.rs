@@ -289,44 +289,17 @@ impl Store {
         Ok(made)
     }
 
-    /// The open tasks that fall to the member due by `until` (late ones included), earliest
-    /// first: theirs by name, and those of their role (a department manager's, those of their
-    /// department).
-    pub async fn my_tasks(
-        &self,
-        access: &Access,
-        until: Date,
-        limit: i64,
-    ) -> Result<Vec<MyTask>, StoreError> {
-        let (sql, mut params) = mine(access);
-        params.push(P::Date(until));
-        let n = params.len();
-        params.push(P::Date(history_before(until)));
-        let m = n + 1;
-        self.pool
-            .fetch_all(
-                &format!(
-                    "SELECT t.id, t.code, t.title, t.due_on, t.completed_by, p.name, t.owner_role, dep.name \
-                     FROM tasks t LEFT JOIN people p ON p.id = t.owner_id LEFT JOIN departments dep ON dep.id = t.department_id \
-                     WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.task_status = 'open' AND {sql} \
-                       AND t.due_on <= ${n} AND t.due_on >= ${m} ORDER BY t.due_on, t.id LIMIT {limit}"
-                ),
-                &params,
-            )
-            .await?
-            .iter()
-            .map(MyTask::of)
-            .collect()
-    }
-
-    /// The open tasks the member may read, due by `until` (late ones included), earliest first:
-    /// for the secretariat and auditors every task, for a department's manager theirs and their
-    /// department's, for staff their own.
+    /// The open tasks the member may read, due by `until` (late ones included, but not those a
+    /// year old), earliest first, at most `limit`: for the secretariat and auditors every task,
+    /// for a department's manager theirs and their department's, for staff their own. With
+    /// `only_mine`, those that fall to the member: theirs by name, and those of their role (a
+    /// department manager's, those of their department).
     pub async fn open_tasks(
         &self,
         access: &Access,
         until: Date,
         only_mine: bool,
+        limit: i64,
     ) -> Result<Vec<MyTask>, StoreError> {
         let (mine_sql, mut params) = mine(access);
         let scope = match access.role {
@@ -349,7 +322,7 @@ impl Store {
                      FROM tasks t LEFT JOIN people p ON p.id = t.owner_id LEFT JOIN departments dep ON dep.id = t.department_id \
                      WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.task_status = 'open' AND {scope} \
                        AND t.due_on <= ${n} AND t.due_on >= ${m} \
-                     ORDER BY t.due_on, t.id LIMIT 1000"
+                     ORDER BY t.due_on, t.id LIMIT {limit}"
                 ),
                 &params,
             )
@@ -489,42 +462,56 @@ async fn complete_one(
     department: Option<i64>,
     person: Option<i64>,
 ) -> Result<bool, StoreError> {
-    let Some(row) = tx
-        .fetch_optional(
-            "SELECT id FROM tasks WHERE org_id = $1 AND completed_by = $2 AND task_status = 'open' \
-               AND withdrawn_at IS NULL AND (opens_on IS NULL OR opens_on <= $3) \
-               AND (department_id IS NULL OR $4 IS NULL OR department_id = $4) \
-               AND (owner_id IS NULL OR $5 IS NULL OR owner_id = $5) \
-               AND (due_on >= $6 OR (due_on >= $7 AND NOT EXISTS (SELECT 1 FROM duties d \
-                   WHERE d.id = tasks.duty_id AND d.cycle = 'monthly'))) \
-             ORDER BY CASE WHEN due_on >= $3 THEN 0 ELSE 1 END, \
-               CASE WHEN due_on >= $3 THEN due_on END, due_on DESC, id LIMIT 1",
-            &[
-                P::Int(access.org_id()),
-                reg.collection.into(),
-                P::Date(date),
-                P::OptInt(department),
-                P::OptInt(person),
-                P::Date(date - time::Duration::days(LATE_DAYS)),
-                P::Date(date - time::Duration::days(366)),
-            ],
-        )
-        .await?
-    else {
+    // Another writer may complete the same task at the same moment: the update claims it only
+    // while it is open, and the next candidate is tried when it is not.
+    let mut task = None;
+    let link = format!("{}/{}", reg.collection, id);
+    for _ in 0..3 {
+        let Some(row) = tx
+            .fetch_optional(
+                "SELECT id FROM tasks WHERE org_id = $1 AND completed_by = $2 AND task_status = 'open' \
+                   AND withdrawn_at IS NULL AND (opens_on IS NULL OR opens_on <= $3) \
+                   AND (department_id IS NULL OR $4 IS NULL OR department_id = $4) \
+                   AND (owner_id IS NULL OR $5 IS NULL OR owner_id = $5) \
+                   AND (due_on >= $6 OR (due_on >= $7 AND NOT EXISTS (SELECT 1 FROM duties d \
+                       WHERE d.id = tasks.duty_id AND d.cycle = 'monthly'))) \
+                 ORDER BY CASE WHEN due_on >= $3 THEN 0 ELSE 1 END, \
+                   CASE WHEN due_on >= $3 THEN due_on END, due_on DESC, id LIMIT 1",
+                &[
+                    P::Int(access.org_id()),
+                    reg.collection.into(),
+                    P::Date(date),
+                    P::OptInt(department),
+                    P::OptInt(person),
+                    P::Date(date - time::Duration::days(LATE_DAYS)),
+                    P::Date(date - time::Duration::days(366)),
+                ],
+            )
+            .await?
+        else {
+            return Ok(false);
+        };
+        let candidate = row.i64(0)?;
+        let claimed = tx
+            .execute(
+                "UPDATE tasks SET task_status = 'done', done_on = $1, done_record = $2, updated_at = $3 \
+                 WHERE id = $4 AND task_status = 'open'",
+                &[
+                    P::Date(date),
+                    link.clone().into(),
+                    P::Ts(OffsetDateTime::now_utc()),
+                    P::Int(candidate),
+                ],
+            )
+            .await?;
+        if claimed == 1 {
+            task = Some(candidate);
+            break;
+        }
+    }
+    let Some(task) = task else {
         return Ok(false);
     };
-    let task = row.i64(0)?;
-    let link = format!("{}/{}", reg.collection, id);
-    tx.execute(
-        "UPDATE tasks SET task_status = 'done', done_on = $1, done_record = $2, updated_at = $3 WHERE id = $4",
-        &[
-            P::Date(date),
-            link.clone().into(),
-            P::Ts(OffsetDateTime::now_utc()),
-            P::Int(task),
-        ],
-    )
-    .await?;
     let before = serde_json::json!({ "task_status": "open" });
     let after = serde_json::json!({
         "task_status": "done",

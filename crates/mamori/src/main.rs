@@ -449,17 +449,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let format = mamori_report::output::Format::parse(&format)
                 .ok_or("--format must be one of json, html, pdf, docx")?;
-            if !(1990..=2100).contains(&year) {
-                return Err("--year must be a fiscal year such as 2017".into());
-            }
             let lang = mamori_domain::Lang::pick(Some(&lang));
-            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
-            let org = store
-                .organization(&org)
-                .await
-                .map_err(|_| format!("no organisation {org}"))?;
-            let fy = org.calendar.year(year);
-            let access = mamori_store::Access::system(org, "report");
+            let (store, access, fy) = org_year(&settings, &org, year, "report").await?;
             let bytes = mamori_report::output::produce(&store, &access, fy, lang, format)
                 .await
                 .map_err(|e| match e {
@@ -474,16 +465,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             year,
             template,
         } => {
-            if !(1990..=2100).contains(&year) {
-                return Err("--year must be a fiscal year such as 2017".into());
-            }
-            let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
-            let org = store
-                .organization(&org)
-                .await
-                .map_err(|_| format!("no organisation {org}"))?;
-            let fy = org.calendar.year(year);
-            let access = mamori_store::Access::system(org, "plan");
+            let (store, access, fy) = org_year(&settings, &org, year, "plan").await?;
             let started = std::time::Instant::now();
             if template {
                 let added = mamori_io::starter::duties(&store, &access)
@@ -792,6 +774,26 @@ async fn audit(settings: &Settings, cmd: AuditCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store, the command line's access as the secretariat of organisation `org`, and its fiscal
+/// year `year`, for a command about one organisation's year.
+async fn org_year(
+    settings: &Settings,
+    org: &str,
+    year: i32,
+    what: &str,
+) -> Result<(Store, mamori_store::Access, mamori_domain::FiscalYear)> {
+    if !(1990..=2100).contains(&year) {
+        return Err("--year must be a fiscal year such as 2017".into());
+    }
+    let store = Store::open(&settings.database_url, settings.policy.clone()).await?;
+    let org = store
+        .organization(org)
+        .await
+        .map_err(|_| format!("no organisation {org}"))?;
+    let fy = org.calendar.year(year);
+    Ok((store, mamori_store::Access::system(org, what), fy))
 }
 
 async fn listen(bind: Option<String>) -> Result<tokio::net::TcpListener> {

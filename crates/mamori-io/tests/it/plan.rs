@@ -133,7 +133,7 @@ async fn the_demo_s_plan_shows_fy2017_done_and_a_record_completes_this_year_s_ta
         ..a.clone()
     };
     let mine = s
-        .my_tasks(&staff, today + time::Duration::days(30), 10)
+        .open_tasks(&staff, today + time::Duration::days(30), true, 10)
         .await
         .unwrap();
     assert!(
@@ -145,4 +145,57 @@ async fn the_demo_s_plan_shows_fy2017_done_and_a_record_completes_this_year_s_ta
     let o = s.overdue(a, today).await.unwrap();
     assert_eq!(o.certificates.len(), 1);
     assert_eq!(o.certificates[0].code, "IC13J0364");
+}
+
+/// Two inspectors record this month's key inspection at the same moment: the month's task is
+/// completed once, by one of them, and neither completes an earlier month's.
+#[tokio::test]
+async fn two_writers_complete_a_task_once() {
+    let demo = Demo::load().await;
+    let (s, a) = (&demo.store, &demo.access);
+    let today = mamori_domain::dates::today();
+    let inspector = Access {
+        person_id: Some(s.person_id(a, "0002").await.unwrap()),
+        ..a.clone()
+    };
+    let record = |key: &'static str| {
+        let (s, inspector) = (s.clone(), inspector.clone());
+        async move {
+            s.create(
+                &inspector,
+                &KEY_INSPECTIONS,
+                &input(&[
+                    ("key", key),
+                    ("inspected_on", &mamori_domain::dates::iso(today)),
+                    ("inspector", "0002"),
+                    ("result", "ok"),
+                ]),
+            )
+            .await
+            .unwrap()
+            .id
+        }
+    };
+    let (one, two) = tokio::join!(record("K-2017-001"), record("K-2018-001"));
+    let done = s
+        .list(
+            a,
+            &TASKS,
+            &ListQuery {
+                filters: vec![("task_status".into(), "done".into())],
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let by: Vec<String> = done
+        .items
+        .iter()
+        .filter_map(|t| t.value(&TASKS, "done_record").map(|v| v.to_plain()))
+        .filter(|r| {
+            *r == format!("key-inspections/{one}") || *r == format!("key-inspections/{two}")
+        })
+        .collect();
+    assert_eq!(by.len(), 1, "{by:?}");
 }

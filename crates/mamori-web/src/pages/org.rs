@@ -83,18 +83,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
         context! { label => i18n::t(ctx.lang, "dashboard-guarantee-limit"), value => count(&IDENTITY_GUARANTEES, ListQuery { ranges: vec![("received_on".into(), None, Some(guarantee_warn))], latest: true, ..Default::default() }).await?, href => format!("{base}/identity-guarantees?received_on_to={}&latest=1", iso(guarantee_warn)) },
     ];
     let todo = things_to_do(&state, &ctx, &base).await?;
-    let my_tasks = super::plan::task_items(
-        &ctx,
-        &state
-            .store
-            .my_tasks(
-                &ctx.access,
-                today + time::Duration::days(super::plan::AHEAD_DAYS),
-                10,
-            )
-            .await?,
-        today,
-    );
+    let my_tasks = super::plan::my_task_items(&state, &ctx, 10).await?;
     // Until the ISMS is set up, the secretariat's home shows what is left, each step linking to
     // where it is done.
     let checklist = if ctx.access.may(mamori_domain::Capability::ChangeSettings) {

@@ -71,6 +71,22 @@ pub fn task_items(ctx: &Ctx, tasks: &[MyTask], today: Date) -> Vec<Value> {
         .collect()
 }
 
+/// The member's own open tasks due within `AHEAD_DAYS` or late, as their home and My page list
+/// them (at most `limit`).
+pub async fn my_task_items(
+    state: &AppState,
+    ctx: &Ctx,
+    limit: i64,
+) -> Result<Vec<Value>, AppError> {
+    let today = mamori_domain::dates::today();
+    let until = today + Duration::days(AHEAD_DAYS);
+    let tasks = state
+        .store
+        .open_tasks(&ctx.access, until, true, limit)
+        .await?;
+    Ok(task_items(ctx, &tasks, today))
+}
+
 /// The registers' own due items as lines of the same list.
 fn due_items(ctx: &Ctx, o: &mamori_store::overdue::Overdue, today: Date) -> Vec<(Date, Value)> {
     let org = ctx.org();
@@ -205,7 +221,10 @@ pub async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let mine = get(&query, "mine").is_some_and(|v| v == "1");
     let today = mamori_domain::dates::today();
     let until = today + Duration::days(AHEAD_DAYS);
-    let tasks = state.store.open_tasks(&ctx.access, until, mine).await?;
+    let tasks = state
+        .store
+        .open_tasks(&ctx.access, until, mine, 1000)
+        .await?;
     let mut lines: Vec<(Date, Value)> = tasks
         .iter()
         .zip(task_items(&ctx, &tasks, today))

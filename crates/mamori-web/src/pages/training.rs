@@ -151,18 +151,7 @@ pub async fn me(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             }
         })
         .collect();
-    let my_tasks = crate::pages::plan::task_items(
-        &ctx,
-        &state
-            .store
-            .my_tasks(
-                &ctx.access,
-                today + time::Duration::days(crate::pages::plan::AHEAD_DAYS),
-                20,
-            )
-            .await?,
-        today,
-    );
+    let my_tasks = crate::pages::plan::my_task_items(&state, &ctx, 20).await?;
     let unread: Vec<Value> = state
         .store
         .unread_notices(&ctx.access)
