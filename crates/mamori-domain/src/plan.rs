@@ -120,8 +120,16 @@ impl Default for Cycles {
     }
 }
 
-/// How a duty recurs.
-pub const DUTY_CYCLES: &[&str] = &["monthly", "yearly", "before_date", "on_joining"];
+/// How a duty recurs: monthly, yearly, N days before a date a record holds, on a person joining,
+/// or once for each internal audit of the year's programme (on its planned date, falling to its
+/// lead auditor).
+pub const DUTY_CYCLES: &[&str] = &[
+    "monthly",
+    "yearly",
+    "before_date",
+    "on_joining",
+    "audit_programme",
+];
 
 /// The dates a duty of cycle `before_date` is counted back from: a certificate's expiry, the end
 /// of an auditor's membership, the fifth anniversary of an identity guarantee.
@@ -142,7 +150,7 @@ pub const COMPLETERS: &[Completer] = &[
     ("meetings", "held_on", None),
     ("key-inspections", "inspected_on", None),
     ("devices", "patched_on", None),
-    ("audits", "started_on", None),
+    ("audits", "started_on", Some(("status", "done"))),
     ("management-reviews", "held_on", None),
     ("requirement-reviews", "reviewed_on", None),
     ("training-sessions", "held_on", None),
@@ -186,10 +194,10 @@ pub fn completer(collection: &str) -> Option<(&'static str, Option<(&'static str
         .map(|(_, d, when)| (*d, *when))
 }
 
-/// Whether a register's record completes a task by being edited (a device's patch date) rather
-/// than added.
+/// Whether a register's record completes a task by being edited (a device's patch date, a planned
+/// audit recorded as done) rather than added.
 pub fn completed_by_editing(collection: &str) -> bool {
-    collection == "devices"
+    matches!(collection, "devices" | "audits")
 }
 
 /// One occurrence of a duty: from when a record counts towards it, and when it is due.

@@ -110,6 +110,7 @@ pub enum Template {
     Labels,
     KeyReceipt,
     Soa,
+    Plan,
     Report,
 }
 
@@ -122,6 +123,7 @@ impl Template {
                 include_str!("../templates/key-receipt.typ"),
             ),
             Template::Soa => ("/soa.typ", include_str!("../templates/soa.typ")),
+            Template::Plan => ("/plan.typ", include_str!("../templates/plan.typ")),
             Template::Report => ("/report.typ", include_str!("../templates/report.typ")),
         }
     }
@@ -269,6 +271,43 @@ pub fn statement_of_applicability(
     today: time::Date,
 ) -> Result<Vec<u8>, ReportError> {
     render(Template::Soa, statement, today)
+}
+
+/// The annual plan (年間計画表) as a table of a fiscal year's months: every text already in the
+/// reader's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualPlan {
+    pub lang: Lang,
+    pub title: String,
+    pub org: String,
+    pub issued: String,
+    /// What a cell means (done of planned; late marked).
+    pub legend: String,
+    /// The duty's column, the twelve months, the year's total.
+    pub headers: Vec<String>,
+    pub rows: Vec<PlanLine>,
+}
+
+/// A duty's row of the annual plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanLine {
+    pub title: String,
+    pub owner: String,
+    pub cells: Vec<PlanCell>,
+    pub total: String,
+}
+
+/// A month of a duty: `done/planned`, empty when nothing falls due; late when the month is over
+/// and not all was done.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanCell {
+    pub text: String,
+    pub late: bool,
+    pub done: bool,
+}
+
+pub fn annual_plan(plan: &AnnualPlan, today: time::Date) -> Result<Vec<u8>, ReportError> {
+    render(Template::Plan, plan, today)
 }
 
 /// The yearly information security report (情報セキュリティ報告書): a cover, the contents, then the

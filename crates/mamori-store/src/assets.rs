@@ -25,11 +25,9 @@ fn requires(reg: &Register) -> &'static [Requirement] {
     match reg.code {
         c if c == ASSET_HANDLERS.code => &[
             Requirement::Eligible("person"),
-            Requirement::GuaranteeWhen {
+            Requirement::GuaranteeForLevel {
                 person: "person",
                 via: "asset",
-                field: "classification",
-                value: "strictly_confidential",
             },
             Requirement::ApprovedByManager {
                 person: "approved_by",

@@ -12,6 +12,7 @@ use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
 use crate::requirements::{Requirement, check_all};
+use mamori_domain::registers::{AUDIT_TEAM, AUDITS};
 
 /// The people a notice is for: everyone who had joined by the day it was published and has not
 /// left, or the members of its department (a new joiner is not asked to read years-old notices). `n`
@@ -598,14 +599,23 @@ impl Store {
 /// The operations area's rules: an internal auditor does not audit their own department.
 pub(crate) struct Operations;
 
-const REQUIRES: &[Requirement] = &[Requirement::NotOwnDepartment {
-    person: "auditor",
-    department: "department",
-}];
+/// What a register of the area requires of a record.
+fn requires(reg: &mamori_domain::Register) -> &'static [Requirement] {
+    match reg.code {
+        c if c == AUDITS.code => &[Requirement::NotOwnDepartment {
+            person: "auditor",
+            department: "department",
+        }],
+        c if c == AUDIT_TEAM.code => &[Requirement::NotOwnDepartmentOf {
+            person: "person",
+            via: "audit",
+        }],
+        _ => &[],
+    }
+}
 
 impl Area for Operations {
-    const REGISTERS: &'static [&'static mamori_domain::Register] =
-        &[&mamori_domain::registers::AUDITS];
+    const REGISTERS: &'static [&'static mamori_domain::Register] = &[&AUDITS, &AUDIT_TEAM];
 
     async fn check(
         &self,
@@ -615,15 +625,195 @@ impl Area for Operations {
         w: &Write<'_>,
         periods: Option<&mut crate::records::Periods>,
     ) -> Result<Vec<mamori_domain::FieldError>, StoreError> {
-        check_all(tx, access, reg, REQUIRES, w, periods).await
+        check_all(tx, access, reg, requires(reg), w, periods).await
     }
 
     #[cfg(test)]
     fn names(&self) -> Vec<(&'static mamori_domain::Register, &'static str)> {
-        REQUIRES
+        Self::REGISTERS
             .iter()
-            .flat_map(|r| r.fields())
-            .map(|f| (&mamori_domain::registers::AUDITS, f))
+            .flat_map(|reg| {
+                requires(reg)
+                    .iter()
+                    .flat_map(|r| r.fields())
+                    .map(|f| (*reg, f))
+            })
             .collect()
+    }
+}
+
+/// An internal audit of a fiscal year's programme, as the programme page lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProgrammeAudit {
+    pub id: i64,
+    pub code: String,
+    pub started_on: Date,
+    pub status: String,
+    pub department: String,
+    pub lead: Option<String>,
+    /// The team beyond the lead: (name, part).
+    pub team: Vec<(String, String)>,
+    /// No auditor (the lead, a member or an observer) belongs to the audited department.
+    pub independent: bool,
+    /// The lead has taken the internal auditors' course or led an audit before.
+    pub lead_competent: bool,
+    pub checks: i64,
+    pub checked: i64,
+    pub findings: i64,
+    pub nonconformities: i64,
+}
+
+/// An internal auditor's competence: the internal auditors' course (its latest attendance) and the
+/// internal audits done that they led, audited in or observed, over every year.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditorCompetence {
+    pub person_id: i64,
+    pub name: String,
+    pub department: Option<String>,
+    pub trained_on: Option<Date>,
+    pub led: i64,
+    pub member: i64,
+    pub observed: i64,
+}
+
+/// The internal audit programme of a fiscal year (seed 2.1(7)): its audits by planned date, the
+/// departments it does not reach, and the auditors' competence.
+#[derive(Clone, Debug, Serialize)]
+pub struct Programme {
+    pub audits: Vec<ProgrammeAudit>,
+    pub unaudited: Vec<String>,
+    pub auditors: Vec<AuditorCompetence>,
+}
+
+/// Everyone who audits (leads, members and observers of internal audits) with their part: `x` has
+/// `audit_id`, `person_id` and `team_role` of every audit's team, its lead included.
+const TEAMS: &str = "SELECT a.id AS audit_id, a.auditor_id AS person_id, 'lead' AS team_role FROM audits a \
+       WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND a.kind = 'internal' AND a.auditor_id IS NOT NULL \
+     UNION SELECT t.audit_id, t.person_id, t.team_role FROM audit_team t JOIN audits a ON a.id = t.audit_id \
+       WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND a.withdrawn_at IS NULL AND a.kind = 'internal'";
+
+impl Store {
+    /// The internal audit programme of fiscal year `fy`, for those who read audits.
+    pub async fn audit_programme(
+        &self,
+        access: &Access,
+        fy: mamori_domain::FiscalYear,
+    ) -> Result<Programme, StoreError> {
+        if !crate::records::can_read(access, &AUDITS) {
+            return Err(StoreError::Forbidden);
+        }
+        let org = P::Int(access.org_id());
+        let (from, to) = (P::Date(fy.start()), P::Date(fy.last_day()));
+        let auditors: Vec<AuditorCompetence> = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT p.id, p.name, dep.name, \
+                       (SELECT MAX(s.held_on) FROM attendances at JOIN training_sessions s ON s.id = at.session_id \
+                          JOIN courses c ON c.id = s.course_id WHERE at.person_id = p.id AND at.status = 'attended' \
+                          AND at.withdrawn_at IS NULL AND s.withdrawn_at IS NULL AND c.kind = 'internal_auditor'), \
+                       SUM(CASE WHEN x.team_role = 'lead' AND a.status = 'done' THEN 1 ELSE 0 END), \
+                       SUM(CASE WHEN x.team_role = 'member' AND a.status = 'done' THEN 1 ELSE 0 END), \
+                       SUM(CASE WHEN x.team_role = 'observer' AND a.status = 'done' THEN 1 ELSE 0 END) \
+                     FROM ({TEAMS}) x JOIN audits a ON a.id = x.audit_id JOIN people p ON p.id = x.person_id \
+                       LEFT JOIN departments dep ON dep.id = p.department_id \
+                     GROUP BY p.id, p.name, dep.name, p.employee_no ORDER BY p.employee_no"
+                ),
+                std::slice::from_ref(&org),
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(AuditorCompetence {
+                    person_id: r.i64(0)?,
+                    name: r.text(1)?,
+                    department: r.get(2)?,
+                    trained_on: r.get(3)?,
+                    led: r.get::<Option<i64>>(4)?.unwrap_or(0),
+                    member: r.get::<Option<i64>>(5)?.unwrap_or(0),
+                    observed: r.get::<Option<i64>>(6)?.unwrap_or(0),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let team: Vec<(i64, String, String, bool)> = self
+            .pool
+            .fetch_all(
+                &format!(
+                    "SELECT x.audit_id, p.name, x.team_role, p.department_id, a.department_id \
+                     FROM ({TEAMS}) x JOIN audits a ON a.id = x.audit_id JOIN people p ON p.id = x.person_id \
+                     WHERE a.started_on >= $2 AND a.started_on <= $3 ORDER BY x.audit_id, p.employee_no"
+                ),
+                &[org.clone(), from.clone(), to.clone()],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                let (own, audited): (Option<i64>, Option<i64>) = (r.get(3)?, r.get(4)?);
+                Ok((r.i64(0)?, r.text(1)?, r.text(2)?, own.is_some() && own == audited))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let mut audits: Vec<ProgrammeAudit> = self
+            .pool
+            .fetch_all(
+                "SELECT a.id, a.code, a.started_on, a.status, dep.name, p.name, a.auditor_id, \
+                   (SELECT COUNT(*) FROM audit_checks k WHERE k.audit_id = a.id AND k.withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM audit_checks k WHERE k.audit_id = a.id AND k.withdrawn_at IS NULL \
+                      AND k.conformity IS NOT NULL), \
+                   (SELECT COUNT(*) FROM findings f WHERE f.audit_id = a.id AND f.withdrawn_at IS NULL), \
+                   (SELECT COUNT(*) FROM findings f WHERE f.audit_id = a.id AND f.withdrawn_at IS NULL \
+                      AND f.grade IN ('major', 'minor')) \
+                 FROM audits a LEFT JOIN departments dep ON dep.id = a.department_id \
+                   LEFT JOIN people p ON p.id = a.auditor_id \
+                 WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND a.kind = 'internal' \
+                   AND a.started_on >= $2 AND a.started_on <= $3 ORDER BY a.started_on, a.code",
+                &[org.clone(), from.clone(), to.clone()],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                let id = r.i64(0)?;
+                let lead_id: Option<i64> = r.get(6)?;
+                let lead = lead_id.and_then(|l| auditors.iter().find(|a| a.person_id == l));
+                Ok(ProgrammeAudit {
+                    id,
+                    code: r.text(1)?,
+                    started_on: r.get(2)?,
+                    status: r.text(3)?,
+                    department: r.get::<Option<String>>(4)?.unwrap_or_default(),
+                    lead: r.get(5)?,
+                    team: team
+                        .iter()
+                        .filter(|t| t.0 == id && t.2 != "lead")
+                        .map(|t| (t.1.clone(), t.2.clone()))
+                        .collect(),
+                    independent: !team.iter().any(|t| t.0 == id && t.3),
+                    lead_competent: lead.is_some_and(|l| l.trained_on.is_some() || l.led > 0),
+                    checks: r.i64(7)?,
+                    checked: r.i64(8)?,
+                    findings: r.i64(9)?,
+                    nonconformities: r.i64(10)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        audits.sort_by_key(|a| a.started_on);
+        let unaudited = self
+            .pool
+            .fetch_all(
+                "SELECT d.name FROM departments d WHERE d.org_id = $1 AND d.withdrawn_at IS NULL \
+                   AND (d.valid_from IS NULL OR d.valid_from <= $3) AND (d.valid_to IS NULL OR d.valid_to >= $2) \
+                   AND NOT EXISTS (SELECT 1 FROM audits a WHERE a.department_id = d.id AND a.kind = 'internal' \
+                     AND a.withdrawn_at IS NULL AND a.status <> 'cancelled' AND a.started_on >= $2 AND a.started_on <= $3) \
+                 ORDER BY d.code",
+                &[org, from, to],
+            )
+            .await?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?;
+        Ok(Programme {
+            audits,
+            unaudited,
+            auditors,
+        })
     }
 }

@@ -724,6 +724,13 @@ impl Store {
                 return Err(StoreError::invalid("names", "invalid-name"));
             }
         }
+        if rules
+            .guarantee
+            .iter()
+            .any(|c| !CLASSIFICATIONS.contains(&c.as_str()))
+        {
+            return Err(StoreError::invalid("guarantee", "invalid-choice"));
+        }
         self.set_profile(access, "asset_rules", serde_json::to_value(rules)?)
             .await
     }

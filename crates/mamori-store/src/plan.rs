@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use mamori_domain::plan::{self, Occurrence};
-use mamori_domain::register::Register;
+use mamori_domain::register::{FieldKind, Register};
 use mamori_domain::registers::{PEOPLE, TASKS};
 use mamori_domain::{FiscalYear, Role};
 use serde::Serialize;
@@ -164,6 +164,38 @@ async fn anchored(
     Ok(out)
 }
 
+/// An internal audit of a fiscal year's programme, as its task reads it.
+struct Planned {
+    due_on: Date,
+    department: String,
+    department_name: String,
+    /// The lead auditor's employee number.
+    lead: Option<String>,
+}
+
+/// The internal audits of fiscal year `fy` not cancelled: each department's, on its planned date
+/// (its last day), with its lead auditor.
+async fn programme(tx: &mut Tx, org_id: i64, fy: FiscalYear) -> Result<Vec<Planned>, StoreError> {
+    tx.fetch_all(
+        "SELECT COALESCE(a.ended_on, a.started_on), dep.code, dep.name, p.employee_no FROM audits a \
+           JOIN departments dep ON dep.id = a.department_id LEFT JOIN people p ON p.id = a.auditor_id \
+         WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND a.kind = 'internal' AND a.status <> 'cancelled' \
+           AND a.started_on >= $2 AND a.started_on <= $3 ORDER BY a.started_on, a.id",
+        &[P::Int(org_id), P::Date(fy.start()), P::Date(fy.last_day())],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Planned {
+            due_on: r.get(0)?,
+            department: r.text(1)?,
+            department_name: r.text(2)?,
+            lead: r.get(3)?,
+        })
+    })
+    .collect()
+}
+
 impl Store {
     /// Makes fiscal year `fy`'s tasks from the duties: those already made (or withdrawn) are not
     /// made again, so running it twice makes nothing the second time. A duty of a department's
@@ -234,6 +266,25 @@ impl Store {
                 let o = plan::after_joining(*joined, duty.days.unwrap_or(30));
                 add(
                     task_input(duty, o, Some(name), dept.as_deref(), Some(no)),
+                    duty,
+                    o.due_on,
+                );
+            }
+        }
+        for duty in duties.iter().filter(|d| d.cycle == "audit_programme") {
+            for audit in programme(&mut tx, org_id, fy).await? {
+                let o = Occurrence {
+                    opens_on: fy.start(),
+                    due_on: audit.due_on,
+                };
+                add(
+                    task_input(
+                        duty,
+                        o,
+                        Some(&audit.department_name),
+                        Some(&audit.department),
+                        audit.lead.as_deref(),
+                    ),
                     duty,
                     o.due_on,
                 );
@@ -408,16 +459,27 @@ pub(crate) async fn complete_tasks(
     reg: &Register,
     written: &Written<'_>,
 ) -> Result<(), StoreError> {
-    let Some(i) = plan::completer_date(reg.collection).and_then(|f| reg.position(f)) else {
+    let Some((date_field, when)) = plan::completer(reg.collection) else {
+        return Ok(());
+    };
+    let Some(i) = reg.position(date_field) else {
         return Ok(());
     };
     let Some(date) = written.values[i].as_date() else {
         return Ok(());
     };
-    if written
-        .before
-        .is_some_and(|b| b.values.get(i) == Some(&written.values[i]))
-    {
+    // The condition (a test passed, an audit done) holds now …
+    let condition = when.and_then(|(f, v)| Some((reg.position(f)?, v)));
+    if condition.is_some_and(|(c, v)| written.values[c].to_plain() != v) {
+        return Ok(());
+    }
+    // … and the date or the condition is new.
+    let same = |k: usize| {
+        written
+            .before
+            .is_some_and(|b| b.values.get(k) == Some(&written.values[k]))
+    };
+    if same(i) && condition.is_none_or(|(c, _)| same(c)) {
         return Ok(());
     }
     let id_of = |field: Option<&str>| {
@@ -425,10 +487,21 @@ pub(crate) async fn complete_tasks(
             .and_then(|f| reg.position(f))
             .and_then(|i| written.ids[i])
     };
-    let department = id_of(reg.department_field);
+    let department = id_of(department_of(reg));
     let person = id_of(reg.writer_person.or(Some("person")));
     complete_one(tx, access, reg, written.id, date, department, person).await?;
     Ok(())
+}
+
+/// The department a completing record is of: its register's department, or the department it
+/// names (the audited department of an audit).
+fn department_of(reg: &Register) -> Option<&'static str> {
+    reg.department_field.or_else(|| {
+        reg.fields
+            .iter()
+            .find(|f| f.name == "department" && f.kind == FieldKind::Ref("departments"))
+            .map(|f| f.name)
+    })
 }
 
 /// A test passed (written by its own flow, not a register write) completes the task it answers.
@@ -561,7 +634,7 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
                 &format!(
                     "SELECT id, {date_field}, {}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL \
                        AND {date_field} >= $2 AND {date_field} <= $3{condition} ORDER BY {date_field}, id",
-                    col(reg.department_field),
+                    col(department_of(reg)),
                     col(person_field),
                     reg.table
                 ),

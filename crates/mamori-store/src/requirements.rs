@@ -17,13 +17,11 @@ pub enum Requirement {
     /// The person in this field must be eligible to handle information assets (NDA, onboarding
     /// course, passed test).
     Eligible(&'static str),
-    /// The person in `person` must have an identity guarantee on file when the record that
-    /// `via` refers to has `field` = `value` (a strictly confidential asset's handler).
-    GuaranteeWhen {
+    /// The person in `person` must have an identity guarantee on file when the asset that `via`
+    /// refers to is of a classification whose handlers need one (the organisation's setting).
+    GuaranteeForLevel {
         person: &'static str,
         via: &'static str,
-        field: &'static str,
-        value: &'static str,
     },
     /// The person in `person` must be appointed 部門情報管理責任者 of the department of the record
     /// `via` refers to (its `department` field) on the date in `on`, or be the ISMS manager lead.
@@ -51,6 +49,12 @@ pub enum Requirement {
     NotOwnDepartment {
         person: &'static str,
         department: &'static str,
+    },
+    /// The same, of the department of the record `via` refers to (an audit team's member and the
+    /// audited department).
+    NotOwnDepartmentOf {
+        person: &'static str,
+        via: &'static str,
     },
     /// The date in this field (a person's leaving date) may not be set while the person has an
     /// asset taken out and not returned.
@@ -89,11 +93,12 @@ impl Requirement {
             | Requirement::Guarantee(f)
             | Requirement::Yourself(f)
             | Requirement::NothingOut(f) => vec![f],
-            Requirement::GuaranteeWhen { person, via, .. } => vec![person, via],
+            Requirement::GuaranteeForLevel { person, via } => vec![person, via],
             Requirement::ApprovedByManager { person, via, on } => vec![person, via, on],
             Requirement::ByHandler { asset, person, on } => vec![asset, person, on],
             Requirement::HandlingRules { asset } => vec![asset],
             Requirement::NotOwnDepartment { person, department } => vec![person, department],
+            Requirement::NotOwnDepartmentOf { person, via } => vec![person, via],
             Requirement::InForceOn { on, via } => match via {
                 Some(via) => vec![via],
                 None => vec![on],
@@ -169,16 +174,12 @@ async fn check_requirement(
                 }
             }
         }
-        Requirement::GuaranteeWhen {
-            person,
-            via,
-            field,
-            value,
-        } => {
+        Requirement::GuaranteeForLevel { person, via } => {
             let (Some(p), Some(v)) = (id_of(person), id_of(via)) else {
                 return Ok(errors);
             };
-            if referenced(tx, reg, via, v, field).await?.as_deref() == Some(value)
+            let level = referenced(tx, reg, via, v, "classification").await?;
+            if level.is_some_and(|l| access.org.settings.asset_rules.needs_guarantee(&l))
                 && !guaranteed(tx, access, p).await?
             {
                 errors.push(FieldError::new(person, "needs-guarantee"));
@@ -286,17 +287,20 @@ async fn check_requirement(
             }
         }
         Requirement::NotOwnDepartment { person, department } => {
-            let (Some(p), Some(d)) = (id_of(person), id_of(department)) else {
-                return Ok(errors);
+            if let (Some(p), Some(d)) = (id_of(person), id_of(department))
+                && in_department(tx, access, p, d).await?
+            {
+                errors.push(FieldError::new(person, "own-department"));
+            }
+        }
+        Requirement::NotOwnDepartmentOf { person, via } => {
+            let d = match id_of(via) {
+                Some(v) => referenced_as::<i64>(tx, reg, via, v, "department_id").await?,
+                None => None,
             };
-            let own = tx
-                .fetch_optional(
-                    "SELECT 1 FROM people WHERE org_id = $1 AND id = $2 AND department_id = $3",
-                    &[access.org_id().into(), P::Int(p), P::Int(d)],
-                )
-                .await?
-                .is_some();
-            if own {
+            if let (Some(p), Some(d)) = (id_of(person), d)
+                && in_department(tx, access, p, d).await?
+            {
                 errors.push(FieldError::new(person, "own-department"));
             }
         }
@@ -420,6 +424,22 @@ async fn guaranteed(
         .fetch_optional(
             "SELECT 1 FROM identity_guarantees WHERE org_id = $1 AND person_id = $2 AND withdrawn_at IS NULL",
             &[access.org_id().into(), P::Int(person)],
+        )
+        .await?
+        .is_some())
+}
+
+/// Whether the person `p` belongs to the department `d`.
+async fn in_department(
+    tx: &mut crate::db::Tx,
+    access: &Access,
+    p: i64,
+    d: i64,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .fetch_optional(
+            "SELECT 1 FROM people WHERE org_id = $1 AND id = $2 AND department_id = $3",
+            &[access.org_id().into(), P::Int(p), P::Int(d)],
         )
         .await?
         .is_some())

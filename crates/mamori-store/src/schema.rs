@@ -168,6 +168,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 22,
+        name: "the internal audit programme's teams and checklists; the training plan",
+        common: include_str!("../migrations/22.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// What a migration does beyond its SQL, in its transaction: work on the records it gives new

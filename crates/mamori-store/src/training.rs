@@ -22,7 +22,82 @@ pub struct CourseCompletion {
     pub attended: i64,
 }
 
+/// A session of the year's training plan and whether it was held: the plans of a course count as
+/// held, in date order, as far as sessions of the course were held in the year.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PlannedSession {
+    pub id: i64,
+    pub code: String,
+    pub course: String,
+    pub course_name: String,
+    pub planned_on: time::Date,
+    pub department: Option<String>,
+    /// The session that holds it, and when it was held.
+    pub held: Option<(i64, time::Date)>,
+}
+
 impl Store {
+    /// The training plan of fiscal year `fy` against the sessions held, by planned date.
+    pub async fn training_plan(
+        &self,
+        access: &Access,
+        fy: FiscalYear,
+    ) -> Result<Vec<PlannedSession>, StoreError> {
+        use mamori_domain::registers::{TRAINING_PLANS, TRAINING_SESSIONS};
+        if !crate::records::can_read(access, &TRAINING_PLANS)
+            || !crate::records::can_read(access, &TRAINING_SESSIONS)
+        {
+            return Err(StoreError::Forbidden);
+        }
+        let params = [
+            P::Int(access.org_id()),
+            P::Date(fy.start()),
+            P::Date(fy.last_day()),
+        ];
+        let mut plans: Vec<PlannedSession> = self
+            .pool
+            .fetch_all(
+                "SELECT t.id, t.code, c.code, c.name, t.planned_on, dep.name FROM training_plans t \
+                   JOIN courses c ON c.id = t.course_id LEFT JOIN departments dep ON dep.id = t.department_id \
+                 WHERE t.org_id = $1 AND t.withdrawn_at IS NULL AND t.planned_on >= $2 AND t.planned_on <= $3 \
+                 ORDER BY t.planned_on, t.code",
+                &params,
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PlannedSession {
+                    id: r.i64(0)?,
+                    code: r.text(1)?,
+                    course: r.text(2)?,
+                    course_name: r.text(3)?,
+                    planned_on: r.get(4)?,
+                    department: r.get(5)?,
+                    held: None,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let mut held: Vec<(String, i64, time::Date)> = self
+            .pool
+            .fetch_all(
+                "SELECT c.code, s.id, s.held_on FROM training_sessions s JOIN courses c ON c.id = s.course_id \
+                 WHERE s.org_id = $1 AND s.withdrawn_at IS NULL AND s.held_on >= $2 AND s.held_on <= $3 \
+                 ORDER BY s.held_on, s.id",
+                &params,
+            )
+            .await?
+            .iter()
+            .map(|r| Ok((r.text(0)?, r.i64(1)?, r.get(2)?)))
+            .collect::<Result<_, StoreError>>()?;
+        for plan in &mut plans {
+            if let Some(i) = held.iter().position(|(c, _, _)| *c == plan.course) {
+                let (_, id, on) = held.remove(i);
+                plan.held = Some((id, on));
+            }
+        }
+        Ok(plans)
+    }
+
     /// Completion per course for one fiscal year. Staff see their own records, not the figures.
     pub async fn completion(
         &self,

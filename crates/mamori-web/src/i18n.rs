@@ -102,6 +102,10 @@ pub fn has(lang: Lang, key: &str) -> bool {
         "limit",
         "seq",
         "head",
+        "checked",
+        "nonconformities",
+        "departments",
+        "course",
     ];
     let args: HashMap<Cow<'static, str>, FluentValue> = VARS
         .iter()

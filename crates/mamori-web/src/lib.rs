@@ -125,6 +125,12 @@ fn book() -> RouteBook {
         .add(M::POST, "/o/{org}/plan/generate", plan::generate)
         .add(M::GET, "/o/{org}/plan/calendar", plan::calendar)
         .add(M::GET, "/o/{org}/outbox", plan::outbox)
+        .add(M::GET, "/o/{org}/plan.pdf", plan::plan_pdf)
+        .add(
+            M::GET,
+            "/o/{org}/audit-programme",
+            operations::audit_programme,
+        )
         .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(
             M::GET,

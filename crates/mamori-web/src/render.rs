@@ -51,6 +51,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("outbox.html", include_str!("../templates/outbox.html")),
     ("plan.html", include_str!("../templates/plan.html")),
     (
+        "audit_programme.html",
+        include_str!("../templates/audit_programme.html"),
+    ),
+    (
         "plan_calendar.html",
         include_str!("../templates/plan_calendar.html"),
     ),

@@ -197,12 +197,18 @@ pub const TAKE_OUT_DAYS: i64 = 7;
 /// The organisation's asset rules (組織の設定), kept in its profile under `asset_rules`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssetRules {
+    #[serde(default = "AssetRules::take_out_days")]
     pub take_out_days: i64,
+    #[serde(default = "default_handling_rules")]
     pub handling_rules: Vec<HandlingRule>,
     /// The organisation's own names for its classification levels (社外秘 for 重要, …), by level
     /// code; a name left empty keeps the default.
     #[serde(default)]
     pub names: std::collections::BTreeMap<String, LevelNames>,
+    /// The levels whose handlers must have an identity guarantee on file: by default 最重要（極秘）;
+    /// the reference company asks it for 重要（秘密） too (seed 6.1(2)②, the demo's setting).
+    #[serde(default = "AssetRules::guarantee_levels")]
+    pub guarantee: Vec<String>,
 }
 
 /// A classification level's name in each language the organisation sets.
@@ -225,7 +231,22 @@ impl AssetRules {
                 take_out_days: TAKE_OUT_DAYS,
                 handling_rules: default_handling_rules(),
                 names: Default::default(),
+                guarantee: Self::guarantee_levels(),
             })
+    }
+
+    /// The levels whose handlers need an identity guarantee, by default.
+    pub fn guarantee_levels() -> Vec<String> {
+        vec!["strictly_confidential".into()]
+    }
+
+    fn take_out_days() -> i64 {
+        TAKE_OUT_DAYS
+    }
+
+    /// Whether a handler of an asset of `classification` needs an identity guarantee.
+    pub fn needs_guarantee(&self, classification: &str) -> bool {
+        self.guarantee.iter().any(|c| c == classification)
     }
 
     /// Whether a field error is a handling rule's refusal (the codes `refusals` gives).

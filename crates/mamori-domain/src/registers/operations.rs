@@ -157,6 +157,62 @@ pub(super) fn check_finding(values: &[Value]) -> Vec<FieldError> {
     }
 }
 
+/// A member of an audit's team: who leads it, who audits with them, who observes (an auditor in
+/// training). The audit's own `auditor` is its lead.
+pub const TEAM_ROLES: &[&str] = &["lead", "member", "observer"];
+
+/// 監査チーム: the auditors of an internal audit beyond its lead, each with their part. Nobody audits
+/// their own department (independence); auditing or observing counts towards an auditor's
+/// competence, with the internal auditors' course.
+pub static AUDIT_TEAM: Register = Register {
+    code: "audit_team_member",
+    collection: "audit-team",
+    table: "audit_team",
+    fields: &[
+        filter(required(field("audit", FieldKind::Ref("audits")))),
+        filter(required(field("person", FieldKind::Ref("people")))),
+        filter(required(field("team_role", FieldKind::Choice(TEAM_ROLES)))),
+        detail_only(field("note", FieldKind::Text { max: 500 })),
+    ],
+    natural_key: None,
+    title_field: "person",
+    default_sort: "audit",
+    search: &["note"],
+    unique_together: &[&["audit", "person"]],
+    read: ReadScope::NotStaff,
+    year_field: Some("audit.started_on"),
+    ..REGISTER
+};
+
+/// What a checklist question found: conforming, a nonconformity, an observation, or not applicable;
+/// empty while not yet checked.
+pub const CONFORMITIES: &[&str] = &["conform", "nonconform", "observation", "not_applicable"];
+
+/// 監査チェックリスト: the questions an audit asks, numbered, each with the clause or control it
+/// concerns, what was found and the evidence seen; a nonconformity names its finding.
+pub static AUDIT_CHECKS: Register = Register {
+    code: "audit_check",
+    collection: "audit-checks",
+    table: "audit_checks",
+    fields: &[
+        filter(required(field("audit", FieldKind::Ref("audits")))),
+        required(field("no", FieldKind::Int { min: 1, max: 999 })),
+        filter(field("reference", FieldKind::Text { max: 50 })),
+        required(field("question", FieldKind::Text { max: 500 })),
+        filter(field("conformity", FieldKind::Choice(CONFORMITIES))),
+        field("evidence", FieldKind::Text { max: 1000 }),
+        filter(field("finding", FieldKind::Ref("findings"))),
+    ],
+    natural_key: None,
+    title_field: "question",
+    default_sort: "no",
+    search: &["reference", "question", "evidence"],
+    unique_together: &[&["audit", "no"]],
+    read: ReadScope::NotStaff,
+    year_field: Some("audit.started_on"),
+    ..REGISTER
+};
+
 pub const COMPLAINT_KINDS: &[&str] = &["claim", "complaint"];
 
 /// 苦情・クレーム: what a customer or another party raised, its response and closing.

@@ -63,7 +63,9 @@ pub(super) fn check_duty(values: &[Value]) -> Vec<FieldError> {
         .filter(|f| get(f).is_empty())
         .map(|f| FieldError::new(f, "required"))
         .collect();
-    if get("cycle") != "on_joining" && get("owner").is_empty() && get("owner_role").is_empty() {
+    // A person joining, or an audit's lead auditor, is whom the others fall to.
+    let owned_by_record = matches!(get("cycle").as_str(), "on_joining" | "audit_programme");
+    if !owned_by_record && get("owner").is_empty() && get("owner_role").is_empty() {
         errors.push(FieldError::new("owner_role", "duty-owner"));
     }
     errors

@@ -8,6 +8,7 @@ pub const COURSE_KINDS: &[&str] = &[
     "periodic",
     "remedial",
     "mental_health",
+    "internal_auditor",
     "other",
 ];
 pub const COURSE_AUDIENCES: &[&str] = &["everyone", "new_joiners", "department", "named"];
@@ -80,6 +81,29 @@ pub static TRAINING_SESSIONS: Register = Register {
     default_sort: "held_on",
     search: &["code", "instructor", "material", "note"],
     year_field: Some("held_on"),
+    ..REGISTER
+};
+
+/// 研修計画: a session planned for a fiscal year (seed 4(2)): its course, when, and for which
+/// department if not everyone. The plan counts as held once as many sessions of the course have
+/// been held in the year, in date order; the annual plan and the report show planned against held.
+pub static TRAINING_PLANS: Register = Register {
+    code: "training_plan",
+    collection: "training-plans",
+    table: "training_plans",
+    fields: &[
+        unique(field("code", FieldKind::Text { max: 40 })),
+        filter(required(field("course", FieldKind::Ref("courses")))),
+        filter(required(field("planned_on", FieldKind::Date))),
+        filter(field("department", FieldKind::Ref("departments"))),
+        detail_only(field("note", FieldKind::Text { max: 1000 })),
+    ],
+    natural_key: Some("code"),
+    title_field: "code",
+    default_sort: "planned_on",
+    search: &["code", "note"],
+    numbered: Some("TP-"),
+    year_field: Some("planned_on"),
     ..REGISTER
 };
 

@@ -56,7 +56,8 @@ async fn the_demo_organisation_loads_with_its_people_departments_and_appointment
         .list(&access, &mamori_domain::registers::COURSES, &all())
         .await
         .unwrap();
-    assert_eq!(courses.total, 4);
+    // Onboarding, periodic, remedial, mental health, and the internal auditors' course.
+    assert_eq!(courses.total, 5);
     let renewal = store
         .list(
             &access,

@@ -7,4 +7,5 @@ mod demo_risks;
 mod encodings;
 mod io;
 mod plan;
+mod programme;
 mod synth;

@@ -105,6 +105,9 @@ r-h-review = What was revised
 
 r-training-text = In the period we held the following training, information security included. The completion rate of onboarding and periodic training was { $rate }.
 r-cap-training = In-house training ({ $year })
+r-cap-training-plan = Training plan and sessions held ({ $year })
+r-h-planned = Planned
+r-h-held = Held
 r-cap-seminars = External seminars ({ $year }), information security only
 r-h-course = Course
 r-h-content = Content

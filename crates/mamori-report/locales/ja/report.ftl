@@ -111,6 +111,9 @@ r-h-review = 見直し内容
 # 5.2(2)
 r-training-text = 本報告の対象期間中は、情報セキュリティを含む教育訓練を以下のとおり実施しました。初任時研修と定期教育訓練の受講率は { $rate } でした。
 r-cap-training = 社内研修実施状況（{ $year }）
+r-cap-training-plan = 研修計画と実施状況（{ $year }）
+r-h-planned = 計画
+r-h-held = 実施
 r-cap-seminars = 社外研修実施状況（{ $year }）※情報セキュリティに関する専門研修のみ
 r-h-course = 研修名
 r-h-content = 内容

@@ -145,7 +145,8 @@ impl Builder<'_> {
         } else {
             before_list.join("、")
         };
-        Ok(vec![
+        let plan = self.training_plan(&courses).await?;
+        let mut blocks = vec![
             Block::Paragraph {
                 text: ta(
                     self.lang,
@@ -193,7 +194,62 @@ impl Builder<'_> {
                     ),
                 ],
             }),
-        ])
+        ];
+        blocks.extend(plan);
+        Ok(blocks)
+    }
+
+    /// The training plan against what was held (seed 4(2)), when the year has one: each course
+    /// planned, its sessions planned and held in the year.
+    async fn training_plan(&mut self, courses: &[Record]) -> Result<Option<Block>> {
+        let plans = self
+            .records(&r::TRAINING_PLANS, "planned_on", self.fy)
+            .await?;
+        let mut codes: Vec<String> = plans
+            .iter()
+            .map(|p| text(p, &r::TRAINING_PLANS, "course"))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        if codes.is_empty() {
+            return Ok(None);
+        }
+        let times = self.unit("r-unit-times");
+        let mut rows = Vec::new();
+        for code in codes {
+            let filters = [("course", code.as_str())];
+            let planned = self
+                .queried(
+                    &format!("training.plan.{code}.planned"),
+                    |y| Query::dated(&r::TRAINING_PLANS, "planned_on", y, &filters),
+                    |_, n| FigureValue::count(n),
+                    &times,
+                )
+                .await?;
+            let held = self
+                .queried(
+                    &format!("training.plan.{code}.held"),
+                    |y| Query::dated(&r::TRAINING_SESSIONS, "held_on", y, &filters),
+                    |_, n| FigureValue::count(n),
+                    &times,
+                )
+                .await?;
+            let name = courses
+                .iter()
+                .find(|c| text(c, &r::COURSES, "code") == code)
+                .map_or(code.clone(), |c| text(c, &r::COURSES, "name"));
+            rows.push(vec![Cell::header(name), planned, held]);
+        }
+        Ok(Some(Block::Table(Table {
+            caption: self.caption("r-cap-training-plan"),
+            head: ["r-h-course", "r-h-planned", "r-h-held"]
+                .iter()
+                .map(|k| t(self.lang, k))
+                .collect(),
+            rows,
+            widths: vec![4, 1, 1],
+            notes: vec![self.footnote()],
+        })))
     }
 
     /// A table of two or three figures of one register with a text column (5.2(3)(4)(5)).

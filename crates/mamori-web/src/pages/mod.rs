@@ -106,6 +106,12 @@ pub const AREAS: &[Area] = &[
         needs: None,
     },
     Area {
+        key: "register-training_plan",
+        path: "training-plans",
+        group: "training",
+        needs: None,
+    },
+    Area {
         key: "register-training_session",
         path: "training-sessions",
         group: "training",
@@ -244,8 +250,26 @@ pub const AREAS: &[Area] = &[
         needs: None,
     },
     Area {
+        key: "programme-title",
+        path: "audit-programme",
+        group: "audit",
+        needs: Some(mamori_domain::Capability::ReadAboutOthers),
+    },
+    Area {
         key: "register-finding",
         path: "findings",
+        group: "audit",
+        needs: None,
+    },
+    Area {
+        key: "register-audit_team_member",
+        path: "audit-team",
+        group: "audit",
+        needs: None,
+    },
+    Area {
+        key: "register-audit_check",
+        path: "audit-checks",
         group: "audit",
         needs: None,
     },

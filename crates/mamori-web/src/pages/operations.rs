@@ -169,3 +169,63 @@ pub(crate) async fn panel(
         _ => return Ok(None),
     }))
 }
+
+/// The internal audit programme of the fiscal year (監査プログラム, seed 2.1(7)): each department's
+/// audit by planned date with its team, independence, checklist and findings; the departments the
+/// year does not audit; and the auditors' competence (the internal auditors' course, audits led,
+/// audited in or observed).
+pub async fn audit_programme(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    use axum::http::StatusCode;
+    use minijinja::context;
+    let fy = ctx.fy;
+    let programme = state.store.audit_programme(&ctx.access, fy).await?;
+    let date = |d: time::Date| mamori_domain::dates::format_date(d, ctx.style, ctx.lang);
+    let audits: Vec<minijinja::Value> = programme
+        .audits
+        .iter()
+        .map(|a| {
+            context! {
+                href => format!("/o/{}/audits/{}", ctx.org(), a.id),
+                code => a.code, department => a.department, lead => a.lead,
+                month => i18n::t_args(ctx.lang, "month", &[("month", (a.started_on.month() as u8).to_string())]),
+                started_on => date(a.started_on),
+                status => i18n::t(ctx.lang, &format!("status-{}", a.status)),
+                done => a.status == "done",
+                team => a.team.iter().map(|(name, part)| format!("{name}（{}）", i18n::t(ctx.lang, &format!("team_role-{part}")))).collect::<Vec<_>>(),
+                independent => a.independent, lead_competent => a.lead_competent,
+                checks => a.checks, checked => a.checked,
+                checks_href => format!("/o/{}/audit-checks?audit={}", ctx.org(), a.code),
+                findings => a.findings, nonconformities => a.nonconformities,
+                findings_href => format!("/o/{}/findings?audit={}", ctx.org(), a.code),
+            }
+        })
+        .collect();
+    let auditors: Vec<minijinja::Value> = programme
+        .auditors
+        .iter()
+        .map(|p| {
+            context! {
+                href => format!("/o/{}/people/{}", ctx.org(), p.person_id),
+                name => p.name, department => p.department,
+                trained_on => p.trained_on.map(date),
+                led => p.led, member => p.member, observed => p.observed,
+                competent => p.trained_on.is_some() || p.led > 0,
+            }
+        })
+        .collect();
+    let can_plan =
+        mamori_store::records::can_write(&ctx.access, &mamori_domain::registers::AUDITS, None);
+    crate::render::page(
+        &ctx,
+        "audit_programme.html",
+        context! {
+            audits, auditors, can_plan,
+            unaudited => programme.unaudited,
+            period => fy.label(ctx.style, ctx.lang),
+        },
+        StatusCode::OK,
+    )
+}

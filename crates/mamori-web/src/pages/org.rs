@@ -668,6 +668,7 @@ fn settings_page(
                 name_ja => names.ja, name_en => names.en,
                 default_ja => i18n::t(Lang::Ja, &format!("classification-{c}")),
                 default_en => i18n::t(Lang::En, &format!("classification-{c}")),
+                guarantee => rules.needs_guarantee(c),
                 cells,
             }
         })
@@ -832,10 +833,16 @@ pub async fn save_asset_rules(
             names.insert(c.to_string(), level);
         }
     }
+    let guarantee = CLASSIFICATIONS
+        .iter()
+        .filter(|c| get(&form, &format!("guarantee-{c}")).is_some())
+        .map(|c| c.to_string())
+        .collect();
     let rules = AssetRules {
         take_out_days,
         handling_rules,
         names,
+        guarantee,
     };
     saved(
         &ctx,

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_domain::Role;
-use mamori_domain::registers::{DUTIES, TASKS};
+use mamori_domain::registers::{DUTIES, TASKS, TRAINING_PLANS};
 use mamori_store::overdue::LateAction;
 use mamori_store::plan::MyTask;
 use minijinja::{Value, context};
@@ -293,10 +293,136 @@ pub async fn todo(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 /// 年間計画表: each duty a row, each month of the chosen fiscal year a column, a cell the tasks
 /// planned and done (late ones said so), each a link to those tasks; printable. The
 /// secretariat makes the year's tasks from the duties here.
+/// A row of the annual plan as the page and the PDF show it.
+struct GridRow {
+    title: String,
+    owner: Option<String>,
+    href: Option<String>,
+    /// Each month: planned, done, late, and the page of its tasks or plans.
+    cells: Vec<(i64, i64, bool, String)>,
+}
+
+impl GridRow {
+    fn planned(&self) -> i64 {
+        self.cells.iter().map(|c| c.0).sum()
+    }
+    fn done(&self) -> i64 {
+        self.cells.iter().map(|c| c.1).sum()
+    }
+}
+
+/// The first and last day of the plan's `i`th month.
+fn month_bounds(fy: mamori_domain::FiscalYear, i: usize) -> (Date, Date) {
+    let (y, m) = month_of(fy.start(), i as i32);
+    let first = Date::from_calendar_date(y, month(m), 1).expect("a month");
+    let last = first
+        .replace_day(time::util::days_in_month(month(m), y))
+        .expect("a day");
+    (first, last)
+}
+
+/// The annual plan of the year in view: each duty's tasks by month, the tasks of no duty, then
+/// each course's planned sessions against those held (the training plan, seed 4(2)).
+async fn grid(state: &AppState, ctx: &Ctx) -> Result<Vec<GridRow>, AppError> {
+    use mamori_domain::dates::iso;
+    let fy = ctx.fy;
+    let today = mamori_domain::dates::today();
+    let base = format!("/o/{}/tasks", ctx.org());
+    let mut rows: Vec<GridRow> = state
+        .store
+        .plan_grid(&ctx.access, fy)
+        .await?
+        .iter()
+        .map(|row| {
+            let duty = row
+                .duty_code
+                .as_deref()
+                .map_or(String::new(), |d| format!("&duty={d}"));
+            let cells = row
+                .months
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (first, last) = month_bounds(fy, i);
+                    (
+                        c.planned,
+                        c.done,
+                        c.planned > c.done && last < today,
+                        format!(
+                            "{base}?year=all&due_on_from={}&due_on_to={}{duty}",
+                            iso(first),
+                            iso(last)
+                        ),
+                    )
+                })
+                .collect();
+            GridRow {
+                title: row
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| i18n::t(ctx.lang, "plan-other-tasks")),
+                owner: row.owner.as_deref().map(|o| {
+                    if mamori_domain::registers::OWNER_ROLES.contains(&o) {
+                        i18n::t(ctx.lang, &format!("owner_role-{o}"))
+                    } else {
+                        o.to_string()
+                    }
+                }),
+                href: row
+                    .duty_id
+                    .map(|id| format!("/o/{}/duties/{id}", ctx.org())),
+                cells,
+            }
+        })
+        .collect();
+    if mamori_store::records::can_read(&ctx.access, &TRAINING_PLANS) {
+        let plans = state.store.training_plan(&ctx.access, fy).await?;
+        let mut courses: Vec<(&str, &str)> = plans
+            .iter()
+            .map(|p| (p.course.as_str(), p.course_name.as_str()))
+            .collect();
+        courses.sort_unstable();
+        courses.dedup();
+        for (code, name) in courses {
+            let list = format!("/o/{}/{}", ctx.org(), TRAINING_PLANS.collection);
+            let cells = (0..12)
+                .map(|i| {
+                    let (first, last) = month_bounds(fy, i);
+                    let of_month: Vec<_> = plans
+                        .iter()
+                        .filter(|p| p.course == code && (first..=last).contains(&p.planned_on))
+                        .collect();
+                    let planned = of_month.len() as i64;
+                    let held = of_month.iter().filter(|p| p.held.is_some()).count() as i64;
+                    (
+                        planned,
+                        held,
+                        planned > held && last < today,
+                        format!(
+                            "{list}?year=all&course={code}&planned_on_from={}&planned_on_to={}",
+                            iso(first),
+                            iso(last)
+                        ),
+                    )
+                })
+                .collect();
+            rows.push(GridRow {
+                title: i18n::t_args(
+                    ctx.lang,
+                    "plan-training-row",
+                    &[("course", name.to_string())],
+                ),
+                owner: Some(i18n::t(ctx.lang, "owner_role-isms_manager")),
+                href: Some(format!("{list}?course={code}")),
+                cells,
+            });
+        }
+    }
+    Ok(rows)
+}
+
 pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let fy = ctx.fy;
-    let grid = state.store.plan_grid(&ctx.access, fy).await?;
-    let today = mamori_domain::dates::today();
     let months: Vec<Value> = (0..12)
         .map(|i| {
             let (y, m) = month_of(fy.start(), i);
@@ -306,42 +432,18 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             }
         })
         .collect();
-    let base = format!("/o/{}/tasks", ctx.org());
-    let rows: Vec<Value> = grid
+    let rows: Vec<Value> = grid(&state, &ctx)
+        .await?
         .iter()
         .map(|row| {
             let cells: Vec<Value> = row
-                .months
+                .cells
                 .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let (y, m) = month_of(fy.start(), i as i32);
-                    let first = Date::from_calendar_date(y, month(m), 1).expect("a month");
-                    let last = first
-                        .replace_day(time::util::days_in_month(month(m), y))
-                        .expect("a day");
-                    let duty = row.duty_code.as_deref().map_or(String::new(), |d| format!("&duty={d}"));
-                    context! {
-                        planned => c.planned, done => c.done,
-                        late => c.planned > c.done && last < today,
-                        href => format!("{base}?year=all&due_on_from={}&due_on_to={}{duty}", mamori_domain::dates::iso(first), mamori_domain::dates::iso(last)),
-                    }
-                })
+                .map(|(planned, done, late, href)| context! { planned, done, late, href })
                 .collect();
             context! {
-                code => row.duty_code.clone(),
-                title => row.title.clone().unwrap_or_else(|| i18n::t(ctx.lang, "plan-other-tasks")),
-                href => row.duty_id.map(|id| format!("/o/{}/duties/{id}", ctx.org())),
-                owner => row.owner.as_deref().map(|o| {
-                    if mamori_domain::registers::OWNER_ROLES.contains(&o) {
-                        i18n::t(ctx.lang, &format!("owner_role-{o}"))
-                    } else {
-                        o.to_string()
-                    }
-                }),
-                planned => row.months.iter().map(|c| c.planned).sum::<i64>(),
-                done => row.months.iter().map(|c| c.done).sum::<i64>(),
-                cells,
+                title => row.title, owner => row.owner, href => row.href,
+                planned => row.planned(), done => row.done(), cells,
             }
         })
         .collect();
@@ -357,9 +459,68 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             year => fy.year(),
             duties_href => format!("/o/{}/{}", ctx.org(), DUTIES.collection),
             can_duties => mamori_store::records::can_read(&ctx.access, &DUTIES),
+            programme => ctx.access.may(mamori_domain::Capability::ReadAboutOthers),
         },
         StatusCode::OK,
     )
+}
+
+/// The annual plan as a PDF (年間計画表, A4 landscape): a duty a row, a month a column, done of
+/// planned in each cell, late months marked; the page an auditor asks for.
+pub async fn plan_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let fy = ctx.fy;
+    let rows = grid(&state, &ctx).await?;
+    let today = mamori_domain::dates::today();
+    let mut headers = vec![i18n::t(ctx.lang, "plan-duty")];
+    headers.extend((0..12).map(|i| {
+        let (_, m) = month_of(fy.start(), i);
+        i18n::t_args(ctx.lang, "month", &[("month", m.to_string())])
+    }));
+    headers.push(i18n::t(ctx.lang, "plan-total"));
+    let plan = mamori_report::AnnualPlan {
+        lang: ctx.lang,
+        title: format!(
+            "{} {}",
+            i18n::t(ctx.lang, "plan-title"),
+            fy.label(ctx.style, ctx.lang)
+        ),
+        org: ctx.access.org.name.clone(),
+        issued: mamori_domain::dates::format_date(today, ctx.style, ctx.lang),
+        legend: i18n::t(ctx.lang, "plan-pdf-legend"),
+        headers,
+        rows: rows
+            .iter()
+            .map(|r| mamori_report::PlanLine {
+                title: r.title.clone(),
+                owner: r.owner.clone().unwrap_or_default(),
+                cells: r
+                    .cells
+                    .iter()
+                    .map(|(planned, done, late, _)| mamori_report::PlanCell {
+                        text: if *planned > 0 {
+                            format!("{done}/{planned}")
+                        } else {
+                            String::new()
+                        },
+                        late: *late,
+                        done: *planned > 0 && done == planned,
+                    })
+                    .collect(),
+                total: format!("{}/{}", r.done(), r.planned()),
+            })
+            .collect(),
+    };
+    let bytes = tokio::task::spawn_blocking(move || mamori_report::annual_plan(&plan, today))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = format!("{}-{}.pdf", i18n::t(ctx.lang, "plan-file"), fy.year());
+    Ok(crate::pages::registers::send_file(
+        bytes,
+        "application/pdf",
+        &name,
+        "inline",
+    ))
 }
 
 /// The month `i` months after `start`'s: (year, month number).

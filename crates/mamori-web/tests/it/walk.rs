@@ -66,6 +66,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "cables"
             | "audits"
             | "findings"
+            | "audit-team"
+            | "audit-checks"
             | "complaints"
             | "management-reviews"
             | "review-inputs"
@@ -201,6 +203,7 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/o/{org}/todo"
             | "/o/{org}/plan"
             | "/o/{org}/plan/calendar"
+            | "/o/{org}/plan.pdf"
             | "/o/{org}/tests/attempts/{id}"
             | "/api/v1/tests/attempts/{id}",
         )
@@ -212,6 +215,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/api/v1/tests/{course}/attempts"
             | "/api/v1/tests/attempts/{id}/answers",
         ) => Rule::Roles(ALL),
+        // The internal audit programme: who reads audits (not staff).
+        ("GET", "/o/{org}/audit-programme") => Rule::Roles(NOT_STAFF),
         ("GET", "/o/{org}/audit" | "/o/{org}/audit.csv" | "/o/{org}/members" | "/o/{org}/outbox" | "/api/v1/audit/verify") => {
             Rule::Roles(TRAIL)
         }
