@@ -1,5 +1,7 @@
 -- The internal audit programme: each audit's team (lead, members, observers) and its checklist;
--- and the training plan, the sessions planned for a fiscal year against those held.
+-- the training plan, the sessions planned for a fiscal year against those held; a user's choice
+-- of one daily digest instead of a message per reminder; and password resets by e-mail (a
+-- single-use token, like an invitation's, kept only as its hash; not backed up).
 CREATE TABLE audit_team (
     id {{id}},
     org_id BIGINT NOT NULL REFERENCES organizations(id),
@@ -36,3 +38,13 @@ CREATE TABLE training_plans (
     UNIQUE (org_id, code)
 );
 CREATE INDEX training_plans_year ON training_plans (org_id, planned_on);
+ALTER TABLE users ADD COLUMN reminder_digest BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE password_resets (
+    id {{id}},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at {{ts}} NOT NULL,
+    expires_at {{ts}} NOT NULL,
+    used_at {{ts}}
+);
+CREATE INDEX password_resets_user ON password_resets (user_id, created_at);

@@ -56,6 +56,8 @@ pub struct User {
     pub disabled: bool,
     /// Founds further organisations from the web (the founder of the installation's first).
     pub installation_admin: bool,
+    /// Reminders come as one message a day listing every task due soon or late, not one each.
+    pub reminder_digest: bool,
 }
 
 pub fn random_token() -> String {
@@ -68,8 +70,7 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const USER_COLUMNS: &str =
-    "id, email, display_name, lang, date_style, password_changed_at, disabled, installation_admin";
+const USER_COLUMNS: &str = "id, email, display_name, lang, date_style, password_changed_at, disabled, installation_admin, reminder_digest";
 
 /// How many columns `USER_COLUMNS` names: what a query selects after them starts there.
 fn user_columns() -> usize {
@@ -86,6 +87,7 @@ fn user_from(r: &crate::db::Row) -> Result<User, StoreError> {
         password_changed_at: r.get(5)?,
         disabled: r.get(6)?,
         installation_admin: r.get(7)?,
+        reminder_digest: r.get(8)?,
     })
 }
 
@@ -127,7 +129,7 @@ impl Store {
         Ok(())
     }
 
-    async fn hash_password(password: &str) -> Result<String, StoreError> {
+    pub(crate) async fn hash_password(password: &str) -> Result<String, StoreError> {
         let password = password.to_string();
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
@@ -404,6 +406,7 @@ impl Store {
         user_id: i64,
         lang: Option<&str>,
         date_style: Option<DateStyle>,
+        digest: Option<bool>,
     ) -> Result<(), StoreError> {
         let user = self.user(user_id).await?;
         let lang = match lang {
@@ -414,14 +417,21 @@ impl Store {
             None => user.lang.clone(),
         };
         let style = date_style.unwrap_or(user.date_style);
+        let digest = digest.unwrap_or(user.reminder_digest);
         let mut tx = self.pool.begin().await?;
         tx.execute(
-            "UPDATE users SET lang = $1, date_style = $2 WHERE id = $3",
-            &[lang.clone().into(), style.code().into(), user_id.into()],
+            "UPDATE users SET lang = $1, date_style = $2, reminder_digest = $3 WHERE id = $4",
+            &[
+                lang.clone().into(),
+                style.code().into(),
+                P::Bool(digest),
+                user_id.into(),
+            ],
         )
         .await?;
-        let before = serde_json::json!({"lang": user.lang, "date_style": user.date_style.code()});
-        let after = serde_json::json!({"lang": lang, "date_style": style.code()});
+        let before = serde_json::json!({"lang": user.lang, "date_style": user.date_style.code(),
+            "reminder_digest": user.reminder_digest});
+        let after = serde_json::json!({"lang": lang, "date_style": style.code(), "reminder_digest": digest});
         audit::append(
             &mut tx,
             &Actor {

@@ -27,6 +27,7 @@ pub mod plan;
 pub mod records;
 pub mod reports;
 pub(crate) mod requirements;
+pub mod resets;
 pub(crate) mod risk;
 pub mod schema;
 pub mod search;

@@ -48,6 +48,18 @@ pub struct Reminder {
     pub email: String,
     pub name: String,
     pub lang: String,
+    /// The reader takes one message a day listing their reminders (see `standing_kind`).
+    pub digest: bool,
+}
+
+/// What a task due on `due` is as of `as_of` for a reader of the daily digest, who is told of it
+/// every day from `before_days` before it falls due and while it is late.
+pub fn standing_kind(due: Date, as_of: Date) -> ReminderKind {
+    match (as_of - due).whole_days() {
+        d if d < 0 => ReminderKind::Soon,
+        0 => ReminderKind::Today,
+        _ => ReminderKind::Late,
+    }
 }
 
 /// The reminder kind of a task due on `due` as of `as_of`, if one falls due that day.
@@ -70,6 +82,7 @@ struct Reader {
     email: String,
     name: String,
     lang: String,
+    digest: bool,
 }
 
 /// A message for the outbox.
@@ -125,7 +138,7 @@ impl Store {
         let readers: Vec<Reader> = self
             .pool
             .fetch_all(
-                "SELECT m.role, m.department_id, m.person_id, u.id, u.email, u.display_name, u.lang \
+                "SELECT m.role, m.department_id, m.person_id, u.id, u.email, u.display_name, u.lang, u.reminder_digest \
                  FROM memberships m JOIN users u ON u.id = m.user_id \
                  WHERE m.org_id = $1 AND u.disabled = $2 AND (m.valid_until IS NULL OR m.valid_until >= $3) \
                  ORDER BY u.id",
@@ -142,6 +155,7 @@ impl Store {
                     email: r.text(4)?,
                     name: r.text(5)?,
                     lang: r.text(6)?,
+                    digest: r.get(7)?,
                 })
             })
             .collect::<Result<_, StoreError>>()?;
@@ -178,17 +192,23 @@ impl Store {
                     email: to.email.clone(),
                     name: to.name.clone(),
                     lang: to.lang.clone(),
+                    digest: to.digest,
                 });
             };
-            if let Some(kind) = reminder_kind(due, as_of, cycles.reminder_days) {
-                for to in readers.iter().filter(|m| match (owner, role.as_deref()) {
-                    (Some(p), _) => m.person == Some(p),
-                    (None, Some("department_manager")) => {
-                        m.role == "department_manager" && m.department == department
-                    }
-                    (None, Some(role)) => m.role == role,
-                    (None, None) => false,
-                }) {
+            for to in readers.iter().filter(|m| match (owner, role.as_deref()) {
+                (Some(p), _) => m.person == Some(p),
+                (None, Some("department_manager")) => {
+                    m.role == "department_manager" && m.department == department
+                }
+                (None, Some(role)) => m.role == role,
+                (None, None) => false,
+            }) {
+                let kind = if to.digest {
+                    Some(standing_kind(due, as_of))
+                } else {
+                    reminder_kind(due, as_of, cycles.reminder_days)
+                };
+                if let Some(kind) = kind {
                     add(kind, to);
                 }
             }

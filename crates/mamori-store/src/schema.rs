@@ -170,7 +170,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 22,
-        name: "the internal audit programme's teams and checklists; the training plan",
+        name: "the internal audit programme's teams and checklists; the training plan; daily digests; password resets",
         common: include_str!("../migrations/22.sql"),
         sqlite: "",
         postgres: "",
@@ -332,6 +332,7 @@ pub fn catalogue() -> Vec<Table> {
                 ("date_style", Text),
                 ("created_at", Ts),
                 ("installation_admin", Bool),
+                ("reminder_digest", Bool),
             ]),
             has_serial_id: true,
         },

@@ -64,7 +64,16 @@ impl TestDb {
                 let db = TestDb::new().await?;
                 let store = db.store().await?;
                 build(store.clone()).await?;
-                // Closed, so SQLite folds its log into the file and PostgreSQL may copy it.
+                // SQLite's log folded into the file first: a copy taken while the last connection
+                // is still closing (and checkpointing) could miss the newest pages, such as the
+                // demo's passwords.
+                if db.url.starts_with("sqlite://") {
+                    store
+                        .pool
+                        .fetch_all("PRAGMA wal_checkpoint(TRUNCATE)", &[])
+                        .await?;
+                }
+                // Closed, so PostgreSQL may copy it.
                 store.pool.close().await;
                 Ok::<TestDb, StoreError>(db)
             })

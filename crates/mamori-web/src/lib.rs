@@ -24,8 +24,8 @@ use mamori_store::Store;
 
 use crate::error::AppError;
 use crate::pages::{
-    account, assets, events, invite, operations, org, plan, registers, report, risk, search, setup,
-    training,
+    account, assets, events, invite, operations, org, plan, registers, report, reset, risk, search,
+    setup, training,
 };
 
 #[derive(Clone, Debug, Default)]
@@ -80,6 +80,10 @@ fn book() -> RouteBook {
         .add(M::GET, "/login", account::login_form)
         .add(M::POST, "/login", account::login)
         .add(M::POST, "/logout", account::logout)
+        .add(M::GET, "/password-reset", reset::request_form)
+        .add(M::POST, "/password-reset", reset::request)
+        .add(M::GET, "/password-reset/{token}", reset::reset_form)
+        .add(M::POST, "/password-reset/{token}", reset::reset)
         .add(M::GET, "/setup", setup::form)
         .add(M::POST, "/setup", setup::found)
         .add(M::GET, "/organizations/new", setup::new_form)

@@ -114,6 +114,91 @@ pub fn compose(r: &Reminder, org: &Organization, base: &str) -> NewMail {
     }
 }
 
+/// Whether a mail server is set (`MAMORI_SMTP_URL`): what is queued is then sent.
+pub fn configured() -> bool {
+    std::env::var("MAMORI_SMTP_URL").is_ok_and(|u| !u.trim().is_empty())
+}
+
+/// An invitation to an organisation, in its language: the single-use link and how long it works.
+pub fn invitation(org: &Organization, to: &str, link: &str, token: &str) -> NewMail {
+    let lang = org.settings.lang;
+    let args = [
+        ("period", org.name.clone()),
+        ("detail", link.to_string()),
+        ("count", mamori_store::invitations::VALID_DAYS.to_string()),
+    ];
+    NewMail {
+        org_id: Some(org.id),
+        user_id: None,
+        to: to.to_string(),
+        kind: "invitation".into(),
+        subject: i18n::t_args(lang, "mail-invitation-subject", &args),
+        body: i18n::t_args(lang, "mail-invitation-body", &args),
+        key: format!("invitation:{}", mamori_store::auth::token_hash(token)),
+    }
+}
+
+/// A password reset link, in the account's language.
+pub fn password_reset(user: &mamori_store::User, link: &str, token: &str) -> NewMail {
+    let lang = Lang::parse(&user.lang).unwrap_or(Lang::Ja);
+    let args = [
+        ("related", user.display_name.clone()),
+        ("detail", link.to_string()),
+        ("count", mamori_store::resets::VALID_MINUTES.to_string()),
+    ];
+    NewMail {
+        org_id: None,
+        user_id: Some(user.id),
+        to: user.email.clone(),
+        kind: "password-reset".into(),
+        subject: i18n::t_args(lang, "mail-reset-subject", &args),
+        body: i18n::t_args(lang, "mail-reset-body", &args),
+        key: format!("password-reset:{}", mamori_store::auth::token_hash(token)),
+    }
+}
+
+/// A reader's reminders of the day as one message (the daily digest they chose): each task with
+/// what it is (due soon, today, late, late in their department) and its link.
+pub fn compose_digest(rs: &[&Reminder], org: &Organization, base: &str, as_of: Date) -> NewMail {
+    let first = rs[0];
+    let lang = Lang::parse(&first.lang).unwrap_or(Lang::Ja);
+    let base = base.trim_end_matches('/');
+    let lines: Vec<String> = rs
+        .iter()
+        .map(|r| {
+            let date = mamori_domain::dates::format_date(r.due_on, org.settings.date_style, lang);
+            i18n::t_args(
+                lang,
+                &format!("mail-digest-line-{}", r.kind.code()),
+                &[
+                    ("record", r.title.clone()),
+                    ("date", date),
+                    (
+                        "detail",
+                        format!("{base}/o/{}/tasks/{}", org.slug, r.task_id),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let args = [
+        ("count", rs.len().to_string()),
+        ("related", first.name.clone()),
+        ("period", org.name.clone()),
+        ("records", lines.join("\n")),
+        ("detail", format!("{base}/o/{}/todo", org.slug)),
+    ];
+    NewMail {
+        org_id: Some(org.id),
+        user_id: Some(first.user_id),
+        to: first.email.clone(),
+        kind: "reminder-digest".into(),
+        subject: i18n::t_args(lang, "mail-digest-subject", &args),
+        body: i18n::t_args(lang, "mail-digest-body", &args),
+        key: format!("reminder-digest:{}:{}:{as_of}", org.id, first.user_id),
+    }
+}
+
 /// Queues the reminders due on `as_of` in every organisation; returns them and how many were
 /// queued now (none the second time).
 pub async fn queue_reminders(
@@ -125,7 +210,21 @@ pub async fn queue_reminders(
     let mut queued = 0;
     for (org, _) in store.organizations().await? {
         let due = store.reminders_due(&org, as_of).await?;
-        let mails: Vec<NewMail> = due.iter().map(|r| compose(r, &org, base)).collect();
+        let mut mails: Vec<NewMail> = due
+            .iter()
+            .filter(|r| !r.digest)
+            .map(|r| compose(r, &org, base))
+            .collect();
+        // Who chose the daily digest: one message with all of theirs.
+        let mut digests: std::collections::BTreeMap<i64, Vec<&Reminder>> = Default::default();
+        for r in due.iter().filter(|r| r.digest) {
+            digests.entry(r.user_id).or_default().push(r);
+        }
+        mails.extend(
+            digests
+                .values()
+                .map(|rs| compose_digest(rs, &org, base, as_of)),
+        );
         queued += store.queue_mail(&mails).await?;
         all.extend(due.into_iter().map(|r| (org.clone(), r)));
     }

@@ -50,6 +50,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("tasks.html", include_str!("../templates/tasks.html")),
     ("outbox.html", include_str!("../templates/outbox.html")),
     ("plan.html", include_str!("../templates/plan.html")),
+    ("reset.html", include_str!("../templates/reset.html")),
+    (
+        "reset_request.html",
+        include_str!("../templates/reset_request.html"),
+    ),
     (
         "audit_programme.html",
         include_str!("../templates/audit_programme.html"),

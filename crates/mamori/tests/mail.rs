@@ -1,7 +1,9 @@
 //! Mail through a real SMTP server the test starts (aiosmtpd from PyPI, writing a maildir): the
 //! demo's reminders arrive once, each in its reader's language with the link to the task, and the
-//! department's manager is told of a late one; two `mamori serve` on one database send each queued
-//! message once. SQLite, or PostgreSQL when MAMORI_TEST_DATABASE_URL is set.
+//! department's manager is told of a late one; a reader of the daily digest gets one message; two
+//! `mamori serve` on one database send each queued message once; a forgotten password's link and
+//! an invitation arrive through the same sender and work. SQLite, or PostgreSQL when
+//! MAMORI_TEST_DATABASE_URL is set.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -115,7 +117,7 @@ async fn reminders_arrive_once_in_each_reader_s_language_with_the_link_and_the_m
     // The manager reads English.
     let manager = store.user_by_email("manager@sajeco.example").await.unwrap();
     store
-        .set_preferences(manager.id, Some("en"), None)
+        .set_preferences(manager.id, Some("en"), None, None)
         .await
         .unwrap();
     let smtp = Smtp::start();
@@ -166,6 +168,39 @@ async fn reminders_arrive_once_in_each_reader_s_language_with_the_link_and_the_m
     let o = mamori(&db.url, &smtp, &["remind", "--as-of", "2026-11-14"]);
     assert!(text(&o).contains("0 queued now; 0 sent"), "{}", text(&o));
     assert_eq!(smtp.received().len(), mails.len());
+    // The secretariat chooses the daily digest: the next day, one message lists all of its
+    // tasks due soon or late, each with its link, instead of one message each.
+    let isms = store.user_by_email("isms@sajeco.example").await.unwrap();
+    store
+        .set_preferences(isms.id, None, None, Some(true))
+        .await
+        .unwrap();
+    let before = smtp.received().len();
+    let o = mamori(&db.url, &smtp, &["remind", "--as-of", "2026-11-15"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let day: Vec<_> = smtp.received();
+    let isms: Vec<_> = day
+        .iter()
+        .filter(|(to, _, _)| to.contains("isms@sajeco.example"))
+        .collect();
+    let digests: Vec<_> = isms
+        .iter()
+        .filter(|(_, s, _)| s.contains("今日のやること"))
+        .collect();
+    // The day before's message, and today's digest only.
+    assert_eq!((isms.len(), digests.len()), (2, 1), "{isms:?}");
+    let (_, subject, body) = digests[0];
+    assert!(subject.contains("今日のやること"), "{subject}");
+    let lines = body.lines().filter(|l| l.starts_with("・")).count();
+    assert!(lines > 1, "{body}");
+    assert!(
+        body.contains("【期日超過】") && body.contains("/o/sajeco/tasks/"),
+        "{body}"
+    );
+    assert!(day.len() > before);
+    // Once a day.
+    let o = mamori(&db.url, &smtp, &["remind", "--as-of", "2026-11-15"]);
+    assert!(text(&o).contains("0 queued now; 0 sent"), "{}", text(&o));
 }
 
 #[tokio::test]
@@ -217,4 +252,197 @@ async fn two_instances_send_each_queued_message_once() {
     let n = to.len();
     to.dedup();
     assert_eq!((n, to.len()), (30, 30), "each message once");
+}
+
+/// The value of the hidden `csrf` input of a page.
+fn csrf_of(html: &str) -> String {
+    let input = "name=\"csrf\" value=\"";
+    let at = html.find(input).expect("a csrf input") + input.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// The first link in a message's body that starts with `prefix`.
+fn link_in(body: &str, prefix: &str) -> Option<String> {
+    body.split_whitespace()
+        .find(|w| w.starts_with(prefix))
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn a_forgotten_password_s_link_and_an_invitation_arrive_by_mail_and_work() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
+    let smtp = Smtp::start();
+    let port = free_port();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_mamori"))
+        .args(["serve", "--bind"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("MAMORI_DATABASE_URL", &db.url)
+        .env("MAMORI_LOG", "warn")
+        .env("MAMORI_SMTP_URL", smtp.url())
+        .env("MAMORI_MAIL_INTERVAL_SECONDS", "1")
+        .env_remove("MAMORI_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "serve listens");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let browser = || {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let wait_for = |to: &'static str, prefix: String| {
+        let smtp = &smtp;
+        async move {
+            let started = Instant::now();
+            loop {
+                let found = smtp
+                    .received()
+                    .into_iter()
+                    .filter(|(t, _, _)| t.contains(to))
+                    .find_map(|(_, s, b)| link_in(&b, &prefix).map(|l| (s, l)));
+                if let Some(found) = found {
+                    return found;
+                }
+                assert!(started.elapsed() < Duration::from_secs(30), "mail to {to}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let get = |c: &reqwest::Client, url: String| {
+        let c = c.clone();
+        async move { c.get(url).send().await.unwrap() }
+    };
+
+    // The sign-in page offers the reset; an unknown address is answered as a known one.
+    let person = browser();
+    let login = get(&person, format!("{base}/login"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(login.contains("href=\"/password-reset\""), "{login}");
+    for email in ["nobody@example.jp", "staff@sajeco.example"] {
+        let page = get(&person, format!("{base}/password-reset"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let res = person
+            .post(format!("{base}/password-reset"))
+            .form(&[("csrf", csrf_of(&page).as_str()), ("email", email)])
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 200, "{text}");
+        assert!(text.contains("id=\"reset-sent\""), "{text}");
+    }
+    let (subject, link) = wait_for("staff@sajeco.example", format!("{base}/password-reset/")).await;
+    assert!(subject.contains("パスワードの再設定"), "{subject}");
+    assert!(
+        !smtp
+            .received()
+            .iter()
+            .any(|(t, _, _)| t.contains("nobody@example.jp")),
+        "nothing to an unknown address"
+    );
+    // A weak password and a mismatch are refused and leave the link working; a good one is set,
+    // signs in, and the link is used up.
+    for (password, confirm) in [("password", "password"), ("長くて強い合言葉その一", "違う")]
+    {
+        let page = get(&person, link.clone()).await.text().await.unwrap();
+        let res = person
+            .post(&link)
+            .form(&[
+                ("csrf", csrf_of(&page).as_str()),
+                ("password", password),
+                ("password_confirm", confirm),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{password}");
+    }
+    let page = get(&person, link.clone()).await.text().await.unwrap();
+    let res = person
+        .post(&link)
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("password", "長くて強い合言葉その一"),
+            ("password_confirm", "長くて強い合言葉その一"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(get(&person, link.clone()).await.status(), 410);
+    let other = browser();
+    let page = get(&other, format!("{base}/login"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let res = other
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("email", "staff@sajeco.example"),
+            ("password", "長くて強い合言葉その一"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "the new password signs in");
+
+    // The administrator invites a member: the link arrives by mail too.
+    let admin = browser();
+    let page = get(&admin, format!("{base}/login"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let res = admin
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("email", "admin@sajeco.example"),
+            ("password", mamori_io::demo::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = get(&admin, format!("{base}/o/sajeco/members"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let res = admin
+        .post(format!("{base}/o/sajeco/invitations"))
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("email", "new.member@example.jp"),
+            ("role", "staff"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("id=\"invite-link\""));
+    let (subject, link) = wait_for("new.member@example.jp", format!("{base}/invite/")).await;
+    assert!(subject.contains("株式会社サジェコ"), "{subject}");
+    assert_eq!(get(&browser(), link).await.status(), 200);
+    let _ = serve.kill();
+    let _ = serve.wait();
 }

@@ -2028,3 +2028,50 @@ plan-pdf-legend = Each month shows done/planned. Green: all done; red: past and 
 plan-file = annual-plan
 plan-pdf = PDF
 programme-no-checklist = None yet
+mail-digest-subject = [Mamori] Your tasks today ({ $count })
+mail-digest-body = Dear { $related },
+
+    This is the daily digest of the information security management system (Mamori) of { $period }.
+    { $count } of your tasks fall due soon or are overdue.
+
+    { $records }
+
+    All your tasks:
+    { $detail }
+
+    This address does not receive replies. To be told of each task instead, choose "one message per task" on your account page.
+mail-digest-line-soon = - { $record } (due { $date }) { $detail }
+mail-digest-line-today = - [Due today] { $record } { $detail }
+mail-digest-line-late = - [Overdue] { $record } (due { $date }) { $detail }
+mail-digest-line-escalation = - [Overdue in your department] { $record } (due { $date }) { $detail }
+account-digest = Task reminders by e-mail
+account-digest-each = One message per task (before, on and weekly after the due date)
+account-digest-daily = One daily digest (every task due soon or overdue, each day)
+mail-invitation-subject = [Mamori] An invitation to the information security management system of { $period }
+mail-invitation-body = You are invited to the information security management system (Mamori) of { $period }.
+    Open the link below and set your name and password (it works once, for { $count } days).
+
+    { $detail }
+
+    If you did not expect this, please ignore this message.
+    This address does not receive replies.
+invite-mailed = The invitation is sent by e-mail too (see the outbox).
+reset-title = Reset your password
+reset-link = Forgot your password?
+reset-lead = Enter the address you sign in with. We send you a link to set a new password (it works once, for an hour).
+reset-no-mail = This Mamori does not send mail, so a password cannot be reset here. Please ask your organisation's administrator.
+reset-send = Send the link
+reset-sent = If the address has an account, a link to set a new password is on its way. If nothing arrives, check your junk mail folder or try again in a few minutes.
+reset-back = Back to sign-in
+reset-new-lead = Set a new password. Every other sign-in of your account ends.
+reset-save = Set the password and sign in
+error-reset-expired = This link has been used or is past its hour. Ask for a new one from "Forgot your password?".
+mail-reset-subject = [Mamori] Reset your password
+mail-reset-body = Dear { $related },
+
+    Here is the link to set a new Mamori password (it works once, for { $count } minutes).
+
+    { $detail }
+
+    If you did not ask for this, please ignore this message: your password stays as it is.
+    This address does not receive replies.

@@ -2015,3 +2015,50 @@ plan-pdf-legend = 各月は「完了数/予定数」です。緑は完了、赤�
 plan-file = 年間計画表
 plan-pdf = PDFで出力
 programme-no-checklist = 未作成
+mail-digest-subject = 【Mamori】今日のやること（{ $count }件）
+mail-digest-body = { $related } 様
+
+    { $period } の情報セキュリティマネジメントシステム（Mamori）からの、1日1通のまとめです。
+    期日が近いか過ぎているやることが { $count } 件あります。
+
+    { $records }
+
+    やることの一覧：
+    { $detail }
+
+    ※ このメールは送信専用です。まとめをやめるには、アカウントの設定で「やることごとに送る」を選んでください。
+mail-digest-line-soon = ・{ $record }（期日 { $date }）{ $detail }
+mail-digest-line-today = ・【本日が期日】{ $record }　{ $detail }
+mail-digest-line-late = ・【期日超過】{ $record }（期日 { $date }）{ $detail }
+mail-digest-line-escalation = ・【部門の期日超過】{ $record }（期日 { $date }）{ $detail }
+account-digest = やることのお知らせメール
+account-digest-each = やることごとに送る（期日の前・当日・過ぎたら毎週）
+account-digest-daily = 1日1通のまとめで受け取る（期日が近いものと過ぎたものを毎日）
+mail-invitation-subject = 【Mamori】{ $period } の情報セキュリティマネジメントシステムへの招待
+mail-invitation-body = { $period } の情報セキュリティマネジメントシステム（Mamori）に招待されました。
+    次のリンクを開き、お名前とパスワードを設定してください（{ $count }日間、1回だけ使えます）。
+
+    { $detail }
+
+    お心当たりのない場合は、このメールを破棄してください。
+    ※ このメールは送信専用です。
+invite-mailed = 招待メールを送信します（送信メールの一覧で確認できます）。
+reset-title = パスワードの再設定
+reset-link = パスワードを忘れた場合
+reset-lead = 登録しているメールアドレスを入力してください。パスワードを再設定するためのリンクをお送りします（1時間有効、1回だけ使えます）。
+reset-no-mail = このMamoriはメールを送る設定になっていないため、ここからは再設定できません。組織の管理者に連絡してください。
+reset-send = リンクを送る
+reset-sent = 登録されているアドレスであれば、パスワードを再設定するためのリンクを送りました。メールが届かない場合は、迷惑メールのフォルダを確認するか、数分おいてもう一度お試しください。
+reset-back = サインインの画面に戻る
+reset-new-lead = 新しいパスワードを設定してください。設定すると、ほかの端末のサインインはすべて終了します。
+reset-save = パスワードを設定してサインイン
+error-reset-expired = このリンクは使用済みか、有効期限（1時間）が過ぎています。もう一度「パスワードを忘れた場合」からリンクを送ってください。
+mail-reset-subject = 【Mamori】パスワードの再設定
+mail-reset-body = { $related } 様
+
+    Mamori のパスワードを再設定するためのリンクです（{ $count }分間、1回だけ使えます）。
+
+    { $detail }
+
+    お心当たりのない場合は、このメールを破棄してください。パスワードは変わりません。
+    ※ このメールは送信専用です。

@@ -43,7 +43,10 @@ async fn login_page(
     let pre = mamori_store::auth::random_token();
     let res = render::bare(
         "login.html",
-        context! { lang, other_lang => lang.other(), next, email, error, csrf => pre.clone(), no_organisation },
+        context! {
+            lang, other_lang => lang.other(), next, email, error, csrf => pre.clone(), no_organisation,
+            can_reset => crate::mail::configured(),
+        },
         status,
     )?;
     Ok(with_pre_csrf(state, res, &pre))
@@ -232,6 +235,7 @@ async fn account_page_with(
             lang, other_lang => lang.other(),
             user => context! { name => viewer.user.display_name.clone(), email => viewer.user.email.clone() },
             csrf => viewer.csrf.clone(), tokens, memberships, styles, new_token, error, calendar_url,
+            digest => viewer.user.reminder_digest,
             installation_admin => viewer.user.installation_admin,
         },
         status,
@@ -259,9 +263,20 @@ pub async fn preferences(
         })?),
         None => None,
     };
+    let digest = match get(&form, "digest") {
+        None => None,
+        Some("daily") => Some(true),
+        Some("each") => Some(false),
+        Some(_) => {
+            return Err(AppError::Invalid(vec![mamori_domain::FieldError::new(
+                "digest",
+                "invalid-choice",
+            )]));
+        }
+    };
     state
         .store
-        .set_preferences(viewer.user.id, lang, style)
+        .set_preferences(viewer.user.id, lang, style, digest)
         .await?;
     let back = safe_next(get(&form, "back").or(Some("/account")));
     let mut res = Redirect::to(&back).into_response();

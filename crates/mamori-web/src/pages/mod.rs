@@ -9,6 +9,7 @@ pub mod org;
 pub mod plan;
 pub mod registers;
 pub mod report;
+pub mod reset;
 pub mod risk;
 pub mod search;
 pub mod setup;

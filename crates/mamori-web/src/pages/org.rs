@@ -1259,6 +1259,7 @@ async fn members_page(
         "members.html",
         context! {
             members, roles, departments, fields, can_manage, has_errors => !errors.is_empty(), pending, invite_link,
+            mailed => crate::mail::configured(),
             // What the last change did (`done=changed|removed`), said at the top.
             done => super::query_says(&ctx.query, "done").filter(|d| ["changed", "removed"].contains(&d.as_str())).map(|d| i18n::t(ctx.lang, &format!("members-{d}"))),
         },
@@ -1306,6 +1307,13 @@ pub async fn invite(
                 "{}/invite/{token}",
                 crate::pages::assets::public_base(&state, &headers)
             );
+            // With a mail server set, the invitation goes through the sender too.
+            if crate::mail::configured()
+                && let Ok(email) = mamori_store::auth::normalize_email(&new.email)
+            {
+                let mail = crate::mail::invitation(&ctx.access.org, &email, &link, &token);
+                state.store.queue_mail(&[mail]).await?;
+            }
             members_page(&state, &ctx, &[], &[], StatusCode::OK, Some(link)).await
         }
         Err(mamori_store::StoreError::Invalid(errors)) => {

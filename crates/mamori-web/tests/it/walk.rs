@@ -145,6 +145,9 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             | "/setup"
             // An invitation's link: the walk's token is none, which answers 404 to everyone.
             | "/invite/{token}"
+            // A forgotten password: anyone asks; a reset link's token is none here (410).
+            | "/password-reset"
+            | "/password-reset/{token}"
             | "/api/v1/openapi.json"
             | "/api/v1/auth/token",
         ) => Rule::Public,

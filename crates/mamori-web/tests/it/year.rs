@@ -317,3 +317,35 @@ async fn the_guarantee_levels_are_saved_from_the_settings_page() {
     ));
     assert!(page.contains("name=\"guarantee-strictly_confidential\" id=\"guarantee-strictly_confidential\" value=\"yes\" checked"));
 }
+
+/// Each member chooses between a message per task and one daily digest on their account page; a
+/// choice that is neither is refused and changes nothing.
+#[tokio::test]
+async fn a_member_chooses_the_daily_digest_on_their_account_page() {
+    let app = spawn_app().await;
+    let staff = app.browser("staff").await;
+    let page = app.page(&staff, "/account").await;
+    assert!(page.contains("<option value=\"each\" selected>"), "{page}");
+    let res = app
+        .post_form(
+            &staff,
+            "/account",
+            "/account/preferences",
+            &[("digest", "daily")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app.page(&staff, "/account").await;
+    assert!(page.contains("<option value=\"daily\" selected>"), "{page}");
+    let res = app
+        .post_form(
+            &staff,
+            "/account",
+            "/account/preferences",
+            &[("digest", "hourly")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = app.page(&staff, "/account").await;
+    assert!(page.contains("<option value=\"daily\" selected>"));
+}
