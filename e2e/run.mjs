@@ -325,6 +325,39 @@ async function managerTaskCase(browser, url) {
   }
 }
 
+// The secretariat opens this year's internal audit programme, starts the checklist of an audit
+// that has none, makes the year's tasks from the plan and prints the plan as a PDF.
+async function programmeCase(browser, url) {
+  const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  try {
+    await signIn(page, url, 'isms');
+    await page.goto(`${url}o/sajeco/audit-programme`);
+    const year = String(new Date().getMonth() >= 3 ? new Date().getFullYear() : new Date().getFullYear() - 1);
+    await Promise.all([page.waitForNavigation(), page.selectOption('#fy-select', year)]);
+    await until('the programme should list this year\'s audits', text(page, '#programme'), (t) => t.includes('営業部門'));
+    const row = page.locator('#programme tbody tr', { hasText: '営業部門' });
+    await row.locator('a', { hasText: '未作成' }).click();
+    await page.fill('#f-no', '１');
+    await page.fill('#f-reference', 'A.5.10');
+    await page.fill('#f-question', '顧客から預かった資産の持出しと返却は記録されているか');
+    await page.click('#save');
+    await until('the save should be said', text(page, 'main'), (t) => t.includes('登録しました'));
+    await page.goto(`${url}o/sajeco/audit-programme`);
+    await until('the checklist should count', text(page, '#programme'), (t) => t.includes('0 / 1 項目確認'));
+    await page.screenshot({ path: `${SHOTS}/audit-programme.png`, fullPage: true });
+    await page.goto(`${url}o/sajeco/plan`);
+    await page.click('#plan-generate button[type=submit]');
+    await until('the plan should say what it made', () => page.locator('#plan-made').count(), (n) => n > 0);
+    const pdf = await page.request.get(`${url}o/sajeco/plan.pdf`);
+    assert(pdf.headers()['content-type'] === 'application/pdf', `the plan's PDF: ${pdf.headers()['content-type']}`);
+    assert((await pdf.body()).subarray(0, 4).toString() === '%PDF', 'a PDF');
+  } finally {
+    await context.close();
+  }
+}
+
 // The auditor narrows the trail to one register's changes and takes them as CSV.
 async function auditTrailCase(browser, url) {
   const context = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'ja-JP', acceptDownloads: true });
@@ -884,6 +917,7 @@ async function main() {
     cases.push(['manager-approves-a-handler-request-phone', () => approvalCase(browser, url)]);
     cases.push(['auditor-filters-the-trail-and-exports-it', () => auditTrailCase(browser, url)]);
     cases.push(['manager-completes-a-task-by-recording-its-record', () => managerTaskCase(browser, url)]);
+    cases.push(['isms-starts-a-checklist-and-prints-the-plan', () => programmeCase(browser, url)]);
     cases.push(['staff-takes-onboarding-test-phone', () => takeTestCase(browser, url)]);
     cases.push(['handler-records-transfers', () => handlingCase(browser, url)]);
     cases.push(['staff-reports-near-miss-phone', () => reportEventCase(browser, url)]);

@@ -1105,15 +1105,17 @@ impl Store {
         }
         let key = target.natural_key.unwrap_or("id");
         // What names a record beside its code: its title, or, where the title is the code (an
-        // event, an audit), its first text (what happened, the scope).
+        // event, an audit), its first descriptive text (what happened, the scope), not a short one
+        // such as an audit's starting time.
         let label = if target.title_field != key {
             target.title_field
         } else {
-            target
-                .fields
-                .iter()
-                .find(|f| matches!(f.kind, FieldKind::Text { .. }) && f.name != key)
-                .map_or(key, |f| f.name)
+            let text = |min: usize| {
+                target.fields.iter().find(|f| {
+                    matches!(f.kind, FieldKind::Text { max } if max >= min) && f.name != key
+                })
+            };
+            text(500).or_else(|| text(0)).map_or(key, |f| f.name)
         };
         let mut params = vec![P::Int(access.org_id()), P::Int(MAX_OPTIONS + 1)];
         // Hidden records are not offered either.

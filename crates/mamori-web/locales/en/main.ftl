@@ -2045,8 +2045,9 @@ mail-digest-line-today = - [Due today] { $record } { $detail }
 mail-digest-line-late = - [Overdue] { $record } (due { $date }) { $detail }
 mail-digest-line-escalation = - [Overdue in your department] { $record } (due { $date }) { $detail }
 account-digest = Task reminders by e-mail
-account-digest-each = One message per task (before, on and weekly after the due date)
-account-digest-daily = One daily digest (every task due soon or overdue, each day)
+account-digest-each = One message per task
+account-digest-daily = One daily digest
+account-digest-hint = Per task: before, on and weekly after the due date. Digest: every task due soon or overdue, in one message each day.
 mail-invitation-subject = [Mamori] An invitation to the information security management system of { $period }
 mail-invitation-body = You are invited to the information security management system (Mamori) of { $period }.
     Open the link below and set your name and password (it works once, for { $count } days).

@@ -2032,8 +2032,9 @@ mail-digest-line-today = ・【本日が期日】{ $record }　{ $detail }
 mail-digest-line-late = ・【期日超過】{ $record }（期日 { $date }）{ $detail }
 mail-digest-line-escalation = ・【部門の期日超過】{ $record }（期日 { $date }）{ $detail }
 account-digest = やることのお知らせメール
-account-digest-each = やることごとに送る（期日の前・当日・過ぎたら毎週）
-account-digest-daily = 1日1通のまとめで受け取る（期日が近いものと過ぎたものを毎日）
+account-digest-each = やることごとに送る
+account-digest-daily = 1日1通のまとめで受け取る
+account-digest-hint = やることごとの場合は期日の前・当日・過ぎたら毎週、まとめの場合は期日が近いものと過ぎたものを毎日1通で送ります。
 mail-invitation-subject = 【Mamori】{ $period } の情報セキュリティマネジメントシステムへの招待
 mail-invitation-body = { $period } の情報セキュリティマネジメントシステム（Mamori）に招待されました。
     次のリンクを開き、お名前とパスワードを設定してください（{ $count }日間、1回だけ使えます）。
