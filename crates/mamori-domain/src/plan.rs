@@ -135,39 +135,84 @@ pub const DUTY_CYCLES: &[&str] = &[
 /// of an auditor's membership, the fifth anniversary of an identity guarantee.
 pub const DUTY_ANCHORS: &[&str] = &["certificate_expiry", "membership_end", "guarantee_renewal"];
 
-/// A completing register: its collection, the date field that places its record, and the value a
-/// field must have for the record to count.
-pub type Completer = (
-    &'static str,
-    &'static str,
-    Option<(&'static str, &'static str)>,
-);
+/// What completes a task: a register's record, named as a duty names it (`completed_by`), placed
+/// by a date field, counting only when its fields hold the values given (a test passed, an audit
+/// done, and for a certification audit, of the third party).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completer {
+    pub name: &'static str,
+    pub collection: &'static str,
+    pub date: &'static str,
+    pub when: &'static [(&'static str, &'static str)],
+}
 
-/// The registers whose records complete a task, each with the date that places the record (a
-/// device's patch check is its patch date) and, for some, the value a field must have (a test
-/// completes the onboarding task once passed).
+const fn completer_of(
+    name: &'static str,
+    collection: &'static str,
+    date: &'static str,
+    when: &'static [(&'static str, &'static str)],
+) -> Completer {
+    Completer {
+        name,
+        collection,
+        date,
+        when,
+    }
+}
+
+/// Every completer. Of one register, the narrower come first: an internal audit completes the
+/// programme's task before any audit's.
 pub const COMPLETERS: &[Completer] = &[
-    ("meetings", "held_on", None),
-    ("key-inspections", "inspected_on", None),
-    ("devices", "patched_on", None),
-    ("audits", "started_on", Some(("status", "done"))),
-    ("management-reviews", "held_on", None),
-    ("requirement-reviews", "reviewed_on", None),
-    ("training-sessions", "held_on", None),
-    ("test-attempts", "started_on", Some(("result", "passed"))),
-    ("drills", "held_on", None),
-    ("self-assessments", "answered_on", None),
-    ("identity-guarantees", "received_on", None),
-    ("pledges", "signed_on", None),
-    ("certificates", "valid_from", None),
-    ("objective-results", "measured_on", None),
+    completer_of("meetings", "meetings", "held_on", &[]),
+    completer_of("key-inspections", "key-inspections", "inspected_on", &[]),
+    completer_of("devices", "devices", "patched_on", &[]),
+    completer_of(
+        "internal-audits",
+        "audits",
+        "started_on",
+        &[("kind", "internal"), ("status", "done")],
+    ),
+    completer_of(
+        "certification-audits",
+        "audits",
+        "started_on",
+        &[("party", "third"), ("status", "done")],
+    ),
+    completer_of("audits", "audits", "started_on", &[("status", "done")]),
+    completer_of("management-reviews", "management-reviews", "held_on", &[]),
+    completer_of(
+        "requirement-reviews",
+        "requirement-reviews",
+        "reviewed_on",
+        &[],
+    ),
+    completer_of("training-sessions", "training-sessions", "held_on", &[]),
+    completer_of(
+        "test-attempts",
+        "test-attempts",
+        "started_on",
+        &[("result", "passed")],
+    ),
+    completer_of("drills", "drills", "held_on", &[]),
+    completer_of("self-assessments", "self-assessments", "answered_on", &[]),
+    completer_of(
+        "identity-guarantees",
+        "identity-guarantees",
+        "received_on",
+        &[],
+    ),
+    completer_of("pledges", "pledges", "signed_on", &[]),
+    completer_of("certificates", "certificates", "valid_from", &[]),
+    completer_of("objective-results", "objective-results", "measured_on", &[]),
 ];
 
-/// The collections of `COMPLETERS`, as a duty's choice.
+/// The names of `COMPLETERS`, as a duty's choice.
 pub const COMPLETER_NAMES: &[&str] = &[
     "meetings",
     "key-inspections",
     "devices",
+    "internal-audits",
+    "certification-audits",
     "audits",
     "management-reviews",
     "requirement-reviews",
@@ -181,17 +226,21 @@ pub const COMPLETER_NAMES: &[&str] = &[
     "objective-results",
 ];
 
-/// The date field that places a completing record, for a collection that completes tasks.
-pub fn completer_date(collection: &str) -> Option<&'static str> {
-    completer(collection).map(|(d, _)| d)
+/// The completer a duty or task names.
+pub fn completer(name: &str) -> Option<&'static Completer> {
+    COMPLETERS.iter().find(|c| c.name == name)
 }
 
-/// A completing collection's date field and condition.
-pub fn completer(collection: &str) -> Option<(&'static str, Option<(&'static str, &'static str)>)> {
+/// The completers of a register, the narrower first.
+pub fn completers_of(collection: &str) -> impl Iterator<Item = &'static Completer> + '_ {
     COMPLETERS
         .iter()
-        .find(|(c, _, _)| *c == collection)
-        .map(|(_, d, when)| (*d, *when))
+        .filter(move |c| c.collection == collection)
+}
+
+/// Whether a register's records complete tasks.
+pub fn completes_tasks(collection: &str) -> bool {
+    completers_of(collection).next().is_some()
 }
 
 /// Whether a register's record completes a task by being edited (a device's patch date, a planned
@@ -265,6 +314,12 @@ pub fn after_joining(date: Date, days: i64) -> Occurrence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_completers_names_are_the_duties_choice() {
+        let names: Vec<&str> = COMPLETERS.iter().map(|c| c.name).collect();
+        assert_eq!(names, COMPLETER_NAMES);
+    }
     use crate::Calendar;
     use time::macros::date;
 
@@ -317,15 +372,22 @@ mod tests {
     #[test]
     fn every_completer_is_a_register_with_its_date_field() {
         assert_eq!(COMPLETERS.len(), COMPLETER_NAMES.len());
-        for (collection, date, when) in COMPLETERS {
-            assert!(COMPLETER_NAMES.contains(collection));
+        for c in COMPLETERS {
+            let (collection, date) = (c.collection, c.date);
             let reg = crate::registers::by_collection(collection).expect(collection);
             let f = reg
                 .field(date)
                 .unwrap_or_else(|| panic!("{collection}.{date}"));
             assert_eq!(f.kind, crate::FieldKind::Date, "{collection}.{date}");
-            if let Some((field, _)) = when {
-                assert!(reg.field(field).is_some(), "{collection}.{field}");
+            for (field, value) in c.when {
+                // Each condition is a choice the field offers.
+                let f = reg
+                    .field(field)
+                    .unwrap_or_else(|| panic!("{collection}.{field}"));
+                assert!(
+                    matches!(f.kind, crate::FieldKind::Choice(values) if values.contains(value)),
+                    "{collection}.{field} = {value}"
+                );
             }
         }
     }

@@ -459,29 +459,6 @@ pub(crate) async fn complete_tasks(
     reg: &Register,
     written: &Written<'_>,
 ) -> Result<(), StoreError> {
-    let Some((date_field, when)) = plan::completer(reg.collection) else {
-        return Ok(());
-    };
-    let Some(i) = reg.position(date_field) else {
-        return Ok(());
-    };
-    let Some(date) = written.values[i].as_date() else {
-        return Ok(());
-    };
-    // The condition (a test passed, an audit done) holds now …
-    let condition = when.and_then(|(f, v)| Some((reg.position(f)?, v)));
-    if condition.is_some_and(|(c, v)| written.values[c].to_plain() != v) {
-        return Ok(());
-    }
-    // … and the date or the condition is new.
-    let same = |k: usize| {
-        written
-            .before
-            .is_some_and(|b| b.values.get(k) == Some(&written.values[k]))
-    };
-    if same(i) && condition.is_none_or(|(c, _)| same(c)) {
-        return Ok(());
-    }
     let id_of = |field: Option<&str>| {
         field
             .and_then(|f| reg.position(f))
@@ -489,7 +466,41 @@ pub(crate) async fn complete_tasks(
     };
     let department = id_of(department_of(reg));
     let person = id_of(reg.writer_person.or(Some("person")));
-    complete_one(tx, access, reg, written.id, date, department, person).await?;
+    let same = |k: usize| {
+        written
+            .before
+            .is_some_and(|b| b.values.get(k) == Some(&written.values[k]))
+    };
+    // The narrowest completer the record answers (an internal audit done before any audit done)
+    // whose task is open: one task a record.
+    for c in plan::completers_of(reg.collection) {
+        let Some(i) = reg.position(c.date) else {
+            continue;
+        };
+        let Some(date) = written.values[i].as_date() else {
+            continue;
+        };
+        // The conditions (a test passed, an audit done) hold now …
+        let conditions: Option<Vec<usize>> = c.when.iter().map(|(f, _)| reg.position(f)).collect();
+        let Some(conditions) = conditions else {
+            continue;
+        };
+        let holds = conditions
+            .iter()
+            .zip(c.when)
+            .all(|(k, (_, v))| written.values[*k].to_plain() == *v);
+        // … and the date or a condition is new.
+        if !holds || (same(i) && conditions.iter().all(|k| same(*k))) {
+            continue;
+        }
+        if complete_one(
+            tx, access, reg, c.name, written.id, date, department, person,
+        )
+        .await?
+        {
+            break;
+        }
+    }
     Ok(())
 }
 
@@ -520,16 +531,28 @@ pub(crate) async fn attempt_passed(
     else {
         return Ok(());
     };
-    complete_one(tx, access, reg, attempt, row.get(0)?, None, row.get(1)?).await?;
+    complete_one(
+        tx,
+        access,
+        reg,
+        "test-attempts",
+        attempt,
+        row.get(0)?,
+        None,
+        row.get(1)?,
+    )
+    .await?;
     Ok(())
 }
 
 /// Completes the earliest open task the record `id` of `reg` answers (see `complete_tasks`);
 /// whether it completed one.
+#[allow(clippy::too_many_arguments)]
 async fn complete_one(
     tx: &mut Tx,
     access: &Access,
     reg: &Register,
+    completer: &str,
     id: i64,
     date: Date,
     department: Option<i64>,
@@ -552,7 +575,7 @@ async fn complete_one(
                    CASE WHEN due_on >= $3 THEN due_on END, due_on DESC, id LIMIT 1",
                 &[
                     P::Int(access.org_id()),
-                    reg.collection.into(),
+                    completer.into(),
                     P::Date(date),
                     P::OptInt(department),
                     P::OptInt(person),
@@ -607,7 +630,7 @@ async fn complete_one(
 /// earliest open task it answers, unless a task names it already. A year planned after the fact
 /// shows what was done.
 async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, StoreError> {
-    let used: HashSet<String> = tx
+    let mut used: HashSet<String> = tx
         .fetch_all(
             "SELECT done_record FROM tasks WHERE org_id = $1 AND done_record IS NOT NULL",
             &[P::Int(access.org_id())],
@@ -617,7 +640,8 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
         .map(|r| r.text(0))
         .collect::<Result<_, _>>()?;
     let mut done = 0;
-    for (collection, date_field, when) in plan::COMPLETERS {
+    for c in plan::COMPLETERS {
+        let (collection, date_field) = (c.collection, c.date);
         let Some(reg) = mamori_domain::registers::by_collection(collection) else {
             continue;
         };
@@ -627,8 +651,12 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
                 .unwrap_or_else(|| "NULL".into())
         };
         let person_field = reg.writer_person.or(reg.field("person").map(|f| f.name));
-        // The condition's value is the declaration's own (a choice code), never a user's.
-        let condition = when.map_or(String::new(), |(f, v)| format!(" AND {f} = '{v}'"));
+        // The conditions' values are the declaration's own (choice codes), never a user's.
+        let condition: String = c
+            .when
+            .iter()
+            .map(|(f, v)| format!(" AND {f} = '{v}'"))
+            .collect();
         let rows = tx
             .fetch_all(
                 &format!(
@@ -647,10 +675,12 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
             .await?;
         for r in rows {
             let id = r.i64(0)?;
-            if used.contains(&format!("{collection}/{id}")) {
+            let link = format!("{collection}/{id}");
+            if used.contains(&link) {
                 continue;
             }
-            if complete_one(tx, access, reg, id, r.get(1)?, r.get(2)?, r.get(3)?).await? {
+            if complete_one(tx, access, reg, c.name, id, r.get(1)?, r.get(2)?, r.get(3)?).await? {
+                used.insert(link);
                 done += 1;
             }
         }

@@ -119,8 +119,10 @@ async fn the_programme_makes_each_lead_s_task_and_recording_the_audit_done_compl
         task.value(&TASKS, "done_record").unwrap().to_plain(),
         format!("audits/{audit}")
     );
-    // The other planned audits' tasks stay open.
+    // The other planned audits' tasks stay open, and so does the certification body's
+    // surveillance: an internal audit is not one.
     assert_eq!(open("内部監査（営業部門）").await.len(), 1);
+    assert_eq!(open("認証の維持審査").await.len(), 1);
     assert_eq!(s.plan_year(a, fy, &|_, _| {}).await.unwrap(), 0);
 }
 

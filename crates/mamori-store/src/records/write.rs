@@ -367,7 +367,7 @@ pub(super) const INSERT_CHUNK: usize = 200;
 pub(super) fn sets_nothing_off(reg: &Register, values: &[Value], ids: &[Option<i64>]) -> bool {
     reg.rollup.is_none()
         && !hooks_for(reg).follows_writes(reg, values, ids)
-        && mamori_domain::plan::completer_date(reg.collection).is_none()
+        && !mamori_domain::plan::completes_tasks(reg.collection)
         && !crate::plan::may_set_off_joining(reg, values)
 }
 

@@ -41,7 +41,8 @@ pub fn task_items(ctx: &Ctx, tasks: &[MyTask], today: Date) -> Vec<Value> {
             });
             // A button to record what completes it, for those who may record it (a test is taken
             // from My page, not recorded).
-            let record = t.completed_by.as_deref().and_then(|c| {
+            let record = t.completed_by.as_deref().and_then(|name| {
+                let c = mamori_domain::plan::completer(name)?.collection;
                 mamori_domain::registers::by_collection(c)
                     .filter(|reg| mamori_store::records::can_create(&ctx.access, reg))
                     .map(|reg| {
