@@ -817,3 +817,63 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Starts an audit's empty checklist from the latest earlier checklist (the same department's
+    /// last internal audit, else the latest internal audit's): its questions, numbers and clauses,
+    /// without results. How many questions were copied.
+    pub async fn copy_checklist(&self, access: &Access, audit: i64) -> Result<usize, StoreError> {
+        use mamori_domain::registers::AUDIT_CHECKS;
+        if !crate::records::can_create(access, &AUDIT_CHECKS) {
+            return Err(StoreError::Forbidden);
+        }
+        let record = self.get(access, &AUDITS, audit).await?;
+        if record.withdrawn_at.is_some() {
+            return Err(StoreError::Refused("record-withdrawn"));
+        }
+        let code = AUDITS.text(&record.values, "code");
+        let mut tx = self.pool.begin().await?;
+        let has = tx
+            .fetch_optional(
+                "SELECT 1 FROM audit_checks WHERE audit_id = $1 AND withdrawn_at IS NULL",
+                &[P::Int(audit)],
+            )
+            .await?;
+        if has.is_some() {
+            return Err(StoreError::Refused("checklist-exists"));
+        }
+        // The same department's latest earlier checklist first, then any internal audit's.
+        let source = tx
+            .fetch_optional(
+                "SELECT a.id FROM audits a, audits me WHERE me.id = $2 AND a.org_id = $1 AND a.id <> me.id \
+                   AND a.withdrawn_at IS NULL AND a.kind = 'internal' \
+                   AND EXISTS (SELECT 1 FROM audit_checks k WHERE k.audit_id = a.id AND k.withdrawn_at IS NULL) \
+                 ORDER BY CASE WHEN a.department_id = me.department_id THEN 0 ELSE 1 END, \
+                   CASE WHEN a.started_on <= me.started_on THEN 0 ELSE 1 END, a.started_on DESC, a.id DESC LIMIT 1",
+                &[P::Int(access.org_id()), P::Int(audit)],
+            )
+            .await?
+            .ok_or(StoreError::Refused("no-earlier-checklist"))?
+            .i64(0)?;
+        let questions = tx
+            .fetch_all(
+                "SELECT no, reference, question FROM audit_checks WHERE audit_id = $1 AND withdrawn_at IS NULL ORDER BY no",
+                &[P::Int(source)],
+            )
+            .await?;
+        for q in &questions {
+            let mut input: crate::Input = [
+                ("audit".to_string(), code.clone()),
+                ("no".to_string(), q.i64(0)?.to_string()),
+                ("question".to_string(), q.text(2)?),
+            ]
+            .into();
+            if let Some(r) = q.get::<Option<String>>(1)? {
+                input.insert("reference".into(), r);
+            }
+            crate::records::insert_in(&mut tx, access, &AUDIT_CHECKS, &input, None).await?;
+        }
+        tx.commit().await?;
+        Ok(questions.len())
+    }
+}

@@ -135,6 +135,11 @@ fn book() -> RouteBook {
             "/o/{org}/audit-programme",
             operations::audit_programme,
         )
+        .add(
+            M::POST,
+            "/o/{org}/audits/{id}/checklist",
+            operations::copy_checklist,
+        )
         .add(M::GET, "/o/{org}/event-figures", events::figures)
         .add(
             M::GET,

@@ -291,3 +291,53 @@ async fn a_confidential_asset_s_handler_needs_a_guarantee_as_the_setting_says() 
     rules.guarantee = vec!["secret".into()];
     assert!(s.set_asset_rules(&a, &rules).await.is_err());
 }
+
+/// An audit with no checklist starts from the department's last one: its questions without
+/// results; once it has one, or when nothing can be copied, it is refused and nothing changes.
+#[tokio::test]
+async fn an_audit_s_checklist_starts_from_the_last_one() {
+    use mamori_domain::registers::AUDIT_CHECKS;
+    let demo = Demo::load().await;
+    let (s, a) = (&demo.store, &demo.access);
+    let checks = |audit: &'static str| async move {
+        s.list(
+            a,
+            &AUDIT_CHECKS,
+            &ListQuery {
+                filters: vec![("audit".into(), audit.into())],
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+    };
+    // ICT技術部's audit this year: its department had no checklist, so the latest internal
+    // audit's (総務経理部門's, prepared for January) is copied.
+    let audit = s.id_by_key(a, &AUDITS, "AU-2026-04").await.unwrap();
+    assert_eq!(s.copy_checklist(a, audit).await.unwrap(), 3);
+    let copied = checks("AU-2026-04").await;
+    assert_eq!(copied.len(), 3);
+    assert!(copied.iter().all(|c| {
+        c.value(&AUDIT_CHECKS, "conformity")
+            .is_none_or(|v| v.to_plain().is_empty())
+    }));
+    assert!(matches!(
+        s.copy_checklist(a, audit).await,
+        Err(StoreError::Refused("checklist-exists"))
+    ));
+    assert_eq!(checks("AU-2026-04").await.len(), 3);
+    // IT営業・業務部門's 2016 audit takes its own department's checklist before any other, even a
+    // later one (2017's, six questions).
+    let iteigyo = s.id_by_key(a, &AUDITS, "AU-2016-02").await.unwrap();
+    assert_eq!(s.copy_checklist(a, iteigyo).await.unwrap(), 6);
+    // Staff may not.
+    let staff = Access {
+        role: mamori_domain::Role::Staff,
+        ..a.clone()
+    };
+    let other = s.id_by_key(a, &AUDITS, "AU-2026-05").await.unwrap();
+    assert!(s.copy_checklist(&staff, other).await.is_err());
+    assert!(checks("AU-2026-05").await.is_empty());
+}

@@ -2078,3 +2078,8 @@ mail-reset-body = Dear { $related },
 
     If you did not ask for this, please ignore this message: your password stays as it is.
     This address does not receive replies.
+audit-copy-checklist = Copy the last checklist
+audit-copy-checklist-hint = Copies the questions of the department's last internal audit (else the latest internal audit), without results. Add and change them afterwards.
+error-checklist-exists = This audit has a checklist already.
+error-no-earlier-checklist = There is no checklist to copy. Add the first question with "New".
+audit-checklist-copied = { $count } questions copied from the last checklist. Record the results under "Audit checklists".

@@ -2065,3 +2065,8 @@ mail-reset-body = { $related } 様
 
     お心当たりのない場合は、このメールを破棄してください。パスワードは変わりません。
     ※ このメールは送信専用です。
+audit-copy-checklist = 前回のチェックリストを写す
+audit-copy-checklist-hint = 同じ部門の前回の内部監査（なければ直近の内部監査）の確認事項を、結果を空にして写します。写したあとで追加・修正できます。
+error-checklist-exists = この監査にはすでにチェックリストがあります。
+error-no-earlier-checklist = 写せるチェックリストがありません。最初の項目は「新規登録」から登録してください。
+audit-checklist-copied = 前回のチェックリストから { $count } 件の確認事項を写しました。「監査チェックリスト」から結果を記録してください。

@@ -47,6 +47,20 @@ pub async fn publish_minutes(
     Ok(Redirect::to(&format!("/o/{}/notices/{}", ctx.org(), minutes.notice)).into_response())
 }
 
+/// Starts an audit's checklist from the last one, then shows the audit, saying how many questions
+/// it has now (its checklist is among its related records).
+pub async fn copy_checklist(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    ctx.viewer.form(&body)?;
+    let audit = parse_id(&id)?;
+    let copied = state.store.copy_checklist(&ctx.access, audit).await?;
+    Ok(Redirect::to(&format!("/o/{}/audits/{audit}?copied={copied}", ctx.org())).into_response())
+}
+
 /// The title of a meeting's minutes: 「{title}」の議事録（{date}）.
 pub(crate) async fn minutes_title(
     state: &AppState,
@@ -164,6 +178,28 @@ pub(crate) async fn panel(
             context! {
                 publish => publishable
                     .then(|| format!("/o/{}/meetings/{}/publish", ctx.org(), record.id)),
+            }
+        }
+        "audit" => {
+            // An audit with no checklist starts from the last one (see `Store::copy_checklist`).
+            let empty = state
+                .store
+                .count(
+                    &ctx.access,
+                    &registers::AUDIT_CHECKS,
+                    &mamori_store::ListQuery {
+                        filters: vec![("audit".into(), reg.text(&record.values, "code"))],
+                        ..Default::default()
+                    },
+                )
+                .await?
+                == 0;
+            context! {
+                copy_checklist => (empty
+                    && record.withdrawn_at.is_none()
+                    && reg.text(&record.values, "kind") == "internal"
+                    && can_create(&ctx.access, &registers::AUDIT_CHECKS))
+                    .then(|| format!("/o/{}/audits/{}/checklist", ctx.org(), record.id)),
             }
         }
         _ => return Ok(None),

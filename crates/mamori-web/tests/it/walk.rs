@@ -259,6 +259,8 @@ fn rule(method: &Method, path: &str, collection: &str) -> Rule {
             Rule::Roles(WITH_PERSON)
         }
         ("GET", "/api/v1/notices/unread") => Rule::Roles(ALL),
+        // An audit's checklist is started from the last one by who writes checklists.
+        ("POST", "/o/{org}/audits/{id}/checklist") => Rule::Roles(SECRETARIAT),
         // The walk's meeting is the secretariat's: its minutes are published for everyone.
         ("POST", "/o/{org}/meetings/{id}/publish" | "/api/v1/meetings/{id}/minutes") => {
             Rule::Roles(SECRETARIAT)

@@ -243,6 +243,37 @@ async fn the_audit_programme_the_training_plan_and_the_plan_as_a_pdf() {
         assert!(text.contains(expected), "{expected}: {text}");
     }
     assert!(!text.contains("予定がない部門"), "{text}");
+    // ICT技術部's audit has no checklist: it starts from the last one, and says so.
+    let access =
+        mamori_store::Access::system(app.store.organization("sajeco").await.unwrap(), "test");
+    let id = app
+        .store
+        .id_by_key(&access, &mamori_domain::registers::AUDITS, "AU-2026-04")
+        .await
+        .unwrap();
+    let audit = format!("/o/sajeco/audits/{id}");
+    assert!(
+        app.page(&isms, &audit)
+            .await
+            .contains("id=\"copy-checklist\"")
+    );
+    let res = app
+        .post_form(&isms, &audit, &format!("{audit}/checklist"), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app
+        .page(&isms, res.headers()["location"].to_str().unwrap())
+        .await;
+    assert!(
+        text_of(&page).contains("3件の確認事項を写しました"),
+        "{}",
+        text_of(&page)
+    );
+    assert!(!page.contains("id=\"copy-checklist\""));
+    let res = app
+        .post_form(&isms, &audit, &format!("{audit}/checklist"), &[])
+        .await;
+    assert_eq!(res.status(), 409);
     // The plan shows the training plan against the sessions held.
     let text = text_of(&app.page(&isms, "/o/sajeco/plan").await);
     assert!(text.contains("研修：ISO定期教育訓練"), "{text}");

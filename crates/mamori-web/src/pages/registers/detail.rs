@@ -248,6 +248,7 @@ pub(crate) async fn detail_page(
             // What was just done to it (`?saved=`): said once, after the redirect.
             saved => crate::pages::query_says(&ctx.query, "saved").filter(|s| matches!(s.as_str(), "created" | "updated" | "withdrawn" | "reinstated")),
             decided => crate::pages::query_says(&ctx.query, "decided").filter(|s| matches!(s.as_str(), "approved" | "rejected")),
+            copied => crate::pages::query_says(&ctx.query, "copied").and_then(|n| n.parse::<u32>().ok()),
             withdrawn => record.withdrawn_at.is_some(),
             withdrawn_reason => record.withdrawn_reason.clone(),
             withdrawn_at => record.withdrawn_at.map(|t| mamori_domain::dates::format_date(t.to_offset(mamori_domain::dates::JST).date(), ctx.style, ctx.lang)),
