@@ -49,6 +49,15 @@ pub fn t_args(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
+/// A month's name (4月, April): the message selects by the number, which a string would not match.
+pub fn month(lang: Lang, month: u8) -> String {
+    let map: HashMap<Cow<'static, str>, FluentValue> =
+        [(Cow::Borrowed("month"), FluentValue::from(i64::from(month)))].into();
+    LOCALES
+        .try_lookup_with_args(lang_id(lang), "month", &map)
+        .unwrap_or_else(|| month.to_string())
+}
+
 /// A whole number with its thousands grouped (`100,000`), as both languages write it.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

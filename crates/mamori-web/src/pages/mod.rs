@@ -474,7 +474,7 @@ pub fn month_options(lang: mamori_domain::Lang, selected: u8) -> Vec<minijinja::
         .map(|m| {
             minijinja::context! {
                 value => m,
-                label => crate::i18n::t_args(lang, "month", &[("month", m.to_string())]),
+                label => crate::i18n::month(lang, m),
                 selected => m == selected,
             }
         })

@@ -226,7 +226,7 @@ pub async fn audit_programme(
             context! {
                 href => format!("/o/{}/audits/{}", ctx.org(), a.id),
                 code => a.code, department => a.department, lead => a.lead,
-                month => i18n::t_args(ctx.lang, "month", &[("month", (a.started_on.month() as u8).to_string())]),
+                month => i18n::month(ctx.lang, a.started_on.month() as u8),
                 started_on => date(a.started_on),
                 status => i18n::t(ctx.lang, &format!("status-{}", a.status)),
                 done => a.status == "done",

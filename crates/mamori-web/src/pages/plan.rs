@@ -428,7 +428,7 @@ pub async fn plan(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .map(|i| {
             let (y, m) = month_of(fy.start(), i);
             context! {
-                label => i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]),
+                label => i18n::month(ctx.lang, m),
                 href => format!("/o/{}/plan/calendar?month={y:04}-{m:02}", ctx.org()),
             }
         })
@@ -475,7 +475,7 @@ pub async fn plan_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     let mut headers = vec![i18n::t(ctx.lang, "plan-duty")];
     headers.extend((0..12).map(|i| {
         let (_, m) = month_of(fy.start(), i);
-        i18n::t_args(ctx.lang, "month", &[("month", m.to_string())])
+        i18n::month(ctx.lang, m)
     }));
     headers.push(i18n::t(ctx.lang, "plan-total"));
     let plan = mamori_report::AnnualPlan {
@@ -608,7 +608,7 @@ pub async fn calendar(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         context! {
             weeks, weekdays,
             title => i18n::t_args(ctx.lang, "plan-calendar-title", &[("period", {
-                let month = i18n::t_args(ctx.lang, "month", &[("month", m.to_string())]);
+                let month = i18n::month(ctx.lang, m);
                 match ctx.lang {
                     mamori_domain::Lang::Ja => format!("{y}年{month}"),
                     _ => format!("{month} {y}"),

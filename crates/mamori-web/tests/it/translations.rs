@@ -382,3 +382,13 @@ fn every_template_file_is_embedded() {
         );
     }
 }
+
+/// A month is named by its number in both languages (English selects the name by the number: a
+/// string would fall through to the default, December).
+#[test]
+fn months_are_named_by_their_number() {
+    use mamori_domain::Lang;
+    assert_eq!(mamori_web::i18n::month(Lang::En, 11), "November");
+    assert_eq!(mamori_web::i18n::month(Lang::En, 4), "April");
+    assert_eq!(mamori_web::i18n::month(Lang::Ja, 11), "11月");
+}
