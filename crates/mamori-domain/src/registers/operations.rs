@@ -157,9 +157,9 @@ pub(super) fn check_finding(values: &[Value]) -> Vec<FieldError> {
     }
 }
 
-/// A member of an audit's team: who leads it, who audits with them, who observes (an auditor in
-/// training). The audit's own `auditor` is its lead.
-pub const TEAM_ROLES: &[&str] = &["lead", "member", "observer"];
+/// A member of an audit's team beyond its lead (the audit's own `auditor`): who audits with them,
+/// who observes (an auditor in training).
+pub const TEAM_ROLES: &[&str] = &["member", "observer"];
 
 /// 監査チーム: the auditors of an internal audit beyond its lead, each with their part. Nobody audits
 /// their own department (independence); auditing or observing counts towards an auditor's
