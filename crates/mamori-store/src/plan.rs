@@ -735,6 +735,90 @@ pub(crate) async fn on_joining(
     Ok(())
 }
 
+/// After an internal audit is added to a year whose plan is made: the programme's duty makes its
+/// lead's task at once, as making the year again would (a rescheduled audit's new date waits for
+/// that).
+pub(crate) async fn on_planned_audit(
+    tx: &mut Tx,
+    access: &Access,
+    reg: &Register,
+    written: &Written<'_>,
+) -> Result<(), StoreError> {
+    use mamori_domain::registers::AUDITS;
+    if reg.code != AUDITS.code || written.before.is_some() {
+        return Ok(());
+    }
+    let text = |f: &str| AUDITS.text(written.values, f);
+    if text("kind") != "internal" || text("status") == "cancelled" || text("department").is_empty()
+    {
+        return Ok(());
+    }
+    let Some(started) = reg
+        .position("started_on")
+        .and_then(|i| written.values[i].as_date())
+    else {
+        return Ok(());
+    };
+    let due = reg
+        .position("ended_on")
+        .and_then(|i| written.values[i].as_date())
+        .unwrap_or(started);
+    let fy = access.org.calendar.containing(started);
+    let duties = duties(tx, access.org_id(), Some("audit_programme")).await?;
+    if duties.is_empty() {
+        return Ok(());
+    }
+    // The year is planned when any duty's task falls in it.
+    let planned = tx
+        .fetch_optional(
+            "SELECT 1 FROM tasks WHERE org_id = $1 AND duty_id IS NOT NULL AND withdrawn_at IS NULL \
+               AND due_on >= $2 AND due_on <= $3",
+            &[
+                P::Int(access.org_id()),
+                P::Date(fy.start()),
+                P::Date(fy.last_day()),
+            ],
+        )
+        .await?
+        .is_some();
+    if !planned {
+        return Ok(());
+    }
+    let department = written
+        .ids
+        .get(reg.position("department").unwrap_or(usize::MAX))
+        .copied()
+        .flatten();
+    let name: Option<String> = match department {
+        Some(d) => tx
+            .fetch_optional("SELECT name FROM departments WHERE id = $1", &[P::Int(d)])
+            .await?
+            .map(|r| r.text(0))
+            .transpose()?,
+        None => None,
+    };
+    let lead = text("auditor");
+    let recorder = crate::records::derived::recorder(access);
+    for duty in &duties {
+        let o = Occurrence {
+            opens_on: fy.start(),
+            due_on: due,
+        };
+        let input = task_input(
+            duty,
+            o,
+            name.as_deref(),
+            Some(&text("department")),
+            (!lead.is_empty()).then_some(lead.as_str()),
+        );
+        Box::pin(crate::records::insert_in(
+            tx, &recorder, &TASKS, &input, None,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// A month's cell of the annual plan: tasks planned (not cancelled) and done.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct PlanCell {

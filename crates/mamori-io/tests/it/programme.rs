@@ -124,6 +124,25 @@ async fn the_programme_makes_each_lead_s_task_and_recording_the_audit_done_compl
     assert_eq!(open("内部監査（営業部門）").await.len(), 1);
     assert_eq!(open("認証の維持審査").await.len(), 1);
     assert_eq!(s.plan_year(a, fy, &|_, _| {}).await.unwrap(), 0);
+    // An audit added to the planned year is its lead's task at once; making the year again makes
+    // nothing more.
+    assert_eq!(open("内部監査（IT業務部門）").await.len(), 1);
+    s.create(
+        a,
+        &AUDITS,
+        &input(&[
+            ("party", "first"),
+            ("kind", "internal"),
+            ("started_on", "2027-03-10"),
+            ("department", "ITGYOMU"),
+            ("auditor", "0003"),
+            ("status", "planned"),
+        ]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(open("内部監査（IT業務部門）").await.len(), 2);
+    assert_eq!(s.plan_year(a, fy, &|_, _| {}).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -62,6 +62,7 @@ pub(crate) async fn after_write(
     crate::search::index(tx, access.org_id(), reg, written.id, written.values).await?;
     crate::plan::complete_tasks(tx, access, reg, written).await?;
     crate::plan::on_joining(tx, access, reg, written).await?;
+    crate::plan::on_planned_audit(tx, access, reg, written).await?;
     hooks_for(reg)
         .after_write(tx, access, reg, written, batch)
         .await
