@@ -72,8 +72,8 @@ impl Store {
         Ok(Some((user, token)))
     }
 
-    /// The account a reset link is for, while it works; `Refused("reset-expired")` once used or
-    /// past its hour.
+    /// The account a reset link is for, while it works; `Refused("reset-expired")` once used, past
+    /// its hour, or the account disabled.
     pub async fn password_reset_user(&self, token: &str) -> Result<User, StoreError> {
         let row = self
             .pool
@@ -83,7 +83,12 @@ impl Store {
             )
             .await?
             .ok_or(StoreError::Refused("reset-expired"))?;
-        self.user(row.i64(0)?).await
+        // An account disabled since the link was sent is not opened by it.
+        let user = self.user(row.i64(0)?).await?;
+        if user.disabled {
+            return Err(StoreError::Refused("reset-expired"));
+        }
+        Ok(user)
     }
 
     /// Sets the account's new password through its reset link: the password is checked first (a

@@ -1256,3 +1256,93 @@ async fn settings_saved_at_once_by_several_writers_are_all_kept() {
     assert_eq!(org.settings.remedial.period_days, 90);
     assert_eq!(mamori_store::org::Contact::of(&org).len(), 1);
 }
+
+/// A forgotten password: a link for a known, enabled address only, one every few minutes; a weak
+/// password leaves it working; it sets the password once, unlocks the account and ends its
+/// sessions; two at the same moment set it once; a link of an account disabled since is refused.
+#[tokio::test]
+async fn a_password_reset_link_works_once_for_an_enabled_account() {
+    let db = TestDb::new().await.unwrap();
+    let store = db.store().await.unwrap();
+    let cli = Actor::cli("test");
+    let user = store
+        .create_user(&cli, "a@example.jp", "A", "correct horse battery")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .request_password_reset("nobody@example.jp")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .request_password_reset("not an address")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (_, token) = store
+        .request_password_reset("Ａ@example.jp")
+        .await
+        .unwrap()
+        .expect("a link for a known address");
+    assert!(
+        store
+            .request_password_reset("a@example.jp")
+            .await
+            .unwrap()
+            .is_none(),
+        "one every few minutes"
+    );
+    let (session, _) = store.create_session(user.id).await.unwrap();
+    assert!(matches!(
+        store.reset_password(&token, "short").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let (one, two) = tokio::join!(
+        store.reset_password(&token, "a brand new passphrase"),
+        store.reset_password(&token, "another new passphrase")
+    );
+    assert_eq!(
+        [one.is_ok(), two.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{one:?} {two:?}"
+    );
+    assert!(matches!(
+        store.reset_password(&token, "a third passphrase!").await,
+        Err(StoreError::Refused("reset-expired"))
+    ));
+    let new = if one.is_ok() {
+        "a brand new passphrase"
+    } else {
+        "another new passphrase"
+    };
+    assert!(store.sign_in("a@example.jp", new).await.is_ok());
+    assert!(
+        store
+            .sign_in("a@example.jp", "correct horse battery")
+            .await
+            .is_err()
+    );
+    assert!(
+        store.session(&session).await.unwrap().is_none(),
+        "the old session ended"
+    );
+    // Disabled after asking: the link does not open the account.
+    let b = store
+        .create_user(&cli, "b@example.jp", "B", "correct horse battery")
+        .await
+        .unwrap();
+    let (_, token) = store
+        .request_password_reset("b@example.jp")
+        .await
+        .unwrap()
+        .expect("a link");
+    store.set_disabled(&cli, b.id, true).await.unwrap();
+    assert!(matches!(
+        store.password_reset_user(&token).await,
+        Err(StoreError::Refused("reset-expired"))
+    ));
+}
