@@ -9,7 +9,7 @@
 //! | training (教育) | `training.rs` | attendances |
 //! | assets (情報資産) | `assets.rs` | assets, asset handlers, handling records, disposals, custody keys |
 //! | events (セキュリティ事象) | `events.rs` | security events |
-//! | operations (運用) | `operations.rs` | audits, audit teams |
+//! | operations (運用) | `operations.rs` | audits, audit teams, audit checklists |
 //! | risk (リスク) | `risk.rs` | risks, rule revisions |
 //! | continuity (事業継続) | `continuity.rs` | drills |
 //! | objectives (目標) | `objectives.rs` | objectives, objective results |

@@ -12,7 +12,7 @@ use crate::db::P;
 use crate::error::StoreError;
 use crate::org::Access;
 use crate::requirements::{Requirement, check_all};
-use mamori_domain::registers::{AUDIT_TEAM, AUDITS};
+use mamori_domain::registers::{AUDIT_CHECKS, AUDIT_TEAM, AUDITS};
 
 /// The people a notice is for: everyone who had joined by the day it was published and has not
 /// left, or the members of its department (a new joiner is not asked to read years-old notices). `n`
@@ -615,7 +615,38 @@ fn requires(reg: &mamori_domain::Register) -> &'static [Requirement] {
 }
 
 impl Area for Operations {
-    const REGISTERS: &'static [&'static mamori_domain::Register] = &[&AUDITS, &AUDIT_TEAM];
+    const REGISTERS: &'static [&'static mamori_domain::Register] =
+        &[&AUDITS, &AUDIT_TEAM, &AUDIT_CHECKS];
+
+    /// A checklist question given no number takes the next of its audit's checklist.
+    async fn before_write(
+        &self,
+        tx: &mut crate::db::Tx,
+        _access: &Access,
+        reg: &mamori_domain::Register,
+        values: &mut [mamori_domain::Value],
+        ids: &[Option<i64>],
+        _self_id: i64,
+    ) -> Result<(), StoreError> {
+        let (Some(no), Some(audit)) = (reg.position("no"), reg.position("audit")) else {
+            return Ok(());
+        };
+        if reg.code != AUDIT_CHECKS.code || !values[no].is_null() {
+            return Ok(());
+        }
+        let Some(audit) = ids[audit] else {
+            return Ok(());
+        };
+        let next = tx
+            .fetch_one(
+                "SELECT COALESCE(MAX(no), 0) + 1 FROM audit_checks WHERE audit_id = $1",
+                &[P::Int(audit)],
+            )
+            .await?
+            .i64(0)?;
+        values[no] = mamori_domain::Value::Int(next);
+        Ok(())
+    }
 
     async fn check(
         &self,

@@ -196,7 +196,8 @@ pub static AUDIT_CHECKS: Register = Register {
     table: "audit_checks",
     fields: &[
         filter(required(field("audit", FieldKind::Ref("audits")))),
-        required(field("no", FieldKind::Int { min: 1, max: 999 })),
+        // Left empty, the next number of the audit's checklist.
+        field("no", FieldKind::Int { min: 1, max: 999 }),
         filter(field("reference", FieldKind::Text { max: 50 })),
         required(field("question", FieldKind::Text { max: 500 })),
         filter(field("conformity", FieldKind::Choice(CONFORMITIES))),

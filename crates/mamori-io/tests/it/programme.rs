@@ -351,6 +351,19 @@ async fn an_audit_s_checklist_starts_from_the_last_one() {
     // later one (2017's, six questions).
     let iteigyo = s.id_by_key(a, &AUDITS, "AU-2016-02").await.unwrap();
     assert_eq!(s.copy_checklist(a, iteigyo).await.unwrap(), 6);
+    // A question added without a number takes the next one.
+    let made = s
+        .create(
+            a,
+            &AUDIT_CHECKS,
+            &input(&[
+                ("audit", "AU-2026-04"),
+                ("question", "バックアップの復元は試されているか"),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.value(&AUDIT_CHECKS, "no").unwrap().to_plain(), "4");
     // Staff may not.
     let staff = Access {
         role: mamori_domain::Role::Staff,
