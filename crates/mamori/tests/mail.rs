@@ -275,18 +275,28 @@ async fn a_forgotten_password_s_link_and_an_invitation_arrive_by_mail_and_work()
     mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
     let smtp = Smtp::start();
     let port = free_port();
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_mamori"))
-        .args(["serve", "--bind"])
-        .arg(format!("127.0.0.1:{port}"))
-        .env("MAMORI_DATABASE_URL", &db.url)
-        .env("MAMORI_LOG", "warn")
-        .env("MAMORI_SMTP_URL", smtp.url())
-        .env("MAMORI_MAIL_INTERVAL_SECONDS", "1")
-        .env_remove("MAMORI_CONFIG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    // Stopped when the test ends, passed or not.
+    struct Stop(Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _serve = Stop(
+        Command::new(env!("CARGO_BIN_EXE_mamori"))
+            .args(["serve", "--bind"])
+            .arg(format!("127.0.0.1:{port}"))
+            .env("MAMORI_DATABASE_URL", &db.url)
+            .env("MAMORI_LOG", "warn")
+            .env("MAMORI_SMTP_URL", smtp.url())
+            .env("MAMORI_MAIL_INTERVAL_SECONDS", "1")
+            .env_remove("MAMORI_CONFIG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -443,6 +453,4 @@ async fn a_forgotten_password_s_link_and_an_invitation_arrive_by_mail_and_work()
     let (subject, link) = wait_for("new.member@example.jp", format!("{base}/invite/")).await;
     assert!(subject.contains("株式会社サジェコ"), "{subject}");
     assert_eq!(get(&browser(), link).await.status(), 200);
-    let _ = serve.kill();
-    let _ = serve.wait();
 }
