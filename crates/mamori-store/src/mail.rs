@@ -278,6 +278,17 @@ impl Store {
         Ok(row.map(|r| r.text(0)).transpose()?.as_deref() == Some(holder))
     }
 
+    /// Gives the lease `name` up, if `holder` holds it.
+    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+        self.pool
+            .execute(
+                "DELETE FROM leases WHERE name = $1 AND holder = $2",
+                &[name.into(), holder.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Claims up to `limit` messages due to be sent: queued ones, and ones claimed by a sender
     /// that stopped before saying how it went (ten minutes on).
     pub async fn claim_mail(&self, limit: i64) -> Result<Vec<OutMail>, StoreError> {

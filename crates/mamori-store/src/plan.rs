@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use mamori_domain::plan::{self, Occurrence};
-use mamori_domain::register::{FieldKind, Register};
+use mamori_domain::register::Register;
 use mamori_domain::registers::{PEOPLE, TASKS};
 use mamori_domain::{FiscalYear, Role};
 use serde::Serialize;
@@ -173,15 +173,44 @@ struct Planned {
     lead: Option<String>,
 }
 
-/// The internal audits of fiscal year `fy` not cancelled: each department's, on its planned date
-/// (its last day), with its lead auditor.
-async fn programme(tx: &mut Tx, org_id: i64, fy: FiscalYear) -> Result<Vec<Planned>, StoreError> {
+impl Planned {
+    /// The task the programme's `duty` makes of the audit: due on its date, its lead's, in its
+    /// department.
+    fn task(&self, duty: &Duty, fy: FiscalYear) -> Input {
+        let o = Occurrence {
+            opens_on: fy.start(),
+            due_on: self.due_on,
+        };
+        task_input(
+            duty,
+            o,
+            Some(&self.department_name),
+            Some(&self.department),
+            self.lead.as_deref(),
+        )
+    }
+}
+
+/// The internal audits of fiscal year `fy` not cancelled (or only the audit `only`): each
+/// department's, on its planned date (its last day), with its lead auditor.
+async fn programme(
+    tx: &mut Tx,
+    org_id: i64,
+    fy: FiscalYear,
+    only: Option<i64>,
+) -> Result<Vec<Planned>, StoreError> {
     tx.fetch_all(
         "SELECT COALESCE(a.ended_on, a.started_on), dep.code, dep.name, p.employee_no FROM audits a \
            JOIN departments dep ON dep.id = a.department_id LEFT JOIN people p ON p.id = a.auditor_id \
          WHERE a.org_id = $1 AND a.withdrawn_at IS NULL AND a.kind = 'internal' AND a.status <> 'cancelled' \
-           AND a.started_on >= $2 AND a.started_on <= $3 ORDER BY a.started_on, a.id",
-        &[P::Int(org_id), P::Date(fy.start()), P::Date(fy.last_day())],
+           AND a.started_on >= $2 AND a.started_on <= $3 AND ($4 IS NULL OR a.id = $4) \
+         ORDER BY a.started_on, a.id",
+        &[
+            P::Int(org_id),
+            P::Date(fy.start()),
+            P::Date(fy.last_day()),
+            P::OptInt(only),
+        ],
     )
     .await?
     .iter()
@@ -200,7 +229,8 @@ impl Store {
     /// Makes fiscal year `fy`'s tasks from the duties: those already made (or withdrawn) are not
     /// made again, so running it twice makes nothing the second time. A duty of a department's
     /// manager that names no department makes one task for each department. Returns how many were
-    /// made.
+    /// made. One plan of an organisation is made at a time (two clicks, the page and the command
+    /// line, two instances): another while one runs is refused (`plan-running`).
     pub async fn plan_year(
         &self,
         access: &Access,
@@ -211,6 +241,25 @@ impl Store {
         if !crate::records::can_write(access, &TASKS, None) {
             return Err(StoreError::Forbidden);
         }
+        let lease = format!("plan:{}", access.org_id());
+        let holder = crate::auth::random_token();
+        if !self
+            .take_lease(&lease, &holder, time::Duration::minutes(10))
+            .await?
+        {
+            return Err(StoreError::Refused("plan-running"));
+        }
+        let made = self.make_year(access, fy, progress).await;
+        self.release_lease(&lease, &holder).await?;
+        made
+    }
+
+    async fn make_year(
+        &self,
+        access: &Access,
+        fy: FiscalYear,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<usize, StoreError> {
         let org_id = access.org_id();
         let mut tx = self.pool.begin().await?;
         let duties = duties(&mut tx, org_id, None).await?;
@@ -272,22 +321,8 @@ impl Store {
             }
         }
         for duty in duties.iter().filter(|d| d.cycle == "audit_programme") {
-            for audit in programme(&mut tx, org_id, fy).await? {
-                let o = Occurrence {
-                    opens_on: fy.start(),
-                    due_on: audit.due_on,
-                };
-                add(
-                    task_input(
-                        duty,
-                        o,
-                        Some(&audit.department_name),
-                        Some(&audit.department),
-                        audit.lead.as_deref(),
-                    ),
-                    duty,
-                    o.due_on,
-                );
+            for audit in programme(&mut tx, org_id, fy, None).await? {
+                add(audit.task(duty, fy), duty, audit.due_on);
             }
         }
         for duty in &duties {
@@ -464,7 +499,7 @@ pub(crate) async fn complete_tasks(
             .and_then(|f| reg.position(f))
             .and_then(|i| written.ids[i])
     };
-    let department = id_of(department_of(reg));
+    let department = id_of(reg.department_field);
     let person = id_of(reg.writer_person.or(Some("person")));
     let same = |k: usize| {
         written
@@ -502,17 +537,6 @@ pub(crate) async fn complete_tasks(
         }
     }
     Ok(())
-}
-
-/// The department a completing record is of: its register's department, or the department it
-/// names (the audited department of an audit).
-fn department_of(reg: &Register) -> Option<&'static str> {
-    reg.department_field.or_else(|| {
-        reg.fields
-            .iter()
-            .find(|f| f.name == "department" && f.kind == FieldKind::Ref("departments"))
-            .map(|f| f.name)
-    })
 }
 
 /// A test passed (written by its own flow, not a register write) completes the task it answers.
@@ -662,7 +686,7 @@ async fn settle(tx: &mut Tx, access: &Access, fy: FiscalYear) -> Result<usize, S
                 &format!(
                     "SELECT id, {date_field}, {}, {} FROM {} WHERE org_id = $1 AND withdrawn_at IS NULL \
                        AND {date_field} >= $2 AND {date_field} <= $3{condition} ORDER BY {date_field}, id",
-                    col(department_of(reg)),
+                    col(reg.department_field),
                     col(person_field),
                     reg.table
                 ),
@@ -748,73 +772,41 @@ pub(crate) async fn on_planned_audit(
     if reg.code != AUDITS.code || written.before.is_some() {
         return Ok(());
     }
-    let text = |f: &str| AUDITS.text(written.values, f);
-    if text("kind") != "internal" || text("status") == "cancelled" || text("department").is_empty()
-    {
-        return Ok(());
-    }
     let Some(started) = reg
         .position("started_on")
         .and_then(|i| written.values[i].as_date())
     else {
         return Ok(());
     };
-    let due = reg
-        .position("ended_on")
-        .and_then(|i| written.values[i].as_date())
-        .unwrap_or(started);
     let fy = access.org.calendar.containing(started);
     let duties = duties(tx, access.org_id(), Some("audit_programme")).await?;
-    if duties.is_empty() {
-        return Ok(());
-    }
     // The year is planned when any duty's task falls in it.
-    let planned = tx
-        .fetch_optional(
-            "SELECT 1 FROM tasks WHERE org_id = $1 AND duty_id IS NOT NULL AND withdrawn_at IS NULL \
-               AND due_on >= $2 AND due_on <= $3",
-            &[
-                P::Int(access.org_id()),
-                P::Date(fy.start()),
-                P::Date(fy.last_day()),
-            ],
-        )
-        .await?
-        .is_some();
+    let planned = !duties.is_empty()
+        && tx
+            .fetch_optional(
+                "SELECT 1 FROM tasks WHERE org_id = $1 AND duty_id IS NOT NULL AND withdrawn_at IS NULL \
+                   AND due_on >= $2 AND due_on <= $3",
+                &[
+                    P::Int(access.org_id()),
+                    P::Date(fy.start()),
+                    P::Date(fy.last_day()),
+                ],
+            )
+            .await?
+            .is_some();
     if !planned {
         return Ok(());
     }
-    let department = written
-        .ids
-        .get(reg.position("department").unwrap_or(usize::MAX))
-        .copied()
-        .flatten();
-    let name: Option<String> = match department {
-        Some(d) => tx
-            .fetch_optional("SELECT name FROM departments WHERE id = $1", &[P::Int(d)])
-            .await?
-            .map(|r| r.text(0))
-            .transpose()?,
-        None => None,
-    };
-    let lead = text("auditor");
     let recorder = crate::records::derived::recorder(access);
-    for duty in &duties {
-        let o = Occurrence {
-            opens_on: fy.start(),
-            due_on: due,
-        };
-        let input = task_input(
-            duty,
-            o,
-            name.as_deref(),
-            Some(&text("department")),
-            (!lead.is_empty()).then_some(lead.as_str()),
-        );
-        Box::pin(crate::records::insert_in(
-            tx, &recorder, &TASKS, &input, None,
-        ))
-        .await?;
+    // The programme's own reading of the audit: none unless internal, not cancelled, of a department.
+    for audit in programme(tx, access.org_id(), fy, Some(written.id)).await? {
+        for duty in &duties {
+            let input = audit.task(duty, fy);
+            Box::pin(crate::records::insert_in(
+                tx, &recorder, &TASKS, &input, None,
+            ))
+            .await?;
+        }
     }
     Ok(())
 }

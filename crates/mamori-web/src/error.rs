@@ -214,3 +214,12 @@ pub fn from_status(status: StatusCode) -> AppError {
         _ => AppError::Internal(status.to_string()),
     }
 }
+
+/// What ends a single-use link (used, expired) answers 410 Gone with its message; anything else as
+/// usual.
+pub fn link_gone(e: StoreError) -> AppError {
+    match e {
+        StoreError::Refused(code) => AppError::Refused(StatusCode::GONE, code),
+        e => e.into(),
+    }
+}

@@ -49,7 +49,9 @@ impl Mailer {
 
     /// The sender the environment sets up, if `MAMORI_SMTP_URL` is set.
     pub fn from_env() -> Option<Result<Mailer, String>> {
-        let url = std::env::var("MAMORI_SMTP_URL").ok()?;
+        let url = std::env::var("MAMORI_SMTP_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())?;
         let password = std::env::var("MAMORI_SMTP_PASSWORD").ok();
         let from = std::env::var("MAMORI_MAIL_FROM")
             .unwrap_or_else(|_| "Mamori <mamori@localhost>".to_string());

@@ -171,7 +171,7 @@ pub fn base(ctx: &Ctx) -> Value {
         lang,
         other_lang => lang.other(),
         user => context! { name => ctx.viewer.user.display_name.clone(), email => ctx.viewer.user.email.clone() },
-        org => context! { slug => ctx.org(), name => if lang == Lang::En { ctx.access.org.name_en.clone().unwrap_or(ctx.access.org.name.clone()) } else { ctx.access.org.name.clone() } },
+        org => context! { slug => ctx.org(), name => ctx.org_name(lang) },
         role => ctx.access.role.code(),
         memberships => ctx.memberships.iter().map(|m| context! { slug => m.org_slug.clone(), name => m.org_name.clone() }).collect::<Vec<_>>(),
         csrf => ctx.viewer.csrf.clone(),

@@ -56,8 +56,32 @@ pub fn with_cookie(
     res
 }
 
-/// A page shown before sign-in whose form is posted back (sign-in, set-up, an invitation): its
-/// form carries `pre` and the cookie holds it, so a post from another site is refused.
+/// A page shown before sign-in whose form is posted back (sign-in, set-up, an invitation, a
+/// password reset): a fresh token, in the page as `csrf` and in the cookie.
+pub fn pre_sign_in_page(
+    state: &AppState,
+    name: &str,
+    page: minijinja::Value,
+    status: axum::http::StatusCode,
+) -> Result<axum::response::Response, AppError> {
+    let pre = mamori_store::auth::random_token();
+    let page = minijinja::context! { csrf => pre.clone(), ..page };
+    Ok(with_pre_csrf(
+        state,
+        crate::render::bare(name, page, status)?,
+        &pre,
+    ))
+}
+
+/// Whether a form posted before sign-in carries the token its page put in the cookie (see
+/// `pre_sign_in_page`).
+pub fn pre_csrf_ok(headers: &HeaderMap, form: &[(String, String)]) -> bool {
+    let pre = cookie(headers, PRE_CSRF_COOKIE);
+    pre.is_some() && pre.as_deref() == crate::pages::get(form, "csrf")
+}
+
+/// The cookie half of `pre_sign_in_page`: the form carries `pre` and the cookie holds it, so a post
+/// from another site is refused.
 pub fn with_pre_csrf(
     state: &AppState,
     res: axum::response::Response,
@@ -216,6 +240,15 @@ pub struct Ctx {
 impl Ctx {
     pub fn org(&self) -> &str {
         &self.access.org.slug
+    }
+
+    /// The organisation's name in `lang`: its English name where it has one, else its own.
+    pub fn org_name(&self, lang: Lang) -> String {
+        let org = &self.access.org;
+        match (lang, &org.name_en) {
+            (Lang::En, Some(name)) if !name.is_empty() => name.clone(),
+            _ => org.name.clone(),
+        }
     }
 }
 

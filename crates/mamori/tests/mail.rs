@@ -103,6 +103,39 @@ fn text(o: &std::process::Output) -> String {
     )
 }
 
+/// `mamori serve` on a free port of the database `url`, sending through `smtp` each second; stopped
+/// when dropped, the test passed or not.
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Serve {
+    fn start(url: &str, smtp: &Smtp) -> Serve {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_mamori"))
+            .args(["serve", "--bind"])
+            .arg(format!("127.0.0.1:{port}"))
+            .env("MAMORI_DATABASE_URL", url)
+            .env("MAMORI_LOG", "warn")
+            .env("MAMORI_SMTP_URL", smtp.url())
+            .env("MAMORI_MAIL_INTERVAL_SECONDS", "1")
+            .env_remove("MAMORI_CONFIG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Serve { child, port }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[tokio::test]
 async fn reminders_arrive_once_in_each_reader_s_language_with_the_link_and_the_manager_is_told() {
     let db = TestDb::new().await.unwrap();
@@ -221,32 +254,14 @@ async fn two_instances_send_each_queued_message_once() {
     assert_eq!(store.queue_mail(&mails).await.unwrap(), 30);
     assert_eq!(store.queue_mail(&mails).await.unwrap(), 0, "queued once");
     let smtp = Smtp::start();
-    let serve = |port: u16| {
-        Command::new(env!("CARGO_BIN_EXE_mamori"))
-            .args(["serve", "--bind"])
-            .arg(format!("127.0.0.1:{port}"))
-            .env("MAMORI_DATABASE_URL", &db.url)
-            .env("MAMORI_LOG", "warn")
-            .env("MAMORI_SMTP_URL", smtp.url())
-            .env("MAMORI_MAIL_INTERVAL_SECONDS", "1")
-            .env_remove("MAMORI_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
-    let mut a = serve(free_port());
-    let mut b = serve(free_port());
+    let both = [Serve::start(&db.url, &smtp), Serve::start(&db.url, &smtp)];
     let started = Instant::now();
     while smtp.received().len() < 30 && started.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // A few more ticks of both: nothing is sent twice.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    for c in [&mut a, &mut b] {
-        let _ = c.kill();
-        let _ = c.wait();
-    }
+    drop(both);
     let mut to: Vec<String> = smtp.received().into_iter().map(|(t, _, _)| t).collect();
     to.sort();
     let n = to.len();
@@ -259,6 +274,21 @@ fn csrf_of(html: &str) -> String {
     let input = "name=\"csrf\" value=\"";
     let at = html.find(input).expect("a csrf input") + input.len();
     html[at..].split('"').next().unwrap().to_string()
+}
+
+/// Opens the page `from` as `client` does and submits its form to `to` with the page's CSRF token
+/// and `fields`.
+async fn submit(
+    client: &reqwest::Client,
+    from: &str,
+    to: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = client.get(from).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    client.post(to).form(&form).send().await.unwrap()
 }
 
 /// The first link in a message's body that starts with `prefix`.
@@ -274,32 +304,10 @@ async fn a_forgotten_password_s_link_and_an_invitation_arrive_by_mail_and_work()
     let store = db.store().await.unwrap();
     mamori_io::demo::load(&store, &|_, _, _| {}).await.unwrap();
     let smtp = Smtp::start();
-    let port = free_port();
-    // Stopped when the test ends, passed or not.
-    struct Stop(Child);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _serve = Stop(
-        Command::new(env!("CARGO_BIN_EXE_mamori"))
-            .args(["serve", "--bind"])
-            .arg(format!("127.0.0.1:{port}"))
-            .env("MAMORI_DATABASE_URL", &db.url)
-            .env("MAMORI_LOG", "warn")
-            .env("MAMORI_SMTP_URL", smtp.url())
-            .env("MAMORI_MAIL_INTERVAL_SECONDS", "1")
-            .env_remove("MAMORI_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}");
+    let serve = Serve::start(&db.url, &smtp);
+    let base = format!("http://127.0.0.1:{}", serve.port);
     let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while std::net::TcpStream::connect(("127.0.0.1", serve.port)).is_err() {
         assert!(started.elapsed() < Duration::from_secs(30), "serve listens");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -328,37 +336,21 @@ async fn a_forgotten_password_s_link_and_an_invitation_arrive_by_mail_and_work()
             }
         }
     };
-    let get = |c: &reqwest::Client, url: String| {
-        let c = c.clone();
-        async move { c.get(url).send().await.unwrap() }
-    };
 
     // The sign-in page offers the reset; an unknown address is answered as a known one.
     let person = browser();
-    let login = get(&person, format!("{base}/login"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let login = person.get(format!("{base}/login")).send().await.unwrap();
+    let login = login.text().await.unwrap();
     assert!(login.contains("href=\"/password-reset\""), "{login}");
+    let reset = format!("{base}/password-reset");
     for email in ["nobody@example.jp", "staff@sajeco.example"] {
-        let page = get(&person, format!("{base}/password-reset"))
-            .await
-            .text()
-            .await
-            .unwrap();
-        let res = person
-            .post(format!("{base}/password-reset"))
-            .form(&[("csrf", csrf_of(&page).as_str()), ("email", email)])
-            .send()
-            .await
-            .unwrap();
+        let res = submit(&person, &reset, &reset, &[("email", email)]).await;
         let status = res.status();
         let text = res.text().await.unwrap();
         assert_eq!(status, 200, "{text}");
         assert!(text.contains("id=\"reset-sent\""), "{text}");
     }
-    let (subject, link) = wait_for("staff@sajeco.example", format!("{base}/password-reset/")).await;
+    let (subject, link) = wait_for("staff@sajeco.example", format!("{reset}/")).await;
     assert!(subject.contains("パスワードの再設定"), "{subject}");
     assert!(
         !smtp
@@ -369,88 +361,44 @@ async fn a_forgotten_password_s_link_and_an_invitation_arrive_by_mail_and_work()
     );
     // A weak password and a mismatch are refused and leave the link working; a good one is set,
     // signs in, and the link is used up.
-    for (password, confirm) in [("password", "password"), ("長くて強い合言葉その一", "違う")]
-    {
-        let page = get(&person, link.clone()).await.text().await.unwrap();
-        let res = person
-            .post(&link)
-            .form(&[
-                ("csrf", csrf_of(&page).as_str()),
-                ("password", password),
-                ("password_confirm", confirm),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422, "{password}");
+    let new = "長くて強い合言葉その一";
+    for (password, confirm, status) in [
+        ("password", "password", 422),
+        (new, "違う", 422),
+        (new, new, 303),
+    ] {
+        let fields = [("password", password), ("password_confirm", confirm)];
+        let res = submit(&person, &link, &link, &fields).await;
+        assert_eq!(res.status(), status, "{password} / {confirm}");
     }
-    let page = get(&person, link.clone()).await.text().await.unwrap();
-    let res = person
-        .post(&link)
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("password", "長くて強い合言葉その一"),
-            ("password_confirm", "長くて強い合言葉その一"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    assert_eq!(get(&person, link.clone()).await.status(), 410);
-    let other = browser();
-    let page = get(&other, format!("{base}/login"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let res = other
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("email", "staff@sajeco.example"),
-            ("password", "長くて強い合言葉その一"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "the new password signs in");
+    let used = person.get(&link).send().await.unwrap();
+    assert_eq!(used.status(), 410);
+    let sign_in = |who: &'static str, password: &'static str| {
+        let login = format!("{base}/login");
+        async move {
+            let client = browser();
+            let fields = [("email", who), ("password", password)];
+            let res = submit(&client, &login, &login, &fields).await;
+            (client, res.status())
+        }
+    };
+    let (_, status) = sign_in("staff@sajeco.example", new).await;
+    assert_eq!(status, 303, "the new password signs in");
 
     // The administrator invites a member: the link arrives by mail too.
-    let admin = browser();
-    let page = get(&admin, format!("{base}/login"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let res = admin
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("email", "admin@sajeco.example"),
-            ("password", mamori_io::demo::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    let page = get(&admin, format!("{base}/o/sajeco/members"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let res = admin
-        .post(format!("{base}/o/sajeco/invitations"))
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
-            ("email", "new.member@example.jp"),
-            ("role", "staff"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (admin, status) = sign_in("admin@sajeco.example", mamori_io::demo::PASSWORD).await;
+    assert_eq!(status, 303);
+    let res = submit(
+        &admin,
+        &format!("{base}/o/sajeco/members"),
+        &format!("{base}/o/sajeco/invitations"),
+        &[("email", "new.member@example.jp"), ("role", "staff")],
+    )
+    .await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("id=\"invite-link\""));
     let (subject, link) = wait_for("new.member@example.jp", format!("{base}/invite/")).await;
     assert!(subject.contains("株式会社サジェコ"), "{subject}");
-    assert_eq!(get(&browser(), link).await.status(), 200);
+    let invited = browser().get(link).send().await.unwrap();
+    assert_eq!(invited.status(), 200);
 }

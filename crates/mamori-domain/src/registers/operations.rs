@@ -56,6 +56,8 @@ pub static AUDITS: Register = Register {
     ],
     natural_key: Some("code"),
     title_field: "code",
+    // The audited department (its manager still writes no audit: the secretariat does).
+    department_field: Some("department"),
     default_sort: "started_on",
     search: &["code", "auditing_body", "scope", "summary"],
     not_before: &[("ended_on", "started_on")],

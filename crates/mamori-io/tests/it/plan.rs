@@ -200,3 +200,55 @@ async fn two_writers_complete_a_task_once() {
         .collect();
     assert_eq!(by.len(), 1, "{by:?}");
 }
+
+/// Two secretaries make the same year at the same moment: its tasks are made once; the one that
+/// finds the plan being made is told so, and making it again after makes nothing.
+#[tokio::test]
+async fn two_plans_of_a_year_at_the_same_moment_make_its_tasks_once() {
+    let demo = Demo::load().await;
+    let (s, a) = (&demo.store, &demo.access);
+    let fy = a.org.calendar.year(2025);
+    // Each task by what tells it: its title, due date, department and owner.
+    let tasks = || async {
+        let page = s
+            .list(
+                a,
+                &TASKS,
+                &ListQuery {
+                    ranges: vec![("due_on".into(), Some(fy.start()), Some(fy.last_day()))],
+                    limit: 5000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let key = |t: &mamori_store::Record| {
+            ["title", "due_on", "department", "owner"]
+                .map(|f| t.value(&TASKS, f).map(|v| v.to_plain()).unwrap_or_default())
+        };
+        let mut keys: Vec<_> = page.items.iter().map(key).collect();
+        let all = keys.len();
+        keys.sort();
+        keys.dedup();
+        (all, keys.len())
+    };
+    assert_eq!(tasks().await, (0, 0));
+    let (one, two) = tokio::join!(
+        s.plan_year(a, fy, &|_, _| {}),
+        s.plan_year(a, fy, &|_, _| {})
+    );
+    for r in [&one, &two] {
+        assert!(
+            matches!(
+                r,
+                Ok(_) | Err(mamori_store::StoreError::Refused("plan-running"))
+            ),
+            "{r:?}"
+        );
+    }
+    let made = one.unwrap_or(0) + two.unwrap_or(0);
+    assert!(made > 0);
+    let (all, distinct) = tasks().await;
+    assert_eq!((all, distinct), (made, made), "each task once");
+    assert_eq!(s.plan_year(a, fy, &|_, _| {}).await.unwrap(), 0);
+}

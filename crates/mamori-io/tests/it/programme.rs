@@ -334,8 +334,14 @@ async fn an_audit_s_checklist_starts_from_the_last_one() {
     };
     // ICT技術部's audit this year: its department had no checklist, so the latest internal
     // audit's (総務経理部門's, prepared for January) is copied.
+    // Two at the same moment: one copies, the other is refused (or meets the first's rows).
     let audit = s.id_by_key(a, &AUDITS, "AU-2026-04").await.unwrap();
-    assert_eq!(s.copy_checklist(a, audit).await.unwrap(), 3);
+    let (one, two) = tokio::join!(s.copy_checklist(a, audit), s.copy_checklist(a, audit));
+    let copied: Vec<usize> = [&one, &two]
+        .into_iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
+    assert_eq!(copied, [3], "{one:?} {two:?}");
     let copied = checks("AU-2026-04").await;
     assert_eq!(copied.len(), 3);
     assert!(copied.iter().all(|c| {

@@ -12,19 +12,28 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::session::Viewer;
 
+/// Makes a member's calendar address, revoking the one before (for the API and the account page).
+pub async fn new_address(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let token = state.store.calendar_token(user_id).await?;
+    let base = crate::pages::assets::public_base(state, headers);
+    Ok(format!(
+        "{}/calendar/{token}.ics",
+        base.trim_end_matches('/')
+    ))
+}
+
 /// Makes the caller's calendar address (revoking the one before): `{"url"}`.
 pub async fn create_token(
     State(state): State<AppState>,
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
-    let token = state.store.calendar_token(viewer.user.id).await?;
-    let base = crate::pages::assets::public_base(&state, &headers);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "url": format!("{}/calendar/{token}.ics", base.trim_end_matches('/')) })),
-    )
-        .into_response())
+    let url = new_address(&state, &headers, viewer.user.id).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "url": url }))).into_response())
 }
 
 /// Revokes the caller's calendar address.

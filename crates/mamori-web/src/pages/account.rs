@@ -16,8 +16,8 @@ use crate::error::AppError;
 use crate::i18n;
 use crate::render;
 use crate::session::{
-    LANG_COOKIE, LANG_COOKIE_SECS, PRE_CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie,
-    remembering_lang, request_lang, set_cookie, with_cookie, with_pre_csrf,
+    LANG_COOKIE, LANG_COOKIE_SECS, PRE_CSRF_COOKIE, SESSION_COOKIE, Viewer, cookie, pre_csrf_ok,
+    pre_sign_in_page, remembering_lang, request_lang, set_cookie, with_cookie,
 };
 
 /// Only same-site paths are followed after sign-in.
@@ -40,16 +40,15 @@ async fn login_page(
 ) -> Result<Response, AppError> {
     // A new installation: sign-in cannot succeed until set-up has founded an organisation.
     let no_organisation = state.store.organization_count().await? == 0;
-    let pre = mamori_store::auth::random_token();
-    let res = render::bare(
+    pre_sign_in_page(
+        state,
         "login.html",
         context! {
-            lang, other_lang => lang.other(), next, email, error, csrf => pre.clone(), no_organisation,
+            lang, other_lang => lang.other(), next, email, error, no_organisation,
             can_reset => crate::mail::configured(),
         },
         status,
-    )?;
-    Ok(with_pre_csrf(state, res, &pre))
+    )
 }
 
 pub async fn login_form(
@@ -81,8 +80,7 @@ pub async fn login(
     let lang = request_lang(&headers);
     let next = safe_next(get(&form, "next"));
     let email = get(&form, "email").unwrap_or("");
-    let pre = cookie(&headers, PRE_CSRF_COOKIE);
-    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+    if !pre_csrf_ok(&headers, &form) {
         return login_page(
             &state,
             lang,
@@ -426,9 +424,7 @@ pub async fn create_calendar(
     body: Bytes,
 ) -> Result<Response, AppError> {
     viewer.form(&body)?;
-    let token = state.store.calendar_token(viewer.user.id).await?;
-    let base = crate::pages::assets::public_base(&state, &headers);
-    let url = format!("{}/calendar/{token}.ics", base.trim_end_matches('/'));
+    let url = crate::api::calendar::new_address(&state, &headers, viewer.user.id).await?;
     account_page_with(&state, &viewer, None, Some(url), None, StatusCode::OK).await
 }
 

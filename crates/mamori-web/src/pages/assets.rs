@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_domain::Lang;
 use mamori_domain::registers;
 use minijinja::context;
 
@@ -333,13 +332,7 @@ pub async fn key_receipt(
         addressee: i18n::t_args(lang, "receipt-addressee", &[("record", text("customer"))]),
         statement: i18n::t(lang, "receipt-statement"),
         rows,
-        issuer: vec![
-            match (lang, &ctx.access.org.name_en) {
-                (Lang::En, Some(name)) if !name.is_empty() => name.clone(),
-                _ => ctx.access.org.name.clone(),
-            },
-            i18n::t(lang, "receipt-issuer"),
-        ],
+        issuer: vec![ctx.org_name(lang), i18n::t(lang, "receipt-issuer")],
         notes: vec![
             i18n::t(lang, "receipt-note-storage"),
             i18n::t(lang, "receipt-note-return"),

@@ -14,18 +14,13 @@ use minijinja::context;
 
 use super::{get, pairs};
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, link_gone};
 use crate::i18n;
-use crate::render;
-use crate::session::{PRE_CSRF_COOKIE, cookie, remembering_lang, request_lang, with_pre_csrf};
+use crate::session::{pre_csrf_ok, pre_sign_in_page, remembering_lang, request_lang};
 
 /// The invitation, or the answer that ends it: gone once used or expired.
 async fn invitation(state: &AppState, token: &str) -> Result<Invitation, AppError> {
-    match state.store.invitation(token).await {
-        Ok(i) => Ok(i),
-        Err(StoreError::Refused(code)) => Err(AppError::Refused(StatusCode::GONE, code)),
-        Err(e) => Err(e.into()),
-    }
+    state.store.invitation(token).await.map_err(link_gone)
 }
 
 fn page(
@@ -37,18 +32,17 @@ fn page(
     errors: &[String],
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let pre = mamori_store::auth::random_token();
     let role = i18n::t(lang, &format!("role-{}", invitation.role.code()));
-    let res = render::bare(
+    pre_sign_in_page(
+        state,
         "invite.html",
         context! {
-            lang, other_lang => lang.other(), token, csrf => pre.clone(), name, errors,
+            lang, other_lang => lang.other(), token, name, errors,
             lead => i18n::t_args(lang, "invite-lead", &[("org", invitation.org_name.clone()), ("role", role)]),
             email => invitation.email.clone(), has_account => invitation.has_account,
         },
         status,
-    )?;
-    Ok(with_pre_csrf(state, res, &pre))
+    )
 }
 
 pub async fn form(
@@ -75,8 +69,7 @@ pub async fn accept(
     let form = pairs(&body)?;
     let lang = request_lang(&headers);
     let invitation = invitation(&state, &token).await?;
-    let pre = cookie(&headers, PRE_CSRF_COOKIE);
-    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+    if !pre_csrf_ok(&headers, &form) {
         return Err(AppError::Refused(StatusCode::FORBIDDEN, "csrf"));
     }
     let name = get(&form, "display_name").unwrap_or("");
@@ -109,8 +102,7 @@ pub async fn accept(
         Err(StoreError::Auth(code)) => {
             return refuse(vec![i18n::t(lang, &format!("error-{code}"))]);
         }
-        Err(StoreError::Refused(code)) => return Err(AppError::Refused(StatusCode::GONE, code)),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(link_gone(e)),
     };
     crate::pages::account::signed_in(
         &state,

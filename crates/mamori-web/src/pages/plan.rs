@@ -485,7 +485,7 @@ pub async fn plan_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
             i18n::t(ctx.lang, "plan-title"),
             fy.label(ctx.style, ctx.lang)
         ),
-        org: ctx.access.org.name.clone(),
+        org: ctx.org_name(ctx.lang),
         issued: mamori_domain::dates::format_date(today, ctx.style, ctx.lang),
         legend: i18n::t(ctx.lang, "plan-pdf-legend"),
         headers,
@@ -653,7 +653,7 @@ pub async fn outbox(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
         "outbox.html",
         context! {
             mails, statuses, chosen,
-            configured => std::env::var("MAMORI_SMTP_URL").is_ok(),
+            configured => crate::mail::configured(),
         },
         StatusCode::OK,
     )

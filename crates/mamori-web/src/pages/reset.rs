@@ -13,10 +13,9 @@ use minijinja::context;
 
 use super::{get, pairs};
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, link_gone};
 use crate::i18n;
-use crate::render;
-use crate::session::{PRE_CSRF_COOKIE, cookie, request_lang, with_pre_csrf};
+use crate::session::{pre_csrf_ok, pre_sign_in_page, request_lang};
 
 fn request_page(
     state: &AppState,
@@ -25,16 +24,15 @@ fn request_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let pre = mamori_store::auth::random_token();
-    let res = render::bare(
+    pre_sign_in_page(
+        state,
         "reset_request.html",
         context! {
-            lang, other_lang => lang.other(), csrf => pre.clone(), sent, error,
+            lang, other_lang => lang.other(), sent, error,
             configured => crate::mail::configured(),
         },
         status,
-    )?;
-    Ok(with_pre_csrf(state, res, &pre))
+    )
 }
 
 pub async fn request_form(
@@ -52,8 +50,7 @@ pub async fn request(
 ) -> Result<Response, AppError> {
     let form = pairs(&body)?;
     let lang = request_lang(&headers);
-    let pre = cookie(&headers, PRE_CSRF_COOKIE);
-    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+    if !pre_csrf_ok(&headers, &form) {
         let error = Some(i18n::t(lang, "error-csrf"));
         return request_page(&state, lang, false, error, StatusCode::FORBIDDEN);
     }
@@ -83,11 +80,11 @@ pub async fn request(
 
 /// The account a link is for, or the answer that ends it: gone once used or past its hour.
 async fn account(state: &AppState, token: &str) -> Result<mamori_store::User, AppError> {
-    match state.store.password_reset_user(token).await {
-        Ok(u) => Ok(u),
-        Err(StoreError::Refused(code)) => Err(AppError::Refused(StatusCode::GONE, code)),
-        Err(e) => Err(e.into()),
-    }
+    state
+        .store
+        .password_reset_user(token)
+        .await
+        .map_err(link_gone)
 }
 
 fn reset_page(
@@ -98,13 +95,12 @@ fn reset_page(
     errors: &[String],
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let pre = mamori_store::auth::random_token();
-    let res = render::bare(
+    pre_sign_in_page(
+        state,
         "reset.html",
-        context! { lang, other_lang => lang.other(), token, email, errors, csrf => pre.clone() },
+        context! { lang, other_lang => lang.other(), token, email, errors },
         status,
-    )?;
-    Ok(with_pre_csrf(state, res, &pre))
+    )
 }
 
 pub async fn reset_form(
@@ -125,8 +121,7 @@ pub async fn reset(
     let form = pairs(&body)?;
     let user = account(&state, &token).await?;
     let lang = i18n::pick(Some(&user.lang));
-    let pre = cookie(&headers, PRE_CSRF_COOKIE);
-    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+    if !pre_csrf_ok(&headers, &form) {
         return Err(AppError::Refused(StatusCode::FORBIDDEN, "csrf"));
     }
     let password = get(&form, "password").unwrap_or("");
@@ -154,8 +149,7 @@ pub async fn reset(
                     .collect(),
             );
         }
-        Err(StoreError::Refused(code)) => return Err(AppError::Refused(StatusCode::GONE, code)),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(link_gone(e)),
     };
     crate::pages::account::signed_in(&state, user.id, &user.lang, "/").await
 }

@@ -238,15 +238,7 @@ pub async fn soa_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let statement = mamori_report::Statement {
         lang: ctx.lang,
         title: i18n::t(ctx.lang, "soa-title"),
-        org: match ctx.lang {
-            Lang::Ja => ctx.access.org.name.clone(),
-            _ => ctx
-                .access
-                .org
-                .name_en
-                .clone()
-                .unwrap_or_else(|| ctx.access.org.name.clone()),
-        },
+        org: ctx.org_name(ctx.lang),
         issued: mamori_domain::dates::format_date(today, ctx.style, ctx.lang),
         summary: summary(&ctx, &lines),
         headers,

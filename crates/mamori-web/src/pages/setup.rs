@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::i18n;
 use crate::render;
-use crate::session::{PRE_CSRF_COOKIE, cookie, remembering_lang, request_lang, with_pre_csrf};
+use crate::session::{pre_csrf_ok, pre_sign_in_page, remembering_lang, request_lang};
 
 /// The form's fields, in order, as the page shows them.
 const FIELDS: &[&str] = &[
@@ -52,7 +52,6 @@ fn page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let value = |name: &str| get(values, name).unwrap_or("").to_string();
-    let pre = mamori_store::auth::random_token();
     let months = month_options(lang, value("fiscal_year_start_month").parse().unwrap_or(4));
     let styles: Vec<_> = [DateStyle::Western, DateStyle::Era]
         .iter()
@@ -74,15 +73,15 @@ fn page(
         .iter()
         .map(|f| context! { name => *f, value => if f.starts_with("password") { String::new() } else { value(f) }, invalid => invalid.contains(f) })
         .collect();
-    let res = render::bare(
+    pre_sign_in_page(
+        state,
         "setup.html",
         context! {
-            lang, other_lang => lang.other(), token, csrf => pre.clone(), fields, months, styles, langs, messages,
+            lang, other_lang => lang.other(), token, fields, months, styles, langs, messages,
             starter => value("starter") == "on" || values.is_empty(),
         },
         status,
-    )?;
-    Ok(with_pre_csrf(state, res, &pre))
+    )
 }
 
 pub async fn form(
@@ -108,8 +107,7 @@ pub async fn found(
     let lang = request_lang(&headers);
     let token = get(&form, "token").unwrap_or("");
     check(&state, token).await?;
-    let pre = cookie(&headers, PRE_CSRF_COOKIE);
-    if pre.is_none() || pre.as_deref() != get(&form, "csrf") {
+    if !pre_csrf_ok(&headers, &form) {
         return Err(AppError::Refused(StatusCode::FORBIDDEN, "csrf"));
     }
     let value = |name: &str| get(&form, name).unwrap_or("").trim().to_string();

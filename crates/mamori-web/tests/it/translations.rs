@@ -82,7 +82,7 @@ fn every_key_in_use_is_translated() {
     for status in ["active", "withdrawn", "all"] {
         used.insert(format!("status-{status}"));
     }
-    for code in [400, 401, 403, 404, 405, 409, 413, 422, 500] {
+    for code in [400, 401, 403, 404, 405, 409, 410, 413, 422, 500, 503] {
         used.insert(format!("status-{code}"));
     }
     for action in [

@@ -380,3 +380,64 @@ async fn a_member_chooses_the_daily_digest_on_their_account_page() {
     let page = app.page(&staff, "/account").await;
     assert!(page.contains("<option value=\"daily\" selected>"));
 }
+
+/// The forgotten-password form before sign-in, with hostile input: without its page's token it is
+/// refused; an empty address is asked for again; a huge one and a full-width one get the same
+/// answer as any (nothing is said of which exist); a NUL is refused with its message; a link that
+/// is none is gone. No 500.
+#[tokio::test]
+async fn the_reset_form_answers_hostile_input_calmly() {
+    use crate::common::text_of;
+    let app = spawn_app().await;
+    let anonymous = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let reset = format!("{}/password-reset", app.url);
+    let post = |email: String, csrf: bool| {
+        let (anonymous, reset) = (anonymous.clone(), reset.clone());
+        async move {
+            // The page's token, from its cookie: the tests send no mail, so the page shows no
+            // form (it says to ask the administrator), yet the address still answers.
+            let page = anonymous.get(&reset).send().await.unwrap();
+            let token = page
+                .cookies()
+                .find(|c| c.name() == "mamori_pre_csrf")
+                .map(|c| c.value().to_string())
+                .expect("the page's token");
+            assert!(text_of(&page.text().await.unwrap()).contains("管理者に連絡"));
+            let mut form = vec![("email", email)];
+            if csrf {
+                form.push(("csrf", token));
+            }
+            let res = anonymous.post(&reset).form(&form).send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, text_of(&res.text().await.unwrap()))
+        }
+    };
+    assert_eq!(post("staff@sajeco.example".into(), false).await.0, 403);
+    let (status, text) = post(String::new(), true).await;
+    assert_eq!(status, 422, "{text}");
+    for email in [
+        "a".repeat(100_000),
+        "ｓｔａｆｆ＠ｓａｊｅｃｏ．ｅｘａｍｐｌｅ".to_string(),
+    ] {
+        let (status, text) = post(email, true).await;
+        assert_eq!(status, 200, "{text}");
+    }
+    // A NUL is refused by every form, with its message.
+    let (status, text) = post("staff\0@sajeco.example".into(), true).await;
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("制御文字"), "{text}");
+    let res = anonymous
+        .post(format!("{reset}/{}", "0".repeat(64)))
+        .form(&[("password", "x"), ("password_confirm", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 410);
+    assert!(text_of(&res.text().await.unwrap()).contains("このリンクは使えません"));
+    let res = anonymous.get(format!("{reset}/%00")).send().await.unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
