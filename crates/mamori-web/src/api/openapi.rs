@@ -187,8 +187,11 @@ pub fn document() -> Value {
             params.push(json!({"name": "latest", "in": "query", "schema": {"type": "string", "enum": ["", "1"]}, "description": format!("1: only each {who}'s latest record (a renewed one supersedes the old)")}));
         }
         if !reg.lacks.is_empty() {
-            let lacks: Vec<&str> = reg.lacks.iter().map(|(c, _)| *c).collect();
-            params.push(json!({"name": "lacks", "in": "query", "schema": {"type": "string", "enum": lacks}, "description": "only records no active record of that register refers to"}));
+            // Empty, as every filter: none.
+            let lacks: Vec<&str> = std::iter::once("")
+                .chain(reg.lacks.iter().map(|(c, _)| *c))
+                .collect();
+            params.push(json!({"name": "lacks", "in": "query", "schema": {"type": "string", "enum": lacks}, "description": "only records no active record of that register refers to; empty: none"}));
         }
         for f in reg.fields.iter().filter(|f| f.filter && f.name != "status") {
             if f.kind == FieldKind::Date {
